@@ -1,0 +1,453 @@
+"""Isolation monitoring performance: check-in load, live alert latency, missed-slot scan.
+
+    DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python bench/isolation.py \
+        [--rate 200] [--seconds 8] [--isolations 500000]
+
+1. Starts Sigap under daphne on 127.0.0.1:8106 (workers share one socket), with
+   DATABASE_URL / REDIS_URL when set (else a SQLite file in the temp dir and the
+   in-memory channel layer, which only reaches dashboards of the same process).
+2. A health worker's dashboard connects to /ws/dashboard/ (app token).
+3. Residents send check-ins at a fixed rate (open loop: latency counts from the
+   scheduled send time); 2 % carry SpO2 90, a danger sign. For those, the time from
+   sending the check-in to the alert frame arriving on the dashboard is measured.
+   Targets: >= 200 check-ins/s with p99 <= 150 ms; alert frame p95 <= 1 s.
+4. Seeds N active isolations (manage.py isolation_bench_seed, set-based SQL) and times
+   the missed-slot scan over them. Target: 500,000 isolations in <= 30 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST, PORT = "127.0.0.1", 8106
+PATIENTS = 300
+CONNECTIONS = 32
+DANGER_SHARE = 0.02
+TARGET_RATE, TARGET_P99_MS, TARGET_ALERT_P95_MS, TARGET_SCAN_S = (
+    200,
+    150.0,
+    1000.0,
+    30.0,
+)
+SERVER_LOG = Path(tempfile.gettempdir()) / "sigap-bench-isolation-server.log"
+STARTED = time.monotonic()
+
+SETUP = """
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from core.demo import demo_accounts_ensure
+from core.models import ResidentProfile, User
+from isolation import services
+from isolation.models import Isolation
+
+users = demo_accounts_ensure()
+nurse = users["nurse"]
+print("NURSE=" + Token.objects.get_or_create(user=nurse)[0].key)
+for n in range(PATIENTS):
+    phone = f"+62811777{n:05d}"
+    user, _ = User.objects.get_or_create(phone=phone, defaults={"full_name": f"Uji {n}"})
+    ResidentProfile.objects.update_or_create(
+        user=user, defaults={"consent_given_at": timezone.now()}
+    )
+    if not Isolation.objects.filter(patient=user, status="active").exists():
+        services.isolation_enroll(actor=nurse, phone=phone, reason="close_contact")
+    print("TOKEN=" + Token.objects.get_or_create(user=user)[0].key)
+"""
+
+
+def log(message: str) -> None:
+    print(
+        f"[{time.monotonic() - STARTED:5.1f} s] {message}", file=sys.stderr, flush=True
+    )
+
+
+def server_env() -> dict[str, str]:
+    env = dict(os.environ)
+    if not env.get("DATABASE_URL"):
+        env.setdefault(
+            "SQLITE_PATH",
+            str(Path(tempfile.gettempdir()) / "sigap-bench-isolation.sqlite3"),
+        )
+    env.update(
+        DJANGO_SETTINGS_MODULE="core.settings",
+        DEBUG="0",
+        SECRET_KEY=env.get("SECRET_KEY") or "bench-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        LOG_LEVEL="WARNING",
+        NUM_PROXIES="1",
+    )
+    # ASGI runs each request in a fresh thread; persistent connections would pile up.
+    env.setdefault("DB_CONN_MAX_AGE", "0")
+    return env
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    ).stdout
+
+
+def prepare(env: dict[str, str]) -> tuple[str, list[str]]:
+    manage(env, "migrate", "--noinput", "-v", "0")
+    out = manage(env, "shell", "-c", f"PATIENTS = {PATIENTS}\n{SETUP}")
+    nurse = next(line[6:] for line in out.splitlines() if line.startswith("NURSE="))
+    tokens = [line[6:] for line in out.splitlines() if line.startswith("TOKEN=")]
+    return nurse, tokens
+
+
+def start_server(env: dict[str, str], workers: int) -> tuple[socket.socket, list]:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((HOST, PORT))
+    sock.listen(1024)
+    sock.set_inheritable(True)
+    daphne = Path(sys.executable).with_name("daphne")
+    log_file = open(SERVER_LOG, "w")  # noqa: SIM115 - shared by the workers
+    procs = [
+        subprocess.Popen(
+            [str(daphne), "--fd", str(sock.fileno()), "core.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            pass_fds=[sock.fileno()],
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+        )
+        for _ in range(workers)
+    ]
+    until = time.monotonic() + 25
+    answered = 0
+    while time.monotonic() < until:
+        if any(p.poll() is not None for p in procs):
+            stop_server(sock, procs)
+            raise SystemExit(f"server exited; see {SERVER_LOG}")
+        answered = answered + 1 if asyncio.run(probe()) == 200 else 0
+        if answered >= workers * 3:
+            return sock, procs
+        time.sleep(0.1)
+    stop_server(sock, procs)
+    raise SystemExit(f"server did not start on port {PORT}")
+
+
+def stop_server(sock: socket.socket, procs: list) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    sock.close()
+
+
+# --- a small keep-alive HTTP/1.1 client (cheap per request: it shares the CPUs)
+
+
+class Connection:
+    def __init__(self) -> None:
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, raw: bytes) -> tuple[int, bytes]:
+        if self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(HOST, PORT)
+        self.writer.write(raw)
+        await self.writer.drain()
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        body = await self.reader.readexactly(length) if length else b""
+        return status, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.writer = None
+
+
+def http(method: str, path: str, body: dict | None = None, token: str | None = None):
+    payload = json.dumps(body).encode() if body is not None else b""
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: {HOST}:{PORT}",
+        f"X-Forwarded-For: 10.{random.randint(1, 254)}.{random.randint(1, 254)}.9",
+    ]
+    if token:
+        lines.append(f"Authorization: Token {token}")
+    if body is not None:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
+
+
+async def probe() -> int:
+    conn = Connection()
+    try:
+        status, _ = await asyncio.wait_for(conn.request(http("GET", "/api/v1/")), 2)
+        return status
+    except (TimeoutError, OSError, asyncio.IncompleteReadError):
+        return 0
+    finally:
+        conn.close()
+
+
+# --- a minimal websocket client (RFC 6455; enough to read the dashboard feed)
+
+
+class Dashboard:
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.alert_seen: dict[int, float] = {}  # checkin id -> arrival time
+        self.frames = 0
+
+    async def run(self, ready: asyncio.Event) -> None:
+        reader, writer = await asyncio.open_connection(HOST, PORT)
+        key = base64.b64encode(os.urandom(16)).decode()
+        writer.write(
+            (
+                f"GET /ws/dashboard/?token={self.token} HTTP/1.1\r\n"
+                f"Host: {HOST}:{PORT}\r\nOrigin: http://{HOST}:{PORT}\r\n"
+                "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        head = await reader.readuntil(b"\r\n\r\n")
+        if b" 101 " not in head.split(b"\r\n")[0]:
+            raise SystemExit("dashboard websocket refused: " + head[:200].decode())
+        self.writer = writer
+        ready.set()
+        while True:
+            b1, b2 = await reader.readexactly(2)
+            length = b2 & 0x7F
+            if length == 126:
+                (length,) = struct.unpack(">H", await reader.readexactly(2))
+            elif length == 127:
+                (length,) = struct.unpack(">Q", await reader.readexactly(8))
+            payload = await reader.readexactly(length)
+            opcode = b1 & 0x0F
+            if opcode == 0x9:  # ping -> pong
+                self._send(0xA, payload)
+            elif opcode == 0x8:
+                return
+            elif opcode == 0x1:
+                now = time.perf_counter()
+                frame = json.loads(payload)
+                self.frames += 1
+                event = frame.get("event") or {}
+                if event.get("kind") == "alert":
+                    checkin_id = event["payload"].get("checkin_id")
+                    self.alert_seen.setdefault(checkin_id, now)
+
+    def _send(self, opcode: int, payload: bytes) -> None:
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.writer.write(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
+
+
+# --- the load phase ---------------------------------------------------------------
+
+
+async def load(
+    tokens: list[str], nurse: str, rate: float, seconds: float, noop: bool = False
+) -> dict:
+    dashboard = Dashboard(nurse)
+    ready = asyncio.Event()
+    feed = asyncio.ensure_future(dashboard.run(ready))
+    await asyncio.wait_for(ready.wait(), 10)
+
+    rng = random.Random(6)
+    total = int(rate * seconds)
+    plan = []
+    for _ in range(total):
+        danger = rng.random() < DANGER_SHARE
+        body = {
+            "client_id": f"bench-{uuid.uuid4().hex[:20]}",
+            "temperature": f"{rng.uniform(36.2, 37.6):.1f}",
+            "spo2": 90 if danger else rng.randint(95, 99),
+            "breathing_rate": rng.randint(14, 22),
+            "symptoms": rng.sample(
+                ["cough", "fatigue", "sore_throat"], rng.randint(0, 1)
+            ),
+        }
+        if noop:
+            plan.append((False, http("GET", "/api/v1/")))
+            continue
+        plan.append(
+            (
+                danger,
+                http("POST", "/api/v1/isolation/checkins", body, rng.choice(tokens)),
+            )
+        )
+
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    danger_sent: dict[int, float] = {}  # checkin id -> scheduled send time
+    queue: asyncio.Queue = asyncio.Queue()
+    connections = [Connection() for _ in range(CONNECTIONS)]
+
+    async def worker(conn: Connection) -> None:
+        while True:
+            scheduled, danger, raw = await queue.get()
+            try:
+                code, body = await conn.request(raw)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                conn.close()
+                code, body = 0, b""
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+            statuses[code] = statuses.get(code, 0) + 1
+            if danger and code == 201:
+                danger_sent[json.loads(body)["id"]] = scheduled
+            queue.task_done()
+
+    workers = [asyncio.ensure_future(worker(c)) for c in connections]
+    start = time.perf_counter() + 0.05
+    for i, (danger, raw) in enumerate(plan):
+        scheduled = start + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait((scheduled, danger, raw))
+    try:
+        await asyncio.wait_for(queue.join(), timeout=5)
+    except TimeoutError:
+        pass
+    cutoff = time.perf_counter()
+    unanswered = total - len(latencies)
+    if unanswered:
+        latencies += [
+            (cutoff - start - (total - k) / rate) * 1000 for k in range(unanswered)
+        ]
+        statuses[-1] = unanswered
+    await asyncio.sleep(2)  # let the last alert frames arrive
+    for w in workers:
+        w.cancel()
+    for c in connections:
+        c.close()
+    feed.cancel()
+
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    alert_ms = sorted(
+        (dashboard.alert_seen[cid] - sent) * 1000
+        for cid, sent in danger_sent.items()
+        if cid in dashboard.alert_seen
+    )
+    lost = len(danger_sent) - len(alert_ms)
+    aq = (
+        statistics.quantiles(alert_ms, n=100, method="inclusive")
+        if len(alert_ms) > 1
+        else [0] * 99
+    )
+    return {
+        "sent": total,
+        "rate": (total - unanswered) / (cutoff - start),
+        "p50": q[49],
+        "p99": q[98],
+        "max": latencies[-1],
+        "statuses": statuses,
+        "alerts": len(alert_ms),
+        "alerts_missing": lost,
+        "alert_p50": aq[49],
+        "alert_p95": aq[94],
+        "alert_max": alert_ms[-1] if alert_ms else 0,
+        "frames": dashboard.frames,
+    }
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "BELOW TARGET"
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--isolations", type=int, default=None)
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-scan", action="store_true")
+    args = parser.parse_args()
+
+    env = server_env()
+    postgres = env.get("DATABASE_URL", "").startswith("postgres")
+    db = "PostgreSQL" if postgres else "SQLite"
+    layer = "Redis" if env.get("REDIS_URL") else "in-memory"
+    log("migrating and seeding patients")
+    nurse, tokens = prepare(env)
+
+    if not args.skip_load:
+        log(f"starting {args.workers} daphne worker(s) on {HOST}:{PORT}")
+        sock, procs = start_server(env, args.workers)
+        try:
+            log(f"baseline GET /api/v1/ at {args.rate:.0f}/s for 4 s")
+            base = asyncio.run(load(tokens, nurse, args.rate, 4, noop=True))
+            print(
+                f"baseline GET /api/v1/ (no database): {base['rate']:.0f}/s, "
+                f"p50 {base['p50']:.1f} ms, p99 {base['p99']:.1f} ms, {base['statuses']}"
+            )
+            time.sleep(2)
+            log(f"check-ins at {args.rate:.0f}/s for {args.seconds:.0f} s")
+            r = asyncio.run(load(tokens, nurse, args.rate, args.seconds))
+        finally:
+            stop_server(sock, procs)
+        load_ok = r["rate"] >= TARGET_RATE * 0.98 and r["p99"] <= TARGET_P99_MS
+        print(
+            f"check-in POST ({db}, {layer} channel layer, {args.workers} workers): "
+            f"{r['rate']:.0f}/s sent {r['sent']}, p50 {r['p50']:.1f} ms, "
+            f"p99 {r['p99']:.1f} ms, max {r['max']:.0f} ms, statuses {r['statuses']} "
+            f"[{verdict(load_ok)}, target >= {TARGET_RATE}/s, p99 <= {TARGET_P99_MS:.0f} ms]"
+        )
+        alert_ok = r["alerts_missing"] == 0 and r["alert_p95"] <= TARGET_ALERT_P95_MS
+        print(
+            f"danger check-in -> dashboard alert frame: {r['alerts']} alerts, "
+            f"p50 {r['alert_p50']:.0f} ms, p95 {r['alert_p95']:.0f} ms, "
+            f"max {r['alert_max']:.0f} ms, not received {r['alerts_missing']} "
+            f"({r['frames']} frames) [{verdict(alert_ok)}, target p95 <= 1000 ms]"
+        )
+
+    if not args.skip_scan:
+        n = args.isolations or (500_000 if postgres else 50_000)
+        log(f"seeding {n:,} active isolations and timing the missed-slot scan")
+        out = manage(
+            env, "isolation_bench_seed", "--isolations", str(n), "--scan", timeout=1800
+        )
+        line = next(x for x in out.splitlines() if x.startswith("SCAN "))
+        fields = dict(part.split("=") for part in line.split()[1:])
+        seconds = float(fields["seconds"])
+        print(
+            f"missed-slot scan ({db}): {int(fields['active']):,} active isolations, "
+            f"{int(fields['alerts']):,} missed alerts raised in {seconds:.1f} s "
+            f"[{verdict(seconds <= TARGET_SCAN_S)}, target <= {TARGET_SCAN_S:.0f} s "
+            "for 500,000]"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,420 @@
+"""Curator inboxes. Rows carry one-click buttons (they submit the changelist form, which
+already holds the CSRF token, to a small POST-only view)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from chatbot.admin.base import CuratorAccessMixin
+from chatbot.models import (
+    FaqEntry,
+    HoaxEntry,
+    HoaxReport,
+    PossibleHoaxMatch,
+    UnansweredQuestion,
+)
+from chatbot.services import (
+    hoax_report_dismiss,
+    hoax_report_link,
+    hoax_report_to_draft,
+    possible_match_review,
+    unanswered_add_alternate,
+    unanswered_dismiss,
+    unanswered_to_draft_faq,
+)
+from core.exceptions import ApplicationError
+
+
+def _button(url: str, label: str, style: str = "") -> str:
+    return format_html(
+        '<button type="submit" class="button" formaction="{}" formmethod="post" '
+        'style="margin:1px 0;{}">{}</button>',
+        url,
+        style,
+        label,
+    )
+
+
+class OpenStateFilter(admin.SimpleListFilter):
+    """State filter that shows the open rows unless asked otherwise."""
+
+    title = "status"
+    parameter_name = "state"
+    open_value = "open"
+
+    def lookups(self, request, model_admin):
+        return [*model_admin.model.State.choices, ("all", "Semua")]
+
+    def value(self):
+        return super().value() or self.open_value
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset if value == "all" else queryset.filter(state=value)
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: lookup}
+                ),
+                "display": title,
+            }
+
+
+class PendingStateFilter(OpenStateFilter):
+    open_value = "pending"
+
+
+class TargetForm(forms.Form):
+    target = forms.ModelChoiceField(queryset=FaqEntry.objects.none(), label="Entri")
+
+
+class InboxAdmin(CuratorAccessMixin, admin.ModelAdmin):
+    def has_add_permission(self, request, *args):
+        return False
+
+    def _url(self, name: str, pk: int) -> str:
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return reverse(f"admin:{info[0]}_{info[1]}_{name}", args=[pk])
+
+    def _changelist(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return reverse(f"admin:{info[0]}_{info[1]}_changelist")
+
+    def _post_view(self, handler):
+        """POST-only, permission-checked wrapper of a one-click row action."""
+
+        def view(request, pk):
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            if not self.has_change_permission(request):
+                return redirect("admin:index")
+            obj = get_object_or_404(self.model, pk=pk)
+            try:
+                return handler(request, obj)
+            except ApplicationError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return redirect(self._changelist())
+
+        return self.admin_site.admin_view(view)
+
+    def _choose(self, request, queryset, *, action, title, targets, label):
+        """Intermediate page of a bulk action: pick the target entry."""
+        form = TargetForm(request.POST if "apply" in request.POST else None)
+        form.fields["target"].queryset = targets
+        form.fields["target"].label = label
+        if "apply" in request.POST and form.is_valid():
+            return form.cleaned_data["target"]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "queryset": queryset,
+            "form": form,
+            "action": action,
+        }
+        return TemplateResponse(request, "admin/chatbot/choose_target.html", context)
+
+
+@admin.register(UnansweredQuestion)
+class UnansweredQuestionAdmin(InboxAdmin):
+    list_display = [
+        "text_with_examples",
+        "count",
+        "kind",
+        "best_faq",
+        "best_score",
+        "last_seen_at",
+        "state",
+        "buttons",
+    ]
+    list_filter = [OpenStateFilter, "kind", "language"]
+    search_fields = ["text", "terms"]
+    ordering = ["-count", "-last_seen_at"]
+    readonly_fields = [
+        "text",
+        "terms",
+        "language",
+        "kind",
+        "count",
+        "examples",
+        "best_faq",
+        "best_score",
+        "resolved_faq",
+        "first_seen_at",
+        "last_seen_at",
+    ]
+    fields = [*readonly_fields, "state"]
+    actions = ["make_drafts", "add_as_alternate", "dismiss"]
+    list_select_related = ["best_faq"]
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<int:pk>/to-draft/",
+                self._post_view(self._to_draft),
+                name=f"{info[0]}_{info[1]}_to_draft",
+            ),
+            path(
+                "<int:pk>/to-alternate/",
+                self._post_view(self._to_alternate),
+                name=f"{info[0]}_{info[1]}_to_alternate",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="pertanyaan")
+    def text_with_examples(self, obj):
+        if not obj.examples:
+            return obj.text[:200]
+        return format_html(
+            "{}<br><small style='color:#666'>{}</small>",
+            obj.text[:200],
+            format_html_join(" · ", "{}", ((e[:80],) for e in obj.examples[:3])),
+        )
+
+    @admin.display(description="tindakan")
+    def buttons(self, obj):
+        if obj.state != UnansweredQuestion.State.OPEN:
+            return "-"
+        parts = [_button(self._url("to_draft", obj.pk), "→ draf FAQ baru")]
+        if obj.best_faq_id:
+            parts.append(
+                _button(
+                    self._url("to_alternate", obj.pk),
+                    format_html("→ rumusan lain dari “{}”", obj.best_faq.question[:40]),
+                )
+            )
+        return format_html_join("<br>", "{}", ((p,) for p in parts))
+
+    def _to_draft(self, request, obj):
+        entry = unanswered_to_draft_faq(question=obj)
+        self.message_user(request, "Draf FAQ dibuat; tulis jawabannya lalu terbitkan.")
+        return redirect(reverse("admin:chatbot_faqentry_change", args=[entry.pk]))
+
+    def _to_alternate(self, request, obj):
+        if obj.best_faq is None:
+            raise ApplicationError("Tidak ada FAQ terdekat.")
+        unanswered_add_alternate(questions=[obj], faq=obj.best_faq)
+        self.message_user(
+            request, f"Ditambahkan sebagai rumusan lain dari: {obj.best_faq}"
+        )
+        return redirect(self._changelist())
+
+    @admin.action(description="Jadikan draf FAQ baru")
+    def make_drafts(self, request, queryset):
+        for q in queryset.filter(state=UnansweredQuestion.State.OPEN):
+            unanswered_to_draft_faq(question=q)
+        self.message_user(request, "Draf FAQ dibuat.", messages.SUCCESS)
+
+    @admin.action(description="Tambahkan sebagai rumusan lain dari entri FAQ…")
+    def add_as_alternate(self, request, queryset):
+        chosen = self._choose(
+            request,
+            queryset,
+            action="add_as_alternate",
+            title="Tambahkan sebagai rumusan lain",
+            targets=FaqEntry.objects.exclude(status="archived").order_by("question"),
+            label="Entri FAQ",
+        )
+        if not isinstance(chosen, FaqEntry):
+            return chosen
+        unanswered_add_alternate(questions=list(queryset), faq=chosen)
+        self.message_user(request, f"Ditambahkan ke: {chosen}", messages.SUCCESS)
+        return None
+
+    @admin.action(description="Abaikan")
+    def dismiss(self, request, queryset):
+        n = unanswered_dismiss(questions=list(queryset))
+        self.message_user(request, f"{n} pertanyaan diabaikan.", messages.SUCCESS)
+
+
+@admin.register(PossibleHoaxMatch)
+class PossibleHoaxMatchAdmin(InboxAdmin):
+    list_display = [
+        "short_text",
+        "hoax",
+        "score",
+        "count",
+        "last_seen_at",
+        "state",
+        "buttons",
+    ]
+    list_filter = [PendingStateFilter]
+    search_fields = ["text", "hoax__claim"]
+    readonly_fields = [
+        "text",
+        "hoax",
+        "score",
+        "count",
+        "state",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+        "last_seen_at",
+    ]
+    exclude = ["fingerprint"]
+    actions = ["confirm", "reject"]
+    list_select_related = ["hoax"]
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<int:pk>/confirm/",
+                self._post_view(lambda r, o: self._review(r, o, True)),
+                name=f"{info[0]}_{info[1]}_confirm",
+            ),
+            path(
+                "<int:pk>/reject/",
+                self._post_view(lambda r, o: self._review(r, o, False)),
+                name=f"{info[0]}_{info[1]}_reject",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="pesan")
+    def short_text(self, obj):
+        return obj.text[:200]
+
+    @admin.display(description="klaim sama?")
+    def buttons(self, obj):
+        if obj.state != PossibleHoaxMatch.State.PENDING:
+            return obj.get_state_display()
+        return format_html(
+            "{} {}",
+            _button(self._url("confirm", obj.pk), "Ya"),
+            _button(self._url("reject", obj.pk), "Bukan"),
+        )
+
+    def _review(self, request, obj, confirmed):
+        possible_match_review(match=obj, confirmed=confirmed, actor=request.user)
+        self.message_user(
+            request,
+            "Ditambahkan sebagai varian klaim." if confirmed else "Ditandai bukan.",
+        )
+        return redirect(self._changelist())
+
+    @admin.action(description="Ya, klaim yang sama (jadikan varian)")
+    def confirm(self, request, queryset):
+        for match in queryset.filter(state=PossibleHoaxMatch.State.PENDING):
+            possible_match_review(match=match, confirmed=True, actor=request.user)
+
+    @admin.action(description="Bukan klaim yang sama")
+    def reject(self, request, queryset):
+        for match in queryset.filter(state=PossibleHoaxMatch.State.PENDING):
+            possible_match_review(match=match, confirmed=False, actor=request.user)
+
+
+@admin.register(HoaxReport)
+class HoaxReportAdmin(InboxAdmin):
+    list_display = [
+        "short_text",
+        "count",
+        "best_match",
+        "best_score",
+        "channel",
+        "last_reported_at",
+        "state",
+        "buttons",
+    ]
+    list_filter = [OpenStateFilter, "channel"]
+    search_fields = ["text", "note"]
+    readonly_fields = [
+        "text",
+        "urls",
+        "note",
+        "language",
+        "channel",
+        "count",
+        "best_match",
+        "best_score",
+        "hoax",
+        "state",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+        "last_reported_at",
+    ]
+    exclude = ["fingerprint", "reporter"]
+    actions = ["link_to_hoax", "make_drafts", "dismiss"]
+    list_select_related = ["best_match"]
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path(
+                "<int:pk>/to-draft/",
+                self._post_view(self._to_draft),
+                name=f"{info[0]}_{info[1]}_to_draft",
+            ),
+            path(
+                "<int:pk>/link-best/",
+                self._post_view(self._link_best),
+                name=f"{info[0]}_{info[1]}_link_best",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="pesan")
+    def short_text(self, obj):
+        return obj.text[:200]
+
+    @admin.display(description="tindakan")
+    def buttons(self, obj):
+        if obj.state != HoaxReport.State.OPEN:
+            return "-"
+        parts = [_button(self._url("to_draft", obj.pk), "→ draf entri hoaks")]
+        if obj.best_match_id:
+            parts.append(
+                _button(self._url("link_best", obj.pk), "→ kaitkan ke entri terdekat")
+            )
+        return format_html_join("<br>", "{}", ((p,) for p in parts))
+
+    def _to_draft(self, request, obj):
+        entry = hoax_report_to_draft(report=obj, actor=request.user)
+        self.message_user(request, "Draf entri hoaks dibuat; lengkapi lalu terbitkan.")
+        return redirect(reverse("admin:chatbot_hoaxentry_change", args=[entry.pk]))
+
+    def _link_best(self, request, obj):
+        if obj.best_match is None:
+            raise ApplicationError("Tidak ada entri terdekat.")
+        hoax_report_link(reports=[obj], hoax=obj.best_match, actor=request.user)
+        self.message_user(request, f"Dikaitkan ke: {obj.best_match}")
+        return redirect(self._changelist())
+
+    @admin.action(description="Kaitkan ke entri hoaks…")
+    def link_to_hoax(self, request, queryset):
+        chosen = self._choose(
+            request,
+            queryset,
+            action="link_to_hoax",
+            title="Kaitkan laporan ke entri hoaks",
+            targets=HoaxEntry.objects.exclude(status="archived").order_by("claim"),
+            label="Entri hoaks",
+        )
+        if not isinstance(chosen, HoaxEntry):
+            return chosen
+        n = hoax_report_link(reports=list(queryset), hoax=chosen, actor=request.user)
+        self.message_user(request, f"{n} laporan dikaitkan.", messages.SUCCESS)
+        return None
+
+    @admin.action(description="Jadikan draf entri hoaks")
+    def make_drafts(self, request, queryset):
+        for report in queryset.filter(state=HoaxReport.State.OPEN):
+            hoax_report_to_draft(report=report, actor=request.user)
+        self.message_user(request, "Draf entri hoaks dibuat.", messages.SUCCESS)
+
+    @admin.action(description="Abaikan")
+    def dismiss(self, request, queryset):
+        n = hoax_report_dismiss(reports=list(queryset), actor=request.user)
+        self.message_user(request, f"{n} laporan diabaikan.", messages.SUCCESS)

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from chatbot.management.commands._transfer import ExportCommand
+from chatbot.models import FaqEntry
+from chatbot.services.transfer import FAQ_COLUMNS, FAQ_OPTIONAL, faq_export
+
+
+class Command(ExportCommand):
+    help = "Export FAQ entries as CSV or JSON (the format import_faq reads)."
+    columns = FAQ_COLUMNS + FAQ_OPTIONAL
+
+    def records(self, status):
+        entries = FaqEntry.objects.order_by("id")
+        if status:
+            entries = entries.filter(status=status)
+        return faq_export(entries)

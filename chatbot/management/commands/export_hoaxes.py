@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from chatbot.management.commands._transfer import ExportCommand
+from chatbot.models import HoaxEntry
+from chatbot.services.transfer import HOAX_COLUMNS, HOAX_OPTIONAL, hoax_export
+
+
+class Command(ExportCommand):
+    help = "Export hoax entries as CSV or JSON (the format import_hoaxes reads)."
+    columns = HOAX_COLUMNS + HOAX_OPTIONAL
+
+    def records(self, status):
+        entries = HoaxEntry.objects.order_by("id")
+        if status:
+            entries = entries.filter(status=status)
+        return hoax_export(entries)

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from chatbot.management.commands._transfer import ImportCommand
+from chatbot.services.transfer import FAQ_COLUMNS, faq_import
+
+
+class Command(ImportCommand):
+    help = (
+        "Import (upsert) FAQ entries from CSV (header question,answer,category,language,"
+        "alternates; alternates split by |) or a JSON list. Re-importing changes nothing."
+    )
+    required = FAQ_COLUMNS
+    kind = "FAQ"
+
+    def run_import(self, rows, status):
+        return faq_import(rows=rows, default_status=status)

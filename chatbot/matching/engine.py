@@ -1,0 +1,120 @@
+"""One message in, one decision out: hoax check first, then the FAQ.
+
+Pure: the indexes are built from plain records, thresholds are passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .faq_index import FaqDoc, FaqHit, FaqIndex, FaqThresholds, decide_faq
+from .hoax_index import (
+    HoaxDoc,
+    HoaxHit,
+    HoaxIndex,
+    HoaxThresholds,
+    asks_about_claim,
+    decide_hoax,
+)
+from .normalise import Analysis, Normaliser
+
+KINDS = ("faq", "faq_suggestions", "hoax", "hoax_possible", "fallback")
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    faq: FaqThresholds = field(default_factory=FaqThresholds)
+    hoax: HoaxThresholds = field(default_factory=HoaxThresholds)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: str
+    analysis: Analysis
+    faq: FaqHit | None = None
+    suggestions: tuple[FaqHit, ...] = ()
+    hoax: HoaxHit | None = None
+    hoaxes: tuple[HoaxHit, ...] = ()  # every claim above the suggest bar, best first
+    faq_hits: tuple[FaqHit, ...] = ()  # top FAQ candidates, whatever the decision
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        faq_docs: Iterable[FaqDoc],
+        hoax_docs: Iterable[HoaxDoc],
+        synonyms: Mapping[str, str] | None = None,
+        use_lsh: bool = True,
+    ) -> None:
+        self.normaliser = Normaliser(synonyms)
+        self.faq = FaqIndex(faq_docs, normaliser=self.normaliser)
+        self.hoax = HoaxIndex(hoax_docs, normaliser=self.normaliser, use_lsh=use_lsh)
+
+    def answer(
+        self, text: str, *, language: str = "id", thresholds: Thresholds | None = None
+    ) -> Outcome:
+        t = thresholds or Thresholds()
+        a = self.normaliser.analyse(text)
+        if a.is_empty:
+            return Outcome(kind="fallback", analysis=a)
+        hoax = decide_hoax(
+            self.hoax.search(a), t.hoax, asks_about_claim=asks_about_claim(a.words)
+        )
+        if hoax.kind == "hoax":
+            return Outcome(kind="hoax", analysis=a, hoax=hoax.best, hoaxes=hoax.hits)
+        hits = self.faq.search(a, language=language, limit=3)
+        faq = decide_faq(hits, t.faq, n_terms=len(set(a.terms)))
+        top = tuple(hits)
+        if faq.kind == "answer":
+            return Outcome(kind="faq", analysis=a, faq=faq.best, faq_hits=top)
+        if hoax.kind == "possible":
+            return Outcome(
+                kind="hoax_possible",
+                analysis=a,
+                hoax=hoax.best,
+                hoaxes=hoax.hits,
+                faq_hits=top,
+            )
+        if faq.kind == "suggestions":
+            return Outcome(
+                kind="faq_suggestions", analysis=a, suggestions=faq.hits, faq_hits=top
+            )
+        return Outcome(kind="fallback", analysis=a, faq_hits=top)
+
+
+def faq_docs_from_records(records: Iterable[Mapping]) -> list[FaqDoc]:
+    """Starter/import records -> FaqDocs (ids are positions; tests and benches)."""
+    docs = []
+    for i, r in enumerate(records, start=1):
+        alternates = r.get("alternates") or ()
+        if isinstance(alternates, str):
+            alternates = [a for a in alternates.split("|") if a.strip()]
+        docs.append(
+            FaqDoc(
+                entry_id=i,
+                question=r["question"],
+                language=r.get("language", "id"),
+                group=r.get("key", ""),
+                alternates=tuple(alternates),
+            )
+        )
+    return docs
+
+
+def hoax_docs_from_records(records: Iterable[Mapping]) -> list[HoaxDoc]:
+    docs = []
+    for i, r in enumerate(records, start=1):
+        variants = list(r.get("variants") or ())
+        if r.get("claim_en"):
+            variants.append(r["claim_en"])
+        docs.append(
+            HoaxDoc(
+                entry_id=i,
+                claim=r["claim"],
+                variants=tuple(variants),
+                urls=tuple(u for u in [r.get("source_url", "")] if u),
+            )
+        )
+    return docs

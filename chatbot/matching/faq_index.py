@@ -1,0 +1,175 @@
+"""FAQ retrieval: TF-IDF over normalised terms plus character n-grams for typos.
+
+Every phrasing (the question and each alternate) is its own document; an entry scores
+the best of its phrasings. Translations share a `group`, so a question asked in one
+language can be answered with the entry of the user's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .normalise import Analysis, Normaliser
+from .sparse import TfidfPostings, char_ngrams
+
+
+@dataclass(frozen=True, slots=True)
+class FaqDoc:
+    entry_id: int
+    question: str
+    language: str = "id"
+    group: str = ""  # translations of one answer share it; defaults to the entry id
+    alternates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FaqHit:
+    entry_id: int
+    question: str
+    score: float
+    group: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FaqThresholds:
+    answer: float = 0.42
+    margin: float = 0.08
+    suggest: float = 0.43
+    # A one-word message ("vaksin?") gets suggestions, never a straight answer.
+    min_terms: int = 2
+
+
+@dataclass(frozen=True, slots=True)
+class FaqMatch:
+    kind: str  # "answer" | "suggestions" | "none"
+    best: FaqHit | None = None
+    hits: tuple[FaqHit, ...] = field(default_factory=tuple)
+
+
+# Questions are short; a 4,000-character forward is compared on its opening only.
+MAX_QUERY_TERMS = 64
+
+
+class FaqIndex:
+    word_weight = 0.6  # the rest goes to character trigrams
+    # Share of the score from the entry as a whole (all its phrasings in one
+    # document): favours entries whose wording agrees with the question throughout.
+    group_weight = 0.2
+
+    def __init__(
+        self,
+        docs: Iterable[FaqDoc],
+        *,
+        normaliser: Normaliser | None = None,
+        word_weight: float | None = None,
+        group_weight: float | None = None,
+    ) -> None:
+        self.normaliser = normaliser or Normaliser()
+        if word_weight is not None:
+            self.word_weight = word_weight
+        if group_weight is not None:
+            self.group_weight = group_weight
+        self._groups: list[str] = []
+        self._versions: dict[str, dict[str, tuple[int, str]]] = {}
+        group_ids: dict[str, int] = {}
+        doc_group: list[int] = []
+        word_docs: list[tuple[str, ...]] = []
+        char_docs: list[list[str]] = []
+        seen: set[tuple[int, tuple[str, ...]]] = set()
+        for doc in docs:
+            group = doc.group or f"entry:{doc.entry_id}"
+            gid = group_ids.setdefault(group, len(group_ids))
+            if gid == len(self._groups):
+                self._groups.append(group)
+            self._versions.setdefault(group, {}).setdefault(
+                doc.language, (doc.entry_id, doc.question)
+            )
+            for text in (doc.question, *doc.alternates):
+                a = self.normaliser.analyse(text)
+                if not a.terms or (gid, a.terms) in seen:
+                    continue
+                seen.add((gid, a.terms))
+                doc_group.append(gid)
+                word_docs.append(a.terms)
+                char_docs.append(char_ngrams(a.content))
+        self._doc_group = np.asarray(doc_group, dtype=np.int32)
+        self._words = TfidfPostings(word_docs)
+        self._chars = TfidfPostings(char_docs)
+        group_words: list[list[str]] = [[] for _ in self._groups]
+        for gid, words in zip(doc_group, word_docs, strict=True):
+            group_words[gid].extend(words)
+        self._group_words = TfidfPostings(group_words)
+
+    def __len__(self) -> int:
+        return len(self._groups)
+
+    @property
+    def n_phrasings(self) -> int:
+        return int(self._doc_group.size)
+
+    def _hit(self, gid: int, score: float, language: str) -> FaqHit:
+        group = self._groups[gid]
+        versions = self._versions[group]
+        entry_id, question = versions.get(language) or next(iter(versions.values()))
+        return FaqHit(entry_id=entry_id, question=question, score=score, group=group)
+
+    def search(
+        self, text: str | Analysis, *, language: str = "id", limit: int = 3
+    ) -> list[FaqHit]:
+        a = self.normaliser.analyse(text) if isinstance(text, str) else text
+        if not a.terms or not self.n_phrasings:
+            return []
+        w, g = self.word_weight, self.group_weight
+        terms = a.terms[:MAX_QUERY_TERMS]
+        grams = char_ngrams(a.content[:MAX_QUERY_TERMS])
+        scores = w * self._words.scores(terms) + (1 - w) * self._chars.scores(grams)
+        if g:
+            # Words only at entry level: character n-grams already matched per
+            # phrasing, and a second pass over them would double the cost.
+            whole = self._group_words.scores(terms)
+            scores = (1 - g) * scores + g * whole[self._doc_group]
+        k = min(scores.size, max(limit * 8, 24))
+        top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(k)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        hits: list[FaqHit] = []
+        taken: set[int] = set()
+        for doc in top:
+            score = float(scores[doc])
+            if score <= 0:
+                break
+            gid = int(self._doc_group[doc])
+            if gid in taken:
+                continue
+            taken.add(gid)
+            hits.append(self._hit(gid, round(min(score, 1.0), 4), language))
+            if len(hits) == limit:
+                break
+        return hits
+
+    def match(
+        self,
+        text: str | Analysis,
+        *,
+        language: str = "id",
+        thresholds: FaqThresholds | None = None,
+    ) -> FaqMatch:
+        t = thresholds or FaqThresholds()
+        a = self.normaliser.analyse(text) if isinstance(text, str) else text
+        hits = self.search(a, language=language, limit=3)
+        return decide_faq(hits, t, n_terms=len(set(a.terms)))
+
+
+def decide_faq(hits: list[FaqHit], t: FaqThresholds, *, n_terms: int = 2) -> FaqMatch:
+    """Answer when the best clears the bar and beats the runner-up; else suggest."""
+    if not hits or hits[0].score < t.suggest:
+        return FaqMatch(kind="none", hits=tuple(hits))
+    best = hits[0]
+    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    confident = best.score >= t.answer and best.score - runner_up >= t.margin
+    if confident and n_terms >= t.min_terms:
+        return FaqMatch(kind="answer", best=best, hits=tuple(hits))
+    suggestions = tuple(h for h in hits if h.score >= t.suggest * 0.8)
+    return FaqMatch(kind="suggestions", best=best, hits=suggestions)

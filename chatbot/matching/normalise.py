@@ -1,0 +1,315 @@
+"""Indonesian text normalisation for matching, the way people actually type.
+
+Pure: no Django, no settings. One `Normaliser` holds the (curator-extendable) synonym
+table; `analyse()` turns a message into content terms (slang expanded, synonyms
+applied, stopwords dropped, stemmed) plus the links it contains.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .lexicon import (
+    DOUBLE_LETTER_WORDS,
+    NUMBER_WORDS,
+    SLANG,
+    STOPWORDS,
+    SYNONYMS,
+)
+
+URL_RE = re.compile(
+    r"(?i)\b(?:https?://|www\.)[^\s<>\"'()\[\]]+"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|info|id|io|me|ly|app|xyz|site|online|link"
+    r"|co|news|blog|tv)\b(?:/[^\s<>\"'()\[\]]*)?"
+)
+# Spellings of the virus and the disease that must become one term.
+_COVID_RE = re.compile(
+    r"\b(?:corona\s*virus|coronavirus|virus\s+corona|virus\s+korona|korona|corona"
+    r"|c[o0]v[i1]d(?:[\s_-]*19)?|kovid(?:[\s_-]*19)?|kopid(?:[\s_-]*19)?"
+    r"|covit(?:[\s_-]*19)?|sars[\s_-]*cov[\s_-]*2|n[\s_-]*cov(?:[\s_-]*2019)?)\b"
+)
+# "mengcovidkan", "dicovidkan", "di-covid-kan": the affixed verb is still about covid.
+_COVID_VERB_RE = re.compile(
+    r"\b(?:meng|di|ter)-?(?:c[o0]vid|korona|corona)-?(?:kan|in)\b"
+)
+_ORDINAL_RE = re.compile(r"\bke[\s_-]?([1-9])\b")
+_ORDINALS = {
+    "1": "pertama",
+    "2": "kedua",
+    "3": "ketiga",
+    "4": "keempat",
+    "5": "kelima",
+    "6": "keenam",
+    "7": "ketujuh",
+    "8": "kedelapan",
+    "9": "kesembilan",
+}
+_TIMES_RE = re.compile(r"\b(\d+)\s*x\b")
+_REDUP_HYPHEN_RE = re.compile(r"\b([a-z]+)-\1(?=\b|nya\b)")
+_REDUP_TWO_RE = re.compile(r"\b([a-z]{3,})2(nya)?\b")
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
+_LEET_RE = re.compile(
+    r"\b(?=[a-z0-9@$]*[a-z][a-z0-9@$]*[a-z])[a-z0-9@$]*[013@4$][a-z0-9@$]*"
+)
+_RUN3_RE = re.compile(r"([a-z])\1{2,}")
+_TOKEN_RE = re.compile(r"[a-z0-9]+")
+_KEEP_MIXED = frozenset(
+    {"5g", "4g", "3g", "h1n1", "h5n1", "b117", "n95", "kn95", "ba2"}
+)
+_TRACKING_PARAMS = re.compile(r"(?:^|&)(?:utm_[a-z]+|fbclid|gclid|igshid|si|s)=[^&]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    words: tuple[str, ...]  # normalised words, slang and synonyms applied
+    content: tuple[str, ...]  # words without stopwords, not stemmed
+    terms: tuple[str, ...]  # content words stemmed: what indexes compare
+    urls: tuple[str, ...]  # normalised links found in the text
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.terms and not self.urls
+
+
+def normalise_url(url: str) -> str:
+    """Canonical form of a link so that variants of the same address compare equal."""
+    u = url.strip().lower().rstrip(".,;:!?)")
+    u = re.sub(r"^[a-z]+://", "", u)
+    u = re.sub(r"^(?:www\d?|m|amp)\.", "", u)
+    u = u.split("#", 1)[0]
+    if "?" in u:
+        path, query = u.split("?", 1)
+        query = _TRACKING_PARAMS.sub("", query).strip("&")
+        u = f"{path}?{query}" if query else path
+    return u.rstrip("/")
+
+
+_URL_HINT_RE = re.compile(r"(?i)://|www\.|[a-z0-9]\.[a-z]{2}")
+
+
+def find_urls(text: str) -> list[str]:
+    if not text or not _URL_HINT_RE.search(text):
+        return []
+    return [normalise_url(m) for m in URL_RE.findall(text)]
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    # The factory wraps the stemmer in a whole-text cache; we cache per word instead.
+    return StemmerFactory().create_stemmer().delegatedStemmer
+
+
+@lru_cache(maxsize=1)
+def indonesian_roots() -> frozenset[str]:
+    from Sastrawi.Stemmer import StemmerFactory as module
+
+    path = Path(module.__file__).with_name("data") / "kata-dasar.txt"
+    return frozenset(w.strip() for w in path.read_text("utf-8").split("\n") if w)
+
+
+_EN_SUFFIXES = (
+    ("ies", "y"),
+    ("ing", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("s", ""),
+)
+
+
+def _stem_english(word: str) -> str:
+    for suffix, repl in _EN_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            stem = word[: -len(suffix)] + repl
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return stem
+    return word
+
+
+# Colloquial (Jakarta-style) verbs: nasal prefix without "me-", suffix "-in" for "-kan".
+_COLLOQUIAL_PREFIXES = (
+    ("nge", ("",)),
+    ("ny", ("s", "c")),
+    ("ng", ("k", "")),
+    ("m", ("p", "")),
+    ("n", ("t",)),
+)
+
+
+def _stem_colloquial(word: str) -> str | None:
+    roots = indonesian_roots()
+    bases = [word]
+    for suffix in ("innya", "in", "nya"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            bases.append(word[: -len(suffix)])
+    for base in bases:
+        if base in roots:
+            return base
+        for prefix, replacements in _COLLOQUIAL_PREFIXES:
+            if base.startswith(prefix) and len(base) - len(prefix) >= 3:
+                rest = base[len(prefix) :]
+                for r in replacements:
+                    if r + rest in roots:
+                        return r + rest
+    for base in bases[1:]:
+        stemmed = _stemmer().stem_word(base)
+        if stemmed != base:
+            return stemmed
+    if word.endswith("nya") and len(word) >= 6:
+        return word[:-3]  # possessive on a word the dictionary lacks: "chipnya"
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Indonesian stem via PySastrawi (plus colloquial verb forms); words it does not
+    know get a light English stem."""
+    if len(word) <= 3 or word.isdigit():
+        return word
+    stemmed = _stemmer().stem_word(word)
+    if stemmed != word or word in indonesian_roots():
+        return stemmed or word
+    return _stem_colloquial(word) or _stem_english(word)
+
+
+_ASCII_JUNK_RE = re.compile(r"[^A-Za-z0-9@$-]+")
+
+
+def _strip_symbols(text: str) -> str:
+    """Fold fancy letters (𝐕𝐚𝐤𝐬𝐢𝐧), drop accents, emoji and other symbols."""
+    if text.isascii():
+        return _ASCII_JUNK_RE.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKD", text):
+        cat = unicodedata.category(ch)
+        if cat[0] in "LN":
+            out.append(ch)
+        elif cat in ("Mn", "Me", "Cf", "Cs", "Co", "Cn"):
+            continue
+        elif ch in "-@$":
+            out.append(ch)
+        else:
+            out.append(" ")
+    return "".join(out)
+
+
+def _squeeze(word: str) -> str:
+    """'pleaseee' -> 'please', 'vaksiiin' -> 'vaksin', but 'maaaaf' -> 'maaf'."""
+    if not _RUN3_RE.search(word):
+        return word
+    doubled = _RUN3_RE.sub(r"\1\1", word)
+    if doubled in DOUBLE_LETTER_WORDS or doubled in SLANG:
+        return doubled
+    single = _RUN3_RE.sub(r"\1", word)
+    if single not in SLANG and doubled in indonesian_roots():
+        return doubled
+    return single
+
+
+def _deleet(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token in _KEEP_MIXED or token.isdigit():
+        return token
+    return token.translate(_LEET)
+
+
+# Cheap tests that let most texts skip the rewriting regexes below.
+_COVID_HINT_RE = re.compile(r"c[o0]v|coron|koron|kopid|kovid|sars|ncov")
+_DIGIT_HINT_RE = re.compile(r"[0-9@$]")
+
+
+def _words(text: str) -> list[str]:
+    text = text.casefold()
+    if _COVID_HINT_RE.search(text):
+        text = _COVID_VERB_RE.sub(" covid ", text)
+        text = _COVID_RE.sub(" covid ", text)
+    if _DIGIT_HINT_RE.search(text):
+        text = _ORDINAL_RE.sub(lambda m: " " + _ORDINALS[m.group(1)] + " ", text)
+        text = _TIMES_RE.sub(r" \1 kali ", text)
+        text = _LEET_RE.sub(_deleet, text)
+        text = _REDUP_TWO_RE.sub(r"\1\2", text)
+    if "-" in text:
+        text = _REDUP_HYPHEN_RE.sub(r"\1", text).replace("-", " ")
+    words: list[str] = []
+    for raw in _TOKEN_RE.findall(text):
+        words.extend(_word(raw))
+    return words
+
+
+@lru_cache(maxsize=200_000)
+def _word(raw: str) -> tuple[str, ...]:
+    word = _squeeze(raw)
+    expanded = SLANG.get(word)
+    if expanded is None:
+        return (NUMBER_WORDS.get(word, word),)
+    return tuple(expanded.split())
+
+
+def _phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], tuple]:
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for term, canonical in pairs:
+        key = tuple(_words(_strip_symbols(term)))
+        value = tuple(_words(_strip_symbols(canonical)))
+        if key and value and key != value:
+            table[key] = value
+    return table
+
+
+class Normaliser:
+    """Normalise messages; `synonyms` maps a phrase to its canonical phrase."""
+
+    def __init__(self, synonyms: Mapping[str, str] | None = None) -> None:
+        pairs = list(SYNONYMS.items()) + list((synonyms or {}).items())
+        self._phrases = _phrase_table(pairs)
+        # Longest phrases first, looked up by their first word.
+        self._sizes: dict[str, list[int]] = {}
+        for key in self._phrases:
+            self._sizes.setdefault(key[0], []).append(len(key))
+        for sizes in self._sizes.values():
+            sizes.sort(reverse=True)
+
+    def _apply_synonyms(self, words: list[str]) -> list[str]:
+        out: list[str] = []
+        i, n = 0, len(words)
+        sizes_for, phrases = self._sizes, self._phrases
+        while i < n:
+            sizes = sizes_for.get(words[i])
+            if sizes:
+                for size in sizes:
+                    canonical = phrases.get(tuple(words[i : i + size]))
+                    if canonical is not None:
+                        out.extend(canonical)
+                        i += size
+                        break
+                else:
+                    out.append(words[i])
+                    i += 1
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def analyse(self, text: str) -> Analysis:
+        text = text or ""
+        urls = tuple(dict.fromkeys(find_urls(text)))
+        if urls:
+            text = URL_RE.sub(" ", text)
+        words = self._apply_synonyms(_words(_strip_symbols(text)))
+        content = tuple(w for w in words if w not in STOPWORDS)
+        terms = tuple(stem(w) for w in content)
+        return Analysis(words=tuple(words), content=content, terms=terms, urls=urls)
+
+    def terms(self, text: str) -> tuple[str, ...]:
+        return self.analyse(text).terms
+
+    def clean(self, text: str) -> str:
+        """The normalised words joined: handy to compare and group questions."""
+        return " ".join(self.analyse(text).words)

@@ -1,0 +1,156 @@
+"""Pure rules of the chatbot: cleaning what users send and wording the replies.
+
+No ORM, no settings: callers pass plain values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Long digit runs are NIKs, phone or account numbers: never stored in the inboxes.
+_LONG_NUMBER = re.compile(r"\+?\d(?:[\d .-]{6,}\d)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class MessageTooLong(ValueError):
+    pass
+
+
+def clean_message(text: str, *, max_chars: int) -> str:
+    """Text safe to match and store: valid Unicode, no control characters (PostgreSQL
+    refuses NUL), trimmed; raises MessageTooLong above the cap."""
+    if len(text) > max_chars:
+        raise MessageTooLong(max_chars)
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
+    return text.strip()
+
+
+def redact(text: str) -> str:
+    """Drop identifying numbers (NIK, phone, account) before a message is stored."""
+    return _LONG_NUMBER.sub("[angka]", text)
+
+
+def fingerprint(terms: Sequence[str], urls: Sequence[str] = ()) -> str:
+    """Identity of a message for grouping duplicates: its normalised terms + links."""
+    key = " ".join(terms) + "|" + " ".join(sorted(urls))
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+# --- replies --------------------------------------------------------------------------
+
+VERDICT_LABEL = {
+    "hoax": {"id": "HOAKS", "en": "HOAX"},
+    "misleading": {"id": "MENYESATKAN", "en": "MISLEADING"},
+    "fact": {"id": "FAKTA", "en": "FACT"},
+}
+VERDICT_ICON = {"hoax": "❌", "misleading": "⚠️", "fact": "✅"}
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    claim: str
+    verdict: str
+    explanation: str
+    source_url: str = ""
+
+
+def _lang(language: str) -> str:
+    return "en" if language == "en" else "id"
+
+
+def reply_hoax(claim: ClaimView, others: Sequence[ClaimView], language: str) -> str:
+    lang = _lang(language)
+    label = VERDICT_LABEL.get(claim.verdict, VERDICT_LABEL["hoax"])[lang]
+    lines = [
+        f"{VERDICT_ICON.get(claim.verdict, '⚠️')} *{label}*: {claim.claim}",
+        "",
+        claim.explanation,
+    ]
+    if claim.source_url:
+        lines += ["", ("Source: " if lang == "en" else "Sumber: ") + claim.source_url]
+    for other in others:
+        other_label = VERDICT_LABEL.get(other.verdict, VERDICT_LABEL["hoax"])[lang]
+        lines += [
+            "",
+            (
+                "This message also contains another checked claim"
+                if lang == "en"
+                else "Pesan ini juga memuat klaim lain yang sudah diperiksa"
+            )
+            + f" ({other_label}): {other.claim}",
+        ]
+    if claim.verdict != "fact":
+        lines += [
+            "",
+            "Please do not forward it."
+            if lang == "en"
+            else "Mohon jangan teruskan pesan tersebut.",
+        ]
+    return "\n".join(lines)
+
+
+def reply_hoax_possible(claim: ClaimView, language: str) -> str:
+    lang = _lang(language)
+    label = VERDICT_LABEL.get(claim.verdict, VERDICT_LABEL["hoax"])[lang]
+    if lang == "en":
+        head = "This message may be related to a claim that has been checked"
+        tail = "A curator will check whether it is the same claim."
+    else:
+        head = "Pesan ini mungkin berkaitan dengan klaim yang sudah diperiksa"
+        tail = "Kurator kami akan memeriksa apakah klaimnya sama."
+    lines = [f"{head} ({label}): {claim.claim}", "", claim.explanation, "", tail]
+    return "\n".join(lines)
+
+
+def reply_suggestions(questions: Sequence[str], language: str) -> str:
+    lang = _lang(language)
+    head = "Did you mean:" if lang == "en" else "Mungkin maksud Anda:"
+    tail = (
+        "Reply with the number of your question."
+        if lang == "en"
+        else "Balas dengan nomor pertanyaan yang Anda maksud."
+    )
+    items = [f"{i}. {q}" for i, q in enumerate(questions, start=1)]
+    return "\n".join([head, *items, "", tail])
+
+
+def reply_fallback(language: str, *, empty: bool = False) -> str:
+    if _lang(language) == "en":
+        if empty:
+            return "Please type your question or paste the message you want checked."
+        return (
+            "Sorry, I can't answer that yet. Your question has been passed to our "
+            "curators. Try other words, or call the hotline 119 ext. 9."
+        )
+    if empty:
+        return "Silakan ketik pertanyaan Anda atau tempel pesan yang ingin dicek."
+    return (
+        "Maaf, saya belum bisa menjawab pertanyaan itu. Pertanyaan Anda sudah kami "
+        "catat untuk tim kurator. Coba dengan kata lain, atau hubungi hotline "
+        "119 ext. 9."
+    )
+
+
+def reply_report(
+    *, known_claim: str | None, known_verdict: str | None, language: str
+) -> str:
+    lang = _lang(language)
+    if known_claim:
+        label = VERDICT_LABEL.get(known_verdict or "hoax", VERDICT_LABEL["hoax"])[lang]
+        if lang == "en":
+            return (
+                f"Thank you. This message matches a claim already checked ({label}): "
+                f"{known_claim}"
+            )
+        return (
+            f"Terima kasih. Pesan ini cocok dengan klaim yang sudah diperiksa "
+            f"({label}): {known_claim}"
+        )
+    if lang == "en":
+        return "Thank you for your report. Our curators will check the message."
+    return "Terima kasih atas laporan Anda. Tim kurator kami akan memeriksa pesan ini."

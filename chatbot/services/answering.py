@@ -1,0 +1,213 @@
+"""Answer one message: the single entry point for the app endpoint and the chat
+adapters (Telegram, WhatsApp)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from chatbot import rules
+from chatbot.index import HoaxView, Snapshot, snapshot_get, thresholds
+from chatbot.matching import Outcome
+from chatbot.services.inbox import possible_match_log, unanswered_log
+from chatbot.stats import stat_record
+from core.exceptions import ApplicationError
+
+
+@dataclass(frozen=True, slots=True)
+class FaqRef:
+    id: int
+    question: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class HoaxRef:
+    id: int
+    claim: str
+    verdict: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerResult:
+    kind: str  # faq | faq_suggestions | hoax | hoax_possible | fallback
+    reply: str  # light markup, see chatbot.richtext.render(reply, channel)
+    language: str
+    faq: FaqRef | None = None
+    suggestions: tuple[FaqRef, ...] = ()
+    hoax: HoaxRef | None = None
+    other_hoaxes: tuple[HoaxRef, ...] = ()  # further checked claims in the message
+    source_url: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        """The body of POST /api/v1/chatbot/ask."""
+        return {
+            "kind": self.kind,
+            "reply": self.reply,
+            "faq": _faq_dict(self.faq) if self.faq else None,
+            "suggestions": [_faq_dict(s) for s in self.suggestions],
+            "hoax": (
+                {
+                    "id": self.hoax.id,
+                    "claim": self.hoax.claim,
+                    "verdict": self.hoax.verdict,
+                    "score": self.hoax.score,
+                }
+                if self.hoax
+                else None
+            ),
+        }
+
+
+def _faq_dict(ref: FaqRef) -> dict:
+    return {"id": ref.id, "question": ref.question, "score": ref.score}
+
+
+def _lang(language: str | None) -> str:
+    return "en" if (language or "").lower().startswith("en") else "id"
+
+
+def _claim_view(entry: HoaxView, lang: str) -> rules.ClaimView:
+    use_en = lang == "en"
+    return rules.ClaimView(
+        claim=(entry.claim_en if use_en and entry.claim_en else entry.claim),
+        verdict=entry.verdict,
+        explanation=(
+            entry.explanation_en
+            if use_en and entry.explanation_en
+            else entry.explanation
+        ),
+        source_url=entry.source_url,
+    )
+
+
+def answer_message(
+    *, text: str, language: str = "id", user=None, channel: str = "api"
+) -> AnswerResult:
+    """Match a message against the hoax claims and the FAQ and word the reply.
+
+    Raises ApplicationError("too_long") above CHATBOT_MAX_MESSAGE_CHARS. Logs
+    unanswered/low-confidence questions and possible hoax matches for curators and
+    counts every outcome. `user` is accepted for the adapters; nothing stored here is
+    linked to the user.
+    """
+    lang = _lang(language)
+    limit = settings.CHATBOT_MAX_MESSAGE_CHARS
+    try:
+        text = rules.clean_message(text or "", max_chars=limit)
+    except rules.MessageTooLong:
+        raise ApplicationError(
+            f"Pesan terlalu panjang (maksimal {limit} karakter).",
+            code="too_long",
+            fields={"text": f"Maksimal {limit} karakter."},
+        ) from None
+    snapshot = snapshot_get()
+    outcome = snapshot.engine.answer(text, language=lang, thresholds=thresholds())
+    if outcome.analysis.is_empty:
+        return AnswerResult(
+            kind="fallback",
+            reply=rules.reply_fallback(lang, empty=True),
+            language=lang,
+        )
+    result = _result(outcome, snapshot, lang)
+    _record(result, outcome, text, lang)
+    return result
+
+
+def _result(outcome: Outcome, snapshot: Snapshot, lang: str) -> AnswerResult:
+    if outcome.kind in ("hoax", "hoax_possible"):
+        entries = snapshot.hoax
+        hits = [h for h in outcome.hoaxes or (outcome.hoax,) if h.entry_id in entries]
+        if hits:
+            best = hits[0]
+            entry = entries[best.entry_id]
+            view = _claim_view(entry, lang)
+            ref = HoaxRef(
+                id=best.entry_id,
+                claim=view.claim,
+                verdict=entry.verdict,
+                score=best.score,
+            )
+            reply, other_refs = rules.reply_hoax_possible(view, lang), ()
+            if outcome.kind == "hoax":
+                others = [h for h in hits[1:] if h.score >= thresholds().hoax.auto]
+                views = [_claim_view(entries[h.entry_id], lang) for h in others]
+                reply = rules.reply_hoax(view, views, lang)
+                other_refs = tuple(
+                    HoaxRef(
+                        id=h.entry_id, claim=v.claim, verdict=v.verdict, score=h.score
+                    )
+                    for h, v in zip(others, views, strict=True)
+                )
+            return AnswerResult(
+                kind=outcome.kind,
+                reply=reply,
+                language=lang,
+                hoax=ref,
+                other_hoaxes=other_refs,
+                source_url=entry.source_url,
+            )
+    if outcome.kind == "faq" and outcome.faq.entry_id in snapshot.faq:
+        entry = snapshot.faq[outcome.faq.entry_id]
+        return AnswerResult(
+            kind="faq",
+            reply=entry.answer,
+            language=lang,
+            faq=FaqRef(
+                id=outcome.faq.entry_id,
+                question=entry.question,
+                score=outcome.faq.score,
+            ),
+            source_url=entry.source_url,
+        )
+    if outcome.kind == "faq_suggestions":
+        refs = tuple(
+            FaqRef(
+                id=h.entry_id, question=snapshot.faq[h.entry_id].question, score=h.score
+            )
+            for h in outcome.suggestions
+            if h.entry_id in snapshot.faq
+        )
+        if refs:
+            return AnswerResult(
+                kind="faq_suggestions",
+                reply=rules.reply_suggestions([r.question for r in refs], lang),
+                language=lang,
+                suggestions=refs,
+            )
+    return AnswerResult(
+        kind="fallback", reply=rules.reply_fallback(lang), language=lang
+    )
+
+
+def _record(result: AnswerResult, outcome: Outcome, text: str, lang: str) -> None:
+    a = outcome.analysis
+    best_faq = outcome.faq_hits[0] if outcome.faq_hits else None
+    if result.kind == "faq":
+        stat_record("faq", faq_id=result.faq.id)
+    elif result.kind == "hoax":
+        stat_record("hoax", hoax_id=result.hoax.id)
+        for other in result.other_hoaxes:
+            stat_record("hoax", hoax_id=other.id)
+    elif result.kind == "hoax_possible":
+        stat_record("hoax_possible", hoax_id=result.hoax.id)
+        possible_match_log(
+            text=text,
+            terms=a.terms,
+            urls=a.urls,
+            hoax_id=result.hoax.id,
+            score=result.hoax.score,
+        )
+    else:
+        stat_record(result.kind)
+        unanswered_log(
+            text=text,
+            terms=a.terms,
+            language=lang,
+            kind="low_confidence" if result.kind == "faq_suggestions" else "unanswered",
+            best_faq_id=best_faq.entry_id if best_faq else None,
+            best_score=best_faq.score if best_faq else 0.0,
+        )

@@ -1,0 +1,312 @@
+"""Curator inboxes: unanswered questions, possible hoax matches, reported messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from rapidfuzz import fuzz, process
+
+from chatbot import rules
+from chatbot.models import (
+    FaqEntry,
+    HoaxEntry,
+    HoaxReport,
+    PossibleHoaxMatch,
+    Status,
+    UnansweredQuestion,
+)
+from core.exceptions import ApplicationError
+
+MAX_STORED_CHARS = 4000
+MAX_EXAMPLES = 5
+# Questions whose normalised terms are this similar (token sort ratio) share a row.
+GROUP_SIMILARITY = 85
+GROUP_WINDOW_DAYS = 90
+GROUP_CANDIDATES = 2000
+
+
+def _stored(text: str) -> str:
+    return rules.redact(text)[:MAX_STORED_CHARS]
+
+
+# --- unanswered questions ---------------------------------------------------------------
+
+
+@transaction.atomic
+def unanswered_log(
+    *,
+    text: str,
+    terms: Sequence[str],
+    language: str,
+    kind: str,
+    best_faq_id: int | None = None,
+    best_score: float = 0.0,
+) -> UnansweredQuestion | None:
+    """Count a question the bot could not answer, in the group of similar ones."""
+    if not terms:
+        return None
+    now = timezone.now()
+    key = " ".join(terms)[:500]
+    open_rows = UnansweredQuestion.objects.filter(
+        state=UnansweredQuestion.State.OPEN, language=language
+    )
+    group = open_rows.filter(terms=key).first()
+    if group is None:
+        # Similar questions share their most specific (longest) term: only those
+        # groups are compared, however big the inbox grows.
+        anchor = max(terms, key=len)
+        recent = dict(
+            open_rows.filter(
+                last_seen_at__gte=now - timedelta(days=GROUP_WINDOW_DAYS),
+                terms__contains=anchor,
+            )
+            .order_by("-last_seen_at")
+            .values_list("id", "terms")[:GROUP_CANDIDATES]
+        )
+        found = process.extractOne(
+            key, recent, scorer=fuzz.token_sort_ratio, score_cutoff=GROUP_SIMILARITY
+        )
+        if found is not None:
+            group = open_rows.get(pk=found[2])
+    stored = _stored(text)
+    if group is None:
+        return UnansweredQuestion.objects.create(
+            text=stored,
+            terms=key,
+            language=language,
+            kind=kind,
+            best_faq_id=best_faq_id,
+            best_score=round(best_score, 4),
+        )
+    UnansweredQuestion.objects.filter(pk=group.pk).update(
+        count=F("count") + 1, last_seen_at=now
+    )
+    if stored != group.text and stored not in group.examples:
+        if len(group.examples) < MAX_EXAMPLES:
+            group.examples = [*group.examples, stored[:500]]
+            group.save(update_fields=["examples"])
+    group.refresh_from_db()
+    return group
+
+
+def _resolve(questions: Sequence[UnansweredQuestion], faq: FaqEntry | None) -> None:
+    UnansweredQuestion.objects.filter(pk__in=[q.pk for q in questions]).update(
+        state=UnansweredQuestion.State.RESOLVED, resolved_faq=faq
+    )
+
+
+@transaction.atomic
+def unanswered_to_draft_faq(*, question: UnansweredQuestion) -> FaqEntry:
+    """One click: a draft FAQ entry from an unanswered question (and its examples as
+    alternate phrasings); the curator writes the answer and publishes it."""
+    from chatbot.services.knowledge import faq_save
+
+    alternates = [e for e in question.examples if e and e != question.text]
+    entry = FaqEntry(
+        question=question.text[:500],
+        language=question.language if question.language in ("id", "en") else "id",
+        status=Status.DRAFT,
+        alternates=[a[:500] for a in alternates],
+        tags=["dari-pertanyaan-warga"],
+    )
+    faq_save(entry=entry)
+    _resolve([question], entry)
+    return entry
+
+
+@transaction.atomic
+def unanswered_add_alternate(
+    *, questions: Sequence[UnansweredQuestion], faq: FaqEntry
+) -> FaqEntry:
+    """One click: these questions become alternate phrasings of an existing entry."""
+    from chatbot.services.knowledge import faq_save
+
+    faq = FaqEntry.objects.select_for_update().get(pk=faq.pk)
+    phrasings = list(faq.alternates)
+    for q in questions:
+        for text in (q.text, *q.examples):
+            text = " ".join(text.split())[:500]
+            if text and text != faq.question and text not in phrasings:
+                phrasings.append(text)
+    faq.alternates = phrasings
+    faq_save(entry=faq)
+    _resolve(questions, faq)
+    return faq
+
+
+@transaction.atomic
+def unanswered_dismiss(*, questions: Sequence[UnansweredQuestion]) -> int:
+    return UnansweredQuestion.objects.filter(pk__in=[q.pk for q in questions]).update(
+        state=UnansweredQuestion.State.DISMISSED
+    )
+
+
+# --- possible hoax matches ----------------------------------------------------------------
+
+
+def possible_match_log(
+    *,
+    text: str,
+    terms: Sequence[str],
+    urls: Sequence[str],
+    hoax_id: int,
+    score: float,
+) -> PossibleHoaxMatch:
+    """Queue "possibly related" for a curator's yes/no; repeats only count up."""
+    fp = rules.fingerprint(terms, urls)
+    now = timezone.now()
+    for _attempt in range(2):
+        updated = PossibleHoaxMatch.objects.filter(
+            fingerprint=fp, hoax_id=hoax_id
+        ).update(count=F("count") + 1, last_seen_at=now)
+        if updated:
+            return PossibleHoaxMatch.objects.get(fingerprint=fp, hoax_id=hoax_id)
+        try:
+            with transaction.atomic():
+                return PossibleHoaxMatch.objects.create(
+                    text=_stored(text),
+                    fingerprint=fp,
+                    hoax_id=hoax_id,
+                    score=round(score, 4),
+                )
+        except IntegrityError:
+            continue  # created concurrently: count it on the next pass
+    return PossibleHoaxMatch.objects.get(fingerprint=fp, hoax_id=hoax_id)
+
+
+@transaction.atomic
+def possible_match_review(
+    *, match: PossibleHoaxMatch, confirmed: bool, actor
+) -> PossibleHoaxMatch:
+    """Yes: the message becomes a known variant of the claim (so the next copy gets
+    the verdict straight away). No: it stays out of the queue."""
+    from chatbot.services.knowledge import hoax_save
+
+    match = PossibleHoaxMatch.objects.select_for_update().get(pk=match.pk)
+    if match.state != PossibleHoaxMatch.State.PENDING:
+        raise ApplicationError("Sudah ditinjau.", code="already_reviewed", status=409)
+    if confirmed:
+        hoax = HoaxEntry.objects.select_for_update().get(pk=match.hoax_id)
+        variant = " ".join(match.text.split())[:500]
+        if variant and variant not in hoax.variants:
+            hoax.variants = [*hoax.variants, variant]
+            hoax_save(entry=hoax)
+    match.state = (
+        PossibleHoaxMatch.State.CONFIRMED
+        if confirmed
+        else PossibleHoaxMatch.State.REJECTED
+    )
+    match.reviewed_by = actor
+    match.reviewed_at = timezone.now()
+    match.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+    return match
+
+
+# --- reported messages -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    report: HoaxReport
+    created: bool
+    known: HoaxEntry | None  # already checked: the verdict can be shown right away
+
+
+@transaction.atomic
+def hoax_report_create(
+    *, text: str, user=None, note: str = "", language: str = "id", channel: str = "api"
+) -> ReportResult:
+    """A user reports a suspicious message for the curators."""
+    from chatbot.index import engine_get, thresholds
+
+    limit = settings.CHATBOT_MAX_MESSAGE_CHARS
+    try:
+        text = rules.clean_message(text or "", max_chars=limit)
+    except rules.MessageTooLong:
+        raise ApplicationError(
+            f"Pesan terlalu panjang (maksimal {limit} karakter).",
+            code="too_long",
+            fields={"text": f"Maksimal {limit} karakter."},
+        ) from None
+    engine = engine_get()
+    a = engine.normaliser.analyse(text)
+    if a.is_empty:
+        raise ApplicationError(
+            "Pesan yang dilaporkan kosong.",
+            fields={"text": "Tempel isi pesan yang ingin dilaporkan."},
+        )
+    hits = engine.hoax.search(a)
+    best = hits[0] if hits else None
+    known = None
+    if best is not None and best.score >= thresholds().hoax.auto:
+        known = HoaxEntry.objects.filter(
+            pk=best.entry_id, status=Status.PUBLISHED
+        ).first()
+    fp = rules.fingerprint(a.terms, a.urls)
+    user = user if getattr(user, "is_authenticated", False) else None
+    existing = (
+        HoaxReport.objects.select_for_update()
+        .filter(fingerprint=fp, state=HoaxReport.State.OPEN)
+        .first()
+    )
+    if existing is not None:
+        existing.count = F("count") + 1
+        existing.last_reported_at = timezone.now()
+        existing.save(update_fields=["count", "last_reported_at"])
+        existing.refresh_from_db()
+        return ReportResult(report=existing, created=False, known=known)
+    report = HoaxReport(
+        text=_stored(text),
+        fingerprint=fp,
+        urls=list(a.urls),
+        note=rules.redact(" ".join((note or "").split()))[:500],
+        language="en" if language == "en" else "id",
+        channel=channel[:16],
+        reporter=user,
+        best_match_id=best.entry_id if best else None,
+        best_score=round(best.score, 4) if best else 0.0,
+    )
+    report.full_clean()
+    report.save()
+    return ReportResult(report=report, created=True, known=known)
+
+
+@transaction.atomic
+def hoax_report_link(*, reports: Sequence[HoaxReport], hoax: HoaxEntry, actor) -> int:
+    return HoaxReport.objects.filter(pk__in=[r.pk for r in reports]).update(
+        state=HoaxReport.State.LINKED,
+        hoax=hoax,
+        reviewed_by=actor,
+        reviewed_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def hoax_report_dismiss(*, reports: Sequence[HoaxReport], actor) -> int:
+    return HoaxReport.objects.filter(pk__in=[r.pk for r in reports]).update(
+        state=HoaxReport.State.DISMISSED, reviewed_by=actor, reviewed_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def hoax_report_to_draft(*, report: HoaxReport, actor) -> HoaxEntry:
+    """One click: a draft hoax entry from a reported message; the curator adds the
+    verdict's explanation and publishes."""
+    from chatbot.services.knowledge import hoax_save
+
+    entry = HoaxEntry(
+        claim=report.text[:2000],
+        verdict=HoaxEntry.Verdict.HOAX,
+        status=Status.DRAFT,
+        variants=[u[:500] for u in report.urls],
+        tags=["laporan-warga"],
+    )
+    hoax_save(entry=entry)
+    hoax_report_link(reports=[report], hoax=entry, actor=actor)
+    return entry

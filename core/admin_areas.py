@@ -1,0 +1,197 @@
+"""Admin for risk areas and case integration (imported by core/admin.py).
+
+Zoning rules and sources are managed here; boundaries, figures, cases and reports
+are derived or imported data and therefore read-only."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from core.areas.services import zone_rule_save
+from core.cases.services import integrator_create, integrator_key_rotate
+from core.exceptions import ApplicationError
+from core.models import (
+    AreaBoundary,
+    AreaDailyFigure,
+    BoundaryImport,
+    Case,
+    CaseReport,
+    FigureDirty,
+    Integrator,
+    ReportBatch,
+    ZoneRule,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ZoneRule)
+class ZoneRuleAdmin(admin.ModelAdmin):
+    list_display = ["version", "name", "effective_from", "is_enabled", "metric"]
+    list_filter = ["is_enabled"]
+    ordering = ["-effective_from"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj and AreaDailyFigure.objects.filter(zone_rule=obj).exists():
+            return ["version", "name", "metric", "thresholds"]
+        return []
+
+    def save_model(self, request, obj, form, change):
+        try:
+            zone_rule_save(rule=obj)
+        except (ApplicationError, ValidationError) as exc:
+            self.message_user(request, str(exc), level=messages.ERROR)
+            return
+        self.message_user(
+            request,
+            f"Zona sejak {obj.effective_from} akan dihitung ulang dengan aturan yang berlaku.",
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or not AreaDailyFigure.objects.filter(zone_rule=obj).exists()
+
+
+@admin.register(Integrator)
+class IntegratorAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "display_name",
+        "kind",
+        "is_active",
+        "key_prefix",
+        "last_used_at",
+    ]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "display_name"]
+    readonly_fields = ["key_prefix", "created_at", "last_used_at"]
+    fields = ["name", "display_name", "kind", "facility", "is_active", *readonly_fields]
+    raw_id_fields = ["facility"]
+    actions = ["issue_new_key"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created, key = integrator_create(
+            name=obj.name,
+            display_name=obj.display_name,
+            kind=obj.kind,
+            facility=obj.facility,
+        )
+        obj.pk = created.pk
+        self.message_user(
+            request,
+            f"API key for {created.name} (shown once, store it now): {key}",
+            level=messages.WARNING,
+        )
+
+    @admin.action(
+        description="Terbitkan kunci API baru (yang lama langsung tidak berlaku)"
+    )
+    def issue_new_key(self, request, queryset):
+        for integrator in queryset:
+            key = integrator_key_rotate(integrator=integrator)
+            self.message_user(
+                request,
+                f"New API key for {integrator.name} (shown once): {key}",
+                level=messages.WARNING,
+            )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # reports keep pointing at their source; deactivate instead
+
+
+@admin.register(BoundaryImport)
+class BoundaryImportAdmin(ReadOnlyAdmin):
+    list_display = [
+        "source",
+        "started_at",
+        "features",
+        "created",
+        "updated",
+        "unchanged",
+        "repaired",
+    ]
+
+
+@admin.register(AreaBoundary)
+class AreaBoundaryAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "region", "area_km2", "repaired", "updated_at"]
+    list_filter = ["repaired"]
+    search_fields = ["code", "name"]
+    exclude = ["geometry", "geometry_mid", "geometry_low"]
+
+
+@admin.register(AreaDailyFigure)
+class AreaDailyFigureAdmin(ReadOnlyAdmin):
+    list_display = [
+        "region", "date", "zone", "households_confirmed_7d", "new_confirmed",
+        "active_confirmed", "recovered", "deaths", "zone_rule",
+    ]  # fmt: skip
+    list_filter = ["level", "zone"]
+    search_fields = ["region__code", "region__name"]
+    date_hierarchy = "date"
+    list_select_related = ["region", "zone_rule"]
+
+
+@admin.register(FigureDirty)
+class FigureDirtyAdmin(ReadOnlyAdmin):
+    list_display = ["region", "since", "marked_at"]
+
+
+@admin.register(ReportBatch)
+class ReportBatchAdmin(ReadOnlyAdmin):
+    list_display = [
+        "integrator", "channel", "filename", "started_at", "received", "created",
+        "updated", "unchanged", "rejected",
+    ]  # fmt: skip
+    list_filter = ["channel", "integrator"]
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    """Health data: visible to superusers only, never editable (derived from reports)."""
+
+    list_display = [
+        "id",
+        "kelurahan",
+        "status",
+        "confirmed_on",
+        "source_count",
+        "ambiguous_match",
+    ]
+    list_filter = ["status", "ambiguous_match"]
+    search_fields = ["id", "kelurahan__code"]
+    exclude = ["nik_key", "name_key"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(CaseReport)
+class CaseReportAdmin(ReadOnlyAdmin):
+    list_display = [
+        "integrator",
+        "record_id",
+        "case",
+        "status",
+        "event_date",
+        "kelurahan",
+        "match",
+    ]
+    list_filter = ["integrator", "status", "match"]
+    search_fields = ["record_id"]
+    exclude = ["nik_key", "name_match_key", "name_key"]
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser

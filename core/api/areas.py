@@ -1,0 +1,314 @@
+"""Public risk-area endpoints: GPS lookup, name search, area detail, children,
+history and GeoJSON. Responses are cached server-side and carry ETag/Cache-Control."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
+
+from core.areas import selectors
+from core.areas.services import areas_cache_version
+from core.i18n import request_language
+from core.models import Region
+
+
+def _parse_rate(rate: str) -> tuple[int, int]:
+    count, _, unit = rate.partition("/")
+    return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit[:1]]
+
+
+class AreaRateThrottle(BaseThrottle):
+    """Per client (user or IP), fixed one-minute windows: one cache round trip per
+    request, whatever the rate (DRF's sliding window stores every timestamp, which
+    is heavy at thousands per minute). Generous: these are cheap cached reads."""
+
+    def allow_request(self, request, view) -> bool:
+        limit, period = _parse_rate(settings.SIGAP_THROTTLE_AREAS)
+        window = int(time.time() // period)
+        user = getattr(request, "user", None)
+        ident = (
+            f"u{user.pk}" if user is not None and user.is_authenticated else self.get_ident(request)
+        )
+        key = f"throttle_areas:{ident}:{window}"
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.add(key, 0, timeout=period + 5)
+            count = cache.incr(key)
+        self._wait = period - time.time() % period
+        return count <= limit
+
+    def wait(self) -> float | None:
+        return getattr(self, "_wait", None)
+
+
+# Responses are keyed by the data version, so this process may keep them until the
+# version moves on; bounded so a crawl over many codes cannot grow it forever.
+_local: dict[str, tuple[float, object]] = {}
+LOCAL_MAX = 20_000
+
+
+def _local_get(key: str):
+    entry = _local.get(key)
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry[1]
+
+
+def _local_set(key: str, value, ttl: float) -> None:
+    if len(_local) >= LOCAL_MAX:
+        _local.clear()
+    _local[key] = (time.monotonic() + ttl, value)
+
+
+def local_cache_clear() -> None:
+    _local.clear()
+
+
+def cached_json(
+    request, key: str, build: Callable[[], object], *, max_age: int | None = None
+):
+    """A JSON response built once per data version and language, with a strong ETag
+    (304 when the client has it) and public Cache-Control."""
+    max_age = settings.SIGAP_AREAS_CACHE_SECONDS if max_age is None else max_age
+    lang = request_language(request)
+    full_key = f"areas:resp:{areas_cache_version()}:{lang}:{key}"
+    entry = _local_get(full_key) or cache.get(full_key)
+    if entry is None:
+        body = json.dumps(
+            build(), cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
+        ).encode()
+        entry = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+        cache.set(full_key, entry, timeout=max_age)
+    _local_set(full_key, entry, max_age)
+    return respond_json(request, *entry, max_age=max_age)
+
+
+def respond_json(request, body: bytes, etag: str, *, max_age: int):
+    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+class _PublicAreaView(APIView):
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes = [AreaRateThrottle]
+
+
+class RegionRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    display_name = serializers.CharField()
+    level = serializers.IntegerField()
+    kind = serializers.CharField()
+
+
+class ZoneSerializer(serializers.Serializer):
+    zone = serializers.ChoiceField(choices=["hijau", "kuning", "oranye", "merah"])
+    label = serializers.CharField()
+    level = serializers.IntegerField()
+    rule = serializers.DictField()
+    explanation = serializers.CharField()
+    households_confirmed_7d = serializers.IntegerField()
+    children = serializers.DictField(allow_null=True)
+
+
+class AreaStateSerializer(RegionRefSerializer):
+    parents = RegionRefSerializer(many=True)
+    date = serializers.DateField()
+    figures = serializers.DictField(child=serializers.IntegerField())
+    zone = ZoneSerializer(allow_null=True)
+
+
+class AreaLookupView(_PublicAreaView):
+    class InputSerializer(serializers.Serializer):
+        lat = serializers.FloatField(min_value=-90, max_value=90)
+        lng = serializers.FloatField(min_value=-180, max_value=180)
+
+        def validate(self, attrs):
+            bad = {
+                k: "Harus berupa angka."
+                for k, v in attrs.items()
+                if not math.isfinite(v)
+            }
+            if bad:
+                raise serializers.ValidationError(bad)
+            return attrs
+
+    class OutputSerializer(AreaStateSerializer):
+        approximate = serializers.BooleanField()
+        distance_m = serializers.FloatField()
+
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses={
+            200: OutputSerializer,
+            404: OpenApiResponse(description="outside_indonesia / no_area_at_point"),
+        },
+        tags=["areas"],
+        summary="The kecamatan at a GPS point, with its zone and figures",
+    )
+    def get(self, request):
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        lat, lng = data.validated_data["lat"], data.validated_data["lng"]
+        hit = selectors.area_locate(lat=lat, lng=lng)
+        lang = request_language(request)
+
+        def build() -> dict:
+            region = Region.objects.filter(code=hit.code).first()
+            if region is None:  # boundary imported before its Region row
+                return {**selectors.boundary_ref(hit.code), "parents": [], "zone": None}
+            return selectors.area_detail(region, lang=lang)
+
+        key = f"area:{hit.code}"
+        payload_key = f"areas:payload:{areas_cache_version()}:{lang}:{key}"
+        payload = _local_get(payload_key) or cache.get(payload_key)
+        if payload is None:
+            payload = build()
+            cache.set(payload_key, payload, timeout=settings.SIGAP_AREAS_CACHE_SECONDS)
+        _local_set(payload_key, payload, settings.SIGAP_AREAS_CACHE_SECONDS)
+        body = json.dumps(
+            {**payload, "approximate": hit.approximate, "distance_m": hit.distance_m},
+            cls=DjangoJSONEncoder,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        return respond_json(
+            request, body, etag, max_age=settings.SIGAP_AREAS_CACHE_SECONDS
+        )
+
+
+class AreaSearchView(_PublicAreaView):
+    class InputSerializer(serializers.Serializer):
+        q = serializers.CharField(max_length=100, trim_whitespace=True)
+        level = serializers.IntegerField(required=False, min_value=1, max_value=4)
+        limit = serializers.IntegerField(
+            required=False, min_value=1, max_value=50, default=10
+        )
+
+    class OutputSerializer(RegionRefSerializer):
+        parents = RegionRefSerializer(many=True)
+        score = serializers.FloatField()
+        match = serializers.CharField()
+
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses=OutputSerializer(many=True),
+        tags=["areas"],
+        summary="Regions by name (typos, prefixes, 'Kec.', 'Kab.', 'Kota') or by code",
+    )
+    def get(self, request):
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        digest = hashlib.sha1(params["q"].lower().encode()).hexdigest()
+        key = f"search:{digest}:{params.get('level')}:{params['limit']}"
+        return cached_json(
+            request,
+            key,
+            lambda: {
+                "results": selectors.area_search(
+                    q=params["q"], level=params.get("level"), limit=params["limit"]
+                )
+            },
+        )
+
+
+class AreaDetailView(_PublicAreaView):
+    @extend_schema(
+        responses=AreaStateSerializer, tags=["areas"], summary="One area, any level"
+    )
+    def get(self, request, code: str):
+        region = selectors.region_get(code)
+        lang = request_language(request)
+        return cached_json(
+            request,
+            f"area:{region.code}",
+            lambda: selectors.area_detail(region, lang=lang),
+        )
+
+
+class AreaChildrenView(_PublicAreaView):
+    @extend_schema(responses=AreaStateSerializer(many=True), tags=["areas"])
+    def get(self, request, code: str):
+        region = selectors.region_get(code)
+        lang = request_language(request)
+        return cached_json(
+            request,
+            f"children:{region.code}",
+            lambda: {
+                "parent": selectors.region_ref(region),
+                "results": selectors.area_children(region, lang=lang),
+            },
+        )
+
+
+class AreaHistoryView(_PublicAreaView):
+    class InputSerializer(serializers.Serializer):
+        vars()["from"] = serializers.DateField(required=False)
+        to = serializers.DateField(required=False)
+
+    @extend_schema(
+        parameters=[InputSerializer], responses=OpenApiTypes.OBJECT, tags=["areas"]
+    )
+    def get(self, request, code: str):
+        region = selectors.region_get(code)
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        start, end = selectors.history_range(
+            region,
+            start=data.validated_data.get("from"),
+            end=data.validated_data.get("to"),
+        )
+        return cached_json(
+            request,
+            f"history:{region.code}:{start}:{end}",
+            lambda: selectors.area_history(region, start=start, end=end),
+        )
+
+
+class AreaGeoJsonView(_PublicAreaView):
+    class InputSerializer(serializers.Serializer):
+        zoom = serializers.IntegerField(required=False, min_value=0, max_value=22)
+
+    @extend_schema(
+        parameters=[InputSerializer], responses=OpenApiTypes.OBJECT, tags=["areas"]
+    )
+    def get(self, request, code: str):
+        region = selectors.region_get(code)
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        default_zoom = {1: 7, 2: 10, 3: 13}.get(region.level, 13)
+        zoom = data.validated_data.get("zoom", default_zoom)
+        lang = request_language(request)
+        response = cached_json(
+            request,
+            f"geojson:{region.code}:{zoom}",
+            lambda: selectors.area_geojson(region, zoom=zoom, lang=lang),
+            max_age=max(settings.SIGAP_AREAS_CACHE_SECONDS, 600),
+        )
+        if response.status_code == 200:
+            response["Content-Type"] = "application/geo+json"
+        return response

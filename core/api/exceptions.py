@@ -1,0 +1,165 @@
+"""One error format for every 4xx/5xx: {"error": {"code", "message", "fields"}}."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions as drf
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.exceptions import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+_DRF_CODES = {
+    drf.ParseError: (
+        "malformed_request",
+        "Permintaan tidak dapat dibaca (JSON tidak valid).",
+    ),
+    drf.NotAuthenticated: ("not_authenticated", "Silakan masuk terlebih dahulu."),
+    drf.AuthenticationFailed: (
+        "authentication_failed",
+        "Token tidak valid atau kedaluwarsa.",
+    ),
+    drf.PermissionDenied: ("permission_denied", "Anda tidak memiliki akses."),
+    drf.NotFound: ("not_found", "Data tidak ditemukan."),
+    drf.MethodNotAllowed: ("method_not_allowed", "Metode tidak diizinkan."),
+    drf.NotAcceptable: ("not_acceptable", "Format respons tidak didukung."),
+    drf.UnsupportedMediaType: (
+        "unsupported_media_type",
+        "Kirim data sebagai application/json.",
+    ),
+    drf.Throttled: ("rate_limited", "Terlalu banyak permintaan; coba lagi nanti."),
+}
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _flatten(detail) -> dict:
+    """DRF's nested error detail -> {"field": "message"} (dotted paths for nesting)."""
+    out: dict[str, str] = {}
+
+    def walk(prefix: str, value) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(value, list):
+            if value and all(not isinstance(v, dict | list) for v in value):
+                out[prefix or "non_field_errors"] = " ".join(str(v) for v in value)
+            else:
+                for i, sub in enumerate(value):
+                    walk(f"{prefix}.{i}" if prefix else str(i), sub)
+        else:
+            out[prefix or "non_field_errors"] = str(value)
+
+    walk("", detail)
+    return out
+
+
+def _first_code(detail) -> str | None:
+    if isinstance(detail, dict):
+        for value in detail.values():
+            code = _first_code(value)
+            if code:
+                return code
+    elif isinstance(detail, list):
+        for value in detail:
+            code = _first_code(value)
+            if code:
+                return code
+    else:
+        return getattr(detail, "code", None)
+    return None
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        return Response(
+            error_body(exc.code, exc.message, exc.fields), status=exc.status
+        )
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body("payload_too_large", "Data yang dikirim terlalu besar."),
+            status=413,
+        )
+    if isinstance(exc, DjangoValidationError):
+        fields = (
+            {k: " ".join(str(m) for m in v) for k, v in exc.message_dict.items()}
+            if hasattr(exc, "error_dict")
+            else {}
+        )
+        message = " ".join(exc.messages) if not fields else "Data tidak valid."
+        return Response(error_body("invalid", message, fields), status=400)
+    if isinstance(exc, Http404):
+        exc = drf.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = drf.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception(
+            "unhandled error in %s", context.get("view").__class__.__name__
+        )
+        return Response(
+            error_body(
+                "server_error", "Terjadi kesalahan pada server; coba lagi nanti."
+            ),
+            status=500,
+        )
+    if isinstance(exc, drf.ValidationError):
+        fields = _flatten(exc.detail)
+        code = _first_code(exc.detail) or "invalid"
+        if code in {"invalid", "required", "null", "blank"} or len(fields) > 1:
+            code = "invalid"
+        message = (
+            fields.pop("non_field_errors", None)
+            if list(fields) == ["non_field_errors"]
+            else None
+        )
+        body = error_body(
+            code, message or "Data tidak valid; periksa isian yang ditandai.", fields
+        )
+    else:
+        code, message = next(
+            ((c, m) for cls, (c, m) in _DRF_CODES.items() if isinstance(exc, cls)),
+            (getattr(exc, "default_code", "error"), str(exc.detail)),
+        )
+        if isinstance(exc, drf.Throttled) and exc.wait:
+            message = f"{message} ({int(exc.wait)} detik)"
+        body = error_body(code, message)
+    response.data = body
+    return response
+
+
+def json_404(request, exception=None):
+    return JsonResponse(error_body("not_found", "Alamat tidak ditemukan."), status=404)
+
+
+def json_500(request):
+    return JsonResponse(
+        error_body("server_error", "Terjadi kesalahan pada server; coba lagi nanti."),
+        status=500,
+    )
+
+
+def json_400(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        return JsonResponse(
+            error_body("payload_too_large", "Data terlalu besar."), status=413
+        )
+    return JsonResponse(
+        error_body("bad_request", "Permintaan tidak valid."), status=400
+    )
+
+
+def json_403(request, exception=None):
+    return JsonResponse(
+        error_body("permission_denied", "Anda tidak memiliki akses."), status=403
+    )

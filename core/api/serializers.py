@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from core.models import Facility, Region, User
+
+
+class StrictSerializer(serializers.Serializer):
+    """Rejects unknown fields instead of silently ignoring them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = set(data) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: "Kolom tidak dikenal." for name in sorted(unknown)},
+                    code="unknown_field",
+                )
+        return super().to_internal_value(data)
+
+
+class RegionRefSerializer(serializers.ModelSerializer):
+    level_name = serializers.CharField(source="get_level_display")
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "kind", "level", "level_name", "timezone"]
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    district = RegionRefSerializer()
+
+    class Meta:
+        model = Facility
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "is_referral",
+            "address",
+            "phone",
+            "latitude",
+            "longitude",
+            "district",
+        ]
+
+
+class UserOutputSerializer(serializers.ModelSerializer):
+    facility = serializers.SerializerMethodField()
+    profile = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "phone", "full_name", "role", "language", "facility", "profile"]
+
+    def get_facility(self, user) -> dict | None:
+        if not user.facility_id:
+            return None
+        return {"id": user.facility_id, "name": user.facility.name}
+
+    def get_profile(self, user) -> dict | None:
+        profile = getattr(user, "profile", None)
+        if profile is None:
+            return None
+        return {
+            "birth_date": profile.birth_date,
+            "sex": profile.sex or None,
+            "has_nik": bool(profile.nik),
+            "home_village": profile.home_village_id,
+            "timezone": str(user.tz),
+            "consent_given_at": profile.consent_given_at,
+            "consent_purpose": profile.consent_purpose or None,
+        }

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from core.api import areas, cases, views
+
+urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="api-root"),
+    path("auth/otp/request", views.OtpRequestView.as_view(), name="otp-request"),
+    path("auth/otp/verify", views.OtpVerifyView.as_view(), name="otp-verify"),
+    path("auth/signout", views.SignOutView.as_view(), name="signout"),
+    path("me", views.MeView.as_view(), name="me"),
+    path("me/consent", views.ConsentView.as_view(), name="me-consent"),
+    path("me/devices", views.DeviceTokenView.as_view(), name="me-devices"),
+    path("me/export", views.ExportView.as_view(), name="me-export"),
+    path("regions", views.RegionListView.as_view(), name="region-list"),
+    path("facilities", views.FacilityListView.as_view(), name="facility-list"),
+    # Risk areas (public, cached) and case data integration.
+    path("areas/lookup", areas.AreaLookupView.as_view(), name="area-lookup"),
+    path("areas/search", areas.AreaSearchView.as_view(), name="area-search"),
+    path("areas/<str:code>", areas.AreaDetailView.as_view(), name="area-detail"),
+    path("areas/<str:code>/children", areas.AreaChildrenView.as_view(), name="area-children"),
+    path("areas/<str:code>/history", areas.AreaHistoryView.as_view(), name="area-history"),
+    path("areas/<str:code>/geojson", areas.AreaGeoJsonView.as_view(), name="area-geojson"),
+    path("cases/reports", cases.CaseReportSubmitView.as_view(), name="case-reports"),
+    path("cases/discrepancies", cases.DiscrepancyView.as_view(), name="case-discrepancies"),
+    path("cases/<int:case_id>", cases.CaseDetailView.as_view(), name="case-detail"),
+]

@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from core.api.serializers import (
+    FacilitySerializer,
+    RegionRefSerializer,
+    StrictSerializer,
+    UserOutputSerializer,
+)
+from core.i18n import pick, request_language
+from core.models import DeviceToken
+from core.selectors import facility_list, region_list
+from core.services import accounts, privacy
+
+
+class ApiRootView(APIView):
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return Response(
+            {
+                "name": "Sigap API",
+                "version": "v1",
+                "schema": request.build_absolute_uri("/api/schema/"),
+                "docs": request.build_absolute_uri("/api/docs/"),
+            }
+        )
+
+
+class OtpRequestView(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "otp"
+
+    class InputSerializer(StrictSerializer):
+        phone = serializers.CharField(max_length=32)
+
+    @extend_schema(request=InputSerializer, responses={202: None}, tags=["auth"])
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        otp = accounts.otp_request(**data.validated_data)
+        return Response(
+            {
+                "detail": pick(
+                    {"id": "Kode dikirim.", "en": "Code sent."},
+                    request_language(request),
+                ),
+                "expires_at": otp.expires_at,
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class OtpVerifyView(APIView):
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "otp"
+
+    class InputSerializer(StrictSerializer):
+        phone = serializers.CharField(max_length=32)
+        code = serializers.RegexField(
+            r"^\d{6}$", error_messages={"invalid": "Kode terdiri dari 6 digit."}
+        )
+
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+        created = serializers.BooleanField()
+        user = UserOutputSerializer()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer, tags=["auth"])
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, token, created = accounts.otp_verify(**data.validated_data)
+        return Response(
+            {
+                "token": token,
+                "created": created,
+                "user": UserOutputSerializer(user).data,
+            },
+            status=status.HTTP_200_OK,
+        )
+
+
+class SignOutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request):
+        accounts.sign_out(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(StrictSerializer):
+        full_name = serializers.CharField(max_length=150, required=False)
+        language = serializers.ChoiceField(choices=["id", "en"], required=False)
+        birth_date = serializers.DateField(required=False, allow_null=True)
+        sex = serializers.ChoiceField(choices=["M", "F"], required=False)
+        nik = serializers.CharField(
+            max_length=16, required=False, allow_null=True, allow_blank=True
+        )
+        home_village = serializers.CharField(
+            max_length=13, required=False, allow_null=True
+        )
+
+    @extend_schema(responses=UserOutputSerializer, tags=["account"])
+    def get(self, request):
+        return Response(UserOutputSerializer(request.user).data)
+
+    @extend_schema(
+        request=InputSerializer, responses=UserOutputSerializer, tags=["account"]
+    )
+    def patch(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        accounts.profile_update(user=request.user, data=data.validated_data)
+        request.user.refresh_from_db()
+        return Response(UserOutputSerializer(request.user).data)
+
+    @extend_schema(responses={204: None}, tags=["account"])
+    def delete(self, request):
+        privacy.user_erase(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ConsentView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class PurposeSerializer(serializers.Serializer):
+        purpose = serializers.DictField(child=serializers.CharField())
+        version = serializers.CharField()
+
+    @extend_schema(request=None, responses=PurposeSerializer, tags=["account"])
+    def get(self, request):
+        return Response(
+            {"purpose": accounts.CONSENT_PURPOSE, "version": accounts.CONSENT_VERSION}
+        )
+
+    @extend_schema(request=None, responses=UserOutputSerializer, tags=["account"])
+    def post(self, request):
+        accounts.consent_give(user=request.user, language=request_language(request))
+        request.user.refresh_from_db()
+        return Response(
+            UserOutputSerializer(request.user).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses={204: None}, tags=["account"])
+    def delete(self, request):
+        accounts.consent_withdraw(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DeviceTokenView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(StrictSerializer):
+        token = serializers.CharField(max_length=512)
+        platform = serializers.ChoiceField(choices=DeviceToken.Platform.choices)
+
+    @extend_schema(request=InputSerializer, responses={201: None}, tags=["account"])
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        accounts.device_token_register(user=request.user, **data.validated_data)
+        return Response(status=status.HTTP_201_CREATED)
+
+
+class ExportView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: dict}, tags=["account"])
+    def get(self, request):
+        response = Response(privacy.user_export(user=request.user))
+        response["Content-Disposition"] = 'attachment; filename="sigap-data-saya.json"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class RegionListView(APIView):
+    class FilterSerializer(StrictSerializer):
+        parent = serializers.CharField(required=False, max_length=13)
+        level = serializers.IntegerField(required=False, min_value=1, max_value=4)
+        q = serializers.CharField(required=False, max_length=100)
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=RegionRefSerializer(many=True),
+        tags=["regions"],
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        regions = region_list(**filters.validated_data)[:500]
+        return Response(RegionRefSerializer(regions, many=True).data)
+
+
+class FacilityListView(APIView):
+    class FilterSerializer(StrictSerializer):
+        district = serializers.CharField(required=False, max_length=13)
+        kind = serializers.CharField(required=False, max_length=16)
+        referral = serializers.BooleanField(
+            required=False, allow_null=True, default=None
+        )
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=FacilitySerializer(many=True),
+        tags=["facilities"],
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        return Response(
+            FacilitySerializer(facility_list(**filters.validated_data), many=True).data
+        )

@@ -1,0 +1,373 @@
+"""Pure rules for risk areas: zoning rule versions, roll-up and name normalisation.
+
+No ORM, no settings. Zoning rules are data (thresholds stored in ZoneRule rows) read
+through the functions here; a new rule is a new row (+ code when its metric is new),
+never an edit of an old one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+# Severity order: index = zone level (0 hijau … 3 merah).
+ZONES: tuple[str, ...] = ("hijau", "kuning", "oranye", "merah")
+ZONE_LEVEL = {zone: i for i, zone in enumerate(ZONES)}
+ZONE_LABELS = {
+    "hijau": {"id": "hijau", "en": "green"},
+    "kuning": {"id": "kuning", "en": "yellow"},
+    "oranye": {"id": "oranye", "en": "orange"},
+    "merah": {"id": "merah", "en": "red"},
+}
+
+METRIC_HOUSEHOLDS_7D = "households_confirmed_7d"
+METRICS = (METRIC_HOUSEHOLDS_7D,)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Counts up to and including `max` get `zone`; `max=None` is the open top band."""
+
+    max: int | None
+    zone: str
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    version: str
+    name: str
+    metric: str
+    thresholds: tuple[Threshold, ...]
+
+
+def thresholds_from_data(data: Sequence[Mapping]) -> tuple[Threshold, ...]:
+    return tuple(Threshold(max=item.get("max"), zone=item["zone"]) for item in data)
+
+
+def thresholds_to_data(thresholds: Iterable[Threshold]) -> list[dict]:
+    return [{"max": t.max, "zone": t.zone} for t in thresholds]
+
+
+# The two rules Indonesia used for PPKM Mikro (per neighbourhood, households with a
+# confirmed case in the last 7 days). Seeded by a data migration.
+V0 = RuleSpec(
+    version="v0",
+    name="Inmendagri 3/2021",
+    metric=METRIC_HOUSEHOLDS_7D,
+    thresholds=(
+        Threshold(0, "hijau"),
+        Threshold(5, "kuning"),
+        Threshold(10, "oranye"),
+        Threshold(None, "merah"),
+    ),
+)
+V1 = RuleSpec(
+    version="v1",
+    name="Inmendagri 7/2021",
+    metric=METRIC_HOUSEHOLDS_7D,
+    thresholds=(
+        Threshold(0, "hijau"),
+        Threshold(2, "kuning"),
+        Threshold(5, "oranye"),
+        Threshold(None, "merah"),
+    ),
+)
+BUILTIN_RULES = {V0.version: V0, V1.version: V1}
+
+
+def thresholds_errors(thresholds: Sequence[Threshold]) -> list[str]:
+    """Why a threshold table is unusable ([] when fine): bands ascending, the last one
+    open, every zone known and zones never getting milder as counts grow."""
+    errors: list[str] = []
+    if not thresholds:
+        return ["Tabel ambang kosong."]
+    previous_max = -1
+    previous_level = -1
+    for i, band in enumerate(thresholds):
+        if band.zone not in ZONE_LEVEL:
+            errors.append(f"Zona tidak dikenal: {band.zone!r}.")
+            continue
+        last = i == len(thresholds) - 1
+        if band.max is None and not last:
+            errors.append("Hanya baris terakhir yang boleh tanpa batas atas.")
+        if band.max is not None:
+            if last:
+                errors.append("Baris terakhir harus tanpa batas atas (max kosong).")
+            if not isinstance(band.max, int) or band.max <= previous_max:
+                errors.append("Batas atas harus bilangan bulat yang naik.")
+            else:
+                previous_max = band.max
+        if ZONE_LEVEL[band.zone] < previous_level:
+            errors.append("Zona tidak boleh menjadi lebih ringan saat angka naik.")
+        previous_level = max(previous_level, ZONE_LEVEL[band.zone])
+    return errors
+
+
+def zone_for(count: int, thresholds: Sequence[Threshold]) -> str:
+    if count < 0:
+        raise ValueError("count must be >= 0")
+    for band in thresholds:
+        if band.max is None or count <= band.max:
+            return band.zone
+    return thresholds[-1].zone
+
+
+def band_of(count: int, thresholds: Sequence[Threshold]) -> tuple[int, int | None]:
+    """The (low, high) count range of the band `count` falls in (high None = open)."""
+    low = 0
+    for band in thresholds:
+        if band.max is None or count <= band.max:
+            return low, band.max
+        low = band.max + 1
+    return low, None
+
+
+def _band_text(low: int, high: int | None) -> dict[str, str]:
+    if high is None:
+        return {"id": f"lebih dari {low - 1}", "en": f"more than {low - 1}"}
+    if low == high:
+        return {"id": f"{low}", "en": f"{low}"}
+    return {"id": f"{low}–{high}", "en": f"{low}–{high}"}
+
+
+def _rule_text(rule_name: str, version: str) -> dict[str, str]:
+    return {
+        "id": f"aturan {rule_name} ({version})",
+        "en": f"rule {rule_name} ({version})",
+    }
+
+
+def explain_zone(
+    *,
+    zone: str,
+    households: int,
+    thresholds: Sequence[Threshold],
+    rule_name: str,
+    version: str,
+) -> dict[str, str]:
+    """ "merah: 7 rumah dengan kasus konfirmasi dalam 7 hari terakhir (lebih dari 5);
+    aturan Inmendagri 7/2021 (v1)" — in id and en."""
+    band = _band_text(*band_of(households, thresholds))
+    rule = _rule_text(rule_name, version)
+    en_house = "household" if households == 1 else "households"
+    en_case = "a confirmed case" if households == 1 else "confirmed cases"
+    return {
+        "id": (
+            f"{ZONE_LABELS[zone]['id']}: {households} rumah dengan kasus konfirmasi dalam "
+            f"7 hari terakhir ({band['id']}); {rule['id']}"
+        ),
+        "en": (
+            f"{ZONE_LABELS[zone]['en']}: {households} {en_house} with {en_case} in the "
+            f"last 7 days ({band['en']}); {rule['en']}"
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Rollup:
+    zone: str
+    counts: dict[str, int]  # children per zone, every zone present
+    children: int
+
+
+def rollup(child_zones: Iterable[str], *, children_total: int | None = None) -> Rollup:
+    """Roll-up rule: an area takes the most severe zone among its child areas.
+
+    Children without figures for the day are hijau (nothing reported means no
+    household with a confirmed case). `children_total` counts those children too.
+    """
+    counts = dict.fromkeys(ZONES, 0)
+    seen = 0
+    for zone in child_zones:
+        counts[zone] += 1
+        seen += 1
+    total = max(children_total or 0, seen)
+    counts["hijau"] += total - seen
+    worst = max(
+        (z for z in ZONES if counts[z]), key=ZONE_LEVEL.__getitem__, default="hijau"
+    )
+    return Rollup(zone=worst, counts=counts, children=total)
+
+
+CHILD_KIND = {
+    1: {"id": "kabupaten/kota", "en": "regencies/cities"},
+    2: {"id": "kecamatan", "en": "districts"},
+    3: {"id": "kelurahan/desa", "en": "villages"},
+}
+
+
+def explain_rollup(
+    *, result: Rollup, households: int, parent_level: int, rule_name: str, version: str
+) -> dict[str, str]:
+    """ "oranye: zona terberat dari 14 kelurahan/desa (1 oranye, 2 kuning, 11 hijau); …"."""
+    kinds = CHILD_KIND[parent_level]
+    rule = _rule_text(rule_name, version)
+    order = [z for z in reversed(ZONES) if result.counts.get(z)]
+    parts_id = ", ".join(f"{result.counts[z]} {ZONE_LABELS[z]['id']}" for z in order)
+    parts_en = ", ".join(f"{result.counts[z]} {ZONE_LABELS[z]['en']}" for z in order)
+    return {
+        "id": (
+            f"{ZONE_LABELS[result.zone]['id']}: zona terberat dari {result.children} "
+            f"{kinds['id']} ({parts_id or 'tanpa data'}); {households} rumah dengan kasus "
+            f"konfirmasi dalam 7 hari terakhir; {rule['id']}"
+        ),
+        "en": (
+            f"{ZONE_LABELS[result.zone]['en']}: most severe zone of {result.children} "
+            f"{kinds['en']} ({parts_en or 'no data'}); {households} households with "
+            f"confirmed cases in the last 7 days; {rule['en']}"
+        ),
+    }
+
+
+# --- Names ------------------------------------------------------------------------------
+
+# Words people put before a place name, with what they tell about the level / kind.
+# Longest first so "kota administrasi" wins over "kota".
+_PREFIXES: tuple[tuple[str, dict], ...] = (
+    ("kabupaten administrasi", {"kind": "kabupaten"}),
+    ("kota administrasi", {"kind": "kota"}),
+    ("daerah khusus ibukota", {"level": 1}),
+    ("daerah istimewa", {"level": 1}),
+    ("kota adm", {"kind": "kota"}),
+    ("kab adm", {"kind": "kabupaten"}),
+    ("kabupaten", {"kind": "kabupaten"}),
+    ("kotamadya", {"kind": "kota"}),
+    ("kodya", {"kind": "kota"}),
+    ("kota", {"kind": "kota"}),
+    ("kab", {"kind": "kabupaten"}),
+    ("kecamatan", {"level": 3}),
+    ("kec", {"level": 3}),
+    ("distrik", {"level": 3}),
+    ("kelurahan", {"level": 4}),
+    ("kel", {"level": 4}),
+    ("desa", {"level": 4}),
+    ("ds", {"level": 4}),
+    ("provinsi", {"level": 1}),
+    ("propinsi", {"level": 1}),
+    ("prov", {"level": 1}),
+    ("prop", {"level": 1}),
+    ("dki", {"level": 1}),
+    ("diy", {"level": 1}),
+)
+_PREFIX_RE = re.compile(
+    r"^(?:" + "|".join(re.escape(p) for p, _ in _PREFIXES) + r")\b\s*"
+)
+_PREFIX_HINT = dict(_PREFIXES)
+_NOISE = re.compile(r"[^a-z0-9 ]+")
+_SPACES = re.compile(r"\s+")
+
+# Everyday names for a few places (key and value are normalised names).
+ALIASES = {
+    "jogja": "yogyakarta",
+    "jogjakarta": "yogyakarta",
+    "yogya": "yogyakarta",
+    "jakpus": "jakarta pusat",
+    "jakut": "jakarta utara",
+    "jakbar": "jakarta barat",
+    "jaksel": "jakarta selatan",
+    "jaktim": "jakarta timur",
+    "jabar": "jawa barat",
+    "jateng": "jawa tengah",
+    "jatim": "jawa timur",
+    "sumut": "sumatera utara",
+    "sumbar": "sumatera barat",
+    "sumsel": "sumatera selatan",
+    "kalbar": "kalimantan barat",
+    "kalteng": "kalimantan tengah",
+    "kalsel": "kalimantan selatan",
+    "kaltim": "kalimantan timur",
+    "kaltara": "kalimantan utara",
+    "sulut": "sulawesi utara",
+    "sulteng": "sulawesi tengah",
+    "sulsel": "sulawesi selatan",
+    "sultra": "sulawesi tenggara",
+    "sulbar": "sulawesi barat",
+    "ntb": "nusa tenggara barat",
+    "ntt": "nusa tenggara timur",
+    "kepri": "kepulauan riau",
+    "babel": "kepulauan bangka belitung",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case, accents off, punctuation to spaces, single spaces."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("'", "").replace("`", "")
+    return _SPACES.sub(" ", _NOISE.sub(" ", text)).strip()
+
+
+@dataclass(frozen=True)
+class NameQuery:
+    text: str  # folded, prefixes removed: "semarang tengah"
+    compact: str  # without spaces: "semarangtengah"
+    level: int | None = None
+    kind: str | None = None
+    full_compact: str = ""  # folded with the prefixes kept: "kotabaru"
+
+
+def strip_prefixes(folded: str) -> tuple[str, dict]:
+    hint: dict = {}
+    while True:
+        match = _PREFIX_RE.match(folded)
+        if not match:
+            break
+        rest = folded[match.end() :].strip()
+        if not rest:  # "Kota" alone is a name query, not a prefix
+            break
+        word = match.group(0).strip()
+        for key, value in _PREFIX_HINT.get(word, {}).items():
+            hint.setdefault(key, value)
+        folded = rest
+    return folded, hint
+
+
+def parse_name_query(raw: str) -> NameQuery:
+    """ "Kec. Tembalang" -> text "tembalang", level 3; "kota smrang" -> kind "kota"."""
+    full = fold(raw)
+    folded, hint = strip_prefixes(full)
+    folded = ALIASES.get(folded, folded)
+    kind = hint.get("kind")
+    level = hint.get("level") or (2 if kind else None)
+    return NameQuery(
+        text=folded,
+        compact=folded.replace(" ", ""),
+        level=level,
+        kind=kind,
+        full_compact=full.replace(" ", ""),
+    )
+
+
+def name_key(name: str, level: int) -> str:
+    """The searchable key of an official region name: "Kota Administrasi Jakarta Pusat"
+    -> "jakarta pusat"; "Daerah Istimewa Yogyakarta" -> "yogyakarta". Only provinces
+    and regencies carry such prefixes; "Kota Baru" the kecamatan keeps its name."""
+    folded = fold(name)
+    if level <= 2:
+        folded, _ = strip_prefixes(folded)
+    return folded
+
+
+_CODE_RE = re.compile(r"^\d{2}(?:\.?\d{2}(?:\.?\d{2}(?:\.?\d{4})?)?)?$")
+
+
+def parse_code(raw: str) -> str | None:
+    """ "337410" / "33.74.10" / "33 74 10" -> "33.74.10"; None when it is not a code."""
+    cleaned = re.sub(r"[\s\-]", "", raw or "")
+    if not _CODE_RE.match(cleaned):
+        return None
+    digits = cleaned.replace(".", "")
+    parts = [digits[0:2], digits[2:4], digits[4:6], digits[6:10]]
+    return ".".join(p for p in parts if p)
+
+
+def parent_codes(code: str) -> list[str]:
+    """Ancestors of a code, nearest first: "33.74.10.1001" -> ["33.74.10", "33.74", "33"]."""
+    parts = code.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+
+
+def level_of(code: str) -> int:
+    return code.count(".") + 1

@@ -1,0 +1,164 @@
+"""CSV import of case reports: header checked first (nothing is written when it is
+wrong), each row validated with its line number, valid rows stored in chunks,
+invalid rows reported. Re-importing a file changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.cases import rules
+from core.cases.figures import schedule_recompute
+from core.cases.ingest import IngestResult, batch_finish, batch_start, ingest_reports
+from core.exceptions import ApplicationError
+from core.models import Integrator, Region, ReportBatch
+
+CHUNK = 2000
+MAX_ERRORS_KEPT = 10_000
+
+
+def header_errors(header: list[str]) -> dict[str, str]:
+    """Problems with a CSV header, per column name ({} when fine)."""
+    errors: dict[str, str] = {}
+    columns = [h.strip().lower() for h in header]
+    for column in columns:
+        if column and column not in rules.REPORT_FIELDS:
+            guess = difflib.get_close_matches(column, rules.REPORT_FIELDS, n=1)
+            hint = f" (maksud Anda {guess[0]}?)" if guess else ""
+            errors[column] = f"Kolom tidak dikenal{hint}."
+    seen = set()
+    for column in columns:
+        if column in seen:
+            errors[column] = "Kolom muncul dua kali."
+        seen.add(column)
+    for column in rules.REQUIRED_COLUMNS:
+        if column not in columns:
+            errors[column] = "Kolom wajib tidak ada."
+    if "nik" not in columns and not {"full_name", "birth_date"} <= set(columns):
+        errors.setdefault("nik", "Perlu kolom nik, atau full_name dan birth_date.")
+    if "sex" not in columns and "nik" not in columns:
+        errors.setdefault("sex", "Kolom wajib tidak ada.")
+    return errors
+
+
+def _reader(text: io.TextIOBase) -> csv.DictReader:
+    sample = text.read(4096)
+    text.seek(0)
+    try:
+        dialect = csv.Sniffer().sniff(
+            sample.splitlines()[0] if sample else "", delimiters=",;\t"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    return csv.DictReader(text, dialect=dialect)
+
+
+def reports_import_csv(
+    *,
+    integrator: Integrator,
+    path: str | Path,
+    progress: Callable[[int], None] | None = None,
+    today: dt.date | None = None,
+    chunk_size: int = CHUNK,
+) -> IngestResult:
+    """Import a CSV file of case reports from one source. Figures are recomputed after
+    commit (the command runs the recomputation itself and waits for it)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ApplicationError(f"File not found: {path}", code="file_not_found")
+    today = today or timezone.localdate()
+    result = IngestResult()
+    try:
+        fh = path.open(encoding="utf-8-sig", newline="")
+        reader = _reader(fh)
+        header = reader.fieldnames or []
+    except UnicodeDecodeError as exc:
+        raise ApplicationError(
+            "The file is not UTF-8 text.", code="invalid_encoding"
+        ) from exc
+    with fh:
+        if not header:
+            raise ApplicationError("The file is empty.", code="empty_file")
+        problems = header_errors(header)
+        if problems:
+            raise ApplicationError(
+                "The CSV header is wrong; nothing was imported.",
+                code="invalid_header",
+                fields=problems,
+            )
+        reader.fieldnames = [h.strip().lower() for h in header]
+        villages = set(
+            Region.objects.filter(level=Region.Level.VILLAGE).values_list(
+                "code", flat=True
+            )
+        )
+        batch = batch_start(
+            integrator=integrator, channel=ReportBatch.Channel.CSV, filename=path.name
+        )
+        seen: dict[str, int] = {}
+        chunk: list[rules.CleanReport] = []
+        try:
+            for row in reader:
+                line = reader.line_num
+                result.received += 1
+                if progress:
+                    progress(1)
+                if None in row:  # more cells than columns
+                    _reject(
+                        result,
+                        line,
+                        row,
+                        {"non_field_errors": "Lebih banyak sel dari kolom."},
+                    )
+                    continue
+                report, errors = rules.validate_report(
+                    row, villages=villages, today=today
+                )
+                if report is not None and report.record_id in seen:
+                    errors = {
+                        "record_id": f"ID ganda dalam berkas (pertama di baris {seen[report.record_id]})."
+                    }
+                    report = None
+                if report is None:
+                    _reject(result, line, row, errors)
+                    continue
+                seen[report.record_id] = line
+                chunk.append(report)
+                if len(chunk) >= chunk_size:
+                    _store(integrator, batch, chunk, result)
+                    chunk = []
+            if chunk:
+                _store(integrator, batch, chunk, result)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise ApplicationError(
+                f"Line {reader.line_num}: the file cannot be read ({exc}).",
+                code="unreadable_csv",
+            ) from exc
+        finally:
+            batch_finish(batch, result)
+    return result
+
+
+def _reject(result: IngestResult, line: int, row: dict, errors: dict[str, str]) -> None:
+    result.rejected += 1
+    if len(result.errors) < MAX_ERRORS_KEPT:
+        record_id = str(row.get("record_id") or "")[:64]
+        result.errors.append({"line": line, "record_id": record_id, "fields": errors})
+
+
+def _store(
+    integrator: Integrator,
+    batch: ReportBatch,
+    chunk: list[rules.CleanReport],
+    result: IngestResult,
+) -> None:
+    with transaction.atomic():
+        ingest_reports(integrator=integrator, batch=batch, reports=chunk, result=result)
+        schedule_recompute()

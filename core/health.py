@@ -1,0 +1,82 @@
+"""/healthz: database, cache, channel layer and task queue, each with its latency."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _timed(check) -> dict:
+    start = time.perf_counter()
+    try:
+        detail = check()
+        result = {"ok": True}
+        if detail:
+            result["backend"] = detail
+    except Exception as exc:  # report, don't raise: this is the health page
+        result = {"ok": False, "error": type(exc).__name__}
+    result["ms"] = round((time.perf_counter() - start) * 1000, 1)
+    return result
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return connection.vendor
+
+
+def _cache() -> str:
+    key = f"healthz:{uuid.uuid4().hex}"
+    cache.set(key, "1", 10)
+    if cache.get(key) != "1":
+        raise RuntimeError("cache did not return the value")
+    cache.delete(key)
+    return "redis" if settings.REDIS_URL else "locmem"
+
+
+def _channel_layer() -> str:
+    layer = get_channel_layer()
+
+    async def roundtrip() -> None:
+        channel = await layer.new_channel()
+        await layer.send(channel, {"type": "healthz"})
+        await layer.receive(channel)
+
+    async_to_sync(roundtrip)()
+    return type(layer).__name__
+
+
+def _task_queue() -> str:
+    from core.celery import app
+
+    if app.conf.task_always_eager:
+        return "eager (in-process)" + (
+            " + embedded scheduler" if settings.SIGAP_EMBEDDED_SCHEDULER else ""
+        )
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "celery/redis"
+
+
+@never_cache
+def healthz(request):
+    checks = {
+        "database": _timed(_database),
+        "cache": _timed(_cache),
+        "channel_layer": _timed(_channel_layer),
+        "task_queue": _timed(_task_queue),
+    }
+    healthy = all(c["ok"] for c in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_ensure
+
+# Each feature seeds its own demo rows; all are idempotent.
+FEATURE_SEEDERS: list[str] = []
+
+
+class Command(BaseCommand):
+    help = "Create the demo facilities, accounts and feature data (idempotent)."
+
+    def handle(self, *args, **options):
+        users = demo_accounts_ensure()
+        for path in FEATURE_SEEDERS:
+            result = import_string(path)()
+            if result:
+                self.stdout.write(f"  {path.rsplit('.', 1)[-1]}: {result}")
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo accounts:"))
+        for key, (phone, name, role, _facility) in DEMO_ACCOUNTS.items():
+            user = users[key]
+            facility = f" @ {user.facility.name}" if user.facility_id else ""
+            how = (
+                f"app sign-in with phone {phone} (code printed on this console)"
+                if role == "resident"
+                else f"{'admin' if role == 'curator' else 'dashboard'}: phone {phone}, "
+                f"password {DEMO_PASSWORD}"
+            )
+            self.stdout.write(f"  {key:<14} {role:<14} {name}{facility} - {how}")
+        self.stdout.write(
+            "Dashboard: http://127.0.0.1:8000/dashboard/   Admin: http://127.0.0.1:8000/admin/"
+        )

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from core.logging import request_id_var
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    """Tags every request (and its log lines) with an id, echoed as X-Request-ID."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        # Not reset afterwards: Django logs the response status outside the middleware
+        # chain, and every request sets its own id first anyway.
+        request_id_var.set(request_id)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class LanguageMiddleware:
+    """Bahasa Indonesia first.
+
+    API clients choose with Accept-Language (token users fall back to their remembered
+    language, see core.api.authentication). Pages (admin, dashboard) are Indonesian
+    unless the person picked English: their language cookie or signed-in user's setting.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            lang = translation.get_language_from_request(request)
+        else:
+            lang = request.COOKIES.get("django_language")
+            user = getattr(request, "user", None)
+            if not lang and user is not None and user.is_authenticated:
+                lang = user.language
+        lang = lang if lang in ("id", "en") else "id"
+        translation.activate(lang)
+        request.LANGUAGE_CODE = lang
+        response = self.get_response(request)
+        # The view may have switched (a token user's remembered language).
+        response.headers.setdefault(
+            "Content-Language", translation.get_language() or lang
+        )
+        patch_vary_headers(response, ["Accept-Language"])
+        return response

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
+from django.db import models
+from django.utils import timezone
+
+from core.rules import normalise_phone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, phone: str, password: str | None = None, **extra):
+        user = self.model(phone=normalise_phone(phone), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, phone: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.CURATOR)
+        return self.create_user(phone, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person, keyed by their E.164 phone number."""
+
+    class Role(models.TextChoices):
+        RESIDENT = "resident", "Warga"
+        HEALTH_WORKER = "health_worker", "Tenaga kesehatan"
+        HEALTH_OFFICE = "health_office", "Dinas kesehatan"
+        CURATOR = "curator", "Kurator"
+
+    class Language(models.TextChoices):
+        ID = "id", "Bahasa Indonesia"
+        EN = "en", "English"
+
+    phone = models.CharField("nomor HP", max_length=16, unique=True)
+    full_name = models.CharField("nama", max_length=150, blank=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.RESIDENT)
+    facility = models.ForeignKey(
+        "core.Facility",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.ID
+    )
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = "pengguna"
+        verbose_name_plural = "pengguna"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="health_worker")
+                | models.Q(facility__isnull=False),
+                name="health_worker_has_facility",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or f"user #{self.pk}"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        if self.facility_id:
+            return self.facility.tz
+        profile = getattr(self, "profile", None)
+        if profile is not None and profile.home_village_id:
+            return profile.home_village.tz
+        return ZoneInfo("Asia/Jakarta")
+
+    @property
+    def is_health_worker(self) -> bool:
+        return self.role == self.Role.HEALTH_WORKER
+
+    @property
+    def is_curator(self) -> bool:
+        return self.role == self.Role.CURATOR
+
+    @property
+    def is_health_office(self) -> bool:
+        return self.role in (self.Role.HEALTH_OFFICE, self.Role.CURATOR)
+
+
+class ResidentProfile(models.Model):
+    class Sex(models.TextChoices):
+        MALE = "M", "Laki-laki"
+        FEMALE = "F", "Perempuan"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    nik = models.CharField("NIK", max_length=16, null=True, blank=True, unique=True)  # noqa: DJ001 (NULL: unique only when set)
+    home_village = models.ForeignKey(
+        "core.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 4},
+    )
+    consent_given_at = models.DateTimeField(null=True, blank=True)
+    consent_purpose = models.CharField(max_length=300, blank=True)
+    consent_version = models.CharField(max_length=16, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "profil warga"
+        verbose_name_plural = "profil warga"
+
+    def __str__(self) -> str:
+        return f"profile of user #{self.user_id}"
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_given_at is not None
+
+
+class OneTimeCode(models.Model):
+    """A sign-in code. Only its hash is stored; attempts are counted with F() updates."""
+
+    phone = models.CharField(max_length=16, db_index=True)
+    code_hash = models.CharField(max_length=128)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "kode sekali pakai"
+        verbose_name_plural = "kode sekali pakai"
+        indexes = [models.Index(fields=["phone", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"code #{self.pk}"
+
+
+class DeviceToken(models.Model):
+    class Platform(models.TextChoices):
+        ANDROID = "android", "Android"
+        IOS = "ios", "iOS"
+        WEB = "web", "Web"
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="device_tokens"
+    )
+    token = models.CharField(max_length=512, unique=True)
+    platform = models.CharField(max_length=8, choices=Platform.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "token perangkat"
+        verbose_name_plural = "token perangkat"
+
+    def __str__(self) -> str:
+        return f"{self.platform} device of user #{self.user_id}"

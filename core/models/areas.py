@@ -1,0 +1,208 @@
+"""Risk areas: kecamatan boundaries, versioned zoning rules and derived daily figures."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from core.areas import rules as area_rules
+
+
+class ZoneRule(models.Model):
+    """One version of the zoning rule. The active rule for a day is the enabled rule
+    with the latest `effective_from` on or before that day; old rules stay as they
+    were so every stored zone can still name the rule it was judged by."""
+
+    class Metric(models.TextChoices):
+        HOUSEHOLDS_7D = (
+            area_rules.METRIC_HOUSEHOLDS_7D,
+            "rumah dengan kasus konfirmasi dalam 7 hari terakhir",
+        )
+
+    version = models.CharField(max_length=16, unique=True)
+    name = models.CharField(
+        max_length=100, help_text="Dasar hukum, mis. Inmendagri 7/2021"
+    )
+    metric = models.CharField(
+        max_length=32, choices=Metric.choices, default=Metric.HOUSEHOLDS_7D
+    )
+    thresholds = models.JSONField(
+        help_text='Pita naik: [{"max": 0, "zone": "hijau"}, …, {"max": null, "zone": "merah"}]'
+    )
+    effective_from = models.DateField(unique=True, help_text="Mulai berlaku (tanggal)")
+    is_enabled = models.BooleanField(default=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["effective_from"]
+        verbose_name = "aturan zonasi"
+        verbose_name_plural = "aturan zonasi"
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.name} (sejak {self.effective_from})"
+
+    def clean(self) -> None:
+        try:
+            bands = area_rules.thresholds_from_data(self.thresholds or [])
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValidationError({"thresholds": "Format ambang tidak valid."}) from exc
+        errors = area_rules.thresholds_errors(bands)
+        if errors:
+            raise ValidationError({"thresholds": errors})
+
+    @property
+    def spec(self) -> area_rules.RuleSpec:
+        return area_rules.RuleSpec(
+            version=self.version,
+            name=self.name,
+            metric=self.metric,
+            thresholds=area_rules.thresholds_from_data(self.thresholds),
+        )
+
+
+class BoundaryImport(models.Model):
+    """One run of `import_boundaries`: what came in and what could not be matched."""
+
+    source = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    features = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    repaired = models.PositiveIntegerField(default=0)
+    unmatched_codes = models.JSONField(default=list, blank=True)
+    skipped = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "impor batas wilayah"
+        verbose_name_plural = "impor batas wilayah"
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class AreaBoundary(models.Model):
+    """The boundary of one kecamatan as WKB (full, and simplified for low zoom).
+
+    Stored by code even when no Region row matches yet (reported as unmatched), so an
+    import never drops a geometry."""
+
+    code = models.CharField(max_length=13, primary_key=True)
+    name = models.CharField(max_length=100)
+    region = models.OneToOneField(
+        "core.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="boundary",
+    )
+    geometry = models.BinaryField()
+    geometry_mid = models.BinaryField(help_text="disederhanakan ~100 m (zoom 9–11)")
+    geometry_low = models.BinaryField(help_text="disederhanakan ~1 km (zoom ≤ 8)")
+    min_lng = models.FloatField()
+    min_lat = models.FloatField()
+    max_lng = models.FloatField()
+    max_lat = models.FloatField()
+    centroid_lat = models.FloatField()
+    centroid_lng = models.FloatField()
+    area_km2 = models.FloatField(default=0)
+    repaired = models.BooleanField(default=False)
+    fingerprint = models.CharField(max_length=32)
+    source = models.ForeignKey(
+        BoundaryImport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "batas kecamatan"
+        verbose_name_plural = "batas kecamatan"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class AreaDailyFigure(models.Model):
+    """Figures and zone of one area on one day, derived from integrated cases by
+    core.cases.services.figures_recompute — never typed in. Only days with something
+    to count are stored; a missing day is all zeros and hijau."""
+
+    class Zone(models.TextChoices):
+        HIJAU = "hijau"
+        KUNING = "kuning"
+        ORANYE = "oranye"
+        MERAH = "merah"
+
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.CASCADE, related_name="daily_figures"
+    )
+    date = models.DateField()
+    level = models.PositiveSmallIntegerField()
+    new_confirmed = models.PositiveIntegerField(default=0)
+    active_confirmed = models.PositiveIntegerField(default=0)
+    recovered = models.PositiveIntegerField(default=0)
+    deaths = models.PositiveIntegerField(default=0)
+    suspect = models.PositiveIntegerField(default=0)
+    probable = models.PositiveIntegerField(default=0)
+    isolating = models.PositiveIntegerField(default=0)
+    households_confirmed_7d = models.PositiveIntegerField(default=0)
+    # Blank zone: no zoning rule was in force that day (before PPKM Mikro).
+    zone = models.CharField(max_length=8, choices=Zone.choices, blank=True)
+    zone_level = models.PositiveSmallIntegerField(default=0)
+    zone_rule = models.ForeignKey(
+        ZoneRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    zone_counts = models.JSONField(default=dict, blank=True)
+    explanation = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["region", "date"]
+        verbose_name = "angka harian wilayah"
+        verbose_name_plural = "angka harian wilayah"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "date"], name="area_figure_one_per_day"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["level", "date"], name="area_figure_level_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.date} {self.zone}"
+
+
+class FigureDirty(models.Model):
+    """A kelurahan whose figures must be recomputed from `since` on (the work queue of
+    the incremental recomputation)."""
+
+    region = models.OneToOneField(
+        "core.Region", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    since = models.DateField()
+    marked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "antrian hitung ulang"
+        verbose_name_plural = "antrian hitung ulang"
+
+    def __str__(self) -> str:
+        return f"{self.region_id} sejak {self.since}"
+
+
+__all__ = [
+    "AreaBoundary",
+    "AreaDailyFigure",
+    "BoundaryImport",
+    "FigureDirty",
+    "ZoneRule",
+]

@@ -1,0 +1,234 @@
+"""Case data integration: sources (integrators), their reports, and the one case per
+person those reports are merged into."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.db import models
+
+
+class Integrator(models.Model):
+    """A system that sends case reports (a lab, hospital, puskesmas, provincial app).
+    It authenticates with its own API key; only a hash of the key is stored."""
+
+    class Kind(models.TextChoices):
+        LAB = "lab", "laboratorium"
+        HOSPITAL = "hospital", "rumah sakit"
+        PUSKESMAS = "puskesmas", "puskesmas"
+        PROVINCIAL = "provincial", "sistem provinsi"
+        OTHER = "other", "lainnya"
+
+    name = models.SlugField(max_length=50, unique=True, help_text="mis. lab-kariadi")
+    display_name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    facility = models.ForeignKey(
+        "core.Facility",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    key_prefix = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    key_hash = models.CharField(max_length=64, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "sumber data (integrator)"
+        verbose_name_plural = "sumber data (integrator)"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def hash_key(raw_key: str) -> str:
+        return hashlib.sha256(raw_key.encode()).hexdigest()
+
+    def key_matches(self, raw_key: str) -> bool:
+        return bool(self.key_hash) and hmac.compare_digest(
+            self.key_hash, self.hash_key(raw_key)
+        )
+
+    # DRF's permission and throttle code treat request.user like a user.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+
+class ReportBatch(models.Model):
+    """One delivery (an API request or a CSV import) and what became of its rows."""
+
+    class Channel(models.TextChoices):
+        API = "api"
+        CSV = "csv"
+
+    integrator = models.ForeignKey(
+        Integrator, on_delete=models.PROTECT, related_name="batches"
+    )
+    channel = models.CharField(max_length=4, choices=Channel.choices)
+    filename = models.CharField(max_length=255, blank=True)
+    received = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "kiriman laporan"
+        verbose_name_plural = "kiriman laporan"
+
+    def __str__(self) -> str:
+        return f"{self.integrator} {self.channel} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Status(models.TextChoices):
+    SUSPECT = "suspect", "suspek"
+    PROBABLE = "probable", "probable"
+    CONFIRMED = "confirmed", "konfirmasi"
+    RECOVERED = "recovered", "sembuh"
+    DIED = "died", "meninggal"
+    DISCARDED = "discarded", "discarded"
+
+
+class Case(models.Model):
+    """One person as integrated from every source. Every field is derived from the
+    reports (see `provenance` for which report set it); never edited by hand."""
+
+    # NULL, not "": the NIK is unique only among cases that have one.
+    nik_key = models.CharField(max_length=70, null=True, blank=True)  # noqa: DJ001
+    full_name = models.CharField(max_length=150, blank=True)
+    name_key = models.CharField(max_length=150, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    kelurahan = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, related_name="+"
+    )
+    household_key = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    status_date = models.DateField()
+    confirmed_on = models.DateField(null=True, blank=True)
+    recovered_on = models.DateField(null=True, blank=True)
+    died_on = models.DateField(null=True, blank=True)
+    first_event_on = models.DateField()
+    last_event_on = models.DateField()
+    timeline = models.JSONField(default=list)
+    provenance = models.JSONField(default=dict)
+    report_count = models.PositiveIntegerField(default=0)
+    source_count = models.PositiveSmallIntegerField(default=0)
+    ambiguous_match = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = "kasus terintegrasi"
+        verbose_name_plural = "kasus terintegrasi"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik_key"],
+                condition=models.Q(nik_key__isnull=False),
+                name="case_one_per_nik",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["kelurahan", "confirmed_on"], name="case_kel_confirmed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Kasus #{self.pk} ({self.status})"
+
+
+class PersonKey(models.Model):
+    """A matching key (keyed hash of NIK, or of name + birth date + kelurahan) that
+    some report of the case carried."""
+
+    key = models.CharField(max_length=70, db_index=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="keys")
+
+    class Meta:
+        verbose_name = "kunci identitas"
+        verbose_name_plural = "kunci identitas"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "case"], name="person_key_once_per_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… -> {self.case_id}"
+
+
+class CaseReport(models.Model):
+    """A report as a source sent it (NIK kept only as a keyed hash). The source's own
+    record id makes re-sending idempotent; a changed record is a new revision."""
+
+    class Match(models.TextChoices):
+        NEW = "new", "orang baru"
+        NIK = "nik", "cocok NIK"
+        NAME = "name", "cocok nama + tanggal lahir + kelurahan"
+        NAME_AMBIGUOUS = "name_ambiguous", "cocok nama (lebih dari satu kandidat)"
+
+    integrator = models.ForeignKey(
+        Integrator, on_delete=models.PROTECT, related_name="reports"
+    )
+    record_id = models.CharField(max_length=64)
+    batch = models.ForeignKey(
+        ReportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reports")
+    fingerprint = models.CharField(max_length=32)
+    revision = models.PositiveIntegerField(default=1)
+    match = models.CharField(max_length=16, choices=Match.choices)
+    nik_key = models.CharField(max_length=70, blank=True)
+    name_match_key = models.CharField(max_length=70, blank=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    name_key = models.CharField(max_length=150, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=1)
+    kelurahan = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, related_name="+"
+    )
+    household_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    event_date = models.DateField()
+    specimen_type = models.CharField(max_length=24, blank=True)
+    test_type = models.CharField(max_length=12, blank=True)
+    test_result = models.CharField(max_length=12, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["event_date", "id"]
+        verbose_name = "laporan kasus"
+        verbose_name_plural = "laporan kasus"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integrator", "record_id"],
+                name="case_report_one_per_source_record",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["event_date", "kelurahan"], name="case_report_date_kel"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.integrator_id}:{self.record_id}"
+
+
+__all__ = ["Case", "CaseReport", "Integrator", "PersonKey", "ReportBatch", "Status"]

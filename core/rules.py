@@ -1,0 +1,137 @@
+"""Pure rules shared by every app: phone numbers, NIK, time zones. No ORM, no settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from lokal import parse_nik, parse_phone
+
+WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
+
+# Province code -> zone (Kemendagri codes). Kalimantan Barat/Tengah are WIB.
+_WITA_PROVINCES = {
+    "51",
+    "52",
+    "53",
+    "63",
+    "64",
+    "65",
+    "71",
+    "72",
+    "73",
+    "74",
+    "75",
+    "76",
+}
+_WIT_PROVINCES = {"81", "82", "91", "92", "93", "94", "95", "96"}
+TZ_LABELS = {WIB: "WIB", WITA: "WITA", WIT: "WIT"}
+
+
+def timezone_for_region(code: str) -> str:
+    province = (code or "").split(".")[0]
+    if province in _WIT_PROVINCES:
+        return WIT
+    if province in _WITA_PROVINCES:
+        return WITA
+    return WIB
+
+
+def zoneinfo_for_region(code: str) -> ZoneInfo:
+    return ZoneInfo(timezone_for_region(code))
+
+
+class InvalidPhone(ValueError):
+    pass
+
+
+def normalise_phone(raw: str) -> str:
+    """Return the E.164 form of an Indonesian mobile number ('0812…' == '+62812…')."""
+    if not isinstance(raw, str):
+        raise InvalidPhone("Nomor HP tidak valid.")
+    cleaned = "".join(ch for ch in raw if ch.isdigit() or ch == "+")
+    info = parse_phone(cleaned)
+    if not info.valid or info.type != "mobile" or not info.e164:
+        raise InvalidPhone(
+            "Nomor HP tidak valid; gunakan nomor seluler Indonesia (08…/+628…)."
+        )
+    return info.e164
+
+
+def mask_phone(e164: str) -> str:
+    """For the few places a person must recognise their own number (never in logs)."""
+    return e164[:5] + "*" * max(len(e164) - 8, 0) + e164[-3:] if e164 else ""
+
+
+@dataclass(frozen=True)
+class NikCheck:
+    valid: bool
+    errors: dict[str, str] = field(default_factory=dict)
+    district_code: str | None = None
+    birth_date: dt.date | None = None
+    sex: str | None = None
+
+
+def check_nik(
+    nik: str, *, birth_date: dt.date | None = None, sex: str | None = None
+) -> NikCheck:
+    """Validate a NIK: 16 digits, a real region, an encoded birth date (day+40 for women),
+    and consistency with the birth date and sex given beside it."""
+    if not isinstance(nik, str) or len(nik) != 16 or not nik.isdigit():
+        return NikCheck(False, {"nik": "NIK harus 16 digit angka."})
+    info = parse_nik(nik)
+    if not info.valid:
+        code = info.errors[0].code if info.errors else "format"
+        messages = {
+            "province": "Kode wilayah pada NIK tidak dikenal.",
+            "regency": "Kode wilayah pada NIK tidak dikenal.",
+            "district": "Kode wilayah pada NIK tidak dikenal.",
+            "birth_date": "Tanggal lahir pada NIK tidak valid.",
+        }
+        return NikCheck(False, {"nik": messages.get(code, "NIK tidak valid.")})
+    encoded_birth = dt.date.fromisoformat(info.birth_date) if info.birth_date else None
+    encoded_sex = {"L": "M", "P": "F"}.get(info.gender or "")
+    errors: dict[str, str] = {}
+    if birth_date and encoded_birth:
+        # NIK encodes only a two-digit year, so compare day, month and year mod 100.
+        if (birth_date.day, birth_date.month, birth_date.year % 100) != (
+            encoded_birth.day,
+            encoded_birth.month,
+            encoded_birth.year % 100,
+        ):
+            errors["nik"] = "NIK tidak cocok dengan tanggal lahir."
+    if sex and encoded_sex and sex != encoded_sex and "nik" not in errors:
+        errors["nik"] = "NIK tidak cocok dengan jenis kelamin."
+    return NikCheck(
+        not errors,
+        errors,
+        district_code=info.district_code,
+        birth_date=encoded_birth,
+        sex=encoded_sex,
+    )
+
+
+def is_quiet_hour(
+    moment: dt.datetime, tz: ZoneInfo, quiet: tuple[int, int] = (21, 6)
+) -> bool:
+    start, end = quiet
+    hour = moment.astimezone(tz).hour
+    return hour >= start or hour < end
+
+
+def next_allowed_send(
+    moment: dt.datetime, tz: ZoneInfo, quiet: tuple[int, int] = (21, 6)
+) -> dt.datetime:
+    """The first moment at or after `moment` outside quiet hours, in UTC."""
+    if not is_quiet_hour(moment, tz, quiet):
+        return moment
+    local = moment.astimezone(tz)
+    end_today = local.replace(hour=quiet[1], minute=0, second=0, microsecond=0)
+    target = end_today if local.hour < quiet[1] else end_today + dt.timedelta(days=1)
+    return target.astimezone(dt.UTC)
+
+
+def notification_backoff(attempt: int) -> dt.timedelta:
+    """Retry delay after a failed delivery: 30 s, 1, 2, 4 … minutes, capped at 1 hour."""
+    return dt.timedelta(seconds=min(30 * (2 ** max(attempt - 1, 0)), 3600))

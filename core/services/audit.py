@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from core.logging import request_id_var
+from core.models import AuditLog, User
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target,
+    patient: User | None = None,
+    detail: dict | None = None,
+) -> AuditLog:
+    """Append one row to the audit log (who, what, when, which record)."""
+    actor = (
+        actor
+        if actor is not None and getattr(actor, "is_authenticated", False)
+        else None
+    )
+    return AuditLog.objects.create(
+        actor=actor,
+        actor_role=actor.role if actor else "",
+        action=action,
+        target_type=target._meta.label_lower
+        if hasattr(target, "_meta")
+        else str(type(target).__name__),
+        target_id=str(getattr(target, "pk", target)),
+        patient=patient,
+        request_id=request_id_var.get(),
+        detail=detail or {},
+    )

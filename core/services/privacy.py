@@ -1,0 +1,91 @@
+"""Data-subject rights (UU PDP): export everything about a person, or erase it.
+
+Each app registers what it holds in its AppConfig.ready().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from core.models import (
+    ChannelIdentity,
+    DeviceToken,
+    Notification,
+    ResidentProfile,
+    User,
+)
+
+_exporters: dict[str, Callable[[User], dict | list]] = {}
+_erasers: dict[str, Callable[[User], None]] = {}
+
+
+def register_exporter(name: str, fn: Callable[[User], dict | list]) -> None:
+    _exporters[name] = fn
+
+
+def register_eraser(name: str, fn: Callable[[User], None]) -> None:
+    _erasers[name] = fn
+
+
+def user_export(*, user: User) -> dict:
+    profile = (
+        ResidentProfile.objects.filter(user=user).select_related("home_village").first()
+    )
+    data: dict = {
+        "account": {
+            "phone": user.phone,
+            "full_name": user.full_name,
+            "role": user.role,
+            "language": user.language,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "profile": None,
+        "devices": list(
+            DeviceToken.objects.filter(user=user).values("platform", "created_at")
+        ),
+        "chat_accounts": list(
+            ChannelIdentity.objects.filter(user=user).values("channel", "linked_at")
+        ),
+        "notifications": list(
+            Notification.objects.filter(user=user).values(
+                "channel", "kind", "body", "created_at", "status"
+            )
+        ),
+    }
+    if profile:
+        data["profile"] = {
+            "birth_date": profile.birth_date.isoformat()
+            if profile.birth_date
+            else None,
+            "sex": profile.sex,
+            "nik": profile.nik,
+            "home_village": profile.home_village_id,
+            "consent_given_at": profile.consent_given_at.isoformat()
+            if profile.consent_given_at
+            else None,
+            "consent_purpose": profile.consent_purpose,
+        }
+    for name, fn in sorted(_exporters.items()):
+        data[name] = fn(user)
+    return data
+
+
+@transaction.atomic
+def user_erase(*, user: User) -> None:
+    """Delete a resident's personal and health data; the account itself is anonymised
+    so that audit rows (which must stay) keep pointing at a row without identity."""
+    for _name, fn in sorted(_erasers.items()):
+        fn(user)
+    Token.objects.filter(user=user).delete()
+    DeviceToken.objects.filter(user=user).delete()
+    ChannelIdentity.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()
+    ResidentProfile.objects.filter(user=user).delete()
+    user.phone = f"+0deleted{user.pk}"
+    user.full_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()

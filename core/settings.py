@@ -1,0 +1,393 @@
+"""Sigap settings: one module, driven by environment variables only.
+
+No DATABASE_URL -> SQLite; no REDIS_URL -> in-memory channel layer, local-memory cache
+and eager Celery (plus the embedded scheduler for periodic jobs). See .env.example.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+# Like healthchecks: zero-config local runs are DEBUG; production sets DEBUG=0.
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = env("SECRET_KEY")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+
+if not DEBUG:
+    missing = [
+        n
+        for n, v in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS))
+        if not v
+    ]
+    if missing:
+        raise ImproperlyConfigured(
+            "DEBUG is off: set " + " and ".join(missing) + " (see .env.example)."
+        )
+else:
+    SECRET_KEY = SECRET_KEY or "sigap-insecure-development-key-do-not-use-in-production"
+    ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "testserver", "[::1]"]
+
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "channels",
+    "django_celery_beat",
+    "simple_history",
+    "core",
+    "selfcheck",
+    "isolation",
+    "isolation.teleconsult",
+    "chatbot",
+]
+
+MIDDLEWARE = [
+    "core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.LanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "core.urls"
+WSGI_APPLICATION = "core.wsgi.application"
+ASGI_APPLICATION = "core.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "core" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------
+DATABASE_URL = env("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue
+                # instead of failing half-way (SQLite's stand-in for row locks).
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+# --- Redis: cache, channel layer, Celery broker -----------------------------------------
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "sigap",
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": "sigap"},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "sigap"
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic jobs; run by `celery beat` (make worker) or, on the embedded default, by
+# core.scheduler inside the web process. Schedules are seconds.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "core.deliver_due_notifications": {
+        "task": "core.tasks.deliver_due_notifications",
+        "schedule": 60.0,
+    },
+    "isolation.deliver_pending_alerts": {
+        "task": "isolation.tasks.deliver_pending_alerts",
+        "schedule": 60.0,
+    },
+    "isolation.flag_missed_checkins": {
+        "task": "isolation.tasks.flag_missed_checkins",
+        "schedule": 300.0,
+    },
+    "isolation.flag_release_due": {
+        "task": "isolation.tasks.flag_release_due",
+        "schedule": 900.0,
+    },
+    "isolation.send_checkin_reminders": {
+        "task": "isolation.tasks.send_checkin_reminders",
+        "schedule": 300.0,
+    },
+    "teleconsult.send_due_reminders": {
+        "task": "isolation.teleconsult.tasks.send_due_reminders",
+        "schedule": 60.0,
+    },
+    "teleconsult.settle_bookings": {
+        "task": "isolation.teleconsult.tasks.settle_bookings",
+        "schedule": 60.0,
+    },
+    "areas.recompute_area_figures": {
+        "task": "core.cases.tasks.recompute_area_figures",
+        "schedule": 60.0,
+    },
+    "areas.roll_forward_area_figures": {
+        "task": "core.cases.tasks.roll_forward_area_figures",
+        "schedule": 3600.0,
+    },
+}
+# Task modules outside an app's tasks.py (autodiscovery only finds <app>.tasks).
+CELERY_IMPORTS = ["core.areas.tasks", "core.cases.tasks"]
+SIGAP_EMBEDDED_SCHEDULER = env_bool("SIGAP_EMBEDDED_SCHEDULER", False)
+
+# --- Auth --------------------------------------------------------------------------------
+AUTH_USER_MODEL = "core.User"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/dashboard/login/"
+LOGIN_REDIRECT_URL = "/dashboard/"
+
+SIGAP_OTP_TTL_SECONDS = env_int("SIGAP_OTP_TTL_SECONDS", 300)
+SIGAP_OTP_MAX_ATTEMPTS = env_int("SIGAP_OTP_MAX_ATTEMPTS", 5)
+SIGAP_OTP_MAX_PER_HOUR = env_int("SIGAP_OTP_MAX_PER_HOUR", 5)
+SIGAP_OTP_SENDER = env(
+    "SIGAP_OTP_SENDER", "core.notifications.backends.ConsoleSmsBackend"
+)
+
+# Notification channels: backend per channel; chatbot adapters provide telegram/whatsapp.
+SIGAP_NOTIFICATION_BACKENDS = {
+    "push": env("SIGAP_PUSH_BACKEND", "core.notifications.backends.ConsolePushBackend"),
+    "sms": env("SIGAP_SMS_BACKEND", "core.notifications.backends.ConsoleSmsBackend"),
+    "telegram": env(
+        "SIGAP_TELEGRAM_BACKEND", "core.notifications.backends.ConsoleChatBackend"
+    ),
+    "whatsapp": env(
+        "SIGAP_WHATSAPP_BACKEND", "core.notifications.backends.ConsoleChatBackend"
+    ),
+}
+SIGAP_QUIET_HOURS = (env_int("SIGAP_QUIET_START", 21), env_int("SIGAP_QUIET_END", 6))
+SIGAP_NOTIFICATION_MAX_ATTEMPTS = env_int("SIGAP_NOTIFICATION_MAX_ATTEMPTS", 8)
+FCM_PROJECT_ID = env("FCM_PROJECT_ID")
+FCM_CREDENTIALS_FILE = env("FCM_CREDENTIALS_FILE")
+FCM_ENDPOINT = env("FCM_ENDPOINT", "https://fcm.googleapis.com")
+SMS_HTTP_URL = env("SMS_HTTP_URL")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN")
+
+# --- API ---------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("SIGAP_THROTTLE_ANON", "120/min"),
+        "user": env("SIGAP_THROTTLE_USER", "600/min"),
+        "otp": env("SIGAP_THROTTLE_OTP", "20/min"),
+        "chatbot": env("SIGAP_THROTTLE_CHATBOT", "60/min"),
+    },
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0) if env("NUM_PROXIES") else None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sigap API",
+    "DESCRIPTION": "Self-check, isolation monitoring, risk areas, teleconsultation and "
+    "chatbot for Indonesia's health offices. Errors: "
+    '{"error": {"code", "message", "fields"}}.',
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Cap request bodies: Django refuses larger ones (rendered as 413 by our handler).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SIGAP_MAX_BODY_BYTES", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# --- i18n --------------------------------------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "core" / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+# --- Static ------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# --- Security (production) ---------------------------------------------------------------
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Logging: request ids, never personal data --------------------------------------------
+LOG_LEVEL = env("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+            "stream": sys.stderr,
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "daphne": {"level": "WARNING"},
+        # runserver prints its own access log line; don't print it twice.
+        "django.channels.server": {"level": "INFO", "propagate": False},
+    },
+}
+
+SIGAP_BOUNDARIES_FILE = env(
+    "SIGAP_BOUNDARIES_FILE",
+    str(BASE_DIR.parent / "shared" / "data" / "kecamatan.geojson.gz"),
+)
+
+# --- Risk areas and case integration (core.areas, core.cases) -----------------------------
+# A point outside every kecamatan but this close to one resolves to it, flagged approximate.
+SIGAP_AREAS_APPROX_METERS = env_int("SIGAP_AREAS_APPROX_METERS", 2000)
+# Public area responses: Cache-Control max-age (they are also cached server-side).
+SIGAP_AREAS_CACHE_SECONDS = env_int("SIGAP_AREAS_CACHE_SECONDS", 300)
+# How often a process checks whether boundaries changed (rebuilds its spatial index).
+SIGAP_AREAS_INDEX_CHECK_SECONDS = env_int("SIGAP_AREAS_INDEX_CHECK_SECONDS", 10)
+# Per-client rate of the public area endpoints (cheap, cached reads).
+SIGAP_THROTTLE_AREAS = env("SIGAP_THROTTLE_AREAS", "3000/min")
+SIGAP_THROTTLE_INTEGRATOR = env("SIGAP_THROTTLE_INTEGRATOR", "600/min")
+SIGAP_CASES_BATCH_MAX = env_int("SIGAP_CASES_BATCH_MAX", 1000)
+# Key of the hashes that match people across sources (NIK is never stored). Changing it
+# breaks matching with earlier reports: set once per deployment. Default: SECRET_KEY.
+SIGAP_PERSON_KEY_SECRET = env("SIGAP_PERSON_KEY_SECRET")
+
+# --- Chatbot matcher (issue 5) --------------------------------------------------------------
+# Thresholds calibrated on the dev half of tests/chatbot/data/eval_set.json
+# (bench/chatbot_quality.py --calibrate prints the sweep).
+CHATBOT_FAQ_ANSWER_THRESHOLD = float(env("CHATBOT_FAQ_ANSWER_THRESHOLD", "0.42"))
+CHATBOT_FAQ_MARGIN = float(env("CHATBOT_FAQ_MARGIN", "0.08"))
+CHATBOT_FAQ_SUGGEST_THRESHOLD = float(env("CHATBOT_FAQ_SUGGEST_THRESHOLD", "0.43"))
+CHATBOT_HOAX_AUTO_THRESHOLD = float(env("CHATBOT_HOAX_AUTO_THRESHOLD", "0.52"))
+CHATBOT_HOAX_SUGGEST_THRESHOLD = float(env("CHATBOT_HOAX_SUGGEST_THRESHOLD", "0.44"))
+CHATBOT_MAX_MESSAGE_CHARS = env_int("CHATBOT_MAX_MESSAGE_CHARS", 4000)
+# Each process checks the shared index version at most this often (seconds) and, when
+# it changed, rebuilds in a background thread while answering with the old index.
+CHATBOT_INDEX_CHECK_SECONDS = float(env("CHATBOT_INDEX_CHECK_SECONDS", "1"))
+CHATBOT_INDEX_REBUILD_IN_BACKGROUND = env_bool("CHATBOT_INDEX_REBUILD_IN_BACKGROUND", True)
+# Match counters are buffered per process and written at most this often (seconds).
+CHATBOT_STATS_FLUSH_SECONDS = float(env("CHATBOT_STATS_FLUSH_SECONDS", "10"))

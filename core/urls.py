@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.health import healthz
+
+admin.site.site_header = "Sigap — Administrasi"
+admin.site.site_title = "Sigap"
+admin.site.index_title = "Kurasi dan pengelolaan data"
+
+api_v1 = [
+    path("", include("core.api.urls")),
+    path("selfcheck/", include("selfcheck.api.urls")),
+    path("isolation/", include("isolation.api.urls")),
+    path("teleconsult/", include("isolation.teleconsult.api.urls")),
+    path("chatbot/", include("chatbot.api.urls")),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
+    ),
+    path("admin/", admin.site.urls),
+    path("dashboard/", include("isolation.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler400 = "core.api.exceptions.json_400"
+handler403 = "core.api.exceptions.json_403"
+handler404 = "core.api.exceptions.json_404"
+handler500 = "core.api.exceptions.json_500"
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class IsolationConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "isolation"
+    verbose_name = "Pemantauan isolasi"
+
+    def ready(self) -> None:
+        from core.services.privacy import register_eraser, register_exporter
+        from isolation.services.privacy import isolation_erase, isolation_export
+
+        register_exporter("isolation", isolation_export)
+        register_eraser("isolation", isolation_erase)

@@ -1,0 +1,94 @@
+"""The dashboard's live feed: one group per facility, replay on (re)connect.
+
+Client -> server frames:
+    {"type": "replay", "after": <last seq the page applied>}   (also "sync")
+    {"type": "ping"}
+Server -> client frames:
+    {"type": "event", "event": {...seq, kind, payload...}}
+    {"type": "replayed", "last_seq": N, "more": bool}
+    {"type": "pong"} / {"type": "error", "code": ..., "message": ...}
+"""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from core.models import User
+from core.services.audit import audit_record
+from isolation import selectors
+from isolation.services.events import event_frame, facility_group
+
+REPLAY_BATCH = 500
+
+
+class DashboardConsumer(AsyncJsonWebsocketConsumer):
+    group: str | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if (
+            user is None
+            or not user.is_authenticated
+            or user.role != User.Role.HEALTH_WORKER
+            or not user.facility_id
+        ):
+            await self.close(code=4403)
+            return
+        self.user = user
+        self.group = facility_group(user.facility_id)
+        # Join the group before replaying, so nothing falls between the two.
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self._audit("isolation.dashboard.connect", {})
+
+    async def disconnect(self, code) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        if kind in ("replay", "sync"):
+            after = content.get("after", 0)
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                await self._error("invalid_after", "after harus bilangan bulat >= 0.")
+                return
+            await self._replay(after)
+            return
+        await self._error("unknown_type", "Jenis pesan tidak dikenal.")
+
+    async def dashboard_events(self, message) -> None:
+        for event in message["events"]:
+            await self.send_json({"type": "event", "event": event})
+
+    async def _replay(self, after: int) -> None:
+        frames = await self._events_after(after)
+        for frame in frames:
+            await self.send_json({"type": "event", "event": frame})
+        last = frames[-1]["seq"] if frames else after
+        if frames:
+            await self._audit(
+                "isolation.events.replay", {"after": after, "count": len(frames)}
+            )
+        await self.send_json(
+            {"type": "replayed", "last_seq": last, "more": len(frames) == REPLAY_BATCH}
+        )
+
+    @database_sync_to_async
+    def _events_after(self, after: int) -> list[dict]:
+        events = selectors.events_after(
+            actor=self.user, after=after, limit=REPLAY_BATCH
+        )
+        return [event_frame(e) for e in events]
+
+    @database_sync_to_async
+    def _audit(self, action: str, detail: dict) -> None:
+        audit_record(
+            actor=self.user, action=action, target=self.user.facility, detail=detail
+        )
+
+    async def _error(self, code: str, message: str) -> None:
+        await self.send_json({"type": "error", "code": code, "message": message})

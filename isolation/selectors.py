@@ -1,0 +1,287 @@
+"""Reads, already scoped to what the actor may see.
+
+A health worker sees their own facility's isolations only; anything else is "not
+found" (404), never "forbidden", so the existence of another facility's patient is
+not revealed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from core.exceptions import NotFound
+from core.models import User
+from isolation import rules
+from isolation.models import (
+    Alert,
+    CheckIn,
+    DashboardEvent,
+    EventCounter,
+    Isolation,
+    IsolationRequest,
+    Note,
+)
+
+BOARD_LIMIT = 1000
+REPLAY_LIMIT = 1000
+
+
+def _facility_id(actor: User) -> int:
+    if not actor.is_authenticated or actor.role != User.Role.HEALTH_WORKER:
+        raise NotFound("Data tidak ditemukan.")
+    if not actor.facility_id:
+        raise NotFound("Data tidak ditemukan.")
+    return actor.facility_id
+
+
+def isolation_get_for_worker(
+    *, actor: User, isolation_id: int, lock: bool = False
+) -> Isolation:
+    qs = Isolation.objects.select_related(
+        "patient", "facility__district", "referral_facility"
+    ).filter(facility_id=_facility_id(actor))
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    isolation = qs.filter(pk=isolation_id).first()
+    if isolation is None:
+        raise NotFound("Pasien isolasi tidak ditemukan.", code="not_found")
+    return isolation
+
+
+def alert_get_for_worker(*, actor: User, alert_id: int, lock: bool = False) -> Alert:
+    qs = Alert.objects.select_related("isolation__patient", "acknowledged_by").filter(
+        isolation__facility_id=_facility_id(actor)
+    )
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    alert = qs.filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound("Peringatan tidak ditemukan.")
+    return alert
+
+
+def request_get_for_worker(
+    *, actor: User, request_id: int, lock: bool = False
+) -> IsolationRequest:
+    qs = IsolationRequest.objects.select_related("patient", "facility").filter(
+        facility_id=_facility_id(actor)
+    )
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    request = qs.filter(pk=request_id).first()
+    if request is None:
+        raise NotFound("Permintaan tidak ditemukan.")
+    return request
+
+
+def requests_pending_for_worker(*, actor: User) -> QuerySet[IsolationRequest]:
+    return (
+        IsolationRequest.objects.select_related("patient")
+        .filter(facility_id=_facility_id(actor), status=IsolationRequest.Status.PENDING)
+        .order_by("created_at")
+    )
+
+
+def requests_for_patient(*, patient: User) -> QuerySet[IsolationRequest]:
+    return IsolationRequest.objects.select_related("facility").filter(patient=patient)
+
+
+def alerts_open_for_worker(*, actor: User) -> QuerySet[Alert]:
+    return (
+        Alert.objects.select_related("isolation__patient")
+        .filter(
+            isolation__facility_id=_facility_id(actor),
+            isolation__status=Isolation.Status.ACTIVE,
+            acknowledged_at__isnull=True,
+        )
+        .order_by("created_at")
+    )
+
+
+def last_event_seq(*, actor: User) -> int:
+    counter = EventCounter.objects.filter(pk=_facility_id(actor)).first()
+    return counter.last_seq if counter else 0
+
+
+def events_after(*, actor: User, after: int, limit: int = REPLAY_LIMIT) -> list:
+    return list(
+        DashboardEvent.objects.filter(
+            facility_id=_facility_id(actor), seq__gt=after
+        ).order_by("seq")[:limit]
+    )
+
+
+# --- the board ------------------------------------------------------------------------
+
+
+@dataclass
+class BoardRow:
+    isolation: Isolation
+    today_status: str
+    day: int
+    days: int
+    release_due: bool
+    last_checkin: CheckIn | None
+    spo2_trend: str
+    temperature_trend: str
+    open_alerts: list[Alert] = field(default_factory=list)
+    sort_key: tuple = ()
+
+    @property
+    def open_danger(self) -> int:
+        return sum(1 for a in self.open_alerts if a.kind == Alert.Kind.DANGER)
+
+
+def isolation_board(*, actor: User, now: dt.datetime | None = None) -> list[BoardRow]:
+    """The facility's active patients, most urgent first."""
+    now = now or timezone.now()
+    window_start = (now - dt.timedelta(days=2)).date()
+    isolations = (
+        Isolation.objects.filter(
+            facility_id=_facility_id(actor), status=Isolation.Status.ACTIVE
+        )
+        .select_related("patient")
+        .prefetch_related(
+            Prefetch(
+                "checkins",
+                queryset=CheckIn.objects.order_by("-measured_at", "-pk")[:3],
+                to_attr="latest_checkins",
+            ),
+            Prefetch(
+                "checkins",
+                queryset=CheckIn.objects.filter(slot_date__gte=window_start).only(
+                    "isolation_id", "slot_date", "unwell"
+                ),
+                to_attr="recent_checkins",
+            ),
+            Prefetch(
+                "alerts",
+                queryset=Alert.objects.filter(acknowledged_at__isnull=True).order_by(
+                    "created_at"
+                ),
+                to_attr="open_alerts",
+            ),
+        )[:BOARD_LIMIT]
+    )
+    return sorted(
+        (board_row(i, now=now) for i in isolations), key=lambda row: row.sort_key
+    )
+
+
+def board_row(isolation: Isolation, *, now: dt.datetime) -> BoardRow:
+    tz = isolation.tz
+    today = now.astimezone(tz).date()
+    latest = list(getattr(isolation, "latest_checkins", None) or [])
+    recent = getattr(isolation, "recent_checkins", None)
+    if recent is None:
+        recent = list(isolation.checkins.filter(slot_date=today))
+    opened = getattr(isolation, "open_alerts", None)
+    if opened is None:
+        opened = list(isolation.alerts.filter(acknowledged_at__isnull=True))
+    status = rules.daily_status(
+        day=today,
+        now=now,
+        tz=tz,
+        started_at=isolation.started_at,
+        checkins_unwell=[c.unwell for c in recent if c.slot_date == today],
+    )
+    day, days = rules.day_of(
+        start_date=isolation.start_date, end_date=isolation.estimated_end, today=today
+    )
+    release_due = rules.release_due(end_date=isolation.estimated_end, today=today)
+    oldest = list(reversed(latest))
+    last = latest[0] if latest else None
+    row = BoardRow(
+        isolation=isolation,
+        today_status=status,
+        day=day,
+        days=days,
+        release_due=release_due,
+        last_checkin=last,
+        spo2_trend=rules.trend([c.spo2 for c in oldest]),
+        temperature_trend=rules.trend([c.temperature for c in oldest]),
+        open_alerts=opened,
+    )
+    row.sort_key = rules.urgency_key(
+        open_danger=row.open_danger,
+        open_missed=sum(1 for a in opened if a.kind == Alert.Kind.MISSED),
+        release_due=release_due,
+        today_status=status,
+        last_spo2=last.spo2 if last else None,
+        oldest_open_alert=opened[0].created_at if opened else None,
+        tiebreak=isolation.pk,
+    )
+    return row
+
+
+# --- one patient -----------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    kind: str  # "checkin" | "alert" | "note" | "missed"
+    item: object
+
+
+def isolation_timeline(
+    *, isolation: Isolation, limit: int = 200
+) -> list[TimelineEntry]:
+    checkins = isolation.checkins.order_by("-measured_at")[:limit]
+    alerts = isolation.alerts.select_related("acknowledged_by").order_by("-created_at")[
+        :limit
+    ]
+    notes = isolation.notes.select_related("author").order_by("-created_at")[:limit]
+    entries = [TimelineEntry(c.measured_at, "checkin", c) for c in checkins]
+    entries += [TimelineEntry(a.created_at, "alert", a) for a in alerts]
+    entries += [TimelineEntry(n.created_at, "note", n) for n in notes]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]
+
+
+def checked_slots(isolation: Isolation) -> set[rules.Slot]:
+    return {
+        rules.Slot(day, slot)
+        for day, slot in isolation.checkins.values_list("slot_date", "slot").distinct()
+    }
+
+
+def missed_slot_list(
+    isolation: Isolation, *, now: dt.datetime | None = None
+) -> list[rules.Slot]:
+    now = now or timezone.now()
+    due = rules.closed_due_slots(
+        started_at=isolation.started_at,
+        now=now,
+        tz=isolation.tz,
+        until=isolation.ended_at,
+    )
+    return rules.missed_slots(due, checked_slots(isolation))
+
+
+def isolation_current_for_patient(*, patient: User) -> Isolation:
+    """The resident's active isolation, else their latest one."""
+    qs = Isolation.objects.select_related(
+        "facility__district", "referral_facility"
+    ).filter(patient=patient)
+    isolation = (
+        qs.filter(status=Isolation.Status.ACTIVE).first()
+        or qs.order_by("-created_at").first()
+    )
+    if isolation is None:
+        raise NotFound(
+            "Anda belum terdaftar dalam pemantauan isolasi.", code="no_isolation"
+        )
+    return isolation
+
+
+def checkins_for_patient(*, patient: User) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(isolation__patient=patient).order_by("-measured_at")
+
+
+def notes_for(isolation: Isolation) -> QuerySet[Note]:
+    return isolation.notes.select_related("author")

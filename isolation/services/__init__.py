@@ -1,0 +1,40 @@
+"""Every write of isolation monitoring. Public names are re-exported here."""
+
+from isolation.services.alerts import (
+    alert_acknowledge,
+    alerts_deliver,
+    alerts_deliver_pending,
+    checkin_reminders_send,
+    missed_checkins_flag,
+    release_due_flag,
+)
+from isolation.services.care import isolation_extend, isolation_status_change, note_add
+from isolation.services.checkins import checkin_submit
+from isolation.services.demo import seed_isolation_demo
+from isolation.services.enrolment import (
+    isolation_enroll,
+    isolation_request_confirm,
+    isolation_request_create,
+    isolation_request_decline,
+)
+from isolation.services.events import events_push, events_record
+
+__all__ = [
+    "alert_acknowledge",
+    "alerts_deliver",
+    "alerts_deliver_pending",
+    "checkin_reminders_send",
+    "checkin_submit",
+    "events_push",
+    "events_record",
+    "isolation_enroll",
+    "isolation_extend",
+    "isolation_request_confirm",
+    "isolation_request_create",
+    "isolation_request_decline",
+    "isolation_status_change",
+    "missed_checkins_flag",
+    "note_add",
+    "release_due_flag",
+    "seed_isolation_demo",
+]

@@ -1,0 +1,219 @@
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.exceptions import ApplicationError, Conflict
+from core.models import User
+from core.services.audit import audit_record
+from isolation import rules
+from isolation.models import Alert, CheckIn, DashboardEvent, Isolation
+from isolation.services.dispatch import enqueue
+from isolation.services.events import NewEvent, events_record
+from isolation.services.payloads import alert_payload, checkin_payload
+
+logger = logging.getLogger(__name__)
+
+# Devices' clocks drift; a report "from the future" beyond this is refused.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def _existing(patient: User, client_id: str) -> CheckIn | None:
+    found = (
+        CheckIn.objects.select_related("isolation")
+        .filter(isolation__patient=patient, client_id=client_id)
+        .order_by()[:1]
+    )
+    return found[0] if found else None
+
+
+def checkin_submit(
+    *,
+    patient: User,
+    client_id: str,
+    measured_at: dt.datetime | None = None,
+    temperature: Decimal | None = None,
+    spo2: int | None = None,
+    breathing_rate: int | None = None,
+    symptoms: list[str] | None = None,
+    danger_signs: list[str] | None = None,
+    note: str = "",
+) -> tuple[CheckIn, bool]:
+    """Store one report; return (check-in, created).
+
+    Retrying with the same ``client_id`` returns the stored report and changes
+    nothing, so an app that lost the response can safely send again (the unique
+    key decides, so concurrent retries are safe too). A dangerous
+    report stores its alert in the same transaction; delivery happens after commit.
+    """
+    isolation = next(
+        iter(
+            Isolation.objects.select_related("facility", "patient")
+            .filter(patient=patient, status=Isolation.Status.ACTIVE)
+            .order_by()[:1]
+        ),
+        None,
+    )
+    if isolation is None:
+        # A retry of a report sent before the isolation was closed.
+        existing = _existing(patient, client_id)
+        if existing is not None:
+            return existing, False
+        raise Conflict(
+            "Anda tidak sedang dalam pemantauan isolasi.", code="no_active_isolation"
+        )
+    now = timezone.now()
+    measured_at = measured_at or now
+    tz = isolation.tz
+    if measured_at > now + CLOCK_SKEW:
+        raise ApplicationError(
+            "Waktu pengukuran tidak boleh di masa depan.",
+            fields={"measured_at": "Waktu pengukuran di masa depan."},
+        )
+    isolation_start = dt.datetime.combine(isolation.start_date, dt.time(), tzinfo=tz)
+    if measured_at < min(isolation_start, isolation.started_at):
+        raise ApplicationError(
+            "Waktu pengukuran sebelum isolasi dimulai.",
+            fields={"measured_at": "Sebelum isolasi dimulai."},
+        )
+    measured_at = min(measured_at, now)
+    symptoms = sorted(set(symptoms or []))
+    danger_signs = sorted(set(danger_signs or []))
+    reasons = rules.danger_reasons(
+        spo2=spo2, breathing_rate=breathing_rate, danger_signs=danger_signs
+    )
+    unwell = rules.is_unwell(
+        danger=bool(reasons), temperature=temperature, symptoms=symptoms
+    )
+    slot = rules.slot_for(measured_at, tz)
+    checkin = CheckIn(
+        isolation=isolation,
+        client_id=client_id,
+        measured_at=measured_at,
+        slot_date=slot.day,
+        slot=slot.slot,
+        temperature=temperature,
+        spo2=spo2,
+        breathing_rate=breathing_rate,
+        symptoms=symptoms,
+        danger_signs=danger_signs,
+        note=note,
+        danger=bool(reasons),
+        unwell=unwell,
+    )
+    # Field validation only; the unique client_id is the database's job (race-safe).
+    checkin.full_clean(
+        exclude=["isolation"], validate_unique=False, validate_constraints=False
+    )
+    try:
+        return _store(isolation=isolation, checkin=checkin, reasons=reasons), True
+    except IntegrityError:
+        existing = _existing(patient, client_id)
+        if existing is None:
+            raise
+        return existing, False
+
+
+@transaction.atomic
+def _store(*, isolation: Isolation, checkin: CheckIn, reasons: list[str]) -> CheckIn:
+    checkin.save(force_insert=True)
+    if checkin.unwell and (
+        isolation.last_symptom_day is None
+        or checkin.slot_date > isolation.last_symptom_day
+    ):
+        isolation.last_symptom_day = checkin.slot_date
+        end = rules.estimated_end(
+            test_date=isolation.test_date,
+            start_date=isolation.start_date,
+            symptom_days=[isolation.symptom_onset, isolation.last_symptom_day],
+            extended_until=isolation.extended_until,
+        )
+        isolation.estimated_end = end
+        Isolation.objects.filter(pk=isolation.pk).update(
+            last_symptom_day=isolation.last_symptom_day, estimated_end=end
+        )
+    patient = isolation.patient
+    audit_record(
+        actor=patient,
+        action="isolation.checkin.create",
+        target=checkin,
+        patient=patient,
+        detail={"isolation": isolation.pk},
+    )
+    today_status = _today_status(isolation, checkin)
+    events = [
+        NewEvent(
+            facility_id=isolation.facility_id,
+            kind=DashboardEvent.Kind.CHECKIN,
+            isolation_id=isolation.pk,
+            payload=checkin_payload(checkin, today_status=today_status),
+        )
+    ]
+    alert = None
+    if reasons:
+        alert = Alert.objects.create(
+            isolation=isolation,
+            kind=Alert.Kind.DANGER,
+            checkin=checkin,
+            slot_date=checkin.slot_date,
+            slot=checkin.slot,
+            reasons=reasons,
+        )
+        events.append(
+            NewEvent(
+                facility_id=isolation.facility_id,
+                kind=DashboardEvent.Kind.ALERT,
+                isolation_id=isolation.pk,
+                alert_id=alert.pk,
+                payload=alert_payload(alert, patient_name=patient.full_name),
+            )
+        )
+    events_record(events)
+    if alert is not None:
+        alert_id = alert.pk
+        transaction.on_commit(lambda: enqueue_alert_delivery(alert_id), robust=True)
+        transaction.on_commit(lambda: enqueue_consultation(alert_id), robust=True)
+    return checkin
+
+
+def _today_status(isolation: Isolation, checkin: CheckIn) -> str:
+    """Today's follow-up status after this report, without another query.
+
+    ``last_symptom_day`` moves to the day of every unwell report (and starts at the
+    symptom onset), so "an earlier report today was not ok" is a date comparison.
+    """
+    if checkin.unwell:
+        return rules.SEEN_NOT_OK
+    if checkin.slot_date != isolation.local_today():
+        # A late offline report of an earlier day says nothing about today.
+        return rules.SEEN_OK
+    if isolation.last_symptom_day == checkin.slot_date:
+        return rules.SEEN_NOT_OK
+    return rules.SEEN_OK
+
+
+def enqueue_alert_delivery(alert_id: int) -> None:
+    """Hand the alert to a worker; if the broker is down the sweep delivers it."""
+    from isolation.tasks import deliver_alert
+
+    enqueue(
+        lambda: deliver_alert.apply_async((alert_id,), retry=False),
+        what=f"delivery of alert {alert_id}",
+    )
+
+
+def enqueue_consultation(alert_id: int) -> None:
+    """Ask teleconsultation to propose a slot to a patient with a danger sign."""
+    try:
+        from isolation.teleconsult.tasks import propose_consultation_for_alert
+    except ImportError:
+        logger.info("teleconsultation is not installed; no slot proposed")
+        return
+    enqueue(
+        lambda: propose_consultation_for_alert.apply_async((alert_id,), retry=False),
+        what=f"a consultation proposal for alert {alert_id}",
+    )

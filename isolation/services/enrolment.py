@@ -1,0 +1,417 @@
+"""Starting an isolation: enrolment by a health worker, or a resident's request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.exceptions import ApplicationError, Conflict
+from core.models import Facility, ResidentProfile, User
+from core.services.accounts import phone_or_error
+from core.services.audit import audit_record
+from core.services.notifications import notify
+from isolation import content, rules
+from isolation.models import DashboardEvent, Isolation, IsolationRequest, Note
+from isolation.services.events import NewEvent, events_record
+from isolation.services.payloads import patient_payload
+
+HIGH_RISK_LEVELS = ("high", "critical")
+
+
+def _check_dates(
+    *,
+    today: dt.date,
+    test_date: dt.date | None,
+    symptom_onset: dt.date | None,
+    start_date: dt.date | None = None,
+) -> None:
+    errors = {}
+    if test_date and test_date > today:
+        errors["test_date"] = "Tanggal tes tidak boleh di masa depan."
+    if symptom_onset and symptom_onset > today:
+        errors["symptom_onset"] = "Tanggal awal gejala tidak boleh di masa depan."
+    if start_date and start_date > today + dt.timedelta(days=1):
+        errors["start_date"] = "Tanggal mulai isolasi terlalu jauh di masa depan."
+    if test_date and today - test_date > dt.timedelta(days=30):
+        errors["test_date"] = "Tanggal tes lebih dari 30 hari yang lalu."
+    if errors:
+        raise ApplicationError("Tanggal tidak valid.", fields=errors)
+
+
+def _patient_tz(patient: User, facility: Facility) -> str:
+    profile = (
+        ResidentProfile.objects.select_related("home_village")
+        .filter(user=patient)
+        .first()
+    )
+    if profile is not None and profile.home_village_id:
+        return profile.home_village.timezone
+    return facility.district.timezone
+
+
+def _ensure_not_isolating(patient: User, field: str = "phone") -> None:
+    if Isolation.objects.filter(
+        patient=patient, status=Isolation.Status.ACTIVE
+    ).exists():
+        raise Conflict(
+            "Pasien ini sedang dalam pemantauan isolasi.",
+            code="already_isolating",
+            fields={field: "Sudah dalam isolasi."},
+        )
+
+
+def _isolation_create(
+    *,
+    actor: User | None,
+    patient: User,
+    facility: Facility,
+    reason: str,
+    test_date: dt.date | None,
+    symptom_onset: dt.date | None,
+    start_date: dt.date | None,
+    note: str,
+) -> Isolation:
+    tz_name = _patient_tz(patient, facility)
+    now = timezone.now()
+    today = now.astimezone(ZoneInfo(tz_name)).date()
+    _check_dates(
+        today=today,
+        test_date=test_date,
+        symptom_onset=symptom_onset,
+        start_date=start_date,
+    )
+    if reason == Isolation.Reason.POSITIVE_TEST and test_date is None:
+        raise ApplicationError(
+            "Tanggal tes wajib untuk hasil tes positif.",
+            fields={"test_date": "Wajib diisi untuk hasil tes positif."},
+        )
+    start_date = start_date or today
+    _ensure_not_isolating(patient)
+    isolation = Isolation(
+        patient=patient,
+        facility=facility,
+        reason=reason,
+        test_date=test_date,
+        symptom_onset=symptom_onset,
+        start_date=start_date,
+        started_at=now,
+        timezone=tz_name,
+        last_symptom_day=symptom_onset,
+        estimated_end=rules.estimated_end(
+            test_date=test_date, start_date=start_date, symptom_days=[symptom_onset]
+        ),
+        enrolled_by=actor,
+    )
+    isolation.full_clean(validate_constraints=False, validate_unique=False)
+    try:
+        with transaction.atomic():
+            isolation.save()
+    except IntegrityError as exc:  # enrolled concurrently
+        raise Conflict(
+            "Pasien ini sedang dalam pemantauan isolasi.", code="already_isolating"
+        ) from exc
+    Note.objects.create(
+        isolation=isolation, author=actor, kind=Note.Kind.ENROLMENT, text=note.strip()
+    )
+    audit_record(
+        actor=actor or patient,
+        action="isolation.create",
+        target=isolation,
+        patient=patient,
+        detail={"facility": facility.pk, "reason": reason},
+    )
+    events_record(
+        [
+            NewEvent(
+                facility_id=facility.pk,
+                kind=DashboardEvent.Kind.PATIENT,
+                isolation_id=isolation.pk,
+                payload=patient_payload(isolation, action="enrolled"),
+            )
+        ]
+    )
+    notify(
+        user=patient,
+        kind="isolation.enrolled",
+        text=content.enrolled_text(
+            facility=facility.name, end=isolation.estimated_end.strftime("%d-%m-%Y")
+        ),
+        dedupe_key=f"isolation:enrolled:{isolation.pk}",
+        data={"isolation_id": isolation.pk},
+    )
+    return isolation
+
+
+@transaction.atomic
+def isolation_enroll(
+    *,
+    actor: User,
+    phone: str,
+    reason: str,
+    full_name: str = "",
+    test_date: dt.date | None = None,
+    symptom_onset: dt.date | None = None,
+    start_date: dt.date | None = None,
+    note: str = "",
+) -> Isolation:
+    """A health worker enrols a patient (by phone number) at their own facility.
+
+    An unknown number becomes a resident account the patient can later sign in to
+    with a one-time code.
+    """
+    phone = phone_or_error(phone)
+    patient = User.objects.filter(phone=phone).first()
+    if patient is None:
+        if not full_name.strip():
+            raise ApplicationError(
+                "Nomor ini belum terdaftar; isi nama lengkap pasien.",
+                code="unknown_patient",
+                fields={"full_name": "Wajib untuk pasien baru."},
+            )
+        patient = User.objects.create_user(
+            phone, full_name=full_name.strip(), role=User.Role.RESIDENT
+        )
+        ResidentProfile.objects.get_or_create(user=patient)
+    elif patient.role != User.Role.RESIDENT:
+        raise ApplicationError(
+            "Nomor ini bukan akun warga.",
+            code="not_a_resident",
+            fields={"phone": "Bukan akun warga."},
+        )
+    facility = Facility.objects.select_related("district").get(pk=actor.facility_id)
+    return _isolation_create(
+        actor=actor,
+        patient=patient,
+        facility=facility,
+        reason=reason,
+        test_date=test_date,
+        symptom_onset=symptom_onset,
+        start_date=start_date,
+        note=note,
+    )
+
+
+def _home_puskesmas(patient: User) -> Facility | None:
+    profile = (
+        ResidentProfile.objects.select_related("home_village")
+        .filter(user=patient)
+        .first()
+    )
+    if profile is None or not profile.home_village_id:
+        return None
+    return (
+        Facility.objects.filter(
+            kind=Facility.Kind.PUSKESMAS,
+            is_active=True,
+            district_id=profile.home_village.parent_id,
+        )
+        .order_by("code")
+        .first()
+    )
+
+
+def _check_assessment(patient: User, assessment_id: uuid.UUID) -> None:
+    Assessment = apps.get_model("selfcheck", "Assessment")
+    ok = Assessment.objects.filter(
+        pk=assessment_id, owner=patient, risk_level__in=HIGH_RISK_LEVELS
+    ).exists()
+    if not ok:
+        raise ApplicationError(
+            "Hasil cek mandiri tidak ditemukan atau risikonya tidak tinggi.",
+            code="invalid_assessment",
+            fields={"assessment_id": "Bukan hasil cek mandiri risiko tinggi Anda."},
+        )
+
+
+@transaction.atomic
+def isolation_request_create(
+    *,
+    patient: User,
+    reason: str | None = None,
+    test_date: dt.date | None = None,
+    symptom_onset: dt.date | None = None,
+    assessment_id: uuid.UUID | None = None,
+    facility_id: int | None = None,
+    note: str = "",
+) -> IsolationRequest:
+    """A resident asks their puskesmas to monitor them (positive test / high check)."""
+    profile = ResidentProfile.objects.filter(user=patient).first()
+    if profile is None or not profile.has_consent:
+        raise ApplicationError(
+            "Berikan persetujuan pemrosesan data kesehatan terlebih dahulu.",
+            code="consent_required",
+            status=403,
+        )
+    reason = reason or (
+        Isolation.Reason.HIGH_SELFCHECK
+        if assessment_id
+        else Isolation.Reason.POSITIVE_TEST
+    )
+    if reason not in (Isolation.Reason.POSITIVE_TEST, Isolation.Reason.HIGH_SELFCHECK):
+        raise ApplicationError(
+            "Alasan tidak valid.",
+            fields={
+                "reason": "Pilih hasil tes positif atau cek mandiri risiko tinggi."
+            },
+        )
+    if reason == Isolation.Reason.HIGH_SELFCHECK and not assessment_id:
+        raise ApplicationError(
+            "Sertakan hasil cek mandiri Anda.",
+            fields={"assessment_id": "Wajib untuk cek mandiri risiko tinggi."},
+        )
+    if assessment_id:
+        _check_assessment(patient, assessment_id)
+    if facility_id is not None:
+        facility = Facility.objects.filter(
+            pk=facility_id, kind=Facility.Kind.PUSKESMAS, is_active=True
+        ).first()
+        if facility is None:
+            raise ApplicationError(
+                "Puskesmas tidak ditemukan.",
+                fields={"facility_id": "Pilih puskesmas yang aktif."},
+            )
+    else:
+        facility = _home_puskesmas(patient)
+        if facility is None:
+            raise ApplicationError(
+                "Puskesmas Anda tidak diketahui; pilih puskesmas.",
+                code="facility_required",
+                fields={"facility_id": "Pilih puskesmas."},
+            )
+    today = timezone.now().astimezone(patient.tz).date()
+    _check_dates(today=today, test_date=test_date, symptom_onset=symptom_onset)
+    if reason == Isolation.Reason.POSITIVE_TEST and test_date is None:
+        raise ApplicationError(
+            "Tanggal tes wajib untuk hasil tes positif.",
+            fields={"test_date": "Wajib diisi untuk hasil tes positif."},
+        )
+    _ensure_not_isolating(patient, field="non_field_errors")
+    request = IsolationRequest(
+        patient=patient,
+        facility=facility,
+        reason=reason,
+        test_date=test_date,
+        symptom_onset=symptom_onset,
+        assessment_id=assessment_id,
+        note=note.strip(),
+    )
+    request.full_clean(validate_constraints=False, validate_unique=False)
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            "Anda sudah mempunyai permintaan yang menunggu konfirmasi.",
+            code="request_pending",
+        ) from exc
+    audit_record(
+        actor=patient,
+        action="isolation.request.create",
+        target=request,
+        patient=patient,
+        detail={"facility": facility.pk, "reason": reason},
+    )
+    events_record(
+        [
+            NewEvent(
+                facility_id=facility.pk,
+                kind=DashboardEvent.Kind.PATIENT,
+                payload={"action": "request", "request_id": request.pk},
+            )
+        ]
+    )
+    pending = IsolationRequest.objects.filter(
+        facility=facility, status=IsolationRequest.Status.PENDING
+    ).count()
+    for worker in User.objects.filter(
+        role=User.Role.HEALTH_WORKER, facility=facility, is_active=True
+    ).select_related("facility__district"):
+        notify(
+            user=worker,
+            kind="isolation.request",
+            text=content.request_received_text(count=pending),
+            dedupe_key=f"isolation:request:{request.pk}",
+            data={"request_id": request.pk},
+        )
+    return request
+
+
+def _decide(request: IsolationRequest) -> None:
+    if request.status != IsolationRequest.Status.PENDING:
+        raise Conflict("Permintaan ini sudah diputuskan.", code="already_decided")
+
+
+@transaction.atomic
+def isolation_request_confirm(
+    *, actor: User, request_id: int, start_date: dt.date | None = None, note: str = ""
+) -> Isolation:
+    from isolation.selectors import request_get_for_worker
+
+    request = request_get_for_worker(actor=actor, request_id=request_id, lock=True)
+    _decide(request)
+    facility = Facility.objects.select_related("district").get(pk=request.facility_id)
+    isolation = _isolation_create(
+        actor=actor,
+        patient=request.patient,
+        facility=facility,
+        reason=request.reason,
+        test_date=request.test_date,
+        symptom_onset=request.symptom_onset,
+        start_date=start_date,
+        note=note or request.note,
+    )
+    request.status = IsolationRequest.Status.CONFIRMED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note.strip()
+    request.isolation = isolation
+    request.save(
+        update_fields=[
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+            "isolation",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="isolation.request.confirm",
+        target=request,
+        patient=request.patient,
+        detail={"isolation": isolation.pk},
+    )
+    return isolation
+
+
+@transaction.atomic
+def isolation_request_decline(
+    *, actor: User, request_id: int, note: str = ""
+) -> IsolationRequest:
+    from isolation.selectors import request_get_for_worker
+
+    request = request_get_for_worker(actor=actor, request_id=request_id, lock=True)
+    _decide(request)
+    request.status = IsolationRequest.Status.DECLINED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note.strip()
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(
+        actor=actor,
+        action="isolation.request.decline",
+        target=request,
+        patient=request.patient,
+    )
+    notify(
+        user=request.patient,
+        kind="isolation.request.declined",
+        text=content.request_declined_text(facility=request.facility.name),
+        dedupe_key=f"isolation:request-declined:{request.pk}",
+    )
+    return request

@@ -1,0 +1,74 @@
+"""UU PDP: a resident's isolation data, for export and erasure."""
+
+from __future__ import annotations
+
+from core.models import User
+from isolation.models import CheckIn, Isolation, IsolationRequest, Note
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def isolation_export(user: User) -> dict:
+    isolations = []
+    for isolation in Isolation.objects.filter(patient=user).select_related(
+        "facility", "referral_facility"
+    ):
+        isolations.append(
+            {
+                "facility": isolation.facility.name,
+                "reason": isolation.reason,
+                "test_date": _iso(isolation.test_date),
+                "symptom_onset": _iso(isolation.symptom_onset),
+                "start_date": _iso(isolation.start_date),
+                "estimated_end": _iso(isolation.estimated_end),
+                "status": isolation.status,
+                "ended_at": _iso(isolation.ended_at),
+                "referral_facility": isolation.referral_facility.name
+                if isolation.referral_facility
+                else None,
+                "checkins": [
+                    {
+                        "measured_at": _iso(c.measured_at),
+                        "slot_date": _iso(c.slot_date),
+                        "slot": c.slot,
+                        "temperature": str(c.temperature)
+                        if c.temperature is not None
+                        else None,
+                        "spo2": c.spo2,
+                        "breathing_rate": c.breathing_rate,
+                        "symptoms": c.symptoms,
+                        "danger_signs": c.danger_signs,
+                        "note": c.note,
+                    }
+                    for c in CheckIn.objects.filter(isolation=isolation).order_by(
+                        "measured_at"
+                    )
+                ],
+                "notes": [
+                    {"kind": n.kind, "text": n.text, "created_at": _iso(n.created_at)}
+                    for n in Note.objects.filter(isolation=isolation).order_by(
+                        "created_at"
+                    )
+                ],
+            }
+        )
+    requests = [
+        {
+            "facility": r.facility.name,
+            "reason": r.reason,
+            "status": r.status,
+            "created_at": _iso(r.created_at),
+        }
+        for r in IsolationRequest.objects.filter(patient=user).select_related(
+            "facility"
+        )
+    ]
+    return {"isolations": isolations, "requests": requests}
+
+
+def isolation_erase(user: User) -> None:
+    # Check-ins, alerts, notes and dashboard events go with their isolation.
+    IsolationRequest.objects.filter(patient=user).delete()
+    Isolation.objects.filter(patient=user).delete()

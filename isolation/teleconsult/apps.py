@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class TeleconsultConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "isolation.teleconsult"
+    label = "teleconsult"
+    verbose_name = "Telekonsultasi"
+
+    def ready(self) -> None:
+        from core.services.privacy import register_eraser, register_exporter
+        from isolation.teleconsult import checks  # noqa: F401  (registers checks)
+        from isolation.teleconsult.services.privacy import (
+            teleconsult_erase,
+            teleconsult_export,
+        )
+
+        register_exporter("teleconsult", teleconsult_export)
+        register_eraser("teleconsult", teleconsult_erase)

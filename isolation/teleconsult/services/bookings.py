@@ -1,0 +1,270 @@
+"""Booking, cancelling and rescheduling a slot.
+
+Overlap is prevented by the database: unique (doctor, start) / (patient, start)
+everywhere and, on PostgreSQL, exclusion constraints over the time range. The checks
+here only give the common case a precise error before the insert; when two requests
+race, the constraint decides and the loser gets 409 slot_taken.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import ResidentProfile, User
+from core.services.notifications import notify
+from isolation.teleconsult import rules
+from isolation.teleconsult.models import ACTIVE, Booking, DoctorSchedule
+from isolation.teleconsult.selectors import (
+    schedule_leaves,
+    schedule_policy,
+    schedule_windows,
+)
+from isolation.teleconsult.services.common import (
+    conflict,
+    invalid,
+    local_label,
+    lock_booking,
+)
+
+
+def _schedule_for(doctor_id: int) -> DoctorSchedule:
+    schedule = (
+        DoctorSchedule.objects.select_related("doctor__facility__district")
+        .filter(
+            doctor_id=doctor_id,
+            is_active=True,
+            doctor__is_active=True,
+            doctor__role=User.Role.HEALTH_WORKER,
+        )
+        .first()
+    )
+    if schedule is None:
+        raise invalid("unknown_doctor", "doctor")
+    return schedule
+
+
+def _check_slot(schedule: DoctorSchedule, start: datetime, now: datetime) -> datetime:
+    """Validate `start` against the doctor's availability; return the slot's end."""
+    tz = schedule.doctor.facility.tz
+    local_day = start.astimezone(tz).date()
+    error = rules.slot_error(
+        start,
+        windows=schedule_windows(schedule),
+        leaves=schedule_leaves(schedule, local_day, local_day),
+        policy=schedule_policy(schedule),
+        tz=tz,
+        now=now,
+    )
+    if error:
+        raise invalid(error, "start")
+    return start + timedelta(minutes=schedule.slot_minutes)
+
+
+def _overlapping(start: datetime, end: datetime, exclude: int | None):
+    qs = Booking.objects.filter(ACTIVE, start__lt=end, end__gt=start)
+    return qs.exclude(pk=exclude) if exclude else qs
+
+
+def _clash(booking: Booking) -> str | None:
+    """Which party already holds an overlapping active booking, if any."""
+    holders = set(
+        _overlapping(booking.start, booking.end, booking.pk)
+        .filter(Q(doctor_id=booking.doctor_id) | Q(patient_id=booking.patient_id))
+        .values_list("doctor_id", flat=True)[:2]
+    )
+    if not holders:
+        return None
+    return "slot_taken" if booking.doctor_id in holders else "patient_busy"
+
+
+def _claim_slot(booking: Booking, **save_kwargs) -> None:
+    """Check and write in one short transaction; the constraints decide races.
+
+    Validation reads happen before this on purpose: on SQLite the write lock is
+    taken at BEGIN (IMMEDIATE), so the locked section is kept to these statements.
+    Inside it a lost race surfaces as an IntegrityError from the unique or
+    exclusion constraints, reported like the pre-check would have.
+    """
+    try:
+        with transaction.atomic():
+            code = _clash(booking)
+            if code:
+                raise conflict(code)
+            booking.save(**save_kwargs)
+    except IntegrityError as exc:
+        raise conflict(_clash(booking) or "slot_taken") from exc
+
+
+def booking_create(
+    *,
+    patient: User,
+    doctor_id: int,
+    start: datetime,
+    reason: str = "",
+    now: datetime | None = None,
+) -> Booking:
+    now = now or timezone.now()
+    # Through the relation so the profile stays cached on the user for the response.
+    try:
+        consented = patient.profile.has_consent
+    except ResidentProfile.DoesNotExist:
+        consented = False
+    if not consented:
+        raise invalid("consent_required", status=403)
+    schedule = _schedule_for(doctor_id)
+    if schedule.doctor_id == patient.pk:
+        raise invalid("unknown_doctor", "doctor")
+    end = _check_slot(schedule, start, now)
+    booking = Booking(
+        doctor=schedule.doctor,
+        patient=patient,
+        facility=schedule.doctor.facility,
+        start=start,
+        end=end,
+        reason=reason.strip(),
+        scheduled_at=now,
+    )
+    # Relations are known-good instances and overlap is the constraints' job; skip
+    # the extra queries full_clean would spend re-checking them.
+    booking.full_clean(
+        exclude=["doctor", "patient", "facility"], validate_constraints=False
+    )
+    _claim_slot(booking, force_insert=True)
+    return booking
+
+
+def _tell(booking: Booking, *, to: User, kind: str, texts: dict, now: datetime) -> None:
+    notify(
+        user=to,
+        kind=kind,
+        text=texts,
+        urgent=booking.start - now < timedelta(hours=12),
+        dedupe_key=f"teleconsult:{booking.pk}:{kind}:{booking.scheduled_at.timestamp()}",
+        data={"booking_id": booking.pk},
+    )
+
+
+@transaction.atomic
+def booking_cancel(
+    *, booking_id: int, user: User, reason: str = "", now: datetime | None = None
+) -> Booking:
+    """The patient (with notice) or the doctor (until the start) cancels; the other
+    party is told and the slot is free again at once."""
+    now = now or timezone.now()
+    booking = lock_booking(booking_id=booking_id, user=user)
+    party = booking.party_of(user)
+    if booking.status != Booking.Status.BOOKED:
+        raise conflict("booking_not_active")
+    schedule = DoctorSchedule.objects.filter(doctor_id=booking.doctor_id).first()
+    notice = timedelta(minutes=schedule.cancel_notice_minutes if schedule else 0)
+    error = rules.cancel_error(
+        start=booking.start,
+        now=now,
+        cancel_notice=notice,
+        by_doctor=party == Booking.Party.DOCTOR,
+    )
+    if error:
+        raise invalid(error)
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = party
+    booking.cancel_reason = reason.strip()
+    booking.full_clean(
+        exclude=["doctor", "patient", "facility"], validate_constraints=False
+    )
+    booking.save(
+        update_fields=[
+            "status",
+            "cancelled_at",
+            "cancelled_by",
+            "cancel_reason",
+            "updated_at",
+        ]
+    )
+    other = booking.patient if party == Booking.Party.DOCTOR else booking.doctor
+    when = local_label(booking.start, other.tz)
+    why = f" ({booking.cancel_reason})" if booking.cancel_reason else ""
+    by = (
+        {"id": "dokter", "en": "the doctor"}
+        if other == booking.patient
+        else {
+            "id": "pasien",
+            "en": "the patient",
+        }
+    )
+    _tell(
+        booking,
+        to=other,
+        kind="teleconsult.cancelled",
+        texts={
+            "id": f"Konsultasi {when} dibatalkan oleh {by['id']}{why}. "
+            "Silakan pesan jadwal lain di aplikasi.",
+            "en": f"The consultation at {when} was cancelled by {by['en']}{why}. "
+            "Book another time in the app.",
+        },
+        now=now,
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_reschedule(
+    *, booking_id: int, user: User, start: datetime, now: datetime | None = None
+) -> Booking:
+    """Move a booking to another slot of the same doctor (at most twice)."""
+    now = now or timezone.now()
+    booking = lock_booking(booking_id=booking_id, user=user)
+    if booking.party_of(user) != Booking.Party.PATIENT:
+        raise invalid("patient_only", status=403)
+    if booking.status != Booking.Status.BOOKED:
+        raise conflict("booking_not_active")
+    schedule = _schedule_for(booking.doctor_id)
+    error = rules.reschedule_error(
+        start=booking.start,
+        now=now,
+        cancel_notice=schedule_policy(schedule).cancel_notice,
+        reschedule_count=booking.reschedule_count,
+    )
+    if error:
+        raise invalid(error)
+    if start == booking.start:
+        raise invalid("same_slot", "start")
+    previous = booking.start
+    end = _check_slot(schedule, start, now)
+    booking.start, booking.end = start, end
+    booking.reschedule_count += 1
+    booking.scheduled_at = now
+    booking.reminder_24h_sent_at = booking.reminder_1h_sent_at = None
+    booking.full_clean(
+        exclude=["doctor", "patient", "facility"], validate_constraints=False
+    )
+    _claim_slot(
+        booking,
+        update_fields=[
+            "start",
+            "end",
+            "reschedule_count",
+            "scheduled_at",
+            "reminder_24h_sent_at",
+            "reminder_1h_sent_at",
+            "updated_at",
+        ],
+    )
+    tz = booking.doctor.tz
+    _tell(
+        booking,
+        to=booking.doctor,
+        kind="teleconsult.rescheduled",
+        texts={
+            "id": f"Konsultasi {local_label(previous, tz)} dipindah ke "
+            f"{local_label(start, tz)} oleh pasien.",
+            "en": f"The patient moved the consultation at {local_label(previous, tz)} "
+            f"to {local_label(start, tz)}.",
+        },
+        now=now,
+    )
+    return booking

@@ -1,0 +1,151 @@
+"""Helpers shared by the teleconsultation services."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import translation
+
+from core.exceptions import ApplicationError, Conflict, NotFound
+from core.i18n import normalise_language, pick
+from core.models import User
+from isolation.teleconsult import rules
+from isolation.teleconsult.models import Booking
+
+logger = logging.getLogger(__name__)
+
+TEXTS: dict[str, dict[str, str]] = {
+    **rules.MESSAGES,
+    "slot_taken": {
+        "id": "Slot ini baru saja dipesan orang lain; pilih waktu lain.",
+        "en": "Someone else has just booked this slot; choose another time.",
+    },
+    "patient_busy": {
+        "id": "Anda sudah punya konsultasi pada waktu itu.",
+        "en": "You already have a consultation at that time.",
+    },
+    "consent_required": {
+        "id": "Berikan persetujuan pemrosesan data kesehatan sebelum memesan.",
+        "en": "Give consent to health-data processing before booking.",
+    },
+    "unknown_doctor": {
+        "id": "Dokter tidak ditemukan atau tidak menerima konsultasi.",
+        "en": "No such doctor, or the doctor does not take consultations.",
+    },
+    "booking_not_found": {
+        "id": "Konsultasi tidak ditemukan.",
+        "en": "Consultation not found.",
+    },
+    "booking_not_active": {
+        "id": "Konsultasi ini sudah dibatalkan atau selesai.",
+        "en": "This consultation is already cancelled or finished.",
+    },
+    "same_slot": {
+        "id": "Pilih waktu yang berbeda dari jadwal sekarang.",
+        "en": "Choose a time different from the current one.",
+    },
+    "patient_only": {
+        "id": "Hanya pasien yang dapat menjadwal ulang.",
+        "en": "Only the patient can reschedule.",
+    },
+    "doctor_only": {
+        "id": "Hanya dokter konsultasi ini yang dapat menulis catatan hasil.",
+        "en": "Only this consultation's doctor can write the outcome note.",
+    },
+    "consultation_not_started": {
+        "id": "Catatan hasil dapat ditulis setelah konsultasi dimulai.",
+        "en": "The outcome note can be written once the consultation has started.",
+    },
+    "room_closed": {
+        "id": "Ruang konsultasi belum dibuka atau sudah ditutup.",
+        "en": "The consultation room is not open now.",
+    },
+    "exception_not_found": {
+        "id": "Data cuti tidak ditemukan.",
+        "en": "Leave entry not found.",
+    },
+    "proposal_not_found": {
+        "id": "Usulan tidak ditemukan.",
+        "en": "Proposal not found.",
+    },
+    "proposal_not_open": {
+        "id": "Usulan ini sudah tidak berlaku.",
+        "en": "This proposal is no longer open.",
+    },
+    "message_empty": {
+        "id": "Pesan tidak boleh kosong.",
+        "en": "The message is empty.",
+    },
+    "not_health_worker": {
+        "id": "Hanya tenaga kesehatan dengan fasilitas yang dapat membuka jadwal.",
+        "en": "Only health workers attached to a facility can publish availability.",
+    },
+}
+
+
+def text(code: str) -> str:
+    """The message for `code` in the active request language."""
+    return pick(TEXTS[code], normalise_language(translation.get_language()))
+
+
+def invalid(
+    code: str, field: str | None = None, *, status: int = 400
+) -> ApplicationError:
+    message = text(code)
+    return ApplicationError(
+        message, code=code, fields={field: message} if field else None, status=status
+    )
+
+
+def conflict(code: str) -> Conflict:
+    return Conflict(text(code), code=code)
+
+
+def not_found(code: str = "booking_not_found") -> NotFound:
+    return NotFound(text(code), code=code)
+
+
+def local_label(instant: datetime, tz: ZoneInfo) -> str:
+    """'03/03/2025 08:00 WIB' for messages (numbers read the same in id and en)."""
+    return f"{instant.astimezone(tz):%d/%m/%Y %H:%M} {rules.zone_abbreviation(tz)}"
+
+
+def lock_booking(*, booking_id: int, user: User) -> Booking:
+    """The caller's booking, row-locked until commit (SQLite: the write lock held
+    since BEGIN IMMEDIATE serialises instead)."""
+    booking = (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("doctor__facility__district", "patient__profile__home_village")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None or booking.party_of(user) is None:
+        raise not_found()
+    return booking
+
+
+def broadcast(group: str, message: dict) -> None:
+    """Send to a websocket group after commit; a failing channel layer only logs."""
+
+    def send() -> None:
+        from asgiref.sync import async_to_sync
+        from channels.layers import get_channel_layer
+
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(
+                group, {"type": "room.event", "event": message}
+            )
+        except Exception:  # the message is stored; clients re-read the history
+            logger.warning("teleconsult broadcast to %s failed", group, exc_info=True)
+
+    transaction.on_commit(send)
+
+
+def room_group(booking_id: int) -> str:
+    return f"teleconsult.booking.{booking_id}"

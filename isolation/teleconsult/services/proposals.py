@@ -1,0 +1,147 @@
+"""Danger sign -> the earliest free slot at the patient's facility is *proposed*;
+nothing is booked until the patient accepts."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.models import Facility, User
+from core.services.notifications import notify
+from isolation.teleconsult.models import Booking, ConsultationProposal
+from isolation.teleconsult.selectors import earliest_free_slot
+from isolation.teleconsult.services.bookings import booking_create
+from isolation.teleconsult.services.common import conflict, local_label, not_found
+
+logger = logging.getLogger(__name__)
+
+
+def proposal_create_for_alert(
+    *, alert_id: int, now: datetime | None = None
+) -> ConsultationProposal | None:
+    # Imported here so this app works while (or where) the isolation models differ.
+    from isolation.models import Alert
+
+    alert = (
+        Alert.objects.select_related("isolation__patient", "isolation__facility")
+        .filter(pk=alert_id)
+        .first()
+    )
+    if alert is None or alert.kind != Alert.Kind.DANGER:
+        return None
+    return proposal_create(
+        patient=alert.isolation.patient,
+        facility=alert.isolation.facility,
+        alert_id=alert.pk,
+        now=now,
+    )
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    patient: User,
+    facility: Facility,
+    alert_id: int | None = None,
+    now: datetime | None = None,
+) -> ConsultationProposal | None:
+    """Propose the facility's earliest free slot, unless the patient already has an
+    upcoming consultation or an open proposal. Idempotent per alert."""
+    now = now or timezone.now()
+    if alert_id is not None:
+        existing = ConsultationProposal.objects.filter(alert_id=alert_id).first()
+        if existing is not None:
+            return existing
+    if (
+        Booking.objects.filter(
+            patient=patient, status=Booking.Status.BOOKED, end__gt=now
+        ).exists()
+        or ConsultationProposal.objects.filter(
+            patient=patient, status=ConsultationProposal.Status.PROPOSED, start__gt=now
+        ).exists()
+    ):
+        return None
+    found = earliest_free_slot(facility_id=facility.pk, now=now)
+    if found is None:
+        logger.info("no free teleconsultation slot at facility %s", facility.pk)
+        return None
+    doctor, slot = found
+    proposal = ConsultationProposal(
+        patient=patient,
+        doctor=doctor,
+        facility=facility,
+        alert_id=alert_id,
+        start=slot.start,
+        end=slot.end,
+    )
+    proposal.full_clean(exclude=["patient", "doctor", "facility"])
+    try:
+        with transaction.atomic():
+            proposal.save()
+    except IntegrityError:  # the same alert, proposed concurrently
+        return ConsultationProposal.objects.filter(alert_id=alert_id).first()
+    when = local_label(slot.start, patient.tz)
+    notify(
+        user=patient,
+        kind="teleconsult.proposal",
+        text={
+            "id": f"Laporan Anda menunjukkan tanda bahaya. Kami usulkan konsultasi "
+            f"dengan {doctor.full_name} ({facility.name}) pada {when}. "
+            "Terima di aplikasi. Bila sesak berat, segera hubungi 119.",
+            "en": f"Your report shows a danger sign. We propose a consultation with "
+            f"{doctor.full_name} ({facility.name}) at {when}. Accept it in the app. "
+            "If breathing is very hard, call 119 now.",
+        },
+        urgent=True,
+        dedupe_key=f"teleconsult:proposal:{proposal.pk}",
+        data={"proposal_id": proposal.pk},
+    )
+    return proposal
+
+
+def _locked_proposal(proposal_id: int, patient: User) -> ConsultationProposal:
+    proposal = (
+        ConsultationProposal.objects.select_for_update()
+        .filter(pk=proposal_id, patient=patient)
+        .first()
+    )
+    if proposal is None:
+        raise not_found("proposal_not_found")
+    if proposal.status != ConsultationProposal.Status.PROPOSED:
+        raise conflict("proposal_not_open")
+    return proposal
+
+
+@transaction.atomic
+def proposal_accept(
+    *, proposal_id: int, patient: User, reason: str = "", now: datetime | None = None
+) -> Booking:
+    """Book the proposed slot (409 slot_taken if someone else got it meanwhile)."""
+    now = now or timezone.now()
+    proposal = _locked_proposal(proposal_id, patient)
+    booking = booking_create(
+        patient=patient,
+        doctor_id=proposal.doctor_id,
+        start=proposal.start,
+        reason=reason,
+        now=now,
+    )
+    proposal.status = ConsultationProposal.Status.ACCEPTED
+    proposal.booking = booking
+    proposal.responded_at = now
+    proposal.save(update_fields=["status", "booking", "responded_at"])
+    return booking
+
+
+@transaction.atomic
+def proposal_decline(
+    *, proposal_id: int, patient: User, now: datetime | None = None
+) -> ConsultationProposal:
+    proposal = _locked_proposal(proposal_id, patient)
+    proposal.status = ConsultationProposal.Status.DECLINED
+    proposal.responded_at = now or timezone.now()
+    proposal.save(update_fields=["status", "responded_at"])
+    return proposal

@@ -1,0 +1,252 @@
+/* Sigap live dashboard. Events are numbered per facility; the page applies them in
+   order exactly once, asks for a replay on every (re)connect, on a gap, and every
+   20 s as a safety net, so an alert is never lost to a dropped connection. */
+(function () {
+  "use strict";
+  var root = document.getElementById("dashboard");
+  if (!root || !window.WebSocket) return;
+  var mode = root.dataset.mode;
+  var isolationId = Number(root.dataset.isolationId || 0);
+  var lastSeq = Number(root.dataset.lastSeq || 0);
+  var pending = new Map();
+  var syncing = false;
+  var paused = false;
+  var ws = null;
+  var retry = 500;
+  var reloadTimer = null;
+  var conn = document.getElementById("conn");
+  var csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
+
+  function setConn(on) {
+    if (!conn) return;
+    conn.className = "conn " + (on ? "on" : "off");
+    conn.textContent = on ? "Terhubung" : "Terputus, menyambung ulang…";
+  }
+
+  function send(msg) {
+    if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(msg));
+  }
+
+  function requestReplay(type) {
+    if (syncing) return;
+    syncing = true;
+    send({ type: type || "replay", after: lastSeq });
+  }
+
+  function connect() {
+    if (paused) return;
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    ws = new WebSocket(scheme + location.host + root.dataset.wsPath);
+    ws.onopen = function () {
+      retry = 500;
+      setConn(true);
+      syncing = false;
+      requestReplay("replay");
+    };
+    ws.onmessage = function (msg) {
+      var data;
+      try { data = JSON.parse(msg.data); } catch (e) { return; }
+      if (data.type === "event") {
+        accept(data.event);
+      } else if (data.type === "replayed") {
+        syncing = false;
+        if (data.more) requestReplay("replay");
+        else drain();
+      }
+    };
+    ws.onclose = function () {
+      setConn(false);
+      ws = null;
+      syncing = false;
+      if (!paused) {
+        setTimeout(connect, retry);
+        retry = Math.min(retry * 2, 10000);
+      }
+    };
+  }
+
+  function accept(ev) {
+    if (ev.seq <= lastSeq || pending.has(ev.seq)) return;
+    pending.set(ev.seq, ev);
+    drain();
+  }
+
+  function drain() {
+    while (pending.has(lastSeq + 1)) {
+      var ev = pending.get(lastSeq + 1);
+      pending.delete(lastSeq + 1);
+      try { apply(ev); } catch (e) { if (window.console) console.error(e); }
+      lastSeq = ev.seq;
+      root.dataset.lastSeq = String(lastSeq);
+    }
+    // A gap: an event was pushed before one we never received. Fetch it.
+    if (pending.size) requestReplay("replay");
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function patientUrl(id) {
+    return root.dataset.patientUrl.replace("/0/", "/" + id + "/");
+  }
+
+  function reloadSoon() {
+    if (reloadTimer) return;
+    reloadTimer = setTimeout(function () { location.reload(); }, 800);
+  }
+
+  function updateCounts() {
+    var list = document.getElementById("open-alerts");
+    var count = document.getElementById("open-count");
+    var none = document.getElementById("no-alerts");
+    var n = list ? list.querySelectorAll("li[data-alert-id]").length : 0;
+    if (count) count.textContent = String(n);
+    if (none) none.hidden = n > 0;
+  }
+
+  function row(id) {
+    return document.querySelector('#patients tr[data-isolation-id="' + id + '"]');
+  }
+
+  function addAlert(ev) {
+    var p = ev.payload;
+    var list = document.getElementById("open-alerts");
+    if (!list || list.querySelector('li[data-alert-id="' + p.alert_id + '"]')) return;
+    var li = el("li", {
+      "class": "alert k-" + p.kind,
+      "data-alert-id": String(p.alert_id),
+      "data-isolation-id": String(ev.isolation_id)
+    });
+    li.appendChild(el("span", { "class": "what" }, p.kind_label));
+    var a = el("a", { href: patientUrl(ev.isolation_id) }, p.patient_name);
+    li.appendChild(a);
+    li.appendChild(el("span", { "class": "why" }, (p.reason_labels || []).join(", ")));
+    li.appendChild(el("span", { "class": "muted" }, new Date(p.created_at).toLocaleString("id-ID")));
+    var form = el("form", { "class": "ack", "data-alert-id": String(p.alert_id) });
+    form.appendChild(el("input", { type: "text", name: "note", placeholder: "Catatan (opsional)", "aria-label": "Catatan" }));
+    form.appendChild(el("button", { type: "submit", "class": "primary" }, "Tangani"));
+    li.appendChild(form);
+    list.insertBefore(li, list.firstChild);
+    var tr = row(ev.isolation_id);
+    if (tr) {
+      var cell = tr.querySelector(".c-alerts");
+      if (cell && !cell.querySelector('[data-alert-id="' + p.alert_id + '"]')) {
+        cell.appendChild(el("span", { "class": "pill", "data-alert-id": String(p.alert_id) }, p.kind_label));
+      }
+      if (p.kind === "danger") {
+        tr.classList.add("has-danger");
+        tr.parentNode.insertBefore(tr, tr.parentNode.firstChild);
+      }
+      flash(tr);
+    }
+    updateCounts();
+  }
+
+  function removeAlert(ev) {
+    var id = ev.payload.alert_id;
+    document.querySelectorAll('[data-alert-id="' + id + '"]').forEach(function (node) {
+      if (node.tagName === "LI" || node.classList.contains("pill")) node.remove();
+    });
+    var tr = row(ev.isolation_id);
+    if (tr && !tr.querySelector(".c-alerts .pill")) tr.classList.remove("has-danger");
+    updateCounts();
+  }
+
+  function flash(tr) {
+    tr.classList.remove("flash");
+    void tr.offsetWidth;
+    tr.classList.add("flash");
+  }
+
+  function fmt(v) { return v === null || v === undefined ? "–" : String(v); }
+
+  function updateCheckin(ev) {
+    var p = ev.payload;
+    var tr = row(ev.isolation_id);
+    if (!tr) { reloadSoon(); return; }
+    var status = tr.querySelector(".c-status");
+    if (status) {
+      status.textContent = "";
+      status.appendChild(el("span", { "class": "pill st-" + p.today_status }, p.today_status_label));
+    }
+    var vitals = tr.querySelector(".c-vitals");
+    if (vitals) {
+      vitals.textContent = fmt(p.temperature) + "°C · SpO2 " + fmt(p.spo2) + "% · napas " + fmt(p.breathing_rate) + "/mnt";
+      vitals.appendChild(el("div", { "class": "muted" }, new Date(p.measured_at).toLocaleString("id-ID")));
+    }
+    flash(tr);
+  }
+
+  function apply(ev) {
+    if (mode === "patient") {
+      var mine = ev.isolation_id === isolationId;
+      if (ev.kind === "alerts") {
+        mine = (ev.payload.alerts || []).some(function (a) { return a.isolation_id === isolationId; });
+      }
+      if (mine) reloadSoon();
+      return;
+    }
+    if (ev.kind === "alert") addAlert(ev);
+    else if (ev.kind === "alerts") {
+      (ev.payload.alerts || []).forEach(function (a) {
+        addAlert({ isolation_id: a.isolation_id, payload: a });
+      });
+    }
+    else if (ev.kind === "alert_ack") removeAlert(ev);
+    else if (ev.kind === "checkin") updateCheckin(ev);
+    else if (ev.kind === "patient") {
+      if (ev.payload.action === "request") {
+        var n = document.getElementById("pending-requests");
+        if (n) n.textContent = String(Number(n.textContent || 0) + 1);
+      } else if (ev.payload.action !== "note") {
+        reloadSoon();
+      }
+    }
+  }
+
+  // Acknowledge from the board without leaving it (the API, session + CSRF).
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.classList || !form.classList.contains("ack") || mode !== "board") return;
+    e.preventDefault();
+    var id = form.dataset.alertId;
+    var note = form.querySelector("input[name=note]");
+    var button = form.querySelector("button");
+    if (button) button.disabled = true;
+    fetch(root.dataset.ackUrl.replace("{id}", id), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "X-CSRFToken": csrfInput ? csrfInput.value : ""
+      },
+      body: JSON.stringify({ note: note ? note.value : "" })
+    }).then(function (resp) {
+      if (resp.ok || resp.status === 409) {
+        removeAlert({ isolation_id: Number(form.closest("li").dataset.isolationId), payload: { alert_id: id } });
+      } else if (button) {
+        button.disabled = false;
+        alert("Gagal menandai peringatan (" + resp.status + ").");
+      }
+    }).catch(function () {
+      if (button) button.disabled = false;
+      alert("Tidak dapat terhubung ke server.");
+    });
+  });
+
+  setInterval(function () { requestReplay("sync"); }, 20000);
+
+  // Hooks for operators and tests: drop the socket, or hold it down for a while.
+  window.sigapDashboard = {
+    lastSeq: function () { return lastSeq; },
+    connected: function () { return !!ws && ws.readyState === WebSocket.OPEN; },
+    pause: function () { paused = true; if (ws) ws.close(); },
+    resume: function () { paused = false; if (!ws) connect(); }
+  };
+
+  connect();
+})();

@@ -1,0 +1,349 @@
+"""The health workers' dashboard: server-rendered pages, live updates by websocket."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.exceptions import ApplicationError, NotFound
+from core.models import Facility, User
+from core.rules import InvalidPhone, normalise_phone
+from core.services.audit import audit_record
+from isolation import content, rules, selectors, services
+from isolation.models import Isolation
+
+
+class PhoneLoginForm(AuthenticationForm):
+    """Accepts 0812… as well as +62812…."""
+
+    username = forms.CharField(
+        label="Nomor HP", widget=forms.TextInput(attrs={"autofocus": True})
+    )
+
+    def clean(self):
+        raw = self.cleaned_data.get("username")
+        if raw:
+            try:
+                self.cleaned_data["username"] = normalise_phone(raw)
+            except InvalidPhone:
+                pass
+        return super().clean()
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "isolation/login.html"
+    authentication_form = PhoneLoginForm
+    redirect_authenticated_user = True
+
+
+def health_worker_required(view):
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if user.role != User.Role.HEALTH_WORKER or not user.facility_id:
+            return render(request, "isolation/forbidden.html", status=403)
+        try:
+            # Times on the pages are the health worker's wall time (WIB/WITA/WIT).
+            with timezone.override(user.tz):
+                return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+
+    return wrapped
+
+
+def _flash_error(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ApplicationError):
+        detail = "; ".join(str(v) for v in exc.fields.values())
+        messages.error(request, f"{exc.message} {detail}".strip())
+    else:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+
+
+TREND_ARROWS = {rules.UP: "↑", rules.DOWN: "↓", rules.FLAT: "→"}
+
+
+def _labels(rows) -> None:
+    for row in rows:
+        row.status_label = content.DAILY_STATUS_LABELS[row.today_status]["id"]
+        row.spo2_arrow = TREND_ARROWS[row.spo2_trend]
+        row.temperature_arrow = TREND_ARROWS[row.temperature_trend]
+
+
+@health_worker_required
+def board(request: HttpRequest) -> HttpResponse:
+    # Read the event number before the rows: whatever commits in between is
+    # replayed on connect (handlers are idempotent), never skipped.
+    last_seq = selectors.last_event_seq(actor=request.user)
+    rows = selectors.isolation_board(actor=request.user)
+    _labels(rows)
+    alerts = list(selectors.alerts_open_for_worker(actor=request.user)[:500])
+    for alert in alerts:
+        alert.kind_label = content.ALERT_LABELS[alert.kind]["id"]
+        alert.reason_labels = [
+            content.DANGER_LABELS.get(r, {"id": r})["id"] for r in alert.reasons
+        ]
+    pending = selectors.requests_pending_for_worker(actor=request.user).count()
+    audit_record(
+        actor=request.user,
+        action="isolation.list",
+        target=request.user.facility,
+        detail={"patients": [r.isolation.pk for r in rows]},
+    )
+    return render(
+        request,
+        "isolation/board.html",
+        {
+            "rows": rows,
+            "alerts": alerts,
+            "pending_requests": pending,
+            "last_seq": last_seq,
+            "facility": request.user.facility,
+        },
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Status akhir",
+        choices=[
+            (s.value, s.label) for s in Isolation.Status if s != Isolation.Status.ACTIVE
+        ],
+    )
+    referral_facility_id = forms.ModelChoiceField(
+        label="Rumah sakit rujukan",
+        queryset=Facility.objects.none(),
+        required=False,
+    )
+    note = forms.CharField(
+        label="Catatan", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referral_facility_id"].queryset = Facility.objects.filter(
+            Q(kind=Facility.Kind.HOSPITAL) | Q(is_referral=True), is_active=True
+        ).order_by("-is_referral", "name")
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label="Tambah hari", min_value=1, max_value=30)
+    note = forms.CharField(label="Alasan", required=False)
+
+
+@health_worker_required
+def patient(request: HttpRequest, isolation_id: int) -> HttpResponse:
+    isolation = selectors.isolation_get_for_worker(
+        actor=request.user, isolation_id=isolation_id
+    )
+    audit_record(
+        actor=request.user,
+        action="isolation.view",
+        target=isolation,
+        patient=isolation.patient,
+    )
+    timeline = selectors.isolation_timeline(isolation=isolation)
+    for entry in timeline:
+        item = entry.item
+        if entry.kind == "alert":
+            item.kind_label = content.ALERT_LABELS[item.kind]["id"]
+            item.reason_labels = [
+                content.DANGER_LABELS.get(r, {"id": r})["id"] for r in item.reasons
+            ]
+        elif entry.kind == "checkin":
+            item.symptom_labels = [
+                content.SYMPTOM_LABELS.get(s, {"id": s})["id"] for s in item.symptoms
+            ] + [
+                content.DANGER_LABELS.get(s, {"id": s})["id"] for s in item.danger_signs
+            ]
+    row = selectors.board_row(isolation, now=dt.datetime.now(dt.UTC))
+    _labels([row])
+    missed = selectors.missed_slot_list(isolation)
+    return render(
+        request,
+        "isolation/patient.html",
+        {
+            "isolation": isolation,
+            "row": row,
+            "timeline": timeline,
+            "missed": [
+                (s.day, content.SLOT_LABELS[s.slot]["id"]) for s in missed[-10:]
+            ],
+            "missed_count": len(missed),
+            "status_label": content.ISOLATION_STATUS_LABELS[isolation.status]["id"],
+            "status_form": StatusForm(),
+            "extend_form": ExtendForm(),
+            "last_seq": selectors.last_event_seq(actor=request.user),
+        },
+    )
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponse:
+    return redirect(request.POST.get("next") or fallback)
+
+
+@require_POST
+@health_worker_required
+def alert_ack(request: HttpRequest, alert_id: int) -> HttpResponse:
+    try:
+        services.alert_acknowledge(
+            actor=request.user, alert_id=alert_id, note=request.POST.get("note", "")
+        )
+        messages.success(request, "Peringatan ditandai sudah ditangani.")
+    except NotFound:
+        raise
+    except (ApplicationError, ValidationError) as exc:
+        _flash_error(request, exc)
+    return _back(request, reverse("dashboard:board"))
+
+
+@require_POST
+@health_worker_required
+def note_add(request: HttpRequest, isolation_id: int) -> HttpResponse:
+    try:
+        services.note_add(
+            actor=request.user,
+            isolation_id=isolation_id,
+            text=request.POST.get("text", ""),
+        )
+        messages.success(request, "Catatan disimpan.")
+    except NotFound:
+        raise
+    except (ApplicationError, ValidationError) as exc:
+        _flash_error(request, exc)
+    return redirect("dashboard:patient", isolation_id=isolation_id)
+
+
+@require_POST
+@health_worker_required
+def status_change(request: HttpRequest, isolation_id: int) -> HttpResponse:
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Periksa isian status akhir.")
+        return redirect("dashboard:patient", isolation_id=isolation_id)
+    referral = form.cleaned_data["referral_facility_id"]
+    try:
+        services.isolation_status_change(
+            actor=request.user,
+            isolation_id=isolation_id,
+            status=form.cleaned_data["status"],
+            referral_facility_id=referral.pk if referral else None,
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, "Status akhir disimpan.")
+    except NotFound:
+        raise
+    except (ApplicationError, ValidationError) as exc:
+        _flash_error(request, exc)
+    return redirect("dashboard:patient", isolation_id=isolation_id)
+
+
+@require_POST
+@health_worker_required
+def extend(request: HttpRequest, isolation_id: int) -> HttpResponse:
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Isi jumlah hari perpanjangan (1-30).")
+        return redirect("dashboard:patient", isolation_id=isolation_id)
+    try:
+        services.isolation_extend(
+            actor=request.user,
+            isolation_id=isolation_id,
+            days=form.cleaned_data["days"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, "Isolasi diperpanjang.")
+    except NotFound:
+        raise
+    except (ApplicationError, ValidationError) as exc:
+        _flash_error(request, exc)
+    return redirect("dashboard:patient", isolation_id=isolation_id)
+
+
+class EnrolForm(forms.Form):
+    phone = forms.CharField(label="Nomor HP pasien", max_length=32)
+    full_name = forms.CharField(
+        label="Nama lengkap (untuk pasien baru)", max_length=150, required=False
+    )
+    reason = forms.ChoiceField(label="Alasan", choices=Isolation.Reason.choices)
+    test_date = forms.DateField(
+        label="Tanggal tes",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    symptom_onset = forms.DateField(
+        label="Awal gejala",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label="Catatan", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@health_worker_required
+def enrol(request: HttpRequest) -> HttpResponse:
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            isolation = services.isolation_enroll(
+                actor=request.user, **form.cleaned_data
+            )
+        except (ApplicationError, ValidationError) as exc:
+            _flash_error(request, exc)
+        else:
+            messages.success(request, "Pasien didaftarkan dalam pemantauan isolasi.")
+            return redirect("dashboard:patient", isolation_id=isolation.pk)
+    return render(request, "isolation/enrol.html", {"form": form})
+
+
+@health_worker_required
+def requests_list(request: HttpRequest) -> HttpResponse:
+    pending = list(selectors.requests_pending_for_worker(actor=request.user)[:200])
+    for req in pending:
+        req.reason_label = Isolation.Reason(req.reason).label
+    audit_record(
+        actor=request.user,
+        action="isolation.requests.list",
+        target=request.user.facility,
+        detail={"requests": [r.pk for r in pending]},
+    )
+    return render(request, "isolation/requests.html", {"pending": pending})
+
+
+@require_POST
+@health_worker_required
+def request_decide(
+    request: HttpRequest, request_id: int, decision: str
+) -> HttpResponse:
+    note = request.POST.get("note", "")
+    try:
+        if decision == "confirm":
+            isolation = services.isolation_request_confirm(
+                actor=request.user, request_id=request_id, note=note
+            )
+            messages.success(request, "Permintaan dikonfirmasi; pasien mulai dipantau.")
+            return redirect("dashboard:patient", isolation_id=isolation.pk)
+        services.isolation_request_decline(
+            actor=request.user, request_id=request_id, note=note
+        )
+        messages.success(request, "Permintaan ditolak.")
+    except NotFound:
+        raise
+    except (ApplicationError, ValidationError) as exc:
+        _flash_error(request, exc)
+    return redirect("dashboard:requests")

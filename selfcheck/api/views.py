@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
+
+from core.api.pagination import CursorPagination
+from core.api.permissions import IsHealthOffice
+from core.api.serializers import StrictSerializer
+from core.i18n import request_language
+from selfcheck import rules, selectors, services
+from selfcheck.api.serializers import (
+    AssessmentOutputSerializer,
+    ExplainOutputSerializer,
+    QuestionnaireOutputSerializer,
+    SignalsOutputSerializer,
+)
+
+
+class AssessmentPagination(CursorPagination):
+    page_size = 20
+
+
+class AnonOrUserRateThrottle(SimpleRateThrottle):
+    """The default anon + user throttles as one: a signed-in user at the "user" rate,
+    anyone else by address at the "anon" rate, in the same buckets as every other
+    endpoint. The two defaults would both look up (and rewrite) an anonymous caller's
+    history, a second cache round trip on the busiest endpoint for no stricter limit.
+    """
+
+    scope = "anon"
+
+    def allow_request(self, request, view) -> bool:
+        self.scope = "user" if request.user.is_authenticated else "anon"
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view) -> str:
+        ident = (
+            request.user.pk
+            if request.user.is_authenticated
+            else self.get_ident(request)
+        )
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def _choices(values) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=values),
+        required=False,
+        default=list,
+        max_length=len(values) * 2,
+    )
+
+
+class AssessmentListCreateApi(APIView):
+    """POST: submit a self-check (anonymous or signed in). GET: my history."""
+
+    throttle_classes = [AnonOrUserRateThrottle]
+
+    class InputSerializer(StrictSerializer):
+        age = serializers.IntegerField(
+            min_value=rules.AGE_RANGE[0], max_value=rules.AGE_RANGE[1]
+        )
+        symptoms = _choices(rules.SYMPTOMS)
+        danger_signs = _choices(rules.DANGER_SIGNS)
+        temperature_c = serializers.DecimalField(
+            max_digits=5,
+            decimal_places=2,
+            min_value=rules.TEMPERATURE_RANGE[0],
+            max_value=rules.TEMPERATURE_RANGE[1],
+            required=False,
+            allow_null=True,
+        )
+        spo2 = serializers.IntegerField(
+            min_value=rules.SPO2_RANGE[0],
+            max_value=rules.SPO2_RANGE[1],
+            required=False,
+            allow_null=True,
+        )
+        respiratory_rate = serializers.IntegerField(
+            min_value=rules.RESPIRATORY_RATE_RANGE[0],
+            max_value=rules.RESPIRATORY_RATE_RANGE[1],
+            required=False,
+            allow_null=True,
+        )
+        exposure = serializers.ChoiceField(choices=rules.EXPOSURES)
+        comorbidities = _choices(rules.COMORBIDITIES)
+        pregnant = serializers.BooleanField(required=False, default=False)
+        district_code = serializers.CharField(
+            max_length=13, required=False, allow_null=True, allow_blank=True
+        )
+        client_key = serializers.UUIDField()
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: AssessmentOutputSerializer, 200: AssessmentOutputSerializer},
+        tags=["selfcheck"],
+        description="Same client_key and body again: 200 with the stored assessment; "
+        "same client_key with another body: 409 client_key_reused.",
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        body = dict(data.validated_data)
+        lang = request_language(request)
+        assessment, created = services.assessment_submit(
+            actor=request.user,
+            answers={k: body[k] for k in rules.ANSWER_FIELDS if k in body},
+            client_key=body["client_key"],
+            district_code=body.get("district_code") or None,
+            language=lang,
+        )
+        return Response(
+            AssessmentOutputSerializer(assessment, context={"lang": lang}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(responses=AssessmentOutputSerializer(many=True), tags=["selfcheck"])
+    def get(self, request):
+        paginator = AssessmentPagination()
+        page = paginator.paginate_queryset(
+            selectors.assessment_list(user=request.user), request, view=self
+        )
+        lang = request_language(request)
+        return paginator.get_paginated_response(
+            AssessmentOutputSerializer(page, many=True, context={"lang": lang}).data
+        )
+
+
+class AssessmentDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=AssessmentOutputSerializer, tags=["selfcheck"])
+    def get(self, request, assessment_id):
+        assessment = selectors.assessment_get_for_user(
+            user=request.user, assessment_id=assessment_id
+        )
+        lang = request_language(request)
+        return Response(
+            AssessmentOutputSerializer(assessment, context={"lang": lang}).data
+        )
+
+
+class AssessmentExplainApi(APIView):
+    """Re-judge the stored answers with the rule version stored on the assessment."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ExplainOutputSerializer, tags=["selfcheck"])
+    def get(self, request, assessment_id):
+        assessment = selectors.assessment_get_for_user(
+            user=request.user, assessment_id=assessment_id
+        )
+        explained = selectors.assessment_explain(
+            assessment=assessment, lang=request_language(request)
+        )
+        return Response(ExplainOutputSerializer(explained).data)
+
+
+class QuestionnaireApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=QuestionnaireOutputSerializer, tags=["selfcheck"])
+    def get(self, request):
+        questionnaire = selectors.questionnaire_in_force()
+        response = Response(QuestionnaireOutputSerializer(questionnaire).data)
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+
+
+class SignalsApi(APIView):
+    """Anonymised daily counts per kecamatan for health offices (and curators)."""
+
+    permission_classes = [IsHealthOffice]
+
+    class FilterSerializer(StrictSerializer):
+        area = serializers.CharField(required=False, max_length=13)
+
+        def get_fields(self):
+            fields = super().get_fields()
+            # "from" is a Python keyword, so these two are added by name.
+            fields["from"] = serializers.DateField(required=False)
+            fields["to"] = serializers.DateField(required=False)
+            return fields
+
+        def validate_area(self, value: str) -> str:
+            if not selectors.area_exists(value):
+                raise serializers.ValidationError(
+                    "Wilayah tidak dikenal (kode provinsi, kabupaten/kota atau kecamatan)."
+                )
+            return value
+
+        def validate(self, attrs):
+            today = timezone.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+            date_to = attrs.get("to") or today
+            date_from = attrs.get("from") or date_to - dt.timedelta(days=6)
+            if date_from > date_to:
+                raise serializers.ValidationError(
+                    {"from": "Harus sebelum atau sama dengan 'to'."}
+                )
+            if (date_to - date_from).days >= selectors.SIGNALS_MAX_DAYS:
+                raise serializers.ValidationError(
+                    {"to": f"Rentang paling lama {selectors.SIGNALS_MAX_DAYS} hari."}
+                )
+            return {
+                "area": attrs.get("area"),
+                "date_from": date_from,
+                "date_to": date_to,
+            }
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "area", str, description="Kode provinsi/kabupaten/kecamatan"
+            ),
+            OpenApiParameter("from", dt.date),
+            OpenApiParameter("to", dt.date),
+        ],
+        responses=SignalsOutputSerializer,
+        tags=["selfcheck"],
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        params = filters.validated_data
+        signals = {
+            "area": params["area"],
+            "from": params["date_from"],
+            "to": params["date_to"],
+            "suppressed_below": 5,
+            "results": selectors.signals_daily(**params),
+        }
+        response = Response(SignalsOutputSerializer(signals).data)
+        response["Cache-Control"] = "private, max-age=300"
+        return response

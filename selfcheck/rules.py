@@ -1,0 +1,417 @@
+"""Self-check triage: pure, versioned rules. No ORM, no settings.
+
+A rule version is *data* (a params dict) plus *pure code* (an evaluator function),
+registered under a version key. Assessments store that key, so any assessment can be
+re-evaluated and explained with the exact rule it was judged by, years later. New
+versions are added with ``register()``; existing entries are never edited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
+from typing import Any
+
+LOW, MODERATE, HIGH, CRITICAL = "low", "moderate", "high", "critical"
+RISK_LEVELS = (LOW, MODERATE, HIGH, CRITICAL)
+
+CORE_SYMPTOMS = (
+    "fever",
+    "cough",
+    "sore_throat",
+    "breathing_difficulty",
+    "loss_of_smell_taste",
+)
+SYMPTOMS = (*CORE_SYMPTOMS, "fatigue", "diarrhoea")
+DANGER_SIGNS = ("severe_breathing_difficulty", "chest_pain", "confusion", "bluish_lips")
+COMORBIDITIES = (
+    "diabetes",
+    "hypertension",
+    "heart",
+    "lung",
+    "kidney",
+    "immunocompromised",
+    "obesity",
+)
+EXPOSURES = ("none", "close_contact", "unsure")
+
+# Plausible input ranges; outside them the answer is rejected, not judged.
+AGE_RANGE = (0, 120)
+SPO2_RANGE = (50, 100)
+TEMPERATURE_RANGE = (Decimal("30.0"), Decimal("45.0"))
+RESPIRATORY_RATE_RANGE = (4, 80)
+
+ANSWER_FIELDS = (
+    "age",
+    "symptoms",
+    "danger_signs",
+    "temperature_c",
+    "spo2",
+    "respiratory_rate",
+    "exposure",
+    "comorbidities",
+    "pregnant",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Answers:
+    age: int
+    symptoms: frozenset[str] = frozenset()
+    danger_signs: frozenset[str] = frozenset()
+    temperature_c: Decimal | None = None
+    spo2: int | None = None
+    respiratory_rate: int | None = None
+    exposure: str = "none"
+    comorbidities: frozenset[str] = frozenset()
+    pregnant: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, canonical (sorted lists) so equal answers serialise equally."""
+        return {
+            "age": self.age,
+            "symptoms": sorted(self.symptoms),
+            "danger_signs": sorted(self.danger_signs),
+            "temperature_c": (
+                None if self.temperature_c is None else str(self.temperature_c)
+            ),
+            "spo2": self.spo2,
+            "respiratory_rate": self.respiratory_rate,
+            "exposure": self.exposure,
+            "comorbidities": sorted(self.comorbidities),
+            "pregnant": self.pregnant,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why a level was reached: a stable code plus the values it refers to."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": dict(self.params)}
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    risk_level: str
+    reasons: tuple[Reason, ...]
+    rule_version: str
+
+    @property
+    def recheck_after_days(self) -> int | None:
+        return get_rule(self.rule_version).params["recheck_days"][self.risk_level]
+
+    @property
+    def next_steps(self) -> tuple[str, ...]:
+        return get_rule(self.rule_version).params["next_steps"][self.risk_level]
+
+
+Evaluator = Callable[[Answers, Mapping[str, Any]], tuple[str, tuple[Reason, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSpec:
+    version: str
+    evaluator: Evaluator
+    params: Mapping[str, Any]
+    title: Mapping[str, str]
+
+    def evaluate(self, answers: Answers) -> Result:
+        level, reasons = self.evaluator(answers, self.params)
+        return Result(level, reasons, self.version)
+
+
+_REGISTRY: dict[str, RuleSpec] = {}
+
+
+class UnknownRuleVersion(KeyError):
+    pass
+
+
+def register(spec: RuleSpec) -> RuleSpec:
+    if spec.version in _REGISTRY:
+        raise ValueError(f"Rule version {spec.version!r} exists; add a new version.")
+    _REGISTRY[spec.version] = spec
+    return spec
+
+
+def get_rule(version: str) -> RuleSpec:
+    try:
+        return _REGISTRY[version]
+    except KeyError:
+        raise UnknownRuleVersion(version) from None
+
+
+def rule_versions() -> tuple[str, ...]:
+    return tuple(_REGISTRY)
+
+
+def evaluate(answers: Answers, version: str) -> Result:
+    return get_rule(version).evaluate(answers)
+
+
+# --- Triage v1 --------------------------------------------------------------------
+
+
+def evaluate_symptom_count(
+    answers: Answers, p: Mapping[str, Any]
+) -> tuple[str, tuple[Reason, ...]]:
+    """Danger signs first, then the number of core symptoms weighed against exposure,
+    age and comorbidity (South Africa's HealthCheck, Kemenkes danger signs)."""
+    danger: list[Reason] = [
+        Reason("danger_sign", {"sign": sign})
+        for sign in p["danger_signs"]
+        if sign in answers.danger_signs
+    ]
+    if answers.spo2 is not None and answers.spo2 < p["spo2_critical_below"]:
+        danger.append(
+            Reason(
+                "spo2_low",
+                {"value": answers.spo2, "threshold": p["spo2_critical_below"]},
+            )
+        )
+    rate = answers.respiratory_rate
+    if rate is not None and rate > p["respiratory_rate_critical_above"]:
+        danger.append(
+            Reason(
+                "respiratory_rate_high",
+                {"value": rate, "threshold": p["respiratory_rate_critical_above"]},
+            )
+        )
+    if danger:
+        return CRITICAL, tuple(danger)
+
+    present = [s for s in p["core_symptoms"] if s in answers.symptoms]
+    count = len(present)
+    symptoms = Reason("core_symptoms", {"count": count, "symptoms": present})
+    exposed = answers.exposure in p["exposed_values"]
+    factors: list[Reason] = []
+    if exposed:
+        factors.append(Reason("exposure", {"exposure": answers.exposure}))
+
+    if count >= p["high_from_symptoms"]:
+        return HIGH, (symptoms,)
+    if count == 2:
+        if answers.age >= p["older_age_from"]:
+            factors.append(
+                Reason(
+                    "older_age", {"age": answers.age, "threshold": p["older_age_from"]}
+                )
+            )
+        present_comorbid = [c for c in p["comorbidities"] if c in answers.comorbidities]
+        if present_comorbid:
+            factors.append(Reason("comorbidity", {"comorbidities": present_comorbid}))
+        return (HIGH if factors else MODERATE), (symptoms, *factors)
+    if count == 1:
+        return (HIGH if exposed else MODERATE), (symptoms, *factors)
+    if exposed:
+        return MODERATE, (symptoms, *factors)
+    return LOW, (symptoms,)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return MappingProxyType({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+TRIAGE_V1 = register(
+    RuleSpec(
+        version="triage-v1",
+        evaluator=evaluate_symptom_count,
+        title={
+            "id": "Triase v1 (HealthCheck + tanda bahaya Kemenkes)",
+            "en": "Triage v1 (HealthCheck + Kemenkes danger signs)",
+        },
+        params=_frozen(
+            {
+                "danger_signs": list(DANGER_SIGNS),
+                "spo2_critical_below": 95,
+                "respiratory_rate_critical_above": 24,
+                "core_symptoms": list(CORE_SYMPTOMS),
+                "high_from_symptoms": 3,
+                "older_age_from": 60,
+                "comorbidities": list(COMORBIDITIES),
+                # "unsure" is recorded but, as in HealthCheck, only a known close
+                # contact counts as exposed.
+                "exposed_values": ["close_contact"],
+                "recheck_days": {LOW: 7, MODERATE: 1, HIGH: 1, CRITICAL: None},
+                "next_steps": {
+                    LOW: [],
+                    MODERATE: ["teleconsult"],
+                    HIGH: ["isolation_request", "teleconsult"],
+                    CRITICAL: [
+                        "emergency_call",
+                        "referral_hospitals",
+                        "isolation_request",
+                        "teleconsult",
+                    ],
+                },
+            }
+        ),
+    )
+)
+DEFAULT_RULE_VERSION = TRIAGE_V1.version
+
+
+def describe(version: str) -> dict[str, Any]:
+    """The thresholds of a version, JSON-ready, for explanations and the admin."""
+    spec = get_rule(version)
+
+    def thaw(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: thaw(v) for k, v in value.items()}
+        if isinstance(value, tuple):
+            return [thaw(v) for v in value]
+        return value
+
+    return {
+        "version": spec.version,
+        "title": dict(spec.title),
+        "params": thaw(spec.params),
+    }
+
+
+# --- Input parsing ----------------------------------------------------------------
+
+
+class InvalidAnswers(ValueError):
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__("Invalid self-check answers.")
+        self.fields = fields
+
+
+def _int(value: Any, lo: int, hi: int, unit: str = "") -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("Must be a whole number.")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError("Must be a whole number.") from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValueError("Must be a whole number.")
+    if not lo <= number <= hi:
+        raise ValueError(f"Must be between {lo} and {hi}{unit}.")
+    return int(number)
+
+
+def _temperature(value: Any) -> Decimal:
+    lo, hi = TEMPERATURE_RANGE
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("Must be a number.")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError("Must be a number.") from None
+    if not number.is_finite():
+        raise ValueError("Must be a number.")
+    if not lo <= number <= hi:
+        raise ValueError(f"Must be between {lo} and {hi} °C.")
+    return number.quantize(Decimal("0.1"))
+
+
+def _choices(value: Any, allowed: Iterable[str]) -> frozenset[str]:
+    if not isinstance(value, list | tuple):
+        raise ValueError("Must be a list.")
+    allowed = tuple(allowed)
+    unknown = [v for v in value if not isinstance(v, str) or v not in allowed]
+    if unknown:
+        shown = ", ".join(repr(v) for v in unknown[:5])
+        raise ValueError(f"Unknown value(s): {shown}. Allowed: {', '.join(allowed)}.")
+    return frozenset(value)
+
+
+def parse_answers(data: Mapping[str, Any]) -> Answers:
+    """Validate raw answers (API body, chatbot conversation) into ``Answers``.
+
+    Unknown keys and unknown list items are errors; lists may be empty and measured
+    values may be missing or null. Raises ``InvalidAnswers`` with per-field messages.
+    """
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+
+    def take(key: str, parse: Callable[[Any], Any], *, required: bool = False):
+        if key not in data or data[key] is None:
+            if required:
+                errors[key] = ["This field is required."]
+            return
+        try:
+            values[key] = parse(data[key])
+        except ValueError as exc:
+            errors[key] = [str(exc)]
+
+    take("age", lambda v: _int(v, *AGE_RANGE, " years"), required=True)
+    take("symptoms", lambda v: _choices(v, SYMPTOMS))
+    take("danger_signs", lambda v: _choices(v, DANGER_SIGNS))
+    take("comorbidities", lambda v: _choices(v, COMORBIDITIES))
+    take("temperature_c", _temperature)
+    take("spo2", lambda v: _int(v, *SPO2_RANGE, " %"))
+    take("respiratory_rate", lambda v: _int(v, *RESPIRATORY_RATE_RANGE, " per minute"))
+
+    def exposure(v: Any) -> str:
+        if v not in EXPOSURES:
+            raise ValueError(f"Must be one of: {', '.join(EXPOSURES)}.")
+        return v
+
+    def boolean(v: Any) -> bool:
+        if not isinstance(v, bool):
+            raise ValueError("Must be true or false.")
+        return v
+
+    take("exposure", exposure, required=True)
+    take("pregnant", boolean)
+    for key in data:
+        if key not in ANSWER_FIELDS:
+            errors[str(key)] = ["Unknown field."]
+    if errors:
+        raise InvalidAnswers(errors)
+    return Answers(**values)
+
+
+def answers_from_dict(data: Mapping[str, Any]) -> Answers:
+    """Rebuild stored (already validated) answers, e.g. to re-explain an assessment."""
+    return parse_answers(data)
+
+
+def answers_fingerprint(
+    answers: Answers, extra: Mapping[str, Any] | None = None
+) -> str:
+    """Stable hash of a submission, to tell an idempotent retry from a changed body."""
+    payload = {**answers.as_dict(), **(extra or {})}
+    raw = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- Geography --------------------------------------------------------------------
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+# --- Small-cell suppression for aggregated signals --------------------------------
+
+SUPPRESSED = "<5"
+
+
+def suppress(value: int, threshold: int = 5) -> int | str:
+    """No count below the threshold is published exactly (zero included).
+
+    Only cells are published, never a row total: a total beside exact cells would let
+    a suppressed cell be recovered by subtraction.
+    """
+    return SUPPRESSED if value < threshold else value

@@ -1,0 +1,248 @@
+"""POST /api/v1/chatbot/ask and /reports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chatbot.models import HoaxReport, MatchStat, PossibleHoaxMatch, UnansweredQuestion
+
+ASK = "/api/v1/chatbot/ask"
+REPORTS = "/api/v1/chatbot/reports"
+CHIP_FORWARD = (
+    "SEBARKAN!!! dari grup sebelah 😱 vaksin covid19 berisi microchip yg disuntikkan "
+    "buat melacak & mengendalikan penduduk. https://bit.ly/abc"
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def ask(client, text, **extra):
+    return client.post(ASK, {"text": text, **extra}, format="json")
+
+
+def test_it_answers_a_faq_with_slang_and_typos(api_client, starter):
+    r = ask(api_client, "isoman brp hari sih min?")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["kind"] == "faq"
+    assert body["faq"]["question"] == "Berapa lama isolasi mandiri?"
+    assert 0 < body["faq"]["score"] <= 1
+    assert "10 hari" in body["reply"]
+    assert body["suggestions"] == [] and body["hoax"] is None
+
+
+def test_it_answers_in_english_when_asked(api_client, starter):
+    body = ask(api_client, "isoman brp hari?", language="en").json()
+    assert body["faq"]["question"] == "How long do I need to self-isolate?"
+    assert "10 days" in body["reply"]
+
+
+def test_it_takes_the_language_from_the_request_headers(api_client, starter):
+    r = api_client.post(
+        ASK, {"text": "isoman brp hari?"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert r.json()["faq"]["question"] == "How long do I need to self-isolate?"
+
+
+def test_it_offers_suggestions_when_unsure(api_client, starter):
+    body = ask(api_client, "vaksin").json()
+    assert body["kind"] == "faq_suggestions"
+    assert len(body["suggestions"]) in (1, 2, 3)
+    assert body["faq"] is None
+    assert "1. " in body["reply"]
+    group = UnansweredQuestion.objects.get()
+    assert group.kind == "low_confidence"
+
+
+def test_it_gives_the_verdict_for_a_hoax_forward(api_client, starter):
+    body = ask(api_client, CHIP_FORWARD).json()
+    assert body["kind"] == "hoax"
+    assert body["hoax"]["verdict"] == "hoax"
+    assert "microchip" in body["hoax"]["claim"]
+    assert body["reply"].startswith("❌ *HOAKS*")
+    assert body["faq"] is None
+
+
+def test_it_answers_the_hoax_first_when_a_message_is_both(api_client, starter):
+    body = ask(api_client, "berapa lama isoman? " + CHIP_FORWARD).json()
+    assert body["kind"] == "hoax"
+
+
+def test_it_queues_a_possible_match_for_the_curators(api_client, starter):
+    first = ask(api_client, "apa bener vaksin bikin mandul?").json()
+    ask(api_client, "apa bener vaksin bikin mandul??")
+    assert first["kind"] == "hoax_possible"
+    assert "mungkin berkaitan" in first["reply"]
+    match = PossibleHoaxMatch.objects.get()
+    assert (match.count, match.state) == (2, "pending")
+    assert match.hoax_id == first["hoax"]["id"]
+
+
+def test_it_falls_back_and_groups_unanswered_questions(api_client, starter):
+    for text in [
+        "kapan puskesmas tembalang buka hari minggu",
+        "puskesmas tembalang buka hari minggu kapan?",
+        "kapan puskesmas tembalang buka hr minggu",
+    ]:
+        assert ask(api_client, text).json()["kind"] == "fallback"
+    group = UnansweredQuestion.objects.get()
+    assert group.count == 3
+    assert len(group.examples) == 2
+
+
+def test_it_counts_matches_per_entry(api_client, starter):
+    faq_id = ask(api_client, "isoman brp hari?").json()["faq"]["id"]
+    ask(api_client, "berapa hari isoman?")
+    assert MatchStat.objects.get(kind="faq", faq_id=faq_id).count == 2
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_it_rejects_empty_text(api_client, text):
+    r = ask(api_client, text)
+    assert r.status_code == 400
+    assert "text" in r.json()["error"]["fields"]
+
+
+def test_it_requires_the_text_field(api_client):
+    r = api_client.post(ASK, {}, format="json")
+    assert r.status_code == 400
+    assert r.json()["error"]["fields"]["text"]
+
+
+def test_it_rejects_text_above_the_cap_with_a_clear_error(api_client, starter):
+    r = ask(api_client, "sebarkan " * 12_000)  # ~100 KB
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "too_long"
+    assert "4000" in r.json()["error"]["message"]
+
+
+def test_it_answers_emoji_only_with_a_prompt(api_client, starter):
+    body = ask(api_client, "😀😂🙏🙏").json()
+    assert body["kind"] == "fallback"
+    assert not UnansweredQuestion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u202e\u200b\ufeff zero-width and bidi",
+        "ÿþ\x7f\x1b[31m binary-ish",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE chatbot_faqentry; --",
+    ],
+)
+def test_it_never_fails_on_junk(api_client, starter, text):
+    r = api_client.post(
+        ASK,
+        json.dumps({"text": text}, ensure_ascii=True),
+        content_type="application/json",
+    )
+    assert r.status_code == 200
+    assert r.json()["kind"] in ("faq", "faq_suggestions", "fallback", "hoax_possible")
+
+
+@pytest.mark.parametrize("escaped", ["a\\u0000b", "\\ud83d junk \\udc00"])
+def test_it_rejects_nul_and_lone_surrogates_cleanly(api_client, escaped):
+    r = api_client.post(
+        ASK, '{"text": "' + escaped + '"}', content_type="application/json"
+    )
+    assert r.status_code == 400
+    assert r.json()["error"]["fields"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "application/json"),
+        (b"text=halo", "application/x-www-form-urlencoded"),
+        (b'{"text": ["a", "b"]}', "application/json"),
+        (b'{"text": "halo", "language": "fr"}', "application/json"),
+        (b'{"text": "halo", "extra": 1}', "application/json"),
+    ],
+)
+def test_it_returns_400_for_malformed_requests(api_client, body, content_type):
+    r = api_client.generic("POST", ASK, body, content_type=content_type)
+    assert r.status_code in (400, 415)
+    assert "error" in r.json()
+
+
+def test_it_stores_html_as_text_and_shows_it_escaped(
+    api_client, curator_client, starter
+):
+    ask(api_client, "<b>kapan</b> <script>alert('x')</script> posyandu tembalang buka")
+    page = curator_client.get("/admin/chatbot/unansweredquestion/")
+    assert page.status_code == 200
+    assert b"<script>alert" not in page.content
+    assert b"&lt;script&gt;" in page.content
+
+
+def test_it_redacts_long_numbers_before_storing(api_client, starter):
+    ask(api_client, "nik saya 3374101234567890 kapan jadwal posyandu tembalang")
+    stored = UnansweredQuestion.objects.get().text
+    assert "3374101234567890" not in stored and "[angka]" in stored
+
+
+def test_it_throttles_anonymous_askers(api_client, settings, starter):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "chatbot": "3/min",
+        },
+    }
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import ScopedRateThrottle
+
+    api_settings.reload()
+    ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    try:
+        codes = [ask(api_client, "isoman brp hari").status_code for _ in range(4)]
+    finally:
+        api_settings.reload()
+        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    assert codes == [200, 200, 200, 429]
+
+
+# --- reports ---------------------------------------------------------------------------
+
+
+def test_it_takes_a_report_of_an_unknown_message(api_client, starter):
+    r = api_client.post(
+        REPORTS,
+        {
+            "text": "Minum air rebusan daun pepaya bikin kebal omicron, sebarkan!",
+            "note": "dari grup RT",
+        },
+        format="json",
+    )
+    assert r.status_code == 201
+    body = r.json()
+    assert body["status"] == "received" and body["hoax"] is None
+    report = HoaxReport.objects.get(pk=body["id"])
+    assert report.reporter is None and report.note == "dari grup RT"
+
+
+def test_it_counts_a_repeated_report_once(api_client, alice, auth_client, starter):
+    text = "Minum air rebusan daun pepaya bikin kebal omicron, sebarkan!"
+    first = auth_client(alice).post(REPORTS, {"text": text}, format="json").json()
+    again = api_client.post(REPORTS, {"text": text + " 🙏"}, format="json").json()
+    assert again["status"] == "already_reported" and again["id"] == first["id"]
+    report = HoaxReport.objects.get()
+    assert (report.count, report.reporter) == (2, alice)
+
+
+def test_it_tells_the_reporter_when_the_claim_is_already_checked(api_client, starter):
+    body = api_client.post(REPORTS, {"text": CHIP_FORWARD}, format="json").json()
+    assert body["hoax"]["verdict"] == "hoax"
+    assert "sudah diperiksa" in body["reply"]
+
+
+@pytest.mark.parametrize(
+    "payload", [{}, {"text": ""}, {"text": "🙏🙏"}, {"text": "x" * 4001}]
+)
+def test_it_rejects_empty_or_oversized_reports(api_client, payload, starter):
+    r = api_client.post(REPORTS, payload, format="json")
+    assert r.status_code == 400
+    assert r.json()["error"]["fields"]["text"]

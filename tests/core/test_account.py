@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from core.models import AuditLog, ResidentProfile, User
+from core.services.audit import audit_record
+
+pytestmark = pytest.mark.django_db
+
+# 33.74.10 Tembalang; 15 Aug 1995, female (day + 40).
+ALICE_NIK = "3374105508950001"
+
+
+def test_it_updates_the_profile_with_a_consistent_nik(alice, auth_client):
+    client = auth_client(alice)
+    r = client.patch(
+        "/api/v1/me",
+        {"birth_date": "1995-08-15", "sex": "F", "nik": ALICE_NIK, "language": "en"},
+        format="json",
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["profile"]["has_nik"] is True
+    assert "nik" not in r.json()["profile"]  # never echoed back
+    alice.refresh_from_db()
+    assert alice.language == "en"
+    assert alice.profile.nik == ALICE_NIK
+
+
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ({"birth_date": "1995-08-15", "sex": "F", "nik": "12345"}, "16 digit"),
+        (
+            {"birth_date": "1995-08-15", "sex": "F", "nik": "9974105508950001"},
+            "wilayah",
+        ),
+        (
+            {"birth_date": "1995-08-15", "sex": "F", "nik": "3374103208950001"},
+            "tanggal lahir",
+        ),
+        ({"birth_date": "1996-08-15", "sex": "F", "nik": ALICE_NIK}, "tanggal lahir"),
+        ({"birth_date": "1995-08-15", "sex": "M", "nik": ALICE_NIK}, "jenis kelamin"),
+    ],
+)
+def test_it_rejects_an_invalid_nik_and_changes_nothing(
+    alice, auth_client, payload, message
+):
+    r = auth_client(alice).patch("/api/v1/me", payload, format="json")
+    assert r.status_code == 400
+    error = r.json()["error"]
+    assert error["code"] == "invalid_nik"
+    assert message in error["fields"]["nik"].lower()
+    assert payload["nik"] not in r.content.decode()
+    profile = ResidentProfile.objects.get(user=alice)
+    assert profile.nik is None
+    assert str(profile.birth_date) == "1991-04-12"
+
+
+def test_it_refuses_a_nik_registered_to_someone_else(alice, bob, auth_client):
+    auth_client(alice).patch(
+        "/api/v1/me",
+        {"birth_date": "1995-08-15", "sex": "F", "nik": ALICE_NIK},
+        format="json",
+    )
+    r = auth_client(bob).patch(
+        "/api/v1/me",
+        {"birth_date": "1995-08-15", "sex": "F", "nik": ALICE_NIK},
+        format="json",
+    )
+    assert r.status_code == 400
+    assert r.json()["error"]["code"] == "nik_taken"
+
+
+def test_it_rejects_unknown_fields_and_wrong_types(alice, auth_client):
+    client = auth_client(alice)
+    r = client.patch("/api/v1/me", {"favourite_colour": "red"}, format="json")
+    assert r.json()["error"]["fields"] == {"favourite_colour": "Kolom tidak dikenal."}
+    r = client.patch("/api/v1/me", {"birth_date": 12}, format="json")
+    assert r.status_code == 400
+    assert "birth_date" in r.json()["error"]["fields"]
+    r = client.patch("/api/v1/me", {"home_village": "99.99.99.9999"}, format="json")
+    assert r.json()["error"]["code"] == "unknown_region"
+
+
+def test_it_records_consent_with_purpose_and_time(bob, auth_client):
+    client = auth_client(bob)
+    client.delete("/api/v1/me/consent")
+    assert ResidentProfile.objects.get(user=bob).consent_given_at is None
+    r = client.post("/api/v1/me/consent", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 201
+    profile = ResidentProfile.objects.get(user=bob)
+    assert profile.consent_given_at is not None
+    assert "Law 27/2022" in profile.consent_purpose
+
+
+def test_it_exports_the_residents_data(alice, auth_client):
+    r = auth_client(alice).get("/api/v1/me/export")
+    assert r.status_code == 200
+    assert r.json()["account"]["phone"] == alice.phone
+    assert r["Cache-Control"] == "no-store"
+
+
+def test_it_erases_a_resident_on_request(alice, auth_client):
+    client = auth_client(alice)
+    assert client.delete("/api/v1/me").status_code == 204
+    alice.refresh_from_db()
+    assert not alice.is_active
+    assert alice.full_name == ""
+    assert not ResidentProfile.objects.filter(user=alice).exists()
+    assert client.get("/api/v1/me").status_code == 401
+
+
+def test_it_remembers_the_users_language(alice, auth_client):
+    alice.language = "en"
+    alice.save()
+    r = auth_client(alice).post(
+        "/api/v1/auth/otp/request", {"phone": "1"}, format="json"
+    )
+    assert r["Content-Language"] == "en"
+    r = auth_client(alice).get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="id")
+    assert r["Content-Language"] == "id"
+
+
+def test_it_keeps_the_audit_log_append_only(alice, nurse):
+    entry = audit_record(
+        actor=nurse, action="profile.view", target=alice.profile, patient=alice
+    )
+    assert entry.actor_role == "health_worker"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditLog.objects.filter(pk=entry.pk).update(action="tampered")
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            AuditLog.objects.filter(pk=entry.pk).delete()
+    assert AuditLog.objects.get(pk=entry.pk).action == "profile.view"
+
+
+def test_it_requires_a_facility_for_health_workers(regions_semarang):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        User.objects.create(phone="+6281299990000", role=User.Role.HEALTH_WORKER)
+
+
+def test_it_lists_regions_and_facilities(facilities, api_client):
+    r = api_client.get("/api/v1/regions", {"parent": "33.74"})
+    assert [x["name"] for x in r.json()][:2] == ["Semarang Tengah", "Semarang Utara"]
+    r = api_client.get("/api/v1/facilities", {"district": "33.74", "referral": "true"})
+    names = {f["name"] for f in r.json()}
+    assert names == {"RSUP Dr. Kariadi", "RSUD K.R.M.T. Wongsonegoro"}
+    r = api_client.get("/api/v1/regions", {"level": 9})
+    assert r.status_code == 400 and "level" in r.json()["error"]["fields"]

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from core.models import Region
+from core.rules import (
+    check_nik,
+    is_quiet_hour,
+    next_allowed_send,
+    normalise_phone,
+    timezone_for_region,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "code, tz",
+    [
+        ("33.74.10", "Asia/Jakarta"),
+        ("61.71", "Asia/Jakarta"),
+        ("51.71", "Asia/Makassar"),
+        ("73.71.01", "Asia/Makassar"),
+        ("64", "Asia/Makassar"),
+        ("91.71", "Asia/Jayapura"),
+        ("81.71", "Asia/Jayapura"),
+        ("96.01", "Asia/Jayapura"),
+    ],
+)
+def test_it_derives_the_time_zone_from_the_region(code, tz):
+    assert timezone_for_region(code) == tz
+
+
+@pytest.mark.parametrize(
+    "raw", ["081234567890", "+6281234567890", "6281234567890", " 0812 3456 7890 "]
+)
+def test_it_normalises_indonesian_mobile_numbers(raw):
+    assert normalise_phone(raw) == "+6281234567890"
+
+
+def test_it_decodes_a_womans_birth_day_from_the_nik():
+    import datetime as dt
+
+    result = check_nik("3374105508950001", birth_date=dt.date(1995, 8, 15), sex="F")
+    assert result.valid and result.district_code == "33.74.10" and result.sex == "F"
+
+
+def test_it_defers_messages_out_of_quiet_hours():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    wit = ZoneInfo("Asia/Jayapura")
+    # 13:30 UTC is 22:30 WIT: wait until 06:00 WIT next day (21:00 UTC).
+    moment = dt.datetime(2026, 11, 22, 13, 30, tzinfo=dt.UTC)
+    assert is_quiet_hour(moment, wit)
+    assert next_allowed_send(moment, wit) == dt.datetime(
+        2026, 11, 22, 21, 0, tzinfo=dt.UTC
+    )
+    # The same moment is 20:30 WIB: fine in Jakarta.
+    assert not is_quiet_hour(moment, ZoneInfo("Asia/Jakarta"))
+
+
+@pytest.mark.django_db
+def test_it_loads_regions_idempotently(capsys):
+    call_command("load_regions", root="33.74", no_progress=True)
+    first = capsys.readouterr().out
+    assert "kecamatan 16" in first and "created" in first
+    call_command("load_regions", root="33.74", no_progress=True)
+    assert "Nothing changed" in capsys.readouterr().out
+    tembalang = Region.objects.get(code="33.74.10")
+    assert tembalang.parent.parent.name == "Jawa Tengah"
+    assert tembalang.timezone == "Asia/Jakarta"
+    assert Region.objects.filter(parent=tembalang).count() == 12
+
+
+@pytest.mark.django_db
+def test_it_reports_health(client):
+    r = client.get("/healthz")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "channel_layer", "task_queue"}
+    assert all(c["ok"] for c in body["checks"].values())
+
+
+@pytest.mark.django_db
+def test_it_serves_the_schema_and_docs(client):
+    assert b"openapi" in client.get("/api/schema/").content
+    assert client.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_renders_unknown_api_paths_in_the_error_format(client, settings):
+    settings.DEBUG = False
+    r = client.get("/api/v1/nothing-here")
+    assert r.status_code == 404
+    assert r.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_it_serves_the_admin_in_indonesian(client):
+    r = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en-US")
+    assert "Masuk" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_tags_responses_with_a_request_id(client):
+    r = client.get("/api/v1/", HTTP_X_REQUEST_ID="abc-123")
+    assert r["X-Request-ID"] == "abc-123"
+    assert len(client.get("/api/v1/")["X-Request-ID"]) == 32
+
+
+def _manage(*args, env_extra):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
+    }
+    env.update(env_extra)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_it_refuses_to_start_in_production_without_secret_and_hosts():
+    result = _manage("check", env_extra={"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "SECRET_KEY and ALLOWED_HOSTS" in result.stderr
+
+
+def test_it_passes_the_deploy_check_with_production_settings():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_extra={
+            "DEBUG": "0",
+            "SECRET_KEY": "x" * 20
+            + "-Production-Secret-Key-With-Enough-Entropy-9f8e7d6c5b4a",
+            "ALLOWED_HOSTS": "sigap.example.go.id",
+            "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+        },
+    )
+    assert result.returncode == 0, result.stderr + result.stdout

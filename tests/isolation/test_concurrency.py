@@ -1,0 +1,72 @@
+"""Races that only a real PostgreSQL can show (row locks, unique keys under load)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection
+
+from isolation import services
+from isolation.models import CheckIn, DashboardEvent
+from tests.conftest import require_postgres
+from tests.isolation.conftest import new_client_id
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(fns) -> list:
+    barrier = threading.Barrier(len(fns))
+    results: list = [None] * len(fns)
+
+    def run(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # surfaced by the assertions below
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(fns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_it_stores_one_checkin_when_retries_race(alice, alice_isolating):
+    require_postgres()
+
+    def send():
+        return services.checkin_submit(patient=alice, client_id="race-0001", spo2=96)
+
+    results = run_together([send] * 6)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(created for _, created in results) == [False] * 5 + [True]
+    assert len({checkin.pk for checkin, _ in results}) == 1
+    assert CheckIn.objects.count() == 1
+
+
+def test_it_numbers_concurrent_events_without_gaps_or_duplicates(
+    alice, alice_isolating
+):
+    require_postgres()
+
+    def send():
+        return services.checkin_submit(
+            patient=alice, client_id=new_client_id(), spo2=92
+        )
+
+    results = run_together([send] * 8)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    seqs = list(
+        DashboardEvent.objects.filter(facility=alice_isolating.facility)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+    )
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert len(seqs) == 1 + 8 * 2  # enrolment, then a check-in and an alert each

@@ -1,0 +1,435 @@
+"""Triage v1 as a table: every branch and boundary of PRODUCT.md §2. No database."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from selfcheck import content, rules
+from selfcheck.rules import CRITICAL, HIGH, LOW, MODERATE, Answers
+
+V1 = "triage-v1"
+CORE = list(rules.CORE_SYMPTOMS)
+
+
+def answers(**kw) -> Answers:
+    kw.setdefault("age", 34)
+    for key in ("symptoms", "danger_signs", "comorbidities"):
+        kw[key] = frozenset(kw.get(key, ()))
+    return Answers(**kw)
+
+
+# (case id, answers, expected level, expected reason codes in order)
+CASES = [
+    # -- critical: any danger sign, SpO2 < 95, rate > 24 --
+    *[
+        (f"danger-{sign}", answers(danger_signs=[sign]), CRITICAL, ["danger_sign"])
+        for sign in rules.DANGER_SIGNS
+    ],
+    ("spo2-94-critical", answers(spo2=94), CRITICAL, ["spo2_low"]),
+    ("spo2-95-not-critical", answers(spo2=95), LOW, ["core_symptoms"]),
+    ("spo2-50-critical", answers(spo2=50), CRITICAL, ["spo2_low"]),
+    ("spo2-100-not-critical", answers(spo2=100), LOW, ["core_symptoms"]),
+    (
+        "rate-25-critical",
+        answers(respiratory_rate=25),
+        CRITICAL,
+        ["respiratory_rate_high"],
+    ),
+    ("rate-24-not-critical", answers(respiratory_rate=24), LOW, ["core_symptoms"]),
+    (
+        "measures-missing",
+        answers(spo2=None, respiratory_rate=None),
+        LOW,
+        ["core_symptoms"],
+    ),
+    (
+        "danger-sign-with-normal-spo2",
+        answers(danger_signs=["chest_pain"], spo2=99),
+        CRITICAL,
+        ["danger_sign"],
+    ),
+    (
+        "every-danger-listed",
+        answers(danger_signs=rules.DANGER_SIGNS, spo2=90, respiratory_rate=30),
+        CRITICAL,
+        ["danger_sign"] * 4 + ["spo2_low", "respiratory_rate_high"],
+    ),
+    (
+        "critical-beats-symptoms",
+        answers(symptoms=CORE, exposure="close_contact", spo2=94),
+        CRITICAL,
+        ["spo2_low"],
+    ),
+    # -- 0..3 core symptoms x exposure --
+    ("0-none", answers(exposure="none"), LOW, ["core_symptoms"]),
+    ("0-unsure", answers(exposure="unsure"), LOW, ["core_symptoms"]),
+    (
+        "0-close",
+        answers(exposure="close_contact"),
+        MODERATE,
+        ["core_symptoms", "exposure"],
+    ),
+    ("1-none", answers(symptoms=["fever"]), MODERATE, ["core_symptoms"]),
+    (
+        "1-unsure",
+        answers(symptoms=["cough"], exposure="unsure"),
+        MODERATE,
+        ["core_symptoms"],
+    ),
+    (
+        "1-close",
+        answers(symptoms=["sore_throat"], exposure="close_contact"),
+        HIGH,
+        ["core_symptoms", "exposure"],
+    ),
+    ("2-none", answers(symptoms=CORE[:2]), MODERATE, ["core_symptoms"]),
+    (
+        "2-unsure",
+        answers(symptoms=CORE[:2], exposure="unsure"),
+        MODERATE,
+        ["core_symptoms"],
+    ),
+    (
+        "2-close",
+        answers(symptoms=CORE[:2], exposure="close_contact"),
+        HIGH,
+        ["core_symptoms", "exposure"],
+    ),
+    ("3-none", answers(symptoms=CORE[:3]), HIGH, ["core_symptoms"]),
+    (
+        "3-unsure",
+        answers(symptoms=CORE[2:5], exposure="unsure"),
+        HIGH,
+        ["core_symptoms"],
+    ),
+    (
+        "3-close",
+        answers(symptoms=CORE[:3], exposure="close_contact"),
+        HIGH,
+        ["core_symptoms"],
+    ),
+    ("5-none", answers(symptoms=CORE), HIGH, ["core_symptoms"]),
+    # -- age 59/60 only matters with exactly 2 core symptoms --
+    ("2-age-59", answers(age=59, symptoms=CORE[:2]), MODERATE, ["core_symptoms"]),
+    (
+        "2-age-60",
+        answers(age=60, symptoms=CORE[:2]),
+        HIGH,
+        ["core_symptoms", "older_age"],
+    ),
+    (
+        "2-age-120",
+        answers(age=120, symptoms=CORE[3:5]),
+        HIGH,
+        ["core_symptoms", "older_age"],
+    ),
+    ("1-age-60", answers(age=60, symptoms=["fever"]), MODERATE, ["core_symptoms"]),
+    ("0-age-90", answers(age=90), LOW, ["core_symptoms"]),
+    ("2-age-0", answers(age=0, symptoms=CORE[:2]), MODERATE, ["core_symptoms"]),
+    # -- comorbidity only matters with exactly 2 core symptoms --
+    *[
+        (
+            f"2-comorbid-{c}",
+            answers(symptoms=CORE[:2], comorbidities=[c]),
+            HIGH,
+            ["core_symptoms", "comorbidity"],
+        )
+        for c in rules.COMORBIDITIES
+    ],
+    (
+        "1-comorbid",
+        answers(symptoms=["fever"], comorbidities=["heart"]),
+        MODERATE,
+        ["core_symptoms"],
+    ),
+    ("0-comorbid", answers(comorbidities=["lung", "kidney"]), LOW, ["core_symptoms"]),
+    (
+        "2-every-factor",
+        answers(
+            age=75,
+            symptoms=CORE[:2],
+            exposure="close_contact",
+            comorbidities=["diabetes"],
+        ),
+        HIGH,
+        ["core_symptoms", "exposure", "older_age", "comorbidity"],
+    ),
+    # -- what v1 does not weigh --
+    (
+        "non-core-only",
+        answers(symptoms=["fatigue", "diarrhoea"]),
+        LOW,
+        ["core_symptoms"],
+    ),
+    (
+        "non-core-not-counted",
+        answers(symptoms=["fever", "fatigue", "diarrhoea"]),
+        MODERATE,
+        ["core_symptoms"],
+    ),
+    (
+        "2-pregnant",
+        answers(symptoms=CORE[:2], pregnant=True),
+        MODERATE,
+        ["core_symptoms"],
+    ),
+    (
+        "high-temp-no-symptom",
+        answers(temperature_c=Decimal("39.5")),
+        LOW,
+        ["core_symptoms"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("given", "level", "codes"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_it_triages_v1(given, level, codes):
+    result = rules.evaluate(given, V1)
+
+    assert result.risk_level == level
+    assert [r.code for r in result.reasons] == codes
+    assert result.rule_version == V1
+
+
+@pytest.mark.parametrize(
+    ("level", "days", "steps"),
+    [
+        (LOW, 7, ()),
+        (MODERATE, 1, ("teleconsult",)),
+        (HIGH, 1, ("isolation_request", "teleconsult")),
+        (
+            CRITICAL,
+            None,
+            (
+                "emergency_call",
+                "referral_hospitals",
+                "isolation_request",
+                "teleconsult",
+            ),
+        ),
+    ],
+)
+def test_it_attaches_recheck_and_next_steps_per_level(level, days, steps):
+    result = rules.Result(level, (), V1)
+
+    assert result.recheck_after_days == days
+    assert result.next_steps == steps
+
+
+def test_it_reports_which_symptoms_counted():
+    result = rules.evaluate(answers(symptoms=["diarrhoea", "cough", "fever"]), V1)
+
+    assert result.reasons[0].params == {"count": 2, "symptoms": ["fever", "cough"]}
+
+
+def test_it_keeps_versions_apart():
+    spec = rules.RuleSpec(
+        version="test-stricter",
+        evaluator=rules.evaluate_symptom_count,
+        params={**rules.get_rule(V1).params, "spo2_critical_below": 96},
+        title={"id": "uji", "en": "test"},
+    )
+    rules.register(spec)
+    try:
+        given = answers(spo2=95)
+        assert rules.evaluate(given, "test-stricter").risk_level == CRITICAL
+        assert rules.evaluate(given, V1).risk_level == LOW
+    finally:
+        rules._REGISTRY.pop("test-stricter")
+
+
+def test_it_refuses_to_overwrite_a_version():
+    with pytest.raises(ValueError):
+        rules.register(rules.get_rule(V1))
+
+
+def test_it_rejects_an_unknown_version():
+    with pytest.raises(rules.UnknownRuleVersion):
+        rules.evaluate(answers(), "triage-v0")
+
+
+def test_it_describes_a_version_as_plain_data():
+    described = rules.describe(V1)
+
+    assert described["params"]["spo2_critical_below"] == 95
+    assert described["params"]["core_symptoms"] == CORE
+    assert described["params"]["recheck_days"]["critical"] is None
+
+
+# -- parsing raw answers ------------------------------------------------------------
+
+VALID = {
+    "age": 34,
+    "symptoms": ["fever", "cough"],
+    "danger_signs": [],
+    "temperature_c": 38.2,
+    "spo2": 96,
+    "respiratory_rate": 18,
+    "exposure": "none",
+    "comorbidities": [],
+    "pregnant": False,
+}
+
+
+def test_it_parses_a_full_body():
+    parsed = rules.parse_answers(VALID)
+
+    assert parsed.age == 34
+    assert parsed.symptoms == {"fever", "cough"}
+    assert parsed.temperature_c == Decimal("38.2")
+    assert parsed.spo2 == 96
+
+
+def test_it_accepts_the_minimum_body():
+    parsed = rules.parse_answers({"age": 5, "exposure": "unsure", "spo2": None})
+
+    assert parsed == Answers(age=5, exposure="unsure")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("age", 0),
+        ("age", 120),
+        ("spo2", 50),
+        ("spo2", 100),
+        ("temperature_c", 30),
+        ("temperature_c", "45.0"),
+        ("respiratory_rate", 4),
+        ("respiratory_rate", 80),
+        ("age", 34.0),
+    ],
+)
+def test_it_accepts_boundary_values(field, value):
+    rules.parse_answers({**VALID, field: value})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("age", -1),
+        ("age", 121),
+        ("age", 34.5),
+        ("age", True),
+        ("age", "abc"),
+        ("age", None),
+        ("spo2", 49),
+        ("spo2", 101),
+        ("temperature_c", 29.9),
+        ("temperature_c", 45.1),
+        ("temperature_c", "NaN"),
+        ("respiratory_rate", 81),
+        ("symptoms", ["fever", "headache"]),
+        ("symptoms", "fever"),
+        ("danger_signs", ["fainting"]),
+        ("comorbidities", ["cancer"]),
+        ("exposure", "travel"),
+        ("exposure", None),
+        ("pregnant", "yes"),
+    ],
+)
+def test_it_rejects_bad_values_per_field(field, value):
+    with pytest.raises(rules.InvalidAnswers) as exc:
+        rules.parse_answers({**VALID, field: value})
+
+    assert list(exc.value.fields) == [field]
+
+
+def test_it_rejects_unknown_keys():
+    with pytest.raises(rules.InvalidAnswers) as exc:
+        rules.parse_answers({**VALID, "shortness": True})
+
+    assert exc.value.fields == {"shortness": ["Unknown field."]}
+
+
+def test_it_reports_every_bad_field_at_once():
+    with pytest.raises(rules.InvalidAnswers) as exc:
+        rules.parse_answers({"spo2": 20, "symptoms": ["x"]})
+
+    assert set(exc.value.fields) == {"age", "exposure", "spo2", "symptoms"}
+
+
+def test_it_fingerprints_equal_answers_equally():
+    a = rules.parse_answers({**VALID, "symptoms": ["cough", "fever", "cough"]})
+    b = rules.parse_answers({**VALID, "temperature_c": "38.20"})
+
+    assert rules.answers_fingerprint(a) == rules.answers_fingerprint(b)
+    assert rules.answers_fingerprint(a) != rules.answers_fingerprint(
+        a, {"district": "33.74.10"}
+    )
+
+
+def test_it_round_trips_stored_answers():
+    parsed = rules.parse_answers(VALID)
+
+    assert rules.answers_from_dict(parsed.as_dict()) == parsed
+
+
+# -- geography and suppression ------------------------------------------------------
+
+
+def test_it_measures_great_circle_distance():
+    semarang, jakarta = (-6.9667, 110.4167), (-6.2088, 106.8456)
+
+    assert rules.distance_km(*semarang, *semarang) == 0
+    assert 395 < rules.distance_km(*semarang, *jakarta) < 410
+
+
+@pytest.mark.parametrize(("count", "shown"), [(0, "<5"), (4, "<5"), (5, 5), (120, 120)])
+def test_it_suppresses_small_cells(count, shown):
+    assert rules.suppress(count) == shown
+
+
+# -- content --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_it_has_advice_for_every_level_in_both_languages(lang):
+    for level in rules.RISK_LEVELS:
+        assert content.advice(V1, level, lang)
+    assert "119" in content.advice(V1, CRITICAL, lang)
+
+
+def test_it_renders_reasons_in_the_requested_language():
+    result = rules.evaluate(answers(age=61, symptoms=["fever", "cough"], spo2=97), V1)
+    reasons = [r.as_dict() for r in result.reasons]
+
+    assert [r["text"] for r in content.render_reasons(reasons, "en")] == [
+        "2 of 5 core symptoms: fever, cough",
+        "Age 61 (60 or older)",
+    ]
+    assert content.render_reasons(reasons, "id")[0]["text"] == (
+        "2 dari 5 gejala utama: demam, batuk"
+    )
+    critical = rules.evaluate(answers(spo2=93, danger_signs=["chest_pain"]), V1)
+    texts = content.render_reasons([r.as_dict() for r in critical.reasons], "id")
+    assert [t["text"] for t in texts] == [
+        "Tanda bahaya: nyeri dada",
+        "Saturasi oksigen 93% (di bawah 95%)",
+    ]
+
+
+def test_it_labels_every_option_of_the_questionnaire_in_both_languages():
+    q = content.questionnaire("v1")
+    keys = [question["key"] for question in q["questions"]]
+
+    assert set(rules.ANSWER_FIELDS) <= set(keys)
+    by_key = {question["key"]: question for question in q["questions"]}
+    assert [o["value"] for o in by_key["symptoms"]["options"]] == list(rules.SYMPTOMS)
+    assert [o["value"] for o in by_key["danger_signs"]["options"]] == list(
+        rules.DANGER_SIGNS
+    )
+    assert [o["value"] for o in by_key["exposure"]["options"]] == list(rules.EXPOSURES)
+    assert [o["value"] for o in by_key["comorbidities"]["options"]] == list(
+        rules.COMORBIDITIES
+    )
+    for question in q["questions"]:
+        assert set(question["label"]) == {"id", "en"}
+        for option in question.get("options", []):
+            assert all(option["label"][lang] for lang in ("id", "en"))
