@@ -41,7 +41,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 BOUNDARIES = Path(
-    os.environ.get("SIGAP_BOUNDARIES_FILE", ROOT.parent / "shared" / "data" / "kecamatan.geojson.gz")
+    os.environ.get(
+        "SIGAP_BOUNDARIES_FILE",
+        ROOT.parent / "shared" / "data" / "kecamatan.geojson.gz",
+    )
 )
 LOOKUP_TARGET = 20_000
 POSTGIS_REFERENCE_MS = 0.46
@@ -91,7 +94,9 @@ def rate(fn, points, seconds: float) -> float:
 
 def bench_lookup(postgis_dsn: str | None) -> dict:
     index, build_s = load_index()
-    log(f"lookup index: {len(index):,} kecamatan, built in {build_s:.1f}s (parse + repair + STRtree)")
+    log(
+        f"lookup index: {len(index):,} kecamatan, built in {build_s:.1f}s (parse + repair + STRtree)"
+    )
     geometries = index.geometries
 
     def naive(x: float, y: float):
@@ -109,7 +114,9 @@ def bench_lookup(postgis_dsn: str | None) -> dict:
     strtree_rate = rate(strtree_only, (lngs, lats), 1.5)
     sigap_rate = rate(lambda x, y: index.locate(x, y), (lngs, lats), 2.0)
     agree = sum(
-        naive(x, y) == (hit.code if (hit := index.locate(x, y)) else None) == strtree_only(x, y)
+        naive(x, y)
+        == (hit.code if (hit := index.locate(x, y)) else None)
+        == strtree_only(x, y)
         for x, y in zip(*sample, strict=True)
     )
     big = random_points(index, 200_000, seed=8)
@@ -118,18 +125,26 @@ def bench_lookup(postgis_dsn: str | None) -> dict:
     batch_rate = len(big[0]) / (time.perf_counter() - start)
     inside = sum(1 for c in found if c) / len(found)
     verdict = "ok" if sigap_rate >= LOOKUP_TARGET else "BELOW TARGET"
-    log(f"  naive linear scan       {naive_rate:>12,.0f} lookups/s  ({1e6 / naive_rate:,.0f} µs each)")
-    log(f"  STRtree query + test    {strtree_rate:>12,.0f} lookups/s  ({1e6 / strtree_rate:,.1f} µs each)")
+    log(
+        f"  naive linear scan       {naive_rate:>12,.0f} lookups/s  ({1e6 / naive_rate:,.0f} µs each)"
+    )
+    log(
+        f"  STRtree query + test    {strtree_rate:>12,.0f} lookups/s  ({1e6 / strtree_rate:,.1f} µs each)"
+    )
     log(
         f"  Sigap (grid + STRtree)  {sigap_rate:>12,.0f} lookups/s  ({1e6 / sigap_rate:,.1f} µs each)"
         f"  [{verdict}, target {LOOKUP_TARGET:,}/s; {sigap_rate / naive_rate:,.0f}x the scan]"
     )
-    log(f"  STRtree, vectorised     {batch_rate:>12,.0f} lookups/s  ({inside:.0%} of points inside a kecamatan)")
+    log(
+        f"  STRtree, vectorised     {batch_rate:>12,.0f} lookups/s  ({inside:.0%} of points inside a kecamatan)"
+    )
     log(f"  same answer from all three for {agree}/{len(sample[0])} points")
     strtree_rate = sigap_rate
     result = {"strtree_us": 1e6 / strtree_rate}
     if postgis_dsn:
-        postgis_ms = bench_postgis(postgis_dsn, index, (lngs[:2000], lats[:2000]))  # same points
+        postgis_ms = bench_postgis(
+            postgis_dsn, index, (lngs[:2000], lats[:2000])
+        )  # same points
         if postgis_ms is not None:
             sigap_ms = 1e3 / strtree_rate
             verdict = "ok" if sigap_ms <= postgis_ms else "SLOWER THAN POSTGIS"
@@ -149,7 +164,9 @@ def bench_postgis(dsn: str, index, points) -> float | None:
     scratch = f"{name.split('?')[0]}_postgis_bench"
     try:
         with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname=%s", [scratch]).fetchone()
+            exists = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname=%s", [scratch]
+            ).fetchone()
             if not exists:
                 admin.execute(f'CREATE DATABASE "{scratch}"')
         with psycopg.connect(f"{base}/{scratch}", autocommit=True) as conn:
@@ -160,10 +177,18 @@ def bench_postgis(dsn: str, index, points) -> float | None:
             count = conn.execute("SELECT count(*) FROM kecamatan").fetchone()[0]
             if count != len(index):
                 conn.execute("TRUNCATE kecamatan")
-                with conn.cursor().copy("COPY kecamatan (code, geom) FROM STDIN") as copy:
-                    for code, wkb in zip(index.codes, shapely.to_wkb(index.geometries, hex=True), strict=True):
+                with conn.cursor().copy(
+                    "COPY kecamatan (code, geom) FROM STDIN"
+                ) as copy:
+                    for code, wkb in zip(
+                        index.codes,
+                        shapely.to_wkb(index.geometries, hex=True),
+                        strict=True,
+                    ):
                         copy.write_row([code, f"SRID=4326;{wkb}"])
-                conn.execute("CREATE INDEX IF NOT EXISTS kecamatan_gist ON kecamatan USING gist (geom)")
+                conn.execute(
+                    "CREATE INDEX IF NOT EXISTS kecamatan_gist ON kecamatan USING gist (geom)"
+                )
                 conn.execute("ANALYZE kecamatan")
             query = (
                 "SELECT code FROM kecamatan WHERE ST_Contains(geom, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) "
@@ -178,7 +203,9 @@ def bench_postgis(dsn: str, index, points) -> float | None:
                 cursor.fetchone()
             return (time.perf_counter() - start) / len(points[0]) * 1e3
     except psycopg.Error as exc:
-        log(f"  PostGIS: skipped ({str(exc).strip().splitlines()[0]}; apt-get install postgresql-15-postgis-3)")
+        log(
+            f"  PostGIS: skipped ({str(exc).strip().splitlines()[0]}; apt-get install postgresql-15-postgis-3)"
+        )
         return None
 
 
@@ -220,7 +247,9 @@ def bench_search() -> None:
     naive_t = time.perf_counter()
     needle = "tembalang"
     _ = [e for e in entries if needle in e.name.lower()]
-    log(f"  baseline substring scan (no typo tolerance): {(time.perf_counter() - naive_t) * 1000:.1f} ms")
+    log(
+        f"  baseline substring scan (no typo tolerance): {(time.perf_counter() - naive_t) * 1000:.1f} ms"
+    )
 
 
 # --- 3. HTTP ---------------------------------------------------------------------------------------
@@ -229,7 +258,10 @@ def bench_search() -> None:
 def server_env() -> dict[str, str]:
     env = dict(os.environ)
     if not env.get("DATABASE_URL"):
-        env.setdefault("SQLITE_PATH", str(Path(tempfile.gettempdir()) / "sigap-bench-areas.sqlite3"))
+        env.setdefault(
+            "SQLITE_PATH",
+            str(Path(tempfile.gettempdir()) / "sigap-bench-areas.sqlite3"),
+        )
     env.update(
         DJANGO_SETTINGS_MODULE="core.settings",
         DEBUG="0",
@@ -251,7 +283,13 @@ def prepare_http(env: dict[str, str]) -> None:
         ["load_regions", "--root", "33", "--no-progress"],
         ["import_boundaries", str(BOUNDARIES), "--no-progress"],
     ):
-        done = subprocess.run([python, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [python, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
             raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr[-2000:]}")
 
@@ -358,7 +396,9 @@ async def open_loop(make, rate: float, seconds: float, connections: int = 32) ->
             queue.task_done()
 
     workers = [asyncio.ensure_future(worker(c)) for c in conns]
-    await asyncio.gather(*(asyncio.wait_for(c.request(make()), 5) for c in conns), return_exceptions=True)
+    await asyncio.gather(
+        *(asyncio.wait_for(c.request(make()), 5) for c in conns), return_exceptions=True
+    )
     requests = [make() for _ in range(total)]
     start = time.perf_counter() + 0.05
     for i, raw in enumerate(requests):
@@ -373,19 +413,29 @@ async def open_loop(make, rate: float, seconds: float, connections: int = 32) ->
         pass
     cutoff = time.perf_counter()
     unanswered = total - len(latencies)
-    latencies += [(cutoff - start - (total - k) / rate) * 1000 for k in range(unanswered)]
+    latencies += [
+        (cutoff - start - (total - k) / rate) * 1000 for k in range(unanswered)
+    ]
     for w in workers:
         w.cancel()
     for c in conns:
         c.close()
     latencies.sort()
     q = statistics.quantiles(latencies, n=100, method="inclusive")
-    return {"p50": q[49], "p99": q[98], "max": latencies[-1], "statuses": statuses, "sent": total}
+    return {
+        "p50": q[49],
+        "p99": q[98],
+        "max": latencies[-1],
+        "statuses": statuses,
+        "sent": total,
+    }
 
 
 def bench_http(rate: float, seconds: float, workers: int) -> None:
     env = server_env()
-    db = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    db = (
+        "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    )
     cache = "Redis" if env.get("REDIS_URL") else "local-memory"
     log(f"http: preparing {db} (Jawa Tengah regions, boundaries) …")
     prepare_http(env)
@@ -405,7 +455,9 @@ def bench_http(rate: float, seconds: float, workers: int) -> None:
 
     sock, procs = start_server(env, workers)
     try:
-        baseline = asyncio.run(open_loop(lambda: get("/api/v1/"), rate, min(seconds, 4)))
+        baseline = asyncio.run(
+            open_loop(lambda: get("/api/v1/"), rate, min(seconds, 4))
+        )
         result = asyncio.run(open_loop(make, rate, seconds))
     finally:
         stop_server(sock, procs)
@@ -437,7 +489,10 @@ def write_cases(path_lab: Path, path_pkm: Path, n: int, villages: list[str]) -> 
     rng = random.Random(5)
     start = dt.date(2021, 1, 1)
     n_lab = int(n * 0.7)
-    with path_lab.open("w", newline="") as lab_fh, path_pkm.open("w", newline="") as pkm_fh:
+    with (
+        path_lab.open("w", newline="") as lab_fh,
+        path_pkm.open("w", newline="") as pkm_fh,
+    ):
         lab, pkm = csv.writer(lab_fh), csv.writer(pkm_fh)
         lab.writerow(HEADER)
         pkm.writerow(HEADER)
@@ -477,7 +532,13 @@ def write_cases(path_lab: Path, path_pkm: Path, n: int, villages: list[str]) -> 
 
 def bench_cases(n: int) -> None:
     env = server_env()
-    os.environ.update({k: v for k, v in env.items() if k not in os.environ or k in ("DEBUG", "LOG_LEVEL")})
+    os.environ.update(
+        {
+            k: v
+            for k, v in env.items()
+            if k not in os.environ or k in ("DEBUG", "LOG_LEVEL")
+        }
+    )
     import django
 
     django.setup()
@@ -490,10 +551,14 @@ def bench_cases(n: int) -> None:
     if not Region.objects.filter(code="33").exists():
         regions_load(root="33")
     villages = list(
-        Region.objects.filter(level=4, code__startswith="33.").values_list("code", flat=True)
+        Region.objects.filter(level=4, code__startswith="33.").values_list(
+            "code", flat=True
+        )
     )
     for name, kind in (("bench-lab", "lab"), ("bench-puskesmas", "puskesmas")):
-        Integrator.objects.get_or_create(name=name, defaults={"display_name": name, "kind": kind})
+        Integrator.objects.get_or_create(
+            name=name, defaults={"display_name": name, "kind": kind}
+        )
     tmp = Path(tempfile.mkdtemp(prefix="sigap-cases-"))
     lab_csv, pkm_csv = tmp / "lab.csv", tmp / "puskesmas.csv"
     t = time.perf_counter()
@@ -502,13 +567,22 @@ def bench_cases(n: int) -> None:
     start = time.perf_counter()
     for path, source in ((lab_csv, "bench-lab"), (pkm_csv, "bench-puskesmas")):
         t = time.perf_counter()
-        call_command("import_cases", str(path), "--source", source, "--no-progress", "--no-recompute")
+        call_command(
+            "import_cases",
+            str(path),
+            "--source",
+            source,
+            "--no-progress",
+            "--no-recompute",
+        )
         log(f"  {source}: imported in {time.perf_counter() - t:.1f}s")
     t = time.perf_counter()
     from core.cases.figures import figures_recompute_all
 
     done = figures_recompute_all()
-    log(f"  figures for {done:,} kelurahan (and the areas above) in {time.perf_counter() - t:.1f}s")
+    log(
+        f"  figures for {done:,} kelurahan (and the areas above) in {time.perf_counter() - t:.1f}s"
+    )
     total = time.perf_counter() - start
     projected = total / n * 1_000_000
     verdict = "ok" if projected <= IMPORT_TARGET_S else "ABOVE TARGET"
@@ -522,19 +596,27 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     default_http = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
-    parser.add_argument("--http", action=argparse.BooleanOptionalAction, default=default_http)
+    parser.add_argument(
+        "--http", action=argparse.BooleanOptionalAction, default=default_http
+    )
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--cases", type=int, default=0, help="import N generated case reports")
+    parser.add_argument(
+        "--cases", type=int, default=0, help="import N generated case reports"
+    )
     parser.add_argument(
         "--postgis",
-        default=os.environ.get("DATABASE_URL", "") if os.environ.get("DATABASE_URL", "").startswith("postgres") else "",
+        default=os.environ.get("DATABASE_URL", "")
+        if os.environ.get("DATABASE_URL", "").startswith("postgres")
+        else "",
         help="PostgreSQL DSN for the PostGIS comparison (a scratch database is created beside it)",
     )
     args = parser.parse_args()
     if not BOUNDARIES.is_file():
-        raise SystemExit(f"no boundary file at {BOUNDARIES} (set SIGAP_BOUNDARIES_FILE)")
+        raise SystemExit(
+            f"no boundary file at {BOUNDARIES} (set SIGAP_BOUNDARIES_FILE)"
+        )
     bench_lookup(args.postgis or None)
     bench_search()
     if args.http:

@@ -26,8 +26,11 @@ def _run_loop(stop: threading.Event) -> None:
     while not stop.is_set():
         now = time.monotonic()
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+            schedule = entry["schedule"]
             interval = float(
-                getattr(entry["schedule"], "total_seconds", lambda: entry["schedule"])()
+                schedule.total_seconds()
+                if hasattr(schedule, "total_seconds")
+                else schedule
             )
             if next_run.get(name, 0) > now:
                 continue

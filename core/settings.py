@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "isolation",
     "isolation.teleconsult",
     "chatbot",
+    "chatbot.conversation",
+    "chatbot.channels",
 ]
 
 MIDDLEWARE = [
@@ -238,11 +240,18 @@ SIGAP_OTP_SENDER = env(
 SIGAP_NOTIFICATION_BACKENDS = {
     "push": env("SIGAP_PUSH_BACKEND", "core.notifications.backends.ConsolePushBackend"),
     "sms": env("SIGAP_SMS_BACKEND", "core.notifications.backends.ConsoleSmsBackend"),
+    # The chat platforms' own backends (through the chatbot outbox) once configured.
     "telegram": env(
-        "SIGAP_TELEGRAM_BACKEND", "core.notifications.backends.ConsoleChatBackend"
+        "SIGAP_TELEGRAM_BACKEND",
+        "chatbot.channels.backends.TelegramBackend"
+        if env("TELEGRAM_BOT_TOKEN")
+        else "core.notifications.backends.ConsoleChatBackend",
     ),
     "whatsapp": env(
-        "SIGAP_WHATSAPP_BACKEND", "core.notifications.backends.ConsoleChatBackend"
+        "SIGAP_WHATSAPP_BACKEND",
+        "chatbot.channels.backends.WhatsAppBackend"
+        if env("WHATSAPP_TOKEN")
+        else "core.notifications.backends.ConsoleChatBackend",
     ),
 }
 SIGAP_QUIET_HOURS = (env_int("SIGAP_QUIET_START", 21), env_int("SIGAP_QUIET_END", 6))
@@ -291,6 +300,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "IsolationReasonEnum": "isolation.models.Isolation.Reason",
+        "IsolationRequestReasonEnum": [
+            ("positive_test", "Hasil tes positif"),
+            ("high_selfcheck", "Cek mandiri risiko tinggi"),
+        ],
+    },
 }
 # Cap request bodies: Django refuses larger ones (rendered as 413 by our handler).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SIGAP_MAX_BODY_BYTES", 2 * 1024 * 1024)
@@ -353,6 +369,16 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
         # runserver prints its own access log line; don't print it twice.
         "django.channels.server": {"level": "INFO", "propagate": False},
+        # Embedded default: tasks run inline, so "task succeeded" lines are noise and
+        # the in-memory broker has no hostname to complain about.
+        **(
+            {}
+            if REDIS_URL
+            else {
+                "celery.app.trace": {"level": "WARNING"},
+                "kombu.connection": {"level": "ERROR"},
+            }
+        ),
     },
 }
 
@@ -388,6 +414,36 @@ CHATBOT_MAX_MESSAGE_CHARS = env_int("CHATBOT_MAX_MESSAGE_CHARS", 4000)
 # Each process checks the shared index version at most this often (seconds) and, when
 # it changed, rebuilds in a background thread while answering with the old index.
 CHATBOT_INDEX_CHECK_SECONDS = float(env("CHATBOT_INDEX_CHECK_SECONDS", "1"))
-CHATBOT_INDEX_REBUILD_IN_BACKGROUND = env_bool("CHATBOT_INDEX_REBUILD_IN_BACKGROUND", True)
+CHATBOT_INDEX_REBUILD_IN_BACKGROUND = env_bool(
+    "CHATBOT_INDEX_REBUILD_IN_BACKGROUND", True
+)
 # Match counters are buffered per process and written at most this often (seconds).
 CHATBOT_STATS_FLUSH_SECONDS = float(env("CHATBOT_STATS_FLUSH_SECONDS", "10"))
+
+# --- Chatbot on Telegram and WhatsApp (chatbot.channels, issue 8) ---------------------------
+TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN")
+# Sent by Telegram in X-Telegram-Bot-Api-Secret-Token (set with telegram_set_webhook).
+TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET")
+TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", "https://api.telegram.org")
+WHATSAPP_TOKEN = env("WHATSAPP_TOKEN")
+WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET")
+WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN")
+WHATSAPP_PHONE_NUMBER_ID = env("WHATSAPP_PHONE_NUMBER_ID")
+WHATSAPP_GRAPH_URL = env("WHATSAPP_GRAPH_URL", "https://graph.facebook.com")
+WHATSAPP_GRAPH_VERSION = env("WHATSAPP_GRAPH_VERSION", "v21.0")
+# Platform limits (messages per second): Telegram overall and per chat, WhatsApp per number.
+CHATBOT_TELEGRAM_RATE = float(env("CHATBOT_TELEGRAM_RATE", "30"))
+CHATBOT_TELEGRAM_CHAT_RATE = float(env("CHATBOT_TELEGRAM_CHAT_RATE", "1"))
+CHATBOT_WHATSAPP_RATE = float(env("CHATBOT_WHATSAPP_RATE", "80"))
+# An unsent reply is retried with backoff until it is this old (WhatsApp's 24 h window).
+CHATBOT_OUTBOX_MAX_AGE_SECONDS = env_int("CHATBOT_OUTBOX_MAX_AGE_SECONDS", 86400)
+CHATBOT_INBOUND_MAX_ATTEMPTS = env_int("CHATBOT_INBOUND_MAX_ATTEMPTS", 5)
+CELERY_IMPORTS += ["chatbot.channels.tasks"]
+CELERY_BEAT_SCHEDULE["chatbot.channels.sweep_inbound"] = {
+    "task": "chatbot.channels.tasks.sweep_inbound",
+    "schedule": 30.0,
+}
+CELERY_BEAT_SCHEDULE["chatbot.channels.sweep_outbound"] = {
+    "task": "chatbot.channels.tasks.sweep_outbound",
+    "schedule": 15.0,
+}

@@ -33,6 +33,21 @@ def _celery_eager():
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Demo accounts get passwords in many tests; PBKDF2 would dominate the run."""
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    original = django_settings.PASSWORD_HASHERS
+    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+    yield
+    django_settings.PASSWORD_HASHERS = original
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
@@ -141,9 +156,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's Chromium driven by Playwright (no browser download)."""
+    """Debian's Chromium driven by Playwright (no browser download), for one module:
+    Playwright's sync API keeps an event loop on the main thread while it lives, which
+    would break later pytest-asyncio tests."""
     import shutil
 
     path = shutil.which("chromium") or "/usr/bin/chromium"
@@ -153,10 +170,16 @@ def chromium():
         pytest.skip("needs Chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop on the main thread; the test's own ORM
-    # calls are still synchronous, so tell Django they are safe.
+    # The test's own ORM calls run on the thread that holds Playwright's loop.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -34,6 +34,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("phone",)
+        skip_postgeneration_save = True
 
     phone = factory.Sequence(lambda n: f"+62812{n:08d}")
     full_name = factory.Faker("name", locale="id_ID")

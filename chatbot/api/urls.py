@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from chatbot.api import views
 
 urlpatterns = [
     path("ask", views.AskView.as_view(), name="chatbot-ask"),
     path("reports", views.ReportView.as_view(), name="chatbot-report"),
+    path("", include("chatbot.conversation.urls")),
+    path("", include("chatbot.channels.urls")),
 ]

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from chatbot import rules
 from chatbot.api.serializers import FaqRefSerializer, HoaxRefSerializer
+from chatbot.models.knowledge import Language
 from chatbot.services import answer_message, hoax_report_create
 from core.api.serializers import StrictSerializer
 from core.i18n import request_language
@@ -25,7 +26,7 @@ class AskView(APIView):
 
     class InputSerializer(StrictSerializer):
         text = serializers.CharField(trim_whitespace=True)
-        language = serializers.ChoiceField(choices=["id", "en"], required=False)
+        language = serializers.ChoiceField(choices=Language.choices, required=False)
 
     class OutputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=KINDS)
@@ -61,7 +62,7 @@ class ReportView(APIView):
     class InputSerializer(StrictSerializer):
         text = serializers.CharField(trim_whitespace=True)
         note = serializers.CharField(required=False, allow_blank=True, max_length=500)
-        language = serializers.ChoiceField(choices=["id", "en"], required=False)
+        language = serializers.ChoiceField(choices=Language.choices, required=False)
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()

@@ -41,7 +41,9 @@ class AreaRateThrottle(BaseThrottle):
         window = int(time.time() // period)
         user = getattr(request, "user", None)
         ident = (
-            f"u{user.pk}" if user is not None and user.is_authenticated else self.get_ident(request)
+            f"u{user.pk}"
+            if user is not None and user.is_authenticated
+            else self.get_ident(request)
         )
         key = f"throttle_areas:{ident}:{window}"
         try:
@@ -115,7 +117,7 @@ class _PublicAreaView(APIView):
     throttle_classes = [AreaRateThrottle]
 
 
-class RegionRefSerializer(serializers.Serializer):
+class AreaRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     display_name = serializers.CharField()
@@ -133,8 +135,8 @@ class ZoneSerializer(serializers.Serializer):
     children = serializers.DictField(allow_null=True)
 
 
-class AreaStateSerializer(RegionRefSerializer):
-    parents = RegionRefSerializer(many=True)
+class AreaStateSerializer(AreaRefSerializer):
+    parents = AreaRefSerializer(many=True)
     date = serializers.DateField()
     figures = serializers.DictField(child=serializers.IntegerField())
     zone = ZoneSerializer(allow_null=True)
@@ -208,8 +210,8 @@ class AreaSearchView(_PublicAreaView):
             required=False, min_value=1, max_value=50, default=10
         )
 
-    class OutputSerializer(RegionRefSerializer):
-        parents = RegionRefSerializer(many=True)
+    class OutputSerializer(AreaRefSerializer):
+        parents = AreaRefSerializer(many=True)
         score = serializers.FloatField()
         match = serializers.CharField()
 

@@ -19,10 +19,22 @@ urlpatterns = [
     path("areas/lookup", areas.AreaLookupView.as_view(), name="area-lookup"),
     path("areas/search", areas.AreaSearchView.as_view(), name="area-search"),
     path("areas/<str:code>", areas.AreaDetailView.as_view(), name="area-detail"),
-    path("areas/<str:code>/children", areas.AreaChildrenView.as_view(), name="area-children"),
-    path("areas/<str:code>/history", areas.AreaHistoryView.as_view(), name="area-history"),
-    path("areas/<str:code>/geojson", areas.AreaGeoJsonView.as_view(), name="area-geojson"),
+    path(
+        "areas/<str:code>/children",
+        areas.AreaChildrenView.as_view(),
+        name="area-children",
+    ),
+    path(
+        "areas/<str:code>/history", areas.AreaHistoryView.as_view(), name="area-history"
+    ),
+    path(
+        "areas/<str:code>/geojson", areas.AreaGeoJsonView.as_view(), name="area-geojson"
+    ),
     path("cases/reports", cases.CaseReportSubmitView.as_view(), name="case-reports"),
-    path("cases/discrepancies", cases.DiscrepancyView.as_view(), name="case-discrepancies"),
+    path(
+        "cases/discrepancies",
+        cases.DiscrepancyView.as_view(),
+        name="case-discrepancies",
+    ),
     path("cases/<int:case_id>", cases.CaseDetailView.as_view(), name="case-detail"),
 ]

@@ -14,7 +14,7 @@ from core.api.serializers import (
     UserOutputSerializer,
 )
 from core.i18n import pick, request_language
-from core.models import DeviceToken
+from core.models import DeviceToken, User
 from core.selectors import facility_list, region_list
 from core.services import accounts, privacy
 
@@ -100,7 +100,9 @@ class MeView(APIView):
 
     class InputSerializer(StrictSerializer):
         full_name = serializers.CharField(max_length=150, required=False)
-        language = serializers.ChoiceField(choices=["id", "en"], required=False)
+        language = serializers.ChoiceField(
+            choices=User.Language.choices, required=False
+        )
         birth_date = serializers.DateField(required=False, allow_null=True)
         sex = serializers.ChoiceField(choices=["M", "F"], required=False)
         nik = serializers.CharField(

@@ -204,7 +204,7 @@ class BoundaryIndex:
         touches = shapely.intersects(polygons, boxes)
         covers = shapely.contains(polygons, boxes)
         grid: dict[tuple[int, int], list[int] | int] = {}
-        for key, owner, touch, cover in zip(cells, owners, touches, covers, strict=True):
+        for key, owner, cover in zip(cells, owners, covers, strict=True):
             if cover:
                 grid[key] = owner  # the whole cell is this kecamatan
         for key, owner, touch in zip(cells, owners, touches, strict=True):
@@ -218,10 +218,14 @@ class BoundaryIndex:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def locate(self, lng: float, lat: float, *, max_distance_m: float = 0.0) -> Hit | None:
+    def locate(
+        self, lng: float, lat: float, *, max_distance_m: float = 0.0
+    ) -> Hit | None:
         """The kecamatan containing the point; else the nearest one within
         `max_distance_m` (approximate); else None."""
-        entry = self.grid.get((math.floor(lng / self.CELL), math.floor(lat / self.CELL)))
+        entry = self.grid.get(
+            (math.floor(lng / self.CELL), math.floor(lat / self.CELL))
+        )
         if entry is not None:
             if isinstance(entry, int):
                 return Hit(self.codes[entry])

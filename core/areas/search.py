@@ -82,7 +82,11 @@ class RegionSearchIndex:
         n = len(compact)
         spread = max(2, n // 3)
         low = self.length_starts[min(max(1, n - spread), 127)]
-        high = self.length_starts[min(n + spread + 1, 127)] if n + spread + 1 < 128 else None
+        high = (
+            self.length_starts[min(n + spread + 1, 127)]
+            if n + spread + 1 < 128
+            else None
+        )
         found = process.extract(
             compact,
             self.by_length[low:high],
@@ -92,7 +96,9 @@ class RegionSearchIndex:
         )
         return [(key, score) for key, score, _ in found]
 
-    def _key_scores(self, compact: str, *, fuzzy: bool = True) -> dict[str, tuple[float, str]]:
+    def _key_scores(
+        self, compact: str, *, fuzzy: bool = True
+    ) -> dict[str, tuple[float, str]]:
         """key -> (score 0..100, how) for one compact query."""
         scores: dict[str, tuple[float, str]] = {}
         if compact in self.codes_by_key:

@@ -114,7 +114,9 @@ def boundaries_import(
     started = timezone.now()
     result = BoundaryImportResult()
     sha256 = geo.file_sha256(path)
-    last = BoundaryImport.objects.filter(finished_at__isnull=False).order_by("-id").first()
+    last = (
+        BoundaryImport.objects.filter(finished_at__isnull=False).order_by("-id").first()
+    )
     if (
         not force
         and last is not None
@@ -166,7 +168,9 @@ def boundaries_import(
             "repaired": repaired,
         }
 
-    run = BoundaryImport.objects.create(source=path.name, sha256=sha256, started_at=started)
+    run = BoundaryImport.objects.create(
+        source=path.name, sha256=sha256, started_at=started
+    )
     existing = dict(AreaBoundary.objects.values_list("code", "fingerprint"))
     known_regions = set(
         Region.objects.filter(code__in=list(by_code)).values_list("code", flat=True)
@@ -250,12 +254,15 @@ def _link_regions() -> int:
     """Boundaries whose Region row arrived after their import get linked, and regions
     get coordinates. Returns how many regions changed coordinates."""
     AreaBoundary.objects.filter(
-        region__isnull=True, code__in=Region.objects.filter(level=Region.Level.DISTRICT).values("code")
+        region__isnull=True,
+        code__in=Region.objects.filter(level=Region.Level.DISTRICT).values("code"),
     ).update(region_id=F("code"))
     return regions_locate()
 
 
-def _same_file(last: BoundaryImport, result: BoundaryImportResult) -> BoundaryImportResult:
+def _same_file(
+    last: BoundaryImport, result: BoundaryImportResult
+) -> BoundaryImportResult:
     result.same_file = True
     result.features = last.features
     result.unchanged = last.created + last.updated + last.unchanged

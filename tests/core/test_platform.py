@@ -120,7 +120,8 @@ def _manage(*args, env_extra):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")
+        if k
+        not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(env_extra)
     return subprocess.run(

@@ -21,11 +21,18 @@ class Command(BaseCommand):
         parser.add_argument("file", help="e.g. ../shared/data/kecamatan.geojson.gz")
         parser.add_argument("--no-progress", action="store_true")
         parser.add_argument(
-            "--force", action="store_true", help="Read the file even if it was imported as is"
+            "--force",
+            action="store_true",
+            help="Read the file even if it was imported as is",
         )
 
     def handle(
-        self, *args, file: str, no_progress: bool = False, force: bool = False, **options
+        self,
+        *args,
+        file: str,
+        no_progress: bool = False,
+        force: bool = False,
+        **options,
     ):
         started = time.monotonic()
         bar = tqdm(unit="feature", desc="Batas kecamatan", disable=no_progress)

@@ -6,7 +6,21 @@ from django.utils.module_loading import import_string
 from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_ensure
 
 # Each feature seeds its own demo rows; all are idempotent.
-FEATURE_SEEDERS: list[str] = []
+FEATURE_SEEDERS: list[str] = [
+    "core.cases.services.seed_area_demo",
+    "chatbot.demo.seed_chatbot_demo",
+    # Doctors' schedules first: the isolation demo's danger alert proposes a slot.
+    "isolation.teleconsult.services.seed_teleconsult_demo",
+    "isolation.services.seed_isolation_demo",
+]
+
+
+def _summary(result) -> str:
+    if isinstance(result, dict):
+        return ", ".join(f"{key} {value}" for key, value in result.items())
+    if isinstance(result, list | tuple):
+        return f"{len(result)} rows ready"
+    return str(result)
 
 
 class Command(BaseCommand):
@@ -17,7 +31,7 @@ class Command(BaseCommand):
         for path in FEATURE_SEEDERS:
             result = import_string(path)()
             if result:
-                self.stdout.write(f"  {path.rsplit('.', 1)[-1]}: {result}")
+                self.stdout.write(f"  {path.rsplit('.', 1)[-1]}: {_summary(result)}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo accounts:"))
         for key, (phone, name, role, _facility) in DEMO_ACCOUNTS.items():
             user = users[key]

@@ -32,6 +32,39 @@ def requester_tz(request, override: str | None = None) -> ZoneInfo:
     return user.tz if user.is_authenticated else rules.WIB
 
 
+class FreeSlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    doctor_local = serializers.CharField(help_text="Start in the doctor's time zone.")
+    local = serializers.CharField(help_text="Start in the requester's time zone.")
+
+
+class FreeSlotFacilitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class FreeSlotDoctorSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    facility = FreeSlotFacilitySerializer()
+    timezone = serializers.CharField()
+    tz_label = serializers.CharField()
+    slot_minutes = serializers.IntegerField()
+    slots = FreeSlotSerializer(many=True)
+
+
+class SlotListingSerializer(serializers.Serializer):
+    """Documents the response of the slot listing (built by `slot_listing`)."""
+
+    timezone = serializers.CharField()
+    tz_label = serializers.CharField()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    count = serializers.IntegerField()
+    doctors = FreeSlotDoctorSerializer(many=True)
+
+
 def slot_listing(entries, tz: ZoneInfo) -> list[dict]:
     """Doctors with their free slots, each slot in UTC, the doctor's time and the
     requester's time. Hand-built: a facility's 14 days run to thousands of slots,
@@ -192,7 +225,7 @@ class ProposalOutputSerializer(serializers.Serializer):
     end = serializers.DateTimeField()
     start_local = serializers.SerializerMethodField()
     start_doctor_local = serializers.SerializerMethodField()
-    booking = serializers.PrimaryKeyRelatedField(read_only=True)
+    booking = serializers.IntegerField(source="booking_id", allow_null=True)
     created_at = serializers.DateTimeField()
 
     def get_status(self, proposal: ConsultationProposal) -> str:

@@ -21,6 +21,7 @@ from isolation.teleconsult.api.serializers import (
     MessageOutputSerializer,
     MessagePagination,
     ProposalOutputSerializer,
+    SlotListingSerializer,
     TimeZoneField,
     requester_tz,
     slot_listing,
@@ -69,7 +70,9 @@ class SlotListView(APIView):
                 raise serializers.ValidationError({"date_to": text(error)}, code=error)
             return {**attrs, "date_from": date_from, "date_to": date_to}
 
-    @extend_schema(parameters=[InputSerializer], tags=TAGS)
+    @extend_schema(
+        parameters=[InputSerializer], responses=SlotListingSerializer, tags=TAGS
+    )
     def get(self, request):
         params = self.InputSerializer(
             data=request.query_params, context={"request": request}
@@ -362,7 +365,12 @@ class ExceptionListCreateView(APIView):
         qs = selectors.exception_list(doctor=request.user, since=since)
         return Response(ExceptionOutputSerializer(qs, many=True).data)
 
-    @extend_schema(request=InputSerializer, tags=TAGS)
+    class CreatedSerializer(ExceptionOutputSerializer):
+        conflicting_bookings = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(
+        request=InputSerializer, responses={201: CreatedSerializer}, tags=TAGS
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

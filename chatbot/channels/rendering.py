@@ -1,0 +1,121 @@
+"""Engine replies -> platform messages (pure). One Reply may become several messages.
+
+Telegram text is sent without parse_mode, so nothing the engine writes can break
+Markdown. WhatsApp gets reply buttons (<= 3, titles <= 20), lists (<= 10 rows, titles
+<= 24) or a location request where they fit, plain text otherwise.
+"""
+
+from __future__ import annotations
+
+from chatbot.channels.rules import split_text
+from chatbot.conversation.types import Choice, Reply
+
+TELEGRAM_TEXT_LIMIT = 4096
+WHATSAPP_TEXT_LIMIT = 4096
+WHATSAPP_BODY_LIMIT = 1024  # interactive message body
+LOCATION_LABEL = "📍 Kirim lokasi / Share location"
+LIST_BUTTON_DEFAULT = "Pilih / Choose"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_telegram(reply: Reply) -> list[dict]:
+    parts = split_text(reply.text, TELEGRAM_TEXT_LIMIT)
+    messages = [{"method": "sendMessage", "text": p} for p in parts]
+    last = messages[-1]
+    if reply.choices:
+        last["inline_keyboard"] = [
+            [{"text": c.title, "callback_data": c.id}] for c in reply.choices
+        ]
+    if reply.request_location:
+        button = {"method": "sendMessage", "location_button": LOCATION_LABEL}
+        if reply.choices:
+            # A message carries one keyboard: the location button gets its own.
+            button["text"] = LOCATION_LABEL
+            messages.append(button)
+        else:
+            last.update(button)
+    return messages
+
+
+def _wa_text(body: str) -> dict:
+    return {"type": "text", "text": {"body": body, "preview_url": False}}
+
+
+def _wa_buttons(body: str, choices: tuple[Choice, ...]) -> dict:
+    return {
+        "type": "interactive",
+        "interactive": {
+            "type": "button",
+            "body": {"text": body},
+            "action": {
+                "buttons": [
+                    {"type": "reply", "reply": {"id": c.id, "title": c.title}}
+                    for c in choices
+                ]
+            },
+        },
+    }
+
+
+def _wa_list(body: str, choices: tuple[Choice, ...], button: str) -> dict:
+    rows = []
+    for c in choices:
+        row = {"id": c.id, "title": _cut(c.title, 24)}
+        if c.description:
+            row["description"] = _cut(c.description, 72)
+        rows.append(row)
+    return {
+        "type": "interactive",
+        "interactive": {
+            "type": "list",
+            "body": {"text": body},
+            "action": {
+                "button": _cut(button or LIST_BUTTON_DEFAULT, 20),
+                "sections": [{"title": _cut(body.split("\n")[0], 24), "rows": rows}],
+            },
+        },
+    }
+
+
+def _wa_location_request(body: str) -> dict:
+    return {
+        "type": "interactive",
+        "interactive": {
+            "type": "location_request_message",
+            "body": {"text": body},
+            "action": {"name": "send_location"},
+        },
+    }
+
+
+def render_whatsapp(reply: Reply) -> list[dict]:
+    interactive = bool(reply.choices) or reply.request_location
+    if not interactive:
+        return [_wa_text(p) for p in split_text(reply.text, WHATSAPP_TEXT_LIMIT)]
+    # Interactive bodies are short: long text goes first as plain messages.
+    parts = split_text(reply.text, WHATSAPP_BODY_LIMIT)
+    head, body = parts[:-1], parts[-1] or "…"
+    messages = [_wa_text(p) for p in head]
+    if reply.request_location:
+        messages.append(_wa_location_request(body))
+        body = "…"
+    choices = reply.choices
+    if choices and len(choices) <= 3 and all(len(c.title) <= 20 for c in choices):
+        messages.append(_wa_buttons(body, choices))
+    else:
+        for start in range(0, len(choices), 10):
+            messages.append(
+                _wa_list(
+                    body if start == 0 else "…",
+                    choices[start : start + 10],
+                    reply.list_button,
+                )
+            )
+    return messages
+
+
+def render(channel: str, reply: Reply) -> list[dict]:
+    return render_telegram(reply) if channel == "telegram" else render_whatsapp(reply)
