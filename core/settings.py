@@ -123,7 +123,9 @@ if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
-            conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+            # Under ASGI, requests run on short-lived threads: persistent connections
+            # would pile up, so the default closes them at the end of each request.
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
             conn_health_checks=True,
         )
     }

@@ -138,11 +138,50 @@ def exception_handler(exc, context):
     return response
 
 
+def _wants_page(request) -> bool:
+    """Pages (dashboard, admin) get an HTML error page; the API and machines get JSON."""
+    if request.path.startswith("/api/"):
+        return False
+    return "text/html" in request.headers.get("Accept", "")
+
+
+def _page(request, status: int, title: str, message: str, message_en: str):
+    from django.shortcuts import render
+
+    return render(
+        request,
+        "sigap/error.html",
+        {
+            "status": status,
+            "title": title,
+            "message": message,
+            "message_en": message_en,
+        },
+        status=status,
+    )
+
+
 def json_404(request, exception=None):
+    if _wants_page(request):
+        return _page(
+            request,
+            404,
+            "Halaman tidak ditemukan",
+            "Alamat ini tidak ada. Periksa tautannya atau kembali ke dasbor.",
+            "This page does not exist.",
+        )
     return JsonResponse(error_body("not_found", "Alamat tidak ditemukan."), status=404)
 
 
 def json_500(request):
+    if _wants_page(request):
+        return _page(
+            request,
+            500,
+            "Terjadi kesalahan",
+            "Terjadi kesalahan pada server; coba lagi sebentar lagi.",
+            "Something went wrong on the server; please try again shortly.",
+        )
     return JsonResponse(
         error_body("server_error", "Terjadi kesalahan pada server; coba lagi nanti."),
         status=500,
@@ -160,6 +199,14 @@ def json_400(request, exception=None):
 
 
 def json_403(request, exception=None):
+    if _wants_page(request):
+        return _page(
+            request,
+            403,
+            "Akses ditolak",
+            "Anda tidak memiliki akses ke halaman ini.",
+            "You do not have access to this page.",
+        )
     return JsonResponse(
         error_body("permission_denied", "Anda tidak memiliki akses."), status=403
     )

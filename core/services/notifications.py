@@ -84,7 +84,8 @@ def _enqueue(ids: list[int]) -> None:
 
     for pk in ids:
         try:
-            deliver_notification.delay(pk)
+            # No publish retries: with the broker down this must not stall the request.
+            deliver_notification.apply_async((pk,), retry=False)
         except Exception:  # broker down: the periodic sweep delivers it later
             logger.warning(
                 "could not enqueue notification %s; the sweep will retry", pk

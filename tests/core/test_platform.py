@@ -104,6 +104,18 @@ def test_it_renders_unknown_api_paths_in_the_error_format(client, settings):
 
 
 @pytest.mark.django_db
+def test_it_shows_browsers_an_html_page_for_unknown_pages(client, settings):
+    settings.DEBUG = False
+    r = client.get("/dashboard/nothing-here", HTTP_ACCEPT="text/html,*/*;q=0.8")
+    assert r.status_code == 404
+    assert r["Content-Type"].startswith("text/html")
+    assert "Halaman tidak ditemukan" in r.content.decode()
+    # Even when the browser asks for HTML, the API keeps its JSON error format.
+    r = client.get("/api/v1/nothing-here", HTTP_ACCEPT="text/html")
+    assert r.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
 def test_it_serves_the_admin_in_indonesian(client):
     r = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en-US")
     assert "Masuk" in r.content.decode()
