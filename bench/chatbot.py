@@ -29,7 +29,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import Connection, Server, http_request  # noqa: E402
+from harness import server_env as harness_env  # noqa: E402
 
 HOST, PORT = "127.0.0.1", 8105
 N_FAQ, N_HOAX = 5_000, 50_000
@@ -204,23 +206,16 @@ print("LOADED", FaqEntry.objects.count(), HoaxEntry.objects.count())
 
 
 def server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("DATABASE_URL", None)  # synthetic rows never go into a real database
-    env.update(
+    env = harness_env(
+        "chatbot",
         SQLITE_PATH=str(DB_FILE),
-        DJANGO_SETTINGS_MODULE="core.settings",
-        DEBUG="0",
-        SECRET_KEY=env.get("SECRET_KEY") or "bench-" + "x" * 50,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        LOG_LEVEL="WARNING",
         SIGAP_THROTTLE_ANON="10000000/min",
         SIGAP_THROTTLE_USER="10000000/min",
         SIGAP_THROTTLE_CHATBOT="10000000/min",
         # Counters are written every 10 s per worker (the default), as in production.
         PYTHONUNBUFFERED="1",
     )
+    env.pop("DATABASE_URL", None)  # synthetic rows never go into a real database
     return env
 
 
@@ -251,74 +246,7 @@ def prepare(env: dict[str, str]) -> None:
 
 
 def http(method: str, path: str, body: dict | None = None) -> bytes:
-    payload = json.dumps(body).encode() if body is not None else b""
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{PORT}"]
-    if body is not None:
-        lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
-
-
-class Connection:
-    """A minimal keep-alive HTTP/1.1 client: the load generator shares the CPUs
-    with the server, so it must cost little per request."""
-
-    def __init__(self) -> None:
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def request(self, raw: bytes) -> int:
-        if self.writer is None or self.writer.is_closing():
-            self.reader, self.writer = await asyncio.open_connection(HOST, PORT)
-        self.writer.write(raw)
-        await self.writer.drain()
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        status = int(head[9:12])
-        length = 0
-        for line in head.split(b"\r\n"):
-            if line[:15].lower() == b"content-length:":
-                length = int(line[15:])
-        if length:
-            await self.reader.readexactly(length)
-        return status
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.writer = None
-
-
-def start_server(env: dict[str, str], workers: int) -> tuple[socket.socket, list]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, PORT))
-    sock.listen(1024)
-    sock.set_inheritable(True)
-    daphne = Path(sys.executable).with_name("daphne")
-    log_file = open(SERVER_LOG, "w")  # noqa: SIM115 - shared by the workers
-    procs = [
-        subprocess.Popen(
-            [str(daphne), "--fd", str(sock.fileno()), "core.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            pass_fds=[sock.fileno()],
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-        )
-        for _ in range(workers)
-    ]
-    return sock, procs
-
-
-def stop_server(sock: socket.socket, procs: list) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    sock.close()
+    return http_request(method, path, host=HOST, port=PORT, body=body)
 
 
 async def warm_up(procs: list, limit: float) -> bool:
@@ -330,11 +258,11 @@ async def warm_up(procs: list, limit: float) -> bool:
     while time.monotonic() < until:
         if any(p.poll() is not None for p in procs):
             return False
-        conns = [Connection() for _ in range(len(procs) * 2)]
+        conns = [Connection(HOST, PORT) for _ in range(len(procs) * 2)]
         started = time.monotonic()
         try:
             codes = await asyncio.wait_for(
-                asyncio.gather(*(c.request(raw) for c in conns)), timeout=60
+                asyncio.gather(*(c.status(raw) for c in conns)), timeout=60
             )
         except (TimeoutError, OSError, asyncio.IncompleteReadError):
             codes = []
@@ -359,13 +287,13 @@ async def closed_loop(make, seconds: float) -> dict:
     stop_at = time.perf_counter() + seconds
 
     async def client() -> None:
-        conn = Connection()
+        conn = Connection(HOST, PORT)
         try:
             while time.perf_counter() < stop_at:
                 raw = make()
                 t0 = time.perf_counter()
                 try:
-                    code = await asyncio.wait_for(conn.request(raw), timeout=10)
+                    code = await asyncio.wait_for(conn.status(raw), timeout=10)
                 except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
                     conn.close()
                     code = 0
@@ -393,7 +321,8 @@ def bench_http(data: dict, workers: int, seconds: float) -> dict | None:
     DATA_FILE.write_text(json.dumps(data, ensure_ascii=False))
     log("migrating and loading 55,000 entries into the bench database")
     prepare(env)
-    sock, procs = start_server(env, workers)
+    server = Server(env, workers, host=HOST, port=PORT, log_path=SERVER_LOG)
+    procs = server.start(timeout=90).procs
     try:
         log(f"starting {workers} daphne worker(s); each builds its index")
         if not asyncio.run(
@@ -416,7 +345,7 @@ def bench_http(data: dict, workers: int, seconds: float) -> dict | None:
         result = asyncio.run(closed_loop(ask, seconds))
         return {"workers": workers, "rss": rss, "baseline": base, "ask": result}
     finally:
-        stop_server(sock, procs)
+        server.stop()
 
 
 def main() -> None:

@@ -24,7 +24,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import struct
 import subprocess
@@ -35,6 +34,10 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from harness import Connection, Server, http_request  # noqa: E402
+from harness import server_env as harness_env  # noqa: E402
+
 HOST, PORT = "127.0.0.1", 8106
 PATIENTS = 300
 CONNECTIONS = 32
@@ -78,25 +81,7 @@ def log(message: str) -> None:
 
 
 def server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    if not env.get("DATABASE_URL"):
-        env.setdefault(
-            "SQLITE_PATH",
-            str(Path(tempfile.gettempdir()) / "sigap-bench-isolation.sqlite3"),
-        )
-    env.update(
-        DJANGO_SETTINGS_MODULE="core.settings",
-        DEBUG="0",
-        SECRET_KEY=env.get("SECRET_KEY") or "bench-" + "x" * 50,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        LOG_LEVEL="WARNING",
-        NUM_PROXIES="1",
-    )
-    # ASGI runs each request in a fresh thread; persistent connections would pile up.
-    env.setdefault("DB_CONN_MAX_AGE", "0")
-    return env
+    return harness_env("isolation")
 
 
 def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
@@ -119,102 +104,8 @@ def prepare(env: dict[str, str]) -> tuple[str, list[str]]:
     return nurse, tokens
 
 
-def start_server(env: dict[str, str], workers: int) -> tuple[socket.socket, list]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, PORT))
-    sock.listen(1024)
-    sock.set_inheritable(True)
-    daphne = Path(sys.executable).with_name("daphne")
-    log_file = open(SERVER_LOG, "w")  # noqa: SIM115 - shared by the workers
-    procs = [
-        subprocess.Popen(
-            [str(daphne), "--fd", str(sock.fileno()), "core.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            pass_fds=[sock.fileno()],
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-        )
-        for _ in range(workers)
-    ]
-    until = time.monotonic() + 25
-    answered = 0
-    while time.monotonic() < until:
-        if any(p.poll() is not None for p in procs):
-            stop_server(sock, procs)
-            raise SystemExit(f"server exited; see {SERVER_LOG}")
-        answered = answered + 1 if asyncio.run(probe()) == 200 else 0
-        if answered >= workers * 3:
-            return sock, procs
-        time.sleep(0.1)
-    stop_server(sock, procs)
-    raise SystemExit(f"server did not start on port {PORT}")
-
-
-def stop_server(sock: socket.socket, procs: list) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    sock.close()
-
-
-# --- a small keep-alive HTTP/1.1 client (cheap per request: it shares the CPUs)
-
-
-class Connection:
-    def __init__(self) -> None:
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def request(self, raw: bytes) -> tuple[int, bytes]:
-        if self.writer is None or self.writer.is_closing():
-            self.reader, self.writer = await asyncio.open_connection(HOST, PORT)
-        self.writer.write(raw)
-        await self.writer.drain()
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        status = int(head[9:12])
-        length = 0
-        for line in head.split(b"\r\n"):
-            if line[:15].lower() == b"content-length:":
-                length = int(line[15:])
-        body = await self.reader.readexactly(length) if length else b""
-        return status, body
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.writer = None
-
-
 def http(method: str, path: str, body: dict | None = None, token: str | None = None):
-    payload = json.dumps(body).encode() if body is not None else b""
-    lines = [
-        f"{method} {path} HTTP/1.1",
-        f"Host: {HOST}:{PORT}",
-        f"X-Forwarded-For: 10.{random.randint(1, 254)}.{random.randint(1, 254)}.9",
-    ]
-    if token:
-        lines.append(f"Authorization: Token {token}")
-    if body is not None:
-        lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
-
-
-async def probe() -> int:
-    conn = Connection()
-    try:
-        status, _ = await asyncio.wait_for(conn.request(http("GET", "/api/v1/")), 2)
-        return status
-    except (TimeoutError, OSError, asyncio.IncompleteReadError):
-        return 0
-    finally:
-        conn.close()
+    return http_request(method, path, host=HOST, port=PORT, body=body, token=token)
 
 
 # --- a minimal websocket client (RFC 6455; enough to read the dashboard feed)
@@ -309,7 +200,7 @@ async def load(
     statuses: dict[int, int] = {}
     danger_sent: dict[int, float] = {}  # checkin id -> scheduled send time
     queue: asyncio.Queue = asyncio.Queue()
-    connections = [Connection() for _ in range(CONNECTIONS)]
+    connections = [Connection(HOST, PORT) for _ in range(CONNECTIONS)]
 
     async def worker(conn: Connection) -> None:
         while True:
@@ -404,7 +295,8 @@ def main() -> None:
 
     if not args.skip_load:
         log(f"starting {args.workers} daphne worker(s) on {HOST}:{PORT}")
-        sock, procs = start_server(env, args.workers)
+        server = Server(env, args.workers, host=HOST, port=PORT, log_path=SERVER_LOG)
+        server.start()
         try:
             log(f"baseline GET /api/v1/ at {args.rate:.0f}/s for 4 s")
             base = asyncio.run(load(tokens, nurse, args.rate, 4, noop=True))
@@ -416,7 +308,7 @@ def main() -> None:
             log(f"check-ins at {args.rate:.0f}/s for {args.seconds:.0f} s")
             r = asyncio.run(load(tokens, nurse, args.rate, args.seconds))
         finally:
-            stop_server(sock, procs)
+            server.stop()
         load_ok = r["rate"] >= TARGET_RATE * 0.98 and r["p99"] <= TARGET_P99_MS
         print(
             f"check-in POST ({db}, {layer} channel layer, {args.workers} workers): "

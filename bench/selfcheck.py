@@ -20,12 +20,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +32,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import Server, http_request  # noqa: E402
+from harness import open_loop as harness_open_loop  # noqa: E402
+from harness import server_env as harness_env  # noqa: E402
 
 HOST, PORT = "127.0.0.1", 8104
 RULE_TARGET_PER_S = 50_000
@@ -118,29 +119,7 @@ for n in range(USERS):
 
 
 def server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    if not env.get("DATABASE_URL"):
-        env.setdefault(
-            "SQLITE_PATH",
-            str(Path(tempfile.gettempdir()) / "sigap-bench-selfcheck.sqlite3"),
-        )
-    env.update(
-        DJANGO_SETTINGS_MODULE="core.settings",
-        DEBUG="0",
-        SECRET_KEY=env.get("SECRET_KEY") or "bench-" + "x" * 50,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        LOG_LEVEL="WARNING",
-        # Clients are told apart by X-Forwarded-For, as behind a real proxy: the
-        # per-address throttle keeps running with its production limits.
-        NUM_PROXIES="1",
-    )
-    # Under ASGI every request runs in a fresh thread, and Django's connections are
-    # per thread: persistent connections would pile up until PostgreSQL refuses
-    # more ("too many clients"). Django's advice for ASGI is CONN_MAX_AGE=0.
-    env.setdefault("DB_CONN_MAX_AGE", "0")
-    return env
+    return harness_env("selfcheck")
 
 
 def prepare(env: dict[str, str]) -> list[str]:
@@ -164,187 +143,21 @@ def prepare(env: dict[str, str]) -> list[str]:
     return [line[6:] for line in out.splitlines() if line.startswith("TOKEN=")]
 
 
-def start_server(env: dict[str, str], workers: int) -> tuple[socket.socket, list]:
-    """daphne workers sharing one listening socket, as supervisord's fcgi-program or
-    systemd socket activation run them in production."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, PORT))
-    sock.listen(1024)
-    sock.set_inheritable(True)
-    daphne = Path(sys.executable).with_name("daphne")
-    log_file = open(SERVER_LOG, "w")  # noqa: SIM115 - shared by the workers
-    procs = [
-        subprocess.Popen(
-            [str(daphne), "--fd", str(sock.fileno()), "core.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            pass_fds=[sock.fileno()],
-            stdout=subprocess.DEVNULL,
-            stderr=log_file,
-        )
-        for _ in range(workers)
-    ]
-    until = time.monotonic() + 25
-    answered = 0
-    while time.monotonic() < until:
-        for proc in procs:
-            if proc.poll() is not None:
-                stop_server(sock, procs)
-                raise SystemExit(
-                    "server exited: " + proc.stderr.read().decode()[-2000:]
-                )
-        status = asyncio.run(probe())
-        answered = answered + 1 if status == 200 else 0
-        # New connections spread over the workers: wait for a run of answers.
-        if answered >= workers * 3:
-            return sock, procs
-        time.sleep(0.1)
-    stop_server(sock, procs)
-    raise SystemExit(f"server did not start on port {PORT}")
-
-
-def drain(limit: float = 5.0) -> None:
-    """After an overloaded phase the workers still hold a backlog; let it clear so
-    the next phase measures itself, not its predecessor."""
-    until = time.monotonic() + limit
-    while time.monotonic() < until:
-        started = time.monotonic()
-        if asyncio.run(probe()) == 200 and time.monotonic() - started < 0.05:
-            return
-        time.sleep(0.2)
-
-
-def stop_server(sock: socket.socket, procs: list) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    sock.close()
-
-
-# --- a small keep-alive HTTP/1.1 client: the load generator shares the CPUs with the
-# server, so it must cost as little as possible per request.
-
-
-class Connection:
-    def __init__(self) -> None:
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def request(self, raw: bytes) -> int:
-        if self.writer is None or self.writer.is_closing():
-            self.reader, self.writer = await asyncio.open_connection(HOST, PORT)
-        self.writer.write(raw)
-        await self.writer.drain()
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        status = int(head[9:12])
-        length = 0
-        for line in head.split(b"\r\n"):
-            if line[:15].lower() == b"content-length:":
-                length = int(line[15:])
-        if length:
-            await self.reader.readexactly(length)
-        return status
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-
-
 def http(method: str, path: str, body: dict | None = None, token: str | None = None):
-    payload = json.dumps(body).encode() if body is not None else b""
-    address = ".".join(str(random.randint(1, 254)) for _ in range(3))
-    lines = [
-        f"{method} {path} HTTP/1.1",
-        f"Host: {HOST}:{PORT}",
-        f"X-Forwarded-For: 10.{address}",
-    ]
-    if token:
-        lines.append(f"Authorization: Token {token}")
-    if body is not None:
-        lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
-
-
-async def probe() -> int:
-    conn = Connection()
-    try:
-        return await asyncio.wait_for(conn.request(http("GET", "/api/v1/")), 2)
-    except (TimeoutError, OSError, asyncio.IncompleteReadError):
-        return 0
-    finally:
-        conn.close()
+    return http_request(method, path, host=HOST, port=PORT, body=body, token=token)
 
 
 async def run_phase(name: str, make_request, rate: float, seconds: float) -> dict:
-    total = int(rate * seconds)
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    queue: asyncio.Queue = asyncio.Queue()
-    connections = [Connection() for _ in range(CONNECTIONS)]
-
-    async def worker(conn: Connection) -> None:
-        while True:
-            scheduled, raw = await queue.get()
-            try:
-                code = await conn.request(raw)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                conn.close()
-                conn.writer = None
-                code = 0
-            latencies.append((time.perf_counter() - scheduled) * 1000)
-            statuses[code] = statuses.get(code, 0) + 1
-            queue.task_done()
-
-    workers = [asyncio.ensure_future(worker(c)) for c in connections]
-    # Warm up every connection and the caches; not measured.
-    warm = [asyncio.wait_for(c.request(make_request()), 5) for c in connections]
-    await asyncio.gather(*warm, return_exceptions=True)
-    for c in connections:  # a timed-out warm-up leaves a half-read connection
-        c.close()
-        c.writer = None
-    requests = [make_request() for _ in range(total)]  # built before the clock runs
-    start = time.perf_counter() + 0.05
-    for i, raw in enumerate(requests):
-        scheduled = start + i / rate
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        queue.put_nowait((scheduled, raw))
-    try:
-        await asyncio.wait_for(queue.join(), timeout=3)
-    except TimeoutError:
-        pass
-    cutoff = time.perf_counter()
-    unanswered = total - len(latencies)
-    if unanswered:
-        # Still queued or in flight at the cut-off: counted at the cut-off, a lower
-        # bound of their real latency.
-        latencies += [
-            (cutoff - start - (total - k) / rate) * 1000 for k in range(unanswered)
-        ]
-        statuses[-1] = unanswered
-    for w in workers:
-        w.cancel()
-    for c in connections:
-        c.close()
-    elapsed = cutoff - start
-    latencies.sort()
-    q = statistics.quantiles(latencies, n=100, method="inclusive")
-    return {
-        "name": name,
-        "sent": total,
-        "rate": (total - unanswered) / elapsed,
-        "p50": q[49],
-        "p99": q[98],
-        "max": latencies[-1],
-        "statuses": statuses,
-    }
+    # Requests are built before the clock runs; the warm-up is not measured.
+    result = await harness_open_loop(
+        [make_request() for _ in range(int(rate * seconds))],
+        rate,
+        host=HOST,
+        port=PORT,
+        connections=CONNECTIONS,
+        warm=[make_request() for _ in range(CONNECTIONS)],
+    )
+    return {"name": name, **result}
 
 
 def submission(tokens: list[str]):
@@ -398,7 +211,8 @@ def main() -> None:
     log("migrating and seeding")
     tokens = prepare(env)
     log("starting server")
-    sock, server = start_server(env, args.workers)
+    server = Server(env, args.workers, host=HOST, port=PORT, log_path=SERVER_LOG)
+    server.start()
     log("server ready")
     try:
         seconds = min(args.seconds, max((remaining() - 2) / 3 - 9, 1))
@@ -415,9 +229,9 @@ def main() -> None:
         for name, make in phases:
             results.append(asyncio.run(run_phase(name, make, args.rate, seconds)))
             log(f"done: {name}")
-            drain()
+            server.drain()
     finally:
-        stop_server(sock, server)
+        server.stop()
 
     print(
         f"{'phase':32} {'sent':>5} {'done/s':>7} {'p50 ms':>7} {'p99 ms':>8} "

@@ -27,7 +27,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from harness import Connection, Server, http_request  # noqa: E402
+from harness import open_loop as harness_open_loop  # noqa: E402
+from harness import server_env as harness_env  # noqa: E402
+
 HOST, PORT = "127.0.0.1", 8107
+SERVER_LOG = Path(tempfile.gettempdir()) / "sigap-bench-teleconsult-server.log"
 DOCTORS, DAYS, RESIDENTS = 50, 14, 500
 LIST_TARGET_MS, BOOK_TARGET_MS = 50.0, 100.0
 DEADLINE_S = 58.0
@@ -118,25 +123,11 @@ def log(message: str) -> None:
 
 
 def server_env() -> dict[str, str]:
-    env = dict(os.environ)
-    if not env.get("DATABASE_URL"):
-        path = Path(tempfile.gettempdir()) / "sigap-bench-teleconsult.sqlite3"
-        env.setdefault("SQLITE_PATH", str(path))
-    env.update(
-        DJANGO_SETTINGS_MODULE="core.settings",
-        DEBUG="0",
-        SECRET_KEY=env.get("SECRET_KEY") or "bench-" + "x" * 50,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        SECURE_HSTS_SECONDS="0",
-        LOG_LEVEL="WARNING",
+    return harness_env(
+        "teleconsult",
         SIGAP_THROTTLE_ANON="1000000/min",
         SIGAP_THROTTLE_USER="1000000/min",
-        # Under ASGI each request may run on a new thread, and a persistent
-        # connection per thread piles up until PostgreSQL refuses clients.
-        DB_CONN_MAX_AGE="0",
     )
-    return env
 
 
 def prepare(env: dict[str, str]) -> dict:
@@ -163,102 +154,8 @@ def prepare(env: dict[str, str]) -> dict:
     return json.loads(next(x[5:] for x in out.splitlines() if x.startswith("SEED=")))
 
 
-def start_server(env: dict[str, str], workers: int) -> tuple[socket.socket, list]:
-    """daphne workers sharing one listening socket (as systemd socket activation
-    runs them in production)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, PORT))
-    sock.listen(1024)
-    sock.set_inheritable(True)
-    daphne = Path(sys.executable).with_name("daphne")
-    procs = [
-        subprocess.Popen(
-            [str(daphne), "--fd", str(sock.fileno()), "core.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            pass_fds=[sock.fileno()],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        for _ in range(workers)
-    ]
-    until, answered = time.monotonic() + 25, 0
-    while time.monotonic() < until:
-        for proc in procs:
-            if proc.poll() is not None:
-                stop_server(sock, procs)
-                raise SystemExit(
-                    "server exited: " + proc.stderr.read().decode()[-2000:]
-                )
-        answered = answered + 1 if asyncio.run(probe()) == 200 else 0
-        if answered >= workers * 3:  # new connections spread over the workers
-            return sock, procs
-        time.sleep(0.1)
-    stop_server(sock, procs)
-    raise SystemExit(f"server did not start on port {PORT}")
-
-
-def stop_server(sock: socket.socket, procs: list) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.terminate()
-    for proc in procs:
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    sock.close()
-
-
-# --- a small keep-alive HTTP/1.1 client: the load generator shares the CPUs with the
-# server, so it must cost as little as possible per request.
-
-
-class Connection:
-    def __init__(self) -> None:
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def request(self, raw: bytes) -> tuple[int, bytes]:
-        if self.writer is None or self.writer.is_closing():
-            self.reader, self.writer = await asyncio.open_connection(
-                HOST, PORT, limit=2**22
-            )
-        self.writer.write(raw)
-        await self.writer.drain()
-        head = await self.reader.readuntil(b"\r\n\r\n")
-        length = 0
-        for line in head.split(b"\r\n"):
-            if line[:15].lower() == b"content-length:":
-                length = int(line[15:])
-        body = await self.reader.readexactly(length) if length else b""
-        return int(head[9:12]), body
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-
-
 def http(method: str, path: str, body: dict | None = None, token: str | None = None):
-    payload = json.dumps(body).encode() if body is not None else b""
-    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{PORT}"]
-    if token:
-        lines.append(f"Authorization: Token {token}")
-    if body is not None:
-        lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
-
-
-async def probe() -> int:
-    conn = Connection()
-    try:
-        return (await asyncio.wait_for(conn.request(http("GET", "/api/v1/")), 2))[0]
-    except (TimeoutError, OSError, asyncio.IncompleteReadError):
-        return 0
-    finally:
-        conn.close()
+    return http_request(method, path, host=HOST, port=PORT, body=body, token=token)
 
 
 def summary(name: str, latencies: list[float], statuses: dict, rate: float) -> dict:
@@ -277,7 +174,7 @@ def summary(name: str, latencies: list[float], statuses: dict, rate: float) -> d
 
 async def sequential(name: str, raw: bytes, seconds: float, limit: int = 200) -> dict:
     """One request at a time: the server's own time per request."""
-    conn = Connection()
+    conn = Connection(HOST, PORT)
     for _ in range(3):  # warm-up, not measured
         await conn.request(raw)
     latencies: list[float] = []
@@ -295,57 +192,20 @@ async def sequential(name: str, raw: bytes, seconds: float, limit: int = 200) ->
 
 
 async def open_loop(name: str, requests: list[bytes], rate: float) -> dict:
-    total = len(requests)
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    queue: asyncio.Queue = asyncio.Queue()
-    connections = [Connection() for _ in range(CONNECTIONS)]
-
-    async def worker(conn: Connection) -> None:
-        while True:
-            scheduled, raw = await queue.get()
-            try:
-                code, _ = await conn.request(raw)
-            except (OSError, asyncio.IncompleteReadError, ValueError):
-                conn.close()
-                code = 0
-            latencies.append((time.perf_counter() - scheduled) * 1000)
-            statuses[code] = statuses.get(code, 0) + 1
-            queue.task_done()
-
-    await asyncio.gather(
-        *(c.request(http("GET", "/api/v1/")) for c in connections),
-        return_exceptions=True,
+    result = await harness_open_loop(
+        requests,
+        rate,
+        host=HOST,
+        port=PORT,
+        connections=CONNECTIONS,
+        warm=[http("GET", "/api/v1/")],
     )
-    workers = [asyncio.ensure_future(worker(c)) for c in connections]
-    start = time.perf_counter() + 0.05
-    for i, raw in enumerate(requests):
-        scheduled = start + i / rate
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        queue.put_nowait((scheduled, raw))
-    try:
-        await asyncio.wait_for(queue.join(), timeout=3)
-    except TimeoutError:
-        pass
-    cutoff = time.perf_counter()
-    unanswered = total - len(latencies)
-    if unanswered:
-        latencies += [
-            (cutoff - start - (total - k) / rate) * 1000 for k in range(unanswered)
-        ]
-        statuses[-1] = unanswered
-    for w in workers:
-        w.cancel()
-    for c in connections:
-        c.close()
-    return summary(name, latencies, statuses, (total - unanswered) / (cutoff - start))
+    return summary(name, result["latencies"], result["statuses"], result["rate"])
 
 
 async def stampede(raws: list[bytes]) -> dict[int, int]:
     """All at once for one slot: exactly one 201 expected."""
-    connections = [Connection() for _ in raws]
+    connections = [Connection(HOST, PORT) for _ in raws]
     results = await asyncio.gather(
         *(
             asyncio.wait_for(c.request(r), timeout=10)
@@ -381,7 +241,8 @@ def main() -> int:
     seed = prepare(env)
     tokens = seed["tokens"]
     log("starting server")
-    sock, server = start_server(env, args.workers)
+    server = Server(env, args.workers, host=HOST, port=PORT, log_path=SERVER_LOG)
+    server.start()
     log("server ready")
     slots_path = (
         f"/api/v1/teleconsult/slots?facility={seed['facility']}"
@@ -391,7 +252,7 @@ def main() -> int:
     try:
         # 1. slot listing
         listing = http("GET", slots_path, token=tokens[0])
-        _, body = asyncio.run(Connection().request(listing))
+        _, body = asyncio.run(Connection(HOST, PORT).request(listing))
         doctors = json.loads(body)["doctors"]
         free = sum(len(d["slots"]) for d in doctors)
         print(
@@ -438,7 +299,7 @@ def main() -> int:
         race = asyncio.run(stampede(raws))
         log("done: stampede")
     finally:
-        stop_server(sock, server)
+        server.stop()
 
     print(
         f"{'phase':34} {'n':>5} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>8} {'max ms':>8}"

@@ -1,0 +1,278 @@
+"""What every HTTP benchmark needs: Sigap served by daphne workers, and a load client.
+
+The server runs as production does (several daphne processes sharing one listening
+socket, as systemd socket activation or supervisord's fcgi-program run them). The
+client is a bare keep-alive HTTP/1.1 connection: the load generator shares the CPUs
+with the server, so it must cost as little as possible per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def server_env(name: str, **overrides: str) -> dict[str, str]:
+    """Production settings for the server processes. Without DATABASE_URL, a scratch
+    SQLite file per benchmark. Clients are told apart by X-Forwarded-For, as behind a
+    real proxy, so per-address throttles run with their production limits."""
+    env = dict(os.environ)
+    if not env.get("DATABASE_URL"):
+        env.setdefault(
+            "SQLITE_PATH",
+            str(Path(tempfile.gettempdir()) / f"sigap-bench-{name}.sqlite3"),
+        )
+    env.update(
+        DJANGO_SETTINGS_MODULE="core.settings",
+        DEBUG="0",
+        SECRET_KEY=env.get("SECRET_KEY") or "bench-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        LOG_LEVEL="WARNING",
+        NUM_PROXIES="1",
+    )
+    # Under ASGI every request may run on a fresh thread, and Django's connections are
+    # per thread: persistent ones would pile up until PostgreSQL refuses clients.
+    env.setdefault("DB_CONN_MAX_AGE", "0")
+    env.update(overrides)
+    return env
+
+
+class Server:
+    """`workers` daphne processes on host:port; stderr goes to `log_path`."""
+
+    def __init__(
+        self, env: dict[str, str], workers: int, *, host: str, port: int, log_path: Path
+    ) -> None:
+        self.env, self.workers = env, workers
+        self.host, self.port, self.log_path = host, port, log_path
+        self.sock: socket.socket | None = None
+        self.procs: list[subprocess.Popen] = []
+
+    def start(self, timeout: float = 30.0) -> Server:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, self.port))
+        sock.listen(1024)
+        sock.set_inheritable(True)
+        self.sock = sock
+        daphne = Path(sys.executable).with_name("daphne")
+        with open(self.log_path, "w") as log_file:  # each worker keeps its own fd
+            self.procs = [
+                subprocess.Popen(
+                    [str(daphne), "--fd", str(sock.fileno()), "core.asgi:application"],
+                    cwd=ROOT,
+                    env=self.env,
+                    pass_fds=[sock.fileno()],
+                    stdout=subprocess.DEVNULL,
+                    stderr=log_file,
+                )
+                for _ in range(self.workers)
+            ]
+        until, answered = time.monotonic() + timeout, 0
+        while time.monotonic() < until:
+            if any(proc.poll() is not None for proc in self.procs):
+                self.stop()
+                raise SystemExit(f"server exited; see {self.log_path}")
+            ok = asyncio.run(probe(self.host, self.port)) == 200
+            answered = answered + 1 if ok else 0
+            # New connections spread over the workers: wait for a run of answers.
+            if answered >= self.workers * 3:
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise SystemExit(
+            f"server did not start on port {self.port}; see {self.log_path}"
+        )
+
+    def drain(self, limit: float = 5.0) -> None:
+        """After an overloaded phase the workers still hold a backlog; let it clear
+        so the next phase measures itself, not its predecessor."""
+        until = time.monotonic() + limit
+        while time.monotonic() < until:
+            started = time.monotonic()
+            ok = asyncio.run(probe(self.host, self.port)) == 200
+            if ok and time.monotonic() - started < 0.05:
+                return
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; reconnects when the server closed it."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, raw: bytes) -> tuple[int, bytes]:
+        if self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(
+                self.host, self.port, limit=2**22
+            )
+        self.writer.write(raw)
+        await self.writer.drain()
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line[:15].lower() == b"content-length:":
+                length = int(line[15:])
+        body = await self.reader.readexactly(length) if length else b""
+        return int(head[9:12]), body
+
+    async def status(self, raw: bytes) -> int:
+        return (await self.request(raw))[0]
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.writer = None
+
+
+def http_request(
+    method: str,
+    path: str,
+    *,
+    host: str,
+    port: int,
+    body: dict | None = None,
+    token: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> bytes:
+    """Raw request bytes. Each one comes from a random client address, so per-client
+    rate limits measure the server, not the single load generator."""
+    payload = json.dumps(body).encode() if body is not None else b""
+    address = ".".join(str(random.randint(1, 254)) for _ in range(3))
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: {host}:{port}",
+        f"X-Forwarded-For: 10.{address}",
+    ]
+    if token:
+        lines.append(f"Authorization: Token {token}")
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    if body is not None:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
+
+
+async def probe(host: str, port: int, path: str = "/api/v1/") -> int:
+    """Status of one GET on a fresh connection, 0 when nothing answers in 2 s."""
+    conn = Connection(host, port)
+    try:
+        raw = http_request("GET", path, host=host, port=port)
+        return await asyncio.wait_for(conn.status(raw), 2)
+    except (TimeoutError, OSError, asyncio.IncompleteReadError):
+        return 0
+    finally:
+        conn.close()
+
+
+async def open_loop(
+    requests: list[bytes],
+    rate: float,
+    *,
+    host: str,
+    port: int,
+    connections: int = 32,
+    warm: list[bytes] | None = None,
+) -> dict:
+    """Send `requests` at a fixed `rate` whatever the server does (open loop, so a slow
+    server shows as latency, not as a politely lower rate) over `connections`
+    keep-alive connections. Latency runs from each request's scheduled time.
+    `warm` requests (one per connection, not measured) open the connections and
+    warm the caches first. Requests still unanswered 3 s after the last was due are
+    counted at the cut-off (a lower bound) under status -1."""
+    total = len(requests)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    queue: asyncio.Queue = asyncio.Queue()
+    conns = [Connection(host, port) for _ in range(connections)]
+
+    async def worker(conn: Connection) -> None:
+        while True:
+            scheduled, raw = await queue.get()
+            try:
+                code = await conn.status(raw)
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                conn.close()
+                code = 0
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+            statuses[code] = statuses.get(code, 0) + 1
+            queue.task_done()
+
+    if warm:
+        await asyncio.gather(
+            *(
+                asyncio.wait_for(c.status(raw), 5)
+                for c, raw in zip(conns, warm * connections, strict=False)
+            ),
+            return_exceptions=True,
+        )
+        for c in conns:  # a timed-out warm-up leaves a half-read connection
+            c.close()
+    workers = [asyncio.ensure_future(worker(c)) for c in conns]
+    start = time.perf_counter() + 0.05
+    for i, raw in enumerate(requests):
+        scheduled = start + i / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        queue.put_nowait((scheduled, raw))
+    try:
+        await asyncio.wait_for(queue.join(), timeout=3)
+    except TimeoutError:
+        pass
+    cutoff = time.perf_counter()
+    unanswered = total - len(latencies)
+    if unanswered:
+        latencies += [
+            (cutoff - start - (total - k) / rate) * 1000 for k in range(unanswered)
+        ]
+        statuses[-1] = unanswered
+    for w in workers:
+        w.cancel()
+    for c in conns:
+        c.close()
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    return {
+        "sent": total,
+        "rate": (total - unanswered) / (cutoff - start),
+        "p50": q[49],
+        "p99": q[98],
+        "max": latencies[-1],
+        "statuses": statuses,
+        "latencies": latencies,
+    }

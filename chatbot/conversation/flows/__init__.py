@@ -1,0 +1,1 @@
+"""The conversation flows; each has start(ctx) and step(ctx)."""

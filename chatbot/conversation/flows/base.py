@@ -1,0 +1,80 @@
+"""What every flow gets: the inbound message, the chat's state, the linked user
+and a list to add replies to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chatbot.conversation.services.sessions import Session
+from chatbot.conversation.texts import t
+from chatbot.conversation.types import Choice, Inbound, Reply
+from core.models import User
+
+TITLE_MAX = 24
+DESCRIPTION_MAX = 72
+MAX_CHOICES = 10
+
+
+def choice(id: str, title: str, description: str = "") -> Choice:
+    """A choice that fits every channel: long titles are cut and kept whole in the
+    description (WhatsApp list rows show it)."""
+    title = " ".join(title.split())
+    if len(title) > TITLE_MAX:
+        description = description or title
+        title = title[: TITLE_MAX - 1].rstrip() + "…"
+    if len(description) > DESCRIPTION_MAX:
+        description = description[: DESCRIPTION_MAX - 1].rstrip() + "…"
+    return Choice(id=id, title=title, description=description)
+
+
+@dataclass
+class Ctx:
+    inbound: Inbound
+    session: Session
+    user: User | None
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def lang(self) -> str:
+        return self.session.language or "id"
+
+    @property
+    def text(self) -> str:
+        return (self.inbound.text or "").strip()
+
+    @property
+    def choice(self) -> str:
+        return (self.inbound.choice or "").strip()
+
+    def t(self, key: str, **params) -> str:
+        return t(key, self.lang, **params)
+
+    def say(
+        self,
+        text: str,
+        choices=(),
+        *,
+        request_location: bool = False,
+        list_button: str = "",
+    ) -> None:
+        choices = tuple(choices)[:MAX_CHOICES]
+        if len(choices) > 3 and not list_button:
+            list_button = self.t("menu_button")
+        self.replies.append(
+            Reply(
+                text=text,
+                choices=choices,
+                request_location=request_location,
+                list_button=list_button,
+            )
+        )
+
+    def menu_choice(self) -> Choice:
+        return choice("menu", self.t("back_menu"))
+
+    def goto(self, flow: str, step: str = "", data: dict | None = None) -> None:
+        self.session.flow, self.session.step = flow, step
+        self.session.data = data or {}
+
+    def end(self) -> None:
+        self.session.reset()

@@ -1,0 +1,83 @@
+"""Every read of the dialogue engine, scoped to what the actor may see."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from chatbot.conversation.models import Handoff, HandoffMessage, Subscription
+from core.areas import rules as area_rules
+from core.exceptions import NotFound
+from core.models import ChannelIdentity, User
+
+STAFF_ROLES = (User.Role.CURATOR, User.Role.HEALTH_WORKER)
+
+
+def linked_user(*, channel: str, chat_id: str) -> User | None:
+    if channel not in ("telegram", "whatsapp"):
+        return None
+    identity = (
+        ChannelIdentity.objects.select_related("user")
+        .filter(channel=channel, external_id=chat_id, user__is_active=True)
+        .first()
+    )
+    return identity.user if identity else None
+
+
+def subscribers_for_area(region_code: str) -> list[tuple[str, str, str]]:
+    """(channel, chat_id, language) of every chat to tell about an area: chats
+    subscribed to the area itself, to any area inside it (a kelurahan's subscriber
+    hears about its kecamatan turning red) and to the areas containing it (a city's
+    subscriber hears about each of its kecamatan). Opted-out chats never appear;
+    a chat subscribed at several levels appears once."""
+    code = area_rules.parse_code(region_code or "") or region_code
+    ancestors = area_rules.parent_codes(code)
+    rows = (
+        Subscription.objects.filter(opted_out=False)
+        .filter(
+            Q(region_id=code)
+            | Q(region__code__startswith=f"{code}.")
+            | Q(region_id__in=ancestors)
+        )
+        .order_by("channel", "chat_id", "-created_at")
+        .values_list("channel", "chat_id", "language")
+    )
+    seen: dict[tuple[str, str], str] = {}
+    for channel, chat_id, language in rows:
+        seen.setdefault((channel, chat_id), language or "id")
+    return [(channel, chat_id, lang) for (channel, chat_id), lang in seen.items()]
+
+
+def subscriptions_for_chat(*, channel: str, chat_id: str) -> QuerySet[Subscription]:
+    return Subscription.objects.filter(channel=channel, chat_id=chat_id)
+
+
+def _require_staff(actor: User) -> None:
+    if not (actor and actor.is_authenticated and actor.role in STAFF_ROLES):
+        raise NotFound("Percakapan tidak ditemukan.", code="handoff_not_found")
+
+
+def handoff_list_for_staff(
+    *, actor: User, status: str | None = Handoff.Status.OPEN
+) -> QuerySet[Handoff]:
+    """Curators and health workers share one inbox of conversations."""
+    _require_staff(actor)
+    qs = Handoff.objects.select_related("user").prefetch_related(
+        Prefetch("messages", queryset=HandoffMessage.objects.order_by("created_at"))
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-last_message_at", "-pk")
+
+
+def handoff_get_for_staff(*, actor: User, handoff_id: int) -> Handoff:
+    handoff = handoff_list_for_staff(actor=actor, status=None).filter(pk=handoff_id)
+    found = handoff.first()
+    if found is None:
+        raise NotFound("Percakapan tidak ditemukan.", code="handoff_not_found")
+    return found
+
+
+def open_handoff_for_chat(*, channel: str, chat_id: str) -> Handoff | None:
+    return Handoff.objects.filter(
+        channel=channel, chat_id=chat_id, status=Handoff.Status.OPEN
+    ).first()
