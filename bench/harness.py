@@ -21,6 +21,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# A script run as `python bench/x.py` has bench/ first on sys.path, where channels.py
+# would shadow the Django Channels package once Django starts in-process. Importing
+# this module is the scripts' first step: from here on, bench/ is off the path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
 
 def server_env(name: str, **overrides: str) -> dict[str, str]:

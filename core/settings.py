@@ -422,6 +422,14 @@ CHATBOT_INDEX_REBUILD_IN_BACKGROUND = env_bool(
 # Match counters are buffered per process and written at most this often (seconds).
 CHATBOT_STATS_FLUSH_SECONDS = float(env("CHATBOT_STATS_FLUSH_SECONDS", "10"))
 
+# --- Chatbot conversations (chatbot.conversation, issue 8) ----------------------------------
+# A flow left idle this long goes back to the menu (an open handoff never expires).
+CHATBOT_CONVERSATION_IDLE_MINUTES = env_int("CHATBOT_CONVERSATION_IDLE_MINUTES", 30)
+# Chat linking codes: lifetime, and wrong codes allowed per chat per window.
+CHATBOT_LINK_CODE_TTL_SECONDS = env_int("CHATBOT_LINK_CODE_TTL_SECONDS", 600)
+CHATBOT_LINK_MAX_ATTEMPTS = env_int("CHATBOT_LINK_MAX_ATTEMPTS", 5)
+CHATBOT_LINK_WINDOW_SECONDS = env_int("CHATBOT_LINK_WINDOW_SECONDS", 900)
+
 # --- Chatbot on Telegram and WhatsApp (chatbot.channels, issue 8) ---------------------------
 TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN")
 # Sent by Telegram in X-Telegram-Bot-Api-Secret-Token (set with telegram_set_webhook).
@@ -441,6 +449,8 @@ CHATBOT_WHATSAPP_RATE = float(env("CHATBOT_WHATSAPP_RATE", "80"))
 CHATBOT_OUTBOX_MAX_AGE_SECONDS = env_int("CHATBOT_OUTBOX_MAX_AGE_SECONDS", 86400)
 CHATBOT_INBOUND_MAX_ATTEMPTS = env_int("CHATBOT_INBOUND_MAX_ATTEMPTS", 5)
 CELERY_IMPORTS += ["chatbot.channels.tasks"]
+# httpx logs every request URL at INFO, and Telegram's URLs contain the bot token.
+LOGGING["loggers"]["httpx"] = {"level": "WARNING"}
 CELERY_BEAT_SCHEDULE["chatbot.channels.sweep_inbound"] = {
     "task": "chatbot.channels.tasks.sweep_inbound",
     "schedule": 30.0,

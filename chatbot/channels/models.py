@@ -119,7 +119,9 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField("percobaan", default=0)
     send_after = models.DateTimeField("kirim setelah", default=timezone.now)
     last_error = models.CharField("galat terakhir", max_length=200, blank=True)
-    platform_message_id = models.CharField("ID pesan platform", max_length=128, blank=True)
+    platform_message_id = models.CharField(
+        "ID pesan platform", max_length=128, blank=True
+    )
     # WhatsApp status callbacks: sent / delivered / read / failed.
     platform_status = models.CharField("status platform", max_length=16, blank=True)
     broadcast = models.ForeignKey(

@@ -74,7 +74,7 @@ def _wa_list(body: str, choices: tuple[Choice, ...], button: str) -> dict:
             "body": {"text": body},
             "action": {
                 "button": _cut(button or LIST_BUTTON_DEFAULT, 20),
-                "sections": [{"title": _cut(body.split("\n")[0], 24), "rows": rows}],
+                "sections": [{"rows": rows}],
             },
         },
     }

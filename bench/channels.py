@@ -1,0 +1,210 @@
+"""Chat adapters: webhook intake throughput/p99 and the duplicate-delivery test.
+
+    .venv/bin/python bench/channels.py [--updates 3000] [--threads 4]
+
+Runs in-process through Django's WSGI handler (django.test.Client) against a
+throwaway database: `test_<name>` on DATABASE_URL's server when set, else a SQLite
+file in the temp dir. Never touches your own database.
+
+1. Intake: N Telegram updates POSTed with the secret header from T threads; each is
+   verified, stored once and acknowledged. The processing enqueue is replaced by a
+   list append here (with Redis that is one LPUSH), so this measures the webhook.
+   Targets: >= 300 updates/s, p99 <= 100 ms.
+2. Duplicates: 1,000 updates, each POSTed 3 times concurrently (3 threads, own
+   orders); then every stored update's task runs 3 times concurrently with an echo
+   engine, replies going through the outbox to a local fake Bot API.
+   Target: exactly 1,000 processed and 1,000 replies sent.
+Rates are raised for the run (the platform limits would make 1,000 sends take 33 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# This file is named like the `channels` package: keep bench/ off the import path.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
+os.environ.setdefault("DEBUG", "1")
+if not os.environ.get("DATABASE_URL"):
+    os.environ["SQLITE_PATH"] = str(
+        Path(tempfile.gettempdir()) / "sigap-bench-chan.sqlite3"
+    )
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+
+SECRET = "bench-secret"
+TOKEN = "123456:BENCH"
+
+
+def update(update_id: int, chat_id: int, text: str) -> bytes:
+    return json.dumps(
+        {
+            "update_id": update_id,
+            "message": {
+                "message_id": update_id % 100000,
+                "from": {"id": chat_id, "is_bot": False, "first_name": "Uji"},
+                "chat": {"id": chat_id, "type": "private", "first_name": "Uji"},
+                "date": 1700000000,
+                "text": text,
+            },
+        }
+    ).encode()
+
+
+def post_all(bodies: list[bytes], threads: int) -> tuple[list[float], float, list[int]]:
+    latencies: list[float] = []
+    codes: list[int] = []
+    lock = threading.Lock()
+    chunks = [bodies[i::threads] for i in range(threads)]
+
+    def run(chunk):
+        client = Client()
+        mine, my_codes = [], []
+        for body in chunk:
+            t0 = time.perf_counter()
+            r = client.post(
+                "/api/v1/chatbot/telegram/webhook",
+                data=body,
+                content_type="application/json",
+                HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=SECRET,
+            )
+            mine.append(time.perf_counter() - t0)
+            my_codes.append(r.status_code)
+        connections.close_all()
+        with lock:
+            latencies.extend(mine)
+            codes.extend(my_codes)
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=run, args=(c,)) for c in chunks]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return latencies, time.perf_counter() - started, codes
+
+
+def p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--updates", type=int, default=3000)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    from core.celery import app
+
+    setup_test_environment()
+    settings.TELEGRAM_WEBHOOK_SECRET = SECRET
+    settings.TELEGRAM_BOT_TOKEN = TOKEN
+    settings.CHATBOT_TELEGRAM_RATE = 100000.0
+    settings.CHATBOT_TELEGRAM_CHAT_RATE = 100000.0
+    if connection.vendor == "sqlite":  # a file, not shared-cache memory (table locks)
+        connection.settings_dict["TEST"]["NAME"] = str(
+            Path(tempfile.gettempdir()) / "sigap-bench-chan-test.sqlite3"
+        )
+    t0 = time.perf_counter()
+    db_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+    print(
+        f"database: {connection.vendor} ({db_name}), ready in {time.perf_counter() - t0:.1f} s"
+    )
+    from chatbot.channels import intake, processing
+    from chatbot.channels.models import InboundUpdate, OutboundMessage
+    from chatbot.conversation.types import Reply
+    from tests.channels.conftest import TG_TOKEN, FakeServer, telegram_handler
+
+    assert TG_TOKEN  # the fake server answers /bot<TG_TOKEN>/...
+    settings.TELEGRAM_BOT_TOKEN = TG_TOKEN
+    queued: list[int] = []
+    intake.enqueue_processing = queued.append
+    ok = True
+    try:
+        # 1. Intake -------------------------------------------------------------------
+        bodies = [
+            update(10_000_000 + i, 100 + i % 500, f"pesan {i}")
+            for i in range(args.updates)
+        ]
+        post_all(bodies[:200], args.threads)  # warm up
+        latencies, wall, codes = post_all(bodies[200:], args.threads)
+        rate = len(latencies) / wall
+        p50, p99 = p(latencies, 50), p(latencies, 99)
+        good = rate >= 300 and p99 <= 100 and set(codes) == {200}
+        ok &= good
+        print(
+            f"intake: {len(latencies)} updates in {wall:.2f} s = {rate:.0f} updates/s, "
+            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, {args.threads} threads "
+            f"(target >= 300/s, p99 <= 100 ms) {'OK' if good else 'MISSED'}"
+        )
+
+        # 2. Duplicates -----------------------------------------------------------------
+        InboundUpdate.objects.all().delete()
+        queued.clear()
+        fake = FakeServer(telegram_handler)
+        settings.TELEGRAM_API_BASE_URL = fake.url
+        app.conf.task_always_eager = True
+        processing.engine_handle = lambda inbound: [Reply(text=f"echo {inbound.text}")]
+        dup = [update(20_000_000 + i, 5000 + i % 200, f"dup {i}") for i in range(1000)]
+        t0 = time.perf_counter()
+        orders = [dup, list(reversed(dup)), dup[500:] + dup[:500]]
+        results = []
+        threads = [
+            threading.Thread(target=lambda o=o: results.append(post_all(o, 2)))
+            for o in orders
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        posted = sum(len(r[2]) for r in results)
+        ids = list(queued)
+
+        def process(pk):
+            try:
+                processing.chat_updates_process(update_id=pk)
+            finally:
+                connections.close_all()
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            list(pool.map(process, ids * 3))
+        elapsed = time.perf_counter() - t0
+        done = InboundUpdate.objects.filter(status="done").count()
+        stored = InboundUpdate.objects.count()
+        replies = OutboundMessage.objects.filter(status="sent").count()
+        sends = len(fake.methods("sendMessage"))
+        good = (stored, done, replies, sends) == (1000, 1000, 1000, 1000)
+        ok &= good
+        print(
+            f"duplicates: {posted} POSTs of 1000 updates -> stored {stored}, "
+            f"processed {done}, replies {replies}, sendMessage calls {sends} "
+            f"in {elapsed:.1f} s (target exactly 1000) {'OK' if good else 'MISSED'}"
+        )
+        fake.close()
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(db_name, verbosity=0)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Broadcasts: one announcement to the subscribers of an area, paced by the limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from chatbot.channels.models import Broadcast, OutboundMessage
+from chatbot.channels.outbox import replies_enqueue
+from chatbot.conversation.types import Reply
+from core.exceptions import ApplicationError
+from core.models import Region, User
+
+MAX_TEXT = 4000
+
+
+def broadcast_create(
+    *, actor: User, region_code: str, text_id: str, text_en: str = ""
+) -> Broadcast:
+    fields = {}
+    region_code = (region_code or "").strip()
+    if not Region.objects.filter(code=region_code).exists():
+        fields["region_code"] = "Wilayah tidak dikenal. / Unknown region."
+    if not (text_id or "").strip():
+        fields["text_id"] = "Teks Bahasa Indonesia wajib diisi. / Required."
+    for name, value in (("text_id", text_id), ("text_en", text_en)):
+        if len(value or "") > MAX_TEXT:
+            fields[name] = f"Maksimal {MAX_TEXT} karakter. / At most {MAX_TEXT}."
+    if fields:
+        raise ApplicationError(
+            "Siaran tidak valid. / Invalid broadcast.", fields=fields
+        )
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(
+            region_code=region_code,
+            text_id=text_id.strip(),
+            text_en=(text_en or "").strip(),
+            created_by=actor,
+        )
+        transaction.on_commit(lambda: _enqueue_fanout(broadcast.pk))
+    return broadcast
+
+
+def _enqueue_fanout(broadcast_id: int) -> None:
+    from chatbot.channels.tasks import broadcast_fanout as task
+
+    try:
+        task.delay(broadcast_id)
+    except Exception:  # broker down: an admin can re-run; recipients are keyed
+        pass
+
+
+def _rate(channel: str) -> float:
+    if channel == "telegram":
+        return settings.CHATBOT_TELEGRAM_RATE
+    return settings.CHATBOT_WHATSAPP_RATE
+
+
+def broadcast_fanout(*, broadcast_id: int) -> int:
+    """One outbox row per recipient, keyed so a re-run never sends twice. Rows are
+    spread over time at the platform rate so the buckets are not stormed."""
+    from chatbot.conversation.selectors import subscribers_for_area
+
+    broadcast = Broadcast.objects.get(pk=broadcast_id)
+    recipients = list(subscribers_for_area(broadcast.region_code))
+    now = timezone.now()
+    position: dict[str, int] = {}
+    with transaction.atomic():
+        Broadcast.objects.filter(pk=broadcast.pk).update(
+            status=Broadcast.Status.SENDING
+        )
+        for channel, chat_id, language in recipients:
+            n = position[channel] = position.get(channel, -1) + 1
+            text = (
+                broadcast.text_en
+                if language == "en" and broadcast.text_en
+                else broadcast.text_id
+            )
+            replies_enqueue(
+                channel=channel,
+                chat_id=chat_id,
+                replies=[Reply(text=text)],
+                key=f"broadcast-{broadcast.pk}-{channel}-{chat_id}",
+                broadcast=broadcast,
+                send_after=now + dt.timedelta(seconds=n / _rate(channel)),
+            )
+        Broadcast.objects.filter(pk=broadcast.pk).update(
+            status=Broadcast.Status.DONE, recipients=len(recipients)
+        )
+    return len(recipients)
+
+
+def broadcast_counts(broadcast: Broadcast) -> dict[str, int]:
+    """Per recipient (a long text's continuation parts are not counted)."""
+    statuses = OutboundMessage.Status
+    counts = broadcast.messages.exclude(key__contains="#").aggregate(
+        queued=Count("pk"),
+        pending=Count("pk", filter=Q(status=statuses.PENDING)),
+        sent=Count("pk", filter=Q(status=statuses.SENT)),
+        failed=Count("pk", filter=Q(status=statuses.FAILED)),
+    )
+    return {"recipients": broadcast.recipients, **counts}

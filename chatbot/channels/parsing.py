@@ -1,0 +1,144 @@
+"""Platform payloads -> `Inbound` (Telegram through python-telegram-bot's Update)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import Update
+
+from chatbot.conversation.types import Inbound
+
+
+@dataclass(frozen=True)
+class TelegramParsed:
+    inbound: Inbound | None  # None: an update kind the bot does not answer
+    callback_query_id: str | None = None
+
+
+def telegram_chat_id(payload: dict) -> str:
+    """The chat of a raw update, read without building objects (intake hot path)."""
+    for key in ("message", "edited_message", "channel_post"):
+        if isinstance(payload.get(key), dict):
+            return str(payload[key].get("chat", {}).get("id", ""))
+    query = payload.get("callback_query")
+    if isinstance(query, dict):
+        message = query.get("message") or {}
+        chat = message.get("chat") or query.get("from") or {}
+        return str(chat.get("id", ""))
+    for value in payload.values():
+        if isinstance(value, dict) and isinstance(value.get("from"), dict):
+            return str(value["from"].get("id", ""))
+    return ""
+
+
+def parse_telegram(payload: dict) -> TelegramParsed:
+    update = Update.de_json(payload, None)
+    if update.callback_query is not None:
+        query = update.callback_query
+        chat = query.message.chat.id if query.message else query.from_user.id
+        return TelegramParsed(
+            Inbound(
+                channel="telegram",
+                chat_id=str(chat),
+                choice=query.data,
+                display_name=query.from_user.first_name or "",
+                language_hint=query.from_user.language_code,
+            ),
+            callback_query_id=query.id,
+        )
+    message = update.message
+    if message is None:  # edits, channel posts, membership changes, …
+        return TelegramParsed(None)
+    user = message.from_user
+    location = (
+        (message.location.latitude, message.location.longitude)
+        if message.location
+        else None
+    )
+    text = message.text or message.caption
+    if text is None and location is None:
+        return TelegramParsed(None)  # stickers, photos without caption, …
+    return TelegramParsed(
+        Inbound(
+            channel="telegram",
+            chat_id=str(message.chat.id),
+            text=text,
+            location=location,
+            forwarded=message.forward_origin is not None,
+            display_name=(user.first_name or "") if user else "",
+            language_hint=user.language_code if user else None,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class WhatsAppMessage:
+    external_id: str
+    chat_id: str
+    payload: dict  # {"message": ..., "contact": ..., "phone_number_id": ...}
+
+
+def whatsapp_messages(body: dict) -> tuple[list[WhatsAppMessage], list[dict]]:
+    """Split a webhook delivery into its messages and its status callbacks."""
+    messages: list[WhatsAppMessage] = []
+    statuses: list[dict] = []
+    for entry in body.get("entry") or []:
+        for change in entry.get("changes") or []:
+            value = change.get("value") or {}
+            if change.get("field") not in (None, "messages"):
+                continue
+            phone_number_id = (value.get("metadata") or {}).get("phone_number_id", "")
+            contacts = {c.get("wa_id"): c for c in value.get("contacts") or []}
+            for message in value.get("messages") or []:
+                if not message.get("id") or not message.get("from"):
+                    continue
+                messages.append(
+                    WhatsAppMessage(
+                        external_id=str(message["id"]),
+                        chat_id=str(message["from"]),
+                        payload={
+                            "message": message,
+                            "contact": contacts.get(message["from"]) or {},
+                            "phone_number_id": phone_number_id,
+                        },
+                    )
+                )
+            statuses += [s for s in value.get("statuses") or [] if s.get("id")]
+    return messages, statuses
+
+
+def parse_whatsapp(chat_id: str, payload: dict) -> Inbound | None:
+    message = payload.get("message") or {}
+    kind = message.get("type")
+    text = choice = location = None
+    if kind == "text":
+        text = (message.get("text") or {}).get("body")
+    elif kind == "interactive":
+        interactive = message.get("interactive") or {}
+        reply = interactive.get(interactive.get("type") or "") or {}
+        choice = reply.get("id")  # button_reply / list_reply
+    elif kind == "button":  # legacy quick-reply button of a template message
+        button = message.get("button") or {}
+        choice = button.get("payload") or None
+        text = None if choice else button.get("text")
+    elif kind == "location":
+        loc = message.get("location") or {}
+        try:
+            location = (float(loc["latitude"]), float(loc["longitude"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+    elif kind in ("image", "video", "document"):
+        text = (message.get(kind) or {}).get("caption")
+    if text is None and choice is None and location is None:
+        return None
+    context = message.get("context") or {}
+    profile = (payload.get("contact") or {}).get("profile") or {}
+    return Inbound(
+        channel="whatsapp",
+        chat_id=chat_id,
+        text=text,
+        choice=choice,
+        location=location,
+        forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
+        display_name=profile.get("name") or "",
+    )

@@ -1,0 +1,215 @@
+"""End to end with the real dialogue engine: platform webhook in, platform API out."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import time_machine
+from django.test import Client
+
+from chatbot.channels.models import InboundUpdate, OutboundMessage
+from chatbot.index import index_reset
+from tests.channels.conftest import (
+    post_telegram,
+    post_whatsapp,
+    tg_callback_update,
+    tg_forward_update,
+    tg_message_update,
+    wa_button_reply,
+    wa_list_reply,
+    wa_text,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _chatbot_settings(settings):
+    settings.CHATBOT_INDEX_REBUILD_IN_BACKGROUND = False
+    settings.CHATBOT_INDEX_CHECK_SECONDS = 0
+    settings.CHATBOT_STATS_FLUSH_SECONDS = 0
+    index_reset()
+    yield
+    index_reset()
+
+
+class TelegramChat:
+    """A Telegram user: updates go to our webhook, replies are read off the fake API."""
+
+    def __init__(self, api, chat_id=5550101):
+        self.api, self.chat_id, self.client = api, chat_id, Client()
+        self.last: list[dict] = []
+
+    def _post(self, update):
+        before = len(self.api.methods("sendMessage"))
+        assert post_telegram(self.client, update).status_code == 200
+        self.last = self.api.methods("sendMessage")[before:]
+        assert self.last, "no reply"
+        return self
+
+    def send(self, text):
+        return self._post(tg_message_update(text, chat_id=self.chat_id))
+
+    def tap(self, callback_data):
+        offered = [
+            b["callback_data"]
+            for m in self.last
+            for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row
+        ]
+        assert callback_data in offered, (callback_data, offered)
+        return self._post(tg_callback_update(callback_data, chat_id=self.chat_id))
+
+    def tap_titled(self, title):
+        for m in self.last:
+            for row in (m.get("reply_markup") or {}).get("inline_keyboard", []):
+                for b in row:
+                    if title.lower() in b["text"].lower():
+                        return self.tap(b["callback_data"])
+        raise AssertionError(f"no button {title!r}")
+
+    @property
+    def text(self):
+        return "\n".join(m["text"] for m in self.last)
+
+
+class WhatsAppChat:
+    def __init__(self, api, wa_id="6281234500001"):
+        self.api, self.wa_id, self.client = api, wa_id, Client()
+        self.last: list[dict] = []
+
+    def _post(self, body):
+        before = len(self.api.calls)
+        assert post_whatsapp(self.client, body).status_code == 200
+        self.last = [params for _, params in self.api.calls[before:]]
+        assert self.last, "no reply"
+        return self
+
+    def send(self, text):
+        return self._post(wa_text(text, wa_id=self.wa_id))
+
+    def offered(self) -> dict[str, str]:
+        """choice id -> how it was offered (button / list)."""
+        out = {}
+        for m in self.last:
+            if m["type"] != "interactive":
+                continue
+            action = m["interactive"]["action"]
+            for b in action.get("buttons", []):
+                out[b["reply"]["id"]] = "button"
+            for section in action.get("sections", []):
+                for row in section["rows"]:
+                    out[row["id"]] = "list"
+        return out
+
+    def tap(self, choice_id):
+        kind = self.offered().get(choice_id)
+        assert kind, (choice_id, self.offered())
+        make = wa_button_reply if kind == "button" else wa_list_reply
+        return self._post(make(choice_id, wa_id=self.wa_id))
+
+    @property
+    def text(self):
+        parts = []
+        for m in self.last:
+            if m["type"] == "text":
+                parts.append(m["text"]["body"])
+            else:
+                parts.append(m["interactive"]["body"]["text"])
+        return "\n".join(parts)
+
+
+def test_a_full_self_check_over_telegram(telegram_api, regions_semarang, api_client):
+    from selfcheck.models import Assessment
+
+    chat = TelegramChat(telegram_api)
+    chat.send("/start")
+    assert "m:selfcheck" in str(chat.last[0]["reply_markup"])
+    chat.tap("m:selfcheck")
+    assert "(1/" in chat.text
+    chat.send("abc")
+    assert "angka antara 0 dan 120" in chat.text
+    chat.send("67")
+    chat.tap_titled("Demam")
+    chat.tap_titled("Batuk")
+    chat.tap("sc:done")
+    chat.tap("sc:none")
+    chat.send("38,6")
+    chat.send("93")
+    chat.tap("sc:skip")
+    chat.send("2")
+    chat.send("1,2")
+    chat.tap("sc:o:no")
+    chat.send("tembalang")
+    assessment = Assessment.objects.get()
+    app = api_client.post(
+        "/api/v1/selfcheck/assessments",
+        {
+            "age": 67,
+            "symptoms": ["fever", "cough"],
+            "danger_signs": [],
+            "temperature_c": "38.6",
+            "spo2": 93,
+            "exposure": "close_contact",
+            "comorbidities": ["diabetes", "hypertension"],
+            "pregnant": False,
+            "district_code": "33.74.10",
+            "client_key": str(uuid.uuid4()),
+        },
+        format="json",
+    ).json()
+    assert assessment.risk_level == app["risk_level"]
+    assert app["risk_label"] in chat.text and app["advice"] in chat.text
+    # Every update processed once, every reply sent, answered callbacks.
+    assert set(InboundUpdate.objects.values_list("status", flat=True)) == {"done"}
+    assert set(OutboundMessage.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(telegram_api.methods("answerCallbackQuery")) == 7
+
+
+def test_booking_a_consultation_over_whatsapp(graph_api, alice, nurse):
+    from chatbot.conversation.services import link_code_create
+    from core.services.accounts import consent_give
+    from isolation.teleconsult.models import Booking
+    from isolation.teleconsult.services import schedule_update
+    from tests.teleconsult.conftest import NOW, WEEKDAY_MORNINGS
+
+    consent_give(user=alice)
+    schedule_update(
+        doctor=nurse,
+        windows=WEEKDAY_MORNINGS,
+        slot_minutes=30,
+        booking_notice_minutes=60,
+        cancel_notice_minutes=120,
+    )
+    with time_machine.travel(NOW, tick=False):
+        chat = WhatsAppChat(graph_api)
+        chat.send(f"/link {link_code_create(user=alice).code}")
+        assert "terhubung" in chat.text
+        chat.send("menu")
+        assert chat.offered().get("m:consult") == "list"  # 8 menu items: a list
+        chat.tap("m:consult")
+        slots = [c for c in chat.offered() if c.startswith("c:s:")]
+        assert len(slots) == 3
+        chat.tap(slots[0])
+        assert "Terjadwal: 04/03/2030 08:00 WIB" in chat.text
+        booking = Booking.objects.get()
+        assert (booking.patient, booking.status) == (alice, "booked")
+    assert all(p["to"] == "6281234500001" for p in (c for _, c in graph_api.calls))
+
+
+def test_flagging_a_hoax_over_telegram(telegram_api, db):
+    from chatbot.demo import seed_chatbot_demo
+    from chatbot.models import HoaxEntry, HoaxReport
+
+    seed_chatbot_demo()
+    entry = HoaxEntry.objects.filter(status="published", verdict="hoax").first()
+    chat = TelegramChat(telegram_api, chat_id=5550202)
+    chat._post(tg_forward_update(f"Sebarkan!! {entry.claim}", chat_id=5550202))
+    assert "HOAKS" in chat.text.upper() and entry.source_url in chat.text
+    chat.send("menu")
+    chat.tap("m:hoax")
+    chat.send("Minum air rebusan batu akik bisa menyembuhkan semua penyakit langka")
+    chat.tap("h:report")
+    report = HoaxReport.objects.get()
+    assert report.channel == "telegram" and "batu akik" in report.text
