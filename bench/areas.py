@@ -350,9 +350,11 @@ LAST = ["Santoso", "Wibowo", "Lestari", "Saputra", "Rahayu", "Hidayat", "Susanti
 
 def write_cases(path_lab: Path, path_pkm: Path, n: int, villages: list[str]) -> None:
     """~70% from a lab (confirmations), ~30% from puskesmas: recoveries of the lab's
-    people (same person: NIK or name + birth date + kelurahan) and their own suspects."""
+    people (same person: NIK or name + birth date + kelurahan) and their own suspects.
+    Events fall in the last 180 days, as in a running outbreak: figures are daily rows
+    from a kelurahan's first event to today, so the window sets how many are derived."""
     rng = random.Random(5)
-    start = dt.date(2021, 1, 1)
+    start = dt.date.today() - dt.timedelta(days=180)
     n_lab = int(n * 0.7)
     with (
         path_lab.open("w", newline="") as lab_fh,
@@ -369,7 +371,7 @@ def write_cases(path_lab: Path, path_pkm: Path, n: int, villages: list[str]) -> 
             day = born.day + (40 if female else 0)
             nik = f"{village[:8].replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{i % 9999 + 1:04d}"
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}"
-            confirmed = start + dt.timedelta(days=rng.randrange(600))
+            confirmed = start + dt.timedelta(days=rng.randrange(160))
             household = f"RT{rng.randrange(30):02d}-{rng.randrange(200):03d}"
             use_nik = rng.random() < 0.6
             lab.writerow([
@@ -391,7 +393,7 @@ def write_cases(path_lab: Path, path_pkm: Path, n: int, villages: list[str]) -> 
             pkm.writerow([
                 f"S{j}", "", f"{rng.choice(FIRST)} {rng.choice(LAST)}", born.isoformat(),
                 rng.choice("MF"), village, "", "suspect",
-                (start + dt.timedelta(days=rng.randrange(600))).isoformat(), "", "", "",
+                (start + dt.timedelta(days=rng.randrange(175))).isoformat(), "", "", "",
             ])  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core.cases import rules
 from core.cases.figures import dirty_mark
+from core.db import bulk_update_rows
 from core.models import Case, CaseReport, Integrator, PersonKey, ReportBatch
 
 INGEST_LOCK_ID = 7_330_301  # pg advisory lock: one ingest transaction at a time
@@ -252,7 +253,8 @@ def ingest_reports(
         else:
             to_create.append(row)
     CaseReport.objects.bulk_create(to_create, batch_size=1000)
-    CaseReport.objects.bulk_update(
+    bulk_update_rows(
+        CaseReport,
         to_update,
         [
             "batch", "case", "fingerprint", "revision", "match", "nik_key",
@@ -260,7 +262,6 @@ def ingest_reports(
             "household_id", "status", "event_date", "specimen_type", "test_type",
             "test_result", "updated_at",
         ],
-        batch_size=1000,
     )  # fmt: skip
     result.created += len(to_create)
     result.updated += len(to_update)
@@ -341,7 +342,7 @@ def cases_refresh(case_ids: set[int]) -> list[tuple[str, dt.date | None]]:
     if nik_changed:
         # NIK keys are unique: clear the old ones first so two cases can swap.
         Case.objects.filter(pk__in=[c.pk for c in nik_changed]).update(nik_key=None)
-    Case.objects.bulk_update(list(cases.values()), fields, batch_size=1000)
+    bulk_update_rows(Case, list(cases.values()), fields)
     PersonKey.objects.filter(case_id__in=list(cases)).delete()
     PersonKey.objects.bulk_create(keys, batch_size=2000, ignore_conflicts=True)
     return changes
