@@ -15,11 +15,16 @@ file in the temp dir. Never touches your own database.
    engine, replies going through the outbox to a local fake Bot API.
    Target: exactly 1,000 processed and 1,000 replies sent.
 Rates are raised for the run (the platform limits would make 1,000 sends take 33 s).
+3. With REDIS_URL set: the same intake over HTTP against 2 daphne workers (the
+   production server) on the throwaway database, open loop at --rate updates/s; the
+   processing tasks go to the real Redis broker (purged afterwards).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import importlib.util
 import json
 import os
 import statistics
@@ -103,6 +108,65 @@ def post_all(bodies: list[bytes], threads: int) -> tuple[list[float], float, lis
     return latencies, time.perf_counter() - started, codes
 
 
+def load_harness():
+    """bench/harness.py, loaded by path: bench/ must stay off sys.path here."""
+    spec = importlib.util.spec_from_file_location(
+        "harness", ROOT / "bench" / "harness.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def intake_over_http(db_name: str, rate: float, seconds: float) -> bool:
+    from urllib.parse import urlsplit, urlunsplit
+
+    harness = load_harness()
+    host, port = "127.0.0.1", 8108
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    env = harness.server_env(
+        "channels",
+        DATABASE_URL=urlunsplit(parts._replace(path="/" + db_name)),
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+    )
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+
+    def raw(i: int) -> bytes:
+        body = json.loads(update(30_000_000 + i, 9000 + i % 500, f"http {i}"))
+        return harness.http_request(
+            "POST",
+            "/api/v1/chatbot/telegram/webhook",
+            host=host,
+            port=port,
+            body=body,
+            headers=headers,
+        )
+
+    total = int(rate * seconds)
+    log_path = Path(tempfile.gettempdir()) / "sigap-bench-channels-server.log"
+    with harness.Server(env, 2, host=host, port=port, log_path=log_path):
+        result = asyncio.run(
+            harness.open_loop(
+                [raw(i) for i in range(total)],
+                rate,
+                host=host,
+                port=port,
+                warm=[raw(total + i) for i in range(32)],
+            )
+        )
+    good = (result["rate"] >= 300 * 0.98 and result["p99"] <= 100) and set(
+        result["statuses"]
+    ) == {200}
+    print(
+        f"intake over HTTP (2 daphne workers, {connection.vendor} + Redis broker): "
+        f"{result['sent']} updates at {rate:.0f}/s -> {result['rate']:.0f}/s acknowledged, "
+        f"p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, {result['statuses']} "
+        f"(target >= 300/s, p99 <= 100 ms) {'OK' if good else 'MISSED'}"
+    )
+    return good
+
+
 def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else 0
 
@@ -111,6 +175,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--updates", type=int, default=3000)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--rate", type=float, default=300.0)
+    parser.add_argument("--seconds", type=float, default=8.0)
     args = parser.parse_args()
 
     from core.celery import app
@@ -200,6 +266,18 @@ def main() -> int:
             f"in {elapsed:.1f} s (target exactly 1000) {'OK' if good else 'MISSED'}"
         )
         fake.close()
+
+        # 3. Intake over HTTP ------------------------------------------------------------
+        if os.environ.get("REDIS_URL") and connection.vendor == "postgresql":
+            app.conf.task_always_eager = False
+            try:
+                ok &= intake_over_http(db_name, args.rate, args.seconds)
+            finally:
+                app.control.purge()  # the processing tasks nobody will run
+        else:
+            print(
+                "intake over HTTP: skipped (needs DATABASE_URL=postgres://... and REDIS_URL)"
+            )
     finally:
         connections.close_all()
         connection.creation.destroy_test_db(db_name, verbosity=0)

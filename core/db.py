@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -64,3 +65,63 @@ def bulk_update_rows(
             cursor.execute(sql, params)
             updated += cursor.rowcount
     return updated
+
+
+def bulk_insert_rows(model: type[models.Model], objs: Sequence[models.Model]) -> int:
+    """Insert many new rows (no signals, primary keys not set on `objs`), fast on
+    PostgreSQL.
+
+    `bulk_create` prepares every value through the field API and sends multi-row
+    INSERTs; for the hundreds of thousands of rows a figures recompute writes, that
+    preparation is most of the time. On PostgreSQL this streams the rows with COPY
+    instead. Other databases use `bulk_create`.
+    """
+    if not objs:
+        return 0
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs, batch_size=2000)
+        return len(objs)
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not isinstance(f, models.AutoField)]
+    qn = connection.ops.quote_name
+    names = ", ".join(qn(f.column) for f in fields)
+
+    def stamped(field: models.Field) -> bool:
+        return getattr(field, "auto_now", False) or getattr(
+            field, "auto_now_add", False
+        )
+
+    special = [
+        i for i, f in enumerate(fields) if isinstance(f, models.JSONField) or stamped(f)
+    ]
+    getter = operator.attrgetter(*(f.attname for f in fields))
+    dumped: dict[int, str] = {}  # rows often share one dict (e.g. an explanation)
+
+    def value(field: models.Field, obj: models.Model):
+        if stamped(field):
+            return field.pre_save(obj, add=True)
+        raw = getattr(obj, field.attname)
+        if raw is None:
+            return None
+        if id(raw) not in dumped:
+            dumped[id(raw)] = json.dumps(raw, cls=field.encoder or DjangoJSONEncoder)
+        return dumped[id(raw)]
+
+    def row(obj: models.Model):
+        values = getter(obj)
+        if len(fields) == 1:
+            values = (values,)
+        if not special:
+            return values
+        values = list(values)
+        for i in special:
+            values[i] = value(fields[i], obj)
+        return values
+
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(
+            f"COPY {qn(meta.db_table)} ({names}) FROM STDIN"
+        ) as copy:
+            for obj in objs:
+                copy.write_row(row(obj))
+    return len(objs)

@@ -159,7 +159,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "sigap"},
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": "sigap",
+                # A busy facility's dashboard gets bursts of alerts: the default of
+                # 100 queued frames per connection would drop some.
+                "capacity": env_int("CHANNEL_LAYER_CAPACITY", 1000),
+            },
         }
     }
 else:

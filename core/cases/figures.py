@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.areas import rules as area_rules
 from core.areas.services import areas_cache_bump, zone_rule_for
 from core.cases import rules
+from core.db import bulk_insert_rows
 from core.models import AreaDailyFigure, Case, FigureDirty, Region, ZoneRule
 from core.rules import zoneinfo_for_region
 
@@ -87,10 +88,22 @@ def _rule_cache() -> list[ZoneRule]:
     return list(ZoneRule.objects.filter(is_enabled=True).order_by("effective_from"))
 
 
-def _zone_fields(households: int, date: dt.date, zone_rules: list[ZoneRule]) -> dict:
+def _zone_fields(
+    households: int, date: dt.date, zone_rules: list[ZoneRule], memo: dict
+) -> dict:
+    """Zone, rule and explanation for a count on a day. `memo` (one per recompute)
+    keeps them per (rule, count): a recompute writes hundreds of thousands of rows
+    with a handful of distinct answers."""
     rule = zone_rule_for(date, zone_rules)
     if rule is None:
         return {"zone": "", "zone_level": 0, "zone_rule": None, "explanation": {}}
+    key = (rule.pk, households)
+    if key not in memo:
+        memo[key] = _zone_answer(households, rule)
+    return memo[key]
+
+
+def _zone_answer(households: int, rule: ZoneRule) -> dict:
     spec = rule.spec
     zone = area_rules.zone_for(households, spec.thresholds)
     return {
@@ -111,6 +124,7 @@ def kelurahan_recompute(since_by_code: dict[str, dt.date]) -> dict[str, dt.date]
     """Recompute the figures of these kelurahan from their day on. Returns the
     kecamatan to roll up, with the first day that changed."""
     zone_rules = _rule_cache()
+    zone_memo: dict = {}
     parents: dict[str, dt.date] = {}
     codes = sorted(since_by_code)
     for i in range(0, len(codes), CHUNK):
@@ -137,7 +151,10 @@ def kelurahan_recompute(since_by_code: dict[str, dt.date]) -> dict[str, dt.date]
                         level=Region.Level.VILLAGE,
                         **figures,
                         **_zone_fields(
-                            figures["households_confirmed_7d"], date, zone_rules
+                            figures["households_confirmed_7d"],
+                            date,
+                            zone_rules,
+                            zone_memo,
                         ),
                     )
                 )
@@ -145,7 +162,7 @@ def kelurahan_recompute(since_by_code: dict[str, dt.date]) -> dict[str, dt.date]
             parents[parent] = min(parents.get(parent, since), since)
         with transaction.atomic():
             AreaDailyFigure.objects.filter(region_id__in=part, date__gte=since).delete()
-            AreaDailyFigure.objects.bulk_create(new_rows, batch_size=2000)
+            bulk_insert_rows(AreaDailyFigure, new_rows)
     return parents
 
 
@@ -221,7 +238,7 @@ def rollup_level(
             )
         with transaction.atomic():
             AreaDailyFigure.objects.filter(region_id__in=part, date__gte=since).delete()
-            AreaDailyFigure.objects.bulk_create(new_rows, batch_size=2000)
+            bulk_insert_rows(AreaDailyFigure, new_rows)
         for code in part:
             if "." in code:
                 parent = code.rsplit(".", 1)[0]
