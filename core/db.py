@@ -49,19 +49,20 @@ def bulk_update_rows(
         f"WHERE t.{qn(pk.column)} = v.{qn(pk.column)}"
     )
 
-    def prepared(field: models.Field, obj: models.Model):
-        value = getattr(obj, field.attname)
+    def column_values(field: models.Field, batch: Sequence[models.Model]) -> list:
+        # Attribute values go to psycopg as they are (the columns' casts type them);
+        # JSON is sent as text and cast to jsonb.
+        values = [getattr(obj, field.attname) for obj in batch]
         if isinstance(field, models.JSONField):
-            if value is None:
-                return None
-            return json.dumps(value, cls=field.encoder or DjangoJSONEncoder)
-        return field.get_db_prep_save(value, connection)
+            encoder = field.encoder or DjangoJSONEncoder
+            return [None if v is None else json.dumps(v, cls=encoder) for v in values]
+        return values
 
     updated = 0
     with connection.cursor() as cursor:
         for start in range(0, len(objs), batch_size):
             batch = objs[start : start + batch_size]
-            params = [[prepared(field, obj) for obj in batch] for field in columns]
+            params = [column_values(field, batch) for field in columns]
             cursor.execute(sql, params)
             updated += cursor.rowcount
     return updated

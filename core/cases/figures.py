@@ -21,7 +21,7 @@ from django.utils import timezone
 from core.areas import rules as area_rules
 from core.areas.services import areas_cache_bump, zone_rule_for
 from core.cases import rules
-from core.db import bulk_insert_rows
+from core.db import bulk_insert_rows, bulk_update_rows
 from core.models import AreaDailyFigure, Case, FigureDirty, Region, ZoneRule
 from core.rules import zoneinfo_for_region
 
@@ -66,7 +66,7 @@ def dirty_mark(since_by_code: dict[str, dt.date]) -> None:
                 mark.marked_at = now
                 to_update.append(mark)
         FigureDirty.objects.bulk_create(to_create, ignore_conflicts=True)
-        FigureDirty.objects.bulk_update(to_update, ["since", "marked_at"])
+        bulk_update_rows(FigureDirty, to_update, ["since", "marked_at"])
 
 
 def schedule_recompute() -> None:

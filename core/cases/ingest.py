@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.cases import rules
 from core.cases.figures import dirty_mark
-from core.db import bulk_update_rows
+from core.db import bulk_insert_rows, bulk_update_rows
 from core.models import Case, CaseReport, Integrator, PersonKey, ReportBatch
 
 INGEST_LOCK_ID = 7_330_301  # pg advisory lock: one ingest transaction at a time
@@ -252,7 +252,7 @@ def ingest_reports(
             to_update.append(row)
         else:
             to_create.append(row)
-    CaseReport.objects.bulk_create(to_create, batch_size=1000)
+    bulk_insert_rows(CaseReport, to_create)
     bulk_update_rows(
         CaseReport,
         to_update,
