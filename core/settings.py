@@ -410,7 +410,7 @@ SIGAP_CASES_BATCH_MAX = env_int("SIGAP_CASES_BATCH_MAX", 1000)
 # breaks matching with earlier reports: set once per deployment. Default: SECRET_KEY.
 SIGAP_PERSON_KEY_SECRET = env("SIGAP_PERSON_KEY_SECRET")
 
-# --- Chatbot matcher (issue 5) --------------------------------------------------------------
+# --- Chatbot matcher (chatbot) -----------------------------------------------------------------
 # Thresholds calibrated on the dev half of tests/chatbot/data/eval_set.json
 # (bench/chatbot_quality.py --calibrate prints the sweep).
 CHATBOT_FAQ_ANSWER_THRESHOLD = float(env("CHATBOT_FAQ_ANSWER_THRESHOLD", "0.42"))
@@ -428,7 +428,7 @@ CHATBOT_INDEX_REBUILD_IN_BACKGROUND = env_bool(
 # Match counters are buffered per process and written at most this often (seconds).
 CHATBOT_STATS_FLUSH_SECONDS = float(env("CHATBOT_STATS_FLUSH_SECONDS", "10"))
 
-# --- Chatbot conversations (chatbot.conversation, issue 8) ----------------------------------
+# --- Chatbot conversations (chatbot.conversation) ----------------------------------
 # A flow left idle this long goes back to the menu (an open handoff never expires).
 CHATBOT_CONVERSATION_IDLE_MINUTES = env_int("CHATBOT_CONVERSATION_IDLE_MINUTES", 30)
 # Chat linking codes: lifetime, and wrong codes allowed per chat per window.
@@ -436,7 +436,7 @@ CHATBOT_LINK_CODE_TTL_SECONDS = env_int("CHATBOT_LINK_CODE_TTL_SECONDS", 600)
 CHATBOT_LINK_MAX_ATTEMPTS = env_int("CHATBOT_LINK_MAX_ATTEMPTS", 5)
 CHATBOT_LINK_WINDOW_SECONDS = env_int("CHATBOT_LINK_WINDOW_SECONDS", 900)
 
-# --- Chatbot on Telegram and WhatsApp (chatbot.channels, issue 8) ---------------------------
+# --- Chatbot on Telegram and WhatsApp (chatbot.channels) ---------------------------
 TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN")
 # Sent by Telegram in X-Telegram-Bot-Api-Secret-Token (set with telegram_set_webhook).
 TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET")

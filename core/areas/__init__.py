@@ -1,1 +1,1 @@
-"""Risk areas: GPS lookup, name search, zones and their roll-up (issue 3)."""
+"""Risk areas: GPS lookup, name search, zones and their roll-up."""

@@ -1,1 +1,1 @@
-"""Case data integration: reports from many sources, one case per person (issue 3)."""
+"""Case data integration: reports from many sources, one case per person."""
