@@ -50,8 +50,28 @@ def server_env(name: str, **overrides: str) -> dict[str, str]:
     # Under ASGI every request may run on a fresh thread, and Django's connections are
     # per thread: persistent ones would pile up until PostgreSQL refuses clients.
     env.setdefault("DB_CONN_MAX_AGE", "0")
+    # As deployed (README "Deployment"): the web process borrows pooled connections.
+    env.setdefault("DB_POOL_SIZE", "8")
     env.update(overrides)
     return env
+
+
+def server_command(fd: int) -> list[str]:
+    """daphne (the default, as `make run` serves) or, with SIGAP_BENCH_SERVER=uvicorn,
+    uvicorn with uvloop/httptools; both serve `core.asgi:application` on an inherited
+    listening socket."""
+    bindir = Path(sys.executable).parent
+    if os.environ.get("SIGAP_BENCH_SERVER") == "uvicorn":
+        return [
+            str(bindir / "uvicorn"),
+            "--fd",
+            str(fd),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "core.asgi:application",
+        ]
+    return [str(bindir / "daphne"), "--fd", str(fd), "core.asgi:application"]
 
 
 class Server:
@@ -72,11 +92,11 @@ class Server:
         sock.listen(1024)
         sock.set_inheritable(True)
         self.sock = sock
-        daphne = Path(sys.executable).with_name("daphne")
+        command = server_command(sock.fileno())
         with open(self.log_path, "w") as log_file:  # each worker keeps its own fd
             self.procs = [
                 subprocess.Popen(
-                    [str(daphne), "--fd", str(sock.fileno()), "core.asgi:application"],
+                    command,
                     cwd=ROOT,
                     env=self.env,
                     pass_fds=[sock.fileno()],

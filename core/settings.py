@@ -129,6 +129,17 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    # A connection pool per process (psycopg_pool) instead: requests borrow an open
+    # connection rather than connecting each time. For the ASGI web process; Celery's
+    # prefork workers keep plain connections (a pool does not survive fork).
+    DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0)
+    if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DB_POOL_SIZE,
+            "timeout": 10,
+        }
 else:
     DATABASES = {
         "default": {

@@ -167,3 +167,20 @@ def test_it_passes_the_deploy_check_with_production_settings():
         },
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_it_gives_the_web_process_a_connection_pool_when_asked():
+    show = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['CONN_MAX_AGE'], d.get('OPTIONS', {}).get('pool'))"
+    )
+    url = "postgres://sigap@127.0.0.1:5432/sigap"
+    pooled = _manage(
+        "shell", "-c", show, env_extra={"DATABASE_URL": url, "DB_POOL_SIZE": "5"}
+    )
+    assert pooled.returncode == 0, pooled.stderr
+    assert pooled.stdout.strip().splitlines()[-1] == "0 {'min_size': 1, 'max_size': 5, 'timeout': 10}"
+    plain = _manage(
+        "shell", "-c", show, env_extra={"DATABASE_URL": url, "DB_POOL_SIZE": ""}
+    )
+    assert plain.stdout.strip().splitlines()[-1] == "0 None"
