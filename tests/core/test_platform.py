@@ -179,7 +179,10 @@ def test_it_gives_the_web_process_a_connection_pool_when_asked():
         "shell", "-c", show, env_extra={"DATABASE_URL": url, "DB_POOL_SIZE": "5"}
     )
     assert pooled.returncode == 0, pooled.stderr
-    assert pooled.stdout.strip().splitlines()[-1] == "0 {'min_size': 1, 'max_size': 5, 'timeout': 10}"
+    assert (
+        pooled.stdout.strip().splitlines()[-1]
+        == "0 {'min_size': 1, 'max_size': 5, 'timeout': 10}"
+    )
     plain = _manage(
         "shell", "-c", show, env_extra={"DATABASE_URL": url, "DB_POOL_SIZE": ""}
     )
