@@ -58,8 +58,8 @@ def server_env(name: str, **overrides: str) -> dict[str, str]:
 
 def server_command(fd: int) -> list[str]:
     """daphne (the default, as `make run` serves) or, with SIGAP_BENCH_SERVER=uvicorn,
-    uvicorn with uvloop/httptools; both serve `core.asgi:application` on an inherited
-    listening socket."""
+    uvicorn with uvloop/httptools (not a dependency: `pip install 'uvicorn[standard]'`
+    first); both serve `core.asgi:application` on an inherited listening socket."""
     bindir = Path(sys.executable).parent
     if os.environ.get("SIGAP_BENCH_SERVER") == "uvicorn":
         return [
