@@ -49,7 +49,8 @@ def enqueue_processing(update_id: int) -> None:
     from chatbot.channels.tasks import process_update
 
     try:
-        process_update.delay(update_id)
+        # No publish retries: with the broker down the webhook must still answer fast.
+        process_update.apply_async((update_id,), retry=False)
     except Exception:  # broker down: the periodic sweep processes it
         logger.warning(
             "could not enqueue inbound %s; the sweep will process it", update_id
@@ -112,8 +113,11 @@ def whatsapp_statuses_record(*, statuses: list[dict]) -> int:
     recorded = 0
     for status in statuses:
         new = str(status.get("status") or "")
+        message_id = str(status.get("id") or "")
+        if not message_id:
+            continue
         rows = OutboundMessage.objects.select_for_update().filter(
-            channel=Channel.WHATSAPP, platform_message_id=str(status["id"])
+            channel=Channel.WHATSAPP, platform_message_id=message_id
         )
         for row in rows:
             if not platform_status_advances(row.platform_status, new):

@@ -72,10 +72,10 @@ def enqueue_delivery(message_id: int, countdown: float = 0.0) -> None:
     from chatbot.channels.tasks import deliver_outbound
 
     try:
-        if countdown > 0:
-            deliver_outbound.apply_async((message_id,), countdown=countdown)
-        else:
-            deliver_outbound.delay(message_id)
+        # No publish retries: a broker outage must not stall the caller.
+        deliver_outbound.apply_async(
+            (message_id,), countdown=countdown if countdown > 0 else None, retry=False
+        )
     except Exception:  # broker down: the periodic sweep delivers it
         logger.warning(
             "could not enqueue outbound %s; the sweep will send it", message_id
