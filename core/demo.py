@@ -158,12 +158,16 @@ def demo_accounts_ensure() -> dict[str, User]:
             if not user.profile.has_consent:
                 consent_give(user=user)
         else:
+            existing = User.objects.filter(phone=phone).first()
+            # Setting the same password again would change its hash (a new salt) and
+            # sign everyone out on every `make run`: only set it when it differs.
+            keep = existing is not None and existing.check_password(DEMO_PASSWORD)
             user = staff_create(
                 phone=phone,
                 full_name=name,
                 role=role,
                 facility=facilities.get(facility_code) if facility_code else None,
-                password=DEMO_PASSWORD,
+                password=None if keep else DEMO_PASSWORD,
             )
             if role == User.Role.CURATOR:
                 user.is_superuser = True

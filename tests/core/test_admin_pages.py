@@ -1,0 +1,65 @@
+"""Every admin page a curator can open renders: changelists, search, add forms and the
+change form of an existing row, for every registered model (demo data loaded)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_world(demo_users):
+    from chatbot.demo import seed_chatbot_demo
+    from core.cases.services import seed_area_demo
+    from isolation.services import seed_isolation_demo
+    from isolation.teleconsult.services import seed_teleconsult_demo
+
+    seed_area_demo()
+    seed_chatbot_demo()
+    seed_teleconsult_demo()
+    seed_isolation_demo()
+    return demo_users
+
+
+def _models():
+    return sorted(
+        admin.site._registry.items(), key=lambda item: item[0]._meta.label_lower
+    )
+
+
+def test_every_admin_page_renders_for_a_curator(client, demo_world):
+    client.force_login(demo_world["curator"])
+    failures = []
+    for model, model_admin in _models():
+        meta = model._meta
+        base = f"admin:{meta.app_label}_{meta.model_name}"
+        pages = [
+            reverse(f"{base}_changelist"),
+            reverse(f"{base}_changelist") + "?q=sigap",
+        ]
+        request = type("R", (), {"user": demo_world["curator"]})()
+        if model_admin.has_add_permission(request):
+            pages.append(reverse(f"{base}_add"))
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            pages.append(reverse(f"{base}_change", args=[first.pk]))
+        for url in pages:
+            response = client.get(url)
+            if response.status_code != 200:
+                failures.append(
+                    f"{url}: {response.status_code} {response.get('Location', '')}"
+                )
+    assert not failures, failures
+
+
+def test_seeding_the_demo_again_keeps_staff_signed_in(client, demo_users):
+    from core.demo import demo_accounts_ensure
+
+    curator = demo_users["curator"]
+    client.force_login(curator)
+    demo_accounts_ensure()  # what every `make run` does
+    curator.refresh_from_db()
+    assert client.get(reverse("admin:index")).status_code == 200
