@@ -37,7 +37,7 @@ setup: install
 	$(BIN)/python manage.py load_regions
 	@if [ -f "$(BOUNDARIES)" ]; then $(BIN)/python manage.py import_boundaries "$(BOUNDARIES)"; \
 	else echo "No boundary file at $(BOUNDARIES): GPS lookup stays empty until you import one."; fi
-	$(BIN)/python manage.py seed_demo
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py seed_demo
 
 run: setup
 	@echo "Serving Sigap on http://$(HOST):$(PORT)  (API /api/v1/, docs /api/docs/, admin /admin/, dashboard /dashboard/)"

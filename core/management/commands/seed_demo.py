@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
@@ -43,6 +44,5 @@ class Command(BaseCommand):
                 f"password {DEMO_PASSWORD}"
             )
             self.stdout.write(f"  {key:<14} {role:<14} {name}{facility} - {how}")
-        self.stdout.write(
-            "Dashboard: http://127.0.0.1:8000/dashboard/   Admin: http://127.0.0.1:8000/admin/"
-        )
+        site = settings.SITE_URL.rstrip("/")
+        self.stdout.write(f"Dashboard: {site}/dashboard/   Admin: {site}/admin/")
