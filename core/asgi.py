@@ -22,3 +22,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far (Django, the apps, URL patterns) lives as long as the
+# process: keep it out of the garbage collector's full collections.
+from core.longlived import freeze_after_build, tune_collector  # noqa: E402
+
+freeze_after_build()
+tune_collector()

@@ -25,6 +25,8 @@ import shapely
 from shapely import STRtree
 from shapely.errors import GEOSException
 
+from core.longlived import freeze_after_build
+
 logger = logging.getLogger(__name__)
 
 # Indonesia with a margin: a point outside this box is not in Indonesia.
@@ -321,7 +323,9 @@ def boundary_index() -> BoundaryIndex:
             return _index
         version = database_version()
         if _index is None or _index.version != version:
+            index = None  # drop our reference: the replaced index must be collectable
             _index = build_index(version)
+            freeze_after_build()
         _checked_at = time.monotonic()
         return _index
 

@@ -20,6 +20,7 @@ from core.areas.rules import (
     parse_code,
     parse_name_query,
 )
+from core.longlived import freeze_after_build
 
 # Higher levels first on equal match quality: "Semarang" means the city before a
 # village of that name.
@@ -230,6 +231,7 @@ def search_index() -> RegionSearchIndex:
         version = database_version()
         if _index is None or _index.version != version:
             _index = build_index(version)
+            freeze_after_build()
         _checked_at = time.monotonic()
         return _index
 
