@@ -23,6 +23,7 @@ from django.db.models import Count, Max
 
 from chatbot.matching import Engine, FaqDoc, HoaxDoc, HoaxThresholds, Thresholds
 from chatbot.matching.faq_index import FaqThresholds
+from core.longlived import freeze_after_build
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +181,11 @@ def _rebuild(version: str) -> None:
         snapshot = snapshot_build()
         with _lock:
             _state.snapshot, _state.version = snapshot, version
+        snapshot = None
+        # Requests still holding the replaced index finish within moments; then it
+        # can be freed, and the new one kept out of full collections.
+        time.sleep(2)
+        freeze_after_build()
     except Exception:  # the old index keeps serving; the next check retries
         logger.exception("chatbot index rebuild failed")
     finally:
@@ -204,7 +210,9 @@ def snapshot_get() -> Snapshot:
         with _lock:
             if _state.snapshot is None or _state.version != version:
                 started = time.perf_counter()
+                snapshot = None  # the replaced index must be collectable
                 _state.snapshot, _state.version = snapshot_build(), version
+                freeze_after_build()
                 logger.info(
                     "chatbot index built in %.2fs", time.perf_counter() - started
                 )
