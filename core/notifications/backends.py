@@ -14,6 +14,8 @@ import httpx
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from core.rules import mask_phone
+
 if TYPE_CHECKING:
     from core.models import Notification
 
@@ -38,13 +40,24 @@ class SmsSender:
         raise NotImplementedError
 
 
+def _console_line(notification: Notification, extra: str = "") -> str:
+    """What a console backend prints for a notification: who (user id) and what kind,
+    never the body, which may carry health information about a patient."""
+    return (
+        f"user #{notification.user_id}{extra} {notification.kind} "
+        f"({len(notification.body)} characters; read it in the admin's notifications)"
+    )
+
+
 class ConsoleSmsBackend(BaseBackend, SmsSender):
+    """Development sender. Sign-in codes are printed (a developer needs them to sign
+    in), addressed to the masked number; other messages only by kind."""
+
     def send_sms(self, *, phone: str, text: str) -> None:
-        # Development only: prints the number and text so a developer can sign in.
-        print(f"[sigap sms] to {phone}: {text}", flush=True)
+        print(f"[sigap sms] to {mask_phone(phone)}: {text}", flush=True)
 
     def send(self, notification: Notification) -> None:
-        self.send_sms(phone=notification.user.phone, text=notification.body)
+        print(f"[sigap sms] {_console_line(notification)}", flush=True)
 
 
 class HttpSmsBackend(BaseBackend, SmsSender):
@@ -78,19 +91,14 @@ class HttpSmsBackend(BaseBackend, SmsSender):
 class ConsolePushBackend(BaseBackend):
     def send(self, notification: Notification) -> None:
         count = notification.user.device_tokens.count()
-        print(
-            f"[sigap push] user #{notification.user_id} ({count} devices) "
-            f"{notification.kind}: {notification.body}",
-            flush=True,
-        )
+        line = _console_line(notification, f" ({count} devices)")
+        print(f"[sigap push] {line}", flush=True)
 
 
 class ConsoleChatBackend(BaseBackend):
     def send(self, notification: Notification) -> None:
         print(
-            f"[sigap {notification.channel}] user #{notification.user_id} "
-            f"{notification.kind}: {notification.body}",
-            flush=True,
+            f"[sigap {notification.channel}] {_console_line(notification)}", flush=True
         )
 
 
