@@ -101,6 +101,22 @@ def nurse2(demo_users):
 
 
 @pytest.fixture
+def schedule(nurse):
+    """Ns. Siti (Puskesmas Rowosari, Semarang: WIB) takes 30-minute teleconsultation
+    slots on weekday mornings; book 1 h ahead, cancel 2 h ahead."""
+    from isolation.teleconsult.services import schedule_update
+    from tests.teleconsult.conftest import WEEKDAY_MORNINGS
+
+    return schedule_update(
+        doctor=nurse,
+        windows=WEEKDAY_MORNINGS,
+        slot_minutes=30,
+        booking_notice_minutes=60,
+        cancel_notice_minutes=120,
+    )
+
+
+@pytest.fixture
 def curator(demo_users):
     return demo_users["curator"]
 

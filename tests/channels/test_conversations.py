@@ -167,21 +167,13 @@ def test_a_full_self_check_over_telegram(telegram_api, regions_semarang, api_cli
     assert len(telegram_api.methods("answerCallbackQuery")) == 7
 
 
-def test_booking_a_consultation_over_whatsapp(graph_api, alice, nurse):
+def test_booking_a_consultation_over_whatsapp(graph_api, alice, schedule):
     from chatbot.conversation.services import link_code_create
     from core.services.accounts import consent_give
     from isolation.teleconsult.models import Booking
-    from isolation.teleconsult.services import schedule_update
-    from tests.teleconsult.conftest import NOW, WEEKDAY_MORNINGS
+    from tests.teleconsult.conftest import NOW
 
     consent_give(user=alice)
-    schedule_update(
-        doctor=nurse,
-        windows=WEEKDAY_MORNINGS,
-        slot_minutes=30,
-        booking_notice_minutes=60,
-        cancel_notice_minutes=120,
-    )
     with time_machine.travel(NOW, tick=False):
         chat = WhatsAppChat(graph_api)
         chat.send(f"/link {link_code_create(user=alice).code}")

@@ -202,20 +202,10 @@ def test_isolation_without_monitoring(alice, link_chat):
 # --- Konsultasi -------------------------------------------------------------------
 
 
-def test_booking_and_cancelling_a_consultation(alice, link_chat, nurse):
+def test_booking_and_cancelling_a_consultation(alice, nurse, link_chat, schedule):
     from core.services.accounts import consent_give
 
     consent_give(user=alice)
-    from isolation.teleconsult.services import schedule_update
-    from tests.teleconsult.conftest import WEEKDAY_MORNINGS
-
-    schedule_update(
-        doctor=nurse,
-        windows=WEEKDAY_MORNINGS,
-        slot_minutes=30,
-        booking_notice_minutes=60,
-        cancel_notice_minutes=120,
-    )
     with time_machine.travel(NOW, tick=False):
         chat = link_chat(alice)
         chat.send(choice="m:consult")

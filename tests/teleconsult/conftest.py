@@ -23,19 +23,6 @@ def clock():
 
 
 @pytest.fixture
-def schedule(nurse):
-    """Ns. Siti (Puskesmas Rowosari, Semarang: WIB) takes 30-minute slots on
-    weekday mornings; book 1 h ahead, cancel 2 h ahead."""
-    return schedule_update(
-        doctor=nurse,
-        windows=WEEKDAY_MORNINGS,
-        slot_minutes=30,
-        booking_notice_minutes=60,
-        cancel_notice_minutes=120,
-    )
-
-
-@pytest.fixture
 def schedule2(nurse2):
     return schedule_update(doctor=nurse2, windows=WEEKDAY_MORNINGS, slot_minutes=30)
 
