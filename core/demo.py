@@ -158,16 +158,15 @@ def demo_accounts_ensure() -> dict[str, User]:
             if not user.profile.has_consent:
                 consent_give(user=user)
         else:
-            existing = User.objects.filter(phone=phone).first()
-            # Setting the same password again would change its hash (a new salt) and
-            # sign everyone out on every `make run`: only set it when it differs.
-            keep = existing is not None and existing.check_password(DEMO_PASSWORD)
+            # Only a new account gets the demo password: setting it again would change
+            # its hash (a new salt) and sign everyone out on every `make run`.
+            is_new = not User.objects.filter(phone=phone).exists()
             user = staff_create(
                 phone=phone,
                 full_name=name,
                 role=role,
                 facility=facilities.get(facility_code) if facility_code else None,
-                password=None if keep else DEMO_PASSWORD,
+                password=DEMO_PASSWORD if is_new else None,
             )
             if role == User.Role.CURATOR:
                 user.is_superuser = True
