@@ -117,4 +117,6 @@ def test_it_delivers_through_a_real_celery_worker(celery_worker_live, alice, cap
             break
         time.sleep(0.2)
     assert Notification.objects.get(pk=rows[0].pk).status == "sent"
-    assert "Peringatan uji" in capfd.readouterr().out
+    out = capfd.readouterr().out
+    assert f"[sigap push] user #{alice.pk} (1 devices) danger" in out
+    assert "Peringatan uji" not in out  # the console never shows a message body
