@@ -1,0 +1,59 @@
+"""Django's Redis cache, with connections that outlive the request.
+
+Django keeps one cache object per thread and, under ASGI, per request context; its
+RedisCache gives each object its own connection pool and builds a new `redis.Redis`
+client for every single operation. On a busy server that means a fresh TCP connection
+(and redis-py's handshake) for every request, and a client object built several times
+per request: together more CPU than a whole API view.
+
+`RedisCache` here shares one client per (servers, options) across the process: the
+pool is redis-py's thread-safe `ConnectionPool`, and a `redis.Redis` bound to a pool is
+safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from django.utils.functional import cached_property
+
+_clients: dict[tuple, SharedRedisCacheClient] = {}
+_lock = threading.Lock()
+
+
+class SharedRedisCacheClient(DjangoRedisCacheClient):
+    """Builds each pool's `redis.Redis` once instead of once per operation."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._bound: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._bound.get(index)
+        if client is None:
+            with _lock:
+                client = self._bound.get(index)
+                if client is None:
+                    pool = self._get_connection_pool(index)
+                    client = self._bound[index] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """`django.core.cache.backends.redis.RedisCache`, sharing one client per process."""
+
+    @cached_property
+    def _cache(self) -> SharedRedisCacheClient:
+        key = (tuple(self._servers), repr(sorted(self._options.items())))
+        client = _clients.get(key)
+        if client is None:
+            with _lock:
+                client = _clients.get(key)
+                if client is None:
+                    client = _clients[key] = SharedRedisCacheClient(
+                        self._servers, **self._options
+                    )
+        return client

@@ -1,0 +1,83 @@
+"""The ASGI entry point serves HTTP with one thread hop, and the Redis cache keeps its
+connections across requests and threads."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+
+import pytest
+from channels.testing import HttpCommunicator
+from django.core.cache import caches
+
+from tests.conftest import require_redis
+
+
+def _http_app():
+    from core.asgi import application
+
+    return application.application_mapping["http"]
+
+
+def test_the_http_handler_runs_the_middleware_chain_as_sync_code():
+    handler = _http_app()
+    assert not asyncio.iscoroutinefunction(handler._middleware_chain)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_through_the_asgi_application_gets_the_full_middleware_treatment():
+    communicator = HttpCommunicator(
+        _http_app(),
+        "GET",
+        "/api/v1/",
+        headers=[(b"host", b"localhost"), (b"accept-language", b"en")],
+    )
+    response = asyncio.run(communicator.get_response())
+    assert response["status"] == 200
+    headers = {k.decode().lower(): v.decode() for k, v in response["headers"]}
+    assert headers["x-request-id"]  # core.middleware.RequestIdMiddleware
+    assert headers["x-frame-options"] == "DENY"  # clickjacking middleware
+    assert json.loads(response["body"])["name"] == "Sigap API"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_errors_keep_the_one_error_format_through_the_asgi_application():
+    communicator = HttpCommunicator(
+        _http_app(),
+        "POST",
+        "/api/v1/selfcheck/assessments",
+        body=b"{not json",
+        headers=[
+            (b"host", b"localhost"),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"9"),
+        ],
+    )
+    response = asyncio.run(communicator.get_response())
+    assert response["status"] == 400
+    error = json.loads(response["body"])["error"]
+    assert error["code"] == "malformed_request"
+    assert error["message"]
+
+
+def test_cache_objects_in_other_threads_share_one_redis_client():
+    require_redis()
+    mine = caches["default"]
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(caches["default"]))
+    thread.start()
+    thread.join()
+    assert seen[0] is not mine  # Django gives each thread its own cache object
+    assert seen[0]._cache is mine._cache
+    assert mine._cache.get_client() is mine._cache.get_client(write=True)
+
+
+def test_many_cache_operations_reuse_a_pooled_connection():
+    require_redis()
+    cache = caches["default"]
+    for i in range(50):
+        cache.set(f"asgi-test-{i}", i, 5)
+        assert cache.get(f"asgi-test-{i}") == i
+    pool = cache._cache.get_client().connection_pool
+    assert len(pool._available_connections) + len(pool._in_use_connections) <= 2
