@@ -140,6 +140,13 @@ class TelegramClient:
     def answer_callback_query(self, callback_query_id: str) -> None:
         self._call("answer_callback_query", callback_query_id=callback_query_id)
 
+    def remove_inline_keyboard(self, chat_id: str, message_id: int) -> None:
+        """editMessageReplyMarkup without a markup: the message keeps its text and
+        loses its buttons."""
+        self._call(
+            "edit_message_reply_markup", chat_id=chat_id, message_id=message_id
+        )
+
     def get_updates(
         self, *, offset: int | None, timeout: int, allowed_updates: list[str]
     ) -> list[Update]:

@@ -13,6 +13,9 @@ from chatbot.conversation.types import Inbound
 class TelegramParsed:
     inbound: Inbound | None  # None: an update kind the bot does not answer
     callback_query_id: str | None = None
+    # The bot's message whose button was tapped: its keyboard is taken away, so an
+    # old menu further up the chat cannot be tapped again out of turn.
+    callback_message_id: int | None = None
 
 
 def telegram_chat_id(payload: dict) -> str:
@@ -45,6 +48,7 @@ def parse_telegram(payload: dict) -> TelegramParsed:
                 language_hint=query.from_user.language_code,
             ),
             callback_query_id=query.id,
+            callback_message_id=query.message.message_id if query.message else None,
         )
     message = update.message
     if message is None:  # edits, channel posts, membership changes, …

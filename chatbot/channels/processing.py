@@ -22,20 +22,31 @@ def engine_handle(inbound: Inbound) -> list[Reply]:
     return handle(inbound)
 
 
-def _answer_callback(callback_query_id: str) -> None:
+def _answer_callback(
+    callback_query_id: str, chat_id: str, message_id: int | None
+) -> None:
+    """Stop the tapped button's spinner and take the keyboard off its message. Both
+    are cosmetic: the reply itself is already queued, so failures are only logged."""
     from chatbot.channels.clients import SendError, TelegramClient
 
+    client = TelegramClient()
     try:
-        TelegramClient().answer_callback_query(callback_query_id)
-    except SendError:  # only stops the button's spinner; the reply itself is queued
+        client.answer_callback_query(callback_query_id)
+    except SendError:
         logger.info("answerCallbackQuery failed")
+    if message_id is not None:
+        try:
+            client.remove_inline_keyboard(chat_id, message_id)
+        except SendError:  # e.g. the message is older than 48 hours
+            logger.info("editMessageReplyMarkup failed")
 
 
 def _process_one(update: InboundUpdate) -> None:
-    callback_query_id = None
+    callback_query_id = callback_message_id = None
     if update.channel == Channel.TELEGRAM:
         parsed = parse_telegram(update.payload)
         inbound, callback_query_id = parsed.inbound, parsed.callback_query_id
+        callback_message_id = parsed.callback_message_id
     else:
         inbound = parse_whatsapp(update.chat_id, update.payload)
     if inbound is None:
@@ -55,7 +66,10 @@ def _process_one(update: InboundUpdate) -> None:
     update.last_error = ""
     update.save(update_fields=["attempts", "processed_at", "status", "last_error"])
     if callback_query_id:
-        transaction.on_commit(lambda: _answer_callback(callback_query_id))
+        chat_id = update.chat_id
+        transaction.on_commit(
+            lambda: _answer_callback(callback_query_id, chat_id, callback_message_id)
+        )
 
 
 def chat_updates_process(*, update_id: int, batch: int = 50) -> int:

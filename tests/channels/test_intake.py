@@ -66,6 +66,10 @@ def test_it_answers_callback_queries(client, telegram_api, echo_engine):
         update["callback_query"]["id"]
     ]
     assert telegram_api.methods("sendMessage")[0]["text"] == "pilihan: menu:a"
+    # The tapped menu loses its buttons, so it cannot be tapped again later.
+    (edited,) = telegram_api.methods("editMessageReplyMarkup")
+    assert str(edited["chat_id"]) == "9002" and str(edited["message_id"]) == "42"
+    assert "reply_markup" not in edited
 
 
 def test_it_reads_locations_and_forwards(client, telegram_api, echo_engine):
