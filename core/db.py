@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
+from django.db.models.expressions import RawSQL
 
 
 def bulk_update_rows(
@@ -126,3 +127,148 @@ def bulk_insert_rows(model: type[models.Model], objs: Sequence[models.Model]) ->
             for obj in objs:
                 copy.write_row(row(obj))
     return len(objs)
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """Primary keys for `count` new rows, so rows that refer to each other (a case and
+    its reports) can be built in full before either is written, then inserted once.
+
+    PostgreSQL takes them from the table's sequence. SQLite has no sequence to draw
+    from: the ids follow the highest ever used, which is safe because its IMMEDIATE
+    transactions serialise writers; insert the rows before reserving again for the
+    same table in that transaction."""
+    if count <= 0:
+        return []
+    meta = model._meta
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                "FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(f"SELECT MAX({qn(meta.pk.column)}) FROM {qn(meta.db_table)}")
+        top = cursor.fetchone()[0] or 0
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table]
+            )
+            row = cursor.fetchone()
+            top = max(top, row[0] if row else 0)
+    return list(range(top + 1, top + 1 + count))
+
+
+def _copy_value(field: models.Field, dumped: dict):
+    """A function preparing one column's values for COPY (JSON as text)."""
+    if not isinstance(field, models.JSONField):
+        return None
+    encoder = field.encoder or DjangoJSONEncoder
+
+    def dump(raw):
+        if raw is None:
+            return None
+        # Rows often share one dict (an explanation, an empty {}): dump it once.
+        key = id(raw)
+        if key not in dumped:
+            dumped[key] = (raw, json.dumps(raw, cls=encoder))
+        return dumped[key][1]
+
+    return dump
+
+
+def _copy(cursor, table: str, fields: Sequence[models.Field], rows) -> None:
+    qn = connection.ops.quote_name
+    dumped: dict[int, tuple] = {}
+    preparers = [
+        (i, prep)
+        for i, field in enumerate(fields)
+        if (prep := _copy_value(field, dumped)) is not None
+    ]
+    names = ", ".join(qn(f.column) for f in fields)
+    with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
+        if not preparers:
+            for row in rows:
+                copy.write_row(row)
+            return
+        for row in rows:
+            row = list(row)
+            for i, prep in preparers:
+                row[i] = prep(row[i])
+            copy.write_row(row)
+
+
+def insert_values(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence]
+) -> int:
+    """Insert rows given as plain value tuples in `columns` order (attribute names,
+    e.g. "case_id"; the primary key may be among them). No model instances, no signals;
+    `auto_now` columns must be given. PostgreSQL streams them with COPY, other
+    databases use `bulk_create`."""
+    if not rows:
+        return 0
+    meta = model._meta
+    fields = [meta.get_field(name) for name in columns]
+    if connection.vendor != "postgresql":
+        attnames = [f.attname for f in fields]
+        model.objects.bulk_create(
+            [model(**dict(zip(attnames, row, strict=True))) for row in rows],
+            batch_size=500,
+        )
+        return len(rows)
+    with connection.cursor() as cursor:
+        _copy(cursor, meta.db_table, fields, rows)
+    return len(rows)
+
+
+def update_values(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence]
+) -> int:
+    """Set `columns` of many rows: each row is (primary key, *values in `columns`
+    order). On PostgreSQL the values are streamed with COPY into a temporary table
+    and applied with one UPDATE … FROM; other databases use `bulk_update`."""
+    if not rows:
+        return 0
+    meta = model._meta
+    fields = [meta.get_field(name) for name in columns]
+    if connection.vendor != "postgresql":
+        attnames = [f.attname for f in fields]
+        objs = []
+        for pk, *values in rows:
+            obj = model(pk=pk)
+            for name, value in zip(attnames, values, strict=True):
+                setattr(obj, name, value)
+            objs.append(obj)
+        return model.objects.bulk_update(objs, [f.name for f in fields], batch_size=500)
+    qn = connection.ops.quote_name
+    pk = meta.pk
+    temp = f"_update_{meta.db_table}"
+    all_fields = [pk, *fields]
+    definition = ", ".join(
+        f"{qn(f.column)} {f.rel_db_type(connection) if f is pk else f.db_type(connection)}"
+        for f in all_fields
+    )
+    assignments = ", ".join(f"{qn(f.column)} = v.{qn(f.column)}" for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {qn(temp)}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {qn(temp)} ({definition})")
+        _copy(cursor, temp, all_fields, rows)
+        cursor.execute(
+            f"UPDATE {qn(meta.db_table)} AS t SET {assignments} FROM {qn(temp)} AS v "
+            f"WHERE t.{qn(pk.column)} = v.{qn(pk.column)}"
+        )
+        updated = cursor.rowcount
+        cursor.execute(f"DROP TABLE {qn(temp)}")
+    return updated
+
+
+def many(values: Iterable[str | int], *, integers: bool = False) -> RawSQL:
+    """The right-hand side of an `__in` filter over many values, sent as a single JSON
+    parameter. Django's `IN (%s, %s, …)` prepares and sends thousands of separate
+    parameters, which costs more than the query itself on large imports."""
+    data = json.dumps(list(values))
+    if connection.vendor == "postgresql":
+        cast = "::bigint" if integers else ""
+        return RawSQL(f"SELECT jsonb_array_elements_text(%s::jsonb){cast}", [data])
+    return RawSQL("SELECT value FROM json_each(%s)", [data])

@@ -21,9 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
 from django.core import signals
+from django.core.exceptions import RequestAborted
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
-from django.core.exceptions import RequestAborted
 from django.http import FileResponse
 from django.urls import set_script_prefix
 

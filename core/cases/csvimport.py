@@ -8,10 +8,12 @@ import csv
 import datetime as dt
 import difflib
 import io
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.cases import rules
@@ -102,48 +104,119 @@ def reports_import_csv(
         batch = batch_start(
             integrator=integrator, channel=ReportBatch.Channel.CSV, filename=path.name
         )
-        seen: dict[str, int] = {}
-        chunk: list[rules.CleanReport] = []
+        chunks = _read_ahead(
+            _chunks(
+                reader,
+                villages=villages,
+                today=today,
+                result=result,
+                progress=progress,
+                chunk_size=chunk_size,
+            )
+        )
         try:
-            for row in reader:
-                line = reader.line_num
-                result.received += 1
-                if progress:
-                    progress(1)
-                if None in row:  # more cells than columns
-                    _reject(
-                        result,
-                        line,
-                        row,
-                        {"non_field_errors": "Lebih banyak sel dari kolom."},
-                    )
-                    continue
-                report, errors = rules.validate_report(
-                    row, villages=villages, today=today
-                )
-                if report is not None and report.record_id in seen:
-                    errors = {
-                        "record_id": f"ID ganda dalam berkas (pertama di baris {seen[report.record_id]})."
-                    }
-                    report = None
-                if report is None:
-                    _reject(result, line, row, errors)
-                    continue
-                seen[report.record_id] = line
-                chunk.append(report)
-                if len(chunk) >= chunk_size:
-                    _store(integrator, batch, chunk, result)
-                    chunk = []
-            if chunk:
+            for chunk in chunks:
                 _store(integrator, batch, chunk, result)
-        except (UnicodeDecodeError, csv.Error) as exc:
-            raise ApplicationError(
-                f"Line {reader.line_num}: the file cannot be read ({exc}).",
-                code="unreadable_csv",
-            ) from exc
         finally:
+            chunks.close()
+            rules.memo_clear()
+            # A normal (synchronous) commit: it also makes every chunk committed
+            # before it with synchronous_commit off durable, before "Done" is printed.
             batch_finish(batch, result)
     return result
+
+
+def _chunks(
+    reader: csv.DictReader,
+    *,
+    villages: set[str],
+    today: dt.date,
+    result: IngestResult,
+    progress: Callable[[int], None] | None,
+    chunk_size: int,
+) -> Iterator[list[rules.CleanReport]]:
+    """The file's valid reports in chunks; invalid rows go to `result` with their
+    line numbers. No database access (it runs on the read-ahead thread)."""
+    seen: dict[str, int] = {}
+    chunk: list[rules.CleanReport] = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            result.received += 1
+            if progress:
+                progress(1)
+            if None in row:  # more cells than columns
+                _reject(
+                    result,
+                    line,
+                    row,
+                    {"non_field_errors": "Lebih banyak sel dari kolom."},
+                )
+                continue
+            report, errors = rules.validate_report(row, villages=villages, today=today)
+            if report is not None and report.record_id in seen:
+                errors = {
+                    "record_id": f"ID ganda dalam berkas (pertama di baris {seen[report.record_id]})."
+                }
+                report = None
+            if report is None:
+                _reject(result, line, row, errors)
+                continue
+            seen[report.record_id] = line
+            chunk.append(report)
+            if len(chunk) >= chunk_size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ApplicationError(
+            f"Line {reader.line_num}: the file cannot be read ({exc}).",
+            code="unreadable_csv",
+        ) from exc
+
+
+_END = object()
+
+
+def _read_ahead(items: Iterator, depth: int = 2) -> Generator:
+    """Iterate `items` on a worker thread, up to `depth` ahead: the next chunk is read
+    and validated while the database stores this one (the driver releases the GIL
+    while it waits). Errors are raised in the caller; closing stops the worker."""
+    done = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                done.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((_END, None))
+        except BaseException as exc:  # handed to the caller
+            put((_END, exc))
+
+    worker = threading.Thread(target=work, name="csv-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, exc = done.get()
+            if exc is not None:
+                raise exc
+            if item is _END:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _reject(result: IngestResult, line: int, row: dict, errors: dict[str, str]) -> None:
@@ -160,5 +233,11 @@ def _store(
     result: IngestResult,
 ) -> None:
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A file import can be run again to the same end, so its chunks need not
+            # wait for their commit to reach the disk (a crash loses at most the last
+            # chunks, never consistency).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
         ingest_reports(integrator=integrator, batch=batch, reports=chunk, result=result)
         schedule_recompute()

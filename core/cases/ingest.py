@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,7 +21,13 @@ from django.utils import timezone
 
 from core.cases import rules
 from core.cases.figures import dirty_mark
-from core.db import bulk_insert_rows, bulk_update_rows
+from core.db import (
+    bulk_update_rows,
+    insert_values,
+    many,
+    reserve_ids,
+    update_values,
+)
 from core.models import Case, CaseReport, Integrator, PersonKey, ReportBatch
 
 INGEST_LOCK_ID = 7_330_301  # pg advisory lock: one ingest transaction at a time
@@ -142,7 +148,7 @@ def ingest_reports(
     existing = {
         row["record_id"]: row
         for row in CaseReport.objects.filter(
-            integrator=integrator, record_id__in=[r.record_id for r in reports]
+            integrator=integrator, record_id__in=many(r.record_id for r in reports)
         ).values("id", "record_id", "fingerprint", "case_id", "revision")
     }
     items: list[_Item] = []
@@ -164,39 +170,31 @@ def ingest_reports(
 
     keys = {k for item in items for k in (item.nik_key, item.name_match_key) if k}
     key_cases: dict[str, set[int]] = defaultdict(set)
-    for key, case_id in PersonKey.objects.filter(key__in=keys).values_list(
+    known_keys: set[tuple[str, int]] = set()
+    for key, case_id in PersonKey.objects.filter(key__in=many(keys)).values_list(
         "key", "case_id"
     ):
         key_cases[key].add(case_id)
+        known_keys.add((key, case_id))
     known_cases = {c for cases in key_cases.values() for c in cases}
     case_nik = dict(
-        Case.objects.filter(id__in=known_cases).values_list("id", "nik_key")
+        Case.objects.filter(id__in=many(known_cases, integers=True)).values_list(
+            "id", "nik_key"
+        )
     )
     plan, merges, new_refs = _resolve(items, key_cases, case_nik)
 
-    # New cases: placeholders, derived from their reports below.
-    first_report = {}
-    for item, ref, _ in plan:
-        first_report.setdefault(ref, item.report)
-    placeholders = {
-        ref: Case(
-            kelurahan_id=first_report[ref].kelurahan_code,
-            household_key="",
-            status=first_report[ref].status,
-            status_date=first_report[ref].event_date,
-            first_event_on=first_report[ref].event_date,
-            last_event_on=first_report[ref].event_date,
-        )
-        for ref in new_refs
-    }
-    Case.objects.bulk_create(list(placeholders.values()))
-    ids = {ref: case.pk for ref, case in placeholders.items()}
+    # New cases get their ids now, so they are derived from their reports in memory
+    # and inserted once, complete.
+    ids = dict(zip(new_refs, reserve_ids(Case, len(new_refs)), strict=True))
+    new_cases = set(ids.values())
     result.cases_new += len(ids)
 
     def real(ref: int) -> int:
         return ids[ref] if ref < 0 else ref
 
-    affected: set[int] = set(ids.values())
+    affected: set[int] = set(new_cases)
+    absorbed: set[int] = set()  # cases that took over the reports of merged ones
     dirty: list[tuple[str, dt.date | None]] = []
     # Merges of existing cases: move their reports, drop them.
     for loser, winner in merges.items():
@@ -205,6 +203,7 @@ def ingest_reports(
         target = real(_follow(merges, winner))
         CaseReport.objects.filter(case_id=loser).update(case_id=target)
         affected.add(target)
+        absorbed.add(target)
         gone = (
             Case.objects.filter(pk=loser)
             .values_list("kelurahan_id", "first_event_on")
@@ -216,43 +215,80 @@ def ingest_reports(
         result.cases_merged += 1
 
     now = timezone.now()
-    to_create: list[CaseReport] = []
+    source = integrator.name
+    new_report_ids = iter(
+        reserve_ids(CaseReport, sum(1 for item, _, _ in plan if not item.existing))
+    )
+    to_create: list[tuple] = []
     to_update: list[CaseReport] = []
+    arrived: dict[int, list[dict]] = defaultdict(list)  # this chunk's, per case
     for item, ref, match in plan:
         r = item.report
         case_id = real(ref)
         affected.add(case_id)
-        row = CaseReport(
-            integrator=integrator,
-            record_id=r.record_id,
-            batch=batch,
-            case_id=case_id,
-            fingerprint=r.fingerprint(),
-            match=match,
-            nik_key=item.nik_key or "",
-            name_match_key=item.name_match_key or "",
-            full_name=r.full_name,
-            name_key=r.name_key,
-            birth_date=r.birth_date,
-            sex=r.sex,
-            kelurahan_id=r.kelurahan_code,
-            household_id=r.household_id,
-            status=r.status,
-            event_date=r.event_date,
-            specimen_type=r.specimen_type,
-            test_type=r.test_type,
-            test_result=r.test_result,
-            updated_at=now,
-        )
+        fingerprint = r.fingerprint()
+        row = {
+            "id": item.existing["id"] if item.existing else next(new_report_ids),
+            "case_id": case_id,
+            "integrator_id": integrator.pk,
+            "integrator__name": source,
+            "record_id": r.record_id,
+            "nik_key": item.nik_key or "",
+            "name_match_key": item.name_match_key or "",
+            "full_name": r.full_name,
+            "name_key": r.name_key,
+            "birth_date": r.birth_date,
+            "sex": r.sex,
+            "kelurahan_id": r.kelurahan_code,
+            "household_id": r.household_id,
+            "status": r.status,
+            "event_date": r.event_date,
+            "match": match,
+        }
+        arrived[case_id].append(row)
         if item.existing:
-            row.pk = item.existing["id"]
-            row.revision = item.existing["revision"] + 1
-            if item.existing["case_id"] not in merges:
-                affected.add(item.existing["case_id"])
-            to_update.append(row)
+            before = item.existing["case_id"]
+            if before not in merges:
+                affected.add(before)
+            to_update.append(
+                CaseReport(
+                    pk=row["id"],
+                    revision=item.existing["revision"] + 1,
+                    batch=batch,
+                    fingerprint=fingerprint,
+                    specimen_type=r.specimen_type,
+                    test_type=r.test_type,
+                    test_result=r.test_result,
+                    updated_at=now,
+                    **{k: v for k, v in row.items() if k not in _NOT_STORED},
+                )
+            )
         else:
-            to_create.append(row)
-    bulk_insert_rows(CaseReport, to_create)
+            to_create.append(
+                (
+                    *(row[name] for name in REPORT_INSERT_FIELDS),
+                    batch.pk,
+                    fingerprint,
+                    1,
+                    r.specimen_type,
+                    r.test_type,
+                    r.test_result,
+                    now,
+                    now,
+                )
+            )
+    # Reports already stored for the touched cases (without the versions this chunk
+    # replaces), read before this chunk's are written.
+    changed = {row.pk for row in to_update}
+    stored = _reports_of((affected - new_cases) | absorbed, skip=changed)
+    insert_values(
+        CaseReport,
+        [
+            *REPORT_INSERT_FIELDS, "batch_id", "fingerprint", "revision",
+            "specimen_type", "test_type", "test_result", "received_at", "updated_at",
+        ],
+        to_create,
+    )  # fmt: skip
     bulk_update_rows(
         CaseReport,
         to_update,
@@ -265,10 +301,76 @@ def ingest_reports(
     )  # fmt: skip
     result.created += len(to_create)
     result.updated += len(to_update)
-    dirty.extend(cases_refresh(affected))
+    # A case whose reports moved or changed keys gets its keys rebuilt in full; the
+    # others only gain the keys of their new reports.
+    rebuild = {row.case_id for row in to_update} | {
+        item.existing["case_id"] for item, _, _ in plan if item.existing
+    }
+    rebuild |= absorbed
+    dirty.extend(
+        _cases_store(
+            affected,
+            new_cases=new_cases,
+            reports={
+                pk: sorted(
+                    [*stored.get(pk, ()), *arrived.get(pk, ())], key=_report_order
+                )
+                for pk in affected
+            },
+            arrived=arrived,
+            known_keys=known_keys,
+            rebuild_keys=rebuild,
+            now=now,
+        )
+    )
     from core.cases.figures import dirty_from_changes
 
     dirty_mark(dirty_from_changes(dirty))
+
+
+# Report columns the derivation reads, in the order inserts write them.
+REPORT_INSERT_FIELDS = (
+    "id", "case_id", "integrator_id", "record_id", "nik_key", "name_match_key",
+    "full_name", "name_key", "birth_date", "sex", "kelurahan_id", "household_id",
+    "status", "event_date", "match",
+)  # fmt: skip
+_NOT_STORED = {"id", "integrator__name", "provenance"}
+
+
+def _report_order(row: dict) -> tuple:
+    return row["event_date"], row["id"]
+
+
+def _reports_of(
+    case_ids: set[int], *, skip: Collection[int] = frozenset()
+) -> dict[int, list[dict]]:
+    """Stored reports of these cases, per case, in derivation form (sorted by event
+    date, then arrival)."""
+    reports: dict[int, list[dict]] = defaultdict(list)
+    if not case_ids:
+        return reports
+    names = dict(Integrator.objects.values_list("id", "name"))
+    ordered = sorted(case_ids)
+    for i in range(0, len(ordered), READ_CHUNK):
+        rows = (
+            CaseReport.objects.filter(
+                case_id__in=many(ordered[i : i + READ_CHUNK], integers=True)
+            )
+            .order_by()
+            .values_list(*REPORT_INSERT_FIELDS)
+        )
+        for values in rows.iterator(chunk_size=READ_CHUNK):
+            row = dict(zip(REPORT_INSERT_FIELDS, values, strict=True))
+            if row["id"] in skip:
+                continue
+            row["integrator__name"] = names[row["integrator_id"]]
+            reports[row["case_id"]].append(row)
+    for rows in reports.values():
+        rows.sort(key=_report_order)
+    return reports
+
+
+READ_CHUNK = 10_000
 
 
 def _follow(merges: dict[int, int], ref: int) -> int:
@@ -289,76 +391,132 @@ def _divergence(old: list, new: list) -> dt.date | None:
     return None
 
 
+CASE_FIELDS = (
+    "nik_key", "full_name", "name_key", "birth_date", "sex", "kelurahan_id",
+    "household_key", "status", "status_date", "confirmed_on", "recovered_on",
+    "died_on", "first_event_on", "last_event_on", "timeline", "provenance",
+    "report_count", "source_count", "ambiguous_match", "updated_at",
+)  # fmt: skip
+
+
 def cases_refresh(case_ids: set[int]) -> list[tuple[str, dt.date | None]]:
     """Derive every field of these cases again from all their reports (latest report
     with a value wins; status from the timeline), record which report set each
     field, rebuild their matching keys. Returns (kelurahan, since) figure changes."""
-    changes: list[tuple[str, dt.date | None]] = []
-    cases = {c.pk: c for c in Case.objects.filter(pk__in=case_ids)}
-    reports: dict[int, list[dict]] = defaultdict(list)
-    rows = (
-        CaseReport.objects.filter(case_id__in=case_ids)
-        .order_by("event_date", "id")
-        .values(
-            "id", "case_id", "integrator__name", "integrator_id", "record_id", "nik_key",
-            "name_match_key", "full_name", "name_key", "birth_date", "sex",
-            "kelurahan_id", "household_id", "status", "event_date", "match",
-        )
-    )  # fmt: skip
-    for row in rows.iterator(chunk_size=2000):
-        reports[row["case_id"]].append(row)
+    return _cases_store(
+        set(case_ids),
+        new_cases=set(),
+        reports=_reports_of(set(case_ids)),
+        arrived={},
+        known_keys=set(),
+        rebuild_keys=set(case_ids),
+        now=timezone.now(),
+    )
 
-    empty = [pk for pk in cases if not reports.get(pk)]
+
+def _cases_store(
+    case_ids: set[int],
+    *,
+    new_cases: set[int],
+    reports: dict[int, list[dict]],
+    arrived: dict[int, list[dict]],
+    known_keys: set[tuple[str, int]],
+    rebuild_keys: set[int],
+    now: dt.datetime,
+) -> list[tuple[str, dt.date | None]]:
+    """Write the cases derived from `reports` (all reports of each case, sorted):
+    insert the `new_cases` (ids reserved), update the others, drop those left without
+    reports, and bring their matching keys up to date. Returns figure changes."""
+    changes: list[tuple[str, dt.date | None]] = []
+    stored: dict[int, tuple] = {}
+    old_ids = sorted(case_ids - new_cases)
+    for i in range(0, len(old_ids), READ_CHUNK):
+        for row in (
+            Case.objects.filter(pk__in=many(old_ids[i : i + READ_CHUNK], integers=True))
+            .order_by()
+            .values_list(
+                "id",
+                "nik_key",
+                "kelurahan_id",
+                "household_key",
+                "timeline",
+                "first_event_on",
+            )  # fmt: skip
+        ):
+            stored[row[0]] = row
+    empty = [pk for pk in stored if not reports.get(pk)]
     for pk in empty:
-        case = cases.pop(pk)
-        changes.append((case.kelurahan_id, case.first_event_on))
+        changes.append((stored[pk][2], stored[pk][5]))
     if empty:
         Case.objects.filter(pk__in=empty).delete()
 
-    keys: list[PersonKey] = []
-    nik_changed: list[Case] = []
-    for pk, case in cases.items():
-        old = (case.kelurahan_id, case.household_key, case.timeline)
-        old_nik = case.nik_key
-        _derive(case, reports[pk])
-        if case.nik_key != old_nik and old_nik is not None:
-            nik_changed.append(case)
-        if (case.kelurahan_id, case.household_key) != old[:2]:
-            first_old = dt.date.fromisoformat(old[2][0][0]) if old[2] else None
-            changes.append((old[0], first_old))
-            changes.append((case.kelurahan_id, case.first_event_on))
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
+    nik_changed: list[int] = []
+    live: set[int] = set()
+    for pk in sorted(case_ids):
+        rows = reports.get(pk)
+        if not rows or (pk not in new_cases and pk not in stored):
+            continue
+        live.add(pk)
+        case = _derived(pk, rows, now)
+        values = tuple(case[name] for name in CASE_FIELDS)
+        if pk in new_cases:
+            changes.append((case["kelurahan_id"], case["first_event_on"]))
+            inserts.append((pk, *values, now))
+            continue
+        _, old_nik, old_kelurahan, old_household, old_timeline, _ = stored[pk]
+        if case["nik_key"] != old_nik and old_nik is not None:
+            nik_changed.append(pk)
+        if (case["kelurahan_id"], case["household_key"]) != (
+            old_kelurahan,
+            old_household,
+        ):
+            first_old = (
+                dt.date.fromisoformat(old_timeline[0][0]) if old_timeline else None
+            )
+            changes.append((old_kelurahan, first_old))
+            changes.append((case["kelurahan_id"], case["first_event_on"]))
         else:
-            changes.append((case.kelurahan_id, _divergence(old[2], case.timeline)))
-        for row in reports[pk]:
-            for key in (row["nik_key"], row["name_match_key"]):
-                if key:
-                    keys.append(PersonKey(key=key, case_id=pk))
-    fields = [
-        "nik_key", "full_name", "name_key", "birth_date", "sex", "kelurahan",
-        "household_key", "status", "status_date", "confirmed_on", "recovered_on",
-        "died_on", "first_event_on", "last_event_on", "timeline", "provenance",
-        "report_count", "source_count", "ambiguous_match", "updated_at",
-    ]  # fmt: skip
+            changes.append(
+                (case["kelurahan_id"], _divergence(old_timeline, case["timeline"]))
+            )
+        updates.append((pk, *values))
     if nik_changed:
         # NIK keys are unique: clear the old ones first so two cases can swap.
-        Case.objects.filter(pk__in=[c.pk for c in nik_changed]).update(nik_key=None)
-    bulk_update_rows(Case, list(cases.values()), fields)
-    PersonKey.objects.filter(case_id__in=list(cases)).delete()
-    PersonKey.objects.bulk_create(keys, batch_size=2000, ignore_conflicts=True)
+        Case.objects.filter(pk__in=nik_changed).update(nik_key=None)
+    update_values(Case, CASE_FIELDS, updates)
+    insert_values(Case, ("id", *CASE_FIELDS, "created_at"), inserts)
+
+    rebuild = rebuild_keys & live
+    if rebuild:
+        PersonKey.objects.filter(case_id__in=list(rebuild)).delete()
+    new_keys: set[tuple[str, int]] = set()
+    for pk in live:
+        whole = pk in rebuild
+        for row in reports[pk] if whole else arrived.get(pk, ()):
+            for key in (row["nik_key"], row["name_match_key"]):
+                if key and (whole or (key, pk) not in known_keys):
+                    new_keys.add((key, pk))
+    insert_values(PersonKey, ("key", "case_id"), sorted(new_keys))
     return changes
 
 
 def _provenance(row: dict) -> dict:
-    return {
-        "source": row["integrator__name"],
-        "record_id": row["record_id"],
-        "report_id": row["id"],
-        "event_date": row["event_date"].isoformat(),
-    }
+    # One dict per report, shared by every field that report set.
+    provenance = row.get("provenance")
+    if provenance is None:
+        provenance = row["provenance"] = {
+            "source": row["integrator__name"],
+            "record_id": row["record_id"],
+            "report_id": row["id"],
+            "event_date": row["event_date"].isoformat(),
+        }
+    return provenance
 
 
-def _derive(case: Case, reports: list[dict]) -> None:
-    """Fill `case` from its reports (sorted by event date, then arrival)."""
+def _derived(pk: int, reports: list[dict], now: dt.datetime) -> dict:
+    """The fields of case `pk` from its reports (sorted by event date, then arrival)."""
     provenance: dict[str, dict] = {}
     values: dict[str, object] = {}
     household_row = None
@@ -386,44 +544,51 @@ def _derive(case: Case, reports: list[dict]) -> None:
         )
         if state != rules.DISCARDED
     ]
+    case: dict = {}
     for state, name in (
         (rules.CONFIRMED, "confirmed_on"),
         (rules.RECOVERED, "recovered_on"),
         (rules.DIED, "died_on"),
     ):
         hit = next(((d, r) for d, s, r in reported if s == state), None)
-        setattr(case, name, hit[0] if hit else None)
+        case[name] = hit[0] if hit else None
         if hit:
             provenance[name] = _provenance(hit[1])
-        else:
-            provenance.pop(name, None)
-    last = reported[-1] if reported else None
-    if last:
-        case.status, case.status_date = last[1], last[0]
-        provenance["status"] = _provenance(last[2])
-    case.nik_key = values.get("nik")
-    case.full_name = values.get("full_name", "")
-    case.name_key = rules.normalise_person_name(case.full_name)
-    case.birth_date = values.get("birth_date")
-    case.sex = values.get("sex", "")
-    case.kelurahan_id = values["kelurahan"]
-    case.household_key = rules.household_key(
-        kelurahan_code=household_row["kelurahan_id"]
-        if household_row
-        else case.kelurahan_id,
-        household_id=household_row["household_id"] if household_row else "",
-        case_ref=str(case.pk),
+    last = (
+        reported[-1]
+        if reported
+        else (reports[0]["event_date"], reports[0]["status"], reports[0])
     )
-    case.timeline = rules.timeline_to_data(timeline)
-    case.first_event_on = reports[0]["event_date"]
-    case.last_event_on = max(row["event_date"] for row in reports)
-    case.provenance = provenance
-    case.report_count = len(reports)
-    case.source_count = len({row["integrator_id"] for row in reports})
-    case.ambiguous_match = any(
-        row["match"] == CaseReport.Match.NAME_AMBIGUOUS for row in reports
+    case["status"], case["status_date"] = last[1], last[0]
+    provenance["status"] = _provenance(last[2])
+    kelurahan = values["kelurahan"]
+    full_name = values.get("full_name", "")
+    case.update(
+        nik_key=values.get("nik"),
+        full_name=full_name,
+        name_key=rules.normalise_person_name(full_name),
+        birth_date=values.get("birth_date"),
+        sex=values.get("sex", ""),
+        kelurahan_id=kelurahan,
+        household_key=rules.household_key(
+            kelurahan_code=household_row["kelurahan_id"]
+            if household_row
+            else kelurahan,
+            household_id=household_row["household_id"] if household_row else "",
+            case_ref=str(pk),
+        ),
+        timeline=rules.timeline_to_data(timeline),
+        first_event_on=reports[0]["event_date"],
+        last_event_on=max(row["event_date"] for row in reports),
+        provenance=provenance,
+        report_count=len(reports),
+        source_count=len({row["integrator_id"] for row in reports}),
+        ambiguous_match=any(
+            row["match"] == CaseReport.Match.NAME_AMBIGUOUS for row in reports
+        ),
+        updated_at=now,
     )
-    case.updated_at = timezone.now()
+    return case
 
 
 def batch_finish(batch: ReportBatch, result: IngestResult) -> None:

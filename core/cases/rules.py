@@ -4,6 +4,7 @@ status timeline of one case and the daily figures of an area. No ORM, no setting
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
@@ -129,6 +130,7 @@ _NON_LETTER = re.compile(r"[^a-z ]+")
 _REPEATS = re.compile(r"(.)\1+")
 
 
+@functools.lru_cache(maxsize=100_000)  # imports repeat the same names many times
 def normalise_person_name(name: str) -> str:
     """Matching key of a person's name: "Hj. Siti Choirunnisa, S.Kom" and
     "SITI KHOIRUNISA" both give "siti hoirunisa".
@@ -228,6 +230,13 @@ class CleanReport:
 _DATE_DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
 
 
+def memo_clear() -> None:
+    """Forget the names and dates memoised during an import: they are personal data
+    and must not stay in a long-lived process's memory after the import ends."""
+    normalise_person_name.cache_clear()
+    _parse_date_text.cache_clear()
+
+
 def parse_date(value) -> dt.date | None:
     """ISO (2021-03-01) or Indonesian day-first (01/03/2021, 1-3-2021). Raises ValueError."""
     if value is None or value == "":
@@ -236,7 +245,11 @@ def parse_date(value) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()
+    return _parse_date_text(str(value).strip())
+
+
+@functools.lru_cache(maxsize=100_000)  # imports repeat the same dates many times
+def _parse_date_text(text: str) -> dt.date | None:
     if not text:
         return None
     match = _DATE_DMY.match(text)
@@ -514,8 +527,19 @@ def daily_figures(
     isolating: suspect + probable + active confirmed (all must isolate or quarantine);
     households_confirmed_7d: distinct households with a case confirmed in the 7 days
     ending that day (the zoning metric)."""
+    return {
+        date: dict(zip(FIGURES, values, strict=True))
+        for date, values in daily_figure_rows(tracks, start, end)
+    }
+
+
+def daily_figure_rows(
+    tracks: Iterable[Track], start: dt.date, end: dt.date
+) -> list[tuple[dt.date, list[int]]]:
+    """`daily_figures` as (day, values in FIGURES order), days in order: the form
+    bulk writes want, without a dict per day."""
     if end < start:
-        return {}
+        return []
     days = (end - start).days + 1
     diff = np.zeros((len(FIGURES), days + 1), dtype=np.int64)
     events = np.zeros((len(FIGURES), days), dtype=np.int64)
@@ -563,13 +587,12 @@ def daily_figures(
         + levels[_ROW["suspect"]]
         + levels[_ROW["probable"]]
     )
-    out: dict[dt.date, dict[str, int]] = {}
-    for day in np.flatnonzero(levels.any(axis=0)):
-        column = levels[:, day]
-        out[start + dt.timedelta(days=int(day))] = {
-            name: int(column[i]) for i, name in enumerate(FIGURES)
-        }
-    return out
+    nonzero = np.flatnonzero(levels.any(axis=0))
+    columns = levels[:, nonzero].T.tolist()
+    return [
+        (start + dt.timedelta(days=day), values)
+        for day, values in zip(nonzero.tolist(), columns, strict=True)
+    ]
 
 
 def zero_figures() -> dict[str, int]:

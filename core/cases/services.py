@@ -146,11 +146,16 @@ def reports_submit(
             fields=errors,
         )
     result = IngestResult(received=len(reports))
-    with transaction.atomic():
-        batch = batch_start(integrator=integrator, channel=ReportBatch.Channel.API)
-        ingest_reports(integrator=integrator, batch=batch, reports=clean, result=result)
-        batch_finish(batch, result)
-        schedule_recompute()
+    try:
+        with transaction.atomic():
+            batch = batch_start(integrator=integrator, channel=ReportBatch.Channel.API)
+            ingest_reports(
+                integrator=integrator, batch=batch, reports=clean, result=result
+            )
+            batch_finish(batch, result)
+            schedule_recompute()
+    finally:
+        rules.memo_clear()
     return result
 
 

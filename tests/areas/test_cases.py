@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.cases.figures import figures_recompute_all
-from core.cases.services import reports_submit
+from core.cases.services import reports_import_csv, reports_submit
+from core.exceptions import ApplicationError
 from core.models import (
     AreaDailyFigure,
     AuditLog,
@@ -196,6 +197,11 @@ def test_it_updates_a_record_the_source_changed(setup, lab):
     assert (result.created, result.updated) == (0, 1)
     stored = CaseReport.objects.get(record_id="A")
     assert (stored.revision, stored.status) == (2, "confirmed")
+    assert (stored.specimen_type, stored.test_type, stored.test_result) == (
+        "nasopharyngeal_swab",
+        "pcr",
+        "positive",
+    )
     assert Case.objects.get().status == "confirmed"
 
 
@@ -441,6 +447,30 @@ def test_it_imports_a_csv_keeping_valid_rows_and_reporting_bad_lines(
     assert "line 5 (C1): record_id: ID ganda dalam berkas (pertama di baris 2)" in err
     assert set(CaseReport.objects.values_list("record_id", flat=True)) == {"C1", "C4"}
     assert AreaDailyFigure.objects.filter(region_id=METESEH).exists()  # recomputed
+    # Names memoised for matching do not outlive the import (personal data).
+    from core.cases import rules
+
+    assert rules.normalise_person_name.cache_info().currsize == 0
+
+
+def test_it_stops_at_an_unreadable_line_keeping_the_chunks_before_it(
+    setup, lab, tmp_path
+):
+    rows = [
+        f"C{i},,Ani,1990-01-01,F,{METESEH},RT1,confirmed,{day(1)},,pcr,positive"
+        for i in range(300)
+    ]
+    path = tmp_path / "cases.csv"
+    # Past the first read buffers, so rows before it have been read and stored.
+    path.write_bytes(("\n".join([HEADER, *rows]) + "\n").encode() + b"C999,,\xff\xfe\n")
+    with pytest.raises(ApplicationError) as exc:
+        reports_import_csv(integrator=lab, path=path, chunk_size=100)
+    assert exc.value.code == "unreadable_csv"
+    assert exc.value.message.startswith("Line ")
+    stored = CaseReport.objects.count()
+    assert 0 < stored < 300 and stored % 100 == 0
+    batch = ReportBatch.objects.get()
+    assert batch.finished_at is not None and batch.created == stored
 
 
 def test_it_imports_the_same_csv_twice_without_changes(setup, lab, tmp_path, capsys):

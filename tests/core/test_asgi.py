@@ -79,7 +79,10 @@ def test_a_request_starts_and_finishes_on_the_thread_that_used_the_database():
     signals.request_finished.connect(finished)
     try:
         communicator = HttpCommunicator(
-            _http_app(), "GET", "/api/v1/areas/33.74.10", headers=[(b"host", b"localhost")]
+            _http_app(),
+            "GET",
+            "/api/v1/areas/33.74.10",
+            headers=[(b"host", b"localhost")],
         )
         response = asyncio.run(communicator.get_response())
     finally:
@@ -98,7 +101,10 @@ def test_concurrent_requests_are_all_answered():
                     _http_app(),
                     "GET",
                     "/api/v1/selfcheck/questionnaire",
-                    headers=[(b"host", b"localhost"), (b"x-forwarded-for", f"10.0.0.{i}".encode())],
+                    headers=[
+                        (b"host", b"localhost"),
+                        (b"x-forwarded-for", f"10.0.0.{i}".encode()),
+                    ],
                 ).get_response(timeout=30)
                 for i in range(12)
             )
