@@ -17,3 +17,18 @@ def check_embedded_defaults(app_configs, **kwargs):
             )
         )
     return issues
+
+
+@register()
+def check_web_threads(app_configs, **kwargs):
+    pool = getattr(settings, "DB_POOL_SIZE", 0)
+    if pool and settings.WEB_THREADS > pool:
+        return [
+            Warning(
+                f"WEB_THREADS ({settings.WEB_THREADS}) is above DB_POOL_SIZE ({pool}): "
+                "request threads will queue for a database connection.",
+                hint="Set WEB_THREADS at or below DB_POOL_SIZE.",
+                id="sigap.W002",
+            )
+        ]
+    return []

@@ -16,10 +16,10 @@ server's event loop, as asgiref arranges for any `sync_to_async` thread.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers import base
@@ -28,21 +28,14 @@ from django.http import FileResponse
 from django.urls import set_script_prefix
 
 
-def _threads() -> int:
-    """WEB_THREADS per web process (default 4): requests in flight while others wait
-    on the database or Redis. Keep it at or below DB_POOL_SIZE."""
-    try:
-        return max(1, int(os.environ.get("WEB_THREADS", "4")))
-    except ValueError:
-        return 4
-
-
 class SyncChainASGIHandler(ASGIHandler):
     def __init__(self) -> None:
         base.BaseHandler.__init__(self)
         self.load_middleware(is_async=False)
+        # settings.WEB_THREADS: requests in flight while others wait on the database
+        # or Redis (a check warns when it exceeds DB_POOL_SIZE).
         self.executor = ThreadPoolExecutor(
-            max_workers=_threads(), thread_name_prefix="sigap-http"
+            max_workers=settings.WEB_THREADS, thread_name_prefix="sigap-http"
         )
 
     async def handle(self, scope, receive, send) -> None:

@@ -158,6 +158,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # --- Redis: cache, channel layer, Celery broker -----------------------------------------
+# Threads per web process running Django's request cycle (core/handlers.py).
+WEB_THREADS = max(1, env_int("WEB_THREADS", 4))
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {

@@ -140,3 +140,13 @@ def test_many_cache_operations_reuse_a_pooled_connection():
         cache.set(f"asgi-test-{i}", i, 5)
         assert cache.get(f"asgi-test-{i}") == i
     assert opened() == before
+
+
+def test_it_warns_when_request_threads_outnumber_pooled_connections(settings):
+    from core.checks import check_web_threads
+
+    settings.DB_POOL_SIZE, settings.WEB_THREADS = 4, 8
+    (warning,) = check_web_threads(None)
+    assert warning.id == "sigap.W002"
+    settings.WEB_THREADS = 4
+    assert check_web_threads(None) == []
