@@ -13,10 +13,11 @@ import uuid
 
 import httpx
 import pytest
+from django.db.models import Max
 from rest_framework.authtoken.models import Token
 
 from core.demo import DEMO_PASSWORD
-from isolation.models import Alert
+from isolation.models import Alert, DashboardEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -144,6 +145,15 @@ def test_it_shows_a_danger_alert_live_and_replays_after_a_reconnect(
         alert = Alert.objects.get()
         assert alert.acknowledged_by_id == nurse.pk
         assert alert.note == "Ditelepon, dirujuk ke IGD"
+
+        # The page drops the item on the HTTP answer; its event may still be on its
+        # way over the websocket. Wait for it, or the replay below would count it.
+        latest = DashboardEvent.objects.filter(
+            facility_id=alice_isolating.facility_id
+        ).aggregate(m=Max("seq"))["m"]
+        page.wait_for_function(
+            f"window.sigapDashboard.lastSeq() >= {latest}", timeout=LIVE_TIMEOUT_MS
+        )
 
         # Drop the connection; an alert arrives while the page is offline.
         page.evaluate("window.sigapDashboard.pause()")
