@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from core.models import Facility, Region, User
 from core.services.accounts import consent_give, profile_update, staff_create
@@ -179,3 +180,19 @@ def _date(value: str):
     import datetime as dt
 
     return dt.date.fromisoformat(value)
+
+
+# Each feature seeds its own demo rows; all are idempotent.
+FEATURE_SEEDERS: list[str] = [
+    "core.cases.services.seed_area_demo",
+    "chatbot.demo.seed_chatbot_demo",
+    # Doctors' schedules first: the isolation demo's danger alert proposes a slot.
+    "isolation.teleconsult.services.seed_teleconsult_demo",
+    "isolation.services.seed_isolation_demo",
+]
+
+
+def demo_features_seed() -> dict[str, object]:
+    """Run every feature's demo seeder, in order; returns each one's result by name.
+    Needs the demo accounts (`demo_accounts_ensure`)."""
+    return {path.rsplit(".", 1)[-1]: import_string(path)() for path in FEATURE_SEEDERS}

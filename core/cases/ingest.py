@@ -21,13 +21,7 @@ from django.utils import timezone
 
 from core.cases import rules
 from core.cases.figures import dirty_mark
-from core.db import (
-    bulk_update_rows,
-    insert_values,
-    many,
-    reserve_ids,
-    update_values,
-)
+from core.db import insert_values, many, reserve_ids, update_values
 from core.models import Case, CaseReport, Integrator, PersonKey, ReportBatch
 
 INGEST_LOCK_ID = 7_330_301  # pg advisory lock: one ingest transaction at a time
@@ -289,16 +283,18 @@ def ingest_reports(
         ],
         to_create,
     )  # fmt: skip
-    bulk_update_rows(
+    update_fields = [
+        "batch", "case", "fingerprint", "revision", "match", "nik_key",
+        "name_match_key", "full_name", "name_key", "birth_date", "sex", "kelurahan",
+        "household_id", "status", "event_date", "specimen_type", "test_type",
+        "test_result", "updated_at",
+    ]  # fmt: skip
+    attnames = [CaseReport._meta.get_field(f).attname for f in update_fields]
+    update_values(
         CaseReport,
-        to_update,
-        [
-            "batch", "case", "fingerprint", "revision", "match", "nik_key",
-            "name_match_key", "full_name", "name_key", "birth_date", "sex", "kelurahan",
-            "household_id", "status", "event_date", "specimen_type", "test_type",
-            "test_result", "updated_at",
-        ],
-    )  # fmt: skip
+        update_fields,
+        [(row.pk, *(getattr(row, a) for a in attnames)) for row in to_update],
+    )
     result.created += len(to_create)
     result.updated += len(to_update)
     # A case whose reports moved or changed keys gets its keys rebuilt in full; the

@@ -10,20 +10,6 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_world(demo_users):
-    from chatbot.demo import seed_chatbot_demo
-    from core.cases.services import seed_area_demo
-    from isolation.services import seed_isolation_demo
-    from isolation.teleconsult.services import seed_teleconsult_demo
-
-    seed_area_demo()
-    seed_chatbot_demo()
-    seed_teleconsult_demo()
-    seed_isolation_demo()
-    return demo_users
-
-
 def _models():
     return sorted(
         admin.site._registry.items(), key=lambda item: item[0]._meta.label_lower

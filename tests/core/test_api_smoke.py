@@ -12,20 +12,6 @@ from rest_framework.test import APIClient
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_world(demo_users):
-    from chatbot.demo import seed_chatbot_demo
-    from core.cases.services import seed_area_demo
-    from isolation.services import seed_isolation_demo
-    from isolation.teleconsult.services import seed_teleconsult_demo
-
-    seed_area_demo()
-    seed_chatbot_demo()
-    seed_teleconsult_demo()
-    seed_isolation_demo()
-    return demo_users
-
-
 PARAMETERS = re.compile(r"\{(\w+)\}")
 DEMO_VALUES = {"code": "33.74.10", "channel": "telegram"}
 

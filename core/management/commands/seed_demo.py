@@ -2,18 +2,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
 
-from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_ensure
-
-# Each feature seeds its own demo rows; all are idempotent.
-FEATURE_SEEDERS: list[str] = [
-    "core.cases.services.seed_area_demo",
-    "chatbot.demo.seed_chatbot_demo",
-    # Doctors' schedules first: the isolation demo's danger alert proposes a slot.
-    "isolation.teleconsult.services.seed_teleconsult_demo",
-    "isolation.services.seed_isolation_demo",
-]
+from core.demo import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    demo_accounts_ensure,
+    demo_features_seed,
+)
 
 
 def _summary(result) -> str:
@@ -29,10 +24,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = demo_accounts_ensure()
-        for path in FEATURE_SEEDERS:
-            result = import_string(path)()
+        for name, result in demo_features_seed().items():
             if result:
-                self.stdout.write(f"  {path.rsplit('.', 1)[-1]}: {_summary(result)}")
+                self.stdout.write(f"  {name}: {_summary(result)}")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo accounts:"))
         for key, (phone, name, role, _facility) in DEMO_ACCOUNTS.items():
             user = users[key]
