@@ -13,7 +13,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
-        from core import checks  # noqa: F401  (registers system checks)
+        from core import (
+            checks,  # noqa: F401  (registers system checks)
+            selectors,  # noqa: F401  (consent cache receivers)
+        )
+        from core.api import authentication  # noqa: F401  (token cache receivers)
 
         # The embedded scheduler runs periodic jobs inside the web process when there is
         # no Celery beat (make run without REDIS_URL). Under runserver's autoreloader only

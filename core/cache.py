@@ -23,12 +23,29 @@ _clients: dict[tuple, SharedRedisCacheClient] = {}
 _lock = threading.Lock()
 
 
+# Counters for rate limits: add one and give a new counter its time to live, in one
+# round trip and atomically (a counter never outlives its window).
+INCR_EXPIRING = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
 class SharedRedisCacheClient(DjangoRedisCacheClient):
     """Builds each pool's `redis.Redis` once instead of once per operation."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._bound: dict[int, object] = {}
+        self._scripts: dict[int, object] = {}
+
+    def incr_expiring(self, key: str, timeout: int) -> int:
+        client = self.get_client(key, write=True)
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(INCR_EXPIRING)
+        return int(script(keys=[key], args=[int(timeout)]))
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
@@ -57,3 +74,9 @@ class RedisCache(DjangoRedisCache):
                         self._servers, **self._options
                     )
         return client
+
+    def incr_expiring(self, key: str, timeout: int, version: int | None = None) -> int:
+        """Add one to a counter, created with `timeout` seconds to live: one round
+        trip where Django's `incr` takes two and cannot create the key."""
+        key = self.make_and_validate_key(key, version=version)
+        return self._cache.incr_expiring(key, timeout)

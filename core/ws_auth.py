@@ -10,12 +10,15 @@ from django.contrib.auth.models import AnonymousUser
 
 @database_sync_to_async
 def _user_for_token(key: str):
-    from rest_framework.authtoken.models import Token
+    """The API's token check (cached, refuses inactive users)."""
+    from rest_framework.exceptions import AuthenticationFailed
 
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
+    from core.api.authentication import TokenAuthentication
+
+    try:
+        return TokenAuthentication().authenticate_credentials(key)[0]
+    except AuthenticationFailed:
         return AnonymousUser()
-    return token.user
 
 
 class TokenAuthMiddleware:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError, Conflict, PermissionDenied
 from core.models import User
+from core.selectors import user_has_consent
 from core.services.audit import audit_record
 from selfcheck import content, rules, selectors
 from selfcheck.models import Assessment, AssessmentSymptom, Questionnaire, RuleSet
@@ -51,8 +52,7 @@ def _message(key: str, language: str) -> str:
 
 
 def _consent_check(user: User, language: str) -> None:
-    profile = getattr(user, "profile", None)
-    if profile is None or not profile.has_consent:
+    if not user_has_consent(user):
         raise PermissionDenied(
             _message("consent_required", language), code="consent_required"
         )

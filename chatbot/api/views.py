@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from chatbot import rules
@@ -12,6 +11,7 @@ from chatbot.api.serializers import FaqRefSerializer, HoaxRefSerializer
 from chatbot.models.knowledge import Language
 from chatbot.services import answer_message, hoax_report_create
 from core.api.serializers import StrictSerializer
+from core.api.throttling import ScopedRateThrottle
 from core.i18n import request_language
 
 KINDS = ["faq", "faq_suggestions", "hoax", "hoax_possible", "fallback"]

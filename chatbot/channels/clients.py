@@ -143,9 +143,7 @@ class TelegramClient:
     def remove_inline_keyboard(self, chat_id: str, message_id: int) -> None:
         """editMessageReplyMarkup without a markup: the message keeps its text and
         loses its buttons."""
-        self._call(
-            "edit_message_reply_markup", chat_id=chat_id, message_id=message_id
-        )
+        self._call("edit_message_reply_markup", chat_id=chat_id, message_id=message_id)
 
     def get_updates(
         self, *, offset: int | None, timeout: int, allowed_updates: list[str]

@@ -230,8 +230,8 @@ def _language_set(ctx: Ctx, value: str) -> None:
         return
     ctx.session.language = value
     if ctx.user is not None and ctx.user.language != value:
-        User.objects.filter(pk=ctx.user.pk).update(language=value)
         ctx.user.language = value
+        ctx.user.save(update_fields=["language"])
     subscriptions_language_set(
         channel=ctx.inbound.channel, chat_id=ctx.inbound.chat_id, language=value
     )

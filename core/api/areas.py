@@ -17,45 +17,32 @@ from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from core.api.throttling import WindowRateThrottle
 from core.areas import selectors
 from core.areas.services import areas_cache_version
 from core.i18n import request_language
 from core.models import Region
 
 
-def _parse_rate(rate: str) -> tuple[int, int]:
-    count, _, unit = rate.partition("/")
-    return int(count), {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit[:1]]
+class AreaRateThrottle(WindowRateThrottle):
+    """Per client (user or IP), at `SIGAP_THROTTLE_AREAS`: generous, these are cheap
+    cached reads."""
 
+    scope = "areas"
 
-class AreaRateThrottle(BaseThrottle):
-    """Per client (user or IP), fixed one-minute windows: one cache round trip per
-    request, whatever the rate (DRF's sliding window stores every timestamp, which
-    is heavy at thousands per minute). Generous: these are cheap cached reads."""
+    def get_rate(self) -> str:
+        return settings.SIGAP_THROTTLE_AREAS
 
-    def allow_request(self, request, view) -> bool:
-        limit, period = _parse_rate(settings.SIGAP_THROTTLE_AREAS)
-        window = int(time.time() // period)
+    def get_cache_key(self, request, view) -> str:
         user = getattr(request, "user", None)
         ident = (
             f"u{user.pk}"
             if user is not None and user.is_authenticated
             else self.get_ident(request)
         )
-        key = f"throttle_areas:{ident}:{window}"
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.add(key, 0, timeout=period + 5)
-            count = cache.incr(key)
-        self._wait = period - time.time() % period
-        return count <= limit
-
-    def wait(self) -> float | None:
-        return getattr(self, "_wait", None)
+        return f"throttle_areas:{ident}"
 
 
 # Responses are keyed by the data version, so this process may keep them until the

@@ -1,12 +1,72 @@
+"""API token authentication, with the token's user kept in the shared cache.
+
+Every authenticated request looks its token up. DRF does it with a query that joins
+the user (about as much CPU as a small view), so the answer is kept in the cache for
+`TOKEN_USER_TTL` seconds, keyed by a hash of the token (the key itself never reaches
+the cache, nor does the password hash: that column is not loaded). Anything that changes what the answer would be drops it at once: a token
+deleted (sign-out, erasure) or a user saved or deleted (role, active flag, language).
+Code that changes users with `QuerySet.update()` calls `token_user_forget`.
+"""
+
 from __future__ import annotations
 
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import translation
-from rest_framework import authentication
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
+
+from core.models import User
+
+logger = logging.getLogger(__name__)
+
+TOKEN_USER_TTL = 300
+
+
+def _cache_key(token_key: str) -> str:
+    return "auth:token:" + hashlib.sha256(token_key.encode()).hexdigest()[:40]
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF token auth that also applies the user's remembered language when the
-    request does not say which one it wants."""
+    """DRF token auth (`Authorization: Token <key>`), cached, that also applies the
+    user's remembered language when the request does not say which one it wants."""
+
+    def authenticate_credentials(self, key):
+        cache_key = _cache_key(key)
+        try:
+            user = cache.get(cache_key)
+        except Exception as exc:  # the cache is an optimisation: ask the database
+            logger.warning("token cache unavailable (%s)", type(exc).__name__)
+            return self._from_database(key)
+        if user is not None:
+            return user, Token(key=key, user=user)
+        user, token = self._from_database(key)
+        try:
+            cache.set(cache_key, user, TOKEN_USER_TTL)
+        except Exception as exc:
+            logger.warning("token cache unavailable (%s)", type(exc).__name__)
+        return user, token
+
+    @staticmethod
+    def _from_database(key: str):
+        """DRF's own check, without the password hash."""
+        try:
+            token = (
+                Token.objects.select_related("user")
+                .defer("user__password")
+                .get(key=key)
+            )
+        except Token.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        return token.user, token
 
     def authenticate(self, request):
         result = super().authenticate(request)
@@ -16,3 +76,27 @@ class TokenAuthentication(authentication.TokenAuthentication):
                 translation.activate(user.language)
                 request._request.LANGUAGE_CODE = user.language
         return result
+
+
+def token_user_forget(*, user_id: int | None = None, keys=()) -> None:
+    """Drop cached token answers: those of `keys`, and of every token of `user_id`."""
+    keys = list(keys)
+    if user_id is not None:
+        keys += Token.objects.filter(user_id=user_id).values_list("key", flat=True)
+    if keys:
+        names = [_cache_key(key) for key in keys]
+        cache.delete_many(names)
+        # Again once the change is visible to others: a request that read the old
+        # row just before the commit may have cached the old answer.
+        transaction.on_commit(lambda: cache.delete_many(names))
+
+
+@receiver(post_delete, sender=Token, dispatch_uid="sigap_token_deleted")
+def _token_deleted(sender, instance: Token, **kwargs) -> None:
+    token_user_forget(keys=[instance.key])
+
+
+@receiver(post_save, sender=User, dispatch_uid="sigap_user_saved")
+@receiver(post_delete, sender=User, dispatch_uid="sigap_user_deleted")
+def _user_changed(sender, instance: User, **kwargs) -> None:
+    token_user_forget(user_id=instance.pk)

@@ -10,11 +10,11 @@ from rest_framework import exceptions, serializers
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
 from core.api.permissions import IsHealthOffice
+from core.api.throttling import WindowRateThrottle
 from core.areas.selectors import region_get
 from core.cases import rules
 from core.cases import selectors as case_selectors
@@ -68,7 +68,7 @@ class IsIntegrator(BasePermission):
         return isinstance(request.auth, Integrator)
 
 
-class IntegratorRateThrottle(SimpleRateThrottle):
+class IntegratorRateThrottle(WindowRateThrottle):
     scope = "integrator"
 
     def get_rate(self) -> str:

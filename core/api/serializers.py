@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import copy
+
 from rest_framework import serializers
 
 from core.models import Facility, Region, User
@@ -17,6 +19,21 @@ class StrictSerializer(serializers.Serializer):
                     code="unknown_field",
                 )
         return super().to_internal_value(data)
+
+
+class FieldsOnceMixin:
+    """For a `ModelSerializer`: the fields DRF derives from the model are built once
+    per class instead of once per instance (DRF looks the model's fields up again for
+    every object it serialises, more CPU than a small view); each instance still gets
+    its own copies. Only for serializers whose fields do not depend on the context."""
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_once")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_once = built
+        return copy.deepcopy(built)
 
 
 class RegionRefSerializer(serializers.ModelSerializer):

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.api.serializers import (
@@ -13,6 +12,7 @@ from core.api.serializers import (
     StrictSerializer,
     UserOutputSerializer,
 )
+from core.api.throttling import ScopedRateThrottle
 from core.i18n import pick, request_language
 from core.models import DeviceToken, User
 from core.selectors import facility_list, region_list

@@ -1,8 +1,57 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import logging
 
-from core.models import Facility, Region
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from core.models import Facility, Region, ResidentProfile
+
+logger = logging.getLogger(__name__)
+
+CONSENT_TTL = 120
+
+
+def _consent_key(user_id: int) -> str:
+    return f"consent:{user_id}"
+
+
+def user_has_consent(user) -> bool:
+    """Whether the resident has given health-data consent.
+
+    Asked on every health-data write, so the answer (a yes/no per user id, nothing
+    else) is kept in the shared cache, and dropped whenever the profile is saved or
+    deleted: a withdrawal applies to the next request.
+    """
+    key = _consent_key(user.pk)
+    try:
+        given = cache.get(key)
+    except Exception as exc:  # the cache is an optimisation: ask the database
+        logger.warning("consent cache unavailable (%s)", type(exc).__name__)
+        given, key = None, None
+    if given is None:
+        given = ResidentProfile.objects.filter(
+            user_id=user.pk, consent_given_at__isnull=False
+        ).exists()
+        if key is not None:
+            try:
+                cache.set(key, given, CONSENT_TTL)
+            except Exception as exc:
+                logger.warning("consent cache unavailable (%s)", type(exc).__name__)
+    return given
+
+
+@receiver(post_save, sender=ResidentProfile, dispatch_uid="sigap_consent_saved")
+@receiver(post_delete, sender=ResidentProfile, dispatch_uid="sigap_consent_deleted")
+def _consent_changed(sender, instance: ResidentProfile, **kwargs) -> None:
+    key = _consent_key(instance.user_id)
+    cache.delete(key)
+    # Again once the change is visible to others: a request that read the old row
+    # just before the commit may have cached the old answer.
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def region_list(

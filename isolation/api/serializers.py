@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from core.api.serializers import FieldsOnceMixin
 from core.i18n import pick
 from isolation import content
 from isolation.models import Alert, CheckIn, Isolation, IsolationRequest, Note
@@ -27,7 +28,7 @@ class PatientRefSerializer(serializers.Serializer):
     phone = serializers.CharField()
 
 
-class CheckInOutputSerializer(serializers.ModelSerializer):
+class CheckInOutputSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = CheckIn
         fields = [

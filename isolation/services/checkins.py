@@ -52,9 +52,9 @@ def checkin_submit(
     """
     isolation = next(
         iter(
-            Isolation.objects.select_related("facility", "patient")
-            .filter(patient=patient, status=Isolation.Status.ACTIVE)
-            .order_by()[:1]
+            Isolation.objects.filter(
+                patient=patient, status=Isolation.Status.ACTIVE
+            ).order_by()[:1]
         ),
         None,
     )
@@ -66,6 +66,7 @@ def checkin_submit(
         raise Conflict(
             "Anda tidak sedang dalam pemantauan isolasi.", code="no_active_isolation"
         )
+    isolation.patient = patient  # the caller's row: no join, no second query
     now = timezone.now()
     measured_at = measured_at or now
     tz = isolation.tz

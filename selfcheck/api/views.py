@@ -8,12 +8,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from core.api.pagination import CursorPagination
 from core.api.permissions import IsHealthOffice
 from core.api.serializers import StrictSerializer
+from core.api.throttling import WindowRateThrottle
 from core.i18n import request_language
 from selfcheck import rules, selectors, services
 from selfcheck.api.serializers import (
@@ -28,7 +28,7 @@ class AssessmentPagination(CursorPagination):
     page_size = 20
 
 
-class AnonOrUserRateThrottle(SimpleRateThrottle):
+class AnonOrUserRateThrottle(WindowRateThrottle):
     """The default anon + user throttles as one: a signed-in user at the "user" rate,
     anyone else by address at the "anon" rate, in the same buckets as every other
     endpoint. The two defaults would both look up (and rewrite) an anonymous caller's

@@ -407,3 +407,20 @@ def test_it_explains_refusals_in_the_requested_language(alice, auth_client, subm
 
     assert conflict.json()["error"]["message"].startswith("This client_key was already")
     assert refused.json()["error"]["message"].startswith("Give consent")
+
+
+def test_a_withdrawn_consent_applies_to_the_next_submission(alice, auth_client, submit):
+    client = auth_client(alice)
+    assert submit(client).status_code == 201  # consent now remembered
+
+    assert client.delete("/api/v1/me/consent").status_code in (200, 204)
+    refused = submit(client)
+    assert client.post("/api/v1/me/consent", {}, format="json").status_code in (
+        200,
+        201,
+    )
+    accepted = submit(client)
+
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "consent_required"
+    assert accepted.status_code == 201

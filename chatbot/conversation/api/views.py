@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from chatbot.conversation import selectors, services
@@ -13,6 +12,7 @@ from chatbot.conversation.services.links import LINKABLE_CHANNELS
 from core.api.pagination import CursorPagination
 from core.api.permissions import IsResident
 from core.api.serializers import StrictSerializer
+from core.api.throttling import ScopedRateThrottle
 from core.exceptions import ApplicationError
 from core.models import ChannelIdentity
 
