@@ -2,10 +2,11 @@
 
 Every authenticated request looks its token up. DRF does it with a query that joins
 the user (about as much CPU as a small view), so the answer is kept in the cache for
-`TOKEN_USER_TTL` seconds, keyed by a hash of the token (the key itself never reaches
-the cache, nor does the password hash: that column is not loaded). Anything that changes what the answer would be drops it at once: a token
-deleted (sign-out, erasure) or a user saved or deleted (role, active flag, language).
-Code that changes users with `QuerySet.update()` calls `token_user_forget`.
+`TOKEN_USER_TTL` seconds, keyed by a hash of the token: the key itself never reaches
+the cache, nor does the password hash (that column is not loaded). Anything that
+changes the answer drops it at once: a token deleted (sign-out, erasure) or a user
+saved or deleted (role, active flag, language). Code that changes users with
+`QuerySet.update()` must call `token_user_forget`.
 """
 
 from __future__ import annotations
