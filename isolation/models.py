@@ -172,8 +172,9 @@ class IsolationRequest(models.Model):
 class CheckIn(models.Model):
     """One twice-daily report. ``client_id`` makes offline retries idempotent."""
 
+    # Indexed as the leading column of checkin_client_id_unique and the slot index.
     isolation = models.ForeignKey(
-        Isolation, on_delete=models.CASCADE, related_name="checkins"
+        Isolation, on_delete=models.CASCADE, related_name="checkins", db_index=False
     )
     client_id = models.CharField(max_length=64)
     measured_at = models.DateTimeField()
@@ -374,8 +375,9 @@ class DashboardEvent(models.Model):
         ALERT_ACK = "alert_ack", "Peringatan ditangani"
         PATIENT = "patient", "Perubahan pasien"
 
+    # Indexed as the leading column of dashboard_event_seq_unique.
     facility = models.ForeignKey(
-        "core.Facility", on_delete=models.CASCADE, related_name="+"
+        "core.Facility", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     seq = models.BigIntegerField()
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -108,8 +108,9 @@ class Case(models.Model):
     name_key = models.CharField(max_length=150, blank=True)
     birth_date = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, blank=True)
+    # Indexed as the leading column of case_kel_confirmed.
     kelurahan = models.ForeignKey(
-        "core.Region", on_delete=models.PROTECT, related_name="+"
+        "core.Region", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     household_key = models.CharField(max_length=100)
     status = models.CharField(max_length=10, choices=Status.choices)
@@ -152,7 +153,8 @@ class PersonKey(models.Model):
     """A matching key (keyed hash of NIK, or of name + birth date + kelurahan) that
     some report of the case carried."""
 
-    key = models.CharField(max_length=70, db_index=True)
+    # Indexed as the leading column of person_key_once_per_case.
+    key = models.CharField(max_length=70)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="keys")
 
     class Meta:
@@ -178,8 +180,9 @@ class CaseReport(models.Model):
         NAME = "name", "cocok nama + tanggal lahir + kelurahan"
         NAME_AMBIGUOUS = "name_ambiguous", "cocok nama (lebih dari satu kandidat)"
 
+    # Indexed as the leading column of case_report_one_per_source_record.
     integrator = models.ForeignKey(
-        Integrator, on_delete=models.PROTECT, related_name="reports"
+        Integrator, on_delete=models.PROTECT, related_name="reports", db_index=False
     )
     record_id = models.CharField(max_length=64)
     batch = models.ForeignKey(
