@@ -10,7 +10,8 @@ class Migration(migrations.Migration):
         ("core", "0003_boundaryimport_figuredirty_zonerule_areaboundary_and_more"),
     ]
 
-    # Each of these columns leads a composite or unique index already; their own
+    # Each of these columns leads a composite or unique index already (reports are
+    # looked up by area only together with a day: case_report_date_kel); their own
     # indexes only cost writes. The indexes are dropped directly: AlterField would
     # also drop and re-validate the foreign keys, a full scan of large tables.
     operations = [
@@ -64,6 +65,16 @@ class Migration(migrations.Migration):
                     name="key",
                     field=models.CharField(max_length=70),
                 ),
+                migrations.AlterField(
+                    model_name="casereport",
+                    name="kelurahan",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.region",
+                    ),
+                ),
             ],
             database_operations=[
                 migrations.RunSQL(
@@ -96,6 +107,16 @@ class Migration(migrations.Migration):
                 ),
                 migrations.RunSQL(
                     "DROP INDEX IF EXISTS core_personkey_key_cf37492d_like",
+                    migrations.RunSQL.noop,
+                ),
+                migrations.RunSQL(
+                    "DROP INDEX IF EXISTS core_casereport_kelurahan_id_9c532d56",
+                    reverse_sql="CREATE INDEX IF NOT EXISTS "
+                    "core_casereport_kelurahan_id_9c532d56 "
+                    "ON core_casereport (kelurahan_id)",
+                ),
+                migrations.RunSQL(
+                    "DROP INDEX IF EXISTS core_casereport_kelurahan_id_9c532d56_like",
                     migrations.RunSQL.noop,
                 ),
             ],

@@ -202,8 +202,9 @@ class CaseReport(models.Model):
     name_key = models.CharField(max_length=150, blank=True)
     birth_date = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1)
+    # Reports are looked up by area only together with a day (case_report_date_kel).
     kelurahan = models.ForeignKey(
-        "core.Region", on_delete=models.PROTECT, related_name="+"
+        "core.Region", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     household_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices)
