@@ -140,11 +140,6 @@ if DATABASE_URL:
             "max_size": DB_POOL_SIZE,
             "timeout": 10,
         }
-    # Statements sent apart from their values, so PostgreSQL can keep the plan of
-    # those a connection repeats (psycopg prepares them after a few runs): less
-    # database CPU per request. Pooled connections live long enough to profit.
-    if env_bool("DB_SERVER_SIDE_BINDING", False):
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     DATABASES = {
         "default": {
