@@ -12,7 +12,6 @@ import logging
 import os
 import queue
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,11 +26,6 @@ logger = logging.getLogger(__name__)
 
 
 PUSH_BATCH = 100
-# How long the pusher lets events gather before it sends: under load, one channel-layer
-# message then carries many events (each message costs a Redis round trip or three
-# here and a wake-up in every dashboard's process), for a delay far below what a
-# person watching the dashboard notices.
-PUSH_LINGER_S = 0.02
 
 
 def facility_group(facility_id: int) -> str:
@@ -208,12 +202,8 @@ class _Pusher:
         while True:
             frames = list(pending.get())
             batches = 1
-            until = time.monotonic() + PUSH_LINGER_S
-            while len(frames) < 1000:
-                try:
-                    frames += pending.get(timeout=max(until - time.monotonic(), 0))
-                except queue.Empty:
-                    break
+            while not pending.empty() and len(frames) < 1000:
+                frames += pending.get_nowait()
                 batches += 1
             try:
                 if not layer_breaker.is_open:
