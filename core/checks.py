@@ -20,6 +20,21 @@ def check_embedded_defaults(app_configs, **kwargs):
 
 
 @register()
+def check_otp_sender(app_configs, **kwargs):
+    if not settings.DEBUG and settings.SIGAP_OTP_SENDER.endswith(".ConsoleSmsBackend"):
+        return [
+            Warning(
+                "SIGAP_OTP_SENDER is the console backend: sign-in codes are printed to "
+                "the server log instead of reaching residents' phones.",
+                hint="Set SIGAP_OTP_SENDER=core.notifications.backends.HttpSmsBackend "
+                "(and SMS_HTTP_URL) in production.",
+                id="sigap.W003",
+            )
+        ]
+    return []
+
+
+@register()
 def check_web_threads(app_configs, **kwargs):
     pool = getattr(settings, "DB_POOL_SIZE", 0)
     if pool and settings.WEB_THREADS > pool:

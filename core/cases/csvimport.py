@@ -153,16 +153,17 @@ def _chunks(
                     {"non_field_errors": "Lebih banyak sel dari kolom."},
                 )
                 continue
-            report, errors = rules.validate_report(row, villages=villages, today=today)
-            if report is not None and report.record_id in seen:
-                errors = {
-                    "record_id": f"ID ganda dalam berkas (pertama di baris {seen[report.record_id]})."
-                }
-                report = None
+            report, errors = rules.validate_batch_report(
+                row,
+                villages=villages,
+                today=today,
+                seen=seen,
+                position=line,
+                duplicate="ID ganda dalam berkas (pertama di baris {first}).",
+            )
             if report is None:
                 _reject(result, line, row, errors)
                 continue
-            seen[report.record_id] = line
             chunk.append(report)
             if len(chunk) >= chunk_size:
                 yield chunk

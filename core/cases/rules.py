@@ -409,6 +409,26 @@ def validate_report(
     )
 
 
+def validate_batch_report(
+    raw: Mapping,
+    *,
+    villages: Container[str] | Callable[[str], bool],
+    today: dt.date,
+    seen: dict[str, int],
+    position: int,
+    duplicate: str,
+) -> tuple[CleanReport | None, dict[str, str]]:
+    """`validate_report` for one report of a batch (a file, a request): a record id
+    already in the batch is refused with `duplicate`, formatted with the position
+    where it first came. Accepted reports are noted in `seen` at `position`."""
+    report, errors = validate_report(raw, villages=villages, today=today)
+    if report is not None and report.record_id in seen:
+        return None, {"record_id": duplicate.format(first=seen[report.record_id])}
+    if report is not None:
+        seen[report.record_id] = position
+    return report, errors
+
+
 # --- One case over time -----------------------------------------------------------------
 
 

@@ -103,17 +103,18 @@ def reports_validate(
     errors: dict[str, str] = {}
     seen: dict[str, int] = {}
     for index, raw in enumerate(reports):
-        report, problems = rules.validate_report(raw, villages=villages, today=today)
-        if report is not None and report.record_id in seen:
-            problems = {
-                "record_id": f"ID ganda dalam kiriman (sama dengan laporan {seen[report.record_id]})."
-            }
-            report = None
+        report, problems = rules.validate_batch_report(
+            raw,
+            villages=villages,
+            today=today,
+            seen=seen,
+            position=index,
+            duplicate="ID ganda dalam kiriman (sama dengan laporan {first}).",
+        )
         if report is None:
             for name, message in problems.items():
                 errors[f"reports.{index}.{name}"] = message
             continue
-        seen[report.record_id] = index
         clean.append(report)
     return clean, errors
 

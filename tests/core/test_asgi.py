@@ -150,3 +150,14 @@ def test_it_warns_when_request_threads_outnumber_pooled_connections(settings):
     assert warning.id == "sigap.W002"
     settings.WEB_THREADS = 4
     assert check_web_threads(None) == []
+
+
+def test_it_warns_when_sign_in_codes_would_go_to_the_log(settings):
+    from core.checks import check_otp_sender
+
+    settings.DEBUG = False
+    settings.SIGAP_OTP_SENDER = "core.notifications.backends.ConsoleSmsBackend"
+    (warning,) = check_otp_sender(None)
+    assert warning.id == "sigap.W003"
+    settings.SIGAP_OTP_SENDER = "core.notifications.backends.HttpSmsBackend"
+    assert check_otp_sender(None) == []
