@@ -39,7 +39,7 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import Server, http_request  # noqa: E402
+from harness import Server, default_workers, http_request  # noqa: E402
 from harness import open_loop as harness_open_loop  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
 
@@ -316,7 +316,7 @@ def bench_http(rate: float, seconds: float, workers: int) -> None:
         lng += random.uniform(-0.002, 0.002)
         return get(f"/api/v1/areas/lookup?lat={lat:.6f}&lng={lng:.6f}")
 
-    with Server(env, workers, host=HOST, port=PORT, log_path=SERVER_LOG):
+    with Server(env, workers, host=HOST, port=PORT, log_path=SERVER_LOG) as server:
         baseline = asyncio.run(
             open_loop(lambda: get("/api/v1/"), rate, min(seconds, 4))
         )
@@ -326,7 +326,7 @@ def bench_http(rate: float, seconds: float, workers: int) -> None:
         result = asyncio.run(open_loop(make, rate, seconds))
     verdict = "ok" if result["p99"] <= HTTP_P99_TARGET_MS else "ABOVE TARGET"
     log(
-        f"http on {db} + {cache}, {workers} daphne workers, {rate:.0f} req/s open loop:\n"
+        f"http on {db} + {cache}, {server.describe()}, {rate:.0f} req/s open loop:\n"
         f"  GET /api/v1/ (no-op baseline)   p50 {baseline['p50']:.1f} ms  p99 {baseline['p99']:.1f} ms\n"
         f"  GET /api/v1/areas/lookup, cold  p50 {cold['p50']:.1f} ms  p99 {cold['p99']:.1f} ms  "
         f"(answers built and cached as they come)\n"
@@ -468,7 +468,7 @@ def main() -> None:
     )
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument(
         "--cases", type=int, default=0, help="import N generated case reports"
     )

@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import Connection, Server, http_request  # noqa: E402
+from harness import Connection, Server, default_workers, http_request  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
 
 HOST, PORT = "127.0.0.1", 8105
@@ -249,16 +249,16 @@ def http(method: str, path: str, body: dict | None = None) -> bytes:
     return http_request(method, path, host=HOST, port=PORT, body=body)
 
 
-async def warm_up(procs: list, limit: float) -> bool:
+async def warm_up(server: Server, limit: float) -> bool:
     """Every worker builds its index on its first question; wait until all answer
     quickly (new connections spread over the workers)."""
     until = time.monotonic() + limit
     fast = 0
     raw = http("POST", "/api/v1/chatbot/ask", {"text": "isoman brp hari"})
     while time.monotonic() < until:
-        if any(p.poll() is not None for p in procs):
+        if any(p.poll() is not None for p in server.procs):
             return False
-        conns = [Connection(HOST, PORT) for _ in range(len(procs) * 2)]
+        conns = [Connection(HOST, PORT) for _ in range(server.workers * 2)]
         started = time.monotonic()
         try:
             codes = await asyncio.wait_for(
@@ -322,15 +322,15 @@ def bench_http(data: dict, workers: int, seconds: float) -> dict | None:
     log("migrating and loading 55,000 entries into the bench database")
     prepare(env)
     server = Server(env, workers, host=HOST, port=PORT, log_path=SERVER_LOG)
-    procs = server.start(timeout=90).procs
+    server.start(timeout=90)
     try:
-        log(f"starting {workers} daphne worker(s); each builds its index")
+        log(f"starting {server.describe()}; each builds its index")
         if not asyncio.run(
-            warm_up(procs, limit=min(150, remaining() - 2 * seconds - 5))
+            warm_up(server, limit=min(150, remaining() - 2 * seconds - 5))
         ):
             log("server did not become ready in time; see " + str(SERVER_LOG))
             return None
-        rss = [rss_mb(p.pid) for p in procs]
+        rss = [rss_mb(pid) for pid in server.worker_pids()]
         msgs = [m for m in messages(data, seed=11) if len(m) < 1500]
         bodies = [http("POST", "/api/v1/chatbot/ask", {"text": m}) for m in msgs]
         it = iter(range(10**9))
@@ -343,7 +343,12 @@ def bench_http(data: dict, workers: int, seconds: float) -> dict | None:
         base = asyncio.run(closed_loop(lambda: noop_raw, seconds))
         log("POST /api/v1/chatbot/ask")
         result = asyncio.run(closed_loop(ask, seconds))
-        return {"workers": workers, "rss": rss, "baseline": base, "ask": result}
+        return {
+            "workers": server.describe(),
+            "rss": rss,
+            "baseline": base,
+            "ask": result,
+        }
     finally:
         server.stop()
 
@@ -352,7 +357,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=6.0, help="per live phase")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args()
 
@@ -396,7 +401,7 @@ def main() -> None:
     cache = "Redis" if os.environ.get("REDIS_URL") else "local-memory"
     base, ask = live["baseline"], live["ask"]
     print(
-        f"live: {live['workers']} daphne worker(s) on {HOST}:{PORT}, SQLite + {cache} "
+        f"live: {live['workers']} on {HOST}:{PORT}, SQLite + {cache} "
         f"cache, {CONNECTIONS} connections; worker RSS "
         + ", ".join(f"{m:.0f} MB" for m in live["rss"])
     )

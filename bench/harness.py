@@ -1,9 +1,12 @@
-"""What every HTTP benchmark needs: Sigap served by daphne workers, and a load client.
+"""What every HTTP benchmark needs: Sigap served as deployed, and a load client.
 
-The server runs as production does (several daphne processes sharing one listening
-socket, as systemd socket activation or supervisord's fcgi-program run them). The
-client is a bare keep-alive HTTP/1.1 connection: the load generator shares the CPUs
-with the server, so it must cost as little as possible per request.
+The server runs as production does (README "Deployment"): HTTP on granian's WSGI
+workers, each process serving one request at a time, and, for benchmarks that need
+websockets, one daphne process for `/ws/` beside them (nginx routes the two in
+production). SIGAP_BENCH_SERVER=daphne serves everything from daphne workers instead,
+as `make run` and a one-process deployment do. The client is a bare keep-alive
+HTTP/1.1 connection: the load generator shares the CPUs with the server, so it must
+cost as little as possible per request.
 """
 
 from __future__ import annotations
@@ -56,63 +59,122 @@ def server_env(name: str, **overrides: str) -> dict[str, str]:
     return env
 
 
-def server_command(fd: int) -> list[str]:
-    """daphne (the default, as `make run` serves) or, with SIGAP_BENCH_SERVER=uvicorn,
-    uvicorn with uvloop/httptools (not a dependency: `pip install 'uvicorn[standard]'`
-    first); both serve `core.asgi:application` on an inherited listening socket."""
-    bindir = Path(sys.executable).parent
-    if os.environ.get("SIGAP_BENCH_SERVER") == "uvicorn":
-        return [
-            str(bindir / "uvicorn"),
-            "--fd",
-            str(fd),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "core.asgi:application",
-        ]
-    return [str(bindir / "daphne"), "--fd", str(fd), "core.asgi:application"]
+def server_kind() -> str:
+    return os.environ.get("SIGAP_BENCH_SERVER") or "granian"
+
+
+def default_workers() -> int:
+    """As README "Deployment" sizes them: two single-request WSGI processes per CPU
+    (one runs while the other waits on PostgreSQL or Redis); daphne processes run
+    several requests each, one per CPU."""
+    cpus = os.cpu_count() or 1
+    return cpus if server_kind() == "daphne" else 2 * cpus
+
+
+def _granian(host: str, port: int, workers: int) -> list[str]:
+    return [
+        str(Path(sys.executable).parent / "granian"),
+        "--interface", "wsgi",
+        "--host", host,
+        "--port", str(port),
+        "--workers", str(workers),
+        "--blocking-threads", "1",
+        "--no-access-log",
+        "--log-level", "warning",
+        "core.wsgi:application",
+    ]  # fmt: skip
+
+
+def _daphne(fd: int) -> list[str]:
+    return [str(Path(sys.executable).parent / "daphne"), "--fd", str(fd), "core.asgi:application"]  # fmt: skip
 
 
 class Server:
-    """`workers` daphne processes on host:port; stderr goes to `log_path`."""
+    """Sigap on host:port with `workers` HTTP processes; with `websockets`, also one
+    daphne process for `/ws/` on `ws_port` (the same port when daphne serves all).
+    stderr goes to `log_path`."""
 
     def __init__(
-        self, env: dict[str, str], workers: int, *, host: str, port: int, log_path: Path
+        self,
+        env: dict[str, str],
+        workers: int,
+        *,
+        host: str,
+        port: int,
+        log_path: Path,
+        websockets: bool = False,
     ) -> None:
         self.env, self.workers = env, workers
         self.host, self.port, self.log_path = host, port, log_path
-        self.sock: socket.socket | None = None
+        self.kind = server_kind()
+        if websockets and not env.get("REDIS_URL"):
+            # The in-memory channel layer reaches only its own process: one daphne
+            # process must serve both the requests and the websockets.
+            self.kind, self.workers = "daphne", 1
+        self.websockets = websockets
+        self.ws_port = port if self.kind == "daphne" else port + 1000
+        self.socks: list[socket.socket] = []
         self.procs: list[subprocess.Popen] = []
 
-    def start(self, timeout: float = 30.0) -> Server:
+    def describe(self) -> str:
+        if self.kind == "daphne":
+            return f"{self.workers} daphne worker(s)"
+        ws = " + 1 daphne (websockets)" if self.websockets else ""
+        return f"{self.workers} granian WSGI worker(s){ws}"
+
+    def worker_pids(self) -> list[int]:
+        """The processes that serve HTTP requests (granian's workers are children of
+        its supervisor)."""
+        if self.kind == "daphne":
+            return [proc.pid for proc in self.procs]
+        found = subprocess.run(
+            ["pgrep", "-P", str(self.procs[0].pid)], capture_output=True, text=True
+        )
+        return [int(pid) for pid in found.stdout.split()]
+
+    def _listen(self, port: int) -> int:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.port))
+        sock.bind((self.host, port))
         sock.listen(1024)
         sock.set_inheritable(True)
-        self.sock = sock
-        command = server_command(sock.fileno())
-        with open(self.log_path, "w") as log_file:  # each worker keeps its own fd
-            self.procs = [
-                subprocess.Popen(
-                    command,
-                    cwd=ROOT,
-                    env=self.env,
-                    pass_fds=[sock.fileno()],
-                    stdout=subprocess.DEVNULL,
-                    stderr=log_file,
-                )
-                for _ in range(self.workers)
-            ]
+        self.socks.append(sock)
+        return sock.fileno()
+
+    def _spawn(self, command: list[str], log_file, fds: tuple[int, ...] = ()) -> None:
+        self.procs.append(
+            subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=self.env,
+                pass_fds=fds,
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+            )
+        )
+
+    def start(self, timeout: float = 60.0) -> Server:
+        with open(self.log_path, "w") as log_file:  # each process keeps its own fd
+            if self.kind == "daphne":
+                fd = self._listen(self.port)
+                for _ in range(self.workers):
+                    self._spawn(_daphne(fd), log_file, (fd,))
+            else:
+                self._spawn(_granian(self.host, self.port, self.workers), log_file)
+                if self.websockets:
+                    fd = self._listen(self.ws_port)
+                    self._spawn(_daphne(fd), log_file, (fd,))
         until, answered = time.monotonic() + timeout, 0
         while time.monotonic() < until:
             if any(proc.poll() is not None for proc in self.procs):
                 self.stop()
                 raise SystemExit(f"server exited; see {self.log_path}")
             ok = asyncio.run(probe(self.host, self.port)) == 200
+            if ok and self.ws_port != self.port:
+                ok = asyncio.run(probe(self.host, self.ws_port)) == 200
             answered = answered + 1 if ok else 0
-            # New connections spread over the workers: wait for a run of answers.
+            # New connections spread over the workers, each loading Django on its
+            # first request: wait for a run of answers.
             if answered >= self.workers * 3:
                 return self
             time.sleep(0.1)
@@ -141,9 +203,10 @@ class Server:
                 proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 proc.kill()
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
+        for sock in self.socks:
+            sock.close()
+        self.socks = []
+        self.procs = []
 
     def __enter__(self) -> Server:
         return self.start()

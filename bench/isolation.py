@@ -3,9 +3,10 @@
     DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python bench/isolation.py \
         [--rate 200] [--seconds 8] [--isolations 500000]
 
-1. Starts Sigap under daphne on 127.0.0.1:8106 (workers share one socket), with
-   DATABASE_URL / REDIS_URL when set (else a SQLite file in the temp dir and the
-   in-memory channel layer, which only reaches dashboards of the same process).
+1. Starts Sigap as deployed on 127.0.0.1:8106 (granian WSGI workers; websockets on a
+   daphne process on 127.0.0.1:9106), with DATABASE_URL / REDIS_URL when set (else a
+   SQLite file in the temp dir and the in-memory channel layer, which only reaches
+   dashboards of the same process: then one daphne process serves both).
 2. A health worker's dashboard connects to /ws/dashboard/ (app token).
 3. Residents send check-ins at a fixed rate (open loop: latency counts from the
    scheduled send time); 2 % carry SpO2 90, a danger sign. For those, the time from
@@ -35,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from harness import Connection, Server, http_request  # noqa: E402
+from harness import Connection, Server, default_workers, http_request  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
 
 HOST, PORT = "127.0.0.1", 8106
@@ -112,13 +113,13 @@ def http(method: str, path: str, body: dict | None = None, token: str | None = N
 
 
 class Dashboard:
-    def __init__(self, token: str) -> None:
-        self.token = token
+    def __init__(self, token: str, port: int) -> None:
+        self.token, self.port = token, port
         self.alert_seen: dict[int, float] = {}  # checkin id -> arrival time
         self.frames = 0
 
     async def run(self, ready: asyncio.Event) -> None:
-        reader, writer = await asyncio.open_connection(HOST, PORT)
+        reader, writer = await asyncio.open_connection(HOST, self.port)
         key = base64.b64encode(os.urandom(16)).decode()
         writer.write(
             (
@@ -165,9 +166,15 @@ class Dashboard:
 
 
 async def load(
-    tokens: list[str], nurse: str, rate: float, seconds: float, noop: bool = False
+    tokens: list[str],
+    nurse: str,
+    rate: float,
+    seconds: float,
+    *,
+    ws_port: int,
+    noop: bool = False,
 ) -> dict:
-    dashboard = Dashboard(nurse)
+    dashboard = Dashboard(nurse, ws_port)
     ready = asyncio.Event()
     feed = asyncio.ensure_future(dashboard.run(ready))
     await asyncio.wait_for(ready.wait(), 10)
@@ -280,7 +287,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--isolations", type=int, default=None)
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-scan", action="store_true")
@@ -294,24 +301,35 @@ def main() -> None:
     nurse, tokens = prepare(env)
 
     if not args.skip_load:
-        log(f"starting {args.workers} daphne worker(s) on {HOST}:{PORT}")
-        server = Server(env, args.workers, host=HOST, port=PORT, log_path=SERVER_LOG)
+        server = Server(
+            env,
+            args.workers,
+            host=HOST,
+            port=PORT,
+            log_path=SERVER_LOG,
+            websockets=True,
+        )
+        log(f"starting {server.describe()} on {HOST}:{PORT}")
         server.start()
         try:
             log(f"baseline GET /api/v1/ at {args.rate:.0f}/s for 4 s")
-            base = asyncio.run(load(tokens, nurse, args.rate, 4, noop=True))
+            base = asyncio.run(
+                load(tokens, nurse, args.rate, 4, ws_port=server.ws_port, noop=True)
+            )
             print(
                 f"baseline GET /api/v1/ (no database): {base['rate']:.0f}/s, "
                 f"p50 {base['p50']:.1f} ms, p99 {base['p99']:.1f} ms, {base['statuses']}"
             )
             time.sleep(2)
             log(f"check-ins at {args.rate:.0f}/s for {args.seconds:.0f} s")
-            r = asyncio.run(load(tokens, nurse, args.rate, args.seconds))
+            r = asyncio.run(
+                load(tokens, nurse, args.rate, args.seconds, ws_port=server.ws_port)
+            )
         finally:
             server.stop()
         load_ok = r["rate"] >= TARGET_RATE * 0.98 and r["p99"] <= TARGET_P99_MS
         print(
-            f"check-in POST ({db}, {layer} channel layer, {args.workers} workers): "
+            f"check-in POST ({db}, {layer} channel layer, {server.describe()}): "
             f"{r['rate']:.0f}/s sent {r['sent']}, p50 {r['p50']:.1f} ms, "
             f"p99 {r['p99']:.1f} ms, max {r['max']:.0f} ms, statuses {r['statuses']} "
             f"[{verdict(load_ok)}, target >= {TARGET_RATE}/s, p99 <= {TARGET_P99_MS:.0f} ms]"

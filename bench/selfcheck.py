@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import Server, http_request  # noqa: E402
+from harness import Server, default_workers, http_request  # noqa: E402
 from harness import open_loop as harness_open_loop  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
 
@@ -192,7 +192,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
     parser.add_argument("--seconds", type=float, default=6.0, help="per phase")
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="daphne processes"
+        "--workers", type=int, default=default_workers(), help="HTTP processes"
     )
     args = parser.parse_args()
 
@@ -217,7 +217,7 @@ def main() -> None:
     try:
         seconds = min(args.seconds, max((remaining() - 2) / 3 - 9, 1))
         print(
-            f"live: {args.workers} daphne worker(s) on {HOST}:{PORT}, {db} + {cache}"
+            f"live: {server.describe()} on {HOST}:{PORT}, {db} + {cache}"
             f" cache; {args.rate:.0f} req/s for {seconds:.1f} s per phase"
         )
         phases = [

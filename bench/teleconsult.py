@@ -36,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from harness import Connection, Server, http_request  # noqa: E402
+from harness import Connection, Server, default_workers, http_request  # noqa: E402
 from harness import open_loop as harness_open_loop  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
 
@@ -228,7 +228,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100.0, help="bookings per second")
     parser.add_argument("--seconds", type=float, default=5.0, help="booking phase")
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="daphne processes"
+        "--workers", type=int, default=default_workers(), help="HTTP processes"
     )
     args = parser.parse_args()
 
@@ -256,7 +256,7 @@ def main() -> int:
         doctors = json.loads(body)["doctors"]
         free = sum(len(d["slots"]) for d in doctors)
         print(
-            f"live: {args.workers} daphne worker(s) on {HOST}:{PORT}, {db} + {cache}; "
+            f"live: {server.describe()} on {HOST}:{PORT}, {db} + {cache}; "
             f"{len(doctors)} doctors x {DAYS} days, {free} free slots "
             f"({len(body) / 1024:.0f} KiB per listing)"
         )

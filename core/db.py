@@ -155,3 +155,51 @@ def many(values: Iterable[str | int], *, integers: bool = False) -> RawSQL:
         cast = "::bigint" if integers else ""
         return RawSQL(f"SELECT jsonb_array_elements_text(%s::jsonb){cast}", [data])
     return RawSQL("SELECT value FROM json_each(%s)", [data])
+
+
+_SELECTS: dict[tuple, tuple[str, list[str], list]] = {}
+
+
+def select_first(
+    model: type[models.Model], where: str, params: Sequence
+) -> models.Model | None:
+    """The first row matching ``where`` (SQL over the model's own columns, with %s
+    placeholders), as a model instance, or None.
+
+    The ORM builds and compiles a query's SQL again on every call: on a hot path (a
+    row looked up by key for every request) that is more CPU than the query itself.
+    Here the SQL and the column converters are worked out once per process; values
+    go through the same converters as in a QuerySet and the instance comes from
+    `Model.from_db`, as the ORM makes it. For lookups by indexed columns."""
+    key = (model, where, connection.vendor)
+    prepared = _SELECTS.get(key)
+    if prepared is None:
+        qn = connection.ops.quote_name
+        fields = model._meta.concrete_fields
+        table = model._meta.db_table
+        columns = ", ".join(f"{qn(table)}.{qn(f.column)}" for f in fields)
+        sql = f"SELECT {columns} FROM {qn(table)} WHERE {where} LIMIT 1"
+        converters = []
+        for position, field in enumerate(fields):
+            col = field.get_col(table)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(
+                connection
+            )
+            if found:
+                converters.append((position, col, found))
+        prepared = sql, [f.attname for f in fields], converters
+        _SELECTS[key] = prepared
+    sql, names, converters = prepared
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if converters:
+        row = list(row)
+        for position, col, found in converters:
+            value = row[position]
+            for convert in found:
+                value = convert(value, col, connection)
+            row[position] = value
+    return model.from_db(connection.alias, names, row)

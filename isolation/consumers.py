@@ -4,12 +4,14 @@ Client -> server frames:
     {"type": "replay", "after": <last seq the page applied>}   (also "sync")
     {"type": "ping"}
 Server -> client frames:
-    {"type": "event", "event": {...seq, kind, payload...}}
+    {"type": "event", "event": {...seq, kind, payload...}}   (each seq once per connection)
     {"type": "replayed", "last_seq": N, "more": bool}
     {"type": "pong"} / {"type": "error", "code": ..., "message": ...}
 """
 
 from __future__ import annotations
+
+from collections import deque
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -20,10 +22,31 @@ from isolation import selectors
 from isolation.services.events import event_frame, facility_group
 
 REPLAY_BATCH = 500
+# Sequence numbers a connection remembers having sent. A live event can arrive after
+# the replay that already held it, or just before the replay (pushes gather for a
+# moment; commits race): each event goes out once per connection. The page keeps
+# what it received (out-of-order events wait for the gap to fill), so a replay only
+# needs to fill in what this connection has not sent.
+SENT_MEMORY = 5000
 
 
 class DashboardConsumer(AsyncJsonWebsocketConsumer):
     group: str | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sent: set[int] = set()
+        self._sent_order: deque[int] = deque()
+
+    async def _send_event(self, event: dict) -> None:
+        seq = event["seq"]
+        if seq in self._sent:
+            return
+        self._sent.add(seq)
+        self._sent_order.append(seq)
+        if len(self._sent_order) > SENT_MEMORY:
+            self._sent.discard(self._sent_order.popleft())
+        await self.send_json({"type": "event", "event": event})
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -62,12 +85,12 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
 
     async def dashboard_events(self, message) -> None:
         for event in message["events"]:
-            await self.send_json({"type": "event", "event": event})
+            await self._send_event(event)
 
     async def _replay(self, after: int) -> None:
         frames = await self._events_after(after)
         for frame in frames:
-            await self.send_json({"type": "event", "event": frame})
+            await self._send_event(frame)
         last = frames[-1]["seq"] if frames else after
         if frames:
             await self._audit(

@@ -7,8 +7,31 @@ from rest_framework import serializers
 from core.models import Facility, Region, User
 
 
+def _fresh(field: serializers.Field) -> serializers.Field:
+    """A copy of a declared field for one serializer instance.
+
+    DRF deep-copies every declared field for every instance: each copy re-runs the
+    field's constructor (validators, messages), more CPU than the small views that
+    use them. A plain field's state is its configuration plus what `bind` sets, so a
+    shallow copy is as good; list fields get their own child the same way. Nested
+    serializers keep DRF's deep copy (they carry fields of their own)."""
+    if isinstance(field, serializers.BaseSerializer):
+        return copy.deepcopy(field)
+    fresh = copy.copy(field)
+    for attr in ("child", "child_relation"):  # ListField, DictField; many=True
+        child = getattr(field, attr, None)
+        if isinstance(child, serializers.Field):
+            child = _fresh(child)
+            child.parent = fresh  # already bound by the parent's constructor
+            setattr(fresh, attr, child)
+    return fresh
+
+
 class StrictSerializer(serializers.Serializer):
     """Rejects unknown fields instead of silently ignoring them."""
+
+    def get_fields(self):
+        return {name: _fresh(field) for name, field in self._declared_fields.items()}
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -33,7 +56,7 @@ class FieldsOnceMixin:
         if built is None:
             built = super().get_fields()
             cls._fields_once = built
-        return copy.deepcopy(built)
+        return {name: _fresh(field) for name, field in built.items()}
 
 
 class RegionRefSerializer(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.db import select_first
 from core.exceptions import ApplicationError, Conflict
 from core.models import User
 from core.services.audit import audit_record
@@ -50,13 +51,10 @@ def checkin_submit(
     key decides, so concurrent retries are safe too). A dangerous
     report stores its alert in the same transaction; delivery happens after commit.
     """
-    isolation = next(
-        iter(
-            Isolation.objects.filter(
-                patient=patient, status=Isolation.Status.ACTIVE
-            ).order_by()[:1]
-        ),
-        None,
+    isolation = select_first(
+        Isolation,
+        "patient_id = %s AND status = %s",
+        [patient.pk, Isolation.Status.ACTIVE],
     )
     if isolation is None:
         # A retry of a report sent before the isolation was closed.

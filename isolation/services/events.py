@@ -12,6 +12,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,12 @@ logger = logging.getLogger(__name__)
 
 
 PUSH_BATCH = 100
+# How long the pusher lets events gather before it sends: under load, one channel-layer
+# message then carries several events (each message costs Redis round trips here and
+# a wake-up in every dashboard's process), for a delay no one watching notices. A
+# dashboard may then get an event live that its replay already held: the consumer
+# sends each sequence number once.
+PUSH_LINGER_S = 0.03
 
 
 def facility_group(facility_id: int) -> str:
@@ -202,8 +209,12 @@ class _Pusher:
         while True:
             frames = list(pending.get())
             batches = 1
-            while not pending.empty() and len(frames) < 1000:
-                frames += pending.get_nowait()
+            until = time.monotonic() + PUSH_LINGER_S
+            while len(frames) < 1000:
+                try:
+                    frames += pending.get(timeout=max(until - time.monotonic(), 0))
+                except queue.Empty:
+                    break
                 batches += 1
             try:
                 if not layer_breaker.is_open:

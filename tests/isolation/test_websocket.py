@@ -170,3 +170,26 @@ async def test_it_pushes_a_missed_slot_scan_as_one_event(alice, alice_isolating,
     (alert,) = event["payload"]["alerts"]
     assert alert["isolation_id"] == alice_isolating.pk and alert["kind"] == "missed"
     await communicator.disconnect()
+
+
+async def test_each_event_goes_out_once_per_connection(alice, alice_isolating, nurse):
+    from channels.layers import get_channel_layer
+
+    from isolation.services.events import facility_group
+
+    communicator, _, _ = await connect(nurse)
+    await replay(communicator, 0)
+    await checkin(alice, spo2=97)
+    (live,) = await next_events(communicator, 1)
+    # The same event again, as a push that lingered past a replay would bring it.
+    await get_channel_layer().group_send(
+        facility_group(nurse.facility_id),
+        {"type": "dashboard.events", "events": [live]},
+    )
+    assert await communicator.receive_nothing(timeout=0.5)
+    # A replay fills in only what this connection has not sent.
+    await checkin(alice, spo2=98)
+    (newer,) = await next_events(communicator, 1)
+    events, done = await replay(communicator, live["seq"] - 1)
+    assert events == [] and done["last_seq"] == newer["seq"]
+    await communicator.disconnect()
