@@ -54,7 +54,7 @@ def server_env(name: str, **overrides: str) -> dict[str, str]:
     # per thread: persistent ones would pile up until PostgreSQL refuses clients.
     env.setdefault("DB_CONN_MAX_AGE", "0")
     # As deployed (README "Deployment"): the web process borrows pooled connections.
-    env.setdefault("DB_POOL_SIZE", "8")
+    env.setdefault("DB_POOL_SIZE", "8" if server_kind() == "daphne" else "4")
     env.update(overrides)
     return env
 
@@ -170,7 +170,7 @@ class Server:
                 self.stop()
                 raise SystemExit(f"server exited; see {self.log_path}")
             ok = asyncio.run(probe(self.host, self.port)) == 200
-            if ok and self.ws_port != self.port:
+            if ok and self.websockets and self.ws_port != self.port:
                 ok = asyncio.run(probe(self.host, self.ws_port)) == 200
             answered = answered + 1 if ok else 0
             # New connections spread over the workers, each loading Django on its

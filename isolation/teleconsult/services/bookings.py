@@ -32,15 +32,20 @@ from isolation.teleconsult.services.common import (
 
 
 def _schedule_for(doctor_id: int) -> DoctorSchedule:
-    schedule = (
-        DoctorSchedule.objects.select_related("doctor__facility__district")
-        .filter(
-            doctor_id=doctor_id,
-            is_active=True,
-            doctor__is_active=True,
-            doctor__role=User.Role.HEALTH_WORKER,
-        )
-        .first()
+    # One schedule per doctor: no ORDER BY (`.first()` would add one, and compiling
+    # it cost more than the query on the booking path).
+    schedule = next(
+        iter(
+            DoctorSchedule.objects.select_related("doctor__facility__district")
+            .filter(
+                doctor_id=doctor_id,
+                is_active=True,
+                doctor__is_active=True,
+                doctor__role=User.Role.HEALTH_WORKER,
+            )
+            .order_by()[:1]
+        ),
+        None,
     )
     if schedule is None:
         raise invalid("unknown_doctor", "doctor")
