@@ -15,7 +15,7 @@ file in the temp dir. Never touches your own database.
    engine, replies going through the outbox to a local fake Bot API.
    Target: exactly 1,000 processed and 1,000 replies sent.
 Rates are raised for the run (the platform limits would make 1,000 sends take 33 s).
-3. With REDIS_URL set: the same intake over HTTP against 2 daphne workers (the
+3. With REDIS_URL set: the same intake over HTTP against Sigap as deployed (the
    production server) on the throwaway database, open loop at --rate updates/s; the
    processing tasks go to the real Redis broker (purged afterwards).
 """
@@ -145,7 +145,10 @@ def intake_over_http(db_name: str, rate: float, seconds: float) -> bool:
 
     total = int(rate * seconds)
     log_path = Path(tempfile.gettempdir()) / "sigap-bench-channels-server.log"
-    with harness.Server(env, 2, host=host, port=port, log_path=log_path):
+    server = harness.Server(
+        env, harness.default_workers(), host=host, port=port, log_path=log_path
+    )
+    with server:
         result = asyncio.run(
             harness.open_loop(
                 [raw(i) for i in range(total)],
@@ -159,7 +162,7 @@ def intake_over_http(db_name: str, rate: float, seconds: float) -> bool:
         result["statuses"]
     ) == {200}
     print(
-        f"intake over HTTP (2 daphne workers, {connection.vendor} + Redis broker): "
+        f"intake over HTTP ({server.describe()}, {connection.vendor} + Redis broker): "
         f"{result['sent']} updates at {rate:.0f}/s -> {result['rate']:.0f}/s acknowledged, "
         f"p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, {result['statuses']} "
         f"(target >= 300/s, p99 <= 100 ms) {'OK' if good else 'MISSED'}"
