@@ -22,7 +22,7 @@ from core.cases.ingest import IngestResult, batch_finish, batch_start, ingest_re
 from core.exceptions import ApplicationError
 from core.models import Integrator, Region, ReportBatch
 
-CHUNK = 2000
+CHUNK = 5000
 MAX_ERRORS_KEPT = 10_000
 
 

@@ -142,12 +142,17 @@ class AreaDailyFigure(models.Model):
         MERAH = "merah"
 
     # Indexed as the leading column of area_figure_one_per_day; an index of its own
-    # would only cost writes (figures are rewritten in bulk).
+    # would only cost writes (figures are rewritten in bulk). Neither this nor
+    # zone_rule has a database foreign key: the rows are derived, written only by the
+    # recomputation from the regions and rules it has just read, and rewritten by the
+    # million (a foreign-key check per row was a third of the recomputation's time).
+    # Deleting a region or rule still cascades or is refused, by Django.
     region = models.ForeignKey(
         "core.Region",
         on_delete=models.CASCADE,
         related_name="daily_figures",
         db_index=False,
+        db_constraint=False,
     )
     date = models.DateField()
     level = models.PositiveSmallIntegerField()
@@ -163,7 +168,12 @@ class AreaDailyFigure(models.Model):
     zone = models.CharField(max_length=8, choices=Zone.choices, blank=True)
     zone_level = models.PositiveSmallIntegerField(default=0)
     zone_rule = models.ForeignKey(
-        ZoneRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ZoneRule,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     zone_counts = models.JSONField(default=dict, blank=True)
     explanation = models.JSONField(default=dict)
