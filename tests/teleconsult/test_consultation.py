@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -160,6 +161,18 @@ def later_booking(transactional_db, make_booking):
     return make_booking(timezone.now() + timedelta(hours=3))
 
 
+@database_sync_to_async
+def _room_state(booking_id: int) -> tuple[list[str], Booking]:
+    # As the consumers read: the connection is closed afterwards, so none is left
+    # open on the executor thread when the test database is dropped.
+    texts = list(
+        ConsultationMessage.objects.filter(booking_id=booking_id).values_list(
+            "text", flat=True
+        )
+    )
+    return texts, Booking.objects.get(pk=booking_id)
+
+
 @pytest.mark.django_db(transaction=True)
 async def test_it_lets_both_participants_chat_and_stores_messages(
     ws, live_booking, nurse, alice
@@ -186,11 +199,18 @@ async def test_it_lets_both_participants_chat_and_stores_messages(
 
     await patient.disconnect()
     await doctor.disconnect()
-    stored = [m async for m in ConsultationMessage.objects.filter(booking=live_booking)]
-    assert [m.text for m in stored] == ["Dok, saya sesak."]
-    joined = await Booking.objects.aget(pk=live_booking.pk)
+    stored, joined = await _room_state(live_booking.pk)
+    assert stored == ["Dok, saya sesak."]
     assert joined.patient_joined_at is not None
     assert joined.doctor_joined_at is not None
+
+
+async def _refused(communicator: WebsocketCommunicator) -> tuple[bool, int]:
+    """Connect, then let the refused consumer instance finish (a test must not leave
+    one running when its database goes away)."""
+    connected, code = await communicator.connect()
+    await communicator.disconnect()
+    return connected, code
 
 
 @pytest.mark.django_db(transaction=True)
@@ -198,22 +218,17 @@ async def test_it_rejects_a_non_participant_from_the_room(
     ws, live_booking, bob, nurse2
 ):
     for outsider in (bob, nurse2):
-        connected, code = await ws(live_booking.pk, outsider).connect()
-        assert connected is False
-        assert code == 4404
+        assert await _refused(ws(live_booking.pk, outsider)) == (False, 4404)
 
 
 @pytest.mark.django_db(transaction=True)
 async def test_it_rejects_anonymous_and_unknown_rooms(ws, live_booking, alice):
-    connected, code = await ws(live_booking.pk).connect()
-    assert (connected, code) == (False, 4401)
-    connected, code = await ws(live_booking.pk + 999, alice).connect()
-    assert (connected, code) == (False, 4404)
+    assert await _refused(ws(live_booking.pk)) == (False, 4401)
+    assert await _refused(ws(live_booking.pk + 999, alice)) == (False, 4404)
 
 
 @pytest.mark.django_db(transaction=True)
 async def test_it_keeps_the_room_closed_outside_the_booking_time(
     ws, later_booking, alice
 ):
-    connected, code = await ws(later_booking.pk, alice).connect()
-    assert (connected, code) == (False, 4409)
+    assert await _refused(ws(later_booking.pk, alice)) == (False, 4409)
