@@ -400,6 +400,22 @@ def test_it_keeps_a_used_rule_from_being_edited(setup, lab, zone_rules):
     assert exc.value.code == "rule_in_use"
 
 
+def test_it_still_protects_rules_and_cascades_regions_to_their_figures(setup, lab):
+    # Area figures have no database foreign keys (bulk rewrites); Django keeps both.
+    from django.db.models import ProtectedError
+
+    from core.models import Region
+
+    reports_submit(integrator=lab, reports=_households(1))
+    figures_recompute_all()
+    used = AreaDailyFigure.objects.filter(region_id=METESEH, date=TODAY).get()
+    with pytest.raises(ProtectedError):
+        used.zone_rule.delete()
+    AreaDailyFigure.objects.create(region_id=ROWOSARI, date=TODAY, level=4)
+    Region.objects.filter(code=ROWOSARI).delete()
+    assert not AreaDailyFigure.objects.filter(region_id=ROWOSARI).exists()
+
+
 def test_it_rolls_figures_forward_into_a_new_day(setup, lab):
     reports_submit(integrator=lab, reports=[report("A", event_date=day(3))])
     figures_recompute_all()
