@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import re
 import uuid
+from zoneinfo import ZoneInfo
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from core.logging import request_id_var
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+WIB = ZoneInfo("Asia/Jakarta")
 
 
 class RequestIdMiddleware:
@@ -58,3 +60,21 @@ class LanguageMiddleware:
         )
         patch_vary_headers(response, ["Accept-Language"])
         return response
+
+
+class WallTimeMiddleware:
+    """Pages (admin, dashboard) show times in the signed-in person's wall time: their
+    facility's or home village's zone (WIB, WITA or WIT), WIB for anyone else. The API
+    keeps UTC (ISO 8601 with offset; apps convert)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        zone = user.tz if user is not None and user.is_authenticated else WIB
+        with timezone.override(zone):
+            return self.get_response(request)
+

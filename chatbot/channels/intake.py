@@ -22,9 +22,11 @@ logger = logging.getLogger(__name__)
 def _insert_once(*, channel: str, external_id: str, chat_id: str, payload: dict):
     """INSERT … ON CONFLICT DO NOTHING: a concurrent duplicate is a no-op, not an
     IntegrityError. Returns the new row's id, or None for a delivery seen before."""
-    table = connection.ops.quote_name(InboundUpdate._meta.db_table)
-    payload_value = InboundUpdate._meta.get_field("payload").get_db_prep_save(
-        payload, connection
+    meta = InboundUpdate._meta
+    table = connection.ops.quote_name(meta.db_table)
+    payload_value = meta.get_field("payload").get_db_prep_save(payload, connection)
+    received_at = meta.get_field("received_at").get_db_prep_value(
+        timezone.now(), connection
     )
     with connection.cursor() as cursor:
         cursor.execute(
@@ -38,7 +40,7 @@ def _insert_once(*, channel: str, external_id: str, chat_id: str, payload: dict)
                 chat_id[:64],
                 payload_value,
                 InboundUpdate.Status.PENDING,
-                timezone.now(),
+                received_at,
             ],
         )
         row = cursor.fetchone()

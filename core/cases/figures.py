@@ -402,15 +402,19 @@ def figures_recompute_all(*, progress=None) -> int:
 def figures_roll_forward() -> int:
     """A new day: kelurahan whose last row still has people in care or households in
     the 7-day window get recomputed from that row on (states carry over, suspects
-    expire, the window slides). Returns how many were queued."""
+    expire, the window slides). A kelurahan's new day starts at its own midnight
+    (WIB, WITA or WIT), not UTC's. Returns how many were queued."""
     latest = (
         AreaDailyFigure.objects.filter(region=OuterRef("region"))
         .order_by("-date")
         .values("date")[:1]
     )
-    today = timezone.now().date()
+    now = timezone.now()
+    # No time zone is more than a day ahead of UTC: rows from UTC's tomorrow on are
+    # current everywhere; the rest are checked against their kelurahan's own today.
+    horizon = now.date() + dt.timedelta(days=1)
     rows = (
-        AreaDailyFigure.objects.filter(level=Region.Level.VILLAGE, date__lt=today)
+        AreaDailyFigure.objects.filter(level=Region.Level.VILLAGE, date__lt=horizon)
         .filter(date=Subquery(latest))
         .annotate(
             ongoing=F("active_confirmed")
@@ -421,7 +425,11 @@ def figures_roll_forward() -> int:
         .filter(ongoing__gt=0)
         .values_list("region_id", "date")
     )
-    since = dict(rows)
+    since = {
+        code: date
+        for code, date in rows
+        if date < now.astimezone(zoneinfo_for_region(code)).date()
+    }
     if since:
         with transaction.atomic():
             dirty_mark(since)

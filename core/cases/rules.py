@@ -303,7 +303,10 @@ def validate_report(
         birth_date = parse_date(values["birth_date"])
     except ValueError:
         errors["birth_date"] = "Tanggal tidak valid; gunakan YYYY-MM-DD."
-    if birth_date and not (EARLIEST_BIRTH <= birth_date <= today):
+    # `today` is the server's date (UTC); in Indonesia (UTC+7 to +9) it may already be
+    # tomorrow, so dates up to the day after count as today.
+    latest = today + dt.timedelta(days=1)
+    if birth_date and not (EARLIEST_BIRTH <= birth_date <= latest):
         errors["birth_date"] = "Tanggal lahir di luar rentang yang masuk akal."
         birth_date = None
 
@@ -358,9 +361,7 @@ def validate_report(
             event_date = parse_date(values["event_date"])
         except ValueError:
             errors["event_date"] = "Tanggal tidak valid; gunakan YYYY-MM-DD."
-        if event_date and not (
-            EARLIEST_EVENT <= event_date <= today + dt.timedelta(days=1)
-        ):
+        if event_date and not (EARLIEST_EVENT <= event_date <= latest):
             errors["event_date"] = (
                 "Tanggal kejadian tidak boleh di masa depan atau sebelum 2020."
             )

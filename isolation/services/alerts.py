@@ -255,7 +255,12 @@ def _insert_slot_alerts(
         f"FROM ({sub_sql}) c WHERE TRUE ON CONFLICT DO NOTHING "
         "RETURNING id, isolation_id, slot_date"
     )
-    params = [kind, *date_params, slot, "[]", created_at, *sub_params]
+    # Prepared as the ORM would (SQLite stores datetimes as UTC text, and the
+    # sweep's created_at filter compares that text).
+    created = Alert._meta.get_field("created_at").get_db_prep_value(
+        created_at, connection
+    )
+    params = [kind, *date_params, slot, "[]", created, *sub_params]
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -135,6 +135,23 @@ def test_it_rejects_a_bad_field_precisely(overrides, field):
     assert field in errors
 
 
+def test_it_takes_the_server_date_as_possibly_yesterday_in_indonesia():
+    # At 00:30 WIB the server's (UTC) date is still the day before.
+    tomorrow = str(D + dt.timedelta(days=1))
+    later = str(D + dt.timedelta(days=2))
+    for field in ("event_date", "birth_date"):
+        _, errors = rules.validate_report(
+            valid(**{field: tomorrow, "event_date": tomorrow}),
+            villages=VILLAGES,
+            today=D,
+        )
+        assert errors == {}, field
+        _, errors = rules.validate_report(
+            valid(**{field: later}), villages=VILLAGES, today=D
+        )
+        assert field in errors
+
+
 def test_it_takes_a_callable_for_known_villages():
     report, _ = rules.validate_report(
         valid(), villages=lambda code: code in VILLAGES, today=D

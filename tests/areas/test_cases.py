@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -417,18 +418,26 @@ def test_it_still_protects_rules_and_cascades_regions_to_their_figures(setup, la
 
 
 def test_it_rolls_figures_forward_into_a_new_day(setup, lab):
-    reports_submit(integrator=lab, reports=[report("A", event_date=day(3))])
-    figures_recompute_all()
-    AreaDailyFigure.objects.filter(
-        date=TODAY
-    ).delete()  # as if yesterday was the last run
     from core.cases.figures import figures_roll_forward
 
-    assert figures_roll_forward() == 1
-    figures_recompute_all()
-    assert (
-        AreaDailyFigure.objects.get(region_id=METESEH, date=TODAY).active_confirmed == 1
+    d = TODAY
+    utc = dt.UTC
+    # 23:00 in Semarang (WIB): figures are made up to the day that is ending.
+    with time_machine.travel(dt.datetime(d.year, d.month, d.day, 16, tzinfo=utc)):
+        reports_submit(
+            integrator=lab, reports=[report("A", event_date=str(d - dt.timedelta(3)))]
+        )
+        figures_recompute_all()
+        assert figures_roll_forward() == 0  # nothing new yet
+    assert not AreaDailyFigure.objects.filter(date__gt=d).exists()
+    # 00:05 WIB, while UTC's date is still the old one: Semarang's new day starts.
+    with time_machine.travel(dt.datetime(d.year, d.month, d.day, 17, 5, tzinfo=utc)):
+        assert figures_roll_forward() == 1
+        figures_recompute_all()
+    new_day = AreaDailyFigure.objects.get(
+        region_id=METESEH, date=d + dt.timedelta(days=1)
     )
+    assert new_day.active_confirmed == 1
 
 
 # --- CSV import -----------------------------------------------------------------------------------------

@@ -49,3 +49,16 @@ def test_seeding_the_demo_again_keeps_staff_signed_in(client, demo_users):
     demo_accounts_ensure()  # what every `make run` does
     curator.refresh_from_db()
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_pages_show_times_in_the_signed_in_persons_wall_time(client, curator, alice):
+    import datetime as dt
+
+    from core.models import DeviceToken
+
+    token = DeviceToken.objects.create(user=alice, token="t-1", platform="android")
+    moment = dt.datetime(2026, 1, 5, 17, 47, tzinfo=dt.UTC)  # 00:47 WIB on the 6th
+    DeviceToken.objects.filter(pk=token.pk).update(created_at=moment)
+    client.force_login(curator)
+    page = client.get(reverse("admin:core_devicetoken_changelist")).content.decode()
+    assert "0.47" in page and "17.47" not in page

@@ -244,8 +244,9 @@ def test_it_reminds_late_patients_only_outside_quiet_hours(
 
 def test_it_does_not_remind_patients_who_reported(alice, alice_isolating):
     now = local(alice_isolating, 0, 12, 30)
-    submit(alice, measured_at=now - dt.timedelta(hours=1))
-    assert services.checkin_reminders_send(now=now) == 0
+    with time_machine.travel(now, tick=False):  # the check-in is not in the future
+        submit(alice, measured_at=now - dt.timedelta(hours=1))
+        assert services.checkin_reminders_send(now=now) == 0
 
 
 # --- delivery --------------------------------------------------------------------------
@@ -269,11 +270,13 @@ def test_it_delivers_a_danger_alert_urgently_to_the_facility_only(
 
 
 def test_it_sweeps_alerts_whose_delivery_never_ran(alice, alice_isolating, nurse):
-    services.missed_checkins_flag(now=local(alice_isolating, 0, 0, 30))
+    flagged_at = local(alice_isolating, 0, 0, 30)
+    with time_machine.travel(flagged_at, tick=False):
+        services.missed_checkins_flag(now=flagged_at)
     alert = Alert.objects.get()
     assert alert.delivered_at is None
 
-    later = timezone.now() + dt.timedelta(minutes=5)
+    later = flagged_at + dt.timedelta(minutes=5)
     assert services.alerts_deliver_pending(now=later) == 1
     assert services.alerts_deliver_pending(now=later) == 0
 
