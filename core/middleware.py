@@ -77,4 +77,3 @@ class WallTimeMiddleware:
         zone = user.tz if user is not None and user.is_authenticated else WIB
         with timezone.override(zone):
             return self.get_response(request)
-
