@@ -49,6 +49,18 @@ def _fast_password_hashing():
 
 
 @pytest.fixture(autouse=True)
+def _close_async_connections():
+    """Async code reaches the ORM on asgiref's shared thread (consumers, daphne, async
+    tests); a connection left open there would outlive the test and keep the test
+    database from being dropped. Close it after each test, on that thread."""
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result(timeout=10)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
