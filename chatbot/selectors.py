@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from chatbot.models import (
     FaqEntry,
@@ -16,10 +15,11 @@ from chatbot.models import (
     PossibleHoaxMatch,
     UnansweredQuestion,
 )
+from chatbot.stats import reporting_day
 
 
 def _since(days: int):
-    return timezone.localdate() - timedelta(days=days - 1)
+    return reporting_day() - timedelta(days=days - 1)
 
 
 def matches_subquery(field: str, *, days: int = 30) -> Coalesce:

@@ -8,10 +8,12 @@ most every CHATBOT_STATS_FLUSH_SECONDS (and at exit).
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import logging
 import threading
 import time
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -20,6 +22,15 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
+# Curators read counts by Indonesian (WIB) day, whichever process counted them (a
+# webhook request, a Celery worker, all on UTC).
+REPORTING_TZ = ZoneInfo("Asia/Jakarta")
+
+
+def reporting_day() -> dt.date:
+    return timezone.localdate(timezone=REPORTING_TZ)
+
+
 _buffer: Counter[tuple] = Counter()
 _lock = threading.Lock()
 _last_flush = time.monotonic()
@@ -27,7 +38,7 @@ _last_flush = time.monotonic()
 
 def stat_record(kind: str, *, faq_id: int | None = None, hoax_id: int | None = None):
     global _last_flush
-    day = timezone.localdate()
+    day = reporting_day()
     with _lock:
         _buffer[(day, kind, faq_id, hoax_id)] += 1
         due = time.monotonic() - _last_flush >= settings.CHATBOT_STATS_FLUSH_SECONDS

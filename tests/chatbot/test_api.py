@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+import time_machine
 
 from chatbot.models import HoaxReport, MatchStat, PossibleHoaxMatch, UnansweredQuestion
 
@@ -246,3 +248,10 @@ def test_it_rejects_empty_or_oversized_reports(api_client, payload, starter):
     r = api_client.post(REPORTS, payload, format="json")
     assert r.status_code == 400
     assert r.json()["error"]["fields"]["text"]
+
+
+def test_it_counts_matches_by_indonesian_day(api_client, starter):
+    # 17:30 UTC on the 2nd is 00:30 WIB on the 3rd: the curators' day.
+    with time_machine.travel(dt.datetime(2026, 3, 2, 17, 30, tzinfo=dt.UTC)):
+        ask(api_client, "isoman brp hari?")
+    assert MatchStat.objects.get(kind="faq").day == dt.date(2026, 3, 3)
