@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError, NotFound
@@ -57,9 +56,9 @@ def health_worker_required(view):
         if user.role != User.Role.HEALTH_WORKER or not user.facility_id:
             return render(request, "isolation/forbidden.html", status=403)
         try:
-            # Times on the pages are the health worker's wall time (WIB/WITA/WIT).
-            with timezone.override(user.tz):
-                return view(request, *args, **kwargs)
+            # Times on the pages are the health worker's wall time (WIB/WITA/WIT):
+            # core.middleware.WallTimeMiddleware.
+            return view(request, *args, **kwargs)
         except NotFound as exc:
             raise Http404(exc.message) from exc
 

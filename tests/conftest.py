@@ -24,6 +24,21 @@ def require_postgres() -> None:
         pytest.skip("needs PostgreSQL (DATABASE_URL)")
 
 
+def child_database_url() -> str:
+    """DATABASE_URL of the test database, for a child process (worker, second web
+    process) that must see what the test committed."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"])
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _celery_eager():
     """Tasks run inline in tests; tests about delivery use `celery_worker_live`."""

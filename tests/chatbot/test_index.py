@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 
 from chatbot import index
 from chatbot.models import FaqEntry, HoaxEntry, Synonym
 from chatbot.services import entries_set_status, faq_save, synonym_save
-from tests.conftest import require_postgres, require_redis
+from tests.conftest import child_database_url, require_postgres, require_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -110,14 +109,10 @@ def test_another_process_sees_a_publish():
     """A second Python process (like another web worker) notices through Redis."""
     require_redis()
     require_postgres()
-    db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "core.settings",
-        "DATABASE_URL": (
-            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}"
-            f"/{db['NAME']}"
-        ),
+        "DATABASE_URL": child_database_url(),
         "CHATBOT_INDEX_CHECK_SECONDS": "0",
         "CHATBOT_INDEX_REBUILD_IN_BACKGROUND": "0",
     }

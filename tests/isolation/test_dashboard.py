@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
 from core.demo import DEMO_PASSWORD
 from core.models import AuditLog, Facility
 from isolation import services
-from isolation.models import Alert, Isolation
+from isolation.models import Alert, CheckIn, Isolation
 from tests.isolation.conftest import new_client_id
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +81,18 @@ def test_it_renders_the_patient_page_for_the_facility_only(
     other = Client()
     other.force_login(nurse2)
     assert other.get(f"/dashboard/patients/{alice_isolating.pk}/").status_code == 404
+
+
+def test_it_shows_times_in_the_health_workers_wall_time(
+    alice, alice_isolating, nurse_browser
+):
+    checkin, _ = danger(alice)
+    # 13:47 WIB at the nurse's puskesmas in Semarang.
+    CheckIn.objects.filter(pk=checkin.pk).update(
+        measured_at=dt.datetime(2026, 1, 5, 6, 47, tzinfo=dt.UTC)
+    )
+    page = nurse_browser.get(f"/dashboard/patients/{alice_isolating.pk}/").text
+    assert "13:47" in page and "06:47" not in page
 
 
 def test_it_acknowledges_from_the_page(alice, alice_isolating, nurse_browser):

@@ -17,7 +17,7 @@ from core.celery import app as celery_app
 from core.models import Notification
 from isolation import services
 from isolation.models import Alert, CheckIn, DashboardEvent
-from tests.conftest import require_postgres, require_redis
+from tests.conftest import child_database_url, require_postgres, require_redis
 from tests.isolation.conftest import new_client_id
 
 DOWN = "redis://127.0.0.1:1/0"  # nothing listens there
@@ -140,18 +140,6 @@ def test_it_delivers_a_danger_alert_through_a_real_worker(
 # --- a worker killed in the middle of a delivery ------------------------------------
 
 
-def _database_url() -> str:
-    from urllib.parse import quote
-
-    from django.db import connection
-
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"])
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 VISIBILITY_S = 2
 # As deployed (prefork pool), one process in the pool.
 WORKER = (
@@ -165,7 +153,7 @@ def _start_worker(log_path) -> subprocess.Popen:
     taking back unacknowledged tasks after VISIBILITY_S instead of an hour."""
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": child_database_url(),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_S),
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
@@ -214,7 +202,7 @@ def test_a_worker_killed_mid_delivery_loses_no_alert_and_duplicates_none(
         alert = Alert.objects.get()
         # Hold the notification outbox so the worker stops half-way through the
         # delivery: alert row locked, its transaction open, nothing committed.
-        with psycopg.connect(_database_url()) as holder:
+        with psycopg.connect(child_database_url()) as holder:
             holder.execute(
                 f"LOCK TABLE {Notification._meta.db_table} IN EXCLUSIVE MODE"
             )
