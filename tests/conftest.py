@@ -39,6 +39,117 @@ def child_database_url() -> str:
     return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A `redis-server` of the test's own, on a free port, that the test may kill
+    and start again (the shared Redis is never touched)."""
+
+    def __init__(self, directory) -> None:
+        import shutil
+
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            if os.environ.get("CI"):
+                pytest.fail("redis-server must be installed in CI")
+            pytest.skip("needs redis-server")
+        self.directory = str(directory)
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        import redis
+
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--dir", self.directory],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        client.close()
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def on_redis(settings):
+    """Point the cache, the channel layer and the Celery broker at a given Redis URL
+    (as settings.py does with REDIS_URL); returns the function that does it."""
+    from core import cache as sigap_cache
+    from core.celery import app
+
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+
+    def point(url: str) -> None:
+        settings.REDIS_URL = url
+        settings.CACHES = {
+            "default": {
+                **django_settings.CACHES["default"],
+                "BACKEND": "core.cache.ResilientRedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "sigap",
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            }
+        }
+        config = dict(django_settings.CHANNEL_LAYERS["default"].get("CONFIG", {}))
+        host = (config.get("hosts") or [url])[0]
+        config["hosts"] = [{**host, "address": url} if isinstance(host, dict) else url]
+        settings.CHANNEL_LAYERS = {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {**config, "prefix": "sigap"},
+            }
+        }
+        app.conf.broker_url = url
+        app.conf.task_always_eager = False
+        app._pool = None
+        app.amqp._producer_pool = None
+        sigap_cache.reset_outage()
+
+    yield point
+    from isolation.services import dispatch
+    from isolation.services.events import events_push_wait_idle
+
+    events_push_wait_idle()
+    dispatch.wait_idle()
+    app.conf.broker_url, app.conf.task_always_eager = previous
+    app._pool = None
+    app.amqp._producer_pool = None
+    sigap_cache.reset_outage()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _celery_eager():
     """Tasks run inline in tests; tests about delivery use `celery_worker_live`."""

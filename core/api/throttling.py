@@ -17,18 +17,7 @@ from __future__ import annotations
 
 from rest_framework import throttling
 
-
-def window_count(cache, key: str, timeout: int) -> int:
-    """Add one to the counter `key` (created with `timeout` seconds to live)."""
-    incr_expiring = getattr(cache, "incr_expiring", None)
-    if incr_expiring is not None:  # core.cache.RedisCache: one round trip
-        return incr_expiring(key, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # first request of the window
-        if cache.add(key, 1, timeout=timeout):
-            return 1
-        return cache.incr(key)
+from core.cache import window_count
 
 
 class WindowRateThrottle(throttling.SimpleRateThrottle):

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from core.cache import window_count
 from core.exceptions import ApplicationError, RateLimited
 from core.models import DeviceToken, OneTimeCode, Region, ResidentProfile, User
 from core.rules import InvalidPhone, check_nik, normalise_phone
@@ -46,14 +47,10 @@ def _code_hash(phone: str, code: str) -> str:
 
 
 def _hourly_counter(kind: str, phone: str) -> int:
-    """Atomic per-phone hourly counter (Redis INCR when REDIS_URL is set)."""
+    """Atomic per-phone hourly counter (Redis INCR when REDIS_URL is set; counted in
+    this process while Redis is unreachable)."""
     key = f"otp:{kind}:{hashlib.sha256(phone.encode()).hexdigest()[:24]}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3700)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3700)
-        return 1
+    return window_count(cache, key, timeout=3700)
 
 
 def otp_request(*, phone: str) -> OneTimeCode:
