@@ -165,16 +165,40 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "core.cache.RedisCache",
+            # Keeps answering while Redis is down: misses, skipped writes and
+            # per-process rate limits (core/cache.py).
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sigap",
+            "OPTIONS": {
+                # A Redis that stops answering (not just refusing) costs a request
+                # at most this long before the cache gives up on it for a while.
+                "socket_connect_timeout": float(env("REDIS_CONNECT_TIMEOUT", "1")),
+                "socket_timeout": float(env("REDIS_CACHE_TIMEOUT", "2")),
+            },
         }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # channels_redis waits for messages with a blocking 5 s
+                        # BZPOPMIN; redis-py 8's default 5 s socket timeout cut it
+                        # off and closed every idle websocket after ~5.6 s (1011).
+                        # Longer than the blocking read, and still finite so a dead
+                        # connection is noticed; keepalive and a health check for
+                        # connections idle behind NAT or a load balancer.
+                        "socket_timeout": float(env("REDIS_CHANNEL_TIMEOUT", "20")),
+                        "socket_connect_timeout": float(
+                            env("REDIS_CONNECT_TIMEOUT", "1")
+                        ),
+                        "socket_keepalive": True,
+                        "health_check_interval": 30,
+                    }
+                ],
                 "prefix": "sigap",
                 # A busy facility's dashboard gets bursts of alerts: the default of
                 # 100 queued frames per connection would drop some.
