@@ -141,6 +141,14 @@ if DATABASE_URL:
             "max_size": DB_POOL_SIZE,
             "timeout": 10,
         }
+    # Behind pgbouncer in transaction pooling mode each transaction may run on another
+    # server connection: no server-side cursors (they live across transactions) and no
+    # server-side prepared statements (psycopg prepares a query after 5 runs).
+    if env_bool("DB_PGBOUNCER", False) and DATABASES["default"]["ENGINE"].endswith(
+        "postgresql"
+    ):
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 else:
     DATABASES = {
         "default": {

@@ -39,6 +39,27 @@ def child_database_url() -> str:
     return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
 
 
+# The subset `.ci/run` also runs through pgbouncer in transaction pooling mode
+# (`-m pgbouncer`): the API's writes and reads, sign-in, alerts and their delivery.
+PGBOUNCER_SUBSET = (
+    "tests/core/test_auth.py",
+    "tests/core/test_tokens_and_limits.py",
+    "tests/isolation/test_api.py",
+    "tests/isolation/test_concurrency.py",
+    "tests/isolation/test_delivery.py",
+    "tests/selfcheck/",
+    "tests/chatbot/test_api.py",
+    "tests/areas/test_api_areas.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        if path.startswith(PGBOUNCER_SUBSET):
+            item.add_marker(pytest.mark.pgbouncer)
+
+
 def free_port() -> int:
     import socket
 
