@@ -70,7 +70,7 @@ for n in range(PATIENTS):
         user=user, defaults={"consent_given_at": timezone.now()}
     )
     if not Isolation.objects.filter(patient=user, status="active").exists():
-        services.isolation_enroll(actor=nurse, phone=phone, reason="close_contact")
+        services.isolation_enroll(actor=nurse, phone=phone, full_name=user.full_name or "Warga", consent_at_puskesmas=True, reason="close_contact")
     print("TOKEN=" + Token.objects.get_or_create(user=user)[0].key)
 """
 

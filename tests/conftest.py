@@ -24,6 +24,12 @@ def require_postgres() -> None:
         pytest.skip("needs PostgreSQL (DATABASE_URL)")
 
 
+def api_token_for(user) -> str:
+    """A fresh API token (the key a client sends) for `user`."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token.key
+
+
 def child_database_url() -> str:
     """DATABASE_URL of the test database, for a child process (worker, second web
     process) that must see what the test committed."""
@@ -162,8 +168,7 @@ def api_client():
 def auth_client():
     def make(user) -> APIClient:
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
         return client
 
     return make

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from django.contrib.auth.signals import user_logged_out
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -24,6 +25,7 @@ from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
 from core.models import User
+from core.ws_auth import ACCESS_FIELDS, user_sockets_recheck
 
 logger = logging.getLogger(__name__)
 
@@ -95,9 +97,25 @@ def token_user_forget(*, user_id: int | None = None, keys=()) -> None:
 @receiver(post_delete, sender=Token, dispatch_uid="sigap_token_deleted")
 def _token_deleted(sender, instance: Token, **kwargs) -> None:
     token_user_forget(keys=[instance.key])
+    user_sockets_recheck(instance.user_id)
 
 
 @receiver(post_save, sender=User, dispatch_uid="sigap_user_saved")
 @receiver(post_delete, sender=User, dispatch_uid="sigap_user_deleted")
 def _user_changed(sender, instance: User, **kwargs) -> None:
     token_user_forget(user_id=instance.pk)
+    fields = kwargs.get("update_fields")
+    if fields is None or ACCESS_FIELDS.intersection(fields):
+        user_sockets_recheck(instance.pk)
+
+
+@receiver(user_logged_out, dispatch_uid="sigap_user_logged_out")
+def _session_signed_out(sender, request, user, **kwargs) -> None:
+    """Dashboard and admin sign-out: end the session now (logout() flushes it only
+    after this signal), then have the user's sockets check theirs."""
+    if user is None:
+        return
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.flush()
+    user_sockets_recheck(user.pk)

@@ -109,6 +109,10 @@ class ResidentProfile(models.Model):
         MALE = "M", "Laki-laki"
         FEMALE = "F", "Perempuan"
 
+    class ConsentSource(models.TextChoices):
+        APP = "app", "Aplikasi (oleh warga)"
+        FACILITY = "facility", "Puskesmas (dicatat petugas)"
+
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     birth_date = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
@@ -124,6 +128,9 @@ class ResidentProfile(models.Model):
     consent_given_at = models.DateTimeField(null=True, blank=True)
     consent_purpose = models.CharField(max_length=300, blank=True)
     consent_version = models.CharField(max_length=16, blank=True)
+    consent_source = models.CharField(
+        max_length=8, choices=ConsentSource.choices, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from core.exceptions import ApplicationError, RateLimited
+from core.exceptions import ApplicationError, PermissionDenied, RateLimited
 from core.models import DeviceToken, OneTimeCode, Region, ResidentProfile, User
 from core.rules import InvalidPhone, check_nik, normalise_phone
 
@@ -28,6 +28,27 @@ CONSENT_PURPOSE = {
     "the health office and your puskesmas only to monitor and care for you, under Law "
     "27/2022 on Personal Data Protection.",
 }
+
+
+CONSENT_REQUIRED = {
+    "id": "Berikan persetujuan pemrosesan data kesehatan dulu (POST /api/v1/me/consent). "
+    "Cek mandiri tetap bisa dilakukan tanpa masuk.",
+    "en": "Give consent to health-data processing first (POST /api/v1/me/consent). "
+    "The self-check also works without signing in.",
+}
+
+
+def consent_require(user: User, *, language: str | None = None) -> None:
+    """The one consent rule for every write of a resident's health data (self-check,
+    check-in, isolation request, booking): 403 `consent_required` without it."""
+    from core.i18n import pick
+    from core.selectors import user_has_consent
+
+    if not user_has_consent(user):
+        raise PermissionDenied(
+            pick(CONSENT_REQUIRED, language or getattr(user, "language", None)),
+            code="consent_required",
+        )
 
 
 def phone_or_error(raw: str) -> str:
@@ -228,7 +249,36 @@ def consent_give(*, user: User, language: str = "id") -> ResidentProfile:
         profile.consent_given_at = timezone.now()
     profile.consent_purpose = CONSENT_PURPOSE["en" if language == "en" else "id"]
     profile.consent_version = CONSENT_VERSION
+    profile.consent_source = ResidentProfile.ConsentSource.APP
     profile.save()
+    return profile
+
+
+@transaction.atomic
+def consent_record_at_facility(
+    *, patient: User, facility, actor: User
+) -> ResidentProfile:
+    """A health worker records the consent the patient gave at the puskesmas (on
+    paper, at enrolment). Consent the patient already gave in the app is kept."""
+    from core.services.audit import audit_record
+
+    profile, _ = ResidentProfile.objects.select_for_update().get_or_create(user=patient)
+    if profile.consent_given_at is not None:
+        return profile
+    profile.consent_given_at = timezone.now()
+    profile.consent_purpose = (
+        CONSENT_PURPOSE["id"] + f" Persetujuan diberikan di {facility.name}."
+    )
+    profile.consent_version = CONSENT_VERSION
+    profile.consent_source = ResidentProfile.ConsentSource.FACILITY
+    profile.save()
+    audit_record(
+        actor=actor,
+        action="consent.record_at_facility",
+        target=profile,
+        patient=patient,
+        detail={"facility": facility.pk, "version": CONSENT_VERSION},
+    )
     return profile
 
 
@@ -237,6 +287,7 @@ def consent_withdraw(*, user: User) -> ResidentProfile:
     profile, _ = ResidentProfile.objects.select_for_update().get_or_create(user=user)
     profile.consent_given_at = None
     profile.consent_version = ""
+    profile.consent_source = ""
     profile.save()
     return profile
 
