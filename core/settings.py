@@ -289,6 +289,7 @@ SMS_HTTP_URL = env("SMS_HTTP_URL")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN")
 
 # --- API ---------------------------------------------------------------------------------
+NUM_PROXIES = max(0, env_int("NUM_PROXIES", 0))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.api.authentication.TokenAuthentication",
@@ -313,7 +314,10 @@ REST_FRAMEWORK = {
         "otp": env("SIGAP_THROTTLE_OTP", "20/min"),
         "chatbot": env("SIGAP_THROTTLE_CHATBOT", "60/min"),
     },
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0) if env("NUM_PROXIES") else None,
+    # Clients are told apart by address: the socket's own unless NUM_PROXIES reverse
+    # proxies in front are trusted to append to X-Forwarded-For. None (DRF's default)
+    # would trust whatever header a client sends, lifting every limit.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sigap API",

@@ -78,22 +78,30 @@ def test_a_new_language_applies_at_once(alice, signed_in):
 # --- rate limits -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def tight_limits(settings):
+def limits(settings, **overrides):
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
     before = SimpleRateThrottle.THROTTLE_RATES
+    rates = overrides.pop("rates", {})
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {
             **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "anon": "2/min",
-            "user": "3/min",
+            **rates,
         },
+        **overrides,
     }
     api_settings.reload()
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    return before
+
+
+@pytest.fixture
+def tight_limits(settings):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    before = limits(settings, rates={"anon": "2/min", "user": "3/min", "otp": "3/min"})
     yield
     SimpleRateThrottle.THROTTLE_RATES = before
 
@@ -102,8 +110,8 @@ def test_it_limits_each_address_per_window_and_says_when_to_retry(
     api_client, tight_limits, time_machine
 ):
     time_machine.move_to(dt.datetime(2026, 3, 2, 8, 0, 20, tzinfo=dt.UTC), tick=False)
-    here = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}
-    elsewhere = {"HTTP_X_FORWARDED_FOR": "198.51.100.9"}
+    here = {"REMOTE_ADDR": "203.0.113.7"}
+    elsewhere = {"REMOTE_ADDR": "198.51.100.9"}
 
     codes = [api_client.get("/api/v1/", **here).status_code for _ in range(3)]
     refused = api_client.get("/api/v1/", **here)
@@ -124,10 +132,7 @@ def test_it_counts_a_signed_in_user_across_addresses(
     time_machine.move_to(dt.datetime(2026, 3, 2, 8, 0, 0, tzinfo=dt.UTC), tick=False)
     client = auth_client(alice)
 
-    codes = [
-        client.get(ME, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
-        for n in range(4)
-    ]
+    codes = [client.get(ME, REMOTE_ADDR=f"203.0.113.{n}").status_code for n in range(4)]
 
     assert codes == [200, 200, 200, 429]
 
@@ -140,3 +145,66 @@ def test_the_counter_expires_with_its_window(api_client, tight_limits):
     if hasattr(cache, "incr_expiring"):  # Redis: the counter carries its expiry
         key = cache.make_and_validate_key("throttle_test:x:1")
         assert 0 < cache._cache.get_client(key).ttl(key) <= 65
+
+
+def test_a_forged_x_forwarded_for_lifts_no_limit(api_client, tight_limits):
+    codes = [
+        api_client.get("/api/v1/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(3)
+    ]
+
+    assert codes == [200, 200, 429]
+
+
+def test_a_forged_x_forwarded_for_lifts_no_sign_in_limit(api_client, tight_limits):
+    codes = [
+        api_client.post(
+            "/api/v1/auth/otp/verify",
+            {"phone": "081100000001", "code": "000000"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(4)
+    ]
+
+    assert codes[-1] == 429
+    assert 429 not in codes[:2]
+
+
+def test_behind_one_proxy_the_address_it_saw_counts(api_client, settings):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    before = limits(settings, rates={"anon": "2/min"}, NUM_PROXIES=1)
+    try:
+        # The client forges the first entry; the proxy appends the real address.
+        forged = [
+            api_client.get(
+                "/api/v1/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.7"
+            ).status_code
+            for n in range(3)
+        ]
+        other = api_client.get(
+            "/api/v1/", HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.9"
+        ).status_code
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = before
+
+    assert forged == [200, 200, 429]
+    assert other == 200
+
+
+def test_check_deploy_warns_behind_a_proxy_without_num_proxies(settings):
+    from django.core.checks import run_checks
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.NUM_PROXIES = 0
+    warned = {m.id for m in run_checks(include_deployment_checks=True)}
+    settings.NUM_PROXIES = 1
+    configured = {m.id for m in run_checks(include_deployment_checks=True)}
+    settings.SECURE_PROXY_SSL_HEADER = None
+    settings.NUM_PROXIES = 0
+    direct = {m.id for m in run_checks(include_deployment_checks=True)}
+
+    assert "sigap.W004" in warned
+    assert "sigap.W004" not in configured
+    assert "sigap.W004" not in direct
