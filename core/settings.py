@@ -257,7 +257,10 @@ LOGIN_REDIRECT_URL = "/dashboard/"
 
 SIGAP_OTP_TTL_SECONDS = env_int("SIGAP_OTP_TTL_SECONDS", 300)
 SIGAP_OTP_MAX_ATTEMPTS = env_int("SIGAP_OTP_MAX_ATTEMPTS", 5)
+# Codes one client (address) may ask for one phone per hour.
 SIGAP_OTP_MAX_PER_HOUR = env_int("SIGAP_OTP_MAX_PER_HOUR", 5)
+# Wrong or stale codes one client may send per hour, whatever the phones.
+SIGAP_OTP_MAX_FAILURES_PER_CLIENT = env_int("SIGAP_OTP_MAX_FAILURES_PER_CLIENT", 30)
 SIGAP_OTP_SENDER = env(
     "SIGAP_OTP_SENDER", "core.notifications.backends.ConsoleSmsBackend"
 )

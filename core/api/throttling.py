@@ -18,6 +18,13 @@ from __future__ import annotations
 from rest_framework import throttling
 
 
+def client_ident(request) -> str:
+    """The caller's address as rate limits see it (`NUM_PROXIES`, default 0: the
+    socket's own address; a forwarded header is trusted only behind that many
+    proxies)."""
+    return throttling.BaseThrottle().get_ident(request)
+
+
 def window_count(cache, key: str, timeout: int) -> int:
     """Add one to the counter `key` (created with `timeout` seconds to live)."""
     incr_expiring = getattr(cache, "incr_expiring", None)

@@ -12,7 +12,7 @@ from core.api.serializers import (
     StrictSerializer,
     UserOutputSerializer,
 )
-from core.api.throttling import ScopedRateThrottle
+from core.api.throttling import ScopedRateThrottle, client_ident
 from core.i18n import pick, request_language
 from core.models import DeviceToken, User
 from core.selectors import facility_list, region_list
@@ -43,7 +43,7 @@ class OtpRequestView(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        otp = accounts.otp_request(**data.validated_data)
+        otp = accounts.otp_request(**data.validated_data, client=client_ident(request))
         return Response(
             {
                 "detail": pick(
@@ -75,7 +75,9 @@ class OtpVerifyView(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, token, created = accounts.otp_verify(**data.validated_data)
+        user, token, created = accounts.otp_verify(
+            **data.validated_data, client=client_ident(request)
+        )
         return Response(
             {
                 "token": token,

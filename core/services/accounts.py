@@ -66,9 +66,16 @@ def _code_hash(phone: str, code: str) -> str:
     ).hexdigest()
 
 
-def _hourly_counter(kind: str, phone: str) -> int:
-    """Atomic per-phone hourly counter (Redis INCR when REDIS_URL is set)."""
-    key = f"otp:{kind}:{hashlib.sha256(phone.encode()).hexdigest()[:24]}:{timezone.now():%Y%m%d%H}"
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:24]
+
+
+def _hourly_key(kind: str, *parts: str) -> str:
+    return f"otp:{kind}:{_digest(':'.join(parts))}:{timezone.now():%Y%m%d%H}"
+
+
+def _hourly_counter(key: str) -> int:
+    """Add one to an hourly counter (Redis INCR when REDIS_URL is set)."""
     cache.add(key, 0, timeout=3700)
     try:
         return cache.incr(key)
@@ -77,9 +84,17 @@ def _hourly_counter(kind: str, phone: str) -> int:
         return 1
 
 
-def otp_request(*, phone: str) -> OneTimeCode:
+def _hourly_count(key: str) -> int:
+    return cache.get(key) or 0
+
+
+def otp_request(*, phone: str, client: str = "") -> OneTimeCode:
+    """Send a fresh code. Limited per phone *and client* (the caller's address):
+    someone else asking for codes to a number never stops its owner from getting
+    one."""
     phone = phone_or_error(phone)
-    if _hourly_counter("request", phone) > settings.SIGAP_OTP_MAX_PER_HOUR:
+    requests = _hourly_counter(_hourly_key("request", phone, client))
+    if requests > settings.SIGAP_OTP_MAX_PER_HOUR:
         raise RateLimited(
             "Terlalu banyak permintaan kode untuk nomor ini; coba lagi dalam satu jam.",
             code="otp_rate_limited",
@@ -111,22 +126,34 @@ def otp_request(*, phone: str) -> OneTimeCode:
     return otp
 
 
-def otp_verify(*, phone: str, code: str) -> tuple[User, str, bool]:
-    """Check a code; return (user, api token key, created). Single use, 5 attempts."""
+def otp_verify(*, phone: str, code: str, client: str = "") -> tuple[User, str, bool]:
+    """Check a code; return (user, api token key, created).
+
+    Failures count against the code (single use, `SIGAP_OTP_MAX_ATTEMPTS` tries) and
+    against the client (`SIGAP_OTP_MAX_FAILURES_PER_CLIENT` an hour), never against
+    the phone: wrong guesses by someone else cannot lock the owner out, who can
+    always ask for a fresh code and use it.
+    """
     phone = phone_or_error(phone)
+    failures_key = _hourly_key("failures", client)
+    if _hourly_count(failures_key) >= settings.SIGAP_OTP_MAX_FAILURES_PER_CLIENT:
+        raise RateLimited(
+            "Terlalu banyak percobaan; coba lagi dalam satu jam.",
+            code="otp_rate_limited",
+        )
+    try:
+        return _otp_check(phone=phone, code=code)
+    except ApplicationError:
+        _hourly_counter(failures_key)
+        raise
+
+
+def _otp_check(*, phone: str, code: str) -> tuple[User, str, bool]:
     invalid = ApplicationError(
         "Kode salah atau sudah tidak berlaku.",
         code="invalid_code",
         fields={"code": "Kode salah."},
     )
-    if (
-        _hourly_counter("verify", phone)
-        > settings.SIGAP_OTP_MAX_ATTEMPTS * settings.SIGAP_OTP_MAX_PER_HOUR
-    ):
-        raise RateLimited(
-            "Terlalu banyak percobaan; coba lagi dalam satu jam.",
-            code="otp_rate_limited",
-        )
     now = timezone.now()
     otp = (
         OneTimeCode.objects.filter(phone=phone, used_at__isnull=True)
