@@ -67,7 +67,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -261,6 +260,8 @@ SIGAP_OTP_MAX_ATTEMPTS = env_int("SIGAP_OTP_MAX_ATTEMPTS", 5)
 SIGAP_OTP_MAX_PER_HOUR = env_int("SIGAP_OTP_MAX_PER_HOUR", 5)
 # Wrong or stale codes one client may send per hour, whatever the phones.
 SIGAP_OTP_MAX_FAILURES_PER_CLIENT = env_int("SIGAP_OTP_MAX_FAILURES_PER_CLIENT", 30)
+# API tokens (one per app sign-in, stored hashed) expire this many days after issue.
+SIGAP_TOKEN_TTL_DAYS = env_int("SIGAP_TOKEN_TTL_DAYS", 30)
 SIGAP_OTP_SENDER = env(
     "SIGAP_OTP_SENDER", "core.notifications.backends.ConsoleSmsBackend"
 )

@@ -4,7 +4,6 @@ import os
 
 import pytest
 from django.conf import settings as django_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 
@@ -26,8 +25,9 @@ def require_postgres() -> None:
 
 def api_token_for(user) -> str:
     """A fresh API token (the key a client sends) for `user`."""
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+    from core.services.tokens import token_issue
+
+    return token_issue(user=user, name="test")[1]
 
 
 def child_database_url() -> str:

@@ -13,6 +13,12 @@ urlpatterns = [
     path("me/consent", views.ConsentView.as_view(), name="me-consent"),
     path("me/devices", views.DeviceTokenView.as_view(), name="me-devices"),
     path("me/export", views.ExportView.as_view(), name="me-export"),
+    path("me/sessions", views.SessionListView.as_view(), name="me-sessions"),
+    path(
+        "me/sessions/<int:session_id>",
+        views.SessionDetailView.as_view(),
+        name="me-session",
+    ),
     path("regions", views.RegionListView.as_view(), name="region-list"),
     path("facilities", views.FacilityListView.as_view(), name="facility-list"),
     # Risk areas (public, cached) and case data integration.

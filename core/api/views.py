@@ -15,8 +15,8 @@ from core.api.serializers import (
 from core.api.throttling import ScopedRateThrottle, client_ident
 from core.i18n import pick, request_language
 from core.models import DeviceToken, User
-from core.selectors import facility_list, region_list
-from core.services import accounts, privacy
+from core.selectors import facility_list, region_list, session_list
+from core.services import accounts, privacy, tokens
 
 
 class ApiRootView(APIView):
@@ -76,7 +76,9 @@ class OtpVerifyView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user, token, created = accounts.otp_verify(
-            **data.validated_data, client=client_ident(request)
+            **data.validated_data,
+            client=client_ident(request),
+            device=request.headers.get("User-Agent", "")[:100],
         )
         return Response(
             {
@@ -93,7 +95,7 @@ class SignOutView(APIView):
 
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request):
-        accounts.sign_out(user=request.user)
+        accounts.sign_out(user=request.user, token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -174,6 +176,47 @@ class DeviceTokenView(APIView):
         data.is_valid(raise_exception=True)
         accounts.device_token_register(user=request.user, **data.validated_data)
         return Response(status=status.HTTP_201_CREATED)
+
+
+class SessionListView(APIView):
+    """The user's own app sign-ins (tokens), to revoke a lost phone's."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        prefix = serializers.CharField()
+        created_at = serializers.DateTimeField()
+        last_used_at = serializers.DateTimeField(allow_null=True)
+        expires_at = serializers.DateTimeField()
+        current = serializers.SerializerMethodField()
+
+        def get_current(self, obj) -> bool:
+            return obj.pk == self.context["current"]
+
+    @extend_schema(responses=OutputSerializer(many=True), tags=["account"])
+    def get(self, request):
+        current = getattr(request.auth, "pk", None)
+        return Response(
+            self.OutputSerializer(
+                session_list(user=request.user), many=True, context={"current": current}
+            ).data
+        )
+
+    @extend_schema(responses={204: None}, tags=["account"])
+    def delete(self, request):
+        tokens.token_revoke_all(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SessionDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None}, tags=["account"])
+    def delete(self, request, session_id: int):
+        tokens.token_revoke(user=request.user, token_id=session_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ExportView(APIView):

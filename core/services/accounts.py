@@ -11,11 +11,18 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from core.exceptions import ApplicationError, PermissionDenied, RateLimited
-from core.models import DeviceToken, OneTimeCode, Region, ResidentProfile, User
+from core.models import (
+    ApiToken,
+    DeviceToken,
+    OneTimeCode,
+    Region,
+    ResidentProfile,
+    User,
+)
 from core.rules import InvalidPhone, check_nik, normalise_phone
+from core.services.tokens import token_issue
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +133,9 @@ def otp_request(*, phone: str, client: str = "") -> OneTimeCode:
     return otp
 
 
-def otp_verify(*, phone: str, code: str, client: str = "") -> tuple[User, str, bool]:
+def otp_verify(
+    *, phone: str, code: str, client: str = "", device: str = ""
+) -> tuple[User, str, bool]:
     """Check a code; return (user, api token key, created).
 
     Failures count against the code (single use, `SIGAP_OTP_MAX_ATTEMPTS` tries) and
@@ -142,13 +151,13 @@ def otp_verify(*, phone: str, code: str, client: str = "") -> tuple[User, str, b
             code="otp_rate_limited",
         )
     try:
-        return _otp_check(phone=phone, code=code)
+        return _otp_check(phone=phone, code=code, device=device)
     except ApplicationError:
         _hourly_counter(failures_key)
         raise
 
 
-def _otp_check(*, phone: str, code: str) -> tuple[User, str, bool]:
+def _otp_check(*, phone: str, code: str, device: str) -> tuple[User, str, bool]:
     invalid = ApplicationError(
         "Kode salah atau sudah tidak berlaku.",
         code="invalid_code",
@@ -199,14 +208,18 @@ def _otp_check(*, phone: str, code: str) -> tuple[User, str, bool]:
                 "Akun dinonaktifkan.", code="account_disabled", status=403
             )
         ResidentProfile.objects.get_or_create(user=user)
-        token, _ = Token.objects.get_or_create(user=user)
+        _, key = token_issue(user=user, name=device)
         user.last_login = now
         user.save(update_fields=["last_login"])
-    return user, token.key, created
+    return user, key, created
 
 
-def sign_out(*, user: User) -> None:
-    Token.objects.filter(user=user).delete()
+def sign_out(*, user: User, token=None) -> None:
+    """End this sign-in (the token the request came with), or all of the user's."""
+    tokens = ApiToken.objects.filter(user=user)
+    if token is not None and getattr(token, "pk", None):
+        tokens = tokens.filter(pk=token.pk)
+    tokens.delete()
 
 
 @transaction.atomic

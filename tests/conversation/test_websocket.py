@@ -4,11 +4,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 
 from chatbot.conversation.models import Handoff
 from core.asgi import application
-from tests.conftest import require_redis
+from tests.conftest import api_token_for, require_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +28,7 @@ def layer(settings):
 
 @pytest.fixture
 def token(alice):
-    return Token.objects.get_or_create(user=alice)[0].key
+    return api_token_for(alice)
 
 
 async def test_it_refuses_without_sign_in(layer, alice):

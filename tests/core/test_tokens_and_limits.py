@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 
 from core.api.authentication import _cache_key
+from core.models import ApiToken
+from core.models.tokens import token_digest
+from tests.conftest import api_token_for
 
 ME = "/api/v1/me"
 DISCREPANCIES = "/api/v1/cases/discrepancies"
@@ -21,14 +23,18 @@ def signed_in(alice, auth_client):
     return client
 
 
-def test_it_keeps_the_tokens_user_in_the_cache_under_a_hash(alice, signed_in):
-    key = Token.objects.get(user=alice).key
+def test_it_keeps_the_tokens_user_in_the_cache_under_a_hash(alice, auth_client):
+    key = api_token_for(alice)
+    client = auth_client(alice)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(ME).status_code == 200
 
-    cached = cache.get(_cache_key(key))
-    assert cached == alice
-    assert "password" in cached.get_deferred_fields()  # the hash stays out
+    user, token = cache.get(_cache_key(key))
+    assert user == alice
+    assert "password" in user.get_deferred_fields()  # the hash stays out
     assert key not in _cache_key(key)
-    assert signed_in.get(ME).json()["phone"] == alice.phone
+    assert key not in str(vars(token))
+    assert client.get(ME).json()["phone"] == alice.phone
 
 
 def test_a_signed_out_token_is_refused_at_once(signed_in):
@@ -208,3 +214,61 @@ def test_check_deploy_warns_behind_a_proxy_without_num_proxies(settings):
     assert "sigap.W004" in warned
     assert "sigap.W004" not in configured
     assert "sigap.W004" not in direct
+
+
+# --- hashed, expiring tokens and the user's own list of sessions ------------------------
+
+
+def test_tokens_are_stored_only_as_a_hash(alice):
+    key = api_token_for(alice)
+
+    row = ApiToken.objects.get(user=alice)
+    assert row.digest == token_digest(key)
+    assert key not in str(ApiToken.objects.filter(user=alice).values().get())
+
+
+def test_an_expired_token_is_refused(alice, api_client, time_machine):
+    from django.utils import timezone
+
+    time_machine.move_to(timezone.now(), tick=False)
+    key = api_token_for(alice)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get(ME).status_code == 200  # cached now
+
+    time_machine.shift(dt.timedelta(days=31))
+
+    assert api_client.get(ME).status_code == 401
+
+
+def test_a_user_lists_and_revokes_their_own_sessions(alice, bob, api_client):
+    phone_key, tablet_key = api_token_for(alice), api_token_for(alice)
+    bobs = ApiToken.objects.get(
+        pk=ApiToken.objects.get(digest=token_digest(api_token_for(bob))).pk
+    )
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {phone_key}")
+
+    listed = api_client.get("/api/v1/me/sessions").json()
+    tablet = ApiToken.objects.get(digest=token_digest(tablet_key))
+    foreign = api_client.delete(f"/api/v1/me/sessions/{bobs.pk}")
+    revoked = api_client.delete(f"/api/v1/me/sessions/{tablet.pk}")
+
+    assert sorted(s["current"] for s in listed) == [False, True]
+    assert all(k not in str(listed) for k in (phone_key, tablet_key))
+    assert foreign.status_code == 404
+    assert revoked.status_code == 204
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {tablet_key}")
+    assert api_client.get(ME).status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {phone_key}")
+    assert api_client.get(ME).status_code == 200
+    assert ApiToken.objects.filter(user=bob).exists()
+
+
+def test_signing_out_ends_only_this_sign_in(alice, api_client):
+    here, there = api_token_for(alice), api_token_for(alice)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {here}")
+
+    assert api_client.post("/api/v1/auth/signout").status_code == 204
+
+    assert api_client.get(ME).status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {there}")
+    assert api_client.get(ME).status_code == 200

@@ -9,12 +9,12 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from core.asgi import application
 from core.models import AuditLog
 from isolation import services
 from isolation.models import Alert
+from tests.conftest import api_token_for
 from tests.isolation.conftest import new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -136,9 +136,7 @@ async def test_it_keeps_facilities_apart(alice, alice_isolating, nurse2):
 
 
 async def test_it_accepts_the_app_token_and_answers_pings(nurse):
-    token = await database_sync_to_async(
-        lambda: Token.objects.get_or_create(user=nurse)[0].key
-    )()
+    token = await database_sync_to_async(lambda: api_token_for(nurse))()
     communicator, connected, _ = await connect(path=f"/ws/dashboard/?token={token}")
     assert connected
     await communicator.send_json_to({"type": "ping"})

@@ -8,10 +8,10 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from core.models import AuditLog, Notification
 from isolation.teleconsult.models import Booking, ConsultationMessage
+from tests.conftest import api_token_for
 from tests.teleconsult.conftest import MONDAY_0800_WIB
 
 BOOKINGS = "/api/v1/teleconsult/bookings"
@@ -134,10 +134,7 @@ def ws(transactional_db, alice, bob, nurse, nurse2):
     cannot touch the ORM synchronously)."""
     from core.asgi import application
 
-    keys = {
-        user.pk: Token.objects.get_or_create(user=user)[0].key
-        for user in (alice, bob, nurse, nurse2)
-    }
+    keys = {user.pk: api_token_for(user) for user in (alice, bob, nurse, nurse2)}
 
     def connect_as(booking_id: int, user=None) -> WebsocketCommunicator:
         query = f"?token={keys[user.pk]}" if user is not None else ""
