@@ -350,7 +350,10 @@ def staff_create(
     user.full_name = full_name
     user.role = role
     user.facility = facility
+    # Curators use the admin for chatbot content only; the operator's superuser
+    # account is made with `createsuperuser`, never here.
     user.is_staff = role == User.Role.CURATOR
+    user.is_superuser = False
     if password:
         user.set_password(password)
     user.full_clean(exclude=["password"])
