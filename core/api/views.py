@@ -204,7 +204,11 @@ class SessionListView(APIView):
             ).data
         )
 
-    @extend_schema(responses={204: None}, tags=["account"])
+    @extend_schema(
+        responses={204: None},
+        tags=["account"],
+        operation_id="v1_me_sessions_revoke_all",
+    )
     def delete(self, request):
         tokens.token_revoke_all(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
