@@ -251,6 +251,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["core.auth_backends.ThrottledModelBackend"]
+# Wrong passwords allowed per account and per client (address) in 15 minutes.
+SIGAP_LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int(
+    "SIGAP_LOGIN_MAX_FAILURES_PER_ACCOUNT", 10
+)
+SIGAP_LOGIN_MAX_FAILURES_PER_CLIENT = env_int("SIGAP_LOGIN_MAX_FAILURES_PER_CLIENT", 30)
+# Staff signing in to the API give a one-time code as well as their password.
+SIGAP_STAFF_SECOND_FACTOR = env_bool("SIGAP_STAFF_SECOND_FACTOR", False)
 LOGIN_URL = "/dashboard/login/"
 LOGIN_REDIRECT_URL = "/dashboard/"
 

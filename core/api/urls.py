@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.ApiRootView.as_view(), name="api-root"),
     path("auth/otp/request", views.OtpRequestView.as_view(), name="otp-request"),
     path("auth/otp/verify", views.OtpVerifyView.as_view(), name="otp-verify"),
+    path("auth/password", views.PasswordSignInView.as_view(), name="password-sign-in"),
     path("auth/signout", views.SignOutView.as_view(), name="signout"),
     path("me", views.MeView.as_view(), name="me"),
     path("me/consent", views.ConsentView.as_view(), name="me-consent"),

@@ -90,6 +90,33 @@ class OtpVerifyView(APIView):
         )
 
 
+class PasswordSignInView(APIView):
+    """Staff sign-in: phone + password (+ a one-time code where configured)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "otp"
+
+    class InputSerializer(StrictSerializer):
+        phone = serializers.CharField(max_length=32)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+        code = serializers.RegexField(r"^\d{6}$", required=False)
+
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+        user = UserOutputSerializer()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer, tags=["auth"])
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, token = accounts.staff_sign_in(
+            request=request._request,
+            **data.validated_data,
+            device=request.headers.get("User-Agent", "")[:100],
+        )
+        return Response({"token": token, "user": UserOutputSerializer(user).data})
+
+
 class SignOutView(APIView):
     permission_classes = [IsAuthenticated]
 

@@ -158,6 +158,34 @@ def otp_verify(
 
 
 def _otp_check(*, phone: str, code: str, device: str) -> tuple[User, str, bool]:
+    now = timezone.now()
+    _otp_consume(phone=phone, code=code, now=now)
+    with transaction.atomic():
+        try:
+            user, created = User.objects.get_or_create(phone=phone)
+        except IntegrityError:
+            user, created = User.objects.get(phone=phone), False
+        if not user.is_active:
+            raise ApplicationError(
+                "Akun dinonaktifkan.", code="account_disabled", status=403
+            )
+        if user.role != User.Role.RESIDENT:
+            # Staff reach patients' data: a code by SMS alone is not enough.
+            raise ApplicationError(
+                "Petugas masuk dengan nomor HP dan kata sandi "
+                "(POST /api/v1/auth/password).",
+                code="password_required",
+                status=403,
+            )
+        ResidentProfile.objects.get_or_create(user=user)
+        _, key = token_issue(user=user, name=device)
+        user.last_login = now
+        user.save(update_fields=["last_login"])
+    return user, key, created
+
+
+def _otp_consume(*, phone: str, code: str, now) -> None:
+    """Check `code` against the phone's latest live code and use it up."""
     invalid = ApplicationError(
         "Kode salah atau sudah tidak berlaku.",
         code="invalid_code",
@@ -198,20 +226,43 @@ def _otp_check(*, phone: str, code: str, device: str) -> tuple[User, str, bool]:
             code="code_used",
             fields={"code": "Kode sudah digunakan."},
         )
-    with transaction.atomic():
-        try:
-            user, created = User.objects.get_or_create(phone=phone)
-        except IntegrityError:
-            user, created = User.objects.get(phone=phone), False
-        if not user.is_active:
+
+
+def staff_sign_in(
+    *, request, phone: str, password: str, code: str = "", device: str = ""
+) -> tuple[User, str]:
+    """Staff (health workers, health offices, curators) sign in to the API with
+    their password, plus a one-time code when `SIGAP_STAFF_SECOND_FACTOR` is on.
+    Failures are limited per account and per client (core.auth_backends)."""
+    from django.contrib.auth import authenticate
+
+    from core.auth_backends import login_blocked
+
+    phone = phone_or_error(phone)
+    if login_blocked(username=phone, request=request):
+        raise RateLimited(
+            "Terlalu banyak percobaan masuk; coba lagi dalam 15 menit.",
+            code="login_rate_limited",
+        )
+    user = authenticate(request, username=phone, password=password)
+    if user is None or user.role == User.Role.RESIDENT:
+        raise ApplicationError(
+            "Nomor HP atau kata sandi salah.",
+            code="invalid_credentials",
+            fields={"password": "Nomor HP atau kata sandi salah."},
+        )
+    if settings.SIGAP_STAFF_SECOND_FACTOR:
+        if not code:
             raise ApplicationError(
-                "Akun dinonaktifkan.", code="account_disabled", status=403
+                "Masukkan kode yang dikirim ke HP Anda "
+                "(POST /api/v1/auth/otp/request).",
+                code="code_required",
+                fields={"code": "Wajib diisi."},
             )
-        ResidentProfile.objects.get_or_create(user=user)
-        _, key = token_issue(user=user, name=device)
-        user.last_login = now
-        user.save(update_fields=["last_login"])
-    return user, key, created
+        _otp_consume(phone=phone, code=code, now=timezone.now())
+    _, key = token_issue(user=user, name=device)
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return user, key
 
 
 def sign_out(*, user: User, token=None) -> None:
