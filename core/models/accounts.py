@@ -116,7 +116,15 @@ class ResidentProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     birth_date = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
-    nik = models.CharField("NIK", max_length=16, null=True, blank=True, unique=True)  # noqa: DJ001 (NULL: unique only when set)
+    # Declared by the resident; unique only once verified (see docs/privacy.md, "NIK").
+    nik = models.CharField("NIK", max_length=16, null=True, blank=True)  # noqa: DJ001 (NULL: no NIK)
+    nik_verified_at = models.DateTimeField("NIK diverifikasi", null=True, blank=True)
+    nik_verified_by = models.CharField(
+        "diverifikasi oleh",
+        max_length=12,
+        choices=[("facility", "Puskesmas"), ("case_report", "Laporan kasus")],
+        blank=True,
+    )
     home_village = models.ForeignKey(
         "core.Region",
         null=True,
@@ -136,6 +144,14 @@ class ResidentProfile(models.Model):
     class Meta:
         verbose_name = "profil warga"
         verbose_name_plural = "profil warga"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik"],
+                condition=models.Q(nik_verified_at__isnull=False),
+                name="verified_nik_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["nik"], name="profile_nik_idx")]
 
     def __str__(self) -> str:
         return f"profile of user #{self.user_id}"

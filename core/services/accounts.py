@@ -308,15 +308,12 @@ def profile_update(*, user: User, data: dict) -> ResidentProfile:
                 raise ApplicationError(
                     result.errors["nik"], code="invalid_nik", fields=result.errors
                 )
-            taken = (
-                ResidentProfile.objects.filter(nik=nik).exclude(pk=profile.pk).exists()
-            )
-            if taken:
-                raise ApplicationError(
-                    "NIK ini sudah terdaftar pada akun lain.",
-                    code="nik_taken",
-                    fields={"nik": "NIK sudah terdaftar."},
-                )
+        # A declaration never "takes" a NIK, nor says whether another account
+        # declared it: only a verification (puskesmas, case report) makes it the
+        # account's. Changing it drops the verification.
+        if nik != profile.nik:
+            profile.nik_verified_at = None
+            profile.nik_verified_by = ""
         profile.nik = nik
     elif profile.nik and ("birth_date" in data or "sex" in data):
         result = check_nik(
@@ -411,3 +408,40 @@ def staff_create(
     user.save()
     ResidentProfile.objects.get_or_create(user=user)
     return user
+
+
+@transaction.atomic
+def nik_verify(*, actor: User | None, patient: User, source: str = "facility"):
+    """The puskesmas saw the patient's KTP (or a case report matched it): the
+    declared NIK becomes the account's. A NIK verified for another account is a
+    conflict for staff to resolve, never silently moved."""
+    from core.exceptions import Conflict
+    from core.services.audit import audit_record
+
+    profile = ResidentProfile.objects.select_for_update().get(user=patient)
+    if not profile.nik:
+        raise ApplicationError(
+            "Pasien belum mengisi NIK.", code="nik_missing", fields={"nik": "Kosong."}
+        )
+    elsewhere = (
+        ResidentProfile.objects.filter(nik=profile.nik, nik_verified_at__isnull=False)
+        .exclude(pk=profile.pk)
+        .exists()
+    )
+    if elsewhere:
+        raise Conflict(
+            "NIK ini sudah diverifikasi untuk akun lain; periksa KTP dan hubungi "
+            "Dinas Kesehatan.",
+            code="nik_verified_elsewhere",
+        )
+    profile.nik_verified_at = timezone.now()
+    profile.nik_verified_by = source
+    profile.save(update_fields=["nik_verified_at", "nik_verified_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="account.nik_verify",
+        target=profile,
+        patient=patient,
+        detail={"source": source},
+    )
+    return profile
