@@ -147,6 +147,12 @@ class UserSocketMixin:
             return False
         return True
 
+    async def refuse(self, code: int) -> None:
+        """Accept, then close with `code`: a close before accepting becomes an HTTP
+        403 during the handshake, and the client never sees the documented code."""
+        await self.accept()
+        await self.close(code=code)
+
     async def auth_recheck(self, message) -> None:
         await self.user_socket_valid()
 
@@ -161,3 +167,27 @@ class TokenAuthMiddleware:
         if key:
             scope = dict(scope, user=await _user_for_token(key), auth_token=key)
         return await self.inner(scope, receive, send)
+
+
+class OriginValidator:
+    """Browsers always send Origin, and a foreign one is refused (cross-site
+    websocket hijacking). Native apps send none: a missing Origin is allowed, since
+    they authenticate with a token that no other site can make them send."""
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        origin = dict(scope.get("headers") or []).get(b"origin")
+        if origin is None:
+            return await self.application(scope, receive, send)
+        return await self._checked(scope, receive, send)
+
+    @property
+    def _checked(self):
+        from channels.security.websocket import AllowedHostsOriginValidator
+
+        checked = getattr(self, "_checked_app", None)
+        if checked is None:
+            checked = self._checked_app = AllowedHostsOriginValidator(self.application)
+        return checked

@@ -55,13 +55,11 @@ class DashboardConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if (
-            user is None
-            or not user.is_authenticated
-            or user.role != User.Role.HEALTH_WORKER
-            or not user.facility_id
-        ):
-            await self.close(code=4403)
+        if user is None or not user.is_authenticated:
+            await self.refuse(4401)
+            return
+        if user.role != User.Role.HEALTH_WORKER or not user.facility_id:
+            await self.refuse(4403)
             return
         self.user = user
         self.group = facility_group(user.facility_id)

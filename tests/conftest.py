@@ -30,6 +30,19 @@ def api_token_for(user) -> str:
     return token_issue(user=user, name="test")[1]
 
 
+async def ws_close_code(communicator, timeout: float = 5) -> int | None:
+    """Connect; the close code a refused socket sees (refusals accept first, so the
+    client gets the code instead of a failed handshake), None if it stays open."""
+    connected, code = await communicator.connect(timeout=timeout)
+    if not connected:
+        return code
+    frame = await communicator.receive_output(timeout=timeout)
+    await communicator.disconnect()
+    if frame["type"] == "websocket.close":
+        return frame.get("code")
+    return None
+
+
 def child_database_url() -> str:
     """DATABASE_URL of the test database, for a child process (worker, second web
     process) that must see what the test committed."""

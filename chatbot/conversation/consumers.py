@@ -75,7 +75,7 @@ class ChatConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+            await self.refuse(4401)
             return
         self.group = web_group(f"user-{user.pk}")
         await self.channel_layer.group_add(self.group, self.channel_name)

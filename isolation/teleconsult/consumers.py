@@ -46,16 +46,16 @@ class ConsultationConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+            await self.refuse(4401)
             return
         self.booking_id = int(self.scope["url_route"]["kwargs"]["booking_id"])
         try:
             booking, history = await _join(user, self.booking_id)
         except NotFound:
-            await self.close(code=4404)
+            await self.refuse(4404)
             return
         except ApplicationError:
-            await self.close(code=4409)
+            await self.refuse(4409)
             return
         self.group = room_group(booking.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)

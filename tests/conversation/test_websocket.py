@@ -7,7 +7,7 @@ from django.conf import settings
 
 from chatbot.conversation.models import Handoff
 from core.asgi import application
-from tests.conftest import api_token_for, require_redis
+from tests.conftest import api_token_for, require_redis, ws_close_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,8 +33,7 @@ def token(alice):
 
 async def test_it_refuses_without_sign_in(layer, alice):
     ws = _communicator("/ws/chat/")
-    connected, code = await ws.connect()
-    assert not connected and code == 4401
+    assert await ws_close_code(ws) == 4401
 
 
 async def test_a_web_chat_runs_the_engine_and_gets_staff_replies(
