@@ -391,7 +391,10 @@ LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+        "no_query": {"()": "core.logging.NoQueryStringFilter"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
@@ -409,8 +412,19 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
-        # runserver prints its own access log line; don't print it twice.
-        "django.channels.server": {"level": "INFO", "propagate": False},
+        # runserver prints its own access log line; don't print it twice. Access
+        # lines never show query strings (websocket tokens, GPS points).
+        "django.channels.server": {
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["no_query"],
+        },
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["no_query"],
+        },
         # Embedded default: tasks run inline, so "task succeeded" lines are noise and
         # the in-memory broker has no hostname to complain about.
         **(
