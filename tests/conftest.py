@@ -168,6 +168,14 @@ def curator(demo_users):
 
 
 @pytest.fixture
+def operator(db):
+    """The operator's superuser account (every admin page); curators are not."""
+    from core.models import User
+
+    return User.objects.create_superuser("+6281100000077", "sigap-operator-pw")
+
+
+@pytest.fixture
 def health_office(demo_users):
     return demo_users["health_office"]
 

@@ -17,13 +17,6 @@ def _models():
     )
 
 
-@pytest.fixture
-def operator(db):
-    from core.models import User
-
-    return User.objects.create_superuser("+6281100000077", "sigap-operator-pw")
-
-
 def test_every_admin_page_renders_for_the_operator(client, demo_world, operator):
     client.force_login(operator)
     failures = []
