@@ -162,7 +162,7 @@ def test_a_forged_x_forwarded_for_lifts_no_limit(api_client, tight_limits):
     assert codes == [200, 200, 429]
 
 
-def test_a_forged_x_forwarded_for_lifts_no_sign_in_limit(api_client, tight_limits):
+def test_a_forged_x_forwarded_for_lifts_no_sign_in_limit(db, api_client, tight_limits):
     codes = [
         api_client.post(
             "/api/v1/auth/otp/verify",
