@@ -54,7 +54,7 @@ STARTED = time.monotonic()
 
 SETUP = """
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from core.services.tokens import token_issue
 from core.demo import demo_accounts_ensure
 from core.models import ResidentProfile, User
 from isolation import services
@@ -62,7 +62,7 @@ from isolation.models import Isolation
 
 users = demo_accounts_ensure()
 nurse = users["nurse"]
-print("NURSE=" + Token.objects.get_or_create(user=nurse)[0].key)
+print("NURSE=" + token_issue(user=nurse, name="bench")[1])
 for n in range(PATIENTS):
     phone = f"+62811777{n:05d}"
     user, _ = User.objects.get_or_create(phone=phone, defaults={"full_name": f"Uji {n}"})
@@ -70,8 +70,8 @@ for n in range(PATIENTS):
         user=user, defaults={"consent_given_at": timezone.now()}
     )
     if not Isolation.objects.filter(patient=user, status="active").exists():
-        services.isolation_enroll(actor=nurse, phone=phone, reason="close_contact")
-    print("TOKEN=" + Token.objects.get_or_create(user=user)[0].key)
+        services.isolation_enroll(actor=nurse, phone=phone, full_name=user.full_name or "Warga", consent_at_puskesmas=True, reason="close_contact")
+    print("TOKEN=" + token_issue(user=user, name="bench")[1])
 """
 
 

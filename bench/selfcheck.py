@@ -96,7 +96,7 @@ def bench_rules(seconds: float = 1.0) -> tuple[float, float]:
 
 SETUP = """
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from core.services.tokens import token_issue
 from core.demo import demo_facilities_ensure
 from core.models import Region, ResidentProfile, User
 from core.services.regions import regions_load
@@ -114,7 +114,7 @@ for n in range(USERS):
     ResidentProfile.objects.update_or_create(
         user=user, defaults={"consent_given_at": timezone.now()}
     )
-    print("TOKEN=" + Token.objects.get_or_create(user=user)[0].key)
+    print("TOKEN=" + token_issue(user=user, name="bench")[1])
 """
 
 

@@ -52,7 +52,7 @@ SEED = """
 import datetime as dt
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from core.services.tokens import token_issue
 from core.models import Facility, Region, ResidentProfile, User
 from isolation.teleconsult import rules
 from isolation.teleconsult.models import Booking, DoctorSchedule, WeeklyAvailability
@@ -89,8 +89,6 @@ with transaction.atomic():
     ResidentProfile.objects.bulk_create(
         [ResidentProfile(user=u, consent_given_at=timezone.now()) for u in residents],
         ignore_conflicts=True)
-    Token.objects.bulk_create(
-        [Token(user=u, key=Token.generate_key()) for u in residents], ignore_conflicts=True)
     # One slot in five already booked, each doctor's by its own resident.
     today = timezone.localdate(timezone=rules.WIB)
     slots = rules.generate_slots(
@@ -102,7 +100,7 @@ with transaction.atomic():
         [Booking(doctor=d, patient=residents[RESIDENTS + i], facility=facility,
                  start=s.start, end=s.end, scheduled_at=now)
          for i, d in enumerate(doctors) for s in slots[i % 5::5]])
-    keys = dict(Token.objects.filter(user__in=residents[:RESIDENTS]).values_list("user__phone", "key"))
+    keys = {u.phone: token_issue(user=u, name="bench")[1] for u in residents[:RESIDENTS]}
 print("SEED=" + json.dumps({{
     "facility": facility.pk,
     "tokens": [keys[u.phone] for u in residents[:RESIDENTS]],

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Tags, Warning, register
 
 
 @register()
@@ -44,6 +44,28 @@ def check_web_threads(app_configs, **kwargs):
                 "request threads will queue for a database connection.",
                 hint="Set WEB_THREADS at or below DB_POOL_SIZE.",
                 id="sigap.W002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_num_proxies(app_configs, **kwargs):
+    """Behind a reverse proxy every request comes from the proxy's address: without
+    NUM_PROXIES all clients share one rate limit (Sigap never trusts a forwarded
+    header it was not told to)."""
+    behind_proxy = bool(getattr(settings, "SECURE_PROXY_SSL_HEADER", None)) or bool(
+        getattr(settings, "USE_X_FORWARDED_HOST", False)
+    )
+    if behind_proxy and not settings.NUM_PROXIES:
+        return [
+            Warning(
+                "Sigap is configured for a reverse proxy (SECURE_PROXY_SSL_HEADER or "
+                "USE_X_FORWARDED_HOST) but NUM_PROXIES is 0: rate limits will count "
+                "every client as the proxy's address.",
+                hint="Set NUM_PROXIES to the number of proxies that append to "
+                "X-Forwarded-For (1 for the nginx of deploy/).",
+                id="sigap.W004",
             )
         ]
     return []

@@ -169,9 +169,6 @@ def demo_accounts_ensure() -> dict[str, User]:
                 facility=facilities.get(facility_code) if facility_code else None,
                 password=DEMO_PASSWORD if is_new else None,
             )
-            if role == User.Role.CURATOR:
-                user.is_superuser = True
-                user.save(update_fields=["is_superuser"])
         users[key] = user
     return users
 

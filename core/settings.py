@@ -67,7 +67,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -284,12 +283,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["core.auth_backends.ThrottledModelBackend"]
+# Wrong passwords allowed per account and per client (address) in 15 minutes.
+SIGAP_LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int(
+    "SIGAP_LOGIN_MAX_FAILURES_PER_ACCOUNT", 10
+)
+SIGAP_LOGIN_MAX_FAILURES_PER_CLIENT = env_int("SIGAP_LOGIN_MAX_FAILURES_PER_CLIENT", 30)
+# Staff signing in to the API give a one-time code as well as their password.
+SIGAP_STAFF_SECOND_FACTOR = env_bool("SIGAP_STAFF_SECOND_FACTOR", False)
 LOGIN_URL = "/dashboard/login/"
 LOGIN_REDIRECT_URL = "/dashboard/"
 
 SIGAP_OTP_TTL_SECONDS = env_int("SIGAP_OTP_TTL_SECONDS", 300)
 SIGAP_OTP_MAX_ATTEMPTS = env_int("SIGAP_OTP_MAX_ATTEMPTS", 5)
+# Codes one client (address) may ask for one phone per hour.
 SIGAP_OTP_MAX_PER_HOUR = env_int("SIGAP_OTP_MAX_PER_HOUR", 5)
+# Wrong or stale codes one client may send per hour, whatever the phones.
+SIGAP_OTP_MAX_FAILURES_PER_CLIENT = env_int("SIGAP_OTP_MAX_FAILURES_PER_CLIENT", 30)
+# API tokens (one per app sign-in, stored hashed) expire this many days after issue.
+SIGAP_TOKEN_TTL_DAYS = env_int("SIGAP_TOKEN_TTL_DAYS", 30)
 SIGAP_OTP_SENDER = env(
     "SIGAP_OTP_SENDER", "core.notifications.backends.ConsoleSmsBackend"
 )
@@ -321,6 +333,7 @@ SMS_HTTP_URL = env("SMS_HTTP_URL")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN")
 
 # --- API ---------------------------------------------------------------------------------
+NUM_PROXIES = max(0, env_int("NUM_PROXIES", 0))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "core.api.authentication.TokenAuthentication",
@@ -345,7 +358,10 @@ REST_FRAMEWORK = {
         "otp": env("SIGAP_THROTTLE_OTP", "20/min"),
         "chatbot": env("SIGAP_THROTTLE_CHATBOT", "60/min"),
     },
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0) if env("NUM_PROXIES") else None,
+    # Clients are told apart by address: the socket's own unless NUM_PROXIES reverse
+    # proxies in front are trusted to append to X-Forwarded-For. None (DRF's default)
+    # would trust whatever header a client sends, lifting every limit.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sigap API",
@@ -407,7 +423,10 @@ LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+        "no_query": {"()": "core.logging.NoQueryStringFilter"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
@@ -425,8 +444,19 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
-        # runserver prints its own access log line; don't print it twice.
-        "django.channels.server": {"level": "INFO", "propagate": False},
+        # runserver prints its own access log line; don't print it twice. Access
+        # lines never show query strings (websocket tokens, GPS points).
+        "django.channels.server": {
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["no_query"],
+        },
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["no_query"],
+        },
         # Embedded default: tasks run inline, so "task succeeded" lines are noise and
         # the in-memory broker has no hostname to complain about.
         **(

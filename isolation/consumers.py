@@ -18,6 +18,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from core.models import User
 from core.services.audit import audit_record
+from core.ws_auth import UserSocketMixin
 from isolation import selectors
 from isolation.services.events import event_frame, facility_group
 
@@ -30,7 +31,11 @@ REPLAY_BATCH = 500
 SENT_MEMORY = 5000
 
 
-class DashboardConsumer(AsyncJsonWebsocketConsumer):
+class DashboardConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
+    """Closes (4401) once its user signs out, is deactivated or changes role or
+    facility: a re-check on every notice to the user's group and before every batch
+    of events."""
+
     group: str | None = None
 
     def __init__(self, *args, **kwargs) -> None:
@@ -50,24 +55,31 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if (
-            user is None
-            or not user.is_authenticated
-            or user.role != User.Role.HEALTH_WORKER
-            or not user.facility_id
-        ):
-            await self.close(code=4403)
+        if user is None or not user.is_authenticated:
+            await self.refuse(4401)
+            return
+        if user.role != User.Role.HEALTH_WORKER or not user.facility_id:
+            await self.refuse(4403)
             return
         self.user = user
         self.group = facility_group(user.facility_id)
         # Join the group before replaying, so nothing falls between the two.
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self.user_socket_join(user)
         await self._audit("isolation.dashboard.connect", {})
 
+    def still_allowed(self, user) -> bool:
+        return (
+            user.role == User.Role.HEALTH_WORKER
+            and user.facility_id == self.user.facility_id
+        )
+
     async def disconnect(self, code) -> None:
+        await self.user_socket_leave()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
 
     async def receive_json(self, content, **kwargs) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -84,10 +96,14 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
         await self._error("unknown_type", "Jenis pesan tidak dikenal.")
 
     async def dashboard_events(self, message) -> None:
+        if not await self.user_socket_valid():
+            return
         for event in message["events"]:
             await self._send_event(event)
 
     async def _replay(self, after: int) -> None:
+        if not await self.user_socket_valid():
+            return
         frames = await self._events_after(after)
         for frame in frames:
             await self._send_event(frame)

@@ -275,8 +275,9 @@ def extend(request: HttpRequest, isolation_id: int) -> HttpResponse:
 
 class EnrolForm(forms.Form):
     phone = forms.CharField(label="Nomor HP pasien", max_length=32)
-    full_name = forms.CharField(
-        label="Nama lengkap (untuk pasien baru)", max_length=150, required=False
+    full_name = forms.CharField(label="Nama lengkap pasien", max_length=150)
+    consent_at_puskesmas = forms.BooleanField(
+        label="Pasien telah memberi persetujuan pemrosesan data kesehatan di puskesmas",
     )
     reason = forms.ChoiceField(label="Alasan", choices=Isolation.Reason.choices)
     test_date = forms.DateField(
@@ -297,6 +298,8 @@ class EnrolForm(forms.Form):
 @health_worker_required
 def enrol(request: HttpRequest) -> HttpResponse:
     form = EnrolForm(request.POST or None)
+    if request.method == "POST" and not form.is_valid():
+        services.isolation_enroll_audit(actor=request.user, outcome="invalid")
     if request.method == "POST" and form.is_valid():
         try:
             isolation = services.isolation_enroll(

@@ -107,8 +107,16 @@ class QuestionnaireAdmin(PublicationAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(CuratorOnly, admin.ModelAdmin):
-    """Read-only. Who submitted is deliberately not shown (data minimisation)."""
+class AssessmentAdmin(admin.ModelAdmin):
+    """Read-only, for the operator (superuser) alone: assessments are health data,
+    not chatbot content, so curators do not see them. Who submitted is deliberately
+    not shown (data minimisation)."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_active and request.user.is_superuser
 
     list_display = [
         "created_at",

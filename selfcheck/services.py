@@ -12,20 +12,14 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.exceptions import ApplicationError, Conflict, PermissionDenied
+from core.exceptions import ApplicationError, Conflict
 from core.models import User
-from core.selectors import user_has_consent
+from core.services.accounts import consent_require
 from core.services.audit import audit_record
 from selfcheck import content, rules, selectors
 from selfcheck.models import Assessment, AssessmentSymptom, Questionnaire, RuleSet
 
 MESSAGES = {
-    "consent_required": {
-        "id": "Berikan persetujuan pemrosesan data kesehatan dulu "
-        "(POST /api/v1/me/consent), atau lakukan cek mandiri tanpa masuk.",
-        "en": "Give consent to health-data processing first "
-        "(POST /api/v1/me/consent), or do the self-check without signing in.",
-    },
     "invalid": {
         "id": "Data tidak valid; periksa isian yang ditandai.",
         "en": "Invalid data; check the fields marked.",
@@ -52,10 +46,7 @@ def _message(key: str, language: str) -> str:
 
 
 def _consent_check(user: User, language: str) -> None:
-    if not user_has_consent(user):
-        raise PermissionDenied(
-            _message("consent_required", language), code="consent_required"
-        )
+    consent_require(user, language=language)
 
 
 def assessment_submit(

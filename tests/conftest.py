@@ -4,7 +4,6 @@ import os
 
 import pytest
 from django.conf import settings as django_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 
@@ -22,6 +21,26 @@ def require_postgres() -> None:
         if os.environ.get("CI"):
             pytest.fail("DATABASE_URL must point at PostgreSQL in CI")
         pytest.skip("needs PostgreSQL (DATABASE_URL)")
+
+
+def api_token_for(user) -> str:
+    """A fresh API token (the key a client sends) for `user`."""
+    from core.services.tokens import token_issue
+
+    return token_issue(user=user, name="test")[1]
+
+
+async def ws_close_code(communicator, timeout: float = 5) -> int | None:
+    """Connect; the close code a refused socket sees (refusals accept first, so the
+    client gets the code instead of a failed handshake), None if it stays open."""
+    connected, code = await communicator.connect(timeout=timeout)
+    if not connected:
+        return code
+    frame = await communicator.receive_output(timeout=timeout)
+    await communicator.disconnect()
+    if frame["type"] == "websocket.close":
+        return frame.get("code")
+    return None
 
 
 def child_database_url() -> str:
@@ -281,6 +300,14 @@ def curator(demo_users):
 
 
 @pytest.fixture
+def operator(db):
+    """The operator's superuser account (every admin page); curators are not."""
+    from core.models import User
+
+    return User.objects.create_superuser("+6281100000077", "sigap-operator-pw")
+
+
+@pytest.fixture
 def health_office(demo_users):
     return demo_users["health_office"]
 
@@ -294,8 +321,7 @@ def api_client():
 def auth_client():
     def make(user) -> APIClient:
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
         return client
 
     return make

@@ -9,7 +9,9 @@ from django.utils.html import format_html, format_html_join
 
 from chatbot.conversation import services
 from chatbot.conversation.models import Handoff
+from chatbot.conversation.selectors import handoff_scope
 from core.exceptions import ApplicationError
+from core.services.audit import audit_record
 
 STAFF_ROLES = ("curator", "health_worker")
 
@@ -84,6 +86,20 @@ class HandoffAdmin(admin.ModelAdmin):
             ),
         )
         return format_html("<div>{}</div>", rows) if rows else "-"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(handoff_scope(request.user))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        handoff = self.get_object(request, object_id)
+        if handoff is not None:  # the page shows the transcript: audit the read
+            audit_record(
+                actor=request.user,
+                action="chatbot.handoff.read",
+                target=handoff,
+                patient=handoff.user,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_module_permission(self, request):
         return is_chat_staff(request.user)

@@ -17,6 +17,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from chatbot.conversation import engine
 from chatbot.conversation.services.handoffs import web_group
 from chatbot.conversation.types import Inbound, Reply
+from core.ws_auth import UserSocketMixin
 
 MAX_TEXT = 4000
 
@@ -68,23 +69,27 @@ def _inbound(content, user) -> Inbound | str:
     return "Expected type 'message', 'choice' or 'location'."
 
 
-class ChatConsumer(AsyncJsonWebsocketConsumer):
+class ChatConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
     group: str | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+            await self.refuse(4401)
             return
         self.group = web_group(f"user-{user.pk}")
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self.user_socket_join(user)
 
     async def disconnect(self, code) -> None:
+        await self.user_socket_leave()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive_json(self, content, **kwargs) -> None:
+        if not await self.user_socket_valid():
+            return
         inbound = _inbound(content, self.scope["user"])
         if isinstance(inbound, str):
             await self.send_json(
@@ -103,6 +108,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def chat_reply(self, event) -> None:
         """A staff reply (or close) pushed to this user's chat group."""
+        if not await self.user_socket_valid():
+            return
         await self.send_json(
             {
                 "type": "reply",

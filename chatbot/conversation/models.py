@@ -100,6 +100,24 @@ class Handoff(models.Model):
         related_name="chat_handoffs",
     )
     language = models.CharField("bahasa", max_length=2, default="id")
+    # Who may read it: the puskesmas caring for the linked resident (set when it
+    # opens), or the staff member it is assigned to; unlinked chats go to curators.
+    facility = models.ForeignKey(
+        "core.Facility",
+        verbose_name="puskesmas",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ditugaskan ke",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     status = models.CharField(
         "status", max_length=8, choices=Status.choices, default=Status.OPEN
     )

@@ -52,17 +52,40 @@ def subscriptions_for_chat(*, channel: str, chat_id: str) -> QuerySet[Subscripti
 
 
 def _require_staff(actor: User) -> None:
-    if not (actor and actor.is_authenticated and actor.role in STAFF_ROLES):
+    if not (
+        actor
+        and actor.is_authenticated
+        and (actor.role in STAFF_ROLES or actor.is_superuser)
+    ):
         raise NotFound("Percakapan tidak ditemukan.", code="handoff_not_found")
+
+
+def handoff_scope(actor: User) -> Q:
+    """Which handoffs a staff member may read: a health worker those of their own
+    puskesmas, a curator those of unlinked chats (no puskesmas), each also those
+    assigned to them; an operator (superuser) all."""
+    if actor.is_superuser:
+        return Q()
+    mine = Q(assigned_to=actor)
+    if actor.role == User.Role.HEALTH_WORKER and actor.facility_id:
+        return mine | Q(facility_id=actor.facility_id)
+    if actor.role == User.Role.CURATOR:
+        return mine | Q(facility__isnull=True)
+    return mine
 
 
 def handoff_list_for_staff(
     *, actor: User, status: str | None = Handoff.Status.OPEN
 ) -> QuerySet[Handoff]:
-    """Curators and health workers share one inbox of conversations."""
+    """The conversations this staff member may see (`handoff_scope`); others' are
+    404. Callers that show transcripts audit the read."""
     _require_staff(actor)
-    qs = Handoff.objects.select_related("user").prefetch_related(
-        Prefetch("messages", queryset=HandoffMessage.objects.order_by("created_at"))
+    qs = (
+        Handoff.objects.filter(handoff_scope(actor))
+        .select_related("user")
+        .prefetch_related(
+            Prefetch("messages", queryset=HandoffMessage.objects.order_by("created_at"))
+        )
     )
     if status:
         qs = qs.filter(status=status)

@@ -1,29 +1,31 @@
 """API token authentication, with the token's user kept in the shared cache.
 
-Every authenticated request looks its token up. DRF does it with a query that joins
-the user (about as much CPU as a small view), so the answer is kept in the cache for
-`TOKEN_USER_TTL` seconds, keyed by a hash of the token: the key itself never reaches
-the cache, nor does the password hash (that column is not loaded). Anything that
-changes the answer drops it at once: a token deleted (sign-out, erasure) or a user
+Tokens are `core.ApiToken` rows holding only the key's SHA-256, with an expiry
+(`SIGAP_TOKEN_TTL_DAYS`) and the last use. Every authenticated request looks its
+token up with a query that joins the user (about as much CPU as a small view), so the
+answer is kept in the cache for `TOKEN_USER_TTL` seconds, keyed by the hash: the key
+itself never reaches the cache, nor does the password hash (that column is not
+loaded). Anything that changes the answer drops it at once: a token deleted (sign-out, erasure) or a user
 saved or deleted (role, active flag, language). Code that changes users with
 `QuerySet.update()` must call `token_user_forget`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
+from django.contrib.auth.signals import user_logged_out
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
-from rest_framework.authtoken.models import Token
 
-from core.models import User
+from core.models import ApiToken, User
+from core.models.tokens import token_digest
+from core.ws_auth import ACCESS_FIELDS, user_sockets_recheck
 
 logger = logging.getLogger(__name__)
 
@@ -31,43 +33,60 @@ TOKEN_USER_TTL = 300
 
 
 def _cache_key(token_key: str) -> str:
-    return "auth:token:" + hashlib.sha256(token_key.encode()).hexdigest()[:40]
+    return _digest_cache_key(token_digest(token_key))
+
+
+def _digest_cache_key(digest: str) -> str:
+    return "auth:token:" + digest[:40]
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF token auth (`Authorization: Token <key>`), cached, that also applies the
-    user's remembered language when the request does not say which one it wants."""
+    """Token auth (`Authorization: Token <key>`) against hashed, expiring
+    `ApiToken` rows, cached, that also applies the user's remembered language when
+    the request does not say which one it wants."""
 
     def authenticate_credentials(self, key):
         cache_key = _cache_key(key)
         try:
-            user = cache.get(cache_key)
+            cached = cache.get(cache_key)
         except Exception as exc:  # the cache is an optimisation: ask the database
             logger.warning("token cache unavailable (%s)", type(exc).__name__)
             return self._from_database(key)
-        if user is not None:
-            return user, Token(key=key, user=user)
+        if cached is not None:
+            user, token = cached
+            if token.expires_at > timezone.now():
+                return user, token
         user, token = self._from_database(key)
         try:
-            cache.set(cache_key, user, TOKEN_USER_TTL)
+            cache.set(cache_key, (user, token), TOKEN_USER_TTL)
         except Exception as exc:
             logger.warning("token cache unavailable (%s)", type(exc).__name__)
         return user, token
 
     @staticmethod
     def _from_database(key: str):
-        """DRF's own check, without the password hash."""
-        try:
-            token = (
-                Token.objects.select_related("user")
-                .defer("user__password")
-                .get(key=key)
-            )
-        except Token.DoesNotExist:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        """The token's row and user (without the password hash); refuses unknown,
+        expired and deactivated ones. Notes the use (at most once per cache life)."""
+        now = timezone.now()
+        token = (
+            ApiToken.objects.select_related("user")
+            .defer("user__password")
+            .filter(digest=token_digest(key), expires_at__gt=now)
+            .first()
+        )
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        return token.user, token
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # What the cache keeps of the row: the digest and expiry, never the key.
+        slim = ApiToken(
+            pk=token.pk,
+            user_id=token.user_id,
+            digest=token.digest,
+            expires_at=token.expires_at,
+        )
+        return token.user, slim
 
     def authenticate(self, request):
         result = super().authenticate(request)
@@ -79,25 +98,47 @@ class TokenAuthentication(authentication.TokenAuthentication):
         return result
 
 
-def token_user_forget(*, user_id: int | None = None, keys=()) -> None:
-    """Drop cached token answers: those of `keys`, and of every token of `user_id`."""
-    keys = list(keys)
+def token_user_forget(*, user_id: int | None = None, keys=(), digests=()) -> None:
+    """Drop cached token answers: those of `keys`/`digests`, and of every token of
+    `user_id`."""
+    names = [_cache_key(key) for key in keys]
+    names += [_digest_cache_key(d) for d in digests]
     if user_id is not None:
-        keys += Token.objects.filter(user_id=user_id).values_list("key", flat=True)
-    if keys:
-        names = [_cache_key(key) for key in keys]
+        names += [
+            _digest_cache_key(d)
+            for d in ApiToken.objects.filter(user_id=user_id).values_list(
+                "digest", flat=True
+            )
+        ]
+    if names:
         cache.delete_many(names)
         # Again once the change is visible to others: a request that read the old
         # row just before the commit may have cached the old answer.
         transaction.on_commit(lambda: cache.delete_many(names))
 
 
-@receiver(post_delete, sender=Token, dispatch_uid="sigap_token_deleted")
-def _token_deleted(sender, instance: Token, **kwargs) -> None:
-    token_user_forget(keys=[instance.key])
+@receiver(post_delete, sender=ApiToken, dispatch_uid="sigap_token_deleted")
+def _token_deleted(sender, instance: ApiToken, **kwargs) -> None:
+    token_user_forget(digests=[instance.digest])
+    user_sockets_recheck(instance.user_id)
 
 
 @receiver(post_save, sender=User, dispatch_uid="sigap_user_saved")
 @receiver(post_delete, sender=User, dispatch_uid="sigap_user_deleted")
 def _user_changed(sender, instance: User, **kwargs) -> None:
     token_user_forget(user_id=instance.pk)
+    fields = kwargs.get("update_fields")
+    if fields is None or ACCESS_FIELDS.intersection(fields):
+        user_sockets_recheck(instance.pk)
+
+
+@receiver(user_logged_out, dispatch_uid="sigap_user_logged_out")
+def _session_signed_out(sender, request, user, **kwargs) -> None:
+    """Dashboard and admin sign-out: end the session now (logout() flushes it only
+    after this signal), then have the user's sockets check theirs."""
+    if user is None:
+        return
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.flush()
+    user_sockets_recheck(user.pk)

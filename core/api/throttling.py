@@ -20,6 +20,13 @@ from rest_framework import throttling
 from core.cache import window_count
 
 
+def client_ident(request) -> str:
+    """The caller's address as rate limits see it (`NUM_PROXIES`, default 0: the
+    socket's own address; a forwarded header is trusted only behind that many
+    proxies)."""
+    return throttling.BaseThrottle().get_ident(request)
+
+
 class WindowRateThrottle(throttling.SimpleRateThrottle):
     """`SimpleRateThrottle` (same rates and keys) counting in fixed windows."""
 

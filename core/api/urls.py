@@ -8,11 +8,18 @@ urlpatterns = [
     path("", views.ApiRootView.as_view(), name="api-root"),
     path("auth/otp/request", views.OtpRequestView.as_view(), name="otp-request"),
     path("auth/otp/verify", views.OtpVerifyView.as_view(), name="otp-verify"),
+    path("auth/password", views.PasswordSignInView.as_view(), name="password-sign-in"),
     path("auth/signout", views.SignOutView.as_view(), name="signout"),
     path("me", views.MeView.as_view(), name="me"),
     path("me/consent", views.ConsentView.as_view(), name="me-consent"),
     path("me/devices", views.DeviceTokenView.as_view(), name="me-devices"),
     path("me/export", views.ExportView.as_view(), name="me-export"),
+    path("me/sessions", views.SessionListView.as_view(), name="me-sessions"),
+    path(
+        "me/sessions/<int:session_id>",
+        views.SessionDetailView.as_view(),
+        name="me-session",
+    ),
     path("regions", views.RegionListView.as_view(), name="region-list"),
     path("facilities", views.FacilityListView.as_view(), name="facility-list"),
     # Risk areas (public, cached) and case data integration.

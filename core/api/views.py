@@ -12,11 +12,11 @@ from core.api.serializers import (
     StrictSerializer,
     UserOutputSerializer,
 )
-from core.api.throttling import ScopedRateThrottle
+from core.api.throttling import ScopedRateThrottle, client_ident
 from core.i18n import pick, request_language
 from core.models import DeviceToken, User
-from core.selectors import facility_list, region_list
-from core.services import accounts, privacy
+from core.selectors import facility_list, region_list, session_list
+from core.services import accounts, privacy, tokens
 
 
 class ApiRootView(APIView):
@@ -43,7 +43,7 @@ class OtpRequestView(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        otp = accounts.otp_request(**data.validated_data)
+        otp = accounts.otp_request(**data.validated_data, client=client_ident(request))
         return Response(
             {
                 "detail": pick(
@@ -75,7 +75,11 @@ class OtpVerifyView(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, token, created = accounts.otp_verify(**data.validated_data)
+        user, token, created = accounts.otp_verify(
+            **data.validated_data,
+            client=client_ident(request),
+            device=request.headers.get("User-Agent", "")[:100],
+        )
         return Response(
             {
                 "token": token,
@@ -86,12 +90,39 @@ class OtpVerifyView(APIView):
         )
 
 
+class PasswordSignInView(APIView):
+    """Staff sign-in: phone + password (+ a one-time code where configured)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "otp"
+
+    class InputSerializer(StrictSerializer):
+        phone = serializers.CharField(max_length=32)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+        code = serializers.RegexField(r"^\d{6}$", required=False)
+
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+        user = UserOutputSerializer()
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer, tags=["auth"])
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user, token = accounts.staff_sign_in(
+            request=request._request,
+            **data.validated_data,
+            device=request.headers.get("User-Agent", "")[:100],
+        )
+        return Response({"token": token, "user": UserOutputSerializer(user).data})
+
+
 class SignOutView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request):
-        accounts.sign_out(user=request.user)
+        accounts.sign_out(user=request.user, token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -172,6 +203,51 @@ class DeviceTokenView(APIView):
         data.is_valid(raise_exception=True)
         accounts.device_token_register(user=request.user, **data.validated_data)
         return Response(status=status.HTTP_201_CREATED)
+
+
+class SessionListView(APIView):
+    """The user's own app sign-ins (tokens), to revoke a lost phone's."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        name = serializers.CharField()
+        prefix = serializers.CharField()
+        created_at = serializers.DateTimeField()
+        last_used_at = serializers.DateTimeField(allow_null=True)
+        expires_at = serializers.DateTimeField()
+        current = serializers.SerializerMethodField()
+
+        def get_current(self, obj) -> bool:
+            return obj.pk == self.context["current"]
+
+    @extend_schema(responses=OutputSerializer(many=True), tags=["account"])
+    def get(self, request):
+        current = getattr(request.auth, "pk", None)
+        return Response(
+            self.OutputSerializer(
+                session_list(user=request.user), many=True, context={"current": current}
+            ).data
+        )
+
+    @extend_schema(
+        responses={204: None},
+        tags=["account"],
+        operation_id="v1_me_sessions_revoke_all",
+    )
+    def delete(self, request):
+        tokens.token_revoke_all(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SessionDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None}, tags=["account"])
+    def delete(self, request, session_id: int):
+        tokens.token_revoke(user=request.user, token_id=session_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ExportView(APIView):

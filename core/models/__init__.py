@@ -5,8 +5,10 @@ from .cases import *  # noqa: F403  (case data integration)
 from .facilities import Facility
 from .notifications import ChannelIdentity, Notification
 from .regions import Region
+from .tokens import ApiToken
 
 __all__ = [
+    "ApiToken",
     "AuditLog",
     "ChannelIdentity",
     "DeviceToken",

@@ -109,10 +109,22 @@ class ResidentProfile(models.Model):
         MALE = "M", "Laki-laki"
         FEMALE = "F", "Perempuan"
 
+    class ConsentSource(models.TextChoices):
+        APP = "app", "Aplikasi (oleh warga)"
+        FACILITY = "facility", "Puskesmas (dicatat petugas)"
+
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     birth_date = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
-    nik = models.CharField("NIK", max_length=16, null=True, blank=True, unique=True)  # noqa: DJ001 (NULL: unique only when set)
+    # Declared by the resident; unique only once verified (see docs/privacy.md, "NIK").
+    nik = models.CharField("NIK", max_length=16, null=True, blank=True)  # noqa: DJ001 (NULL: no NIK)
+    nik_verified_at = models.DateTimeField("NIK diverifikasi", null=True, blank=True)
+    nik_verified_by = models.CharField(
+        "diverifikasi oleh",
+        max_length=12,
+        choices=[("facility", "Puskesmas"), ("case_report", "Laporan kasus")],
+        blank=True,
+    )
     home_village = models.ForeignKey(
         "core.Region",
         null=True,
@@ -124,11 +136,22 @@ class ResidentProfile(models.Model):
     consent_given_at = models.DateTimeField(null=True, blank=True)
     consent_purpose = models.CharField(max_length=300, blank=True)
     consent_version = models.CharField(max_length=16, blank=True)
+    consent_source = models.CharField(
+        max_length=8, choices=ConsentSource.choices, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "profil warga"
         verbose_name_plural = "profil warga"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik"],
+                condition=models.Q(nik_verified_at__isnull=False),
+                name="verified_nik_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["nik"], name="profile_nik_idx")]
 
     def __str__(self) -> str:
         return f"profile of user #{self.user_id}"

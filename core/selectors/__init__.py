@@ -82,3 +82,14 @@ def facility_list(
     if referral is not None:
         qs = qs.filter(is_referral=referral)
     return qs.order_by("name")
+
+
+def session_list(*, user) -> QuerySet:
+    """The user's own unexpired app sign-ins, newest first."""
+    from django.utils import timezone
+
+    from core.models import ApiToken
+
+    return ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by(
+        "-created_at"
+    )

@@ -11,12 +11,19 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from core.cache import window_count
-from core.exceptions import ApplicationError, RateLimited
-from core.models import DeviceToken, OneTimeCode, Region, ResidentProfile, User
+from core.exceptions import ApplicationError, PermissionDenied, RateLimited
+from core.models import (
+    ApiToken,
+    DeviceToken,
+    OneTimeCode,
+    Region,
+    ResidentProfile,
+    User,
+)
 from core.rules import InvalidPhone, check_nik, normalise_phone
+from core.services.tokens import token_issue
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +36,27 @@ CONSENT_PURPOSE = {
     "the health office and your puskesmas only to monitor and care for you, under Law "
     "27/2022 on Personal Data Protection.",
 }
+
+
+CONSENT_REQUIRED = {
+    "id": "Berikan persetujuan pemrosesan data kesehatan dulu (POST /api/v1/me/consent). "
+    "Cek mandiri tetap bisa dilakukan tanpa masuk.",
+    "en": "Give consent to health-data processing first (POST /api/v1/me/consent). "
+    "The self-check also works without signing in.",
+}
+
+
+def consent_require(user: User, *, language: str | None = None) -> None:
+    """The one consent rule for every write of a resident's health data (self-check,
+    check-in, isolation request, booking): 403 `consent_required` without it."""
+    from core.i18n import pick
+    from core.selectors import user_has_consent
+
+    if not user_has_consent(user):
+        raise PermissionDenied(
+            pick(CONSENT_REQUIRED, language or getattr(user, "language", None)),
+            code="consent_required",
+        )
 
 
 def phone_or_error(raw: str) -> str:
@@ -46,16 +74,31 @@ def _code_hash(phone: str, code: str) -> str:
     ).hexdigest()
 
 
-def _hourly_counter(kind: str, phone: str) -> int:
-    """Atomic per-phone hourly counter (Redis INCR when REDIS_URL is set; counted in
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:24]
+
+
+def _hourly_key(kind: str, *parts: str) -> str:
+    return f"otp:{kind}:{_digest(':'.join(parts))}:{timezone.now():%Y%m%d%H}"
+
+
+def _hourly_counter(key: str) -> int:
+    """Add one to an hourly counter (Redis INCR when REDIS_URL is set; counted in
     this process while Redis is unreachable)."""
-    key = f"otp:{kind}:{hashlib.sha256(phone.encode()).hexdigest()[:24]}:{timezone.now():%Y%m%d%H}"
     return window_count(cache, key, timeout=3700)
 
 
-def otp_request(*, phone: str) -> OneTimeCode:
+def _hourly_count(key: str) -> int:
+    return cache.get(key) or 0
+
+
+def otp_request(*, phone: str, client: str = "") -> OneTimeCode:
+    """Send a fresh code. Limited per phone *and client* (the caller's address):
+    someone else asking for codes to a number never stops its owner from getting
+    one."""
     phone = phone_or_error(phone)
-    if _hourly_counter("request", phone) > settings.SIGAP_OTP_MAX_PER_HOUR:
+    requests = _hourly_counter(_hourly_key("request", phone, client))
+    if requests > settings.SIGAP_OTP_MAX_PER_HOUR:
         raise RateLimited(
             "Terlalu banyak permintaan kode untuk nomor ini; coba lagi dalam satu jam.",
             code="otp_rate_limited",
@@ -87,22 +130,64 @@ def otp_request(*, phone: str) -> OneTimeCode:
     return otp
 
 
-def otp_verify(*, phone: str, code: str) -> tuple[User, str, bool]:
-    """Check a code; return (user, api token key, created). Single use, 5 attempts."""
+def otp_verify(
+    *, phone: str, code: str, client: str = "", device: str = ""
+) -> tuple[User, str, bool]:
+    """Check a code; return (user, api token key, created).
+
+    Failures count against the code (single use, `SIGAP_OTP_MAX_ATTEMPTS` tries) and
+    against the client (`SIGAP_OTP_MAX_FAILURES_PER_CLIENT` an hour), never against
+    the phone: wrong guesses by someone else cannot lock the owner out, who can
+    always ask for a fresh code and use it.
+    """
     phone = phone_or_error(phone)
+    failures_key = _hourly_key("failures", client)
+    if _hourly_count(failures_key) >= settings.SIGAP_OTP_MAX_FAILURES_PER_CLIENT:
+        raise RateLimited(
+            "Terlalu banyak percobaan; coba lagi dalam satu jam.",
+            code="otp_rate_limited",
+        )
+    try:
+        return _otp_check(phone=phone, code=code, device=device)
+    except ApplicationError:
+        _hourly_counter(failures_key)
+        raise
+
+
+def _otp_check(*, phone: str, code: str, device: str) -> tuple[User, str, bool]:
+    now = timezone.now()
+    _otp_consume(phone=phone, code=code, now=now)
+    with transaction.atomic():
+        try:
+            user, created = User.objects.get_or_create(phone=phone)
+        except IntegrityError:
+            user, created = User.objects.get(phone=phone), False
+        if not user.is_active:
+            raise ApplicationError(
+                "Akun dinonaktifkan.", code="account_disabled", status=403
+            )
+        if user.role != User.Role.RESIDENT:
+            # Staff reach patients' data: a code by SMS alone is not enough.
+            raise ApplicationError(
+                "Petugas masuk dengan nomor HP dan kata sandi "
+                "(POST /api/v1/auth/password).",
+                code="password_required",
+                status=403,
+            )
+        ResidentProfile.objects.get_or_create(user=user)
+        _, key = token_issue(user=user, name=device)
+        user.last_login = now
+        user.save(update_fields=["last_login"])
+    return user, key, created
+
+
+def _otp_consume(*, phone: str, code: str, now) -> None:
+    """Check `code` against the phone's latest live code and use it up."""
     invalid = ApplicationError(
         "Kode salah atau sudah tidak berlaku.",
         code="invalid_code",
         fields={"code": "Kode salah."},
     )
-    if (
-        _hourly_counter("verify", phone)
-        > settings.SIGAP_OTP_MAX_ATTEMPTS * settings.SIGAP_OTP_MAX_PER_HOUR
-    ):
-        raise RateLimited(
-            "Terlalu banyak percobaan; coba lagi dalam satu jam.",
-            code="otp_rate_limited",
-        )
     now = timezone.now()
     otp = (
         OneTimeCode.objects.filter(phone=phone, used_at__isnull=True)
@@ -138,24 +223,51 @@ def otp_verify(*, phone: str, code: str) -> tuple[User, str, bool]:
             code="code_used",
             fields={"code": "Kode sudah digunakan."},
         )
-    with transaction.atomic():
-        try:
-            user, created = User.objects.get_or_create(phone=phone)
-        except IntegrityError:
-            user, created = User.objects.get(phone=phone), False
-        if not user.is_active:
+
+
+def staff_sign_in(
+    *, request, phone: str, password: str, code: str = "", device: str = ""
+) -> tuple[User, str]:
+    """Staff (health workers, health offices, curators) sign in to the API with
+    their password, plus a one-time code when `SIGAP_STAFF_SECOND_FACTOR` is on.
+    Failures are limited per account and per client (core.auth_backends)."""
+    from django.contrib.auth import authenticate
+
+    from core.auth_backends import login_blocked
+
+    phone = phone_or_error(phone)
+    if login_blocked(username=phone, request=request):
+        raise RateLimited(
+            "Terlalu banyak percobaan masuk; coba lagi dalam 15 menit.",
+            code="login_rate_limited",
+        )
+    user = authenticate(request, username=phone, password=password)
+    if user is None or user.role == User.Role.RESIDENT:
+        raise ApplicationError(
+            "Nomor HP atau kata sandi salah.",
+            code="invalid_credentials",
+            fields={"password": "Nomor HP atau kata sandi salah."},
+        )
+    if settings.SIGAP_STAFF_SECOND_FACTOR:
+        if not code:
             raise ApplicationError(
-                "Akun dinonaktifkan.", code="account_disabled", status=403
+                "Masukkan kode yang dikirim ke HP Anda "
+                "(POST /api/v1/auth/otp/request).",
+                code="code_required",
+                fields={"code": "Wajib diisi."},
             )
-        ResidentProfile.objects.get_or_create(user=user)
-        token, _ = Token.objects.get_or_create(user=user)
-        user.last_login = now
-        user.save(update_fields=["last_login"])
-    return user, token.key, created
+        _otp_consume(phone=phone, code=code, now=timezone.now())
+    _, key = token_issue(user=user, name=device)
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return user, key
 
 
-def sign_out(*, user: User) -> None:
-    Token.objects.filter(user=user).delete()
+def sign_out(*, user: User, token=None) -> None:
+    """End this sign-in (the token the request came with), or all of the user's."""
+    tokens = ApiToken.objects.filter(user=user)
+    if token is not None and getattr(token, "pk", None):
+        tokens = tokens.filter(pk=token.pk)
+    tokens.delete()
 
 
 @transaction.atomic
@@ -193,15 +305,12 @@ def profile_update(*, user: User, data: dict) -> ResidentProfile:
                 raise ApplicationError(
                     result.errors["nik"], code="invalid_nik", fields=result.errors
                 )
-            taken = (
-                ResidentProfile.objects.filter(nik=nik).exclude(pk=profile.pk).exists()
-            )
-            if taken:
-                raise ApplicationError(
-                    "NIK ini sudah terdaftar pada akun lain.",
-                    code="nik_taken",
-                    fields={"nik": "NIK sudah terdaftar."},
-                )
+        # A declaration never "takes" a NIK, nor says whether another account
+        # declared it: only a verification (puskesmas, case report) makes it the
+        # account's. Changing it drops the verification.
+        if nik != profile.nik:
+            profile.nik_verified_at = None
+            profile.nik_verified_by = ""
         profile.nik = nik
     elif profile.nik and ("birth_date" in data or "sex" in data):
         result = check_nik(
@@ -225,7 +334,36 @@ def consent_give(*, user: User, language: str = "id") -> ResidentProfile:
         profile.consent_given_at = timezone.now()
     profile.consent_purpose = CONSENT_PURPOSE["en" if language == "en" else "id"]
     profile.consent_version = CONSENT_VERSION
+    profile.consent_source = ResidentProfile.ConsentSource.APP
     profile.save()
+    return profile
+
+
+@transaction.atomic
+def consent_record_at_facility(
+    *, patient: User, facility, actor: User
+) -> ResidentProfile:
+    """A health worker records the consent the patient gave at the puskesmas (on
+    paper, at enrolment). Consent the patient already gave in the app is kept."""
+    from core.services.audit import audit_record
+
+    profile, _ = ResidentProfile.objects.select_for_update().get_or_create(user=patient)
+    if profile.consent_given_at is not None:
+        return profile
+    profile.consent_given_at = timezone.now()
+    profile.consent_purpose = (
+        CONSENT_PURPOSE["id"] + f" Persetujuan diberikan di {facility.name}."
+    )
+    profile.consent_version = CONSENT_VERSION
+    profile.consent_source = ResidentProfile.ConsentSource.FACILITY
+    profile.save()
+    audit_record(
+        actor=actor,
+        action="consent.record_at_facility",
+        target=profile,
+        patient=patient,
+        detail={"facility": facility.pk, "version": CONSENT_VERSION},
+    )
     return profile
 
 
@@ -234,6 +372,7 @@ def consent_withdraw(*, user: User) -> ResidentProfile:
     profile, _ = ResidentProfile.objects.select_for_update().get_or_create(user=user)
     profile.consent_given_at = None
     profile.consent_version = ""
+    profile.consent_source = ""
     profile.save()
     return profile
 
@@ -256,10 +395,50 @@ def staff_create(
     user.full_name = full_name
     user.role = role
     user.facility = facility
+    # Curators use the admin for chatbot content only; the operator's superuser
+    # account is made with `createsuperuser`, never here.
     user.is_staff = role == User.Role.CURATOR
+    user.is_superuser = False
     if password:
         user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     ResidentProfile.objects.get_or_create(user=user)
     return user
+
+
+@transaction.atomic
+def nik_verify(*, actor: User | None, patient: User, source: str = "facility"):
+    """The puskesmas saw the patient's KTP (or a case report matched it): the
+    declared NIK becomes the account's. A NIK verified for another account is a
+    conflict for staff to resolve, never silently moved."""
+    from core.exceptions import Conflict
+    from core.services.audit import audit_record
+
+    profile = ResidentProfile.objects.select_for_update().get(user=patient)
+    if not profile.nik:
+        raise ApplicationError(
+            "Pasien belum mengisi NIK.", code="nik_missing", fields={"nik": "Kosong."}
+        )
+    elsewhere = (
+        ResidentProfile.objects.filter(nik=profile.nik, nik_verified_at__isnull=False)
+        .exclude(pk=profile.pk)
+        .exists()
+    )
+    if elsewhere:
+        raise Conflict(
+            "NIK ini sudah diverifikasi untuk akun lain; periksa KTP dan hubungi "
+            "Dinas Kesehatan.",
+            code="nik_verified_elsewhere",
+        )
+    profile.nik_verified_at = timezone.now()
+    profile.nik_verified_by = source
+    profile.save(update_fields=["nik_verified_at", "nik_verified_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="account.nik_verify",
+        target=profile,
+        patient=patient,
+        detail={"source": source},
+    )
+    return profile

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from core.models import (
+    ApiToken,
     ChannelIdentity,
     DeviceToken,
     Notification,
@@ -79,7 +79,7 @@ def user_erase(*, user: User) -> None:
     so that audit rows (which must stay) keep pointing at a row without identity."""
     for _name, fn in sorted(_erasers.items()):
         fn(user)
-    Token.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
     DeviceToken.objects.filter(user=user).delete()
     ChannelIdentity.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()

@@ -254,8 +254,10 @@ class PatientListApi(APIView):
 
     class InputSerializer(StrictSerializer):
         phone = serializers.CharField(max_length=32)
-        full_name = serializers.CharField(
-            max_length=150, required=False, allow_blank=True, default=""
+        full_name = serializers.CharField(max_length=150)
+        consent_at_puskesmas = serializers.BooleanField(
+            help_text="The patient gave consent to health-data processing at the "
+            "puskesmas; the enrolment records it. Must be true."
         )
         reason = serializers.ChoiceField(choices=Isolation.Reason.choices)
         test_date = serializers.DateField(required=False, allow_null=True)
@@ -283,7 +285,9 @@ class PatientListApi(APIView):
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            services.isolation_enroll_audit(actor=request.user, outcome="invalid")
+            data.is_valid(raise_exception=True)
         isolation = services.isolation_enroll(actor=request.user, **data.validated_data)
         return Response(
             IsolationOutputSerializer(isolation, context=_ctx(request)).data,

@@ -13,6 +13,7 @@ from isolation.services.checkins import checkin_submit
 from isolation.services.demo import seed_isolation_demo
 from isolation.services.enrolment import (
     isolation_enroll,
+    isolation_enroll_audit,
     isolation_request_confirm,
     isolation_request_create,
     isolation_request_decline,
@@ -28,6 +29,7 @@ __all__ = [
     "events_push",
     "events_record",
     "isolation_enroll",
+    "isolation_enroll_audit",
     "isolation_extend",
     "isolation_request_confirm",
     "isolation_request_create",

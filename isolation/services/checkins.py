@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.db import select_first
 from core.exceptions import ApplicationError, Conflict
 from core.models import User
+from core.services.accounts import consent_require
 from core.services.audit import audit_record
 from isolation import rules
 from isolation.models import Alert, CheckIn, DashboardEvent, Isolation
@@ -50,7 +51,9 @@ def checkin_submit(
     nothing, so an app that lost the response can safely send again (the unique
     key decides, so concurrent retries are safe too). A dangerous
     report stores its alert in the same transaction; delivery happens after commit.
+    Like every health-data write, it needs the patient's consent.
     """
+    consent_require(patient)
     isolation = select_first(
         Isolation,
         "patient_id = %s AND status = %s",

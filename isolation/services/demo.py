@@ -29,6 +29,8 @@ def seed_isolation_demo() -> str:
     isolation = isolation_enroll(
         actor=nurse,
         phone=alice.phone,
+        full_name=alice.full_name,
+        consent_at_puskesmas=True,
         reason=Isolation.Reason.POSITIVE_TEST,
         test_date=start - dt.timedelta(days=1),
         symptom_onset=start - dt.timedelta(days=2),

@@ -7,12 +7,18 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.exceptions import ApplicationError, Conflict
 from core.models import Facility, ResidentProfile, User
-from core.services.accounts import phone_or_error
+from core.rules import InvalidPhone, normalise_phone
+from core.services.accounts import (
+    consent_record_at_facility,
+    consent_require,
+    phone_or_error,
+)
 from core.services.audit import audit_record
 from core.services.notifications import notify
 from isolation import content, rules
@@ -65,6 +71,17 @@ def _ensure_not_isolating(patient: User, field: str = "phone") -> None:
         )
 
 
+def enrolment_refused() -> Conflict:
+    """The one answer for a number another puskesmas monitors or a staff account:
+    which of the two (or whether the number is known at all) is not revealed."""
+    return Conflict(
+        "Nomor ini tidak dapat didaftarkan di puskesmas Anda. Periksa nomornya, atau "
+        "minta pasien mengajukan permintaan isolasi dari aplikasi Sigap.",
+        code="enrolment_refused",
+        fields={"phone": "Tidak dapat didaftarkan di sini."},
+    )
+
+
 def _isolation_create(
     *,
     actor: User | None,
@@ -112,9 +129,13 @@ def _isolation_create(
         with transaction.atomic():
             isolation.save()
     except IntegrityError as exc:  # enrolled concurrently
-        raise Conflict(
-            "Pasien ini sedang dalam pemantauan isolasi.", code="already_isolating"
-        ) from exc
+        if Isolation.objects.filter(
+            patient=patient, status=Isolation.Status.ACTIVE, facility=facility
+        ).exists():
+            raise Conflict(
+                "Pasien ini sedang dalam pemantauan isolasi.", code="already_isolating"
+            ) from exc
+        raise enrolment_refused() from exc
     Note.objects.create(
         isolation=isolation, author=actor, kind=Note.Kind.ENROLMENT, text=note.strip()
     )
@@ -147,13 +168,13 @@ def _isolation_create(
     return isolation
 
 
-@transaction.atomic
 def isolation_enroll(
     *,
     actor: User,
     phone: str,
     reason: str,
     full_name: str = "",
+    consent_at_puskesmas: bool = False,
     test_date: dt.date | None = None,
     symptom_onset: dt.date | None = None,
     start_date: dt.date | None = None,
@@ -161,29 +182,95 @@ def isolation_enroll(
 ) -> Isolation:
     """A health worker enrols a patient (by phone number) at their own facility.
 
+    Every attempt is audited, refused ones too (in their own transaction). The answer
+    never tells another puskesmas whether a number belongs to a patient isolating
+    elsewhere, to a staff account or to nobody: the name and the patient's consent
+    (taken at the puskesmas) are always required, and those cases share one refusal.
     An unknown number becomes a resident account the patient can later sign in to
     with a one-time code.
     """
+    outcome, patient = "error", None
+    try:
+        with transaction.atomic():
+            isolation = _enroll(
+                actor=actor,
+                phone=phone,
+                reason=reason,
+                full_name=full_name,
+                consent_at_puskesmas=consent_at_puskesmas,
+                test_date=test_date,
+                symptom_onset=symptom_onset,
+                start_date=start_date,
+                note=note,
+            )
+            outcome, patient = "enrolled", isolation.patient
+            return isolation
+    except (ApplicationError, ValidationError) as exc:
+        outcome = getattr(exc, "code", None) or "invalid"
+        try:
+            patient = User.objects.filter(phone=normalise_phone(phone)).first()
+        except InvalidPhone:
+            patient = None
+        raise
+    finally:
+        isolation_enroll_audit(
+            actor=actor, outcome=outcome, patient=patient, reason=reason
+        )
+
+
+def isolation_enroll_audit(
+    *, actor: User, outcome: str, patient: User | None = None, reason: str = ""
+) -> None:
+    """The audit row of one enrolment attempt (the API and the page also call it
+    for input refused before the service: a serializer or form error)."""
+    audit_record(
+        actor=actor,
+        action="isolation.enrol",
+        target=actor.facility if actor.facility_id else actor,
+        patient=patient,
+        detail={"outcome": outcome, "reason": reason},
+    )
+
+
+def _enroll(
+    *,
+    actor: User,
+    phone: str,
+    reason: str,
+    full_name: str,
+    consent_at_puskesmas: bool,
+    test_date: dt.date | None,
+    symptom_onset: dt.date | None,
+    start_date: dt.date | None,
+    note: str,
+) -> Isolation:
     phone = phone_or_error(phone)
+    errors = {}
+    if not full_name.strip():
+        errors["full_name"] = "Isi nama lengkap pasien."
+    if not consent_at_puskesmas:
+        errors["consent_at_puskesmas"] = (
+            "Pastikan pasien memberi persetujuan pemrosesan data kesehatan di "
+            "puskesmas, lalu centang."
+        )
+    if errors:
+        raise ApplicationError("Data pendaftaran belum lengkap.", fields=errors)
+    facility = Facility.objects.select_related("district").get(pk=actor.facility_id)
     patient = User.objects.filter(phone=phone).first()
     if patient is None:
-        if not full_name.strip():
-            raise ApplicationError(
-                "Nomor ini belum terdaftar; isi nama lengkap pasien.",
-                code="unknown_patient",
-                fields={"full_name": "Wajib untuk pasien baru."},
-            )
         patient = User.objects.create_user(
             phone, full_name=full_name.strip(), role=User.Role.RESIDENT
         )
         ResidentProfile.objects.get_or_create(user=patient)
-    elif patient.role != User.Role.RESIDENT:
-        raise ApplicationError(
-            "Nomor ini bukan akun warga.",
-            code="not_a_resident",
-            fields={"phone": "Bukan akun warga."},
-        )
-    facility = Facility.objects.select_related("district").get(pk=actor.facility_id)
+    elif patient.role != User.Role.RESIDENT or not patient.is_active:
+        raise enrolment_refused()
+    elif (
+        Isolation.objects.filter(patient=patient, status=Isolation.Status.ACTIVE)
+        .exclude(facility=facility)
+        .exists()
+    ):
+        raise enrolment_refused()
+    consent_record_at_facility(patient=patient, facility=facility, actor=actor)
     return _isolation_create(
         actor=actor,
         patient=patient,
@@ -240,13 +327,7 @@ def isolation_request_create(
     note: str = "",
 ) -> IsolationRequest:
     """A resident asks their puskesmas to monitor them (positive test / high check)."""
-    profile = ResidentProfile.objects.filter(user=patient).first()
-    if profile is None or not profile.has_consent:
-        raise ApplicationError(
-            "Berikan persetujuan pemrosesan data kesehatan terlebih dahulu.",
-            code="consent_required",
-            status=403,
-        )
+    consent_require(patient)
     reason = reason or (
         Isolation.Reason.HIGH_SELFCHECK
         if assessment_id

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from core.exceptions import ApplicationError, NotFound
+from core.ws_auth import UserSocketMixin
 from isolation.teleconsult.selectors import message_history
 from isolation.teleconsult.services import message_payload, message_post, room_join
 from isolation.teleconsult.services.common import room_group
@@ -39,29 +40,31 @@ def _post(user, booking_id: int, text: str) -> None:
     _in_language(user, message_post, booking_id=booking_id, sender=user, text=text)
 
 
-class ConsultationConsumer(AsyncJsonWebsocketConsumer):
+class ConsultationConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
     group: str | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=4401)
+            await self.refuse(4401)
             return
         self.booking_id = int(self.scope["url_route"]["kwargs"]["booking_id"])
         try:
             booking, history = await _join(user, self.booking_id)
         except NotFound:
-            await self.close(code=4404)
+            await self.refuse(4404)
             return
         except ApplicationError:
-            await self.close(code=4409)
+            await self.refuse(4409)
             return
         self.group = room_group(booking.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self.user_socket_join(user)
         await self.send_json({"type": "history", "messages": history})
 
     async def disconnect(self, code) -> None:
+        await self.user_socket_leave()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -90,6 +93,8 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def room_event(self, event: dict) -> None:
+        if not await self.user_socket_valid():
+            return
         await self.send_json(event["event"])
 
     async def _error(self, code: str, message: str) -> None:

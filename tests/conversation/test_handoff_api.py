@@ -46,6 +46,8 @@ def test_staff_list_and_reply_go_back_through_the_channel(
     assert len(item["messages"]) == 2
 
     handoff = Handoff.objects.get()
+    # Alice's puskesmas handed it to the curator (assigned: the curator's to answer).
+    Handoff.objects.filter(pk=handoff.pk).update(assigned_to=curator)
     url = f"/api/v1/chatbot/handoffs/{handoff.pk}/reply"
     reply = auth_client(curator).post(
         url, {"text": "Silakan ke puskesmas."}, format="json"
@@ -144,6 +146,7 @@ def test_the_admin_page_replies_in_indonesian(handoff_chat, client, curator):
     curator.save(update_fields=["is_staff"])
     client.force_login(curator)
     handoff = Handoff.objects.get()
+    Handoff.objects.filter(pk=handoff.pk).update(assigned_to=curator)
     url = f"/admin/chatbot_conversation/handoff/{handoff.pk}/change/"
     page = client.get(url)
     assert page.status_code == 200

@@ -4,11 +4,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
-from rest_framework.authtoken.models import Token
 
 from chatbot.conversation.models import Handoff
 from core.asgi import application
-from tests.conftest import require_redis
+from tests.conftest import api_token_for, require_redis, ws_close_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,13 +28,12 @@ def layer(settings):
 
 @pytest.fixture
 def token(alice):
-    return Token.objects.get_or_create(user=alice)[0].key
+    return api_token_for(alice)
 
 
 async def test_it_refuses_without_sign_in(layer, alice):
     ws = _communicator("/ws/chat/")
-    connected, code = await ws.connect()
-    assert not connected and code == 4401
+    assert await ws_close_code(ws) == 4401
 
 
 async def test_a_web_chat_runs_the_engine_and_gets_staff_replies(

@@ -57,19 +57,35 @@ def test_it_rejects_an_invalid_nik_and_changes_nothing(
     assert str(profile.birth_date) == "1991-04-12"
 
 
-def test_it_refuses_a_nik_registered_to_someone_else(alice, bob, auth_client):
-    auth_client(alice).patch(
-        "/api/v1/me",
-        {"birth_date": "1995-08-15", "sex": "F", "nik": ALICE_NIK},
-        format="json",
-    )
-    r = auth_client(bob).patch(
-        "/api/v1/me",
-        {"birth_date": "1995-08-15", "sex": "F", "nik": ALICE_NIK},
-        format="json",
-    )
-    assert r.status_code == 400
-    assert r.json()["error"]["code"] == "nik_taken"
+def test_a_declared_nik_is_not_taken_and_reveals_nothing(alice, bob, auth_client):
+    """NIK squatting: bob declares alice's NIK first; the answer is the same as for
+    any NIK, and alice can still declare hers (see docs/privacy.md, "NIK")."""
+    body = {"birth_date": "1995-08-15", "sex": "F", "nik": ALICE_NIK}
+    first = auth_client(bob).patch("/api/v1/me", body, format="json")
+    hers = auth_client(alice).patch("/api/v1/me", body, format="json")
+
+    assert first.status_code == hers.status_code == 200
+    assert ResidentProfile.objects.filter(nik=ALICE_NIK).count() == 2
+
+
+def test_only_a_verified_nik_belongs_to_an_account(alice, bob, nurse, auth_client):
+    from core.exceptions import Conflict
+    from core.services.accounts import nik_verify
+
+    body = {"birth_date": "1995-08-15", "sex": "F", "nik": ALICE_NIK}
+    auth_client(bob).patch("/api/v1/me", body, format="json")
+    auth_client(alice).patch("/api/v1/me", body, format="json")
+
+    nik_verify(actor=nurse, patient=alice)  # the puskesmas saw her KTP
+    with pytest.raises(Conflict) as exc:
+        nik_verify(actor=nurse, patient=bob)
+
+    assert exc.value.code == "nik_verified_elsewhere"
+    verified = ResidentProfile.objects.get(nik_verified_at__isnull=False)
+    assert verified.user == alice
+    # Declaring another NIK drops the verification.
+    auth_client(alice).patch("/api/v1/me", {"nik": None}, format="json")
+    assert not ResidentProfile.objects.filter(nik_verified_at__isnull=False).exists()
 
 
 def test_it_rejects_unknown_fields_and_wrong_types(alice, auth_client):

@@ -200,3 +200,68 @@ def test_it_counts_parallel_guesses_atomically(capsys):
         t.join()
     assert results.count("invalid_code") <= 5
     assert OneTimeCode.objects.get().attempts == 5
+
+
+# --- nobody can lock a phone out ------------------------------------------------------
+
+
+def test_wrong_guesses_from_elsewhere_never_lock_the_owner_out(capsys, settings):
+    from rest_framework.test import APIClient
+
+    attacker = {"REMOTE_ADDR": "198.51.100.66"}
+    owner = {"REMOTE_ADDR": "203.0.113.10"}
+    client = APIClient()
+    # 25 wrong verifies while no code is issued, then 5 codes asked for her number.
+    for n in range(25):
+        client.post(
+            "/api/v1/auth/otp/verify",
+            {"phone": "081234567890", "code": f"{n:06d}"},
+            format="json",
+            **attacker,
+        )
+    for _ in range(5):
+        client.post(
+            "/api/v1/auth/otp/request",
+            {"phone": "081234567890"},
+            format="json",
+            **attacker,
+        )
+
+    code = _request_code_from(client, capsys, owner)
+    r = client.post(
+        "/api/v1/auth/otp/verify",
+        {"phone": "081234567890", "code": code},
+        format="json",
+        **owner,
+    )
+
+    assert r.status_code == 200, r.json()
+
+
+def test_it_limits_wrong_codes_per_client_whatever_the_phone(api_client, settings):
+    settings.SIGAP_OTP_MAX_FAILURES_PER_CLIENT = 3
+    codes = [
+        api_client.post(
+            "/api/v1/auth/otp/verify",
+            {"phone": f"08123456789{n}", "code": "123456"},
+            format="json",
+        ).json()["error"]["code"]
+        for n in range(5)
+    ]
+
+    assert codes == ["invalid_code"] * 3 + ["otp_rate_limited"] * 2
+
+
+def _request_code_from(client, capsys, extra) -> str:
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            "/api/v1/auth/otp/request",
+            {"phone": "081234567890"},
+            format="json",
+            **extra,
+        )
+    assert response.status_code == 202, response.content
+    out = capsys.readouterr().out
+    return re.search(r"(\d{6})", out.split("Kode masuk Sigap Anda:")[-1]).group(1)

@@ -165,6 +165,7 @@ def test_it_passes_the_deploy_check_with_production_settings():
             "ALLOWED_HOSTS": "sigap.example.go.id",
             "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
             "SIGAP_OTP_SENDER": "core.notifications.backends.HttpSmsBackend",
+            "NUM_PROXIES": "1",  # behind the nginx of deploy/
         },
     )
     assert result.returncode == 0, result.stderr + result.stdout

@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 
 from core.api.authentication import _cache_key
+from core.models import ApiToken
+from core.models.tokens import token_digest
+from tests.conftest import api_token_for
 
 ME = "/api/v1/me"
 DISCREPANCIES = "/api/v1/cases/discrepancies"
@@ -21,14 +23,18 @@ def signed_in(alice, auth_client):
     return client
 
 
-def test_it_keeps_the_tokens_user_in_the_cache_under_a_hash(alice, signed_in):
-    key = Token.objects.get(user=alice).key
+def test_it_keeps_the_tokens_user_in_the_cache_under_a_hash(alice, auth_client):
+    key = api_token_for(alice)
+    client = auth_client(alice)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get(ME).status_code == 200
 
-    cached = cache.get(_cache_key(key))
-    assert cached == alice
-    assert "password" in cached.get_deferred_fields()  # the hash stays out
+    user, token = cache.get(_cache_key(key))
+    assert user == alice
+    assert "password" in user.get_deferred_fields()  # the hash stays out
     assert key not in _cache_key(key)
-    assert signed_in.get(ME).json()["phone"] == alice.phone
+    assert key not in str(vars(token))
+    assert client.get(ME).json()["phone"] == alice.phone
 
 
 def test_a_signed_out_token_is_refused_at_once(signed_in):
@@ -78,22 +84,30 @@ def test_a_new_language_applies_at_once(alice, signed_in):
 # --- rate limits -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def tight_limits(settings):
+def limits(settings, **overrides):
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
     before = SimpleRateThrottle.THROTTLE_RATES
+    rates = overrides.pop("rates", {})
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {
             **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "anon": "2/min",
-            "user": "3/min",
+            **rates,
         },
+        **overrides,
     }
     api_settings.reload()
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    return before
+
+
+@pytest.fixture
+def tight_limits(settings):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    before = limits(settings, rates={"anon": "2/min", "user": "3/min", "otp": "3/min"})
     yield
     SimpleRateThrottle.THROTTLE_RATES = before
 
@@ -102,8 +116,8 @@ def test_it_limits_each_address_per_window_and_says_when_to_retry(
     api_client, tight_limits, time_machine
 ):
     time_machine.move_to(dt.datetime(2026, 3, 2, 8, 0, 20, tzinfo=dt.UTC), tick=False)
-    here = {"HTTP_X_FORWARDED_FOR": "203.0.113.7"}
-    elsewhere = {"HTTP_X_FORWARDED_FOR": "198.51.100.9"}
+    here = {"REMOTE_ADDR": "203.0.113.7"}
+    elsewhere = {"REMOTE_ADDR": "198.51.100.9"}
 
     codes = [api_client.get("/api/v1/", **here).status_code for _ in range(3)]
     refused = api_client.get("/api/v1/", **here)
@@ -124,10 +138,7 @@ def test_it_counts_a_signed_in_user_across_addresses(
     time_machine.move_to(dt.datetime(2026, 3, 2, 8, 0, 0, tzinfo=dt.UTC), tick=False)
     client = auth_client(alice)
 
-    codes = [
-        client.get(ME, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
-        for n in range(4)
-    ]
+    codes = [client.get(ME, REMOTE_ADDR=f"203.0.113.{n}").status_code for n in range(4)]
 
     assert codes == [200, 200, 200, 429]
 
@@ -140,3 +151,124 @@ def test_the_counter_expires_with_its_window(api_client, tight_limits):
     if hasattr(cache, "incr_expiring"):  # Redis: the counter carries its expiry
         key = cache.make_and_validate_key("throttle_test:x:1")
         assert 0 < cache._cache.get_client(key).ttl(key) <= 65
+
+
+def test_a_forged_x_forwarded_for_lifts_no_limit(api_client, tight_limits):
+    codes = [
+        api_client.get("/api/v1/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(3)
+    ]
+
+    assert codes == [200, 200, 429]
+
+
+def test_a_forged_x_forwarded_for_lifts_no_sign_in_limit(db, api_client, tight_limits):
+    codes = [
+        api_client.post(
+            "/api/v1/auth/otp/verify",
+            {"phone": "081100000001", "code": "000000"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        ).status_code
+        for n in range(4)
+    ]
+
+    assert codes[-1] == 429
+    assert 429 not in codes[:2]
+
+
+def test_behind_one_proxy_the_address_it_saw_counts(api_client, settings):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    before = limits(settings, rates={"anon": "2/min"}, NUM_PROXIES=1)
+    try:
+        # The client forges the first entry; the proxy appends the real address.
+        forged = [
+            api_client.get(
+                "/api/v1/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.7"
+            ).status_code
+            for n in range(3)
+        ]
+        other = api_client.get(
+            "/api/v1/", HTTP_X_FORWARDED_FOR="10.0.0.1, 198.51.100.9"
+        ).status_code
+    finally:
+        SimpleRateThrottle.THROTTLE_RATES = before
+
+    assert forged == [200, 200, 429]
+    assert other == 200
+
+
+def test_check_deploy_warns_behind_a_proxy_without_num_proxies(settings):
+    from django.core.checks import run_checks
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.NUM_PROXIES = 0
+    warned = {m.id for m in run_checks(include_deployment_checks=True)}
+    settings.NUM_PROXIES = 1
+    configured = {m.id for m in run_checks(include_deployment_checks=True)}
+    settings.SECURE_PROXY_SSL_HEADER = None
+    settings.NUM_PROXIES = 0
+    direct = {m.id for m in run_checks(include_deployment_checks=True)}
+
+    assert "sigap.W004" in warned
+    assert "sigap.W004" not in configured
+    assert "sigap.W004" not in direct
+
+
+# --- hashed, expiring tokens and the user's own list of sessions ------------------------
+
+
+def test_tokens_are_stored_only_as_a_hash(alice):
+    key = api_token_for(alice)
+
+    row = ApiToken.objects.get(user=alice)
+    assert row.digest == token_digest(key)
+    assert key not in str(ApiToken.objects.filter(user=alice).values().get())
+
+
+def test_an_expired_token_is_refused(alice, api_client, time_machine):
+    from django.utils import timezone
+
+    time_machine.move_to(timezone.now(), tick=False)
+    key = api_token_for(alice)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get(ME).status_code == 200  # cached now
+
+    time_machine.shift(dt.timedelta(days=31))
+
+    assert api_client.get(ME).status_code == 401
+
+
+def test_a_user_lists_and_revokes_their_own_sessions(alice, bob, api_client):
+    phone_key, tablet_key = api_token_for(alice), api_token_for(alice)
+    bobs = ApiToken.objects.get(
+        pk=ApiToken.objects.get(digest=token_digest(api_token_for(bob))).pk
+    )
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {phone_key}")
+
+    listed = api_client.get("/api/v1/me/sessions").json()
+    tablet = ApiToken.objects.get(digest=token_digest(tablet_key))
+    foreign = api_client.delete(f"/api/v1/me/sessions/{bobs.pk}")
+    revoked = api_client.delete(f"/api/v1/me/sessions/{tablet.pk}")
+
+    assert sorted(s["current"] for s in listed) == [False, True]
+    assert all(k not in str(listed) for k in (phone_key, tablet_key))
+    assert foreign.status_code == 404
+    assert revoked.status_code == 204
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {tablet_key}")
+    assert api_client.get(ME).status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {phone_key}")
+    assert api_client.get(ME).status_code == 200
+    assert ApiToken.objects.filter(user=bob).exists()
+
+
+def test_signing_out_ends_only_this_sign_in(alice, api_client):
+    here, there = api_token_for(alice), api_token_for(alice)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {here}")
+
+    assert api_client.post("/api/v1/auth/signout").status_code == 204
+
+    assert api_client.get(ME).status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {there}")
+    assert api_client.get(ME).status_code == 200

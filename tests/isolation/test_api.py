@@ -156,7 +156,11 @@ def test_it_lists_the_facilitys_patients_most_urgent_first(
     alice, alice_isolating, nurse, auth_client
 ):
     charlie = services.isolation_enroll(
-        actor=nurse, phone="081234567891", full_name="Charlie", reason="close_contact"
+        actor=nurse,
+        phone="081234567891",
+        full_name="Charlie",
+        consent_at_puskesmas=True,
+        reason="close_contact",
     ).patient
     post_checkin(auth_client(charlie), spo2=98)
     post_checkin(auth_client(alice), spo2=92)
@@ -270,7 +274,12 @@ def test_it_enrols_a_patient_by_phone(nurse, auth_client):
     client = auth_client(nurse)
     response = client.post(
         f"{API}/patients",
-        {"phone": "0812-3456-7892", "full_name": "Dewi", "reason": "close_contact"},
+        {
+            "phone": "0812-3456-7892",
+            "full_name": "Dewi",
+            "consent_at_puskesmas": True,
+            "reason": "close_contact",
+        },
         format="json",
     )
     assert response.status_code == 201, response.json()
@@ -278,10 +287,16 @@ def test_it_enrols_a_patient_by_phone(nurse, auth_client):
 
     again = client.post(
         f"{API}/patients",
-        {"phone": "081234567892", "reason": "close_contact"},
+        {
+            "phone": "081234567892",
+            "full_name": "Dewi",
+            "consent_at_puskesmas": True,
+            "reason": "close_contact",
+        },
         format="json",
     )
     assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_isolating"  # her own patient
     bad = client.post(f"{API}/patients", {"phone": "12", "reason": "x"}, format="json")
     assert bad.status_code == 400
     assert set(bad.json()["error"]["fields"]) >= {"reason"}

@@ -14,10 +14,10 @@ import uuid
 import httpx
 import pytest
 from django.db.models import Max
-from rest_framework.authtoken.models import Token
 
 from core.demo import DEMO_PASSWORD
 from isolation.models import Alert, DashboardEvent
+from tests.conftest import api_token_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -110,7 +110,7 @@ def post_checkin(token: str, **values) -> httpx.Response:
 def test_it_shows_a_danger_alert_live_and_replays_after_a_reconnect(
     daphne_server, browser, alice, alice_isolating, nurse
 ):
-    token = Token.objects.get_or_create(user=alice)[0].key
+    token = api_token_for(alice)
     context = browser.new_context(locale="id-ID")
     page = context.new_page()
     try:

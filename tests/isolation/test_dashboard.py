@@ -128,7 +128,12 @@ def test_it_notes_extends_and_closes_from_the_page(
 def test_it_enrols_and_confirms_requests_from_the_page(alice, nurse, nurse_browser):
     response = nurse_browser.post(
         "/dashboard/patients/new/",
-        {"phone": "081234567893", "full_name": "Eko", "reason": "close_contact"},
+        {
+            "phone": "081234567893",
+            "full_name": "Eko",
+            "consent_at_puskesmas": "on",
+            "reason": "close_contact",
+        },
     )
     assert response.status_code == 302
     assert Isolation.objects.filter(patient__phone="+6281234567893").exists()

@@ -416,16 +416,11 @@ def test_it_keeps_notes_for_the_facility_only(alice, alice_isolating, nurse, nur
 
 
 def test_it_enrols_an_unknown_number_as_a_new_resident(nurse):
-    with pytest.raises(ApplicationError) as exc:
-        services.isolation_enroll(
-            actor=nurse, phone="081234567890", reason="close_contact"
-        )
-    assert "full_name" in exc.value.fields
-
     isolation = services.isolation_enroll(
         actor=nurse,
         phone="081234567890",
         full_name="Charlie Pratama",
+        consent_at_puskesmas=True,
         reason="close_contact",
     )
     assert isolation.patient.phone == "+6281234567890"
@@ -436,24 +431,26 @@ def test_it_enrols_an_unknown_number_as_a_new_resident(nurse):
     ).exists()
 
 
-def test_it_refuses_to_enrol_twice_or_to_enrol_staff(
-    alice, alice_isolating, nurse, nurse2
-):
-    with pytest.raises(Conflict):
+def test_it_refuses_to_enrol_twice(alice, alice_isolating, nurse):
+    with pytest.raises(Conflict) as exc:
         services.isolation_enroll(
-            actor=nurse, phone=alice.phone, reason="close_contact"
+            actor=nurse,
+            phone=alice.phone,
+            full_name=alice.full_name,
+            consent_at_puskesmas=True,
+            reason="close_contact",
         )
-    with pytest.raises(ApplicationError) as exc:
-        services.isolation_enroll(
-            actor=nurse, phone=nurse2.phone, reason="close_contact"
-        )
-    assert exc.value.code == "not_a_resident"
+    assert exc.value.code == "already_isolating"
 
 
 def test_it_needs_a_test_date_for_a_positive_test(alice, nurse):
     with pytest.raises(ApplicationError) as exc:
         services.isolation_enroll(
-            actor=nurse, phone=alice.phone, reason="positive_test"
+            actor=nurse,
+            phone=alice.phone,
+            full_name=alice.full_name,
+            consent_at_puskesmas=True,
+            reason="positive_test",
         )
     assert "test_date" in exc.value.fields
 

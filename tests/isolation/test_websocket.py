@@ -9,12 +9,12 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from core.asgi import application
 from core.models import AuditLog
 from isolation import services
 from isolation.models import Alert
+from tests.conftest import api_token_for, ws_close_code
 from tests.isolation.conftest import new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,16 +63,39 @@ checkin = database_sync_to_async(
 )
 
 
-async def test_it_refuses_anonymous_and_residents(alice, alice_isolating):
-    _, connected, code = await connect(None)
-    assert not connected
-    _, connected, code = await connect(alice)
-    assert not connected and code == 4403
+async def refusal(user=None, **kwargs) -> int | None:
+    headers = [(b"origin", kwargs.pop("origin", b"http://testserver"))]
+    if user is not None:
+        cookie = await database_sync_to_async(session_cookie)(user)
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+    path = kwargs.pop("path", "/ws/dashboard/")
+    return await ws_close_code(
+        WebsocketCommunicator(application, path, headers=headers)
+    )
+
+
+async def test_it_refuses_anonymous_and_residents_with_a_close_code_they_see(
+    alice, alice_isolating
+):
+    assert await refusal(None) == 4401
+    assert await refusal(alice) == 4403
 
 
 async def test_it_refuses_a_foreign_origin(nurse):
     _, connected, _ = await connect(nurse, origin=b"http://evil.example")
     assert not connected
+
+
+async def test_a_native_app_without_an_origin_connects_with_its_token(nurse):
+    token = await database_sync_to_async(lambda: api_token_for(nurse))()
+    communicator = WebsocketCommunicator(application, f"/ws/dashboard/?token={token}")
+
+    connected, _ = await communicator.connect(timeout=TIMEOUT)
+
+    assert connected
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from(timeout=TIMEOUT) == {"type": "pong"}
+    await communicator.disconnect()
 
 
 async def test_it_pushes_a_danger_alert_live(alice, alice_isolating, nurse):
@@ -136,9 +159,7 @@ async def test_it_keeps_facilities_apart(alice, alice_isolating, nurse2):
 
 
 async def test_it_accepts_the_app_token_and_answers_pings(nurse):
-    token = await database_sync_to_async(
-        lambda: Token.objects.get_or_create(user=nurse)[0].key
-    )()
+    token = await database_sync_to_async(lambda: api_token_for(nurse))()
     communicator, connected, _ = await connect(path=f"/ws/dashboard/?token={token}")
     assert connected
     await communicator.send_json_to({"type": "ping"})

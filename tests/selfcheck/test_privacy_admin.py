@@ -40,19 +40,26 @@ def curator_client(client, curator):
     return client
 
 
-def test_it_lets_curators_browse_versions_and_assessments(
-    curator_client, alice, auth_client, submit
+def test_curators_browse_versions_and_only_the_operator_assessments(
+    curator_client, alice, auth_client, submit, operator, client
 ):
     assessment_id = submit(auth_client(alice)).json()["id"]
+    assessments = (
+        "/admin/selfcheck/assessment/",
+        f"/admin/selfcheck/assessment/{assessment_id}/change/",
+    )
 
     for url in (
         "/admin/selfcheck/ruleset/",
         "/admin/selfcheck/questionnaire/",
-        "/admin/selfcheck/assessment/",
-        f"/admin/selfcheck/assessment/{assessment_id}/change/",
         f"/admin/selfcheck/ruleset/{RuleSet.objects.get().pk}/change/",
     ):
         assert curator_client.get(url).status_code == 200, url
+    for url in assessments:  # health data: not chatbot content
+        assert curator_client.get(url).status_code in (302, 403), url
+    client.force_login(operator)
+    for url in assessments:
+        assert client.get(url).status_code == 200, url
     assert AuditLog.objects.filter(
         action="selfcheck.admin_view", target_id=assessment_id
     ).exists()

@@ -9,12 +9,11 @@ from datetime import timedelta
 import pytest
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from core.models import ResidentProfile, User
 from isolation.teleconsult.models import Booking
-from tests.conftest import require_postgres
+from tests.conftest import api_token_for, require_postgres
 from tests.teleconsult.conftest import MONDAY_0800_WIB
 
 START = MONDAY_0800_WIB
@@ -78,10 +77,7 @@ def _residents(n: int) -> list[str]:
     ResidentProfile.objects.bulk_create(
         ResidentProfile(user=u, consent_given_at=now) for u in users
     )
-    tokens = Token.objects.bulk_create(
-        Token(user=u, key=Token.generate_key()) for u in users
-    )
-    return [t.key for t in tokens]
+    return [api_token_for(u) for u in users]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -107,10 +107,10 @@ def test_it_seeds_demo_availability_idempotently(nurse, nurse2):
 
 
 def test_it_shows_bookings_in_the_admin_without_health_details(
-    clock, curator, make_booking, client
+    clock, operator, make_booking, client
 ):
     make_booking(MONDAY_0800_WIB, reason="rahasia", outcome_note="rahasia juga")
-    client.force_login(curator)
+    client.force_login(operator)
     page = client.get("/admin/teleconsult/booking/")
     assert page.status_code == 200
     detail = client.get(
@@ -148,8 +148,8 @@ def _schedule_form(nurse, windows):
     return data
 
 
-def test_it_applies_the_window_rules_in_the_admin(curator, nurse, client):
-    client.force_login(curator)
+def test_it_applies_the_window_rules_in_the_admin(operator, nurse, client):
+    client.force_login(operator)
     url = "/admin/teleconsult/doctorschedule/add/"
     overlapping = _schedule_form(nurse, [(0, "08:00", "12:00"), (0, "11:00", "13:00")])
     assert client.post(url, overlapping).status_code == 200  # form shown again

@@ -15,6 +15,7 @@ from core.api.serializers import StrictSerializer
 from core.api.throttling import ScopedRateThrottle
 from core.exceptions import ApplicationError
 from core.models import ChannelIdentity
+from core.services.audit import audit_record
 
 
 class IsChatStaff(BasePermission):
@@ -138,6 +139,12 @@ class HandoffListView(APIView):
         )
         paginator = HandoffPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
+        audit_record(
+            actor=request.user,
+            action="chatbot.handoff.list",
+            target=request.user,
+            detail={"handoffs": [h.pk for h in page]},
+        )
         return paginator.get_paginated_response(HandoffSerializer(page, many=True).data)
 
 

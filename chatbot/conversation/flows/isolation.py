@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from chatbot.conversation.flows.base import Ctx, choice
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, PermissionDenied
 from core.i18n import pick
 from isolation import content as iso_content
 from isolation import rules as iso_rules
@@ -189,16 +189,21 @@ def client_id(channel: str, chat_id: str, day: str, slot: str) -> str:
 def _submit(ctx: Ctx) -> None:
     data = ctx.session.data
     temperature = data.get("temperature")
-    checkin, created = checkin_submit(
-        patient=ctx.user,
-        client_id=client_id(
-            ctx.inbound.channel, ctx.inbound.chat_id, data["day"], data["slot"]
-        ),
-        temperature=Decimal(temperature) if temperature else None,
-        spo2=data.get("spo2"),
-        symptoms=data.get("symptoms") or [],
-        danger_signs=data.get("danger") or [],
-    )
+    try:
+        checkin, created = checkin_submit(
+            patient=ctx.user,
+            client_id=client_id(
+                ctx.inbound.channel, ctx.inbound.chat_id, data["day"], data["slot"]
+            ),
+            temperature=Decimal(temperature) if temperature else None,
+            spo2=data.get("spo2"),
+            symptoms=data.get("symptoms") or [],
+            danger_signs=data.get("danger") or [],
+        )
+    except PermissionDenied as exc:  # consent withdrawn: nothing stored
+        ctx.end()
+        ctx.say(exc.message, [ctx.menu_choice()])
+        return
     ctx.end()
     isolation = checkin.isolation
     slot_name = pick(iso_content.SLOT_LABELS[data["slot"]], ctx.lang)

@@ -17,6 +17,7 @@ from core.areas.selectors import area_search
 from core.exceptions import ApplicationError
 from core.i18n import pick
 from core.models import Region
+from core.selectors import user_has_consent
 from selfcheck import rules as selfcheck_rules
 from selfcheck.api.serializers import AssessmentOutputSerializer
 from selfcheck.selectors import questionnaire_in_force
@@ -318,8 +319,7 @@ _ANSWER = {
 
 
 def _has_consent(user) -> bool:
-    profile = getattr(user, "profile", None) if user else None
-    return bool(profile is not None and profile.has_consent)
+    return bool(user) and user_has_consent(user)
 
 
 def _finish(ctx: Ctx) -> None:

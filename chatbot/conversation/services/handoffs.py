@@ -38,6 +38,25 @@ def _clean(text: str) -> str:
     return text
 
 
+def handoff_facility_for(user: User | None):
+    """The puskesmas that answers a linked resident: the one monitoring their
+    isolation, else the puskesmas of their home kecamatan. None (curators answer)
+    for unlinked chats."""
+    if user is None:
+        return None
+    from isolation.models import Isolation
+    from isolation.services.enrolment import _home_puskesmas
+
+    isolation = (
+        Isolation.objects.filter(patient=user, status=Isolation.Status.ACTIVE)
+        .select_related("facility")
+        .first()
+    )
+    if isolation is not None:
+        return isolation.facility
+    return _home_puskesmas(user)
+
+
 @transaction.atomic
 def handoff_open(
     *, channel: str, chat_id: str, user: User | None, language: str
@@ -51,7 +70,11 @@ def handoff_open(
     try:
         with transaction.atomic():
             return Handoff.objects.create(
-                channel=channel, chat_id=chat_id, user=user, language=language
+                channel=channel,
+                chat_id=chat_id,
+                user=user,
+                language=language,
+                facility=handoff_facility_for(user),
             )
     except IntegrityError:
         return Handoff.objects.get(

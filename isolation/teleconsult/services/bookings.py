@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core.models import ResidentProfile, User
+from core.models import User
+from core.services.accounts import consent_require
 from core.services.notifications import notify
 from isolation.teleconsult import rules
 from isolation.teleconsult.models import ACTIVE, Booking, DoctorSchedule
@@ -113,13 +114,7 @@ def booking_create(
     now: datetime | None = None,
 ) -> Booking:
     now = now or timezone.now()
-    # Through the relation so the profile stays cached on the user for the response.
-    try:
-        consented = patient.profile.has_consent
-    except ResidentProfile.DoesNotExist:
-        consented = False
-    if not consented:
-        raise invalid("consent_required", status=403)
+    consent_require(patient)
     schedule = _schedule_for(doctor_id)
     if schedule.doctor_id == patient.pk:
         raise invalid("unknown_doctor", "doctor")

@@ -27,10 +27,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Anda sudah punya konsultasi pada waktu itu.",
         "en": "You already have a consultation at that time.",
     },
-    "consent_required": {
-        "id": "Berikan persetujuan pemrosesan data kesehatan sebelum memesan.",
-        "en": "Give consent to health-data processing before booking.",
-    },
     "unknown_doctor": {
         "id": "Dokter tidak ditemukan atau tidak menerima konsultasi.",
         "en": "No such doctor, or the doctor does not take consultations.",
