@@ -16,6 +16,7 @@ from collections import deque
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from core import jsonparse
 from core.models import User
 from core.services.audit import audit_record
 from isolation import selectors
@@ -82,6 +83,12 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
             await self._replay(after)
             return
         await self._error("unknown_type", "Jenis pesan tidak dikenal.")
+
+    async def decode_json(self, text_data):
+        try:
+            return jsonparse.loads(text_data)
+        except ValueError:
+            return None  # answered as an unknown message type
 
     async def dashboard_events(self, message) -> None:
         for event in message["events"]:
