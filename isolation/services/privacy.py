@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from core.models import User
-from isolation.models import CheckIn, Isolation, IsolationRequest, Note
+from isolation.models import (
+    CheckIn,
+    DashboardEvent,
+    Isolation,
+    IsolationRequest,
+    Note,
+)
 
 
 def _iso(value) -> str | None:
@@ -68,7 +74,46 @@ def isolation_export(user: User) -> dict:
     return {"isolations": isolations, "requests": requests}
 
 
+def isolation_erasure_blockers(user: User) -> dict[str, str]:
+    """An active isolation is the puskesmas's monitoring in progress: the account
+    cannot be erased until the facility ends it (docs/privacy.md)."""
+    active = (
+        Isolation.objects.filter(patient=user, status=Isolation.Status.ACTIVE)
+        .select_related("facility")
+        .first()
+    )
+    if active is None:
+        return {}
+    return {
+        "isolation": f"Isolasi mandiri Anda masih dipantau {active.facility.name}; "
+        "akun dapat dihapus setelah puskesmas menyelesaikan isolasi."
+    }
+
+
 def isolation_erase(user: User) -> None:
-    # Check-ins, alerts, notes and dashboard events go with their isolation.
+    # Check-ins, alerts, notes and their dashboard events go with their isolation;
+    # batched alert events (one per facility sweep, no isolation) name her too.
+    isolation_ids = set(
+        Isolation.objects.filter(patient=user).values_list("pk", flat=True)
+    )
+    _batched_events_forget(isolation_ids)
     IsolationRequest.objects.filter(patient=user).delete()
     Isolation.objects.filter(patient=user).delete()
+
+
+def _batched_events_forget(isolation_ids: set[int]) -> None:
+    if not isolation_ids:
+        return
+    events = DashboardEvent.objects.filter(
+        kind=DashboardEvent.Kind.ALERTS, isolation__isnull=True
+    ).filter(
+        facility_id__in=Isolation.objects.filter(pk__in=isolation_ids).values(
+            "facility_id"
+        )
+    )
+    for event in events.iterator():
+        alerts = event.payload.get("alerts") or []
+        kept = [a for a in alerts if a.get("isolation_id") not in isolation_ids]
+        if len(kept) != len(alerts):
+            event.payload = {**event.payload, "alerts": kept}
+            event.save(update_fields=["payload"])
