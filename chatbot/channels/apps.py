@@ -10,7 +10,8 @@ class ChannelsConfig(AppConfig):
     verbose_name = "Kanal chatbot (Telegram, WhatsApp)"
 
     def ready(self) -> None:
-        from chatbot.channels.privacy import channels_erase
-        from core.services.privacy import register_eraser
+        from chatbot.channels.privacy import channels_erase, channels_export
+        from core.services.privacy import register_eraser, register_exporter
 
+        register_exporter("chat_messages", channels_export)
         register_eraser("chatbot_channels", channels_erase)

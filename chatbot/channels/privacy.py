@@ -30,6 +30,34 @@ def _mentions(user: User) -> list[str]:
     return needles
 
 
+def channels_export(user: User) -> list[dict]:
+    """Messages exchanged with the person's chats on Telegram and WhatsApp, as the
+    platforms delivered and received them."""
+    by_chat = Q(pk__in=[])
+    for channel, chat_id in person_chats(user):
+        by_chat |= Q(channel=channel, chat_id=chat_id)
+    received = [
+        {
+            "direction": "in",
+            "channel": m.channel,
+            "at": m.received_at.isoformat(),
+            "payload": m.payload,
+        }
+        for m in InboundUpdate.objects.filter(by_chat)
+    ]
+    sent = [
+        {
+            "direction": "out",
+            "channel": m.channel,
+            "at": m.created_at.isoformat(),
+            "status": m.status,
+            "payload": m.payload,
+        }
+        for m in OutboundMessage.objects.filter(by_chat)
+    ]
+    return sorted(received + sent, key=lambda m: m["at"])
+
+
 def channels_erase(user: User) -> None:
     """Runs before the account's chat identities are removed."""
     by_chat = Q(pk__in=[])

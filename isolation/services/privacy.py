@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.models import User
 from isolation.models import (
+    Alert,
     CheckIn,
     DashboardEvent,
     Isolation,
@@ -58,13 +59,35 @@ def isolation_export(user: User) -> dict:
                         "created_at"
                     )
                 ],
+                "alerts": [
+                    {
+                        "kind": a.kind,
+                        "reasons": a.reasons,
+                        "slot_date": _iso(a.slot_date),
+                        "slot": a.slot,
+                        "created_at": _iso(a.created_at),
+                        "acknowledged_at": _iso(a.acknowledged_at),
+                        "acknowledged_by": a.acknowledged_by.full_name
+                        if a.acknowledged_by
+                        else None,
+                        "acknowledgement_note": a.note,
+                    }
+                    for a in Alert.objects.filter(isolation=isolation)
+                    .select_related("acknowledged_by")
+                    .order_by("created_at")
+                ],
             }
         )
     requests = [
         {
             "facility": r.facility.name,
             "reason": r.reason,
+            "test_date": _iso(r.test_date),
+            "symptom_onset": _iso(r.symptom_onset),
+            "note": r.note,
             "status": r.status,
+            "decided_at": _iso(r.decided_at),
+            "decision_note": r.decision_note,
             "created_at": _iso(r.created_at),
         }
         for r in IsolationRequest.objects.filter(patient=user).select_related(

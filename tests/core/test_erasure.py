@@ -7,14 +7,18 @@ name, phone, NIK and chat ids finds nothing."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.test import Client
+from django.utils import timezone
 
 from core.models import AuditLog, ResidentProfile, User
 from isolation.models import Alert, Isolation
@@ -99,7 +103,7 @@ def alice_everywhere(alice, nurse, schedule, telegram_api, graph_api, capsys):
     """Alice's data in every app; returns her API client."""
     from chatbot.conversation.models import Handoff
     from chatbot.conversation.services import handoff_reply, link_code_create
-    from isolation.services import alert_acknowledge
+    from isolation.services import alert_acknowledge, isolation_request_decline
     from tests.teleconsult.conftest import NOW
 
     token = otp_sign_in(capsys, "081100000001")
@@ -126,6 +130,15 @@ def alice_everywhere(alice, nurse, schedule, telegram_api, graph_api, capsys):
     )
     assert r.status_code == 201, r.content
 
+    r = api.post(
+        "/api/v1/isolation/requests",
+        {"test_date": str(timezone.localdate()), "note": "Tinggal sendiri di kos"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    isolation_request_decline(
+        actor=nurse, request_id=r.json()["id"], note="Dipantau lewat enrolmen"
+    )
     enrol(nurse, alice)
     for spo2 in (97, 91):
         r = api.post(
@@ -197,3 +210,44 @@ def test_erasure_leaves_nothing_that_names_the_person(
     assert rows_naming(needles) == []
     assert not ResidentProfile.objects.filter(user=alice).exists()
     assert AuditLog.objects.exists()  # the log stays, without her identity
+
+
+def documented_export_paths() -> list[str]:
+    """The `paths` listed under "What the export contains" in docs/privacy.md."""
+    text = (Path(settings.BASE_DIR) / "docs" / "privacy.md").read_text("utf-8")
+    section = text.split("## What the export contains", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^- `([^`]+)`", section, flags=re.MULTILINE)
+
+
+def resolve(data, path: str) -> list:
+    """Values at a dotted path; `[]` steps into every item of a list."""
+    values = [data]
+    for step in path.split("."):
+        many = step.endswith("[]")
+        key = step.removesuffix("[]")
+        values = [v[key] for v in values if isinstance(v, dict) and key in v]
+        if many:
+            values = [item for v in values for item in v]
+    return values
+
+
+def test_the_export_covers_everything_privacy_md_lists(
+    alice, nurse, schedule, telegram_api, graph_api, capsys
+):
+    api, _ = alice_everywhere(alice, nurse, schedule, telegram_api, graph_api, capsys)
+    export = api.get("/api/v1/me/export").json()
+    paths = documented_export_paths()
+    assert len(paths) > 20
+    # Every documented item is there, with her data in it...
+    missing = [p for p in paths if not [v for v in resolve(export, p) if v]]
+    assert missing == []
+    # ...and nothing is exported that the page does not list.
+    assert set(export) == {p.split(".")[0].removesuffix("[]") for p in paths}
+    alerts = resolve(export, "isolation.isolations[].alerts[]")
+    assert alerts[0]["acknowledgement_note"] == "Ditelepon, SpO2 91"
+    chat = json.dumps(resolve(export, "chat_messages[]"))
+    assert NIK in chat
+    handoff = json.dumps(resolve(export, "chatbot_conversations.handoffs[].messages[]"))
+    assert "kami telepon" in handoff
+    requests = resolve(export, "isolation.requests[]")
+    assert requests[0]["note"] == "Tinggal sendiri di kos"
