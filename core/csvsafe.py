@@ -20,7 +20,7 @@ def cell(value: Any) -> Any:
     return value
 
 
-def row(values):
+def row(values: dict | list) -> dict | list:
     if isinstance(values, dict):
         return {k: cell(v) for k, v in values.items()}
     return [cell(v) for v in values]
@@ -28,6 +28,5 @@ def row(values):
 
 def cell_unescape(value: Any) -> Any:
     if isinstance(value, str) and value[:1] == "'" and value[1:2]:
-        if value[1:2] in FORMULA_PREFIXES:
-            return value[1:]
+        return value[1:] if value[1] in FORMULA_PREFIXES else value
     return value
