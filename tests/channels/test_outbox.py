@@ -209,11 +209,15 @@ def test_token_buckets_pace_a_burst(settings):
     settings.CHATBOT_TELEGRAM_RATE = 30.0
     settings.CHATBOT_TELEGRAM_CHAT_RATE = 1000.0
     ratelimit.reset_local()
+    start = time.monotonic()
     waits = [
         ratelimit.acquire(ratelimit.limits_for("telegram", str(i))) for i in range(40)
     ]
+    elapsed = time.monotonic() - start
     granted = [w for w in waits if w == 0]
-    assert 30 <= len(granted) <= 32  # one second of burst, then wait
+    # One second of burst, then wait; a loaded machine refills 30/s meanwhile.
+    assert 30 <= len(granted) <= 31 + elapsed * 30
+    assert len(granted) < 40
     assert all(0 < w <= 1 / 30 + 0.01 for w in waits if w)
 
 
