@@ -31,6 +31,28 @@ class RequestIdMiddleware:
         return response
 
 
+class ApiErrorFormatMiddleware:
+    """API paths answer in the one JSON error format in every mode.
+
+    With DEBUG on, Django answers an unknown URL with its technical HTML page and never
+    calls ``handler404``; a client (or a schema fuzzer) then gets HTML from ``/api/``."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith("/api/")
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            from core.api.exceptions import json_404
+
+            response = json_404(request)
+        return response
+
+
 class LanguageMiddleware:
     """Bahasa Indonesia first.
 

@@ -7,8 +7,17 @@ class IsolationConfig(AppConfig):
     verbose_name = "Pemantauan isolasi"
 
     def ready(self) -> None:
-        from core.services.privacy import register_eraser, register_exporter
-        from isolation.services.privacy import isolation_erase, isolation_export
+        from core.services.privacy import (
+            register_eraser,
+            register_erasure_blocker,
+            register_exporter,
+        )
+        from isolation.services.privacy import (
+            isolation_erase,
+            isolation_erasure_blockers,
+            isolation_export,
+        )
 
         register_exporter("isolation", isolation_export)
         register_eraser("isolation", isolation_erase)
+        register_erasure_blocker("isolation", isolation_erasure_blockers)

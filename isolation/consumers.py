@@ -16,6 +16,7 @@ from collections import deque
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from core import jsonparse
 from core.models import User
 from core.services.audit import audit_record
 from core.ws_auth import UserSocketMixin
@@ -94,6 +95,12 @@ class DashboardConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
             await self._replay(after)
             return
         await self._error("unknown_type", "Jenis pesan tidak dikenal.")
+
+    async def decode_json(self, text_data):
+        try:
+            return jsonparse.loads(text_data)
+        except ValueError:
+            return None  # answered as an unknown message type
 
     async def dashboard_events(self, message) -> None:
         if not await self.user_socket_valid():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-import json
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -17,6 +16,7 @@ from rest_framework.views import APIView
 from chatbot.channels import intake, rules
 from chatbot.channels.broadcasts import broadcast_counts, broadcast_create
 from chatbot.channels.selectors import broadcast_get
+from core import jsonparse
 from core.api.permissions import IsHealthOffice
 from core.api.serializers import StrictSerializer
 from core.exceptions import ApplicationError, PermissionDenied
@@ -24,7 +24,7 @@ from core.exceptions import ApplicationError, PermissionDenied
 
 def _json(body: bytes) -> dict:
     try:
-        data = json.loads(body or b"null")
+        data = jsonparse.loads(body or b"null")
     except ValueError as exc:
         raise ApplicationError(
             "Permintaan tidak dapat dibaca (JSON tidak valid).",

@@ -17,6 +17,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from chatbot.conversation import engine
 from chatbot.conversation.services.handoffs import web_group
 from chatbot.conversation.types import Inbound, Reply
+from core import jsonparse
 from core.ws_auth import UserSocketMixin
 
 MAX_TEXT = 4000
@@ -102,7 +103,7 @@ class ChatConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
 
     async def decode_json(self, text_data):
         try:
-            return await super().decode_json(text_data)
+            return jsonparse.loads(text_data)
         except ValueError:
             return None
 

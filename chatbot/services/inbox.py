@@ -52,6 +52,10 @@ def unanswered_log(
     if not terms:
         return None
     now = timezone.now()
+    # The normalised terms are stored too: no NIK or phone number in them either.
+    terms = [t for t in (rules.redact(t) for t in terms) if t != "[angka]"] or [
+        "[angka]"
+    ]
     key = " ".join(terms)[:500]
     open_rows = UnansweredQuestion.objects.filter(
         state=UnansweredQuestion.State.OPEN, language=language
@@ -76,6 +80,13 @@ def unanswered_log(
             group = open_rows.get(pk=found[2])
     stored = _stored(text)
     if group is None:
+        if (
+            best_faq_id is not None
+            and not FaqEntry.objects.filter(pk=best_faq_id).exists()
+        ):
+            # The in-memory index can still hold an entry deleted since its last
+            # refresh (CHATBOT_INDEX_CHECK_SECONDS): no suggestion rather than a 500.
+            best_faq_id = None
         return UnansweredQuestion.objects.create(
             text=stored,
             terms=key,

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from chatbot.index import index_version_bump
 from chatbot.models import FaqEntry, HoaxEntry, Status
+from core import csvsafe, jsonparse
 from core.exceptions import ApplicationError
 
 FAQ_COLUMNS = ["question", "answer", "category", "language", "alternates"]
@@ -90,10 +91,14 @@ def read_records(
     )
     if is_json:
         try:
-            payload = json.loads(text)
+            payload = jsonparse.loads(text)
         except json.JSONDecodeError as exc:
             raise ApplicationError(
                 f"JSON tidak valid (baris {exc.lineno}): {exc.msg}", code="invalid_file"
+            ) from exc
+        except ValueError as exc:  # nested too deep
+            raise ApplicationError(
+                f"JSON tidak valid: {exc}", code="invalid_file"
             ) from exc
         if isinstance(payload, dict):
             payload = payload.get("entries", payload.get("items"))
@@ -114,6 +119,7 @@ def read_records(
     for row in reader:
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue
+        row = {k: csvsafe.cell_unescape(v) for k, v in row.items()}
         rows.append((f"baris {reader.line_num}", row))
     return rows
 
@@ -360,6 +366,11 @@ def to_csv(records: list[dict], columns: list[str]) -> str:
     writer.writeheader()
     for record in records:
         writer.writerow(
-            {k: "|".join(v) if isinstance(v, list) else v for k, v in record.items()}
+            csvsafe.row(
+                {
+                    k: "|".join(v) if isinstance(v, list) else v
+                    for k, v in record.items()
+                }
+            )
         )
     return out.getvalue()

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import copy
+from decimal import ROUND_HALF_UP
 
+from django.core.validators import MaxValueValidator
 from rest_framework import serializers
+from rest_framework.utils.formatting import lazy_format
 
 from core.models import Facility, Region, User
 
@@ -27,8 +30,28 @@ def _fresh(field: serializers.Field) -> serializers.Field:
     return fresh
 
 
+#: The largest integer a database id or count column holds (bigint).
+DB_INT_MAX = 2**63 - 1
+
+
+def _bound_integers(field: serializers.Field) -> None:
+    """An unbounded IntegerField passes 501051501295584673792 on to the database,
+    which fails (OverflowError, "integer out of range") with a 500."""
+    field = getattr(field, "child", None) or field
+    if isinstance(field, serializers.IntegerField) and field.max_value is None:
+        field.max_value = DB_INT_MAX
+        message = lazy_format(field.error_messages["max_value"], max_value=DB_INT_MAX)
+        field.validators.append(MaxValueValidator(DB_INT_MAX, message=message))
+
+
 class StrictSerializer(serializers.Serializer):
-    """Rejects unknown fields instead of silently ignoring them."""
+    """Rejects unknown fields instead of silently ignoring them; integers are bounded
+    to what the database holds."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for field in cls._declared_fields.values():
+            _bound_integers(field)
 
     def get_fields(self):
         return {name: _fresh(field) for name, field in self._declared_fields.items()}
@@ -42,6 +65,43 @@ class StrictSerializer(serializers.Serializer):
                     code="unknown_field",
                 )
         return super().to_internal_value(data)
+
+
+class TemperatureField(serializers.DecimalField):
+    """Body temperature in °C, rounded half-up to one decimal (what thermometers show):
+    37.45 is stored as 37.5 instead of refused for its number of digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", None)
+        super().__init__(decimal_places=1, rounding=ROUND_HALF_UP, **kwargs)
+
+    def validate_precision(self, value):
+        # Any number of decimals (``quantize`` rounds them); only the whole part is
+        # bounded, before quantizing 1e999 could fail with a decimal error.
+        if value.adjusted() >= 3:
+            self.fail("max_value", max_value=self.max_value)
+        return value
+
+
+#: Vital signs have one name across the API (the self-check's); the check-in's earlier
+#: names are accepted as aliases for one release.
+VITALS_ALIASES = {"temperature": "temperature_c", "breathing_rate": "respiratory_rate"}
+
+
+def vitals_from_aliases(data: dict) -> dict:
+    """Validated check-in data with vitals under their model names (``temperature``,
+    ``breathing_rate``); a vital sent under both names must agree."""
+    out = dict(data)
+    errors = {}
+    for alias, name in VITALS_ALIASES.items():
+        given = [out.pop(key) for key in (name, alias) if key in out]
+        if len(given) == 2 and given[0] != given[1]:
+            errors[alias] = f"Alias lama dari {name}; kirim salah satu saja."
+        if given:
+            out[alias] = given[0]
+    if errors:
+        raise serializers.ValidationError(errors, code="conflicting_alias")
+    return out
 
 
 class FieldsOnceMixin:

@@ -176,8 +176,16 @@ class ConsentView(APIView):
             {"purpose": accounts.CONSENT_PURPOSE, "version": accounts.CONSENT_VERSION}
         )
 
-    @extend_schema(request=None, responses=UserOutputSerializer, tags=["account"])
+    class InputSerializer(StrictSerializer):
+        """Nothing to send (an empty body or `{}`): the purpose and version given are
+        the ones `GET` shows. Any field is refused, so a client never believes it
+        recorded something (a scope, a flag) that was silently ignored."""
+
+    @extend_schema(
+        request=InputSerializer, responses=UserOutputSerializer, tags=["account"]
+    )
     def post(self, request):
+        self.InputSerializer(data=request.data or {}).is_valid(raise_exception=True)
         accounts.consent_give(user=request.user, language=request_language(request))
         request.user.refresh_from_db()
         return Response(

@@ -9,17 +9,20 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from core.exceptions import Conflict
 from core.models import (
     ApiToken,
     ChannelIdentity,
     DeviceToken,
     Notification,
+    OneTimeCode,
     ResidentProfile,
     User,
 )
 
 _exporters: dict[str, Callable[[User], dict | list]] = {}
 _erasers: dict[str, Callable[[User], None]] = {}
+_blockers: dict[str, Callable[[User], dict[str, str]]] = {}
 
 
 def register_exporter(name: str, fn: Callable[[User], dict | list]) -> None:
@@ -28,6 +31,19 @@ def register_exporter(name: str, fn: Callable[[User], dict | list]) -> None:
 
 def register_eraser(name: str, fn: Callable[[User], None]) -> None:
     _erasers[name] = fn
+
+
+def register_erasure_blocker(name: str, fn: Callable[[User], dict[str, str]]) -> None:
+    """``fn(user)`` -> {what: why} for care in progress that erasure must not end
+    silently (docs/privacy.md, "Erasure while in care")."""
+    _blockers[name] = fn
+
+
+def user_erasure_blockers(*, user: User) -> dict[str, str]:
+    blockers: dict[str, str] = {}
+    for _name, fn in sorted(_blockers.items()):
+        blockers.update(fn(user))
+    return blockers
 
 
 def user_export(*, user: User) -> dict:
@@ -76,10 +92,26 @@ def user_export(*, user: User) -> dict:
 @transaction.atomic
 def user_erase(*, user: User) -> None:
     """Delete a resident's personal and health data; the account itself is anonymised
-    so that audit rows (which must stay) keep pointing at a row without identity."""
+    so that audit rows (which must stay) keep pointing at a row without identity.
+
+    Refused (409 ``active_isolation``) while the person is in care: an active isolation
+    or an upcoming consultation would otherwise vanish from the nurse's board without a
+    word. The refusal lists each blocker; nothing is erased."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    blockers = user_erasure_blockers(user=user)
+    if blockers:
+        raise Conflict(
+            "Akun belum dapat dihapus selama Anda masih dalam perawatan: "
+            + " ".join(blockers.values()),
+            code="active_isolation",
+            fields=blockers,
+        )
     for _name, fn in sorted(_erasers.items()):
         fn(user)
     ApiToken.objects.filter(user=user).delete()
+    # Sign-in codes carry the phone number and, by their use time, match the
+    # account's last sign-in.
+    OneTimeCode.objects.filter(phone=user.phone).delete()
     DeviceToken.objects.filter(user=user).delete()
     ChannelIdentity.objects.filter(user=user).delete()
     Notification.objects.filter(user=user).delete()
@@ -87,5 +119,6 @@ def user_erase(*, user: User) -> None:
     user.phone = f"+0deleted{user.pk}"
     user.full_name = ""
     user.is_active = False
+    user.last_login = None
     user.set_unusable_password()
     user.save()

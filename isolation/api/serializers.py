@@ -29,6 +29,23 @@ class PatientRefSerializer(serializers.Serializer):
 
 
 class CheckInOutputSerializer(FieldsOnceMixin, serializers.ModelSerializer):
+    temperature_c = serializers.DecimalField(
+        source="temperature", max_digits=3, decimal_places=1, allow_null=True
+    )
+    respiratory_rate = serializers.IntegerField(
+        source="breathing_rate", allow_null=True
+    )
+    temperature = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        allow_null=True,
+        help_text="Deprecated: same as temperature_c (one more release).",
+    )
+    breathing_rate = serializers.IntegerField(
+        allow_null=True,
+        help_text="Deprecated: same as respiratory_rate (one more release).",
+    )
+
     class Meta:
         model = CheckIn
         fields = [
@@ -37,8 +54,10 @@ class CheckInOutputSerializer(FieldsOnceMixin, serializers.ModelSerializer):
             "measured_at",
             "slot_date",
             "slot",
-            "temperature",
+            "temperature_c",
             "spo2",
+            "respiratory_rate",
+            "temperature",
             "breathing_rate",
             "symptoms",
             "danger_signs",

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from core.api.pagination import CursorPagination
 from core.api.permissions import IsHealthWorker, IsResident
-from core.api.serializers import StrictSerializer
+from core.api.serializers import StrictSerializer, TemperatureField, vitals_from_aliases
 from core.i18n import pick, request_language
 from core.services.audit import audit_record
 from isolation import content, rules, selectors, services
@@ -63,9 +63,7 @@ class CheckInSubmitApi(APIView):
             error_messages={"invalid": "Gunakan 8-64 huruf, angka, atau - _ . :"},
         )
         measured_at = serializers.DateTimeField(required=False)
-        temperature = serializers.DecimalField(
-            max_digits=3,
-            decimal_places=1,
+        temperature_c = TemperatureField(
             min_value=rules.TEMPERATURE_RANGE[0],
             max_value=rules.TEMPERATURE_RANGE[1],
             required=False,
@@ -77,11 +75,27 @@ class CheckInSubmitApi(APIView):
             required=False,
             allow_null=True,
         )
+        respiratory_rate = serializers.IntegerField(
+            min_value=rules.BREATHING_RATE_RANGE[0],
+            max_value=rules.BREATHING_RATE_RANGE[1],
+            required=False,
+            allow_null=True,
+        )
+        # Deprecated names (before one vocabulary with the self-check), accepted for
+        # one release: see README "Vitals".
+        temperature = TemperatureField(
+            min_value=rules.TEMPERATURE_RANGE[0],
+            max_value=rules.TEMPERATURE_RANGE[1],
+            required=False,
+            allow_null=True,
+            help_text="Deprecated alias of temperature_c.",
+        )
         breathing_rate = serializers.IntegerField(
             min_value=rules.BREATHING_RATE_RANGE[0],
             max_value=rules.BREATHING_RATE_RANGE[1],
             required=False,
             allow_null=True,
+            help_text="Deprecated alias of respiratory_rate.",
         )
         symptoms = _choices(rules.SYMPTOMS)
         danger_signs = _choices(rules.DANGER_SIGNS)
@@ -101,7 +115,7 @@ class CheckInSubmitApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         checkin, created = services.checkin_submit(
-            patient=request.user, **data.validated_data
+            patient=request.user, **vitals_from_aliases(data.validated_data)
         )
         return Response(
             self.OutputSerializer(checkin).data,

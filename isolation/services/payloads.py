@@ -20,8 +20,11 @@ def checkin_payload(checkin: CheckIn, *, today_status: str) -> dict:
         "slot_date": checkin.slot_date.isoformat(),
         "slot": checkin.slot,
         "measured_at": checkin.measured_at.isoformat(),
-        "temperature": _num(checkin.temperature),
+        "temperature_c": _num(checkin.temperature),
         "spo2": checkin.spo2,
+        "respiratory_rate": checkin.breathing_rate,
+        # Deprecated names, kept one release (README "Vitals").
+        "temperature": _num(checkin.temperature),
         "breathing_rate": checkin.breathing_rate,
         "danger": checkin.danger,
         "unwell": checkin.unwell,

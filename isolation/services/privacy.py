@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from core.models import User
-from isolation.models import CheckIn, Isolation, IsolationRequest, Note
+from isolation.models import (
+    Alert,
+    CheckIn,
+    DashboardEvent,
+    Isolation,
+    IsolationRequest,
+    Note,
+)
 
 
 def _iso(value) -> str | None:
@@ -52,13 +59,35 @@ def isolation_export(user: User) -> dict:
                         "created_at"
                     )
                 ],
+                "alerts": [
+                    {
+                        "kind": a.kind,
+                        "reasons": a.reasons,
+                        "slot_date": _iso(a.slot_date),
+                        "slot": a.slot,
+                        "created_at": _iso(a.created_at),
+                        "acknowledged_at": _iso(a.acknowledged_at),
+                        "acknowledged_by": a.acknowledged_by.full_name
+                        if a.acknowledged_by
+                        else None,
+                        "acknowledgement_note": a.note,
+                    }
+                    for a in Alert.objects.filter(isolation=isolation)
+                    .select_related("acknowledged_by")
+                    .order_by("created_at")
+                ],
             }
         )
     requests = [
         {
             "facility": r.facility.name,
             "reason": r.reason,
+            "test_date": _iso(r.test_date),
+            "symptom_onset": _iso(r.symptom_onset),
+            "note": r.note,
             "status": r.status,
+            "decided_at": _iso(r.decided_at),
+            "decision_note": r.decision_note,
             "created_at": _iso(r.created_at),
         }
         for r in IsolationRequest.objects.filter(patient=user).select_related(
@@ -68,7 +97,46 @@ def isolation_export(user: User) -> dict:
     return {"isolations": isolations, "requests": requests}
 
 
+def isolation_erasure_blockers(user: User) -> dict[str, str]:
+    """An active isolation is the puskesmas's monitoring in progress: the account
+    cannot be erased until the facility ends it (docs/privacy.md)."""
+    active = (
+        Isolation.objects.filter(patient=user, status=Isolation.Status.ACTIVE)
+        .select_related("facility")
+        .first()
+    )
+    if active is None:
+        return {}
+    return {
+        "isolation": f"Isolasi mandiri Anda masih dipantau {active.facility.name}; "
+        "akun dapat dihapus setelah puskesmas menyelesaikan isolasi."
+    }
+
+
 def isolation_erase(user: User) -> None:
-    # Check-ins, alerts, notes and dashboard events go with their isolation.
+    # Check-ins, alerts, notes and their dashboard events go with their isolation;
+    # batched alert events (one per facility sweep, no isolation) name her too.
+    isolation_ids = set(
+        Isolation.objects.filter(patient=user).values_list("pk", flat=True)
+    )
+    _batched_events_forget(isolation_ids)
     IsolationRequest.objects.filter(patient=user).delete()
     Isolation.objects.filter(patient=user).delete()
+
+
+def _batched_events_forget(isolation_ids: set[int]) -> None:
+    if not isolation_ids:
+        return
+    events = DashboardEvent.objects.filter(
+        kind=DashboardEvent.Kind.ALERTS, isolation__isnull=True
+    ).filter(
+        facility_id__in=Isolation.objects.filter(pk__in=isolation_ids).values(
+            "facility_id"
+        )
+    )
+    for event in events.iterator():
+        alerts = event.payload.get("alerts") or []
+        kept = [a for a in alerts if a.get("isolation_id") not in isolation_ids]
+        if len(kept) != len(alerts):
+            event.payload = {**event.payload, "alerts": kept}
+            event.save(update_fields=["payload"])

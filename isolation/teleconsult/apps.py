@@ -8,12 +8,18 @@ class TeleconsultConfig(AppConfig):
     verbose_name = "Telekonsultasi"
 
     def ready(self) -> None:
-        from core.services.privacy import register_eraser, register_exporter
+        from core.services.privacy import (
+            register_eraser,
+            register_erasure_blocker,
+            register_exporter,
+        )
         from isolation.teleconsult import checks  # noqa: F401  (registers checks)
         from isolation.teleconsult.services.privacy import (
             teleconsult_erase,
+            teleconsult_erasure_blockers,
             teleconsult_export,
         )
 
         register_exporter("teleconsult", teleconsult_export)
         register_eraser("teleconsult", teleconsult_erase)
+        register_erasure_blocker("teleconsult", teleconsult_erasure_blockers)

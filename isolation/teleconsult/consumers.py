@@ -7,13 +7,12 @@ closes 30 minutes after the end) or the booking was cancelled.
 
 from __future__ import annotations
 
-import json
-
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from core import jsonparse
 from core.exceptions import ApplicationError, NotFound
 from core.ws_auth import UserSocketMixin
 from isolation.teleconsult.selectors import message_history
@@ -86,7 +85,7 @@ class ConsultationConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
         try:
-            content = json.loads(text_data or "")
+            content = jsonparse.loads(text_data or "")
         except ValueError:
             await self._error("malformed", "Send JSON text frames.")
             return

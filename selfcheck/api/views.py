@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from core.api.pagination import CursorPagination
 from core.api.permissions import IsHealthOffice
-from core.api.serializers import StrictSerializer
+from core.api.serializers import StrictSerializer, TemperatureField
 from core.api.throttling import WindowRateThrottle
 from core.i18n import request_language
 from selfcheck import rules, selectors, services
@@ -72,9 +72,7 @@ class AssessmentListCreateApi(APIView):
         )
         symptoms = _choices(rules.SYMPTOMS)
         danger_signs = _choices(rules.DANGER_SIGNS)
-        temperature_c = serializers.DecimalField(
-            max_digits=5,
-            decimal_places=2,
+        temperature_c = TemperatureField(
             min_value=rules.TEMPERATURE_RANGE[0],
             max_value=rules.TEMPERATURE_RANGE[1],
             required=False,

@@ -93,3 +93,26 @@ def test_it_words_replies_in_both_languages():
     assert "MISLEADING" in rules.reply_hoax(claim, [], "en")
     assert rules.reply_suggestions(["A?", "B?"], "en").startswith("Did you mean:")
     assert "119" in rules.reply_fallback("id")
+
+
+def test_a_question_keeps_no_nik_in_its_terms_either():
+    question = log(
+        "nik saya 3374105508950001 kapan vaksin",
+        ("nik", "3374105508950001", "kapan", "vaksin"),
+    )
+    question.refresh_from_db()
+    assert "3374105508950001" not in question.text
+    assert "3374105508950001" not in question.terms
+
+
+@pytest.mark.django_db(transaction=True)  # the foreign key is checked at commit
+def test_a_suggestion_deleted_meanwhile_is_dropped_not_a_500():
+    question = unanswered_log(
+        text="kapan posyandu buka",
+        terms=("kapan", "posyandu", "buka"),
+        language="id",
+        kind="low_confidence",
+        best_faq_id=999_999,
+        best_score=0.4,
+    )
+    assert UnansweredQuestion.objects.get(pk=question.pk).best_faq_id is None

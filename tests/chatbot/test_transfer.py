@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -138,3 +140,36 @@ def test_seed_chatbot_demo_is_idempotent(starter):
     assert "0 baru, 0 diperbarui, 106 tetap" in seed_chatbot_demo()
     assert FaqEntry.objects.filter(status="published", language="id").count() == 53
     assert HoaxEntry.objects.filter(status="published").count() == 40
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
+
+
+def test_a_csv_export_neutralises_formulas_and_reimports_them(tmp_path, curator_client):
+    """OWASP CSV injection: text from the public never starts a cell as a formula."""
+    entries = [
+        FaqEntry.objects.create(
+            key=f"f{i}", question=text, answer=text, alternates=["@x", "biasa"]
+        )
+        for i, text in enumerate(FORMULAS)
+    ]
+    r = curator_client.post(
+        "/admin/chatbot/faqentry/",
+        {"action": "export_csv", "_selected_action": [e.pk for e in entries]},
+    )
+    assert r.status_code == 200
+    rows = list(csv.reader(io.StringIO(r.content.decode())))
+    cells = [c for row in rows[1:] for c in row]
+    assert len(rows) == len(FORMULAS) + 1
+    assert "'=cmd|' /C calc'!A0" in cells
+    assert [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+
+    path = tmp_path / "faq.csv"
+    path.write_bytes(r.content)
+    FaqEntry.objects.update(question="x", answer="y", alternates=[])
+    call_command("import_faq", str(path))
+    got = {e.key: (e.question, e.answer, e.alternates) for e in FaqEntry.objects.all()}
+    # The import trims surrounding whitespace, as it always did.
+    assert got == {
+        f"f{i}": (t.strip(), t.strip(), ["@x", "biasa"]) for i, t in enumerate(FORMULAS)
+    }

@@ -66,6 +66,7 @@ def test_a_self_check_conversation_gives_the_apps_triage(
     assert assessment.district_id == "33.74.10"
     assert app["risk_label"] in chat.text
     assert app["advice"] in chat.text
+    assert app["reasons"]
     for reason in app["reasons"]:
         assert reason["text"] in chat.text
     assert "tanpa identitas" in chat.text

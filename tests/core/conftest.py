@@ -1,5 +1,11 @@
 import pytest
 
+from tests.channels.conftest import (  # noqa: F401  (fixtures for test_erasure)
+    _fresh_buckets,
+    graph_api,
+    telegram_api,
+)
+
 
 @pytest.fixture
 def demo_world(demo_users):

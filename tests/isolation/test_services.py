@@ -289,6 +289,7 @@ def test_it_sweeps_alerts_whose_delivery_never_ran(alice, alice_isolating, nurse
 def test_it_numbers_events_per_facility_without_gaps(
     alice, alice_isolating, bob, bob_isolating
 ):
+    assert alice_isolating.facility != bob_isolating.facility
     for _ in range(3):
         submit(alice, spo2=97)
         submit(bob, spo2=97)
@@ -298,6 +299,8 @@ def test_it_numbers_events_per_facility_without_gaps(
             .order_by("seq")
             .values_list("seq", flat=True)
         )
+        # At least the three check-ins of this facility's patient, numbered 1..n.
+        assert len(seqs) >= 3
         assert seqs == list(range(1, len(seqs) + 1))
 
 
@@ -527,9 +530,37 @@ def test_it_exports_and_erases_a_residents_isolation_data(alice, alice_isolating
     data = user_export(user=alice)["isolation"]
     assert data["isolations"][0]["checkins"][0]["spo2"] == 96
 
+    # While monitored: refused, and the patient stays on the nurse's board.
+    with pytest.raises(Conflict) as refused:
+        user_erase(user=alice)
+    assert refused.value.code == "active_isolation"
+    assert "Puskesmas" in refused.value.fields["isolation"]
+    assert Isolation.objects.filter(patient=alice, status="active").exists()
+
+    # A sweep's event names several patients: only hers goes.
+    DashboardEvent.objects.create(
+        facility=alice_isolating.facility,
+        seq=10_000,
+        kind=DashboardEvent.Kind.ALERTS,
+        payload={
+            "alerts": [
+                {"isolation_id": alice_isolating.pk, "patient_name": alice.full_name},
+                {"isolation_id": 10**9, "patient_name": "Pasien lain"},
+            ]
+        },
+    )
+    services.isolation_status_change(
+        actor=alice_isolating.enrolled_by,
+        isolation_id=alice_isolating.pk,
+        status="released",
+    )
     user_erase(user=alice)
     assert not Isolation.objects.exists() and not CheckIn.objects.exists()
     assert not DashboardEvent.objects.filter(isolation__isnull=False).exists()
+    sweep = DashboardEvent.objects.get(kind=DashboardEvent.Kind.ALERTS)
+    assert sweep.payload["alerts"] == [
+        {"isolation_id": 10**9, "patient_name": "Pasien lain"}
+    ]
 
 
 def test_it_seeds_the_demo_once(demo_users):

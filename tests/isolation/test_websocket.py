@@ -167,6 +167,13 @@ async def test_it_accepts_the_app_token_and_answers_pings(nurse):
     await communicator.send_json_to({"type": "replay", "after": "x"})
     error = await communicator.receive_json_from(timeout=TIMEOUT)
     assert error["type"] == "error" and error["code"] == "invalid_after"
+    # Not JSON, or nested past the limit: an error frame, and the socket stays open.
+    for text in ("{not json", "[" * 100_000 + "]" * 100_000):
+        await communicator.send_to(text_data=text)
+        error = await communicator.receive_json_from(timeout=TIMEOUT)
+        assert error["type"] == "error" and error["code"] == "unknown_type"
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from(timeout=TIMEOUT) == {"type": "pong"}
     await communicator.disconnect()
 
 

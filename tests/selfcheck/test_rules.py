@@ -307,7 +307,9 @@ def test_it_accepts_the_minimum_body():
     ],
 )
 def test_it_accepts_boundary_values(field, value):
-    rules.parse_answers({**VALID, field: value})
+    answers = rules.parse_answers({**VALID, field: value})
+    got = getattr(answers, field)
+    assert got == Decimal(str(value)) and not isinstance(got, bool)
 
 
 @pytest.mark.parametrize(

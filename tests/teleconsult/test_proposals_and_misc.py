@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.exceptions import Conflict
 from core.services.privacy import user_erase, user_export
 from isolation.teleconsult.models import (
     Booking,
@@ -90,6 +91,13 @@ def test_it_exports_and_erases_a_residents_consultations(
     assert row["outcome_note"] == "Istirahat."
     assert row["messages"][0]["text"] == "Halo"
 
+    # An upcoming consultation blocks erasure; once it took place, it does not.
+    with pytest.raises(Conflict) as refused:
+        user_erase(user=alice)
+    assert refused.value.code == "active_isolation"
+    assert list(refused.value.fields) == ["bookings"]
+    assert Booking.objects.filter(patient=alice).exists()
+    Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.COMPLETED)
     user_erase(user=alice)
     assert not Booking.objects.filter(patient=alice).exists()
     assert not ConsultationMessage.objects.exists()

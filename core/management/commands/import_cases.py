@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from core import csvsafe
 from core.cases.services import figures_recompute_all, reports_import_csv
 from core.exceptions import ApplicationError
 from core.models import Integrator
@@ -92,7 +93,9 @@ class Command(BaseCommand):
                 for error in result.errors:
                     for name, message in error["fields"].items():
                         writer.writerow(
-                            [error["line"], error["record_id"], name, message]
+                            csvsafe.row(
+                                [error["line"], error["record_id"], name, message]
+                            )
                         )
         self.stdout.write(
             f"{result.received} rows: {result.created} created, {result.updated} updated, "

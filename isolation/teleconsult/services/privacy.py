@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from core.models import User
 from isolation.teleconsult.models import Booking, ConsultationProposal
 
@@ -35,6 +37,20 @@ def teleconsult_export(user: User) -> dict:
                 "start", "end", "status", "created_at"
             )
         ),
+    }
+
+
+def teleconsult_erasure_blockers(user: User) -> dict[str, str]:
+    """An upcoming consultation is a doctor's appointment: cancel it first, so the
+    doctor is told, instead of the booking vanishing from the schedule."""
+    upcoming = Booking.objects.filter(
+        patient=user, status=Booking.Status.BOOKED, end__gt=timezone.now()
+    ).count()
+    if not upcoming:
+        return {}
+    return {
+        "bookings": f"{upcoming} jadwal konsultasi belum lewat; batalkan dulu "
+        "(POST /api/v1/teleconsult/bookings/{id}/cancel)."
     }
 
 
