@@ -349,6 +349,8 @@ USE_TZ = True
 # --- Static ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Files browsers ask for at the root (/favicon.ico), served by WhiteNoise as well.
+WHITENOISE_ROOT = BASE_DIR / "core" / "public"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
