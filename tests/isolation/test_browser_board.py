@@ -17,16 +17,15 @@ from core.demo import DEMO_PASSWORD
 from isolation import display, services
 from isolation.models import Alert, CheckIn, Isolation
 from tests.factories import UserFactory
+from tests.isolation import test_browser
 from tests.isolation.conftest import enrol
-from tests.isolation.test_browser import (  # noqa: F401 (fixtures)
-    BASE,
-    LIVE_TIMEOUT_MS,
-    browser,
-    daphne_server,
-    post_checkin,
-)
+from tests.isolation.test_browser import BASE, LIVE_TIMEOUT_MS, post_checkin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The same Chromium and daphne fixtures (one daphne per test process).
+browser = test_browser.browser
+daphne_server = test_browser.daphne_server
 
 SHOTS = Path(os.environ.get("SIGAP_SCREENSHOTS", "/tmp/sigap-screenshots"))
 WALL_TIME = re.compile(
