@@ -418,6 +418,9 @@ SIGAP_BOUNDARIES_FILE = env(
 # --- Risk areas and case integration (core.areas, core.cases) -----------------------------
 # A point outside every kecamatan but this close to one resolves to it, flagged approximate.
 SIGAP_AREAS_APPROX_METERS = env_int("SIGAP_AREAS_APPROX_METERS", 2000)
+# A point at sea among an archipelago kecamatan's islands (its outline), or this close
+# to one of them, is that kecamatan (approximate): the file lacks the smallest islands.
+SIGAP_AREAS_ISLAND_METERS = env_int("SIGAP_AREAS_ISLAND_METERS", 25000)
 # Public area responses: Cache-Control max-age (they are also cached server-side).
 SIGAP_AREAS_CACHE_SECONDS = env_int("SIGAP_AREAS_CACHE_SECONDS", 300)
 # How often a process checks whether boundaries changed (rebuilds its spatial index).
