@@ -398,6 +398,8 @@ USE_TZ = True
 # --- Static ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Files browsers ask for at the root (/favicon.ico), served by WhiteNoise as well.
+WHITENOISE_ROOT = BASE_DIR / "core" / "public"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -479,6 +481,9 @@ SIGAP_BOUNDARIES_FILE = env(
 # --- Risk areas and case integration (core.areas, core.cases) -----------------------------
 # A point outside every kecamatan but this close to one resolves to it, flagged approximate.
 SIGAP_AREAS_APPROX_METERS = env_int("SIGAP_AREAS_APPROX_METERS", 2000)
+# A point at sea among an archipelago kecamatan's islands (its outline), or this close
+# to one of them, is that kecamatan (approximate): the file lacks the smallest islands.
+SIGAP_AREAS_ISLAND_METERS = env_int("SIGAP_AREAS_ISLAND_METERS", 25000)
 # Public area responses: Cache-Control max-age (they are also cached server-side).
 SIGAP_AREAS_CACHE_SECONDS = env_int("SIGAP_AREAS_CACHE_SECONDS", 300)
 # How often a process checks whether boundaries changed (rebuilds its spatial index).
@@ -499,6 +504,10 @@ CHATBOT_FAQ_MARGIN = float(env("CHATBOT_FAQ_MARGIN", "0.08"))
 CHATBOT_FAQ_SUGGEST_THRESHOLD = float(env("CHATBOT_FAQ_SUGGEST_THRESHOLD", "0.43"))
 CHATBOT_HOAX_AUTO_THRESHOLD = float(env("CHATBOT_HOAX_AUTO_THRESHOLD", "0.52"))
 CHATBOT_HOAX_SUGGEST_THRESHOLD = float(env("CHATBOT_HOAX_SUGGEST_THRESHOLD", "0.44"))
+# Curator inboxes show a "nearest entry" only from this score up: below it, on the eval
+# set, the nearest FAQ is right for 1 question in 5 and the nearest hoax claim never.
+CHATBOT_INBOX_FAQ_MIN_SCORE = float(env("CHATBOT_INBOX_FAQ_MIN_SCORE", "0.35"))
+CHATBOT_INBOX_HOAX_MIN_SCORE = float(env("CHATBOT_INBOX_HOAX_MIN_SCORE", "0.30"))
 CHATBOT_MAX_MESSAGE_CHARS = env_int("CHATBOT_MAX_MESSAGE_CHARS", 4000)
 # Each process checks the shared index version at most this often (seconds) and, when
 # it changed, rebuilds in a background thread while answering with the old index.

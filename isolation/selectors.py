@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, When
 from django.utils import timezone
 
 from core.exceptions import NotFound
@@ -99,6 +99,15 @@ def alerts_open_for_worker(*, actor: User) -> QuerySet[Alert]:
             acknowledged_at__isnull=True,
         )
         .order_by("created_at")
+    )
+
+
+def alerts_open_for_board(*, actor: User) -> QuerySet[Alert]:
+    """What the board lists: danger alerts first, newest first within a kind; a live
+    alert lands in the same place (dashboard.js)."""
+    danger_first = Case(When(kind=Alert.Kind.DANGER, then=0), default=1)
+    return alerts_open_for_worker(actor=actor).order_by(
+        danger_first, "-created_at", "-pk"
     )
 
 

@@ -76,11 +76,21 @@ def _flash_error(request: HttpRequest, exc: Exception) -> None:
 TREND_ARROWS = {rules.UP: "↑", rules.DOWN: "↓", rules.FLAT: "→"}
 
 
+def _last_known(checkins, name: str):
+    return next(
+        (getattr(c, name) for c in checkins if getattr(c, name) is not None), None
+    )
+
+
 def _labels(rows) -> None:
     for row in rows:
         row.status_label = content.DAILY_STATUS_LABELS[row.today_status]["id"]
         row.spo2_arrow = TREND_ARROWS[row.spo2_trend]
         row.temperature_arrow = TREND_ARROWS[row.temperature_trend]
+        # What the page needs to move the trend on a live check-in (dashboard.js).
+        latest = getattr(row.isolation, "latest_checkins", None) or []
+        row.spo2_known = _last_known(latest, "spo2")
+        row.temperature_known = _last_known(latest, "temperature")
 
 
 @health_worker_required
@@ -90,7 +100,7 @@ def board(request: HttpRequest) -> HttpResponse:
     last_seq = selectors.last_event_seq(actor=request.user)
     rows = selectors.isolation_board(actor=request.user)
     _labels(rows)
-    alerts = list(selectors.alerts_open_for_worker(actor=request.user)[:500])
+    alerts = list(selectors.alerts_open_for_board(actor=request.user)[:500])
     for alert in alerts:
         alert.kind_label = content.ALERT_LABELS[alert.kind]["id"]
         alert.reason_labels = [
@@ -117,9 +127,11 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 class StatusForm(forms.Form):
+    # No default: a final status is a decision, never the first option by accident.
     status = forms.ChoiceField(
         label="Status akhir",
-        choices=[
+        choices=[("", "— Pilih status akhir —")]
+        + [
             (s.value, s.label) for s in Isolation.Status if s != Isolation.Status.ACTIVE
         ],
     )
@@ -131,12 +143,18 @@ class StatusForm(forms.Form):
     note = forms.CharField(
         label="Catatan", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    confirm_open_danger = forms.BooleanField(
+        label="Saya sudah memeriksa peringatan tanda bahaya yang masih terbuka",
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, open_danger: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referral_facility_id"].queryset = Facility.objects.filter(
             Q(kind=Facility.Kind.HOSPITAL) | Q(is_referral=True), is_active=True
         ).order_by("-is_referral", "name")
+        if not open_danger and not self.data:
+            del self.fields["confirm_open_danger"]
 
 
 class ExtendForm(forms.Form):
@@ -184,7 +202,7 @@ def patient(request: HttpRequest, isolation_id: int) -> HttpResponse:
             ],
             "missed_count": len(missed),
             "status_label": content.ISOLATION_STATUS_LABELS[isolation.status]["id"],
-            "status_form": StatusForm(),
+            "status_form": StatusForm(open_danger=row.open_danger),
             "extend_form": ExtendForm(),
             "last_seq": selectors.last_event_seq(actor=request.user),
         },
@@ -242,6 +260,7 @@ def status_change(request: HttpRequest, isolation_id: int) -> HttpResponse:
             status=form.cleaned_data["status"],
             referral_facility_id=referral.pk if referral else None,
             note=form.cleaned_data["note"],
+            confirm_open_danger=form.cleaned_data.get("confirm_open_danger", False),
         )
         messages.success(request, "Status akhir disimpan.")
     except NotFound:

@@ -27,6 +27,8 @@ _REGION_CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$")
 EMERGENCY_NUMBER = "119"
 ISOLATION_REQUEST_PATH = "/api/v1/isolation/requests"
 TELECONSULT_SLOTS_PATH = "/api/v1/teleconsult/slots"
+FACILITIES_PATH = "/api/v1/facilities"
+TELECONSULT_TTL = 300
 
 
 # --- Versions in force and the kecamatan of a submission ---------------------------
@@ -287,6 +289,72 @@ def referral_hospitals_near(
     return found
 
 
+def teleconsult_facility_near(*, district: Region | None) -> dict | None:
+    """The facility whose doctors take teleconsultations closest in the hierarchy to
+    the kecamatan: the same kecamatan, then kabupaten/kota, then province."""
+    if district is None:
+        return None
+    key = f"selfcheck:teleconsult:{district.code}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
+    from isolation.teleconsult.models import DoctorSchedule
+
+    open_schedules = DoctorSchedule.objects.filter(
+        is_active=True, doctor__is_active=True, doctor__facility__is_active=True
+    )
+    found: dict = {}
+    regency, province = district.code.rsplit(".", 1)[0], district.code[:2]
+    for lookup in (
+        {"doctor__facility__district_id": district.code},
+        {"doctor__facility__district__code__startswith": f"{regency}."},
+        {"doctor__facility__district__code__startswith": f"{province}."},
+    ):
+        row = (
+            open_schedules.filter(**lookup)
+            .order_by("doctor__facility__name", "doctor__facility_id")
+            .values("doctor__facility_id", "doctor__facility__name")
+            .first()
+        )
+        if row:
+            found = {
+                "id": row["doctor__facility_id"],
+                "name": row["doctor__facility__name"],
+            }
+            break
+    cache.set(key, found, TELECONSULT_TTL)
+    return found or None
+
+
+def _teleconsult_step(assessment: Assessment, label: str) -> dict:
+    """A link that answers: the free slots of the nearest facility offering
+    teleconsultation; without one, the puskesmas list of the kabupaten/kota to pick
+    from (each id then goes to the slots link)."""
+    district = assessment.district if assessment.district_id else None
+    facility = teleconsult_facility_near(district=district)
+    step = {
+        "kind": "teleconsult",
+        "label": label,
+        "method": "GET",
+        "requires_sign_in": True,
+    }
+    if facility is not None:
+        return {
+            **step,
+            "href": f"{TELECONSULT_SLOTS_PATH}?facility={facility['id']}",
+            "facility": facility,
+        }
+    query = "kind=puskesmas"
+    if district is not None:
+        query += f"&district={district.code.rsplit('.', 1)[0]}"
+    return {
+        **step,
+        "href": f"{FACILITIES_PATH}?{query}",
+        "then": f"{TELECONSULT_SLOTS_PATH}?facility={{id}}",
+        "requires_sign_in": False,
+    }
+
+
 def assessment_next_steps(*, assessment: Assessment, lang: str) -> list[dict]:
     """Links the app can follow. Kinds come from the rule version's data."""
     kinds = rules.get_rule(assessment.rule_version).params["next_steps"][
@@ -330,13 +398,9 @@ def assessment_next_steps(*, assessment: Assessment, lang: str) -> list[dict]:
             )
         elif kind == "teleconsult":
             steps.append(
-                {
-                    "kind": kind,
-                    "label": content.pick(content.NEXT_STEP_LABELS[kind], lang),
-                    "method": "GET",
-                    "href": TELECONSULT_SLOTS_PATH,
-                    "requires_sign_in": True,
-                }
+                _teleconsult_step(
+                    assessment, content.pick(content.NEXT_STEP_LABELS[kind], lang)
+                )
             )
     return steps
 

@@ -4,6 +4,7 @@ already holds the CSRF token, to a small POST-only view)."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -32,13 +33,46 @@ from core.exceptions import ApplicationError
 
 
 def _button(url: str, label: str, style: str = "") -> str:
+    # Long labels wrap inside the button instead of widening the column off-screen.
     return format_html(
         '<button type="submit" class="button" formaction="{}" formmethod="post" '
-        'style="margin:1px 0;{}">{}</button>',
+        'style="margin:0;white-space:normal;text-align:left;max-width:100%;{}">'
+        "{}</button>",
         url,
         style,
         label,
     )
+
+
+def _buttons(parts: list[str]) -> str:
+    """Row buttons stacked in a narrow column (no <br>: parts are already safe)."""
+    return format_html(
+        '<div class="sigap-row-actions" style="display:flex;flex-direction:column;'
+        'align-items:stretch;gap:4px;min-width:8rem;max-width:12rem">{}</div>',
+        format_html_join("", "{}", ((p,) for p in parts)),
+    )
+
+
+def _text_cell(text) -> str:
+    # Wide enough to read; the admin squeezes the first column to a word per line.
+    return format_html('<div style="min-width:12rem;max-width:28rem">{}</div>', text)
+
+
+def nearest_faq(question: UnansweredQuestion) -> FaqEntry | None:
+    """The FAQ to suggest for a question, if the match is worth a curator's look."""
+    if question.best_faq_id and (
+        question.best_score >= settings.CHATBOT_INBOX_FAQ_MIN_SCORE
+    ):
+        return question.best_faq
+    return None
+
+
+def nearest_hoax(report: HoaxReport) -> HoaxEntry | None:
+    if report.best_match_id and (
+        report.best_score >= settings.CHATBOT_INBOX_HOAX_MIN_SCORE
+    ):
+        return report.best_match
+    return None
 
 
 class OpenStateFilter(admin.SimpleListFilter):
@@ -126,15 +160,16 @@ class InboxAdmin(CuratorAccessMixin, admin.ModelAdmin):
 
 @admin.register(UnansweredQuestion)
 class UnansweredQuestionAdmin(InboxAdmin):
+    # The buttons come right after the question: trailing columns scroll out of
+    # sight beside the admin's sidebar and filters on a laptop screen.
     list_display = [
         "text_with_examples",
+        "buttons",
         "count",
         "kind",
-        "best_faq",
-        "best_score",
+        "nearest_faq",
         "last_seen_at",
         "state",
-        "buttons",
     ]
     list_filter = [OpenStateFilter, "kind", "language"]
     search_fields = ["text", "terms"]
@@ -146,7 +181,7 @@ class UnansweredQuestionAdmin(InboxAdmin):
         "kind",
         "count",
         "examples",
-        "best_faq",
+        "nearest_faq",
         "best_score",
         "resolved_faq",
         "first_seen_at",
@@ -175,26 +210,36 @@ class UnansweredQuestionAdmin(InboxAdmin):
     @admin.display(description="pertanyaan")
     def text_with_examples(self, obj):
         if not obj.examples:
-            return obj.text[:200]
-        return format_html(
-            "{}<br><small style='color:#666'>{}</small>",
-            obj.text[:200],
-            format_html_join(" · ", "{}", ((e[:80],) for e in obj.examples[:3])),
+            return _text_cell(obj.text[:200])
+        return _text_cell(
+            format_html(
+                "{}<br><small style='color:#666'>{}</small>",
+                obj.text[:200],
+                format_html_join(" · ", "{}", ((e[:80],) for e in obj.examples[:3])),
+            )
         )
+
+    @admin.display(description="FAQ terdekat", ordering="best_score")
+    def nearest_faq(self, obj):
+        faq = nearest_faq(obj)
+        if faq is None:
+            return "-"
+        return format_html("{} <small>({})</small>", faq, f"{obj.best_score:.2f}")
 
     @admin.display(description="tindakan")
     def buttons(self, obj):
         if obj.state != UnansweredQuestion.State.OPEN:
             return "-"
         parts = [_button(self._url("to_draft", obj.pk), "→ draf FAQ baru")]
-        if obj.best_faq_id:
+        faq = nearest_faq(obj)
+        if faq is not None:
             parts.append(
                 _button(
                     self._url("to_alternate", obj.pk),
-                    format_html("→ rumusan lain dari “{}”", obj.best_faq.question[:40]),
+                    format_html("→ rumusan lain dari “{}”", faq.question[:40]),
                 )
             )
-        return format_html_join("<br>", "{}", ((p,) for p in parts))
+        return _buttons(parts)
 
     def _to_draft(self, request, obj):
         entry = unanswered_to_draft_faq(question=obj)
@@ -202,12 +247,11 @@ class UnansweredQuestionAdmin(InboxAdmin):
         return redirect(reverse("admin:chatbot_faqentry_change", args=[entry.pk]))
 
     def _to_alternate(self, request, obj):
-        if obj.best_faq is None:
+        faq = nearest_faq(obj)
+        if faq is None:
             raise ApplicationError("Tidak ada FAQ terdekat.")
-        unanswered_add_alternate(questions=[obj], faq=obj.best_faq)
-        self.message_user(
-            request, f"Ditambahkan sebagai rumusan lain dari: {obj.best_faq}"
-        )
+        unanswered_add_alternate(questions=[obj], faq=faq)
+        self.message_user(request, f"Ditambahkan sebagai rumusan lain dari: {faq}")
         return redirect(self._changelist())
 
     @admin.action(description="Jadikan draf FAQ baru")
@@ -242,12 +286,12 @@ class UnansweredQuestionAdmin(InboxAdmin):
 class PossibleHoaxMatchAdmin(InboxAdmin):
     list_display = [
         "short_text",
+        "buttons",
         "hoax",
         "score",
         "count",
         "last_seen_at",
         "state",
-        "buttons",
     ]
     list_filter = [PendingStateFilter]
     search_fields = ["text", "hoax__claim"]
@@ -284,14 +328,14 @@ class PossibleHoaxMatchAdmin(InboxAdmin):
 
     @admin.display(description="pesan")
     def short_text(self, obj):
-        return obj.text[:200]
+        return _text_cell(obj.text[:200])
 
     @admin.display(description="klaim sama?")
     def buttons(self, obj):
         if obj.state != PossibleHoaxMatch.State.PENDING:
             return obj.get_state_display()
         return format_html(
-            "{} {}",
+            '<div class="sigap-row-actions" style="display:flex;gap:4px">{}{}</div>',
             _button(self._url("confirm", obj.pk), "Ya"),
             _button(self._url("reject", obj.pk), "Bukan"),
         )
@@ -319,13 +363,12 @@ class PossibleHoaxMatchAdmin(InboxAdmin):
 class HoaxReportAdmin(InboxAdmin):
     list_display = [
         "short_text",
+        "buttons",
         "count",
-        "best_match",
-        "best_score",
+        "nearest_hoax",
         "channel",
         "last_reported_at",
         "state",
-        "buttons",
     ]
     list_filter = [OpenStateFilter, "channel"]
     search_fields = ["text", "note"]
@@ -336,7 +379,7 @@ class HoaxReportAdmin(InboxAdmin):
         "language",
         "channel",
         "count",
-        "best_match",
+        "nearest_hoax",
         "best_score",
         "hoax",
         "state",
@@ -367,18 +410,25 @@ class HoaxReportAdmin(InboxAdmin):
 
     @admin.display(description="pesan")
     def short_text(self, obj):
-        return obj.text[:200]
+        return _text_cell(obj.text[:200])
 
     @admin.display(description="tindakan")
     def buttons(self, obj):
         if obj.state != HoaxReport.State.OPEN:
             return "-"
         parts = [_button(self._url("to_draft", obj.pk), "→ draf entri hoaks")]
-        if obj.best_match_id:
+        if nearest_hoax(obj) is not None:
             parts.append(
                 _button(self._url("link_best", obj.pk), "→ kaitkan ke entri terdekat")
             )
-        return format_html_join("<br>", "{}", ((p,) for p in parts))
+        return _buttons(parts)
+
+    @admin.display(description="entri terdekat", ordering="best_score")
+    def nearest_hoax(self, obj):
+        hoax = nearest_hoax(obj)
+        if hoax is None:
+            return "-"
+        return format_html("{} <small>({})</small>", hoax, f"{obj.best_score:.2f}")
 
     def _to_draft(self, request, obj):
         entry = hoax_report_to_draft(report=obj, actor=request.user)
@@ -386,10 +436,11 @@ class HoaxReportAdmin(InboxAdmin):
         return redirect(reverse("admin:chatbot_hoaxentry_change", args=[entry.pk]))
 
     def _link_best(self, request, obj):
-        if obj.best_match is None:
+        hoax = nearest_hoax(obj)
+        if hoax is None:
             raise ApplicationError("Tidak ada entri terdekat.")
-        hoax_report_link(reports=[obj], hoax=obj.best_match, actor=request.user)
-        self.message_user(request, f"Dikaitkan ke: {obj.best_match}")
+        hoax_report_link(reports=[obj], hoax=hoax, actor=request.user)
+        self.message_user(request, f"Dikaitkan ke: {hoax}")
         return redirect(self._changelist())
 
     @admin.action(description="Kaitkan ke entri hoaks…")

@@ -31,6 +31,48 @@ GROUP_WINDOW_DAYS = 90
 GROUP_CANDIDATES = 2000
 
 
+# Question words say *that* something is asked, not *what*: "jam buka puskesmas kapan"
+# and "puskesmas buka jam berapa" are one question. Grouping compares terms without them.
+QUESTION_WORDS = frozenset(
+    {
+        "apa",
+        "apakah",
+        "bagaimana",
+        "gimana",
+        "gmn",
+        "berapa",
+        "brp",
+        "kapan",
+        "dimana",
+        "mana",
+        "siapa",
+        "kenapa",
+        "mengapa",
+        "knp",
+        "kah",
+        "sih",
+        "ya",
+        "yah",
+        "dong",
+        "kak",
+        "min",
+        "what",
+        "when",
+        "where",
+        "how",
+        "why",
+        "which",
+    }
+)
+
+
+def group_terms(terms: Sequence[str]) -> list[str]:
+    """The terms that say what a question is about (all of them if only question
+    words are left)."""
+    kept = [t for t in terms if t not in QUESTION_WORDS]
+    return kept or list(terms)
+
+
 def _stored(text: str) -> str:
     return rules.redact(text)[:MAX_STORED_CHARS]
 
@@ -62,19 +104,24 @@ def unanswered_log(
     )
     group = open_rows.filter(terms=key).first()
     if group is None:
+        topic = group_terms(terms)
         # Similar questions share their most specific (longest) term: only those
         # groups are compared, however big the inbox grows.
-        anchor = max(terms, key=len)
-        recent = dict(
-            open_rows.filter(
+        anchor = max(topic, key=len)
+        recent = {
+            pk: " ".join(group_terms(stored_terms.split()))
+            for pk, stored_terms in open_rows.filter(
                 last_seen_at__gte=now - timedelta(days=GROUP_WINDOW_DAYS),
                 terms__contains=anchor,
             )
             .order_by("-last_seen_at")
             .values_list("id", "terms")[:GROUP_CANDIDATES]
-        )
+        }
         found = process.extractOne(
-            key, recent, scorer=fuzz.token_sort_ratio, score_cutoff=GROUP_SIMILARITY
+            " ".join(topic),
+            recent,
+            scorer=fuzz.token_sort_ratio,
+            score_cutoff=GROUP_SIMILARITY,
         )
         if found is not None:
             group = open_rows.get(pk=found[2])

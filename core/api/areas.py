@@ -152,7 +152,7 @@ class AreaLookupView(_PublicAreaView):
         parameters=[InputSerializer],
         responses={
             200: OutputSerializer,
-            404: OpenApiResponse(description="outside_indonesia / no_area_at_point"),
+            404: OpenApiResponse(description="outside_indonesia"),
         },
         tags=["areas"],
         summary="The kecamatan at a GPS point, with its zone and figures",

@@ -37,6 +37,28 @@ MID_TOLERANCE = 0.001  # degrees, ~110 m
 LOW_TOLERANCE = 0.01  # ~1.1 km
 
 
+# Neighbours' land within an island fallback's reach of an Indonesian kecamatan, coarse
+# outlines (lng, lat) that touch no kecamatan: Singapore (9-21 km from Belakang Padang)
+# and Sabah's coast at Tawau (9 km from Sebatik). Land borders need nothing: the
+# fallback to a farther kecamatan is for archipelago kecamatan only.
+FOREIGN_LAND = {
+    "SG": [
+        (103.59, 1.20),
+        (103.59, 1.36),
+        (103.65, 1.43),
+        (103.75, 1.46),
+        (103.90, 1.43),
+        (104.05, 1.42),
+        (104.10, 1.38),
+        (104.08, 1.30),
+        (103.98, 1.29),
+        (103.85, 1.21),
+        (103.70, 1.20),
+    ],
+    "MY": [(117.60, 4.17), (117.60, 4.80), (118.70, 4.80), (118.70, 4.17)],
+}
+
+
 def in_indonesia(lng: float, lat: float) -> bool:
     min_lng, min_lat, max_lng, max_lat = INDONESIA_BBOX
     return min_lng <= lng <= max_lng and min_lat <= lat <= max_lat
@@ -166,6 +188,17 @@ class Hit:
     distance_m: float = 0.0
 
 
+def _degrees(meters: float, lat: float) -> float:
+    """A distance in degrees that covers `meters` in both axes at this latitude."""
+    return meters / (METERS_PER_DEGREE * max(math.cos(math.radians(lat)), 0.1))
+
+
+def _meters_to(point, geometry) -> float:
+    line = shapely.shortest_line(point, geometry)
+    (x1, y1), (x2, y2) = line.coords
+    return haversine_m(x1, y1, x2, y2)
+
+
 class BoundaryIndex:
     """Prepared kecamatan polygons behind two indexes: a grid of 0.1° cells holding
     the polygons that touch each cell (or the one that covers it whole) for point
@@ -186,7 +219,29 @@ class BoundaryIndex:
         shapely.prepare(self.geometries)
         self.tree = STRtree(self.geometries)
         self.grid = self._build_grid()
+        # An archipelago kecamatan's outline: the sea between its islands, where the
+        # boundary file leaves out the smallest ones.
+        self.hulls = shapely.convex_hull(self.geometries)
+        shapely.prepare(self.hulls)
+        self.archipelago = self._archipelagos()
+        self.foreign = np.asarray(
+            [shapely.Polygon(ring) for ring in FOREIGN_LAND.values()], dtype=object
+        )
+        shapely.prepare(self.foreign)
         self.version = version
+
+    # A kecamatan is an archipelago when no single island holds 90% of its land
+    # (Kepulauan Seribu, Tambelan, Bala Balakang), not a mainland one with islets.
+    ARCHIPELAGO_MAIN_SHARE = 0.9
+
+    def _archipelagos(self) -> np.ndarray:
+        if not len(self.geometries):
+            return np.zeros(0, dtype=bool)
+        parts, owner = shapely.get_parts(self.geometries, return_index=True)
+        largest = np.zeros(len(self.geometries))
+        np.maximum.at(largest, owner, shapely.area(parts))
+        total = shapely.area(self.geometries)
+        return largest < self.ARCHIPELAGO_MAIN_SHARE * total
 
     def _build_grid(self) -> dict[tuple[int, int], int | np.ndarray]:
         if not len(self.geometries):
@@ -221,10 +276,17 @@ class BoundaryIndex:
         return len(self.codes)
 
     def locate(
-        self, lng: float, lat: float, *, max_distance_m: float = 0.0
+        self,
+        lng: float,
+        lat: float,
+        *,
+        max_distance_m: float = 0.0,
+        island_distance_m: float = 0.0,
     ) -> Hit | None:
         """The kecamatan containing the point; else the nearest one within
-        `max_distance_m` (approximate); else None."""
+        `max_distance_m` (approximate); else, for a point at sea, the archipelago
+        kecamatan whose islands surround it or lie within `island_distance_m`
+        (approximate); else None."""
         entry = self.grid.get(
             (math.floor(lng / self.CELL), math.floor(lat / self.CELL))
         )
@@ -236,23 +298,46 @@ class BoundaryIndex:
                 return Hit(self.codes[inside[0]])
         if max_distance_m <= 0:
             return None
-        return self.nearest(lng, lat, max_distance_m=max_distance_m)
+        hit = self.nearest(lng, lat, max_distance_m=max_distance_m)
+        if hit is None and island_distance_m > max_distance_m:
+            hit = self.nearest_island(lng, lat, max_distance_m=island_distance_m)
+        return hit
 
     def nearest(self, lng: float, lat: float, *, max_distance_m: float) -> Hit | None:
         # Degrees of longitude shrink with latitude: search wide enough in both axes.
-        reach = max_distance_m / (
-            METERS_PER_DEGREE * max(math.cos(math.radians(lat)), 0.1)
-        )
+        reach = _degrees(max_distance_m, lat)
         point = shapely.Point(lng, lat)
         candidates = self.tree.query(point, predicate="dwithin", distance=reach)
         best: Hit | None = None
         for i in sorted(candidates):
-            line = shapely.shortest_line(point, self.geometries[i])
-            (x1, y1), (x2, y2) = line.coords
-            meters = haversine_m(x1, y1, x2, y2)
+            meters = _meters_to(point, self.geometries[i])
             if meters <= max_distance_m and (best is None or meters < best.distance_m):
                 best = Hit(self.codes[i], approximate=True, distance_m=round(meters, 1))
         return best
+
+    def nearest_island(
+        self, lng: float, lat: float, *, max_distance_m: float
+    ) -> Hit | None:
+        """A point at sea near islands the boundary file leaves out: the nearest
+        kecamatan (one STRtree nearest query) if it is an archipelago whose outline
+        holds the point or whose islands are within `max_distance_m`, and the point
+        is not on a neighbour's land."""
+        point = shapely.Point(lng, lat)
+        nearest = self.tree.query_nearest(
+            point, max_distance=_degrees(max_distance_m, lat)
+        )
+        if not len(nearest):
+            return None
+        i = int(min(nearest))
+        meters = _meters_to(point, self.geometries[i])
+        inside_outline = shapely.intersects_xy(self.hulls[i], lng, lat)
+        if not inside_outline and not (
+            self.archipelago[i] and meters <= max_distance_m
+        ):
+            return None
+        if shapely.intersects_xy(self.foreign, lng, lat).any():
+            return None
+        return Hit(self.codes[i], approximate=True, distance_m=round(meters, 1))
 
     def locate_many(self, lngs: np.ndarray, lats: np.ndarray) -> list[str | None]:
         """Vectorised containment for many points (bulk geocoding, the benchmark)."""

@@ -324,6 +324,32 @@ def strip_prefixes(folded: str) -> tuple[str, dict]:
     return folded, hint
 
 
+# Prefixes people glue to the name ("kotadepok", "kecamatantembalang", "kabsemarang"),
+# longest first. Short ones that begin real names ("kel" in "kelapa", "ds") are left
+# out; names that start with one of these ("Kotabaru") still match as typed.
+_GLUED_PREFIXES = (
+    "kabupaten",
+    "kotamadya",
+    "kecamatan",
+    "kelurahan",
+    "provinsi",
+    "propinsi",
+    "kota",
+    "kab",
+    "kec",
+    "desa",
+    "prov",
+)
+
+
+def strip_glued_prefix(compact: str) -> tuple[str, dict] | None:
+    """ "kotadepok" -> ("depok", {"kind": "kota"}); None without a glued prefix."""
+    for prefix in _GLUED_PREFIXES:
+        if compact.startswith(prefix) and len(compact) - len(prefix) >= 3:
+            return compact[len(prefix) :], _PREFIX_HINT[prefix]
+    return None
+
+
 def parse_name_query(raw: str) -> NameQuery:
     """ "Kec. Tembalang" -> text "tembalang", level 3; "kota smrang" -> kind "kota"."""
     full = fold(raw)

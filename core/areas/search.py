@@ -19,6 +19,7 @@ from core.areas.rules import (
     parent_codes,
     parse_code,
     parse_name_query,
+    strip_glued_prefix,
 )
 from core.longlived import freeze_after_build
 
@@ -134,15 +135,19 @@ class RegionSearchIndex:
             return []
         best: dict[str, Match] = {}
 
-        def offer(entry_code: str, score: float, how: str) -> None:
+        def offer(
+            entry_code: str, score: float, how: str, hint: dict | None = None
+        ) -> None:
             entry = self.entries[entry_code]
             if level and entry.level != level:
                 return
             score += LEVEL_BONUS[entry.level]
-            if query.kind:
-                score += HINT_BONUS if entry.kind == query.kind else -HINT_BONUS
-            elif query.level:
-                score += HINT_BONUS if entry.level == query.level else -HINT_BONUS
+            kind = hint.get("kind") if hint is not None else query.kind
+            hint_level = hint.get("level") if hint is not None else query.level
+            if kind:
+                score += HINT_BONUS if entry.kind == kind else -HINT_BONUS
+            elif hint_level:
+                score += HINT_BONUS if entry.level == hint_level else -HINT_BONUS
             current = best.get(entry_code)
             if current is None or current.score < score:
                 best[entry_code] = Match(entry_code, round(score, 2), how)
@@ -156,6 +161,15 @@ class RegionSearchIndex:
             for key, (score, how) in self._key_scores(compact, fuzzy=fuzzy).items():
                 for entry_code in self.codes_by_key[key]:
                     offer(entry_code, score, how)
+
+        # "kotadepok", "kecamatantembalang": a prefix glued to the name. Only its own
+        # matches carry its hint: "kotabaru" above still finds Kotabaru as typed.
+        glued = None if query.kind or query.level else strip_glued_prefix(query.compact)
+        if glued is not None:
+            rest, hint = glued
+            for key, (score, how) in self._key_scores(rest).items():
+                for entry_code in self.codes_by_key[key]:
+                    offer(entry_code, score, how, hint)
 
         # "depok sleman", "tembalang semarang": a name, then the place it lies in.
         words = query.text.split()

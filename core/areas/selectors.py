@@ -242,7 +242,8 @@ def area_history(region: Region, *, start: dt.date, end: dt.date) -> dict:
 
 
 def area_locate(*, lat: float, lng: float) -> geo.Hit:
-    """The kecamatan at a point (or within SIGAP_AREAS_APPROX_METERS of it)."""
+    """The kecamatan at a point (or within SIGAP_AREAS_APPROX_METERS of it, or the
+    archipelago kecamatan around a small island within SIGAP_AREAS_ISLAND_METERS)."""
     if not geo.in_indonesia(lng, lat):
         raise NotFound("Titik ini berada di luar Indonesia.", code="outside_indonesia")
     index = geo.boundary_index()
@@ -252,11 +253,19 @@ def area_locate(*, lat: float, lng: float) -> geo.Hit:
             code="boundaries_not_loaded",
             status=503,
         )
-    hit = index.locate(lng, lat, max_distance_m=settings.SIGAP_AREAS_APPROX_METERS)
+    hit = index.locate(
+        lng,
+        lat,
+        max_distance_m=settings.SIGAP_AREAS_APPROX_METERS,
+        island_distance_m=settings.SIGAP_AREAS_ISLAND_METERS,
+    )
     if hit is None:
+        # Neither on nor near Indonesian land, nor among an archipelago's islands:
+        # the open sea or another country.
         raise NotFound(
-            "Tidak ada kecamatan di titik ini (laut, atau di luar wilayah Indonesia).",
-            code="no_area_at_point",
+            "Titik ini tidak berada di wilayah daratan Indonesia (laut lepas atau "
+            "negara lain).",
+            code="outside_indonesia",
         )
     return hit
 

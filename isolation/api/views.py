@@ -386,6 +386,9 @@ class StatusChangeApi(APIView):
         note = serializers.CharField(
             max_length=2000, required=False, allow_blank=True, default=""
         )
+        # "released" with open danger alerts answers 409 open_danger_alerts unless
+        # this is true.
+        confirm_open_danger = serializers.BooleanField(required=False, default=False)
 
     @extend_schema(
         request=InputSerializer, responses=IsolationOutputSerializer, tags=TAGS_WORKER

@@ -19,7 +19,7 @@ from core.exceptions import Conflict
 from core.models import User
 from core.services.audit import audit_record
 from core.services.notifications import notify
-from isolation import content, rules
+from isolation import content, display, rules
 from isolation.models import Alert, CheckIn, DashboardEvent, Isolation
 from isolation.services.events import NewEvent, events_push_stored, events_record
 from isolation.services.payloads import ack_payload
@@ -267,17 +267,22 @@ def _insert_slot_alerts(
             inserted = cursor.fetchall()
         if not inserted:
             return 0
-        who: dict[int, tuple[int, str]] = {}
+        who: dict[int, tuple[int, str, str]] = {}
         isolation_ids = [row[1] for row in inserted]
         for start in range(0, len(isolation_ids), BATCH):
-            for pk, facility_id, name in Isolation.objects.filter(
+            for pk, facility_id, name, zone in Isolation.objects.filter(
                 pk__in=isolation_ids[start : start + BATCH]
-            ).values_list("pk", "facility_id", "patient__full_name"):
-                who[pk] = (facility_id, name)
+            ).values_list("pk", "facility_id", "patient__full_name", "timezone"):
+                who[pk] = (facility_id, name, zone)
         by_facility: dict[int, list[dict]] = defaultdict(list)
         label = content.ALERT_LABELS[kind]["id"]
+        # One creation time for the whole scan: one label per zone.
+        when = {
+            zone: display.wall_time(created_at, zone)
+            for _, _, zone in set(who.values())
+        }
         for alert_id, isolation_id, day in inserted:
-            facility_id, name = who[isolation_id]
+            facility_id, name, zone = who[isolation_id]
             by_facility[facility_id].append(
                 {
                     "alert_id": alert_id,
@@ -290,6 +295,8 @@ def _insert_slot_alerts(
                     "slot_date": str(day),
                     "slot": slot,
                     "created_at": created_at.isoformat(),
+                    "created_at_label": when[zone],
+                    "zone_label": display.zone_label(zone),
                 }
             )
         events_record(

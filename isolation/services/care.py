@@ -79,8 +79,15 @@ def isolation_status_change(
     status: str,
     referral_facility_id: int | None = None,
     note: str = "",
+    confirm_open_danger: bool = False,
 ) -> Isolation:
-    """Close an isolation: released, referred (to a hospital), lost, died."""
+    """Close an isolation: released, referred (to a hospital), lost, died.
+
+    Releasing a patient whose danger signs nobody has looked at yet is refused unless
+    the health worker says so explicitly: closing the isolation acknowledges those
+    alerts, and "Selesai isolasi" is the one status that sends the patient home
+    unwatched. Referring, lost and died are the expected answers to a danger sign.
+    """
     isolation = _isolation(actor, isolation_id)
     if status not in FINAL_STATUSES:
         raise ApplicationError(
@@ -90,6 +97,23 @@ def isolation_status_change(
             },
         )
     _require_active(isolation)
+    if status == Isolation.Status.RELEASED and not confirm_open_danger:
+        open_danger = Alert.objects.filter(
+            isolation=isolation,
+            kind=Alert.Kind.DANGER,
+            acknowledged_at__isnull=True,
+        ).count()
+        if open_danger:
+            raise Conflict(
+                f"Pasien masih punya {open_danger} peringatan tanda bahaya yang belum "
+                "ditangani. Tangani dulu, atau konfirmasi bahwa pasien tetap "
+                "diselesaikan.",
+                code="open_danger_alerts",
+                fields={
+                    "confirm_open_danger": "Konfirmasi untuk menyelesaikan isolasi "
+                    "dengan peringatan tanda bahaya terbuka."
+                },
+            )
     referral = None
     if status == Isolation.Status.REFERRED:
         referral = (

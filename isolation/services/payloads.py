@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from isolation import content
+from isolation import content, display
 from isolation.models import Alert, CheckIn, Isolation
 
 
@@ -20,7 +20,10 @@ def checkin_payload(checkin: CheckIn, *, today_status: str) -> dict:
         "slot_date": checkin.slot_date.isoformat(),
         "slot": checkin.slot,
         "measured_at": checkin.measured_at.isoformat(),
+        "measured_at_label": display.wall_time(checkin.measured_at, isolation.tz),
+        "zone_label": display.zone_label(isolation.tz),
         "temperature_c": _num(checkin.temperature),
+        "temperature_label": display.decimal_label(checkin.temperature),
         "spo2": checkin.spo2,
         "respiratory_rate": checkin.breathing_rate,
         # Deprecated names, kept one release (README "Vitals").
@@ -48,6 +51,8 @@ def alert_payload(alert: Alert, *, patient_name: str) -> dict:
         "slot_date": alert.slot_date.isoformat(),
         "slot": alert.slot,
         "created_at": alert.created_at.isoformat(),
+        "created_at_label": display.wall_time(alert.created_at, alert.isolation.tz),
+        "zone_label": display.zone_label(alert.isolation.tz),
     }
 
 

@@ -61,6 +61,33 @@ def test_it_finds_places_as_people_type_them(depok_regions, api_client, q, expec
     assert codes(api_client.get(SEARCH, {"q": q}))[0] == expected
 
 
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("kotadepok", "32.76"),
+        ("kecamatantembalang", "33.74.10"),
+        ("kec.tembalang", "33.74.10"),
+        ("kectembalang", "33.74.10"),
+        ("kabsemarang", "33.22"),
+        ("kabupatensemarang", "33.22"),
+        ("kotasemarang", "33.74"),
+        ("kelurahanmeteseh", "33.74.10.1001"),
+    ],
+)
+def test_it_finds_names_with_a_glued_prefix(depok_regions, api_client, q, expected):
+    regions_load(root="33.22")  # Kabupaten Semarang, beside Kota Semarang
+    assert codes(api_client.get(SEARCH, {"q": q}))[0] == expected
+
+
+def test_a_name_that_starts_like_a_prefix_still_matches_as_typed(
+    regions_semarang, api_client
+):
+    regions_load(root="63.02")  # Kabupaten Kotabaru (Kalimantan Selatan)
+    regions_load(root="62.01")  # Kabupaten Kotawaringin Barat
+    assert codes(api_client.get(SEARCH, {"q": "kotabaru"}))[0] == "63.02"
+    assert codes(api_client.get(SEARCH, {"q": "kotawaringin barat"}))[0] == "62.01"
+
+
 def test_it_filters_search_by_level(depok_regions, api_client):
     found = codes(api_client.get(SEARCH, {"q": "depok", "level": 3}))
     assert found and all(code.count(".") == 2 for code in found)

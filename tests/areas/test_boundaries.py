@@ -57,13 +57,55 @@ def test_it_finds_gambir_over_http(boundaries, api_client, zone_rules):
     assert body["parents"][0]["name"] == "Kota Administrasi Jakarta Pusat"
 
 
-def test_it_says_sea_and_outside_indonesia_apart(boundaries, api_client):
-    sea = api_client.get(LOOKUP, {"lat": -5.6, "lng": 110.0})
-    assert sea.status_code == 404
-    assert sea.json()["error"]["code"] == "no_area_at_point"
-    tokyo = api_client.get(LOOKUP, {"lat": 35.68, "lng": 139.69})
-    assert tokyo.status_code == 404
-    assert tokyo.json()["error"]["code"] == "outside_indonesia"
+@pytest.mark.parametrize(
+    ("lat", "lng"),
+    [
+        (-5.6, 110.0),  # the Java Sea, 26 km from Karimunjawa
+        (35.68, 139.69),  # Tokyo
+        (1.2903, 103.8519),  # Singapore, 12 km from Belakang Padang's islands
+        (1.2494, 103.8303),  # Sentosa, 9 km from them
+        (1.3329, 103.7436),  # Jurong
+        (4.2448, 117.8911),  # Tawau (Sabah), 9 km from Sebatik
+        (-8.5569, 125.5603),  # Dili
+        (-9.5, 105.0),  # the Indian Ocean
+    ],
+)
+def test_it_says_outside_indonesia_for_the_open_sea_and_neighbours(
+    boundaries, api_client, lat, lng
+):
+    response = api_client.get(LOOKUP, {"lat": lat, "lng": lng})
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "outside_indonesia"
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "code", "max_km"),
+    [
+        # Kepulauan Seribu Selatan's own centroid, at sea between Tidung and Pari.
+        (-5.901011, 106.621299, "31.01.02", 5),
+        # Tambelan Archipelago (Wikipedia: 1°00'N 107°30'E).
+        (1.0, 107.5, "21.01.09", 3),
+        # Kepulauan Balabalakang (id.wikipedia: 2°26'44"S 117°59'5"E), 11 km east
+        # of the islands the file has.
+        (-2.44556, 117.98472, "76.02.16", 12),
+        # At sea among Popayato's islets (off Torosiaje), 2.8 km from the nearest
+        # one the file has.
+        (0.44, 121.43, "75.04.01", 3),
+    ],
+)
+def test_it_resolves_small_islands_to_their_archipelago_kecamatan(
+    boundaries, api_client, lat, lng, code, max_km
+):
+    body = api_client.get(LOOKUP, {"lat": lat, "lng": lng}).json()
+    assert body["code"] == code
+    assert body["approximate"] is True
+    assert 0 < body["distance_m"] <= max_km * 1000
+
+
+def test_neighbours_land_touches_no_kecamatan(boundaries):
+    index = geo.boundary_index()
+    _, touching = index.tree.query(index.foreign, predicate="intersects")
+    assert [index.codes[i] for i in touching] == []
 
 
 def _offshore(code: str, meters: float) -> tuple[float, float]:

@@ -256,3 +256,68 @@ def test_it_lists_entries_due_for_review(curator_client):
     draft(question="Masih lama", review_on=dt.date(2999, 1, 1))
     page = curator_client.get(f"{ADMIN}/faqentry/", {"review": "due"}).content.decode()
     assert "Sudah lewat" in page and "Masih lama" not in page
+
+
+def test_inbox_buttons_are_real_markup_without_a_literal_br(curator_client, starter):
+    answer_message(text="vaksin")
+    answer_message(text="Air rebusan daun pepaya menyembuhkan omicron ya")
+    hoax_report_create(text="katanya vaksin covid ada chipnya untuk melacak kita")
+    for page in ["unansweredquestion", "hoaxreport", "possiblehoaxmatch"]:
+        body = curator_client.get(f"{ADMIN}/{page}/").content.decode()
+        assert "&lt;br&gt;" not in body, page
+        assert "&lt;button" not in body, page
+    body = curator_client.get(f"{ADMIN}/unansweredquestion/").content.decode()
+    assert 'class="sigap-row-actions"' in body
+    assert body.count('formaction="/admin/chatbot/unansweredquestion/') >= 2
+
+
+def _unanswered(text: str, faq: FaqEntry, score: float) -> UnansweredQuestion:
+    return UnansweredQuestion.objects.create(
+        text=text, terms=text, language="id", best_faq=faq, best_score=score
+    )
+
+
+def test_it_hides_a_nearest_entry_below_a_useful_score(curator_client, starter):
+    faq = FaqEntry.objects.get(key="isoman-durasi", language="id")
+    weak = _unanswered("skor bola tadi malam berapa", faq, 0.168)
+    strong = _unanswered("isoman 14 hari atau 10 hari", faq, 0.52)
+    body = curator_client.get(f"{ADMIN}/unansweredquestion/").content.decode()
+    assert body.count(f"rumusan lain dari “{faq.question[:40]}”") == 1
+    assert f"/unansweredquestion/{weak.pk}/to-alternate/" not in body
+    assert f"/unansweredquestion/{strong.pk}/to-alternate/" in body
+
+    # Not even by hand.
+    curator_client.post(f"{ADMIN}/unansweredquestion/{weak.pk}/to-alternate/")
+    faq.refresh_from_db()
+    weak.refresh_from_db()
+    assert weak.text not in faq.alternates and weak.state == "open"
+
+
+def test_it_hides_a_nearest_hoax_below_a_useful_score(curator_client, starter):
+    hoax = HoaxEntry.objects.get(key="vaksin-microchip")
+    weak = HoaxReport.objects.create(
+        text="Rapat pengurus masjid setelah isya",
+        fingerprint="rapat-masjid",
+        best_match=hoax,
+        best_score=0.06,
+    )
+    body = curator_client.get(f"{ADMIN}/hoaxreport/").content.decode()
+    assert f"/hoaxreport/{weak.pk}/link-best/" not in body
+    assert hoax.claim[:30] not in body
+    curator_client.post(f"{ADMIN}/hoaxreport/{weak.pk}/link-best/")
+    weak.refresh_from_db()
+    assert weak.hoax is None and weak.state == "open"
+
+
+def test_it_groups_the_same_question_asked_with_other_question_words(starter):
+    for text in [
+        "jam buka puskesmas rowosari kapan ya",
+        "puskesmas rowosari buka jam brp ya",
+        "kapan puskesmas rowosari buka?",
+    ]:
+        assert answer_message(text=text).kind in ("fallback", "faq_suggestions")
+    answer_message(text="jadwal vaksin booster di rowosari")
+    groups = {q.text: q for q in UnansweredQuestion.objects.all()}
+    opening = groups["jam buka puskesmas rowosari kapan ya"]
+    assert opening.count == 3
+    assert len(groups) == 2

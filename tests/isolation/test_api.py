@@ -321,6 +321,44 @@ def test_it_changes_the_final_status(alice, alice_isolating, nurse, auth_client)
     assert client.post(url, {"status": "released"}, format="json").status_code == 409
 
 
+def test_it_refuses_a_release_with_open_danger_alerts_unless_confirmed(
+    alice, alice_isolating, nurse, auth_client
+):
+    services.checkin_submit(patient=alice, client_id=new_client_id(), spo2=90)
+    client = auth_client(nurse)
+    url = f"{API}/patients/{alice_isolating.pk}/status"
+
+    refused = client.post(url, {"status": "released"}, format="json")
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "open_danger_alerts"
+    assert "confirm_open_danger" in error["fields"]
+    alice_isolating.refresh_from_db()
+    assert alice_isolating.status == Isolation.Status.ACTIVE
+    assert Alert.objects.filter(acknowledged_at__isnull=True).count() == 1
+
+    ok = client.post(
+        url, {"status": "released", "confirm_open_danger": True}, format="json"
+    )
+    assert ok.status_code == 200
+    alice_isolating.refresh_from_db()
+    assert alice_isolating.status == Isolation.Status.RELEASED
+    assert not Alert.objects.filter(acknowledged_at__isnull=True).exists()
+
+
+def test_it_refers_a_patient_with_open_danger_alerts_without_asking(
+    alice, alice_isolating, nurse, auth_client
+):
+    services.checkin_submit(patient=alice, client_id=new_client_id(), spo2=90)
+    hospital = Facility.objects.get(code="R3374060001")
+    response = auth_client(nurse).post(
+        f"{API}/patients/{alice_isolating.pk}/status",
+        {"status": "referred", "referral_facility_id": hospital.pk},
+        format="json",
+    )
+    assert response.status_code == 200
+
+
 def test_it_extends_and_notes(alice, nurse, auth_client):
     isolation = enrol(nurse, alice, days_ago=3)
     client = auth_client(nurse)

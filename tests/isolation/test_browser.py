@@ -7,6 +7,7 @@ PostgreSQL test database) and, with REDIS_URL set, the real Redis channel layer.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -21,7 +22,8 @@ from tests.conftest import api_token_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-HOST, PORT = "127.0.0.1", 8106
+# Parallel checkouts on one machine each pick their own port.
+HOST, PORT = "127.0.0.1", int(os.environ.get("SIGAP_TEST_DAPHNE_PORT", "8106"))
 BASE = f"http://{HOST}:{PORT}"
 LIVE_TIMEOUT_MS = 5000
 
@@ -83,7 +85,7 @@ def daphne_server():
             verbosity=0,
             ready_callable=ready.set,
         )
-        thread = threading.Thread(target=server.run, name="daphne-8106", daemon=True)
+        thread = threading.Thread(target=server.run, name=f"daphne-{PORT}", daemon=True)
         thread.start()
         assert ready.wait(10), "daphne did not start"
         deadline = time.monotonic() + 10

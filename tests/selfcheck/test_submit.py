@@ -239,7 +239,30 @@ def test_it_offers_isolation_and_teleconsult_links_for_high_risk(
     assert steps["isolation_request"]["href"] == "/api/v1/isolation/requests"
     assert steps["isolation_request"]["body"] == {"assessment_id": data["id"]}
     assert steps["teleconsult"]["method"] == "GET"
-    assert steps["teleconsult"]["href"] == "/api/v1/teleconsult/slots"
+
+
+def test_its_teleconsult_link_answers_with_the_nearest_facilitys_slots(
+    regions_semarang, submit, schedule, nurse, alice, auth_client
+):
+    data = submit(symptoms=["fever", "cough", "sore_throat"]).json()
+    step = {s["kind"]: s for s in data["next_steps"]}["teleconsult"]
+    assert step["href"] == f"/api/v1/teleconsult/slots?facility={nurse.facility_id}"
+    assert step["facility"] == {"id": nurse.facility_id, "name": nurse.facility.name}
+    response = auth_client(alice).get(step["href"])
+    assert response.status_code == 200, response.content
+    assert response.json()  # weekday mornings: free slots
+
+
+def test_its_teleconsult_link_lists_puskesmas_when_none_offers_it(
+    regions_semarang, facilities, submit, api_client
+):
+    data = submit(symptoms=["fever", "cough", "sore_throat"]).json()
+    step = {s["kind"]: s for s in data["next_steps"]}["teleconsult"]
+    assert step["href"] == "/api/v1/facilities?kind=puskesmas&district=33.74"
+    assert step["then"] == "/api/v1/teleconsult/slots?facility={id}"
+    response = api_client.get(step["href"])
+    assert response.status_code == 200
+    assert response.json() and all(f["kind"] == "puskesmas" for f in response.json())
 
 
 def test_it_sends_critical_results_to_119_and_the_nearest_referral_hospitals(

@@ -112,6 +112,54 @@
     return document.querySelector('#patients tr[data-isolation-id="' + id + '"]');
   }
 
+  // The board's order: rules.urgency_key, on what each row carries (data-*).
+  var STATUS_RANK = { seen_not_ok: 0, missed: 1, not_due: 2, seen_ok: 3 };
+  var ARROWS = { up: "↑", down: "↓", flat: "→" };
+
+  function sortKey(tr) {
+    var danger = 0, missed = 0, oldest = Infinity;
+    tr.querySelectorAll(".c-alerts .pill[data-alert-id]").forEach(function (pill) {
+      if (pill.dataset.kind === "danger") danger += 1;
+      if (pill.dataset.kind === "missed") missed += 1;
+      var created = Number(pill.dataset.created);
+      if (!isNaN(created) && created < oldest) oldest = created;
+    });
+    var rank = STATUS_RANK[tr.dataset.status];
+    var spo2 = tr.dataset.spo2 === "" || tr.dataset.spo2 === undefined ? 101 : Number(tr.dataset.spo2);
+    return [
+      danger ? 0 : 1,
+      missed ? 0 : 1,
+      rank === undefined ? 4 : rank,
+      spo2,
+      tr.dataset.release === "1" ? 0 : 1,
+      oldest,
+      Number(tr.dataset.isolationId)
+    ];
+  }
+
+  function compareKeys(a, b) {
+    for (var i = 0; i < a.length; i++) {
+      if (a[i] < b[i]) return -1;
+      if (a[i] > b[i]) return 1;
+    }
+    return 0;
+  }
+
+  function resort() {
+    var body = document.querySelector("#patients tbody");
+    if (!body) return;
+    var rows = Array.prototype.slice.call(body.querySelectorAll("tr[data-isolation-id]"));
+    var keyed = rows.map(function (tr) { return { tr: tr, key: sortKey(tr) }; });
+    keyed.sort(function (a, b) { return compareKeys(a.key, b.key); });
+    var changed = keyed.some(function (k, i) { return k.tr !== rows[i]; });
+    if (changed) keyed.forEach(function (k) { body.appendChild(k.tr); });
+  }
+
+  function createdEpoch(iso) {
+    var t = Date.parse(iso);
+    return isNaN(t) ? "" : String(Math.floor(t / 1000));
+  }
+
   function addAlert(ev) {
     var p = ev.payload;
     var list = document.getElementById("open-alerts");
@@ -125,22 +173,35 @@
     var a = el("a", { href: patientUrl(ev.isolation_id) }, p.patient_name);
     li.appendChild(a);
     li.appendChild(el("span", { "class": "why" }, (p.reason_labels || []).join(", ")));
-    li.appendChild(el("span", { "class": "muted" }, new Date(p.created_at).toLocaleString("id-ID")));
+    // The server's label (isolation/display.py), as on a reloaded page.
+    li.appendChild(el("span", { "class": "muted when", title: p.zone_label || "" }, p.created_at_label || p.created_at));
     var form = el("form", { "class": "ack", "data-alert-id": String(p.alert_id) });
     form.appendChild(el("input", { type: "text", name: "note", placeholder: "Catatan (opsional)", "aria-label": "Catatan" }));
     form.appendChild(el("button", { type: "submit", "class": "primary" }, "Tangani"));
     li.appendChild(form);
-    list.insertBefore(li, list.firstChild);
+    // Danger alerts first, newest first within each group (selectors.alerts_open_for_board).
+    var before = list.firstChild;
+    if (p.kind !== "danger") {
+      before = null;
+      var items = list.querySelectorAll("li[data-alert-id]");
+      for (var i = 0; i < items.length; i++) {
+        if (!items[i].classList.contains("k-danger")) { before = items[i]; break; }
+      }
+    }
+    list.insertBefore(li, before);
     var tr = row(ev.isolation_id);
     if (tr) {
       var cell = tr.querySelector(".c-alerts");
       if (cell && !cell.querySelector('[data-alert-id="' + p.alert_id + '"]')) {
-        cell.appendChild(el("span", { "class": "pill", "data-alert-id": String(p.alert_id) }, p.kind_label));
+        cell.appendChild(el("span", {
+          "class": "pill",
+          "data-alert-id": String(p.alert_id),
+          "data-kind": p.kind,
+          "data-created": createdEpoch(p.created_at)
+        }, p.kind_label));
       }
-      if (p.kind === "danger") {
-        tr.classList.add("has-danger");
-        tr.parentNode.insertBefore(tr, tr.parentNode.firstChild);
-      }
+      if (p.kind === "danger") tr.classList.add("has-danger");
+      resort();
       flash(tr);
     }
     updateCounts();
@@ -152,7 +213,8 @@
       if (node.tagName === "LI" || node.classList.contains("pill")) node.remove();
     });
     var tr = row(ev.isolation_id);
-    if (tr && !tr.querySelector(".c-alerts .pill")) tr.classList.remove("has-danger");
+    if (tr && !tr.querySelector('.c-alerts .pill[data-kind="danger"]')) tr.classList.remove("has-danger");
+    resort();
     updateCounts();
   }
 
@@ -164,6 +226,13 @@
 
   function fmt(v) { return v === null || v === undefined ? "–" : String(v); }
 
+  // rules.trend: the direction of the last two known values.
+  function trend(previous, current) {
+    if (previous === "" || previous === undefined || current === null || current === undefined) return null;
+    var delta = Number(current) - Number(previous);
+    return delta > 0 ? "up" : delta < 0 ? "down" : "flat";
+  }
+
   function updateCheckin(ev) {
     var p = ev.payload;
     var tr = row(ev.isolation_id);
@@ -173,11 +242,32 @@
       status.textContent = "";
       status.appendChild(el("span", { "class": "pill st-" + p.today_status }, p.today_status_label));
     }
-    var vitals = tr.querySelector(".c-vitals");
-    if (vitals) {
-      vitals.textContent = fmt(p.temperature) + "°C · SpO2 " + fmt(p.spo2) + "% · napas " + fmt(p.breathing_rate) + "/mnt";
-      vitals.appendChild(el("div", { "class": "muted" }, new Date(p.measured_at).toLocaleString("id-ID")));
+    tr.dataset.status = p.today_status;
+    var measured = Number(createdEpoch(p.measured_at));
+    var shown = Number(tr.dataset.measured || 0);
+    // A late offline report of an earlier slot is not the latest reading.
+    if (!shown || measured >= shown) {
+      tr.dataset.measured = String(measured);
+      tr.dataset.spo2 = p.spo2 === null || p.spo2 === undefined ? "" : String(p.spo2);
+      var vitals = tr.querySelector(".c-vitals");
+      if (vitals) {
+        var temp = p.temperature_label || fmt(p.temperature);
+        vitals.textContent = temp + "°C · SpO2 " + fmt(p.spo2) + "% · napas " + fmt(p.breathing_rate) + "/mnt";
+        vitals.appendChild(el("div", { "class": "muted", title: p.zone_label || "" }, p.measured_at_label || p.measured_at));
+      }
+      var spo2Trend = trend(tr.dataset.spo2Known, p.spo2);
+      var tempTrend = trend(tr.dataset.temperatureKnown, p.temperature);
+      if (p.spo2 !== null && p.spo2 !== undefined) tr.dataset.spo2Known = String(p.spo2);
+      if (p.temperature !== null && p.temperature !== undefined) tr.dataset.temperatureKnown = String(p.temperature);
+      var cell = tr.querySelector(".c-trend");
+      if (cell && (spo2Trend || tempTrend)) {
+        var parts = cell.textContent.split("·");
+        var spo2Text = spo2Trend ? "SpO2 " + ARROWS[spo2Trend] : (parts[0] || "SpO2 →").trim();
+        var tempText = tempTrend ? "suhu " + ARROWS[tempTrend] : (parts[1] || "suhu →").trim();
+        cell.textContent = spo2Text + " · " + tempText;
+      }
     }
+    resort();
     flash(tr);
   }
 
@@ -236,6 +326,28 @@
       if (button) button.disabled = false;
       alert("Tidak dapat terhubung ke server.");
     });
+  });
+
+  // A final status ends the monitoring: ask first, louder with open danger signs.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.classList || !form.classList.contains("status-final")) return;
+    var select = form.querySelector("select[name=status]");
+    if (!select || !select.value) return;  // the browser's "required" speaks
+    var label = select.options[select.selectedIndex].text;
+    var danger = Number(form.dataset.openDanger || 0);
+    var message = "Simpan status akhir \u201c" + label + "\u201d? Pemantauan isolasi " +
+      "pasien ini akan ditutup.";
+    if (danger > 0) {
+      message = "PERHATIAN: pasien ini masih punya " + danger + " peringatan tanda " +
+        "bahaya yang BELUM ditangani.\n\n" + message +
+        " Peringatan itu akan ditandai selesai.";
+      if (select.value === "released") {
+        message += "\n\nSelesai isolasi berarti pasien tidak dipantau lagi. " +
+          "Pertimbangkan rujukan ke rumah sakit.";
+      }
+    }
+    if (!window.confirm(message)) e.preventDefault();
   });
 
   setInterval(function () { requestReplay("sync"); }, 20000);
