@@ -32,6 +32,7 @@ class HoaxDoc:
     claim: str
     variants: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
+    explanation: str = ""  # the fact-check's words: only ever a "possible" match
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +272,25 @@ class HoaxIndex:
 
 # "apa benar ...", "benarkah ...", "... hoax ga?", "is it true ...": the message asks
 # whether something is true, so a claim it only partly quotes is still worth showing.
-_ASK_WORDS = frozenset({"benarkah", "betulkah", "hoax", "katanya", "fakta"})
+_ASK_WORDS = frozenset(
+    {
+        "benarkah",
+        "betulkah",
+        "hoax",
+        "katanya",
+        "fakta",
+        "benar",
+        "asli",
+        "serius",
+        # what forwards say of themselves: "Sebarkan!!", "share ke grup"
+        "sebarkan",
+        "sebar",
+        "share",
+        "teruskan",
+        "viralkan",
+        "bagikan",
+    }
+)
 _ASK_PAIRS = frozenset(
     {
         ("apa", "benar"),
