@@ -128,13 +128,13 @@ def test_split(t, *, misses: bool) -> None:
         curator_loop,
         evaluate_faq_split,
         evaluate_hoax_split,
+        held_out_questions,
         load_json,
-        test_split_questions,
     )
     from chatbot.quality import imported_engine
     from chatbot.rules import same_question
 
-    questions = test_split_questions()
+    questions = held_out_questions()
     hoax_data = load_json(TEST_HOAX_FILE)
     scenarios = {
         "test split (starter set + test entries, imported)": (

@@ -13,6 +13,7 @@ from .hoax_index import (
     HoaxDoc,
     HoaxHit,
     HoaxIndex,
+    HoaxMatch,
     HoaxThresholds,
     asks_about_claim,
     decide_hoax,
@@ -20,6 +21,7 @@ from .hoax_index import (
 from .normalise import Analysis, Normaliser, detect_language
 
 KINDS = ("faq", "faq_suggestions", "hoax", "hoax_possible", "fallback")
+SHORT_MESSAGE_TERMS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ class Engine:
         self.normaliser = Normaliser(synonyms)
         self.faq = FaqIndex(faq_docs, normaliser=self.normaliser)
         self.hoax = HoaxIndex(hoax_docs, normaliser=self.normaliser, use_lsh=use_lsh)
+        self.hoax.topic_terms = self.faq.common_terms()
 
     def answer(
         self, text: str, *, language: str = "id", thresholds: Thresholds | None = None
@@ -62,8 +65,13 @@ class Engine:
             return Outcome(kind="fallback", analysis=a)
         # Answer in the language the question is written in, whatever the setting.
         language = detect_language(a.words) or language
+        # A short message that quotes a claim ("vaksin ada chipnya") is as good as
+        # a question about it: worth showing the claim, never a verdict on its own.
+        short = len(set(a.terms)) <= SHORT_MESSAGE_TERMS
         hoax = decide_hoax(
-            self.hoax.search(a), t.hoax, asks_about_claim=asks_about_claim(a.words)
+            self.hoax.search(a),
+            t.hoax,
+            asks_about_claim=short or asks_about_claim(a.words),
         )
         if hoax.kind == "hoax":
             return Outcome(
@@ -80,6 +88,14 @@ class Engine:
             return Outcome(
                 kind="faq", analysis=a, language=language, faq=faq.best, faq_hits=top
             )
+        if (
+            hoax.kind == "possible"
+            and hoax.best.score < t.hoax.suggest  # only as a question about it
+            and hits
+            and hits[0].score >= t.faq.answer
+        ):
+            # The question is one the FAQ knows well: its answers come first.
+            hoax = HoaxMatch(kind="none")
         if hoax.kind == "possible":
             return Outcome(
                 kind="hoax_possible",

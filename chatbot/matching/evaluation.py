@@ -469,7 +469,7 @@ def evaluate_hoax_split(
     return r
 
 
-def test_split_questions() -> list[dict]:
+def held_out_questions() -> list[dict]:
     return [q for path in TEST_FAQ_FILES for q in load_json(path)["questions"]]
 
 

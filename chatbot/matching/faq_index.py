@@ -39,8 +39,8 @@ class FaqHit:
 @dataclass(frozen=True, slots=True)
 class FaqThresholds:
     answer: float = 0.42
-    margin: float = 0.08
-    suggest: float = 0.43
+    margin: float = 0.16
+    suggest: float = 0.17
     # A one-word message ("vaksin?") gets suggestions, never a straight answer.
     min_terms: int = 2
 
@@ -142,6 +142,12 @@ class FaqIndex:
             return None
         entry_id, question = version
         return FaqHit(entry_id=entry_id, question=question, score=score, group=group)
+
+    def common_terms(self, share: float = 0.005, at_least: int = 3) -> frozenset[str]:
+        """Terms in the phrasings of many entries: what questions are about."""
+        p = self._group_words
+        floor = max(at_least, share * p.n_docs)
+        return frozenset(f for f, i in p.vocab.items() if p.df[i] >= floor)
 
     def languages(self) -> set[str]:
         return {lang for v in self._versions.values() for lang in v}

@@ -248,6 +248,8 @@ def _words(text: str) -> list[str]:
 def _word(raw: str) -> tuple[str, ...]:
     word = _squeeze(raw)
     expanded = SLANG.get(word)
+    if expanded is None and word.endswith("nya") and len(word) > 5:
+        expanded = SLANG.get(word[:-3])  # "microchipnya", "faskesnya"
     if expanded is None:
         return (NUMBER_WORDS.get(word, word),)
     return tuple(expanded.split())
@@ -337,8 +339,10 @@ def detect_language(words: Iterable[str]) -> str | None:
             en += 1
         elif w in _ID_MARKERS:
             idn += 1
+    # Two function words at least: "isoman brp hari?" from someone who chose English
+    # is too little to overrule their choice.
     if en >= 2 and en > 2 * idn:
         return "en"
-    if idn >= 1 and idn >= en:
+    if idn >= 2 and idn > 2 * en:
         return "id"
     return None
