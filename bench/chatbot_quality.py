@@ -90,6 +90,16 @@ def main() -> None:
     dev_new = dev_new_entries(data, t)
     print("\n== development split as new entries (starter FAQ without alternates)")
     print("\n".join(dev_new.lines()))
+    from chatbot.matching.evaluation import FAQ_STARTER, curator_loop
+    from chatbot.rules import same_question
+
+    bare = [dict(r, alternates=[]) for r in load_json(FAQ_STARTER)]
+    print("\n== curator loop, development split (starter FAQ without alternates)")
+    print("   N groups  alternates  week-2 top-1  week-2 answered right")
+    for n, added, top1, right in curator_loop(
+        bare, data["questions"], group_same=same_question, thresholds=t
+    ):
+        print(f"   {n:8d}  {added:10d}  {top1:10.1f} %  {right:10.1f} %")
     if args.calibrate:
         chosen = calibrate(engine, faq_key, hoax_key, data)
         print("\ncalibration on the dev half:")
