@@ -126,6 +126,7 @@ def snapshot_build() -> Snapshot:
             "id",
             "claim",
             "claim_en",
+            "narrative",
             "variants",
             "verdict",
             "explanation",
@@ -140,6 +141,7 @@ def snapshot_build() -> Snapshot:
             language=e["language"],
             group=e["key"],
             alternates=tuple(e["alternates"] or ()),
+            answer=e["answer"],
         )
         for e in faq_rows
     ]
@@ -147,8 +149,10 @@ def snapshot_build() -> Snapshot:
         HoaxDoc(
             entry_id=e["id"],
             claim=e["claim"],
-            variants=tuple(e["variants"] or ())
+            variants=((e["narrative"],) if e["narrative"] else ())
+            + tuple(e["variants"] or ())
             + ((e["claim_en"],) if e["claim_en"] else ()),
+            explanation=e["explanation"],
             urls=(e["source_url"],) if e["source_url"] else (),
         )
         for e in hoax_rows

@@ -154,3 +154,30 @@ def reply_report(
     if lang == "en":
         return "Thank you for your report. Our curators will check the message."
     return "Terima kasih atas laporan Anda. Tim kurator kami akan memeriksa pesan ini."
+
+
+# --- the curators' inbox ------------------------------------------------------------
+
+
+def same_question(
+    a: Sequence[str],
+    b: Sequence[str],
+    *,
+    best_a: int | None = None,
+    best_b: int | None = None,
+) -> bool:
+    """Whether two unanswered questions (their normalised terms) ask the same thing:
+    nearly the same words, or most content words shared, or some shared and the
+    matcher's best guess agreeing."""
+    from rapidfuzz import fuzz
+
+    if not a or not b:
+        return False
+    if fuzz.token_sort_ratio(" ".join(a), " ".join(b)) >= 85:
+        return True
+    sa, sb = set(a), set(b)
+    shared = len(sa & sb)
+    dice = 2 * shared / (len(sa) + len(sb))
+    if shared >= 2 and dice >= 0.6:
+        return True
+    return best_a is not None and best_a == best_b and shared >= 1 and dice >= 0.4

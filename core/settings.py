@@ -501,7 +501,7 @@ SIGAP_PERSON_KEY_SECRET = env("SIGAP_PERSON_KEY_SECRET")
 # (bench/chatbot_quality.py --calibrate prints the sweep).
 CHATBOT_FAQ_ANSWER_THRESHOLD = float(env("CHATBOT_FAQ_ANSWER_THRESHOLD", "0.42"))
 CHATBOT_FAQ_MARGIN = float(env("CHATBOT_FAQ_MARGIN", "0.08"))
-CHATBOT_FAQ_SUGGEST_THRESHOLD = float(env("CHATBOT_FAQ_SUGGEST_THRESHOLD", "0.43"))
+CHATBOT_FAQ_SUGGEST_THRESHOLD = float(env("CHATBOT_FAQ_SUGGEST_THRESHOLD", "0.18"))
 CHATBOT_HOAX_AUTO_THRESHOLD = float(env("CHATBOT_HOAX_AUTO_THRESHOLD", "0.52"))
 CHATBOT_HOAX_SUGGEST_THRESHOLD = float(env("CHATBOT_HOAX_SUGGEST_THRESHOLD", "0.44"))
 # Curator inboxes show a "nearest entry" only from this score up: below it, on the eval

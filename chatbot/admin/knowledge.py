@@ -188,6 +188,7 @@ class HoaxEntryForm(forms.ModelForm):
         model = HoaxEntry
         fields = [
             "claim",
+            "narrative",
             "variants",
             "verdict",
             "explanation",
@@ -218,7 +219,10 @@ class HoaxEntryAdmin(
     search_fields = ["claim", "claim_en", "explanation", "key"]
     readonly_fields = ["published_at", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["claim", "variants", "verdict", "explanation"]}),
+        (
+            None,
+            {"fields": ["claim", "narrative", "variants", "verdict", "explanation"]},
+        ),
         ("English", {"fields": ["claim_en", "explanation_en"]}),
         (
             "Pengelolaan",

@@ -13,13 +13,15 @@ from .hoax_index import (
     HoaxDoc,
     HoaxHit,
     HoaxIndex,
+    HoaxMatch,
     HoaxThresholds,
     asks_about_claim,
     decide_hoax,
 )
-from .normalise import Analysis, Normaliser
+from .normalise import Analysis, Normaliser, detect_language
 
 KINDS = ("faq", "faq_suggestions", "hoax", "hoax_possible", "fallback")
+SHORT_MESSAGE_TERMS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class Thresholds:
 class Outcome:
     kind: str
     analysis: Analysis
+    language: str = "id"  # the language the reply is in (detected or given)
     faq: FaqHit | None = None
     suggestions: tuple[FaqHit, ...] = ()
     hoax: HoaxHit | None = None
@@ -51,6 +54,7 @@ class Engine:
         self.normaliser = Normaliser(synonyms)
         self.faq = FaqIndex(faq_docs, normaliser=self.normaliser)
         self.hoax = HoaxIndex(hoax_docs, normaliser=self.normaliser, use_lsh=use_lsh)
+        self.hoax.topic_terms = self.faq.common_terms()
 
     def answer(
         self, text: str, *, language: str = "id", thresholds: Thresholds | None = None
@@ -59,29 +63,57 @@ class Engine:
         a = self.normaliser.analyse(text)
         if a.is_empty:
             return Outcome(kind="fallback", analysis=a)
+        # Answer in the language the question is written in, whatever the setting.
+        language = detect_language(a.words) or language
+        # A short message that quotes a claim ("vaksin ada chipnya") is as good as
+        # a question about it: worth showing the claim, never a verdict on its own.
+        short = len(set(a.terms)) <= SHORT_MESSAGE_TERMS
         hoax = decide_hoax(
-            self.hoax.search(a), t.hoax, asks_about_claim=asks_about_claim(a.words)
+            self.hoax.search(a),
+            t.hoax,
+            asks_about_claim=short or asks_about_claim(a.words),
         )
         if hoax.kind == "hoax":
-            return Outcome(kind="hoax", analysis=a, hoax=hoax.best, hoaxes=hoax.hits)
+            return Outcome(
+                kind="hoax",
+                analysis=a,
+                language=language,
+                hoax=hoax.best,
+                hoaxes=hoax.hits,
+            )
         hits = self.faq.search(a, language=language, limit=3)
         faq = decide_faq(hits, t.faq, n_terms=len(set(a.terms)))
         top = tuple(hits)
         if faq.kind == "answer":
-            return Outcome(kind="faq", analysis=a, faq=faq.best, faq_hits=top)
+            return Outcome(
+                kind="faq", analysis=a, language=language, faq=faq.best, faq_hits=top
+            )
+        if (
+            hoax.kind == "possible"
+            and hoax.best.score < t.hoax.suggest  # only as a question about it
+            and hits
+            and hits[0].score >= t.faq.answer
+        ):
+            # The question is one the FAQ knows well: its answers come first.
+            hoax = HoaxMatch(kind="none")
         if hoax.kind == "possible":
             return Outcome(
                 kind="hoax_possible",
                 analysis=a,
+                language=language,
                 hoax=hoax.best,
                 hoaxes=hoax.hits,
                 faq_hits=top,
             )
         if faq.kind == "suggestions":
             return Outcome(
-                kind="faq_suggestions", analysis=a, suggestions=faq.hits, faq_hits=top
+                kind="faq_suggestions",
+                analysis=a,
+                language=language,
+                suggestions=faq.hits,
+                faq_hits=top,
             )
-        return Outcome(kind="fallback", analysis=a, faq_hits=top)
+        return Outcome(kind="fallback", analysis=a, language=language, faq_hits=top)
 
 
 def faq_docs_from_records(records: Iterable[Mapping]) -> list[FaqDoc]:
@@ -98,6 +130,7 @@ def faq_docs_from_records(records: Iterable[Mapping]) -> list[FaqDoc]:
                 language=r.get("language", "id"),
                 group=r.get("key", ""),
                 alternates=tuple(alternates),
+                answer=r.get("answer", ""),
             )
         )
     return docs
@@ -107,6 +140,8 @@ def hoax_docs_from_records(records: Iterable[Mapping]) -> list[HoaxDoc]:
     docs = []
     for i, r in enumerate(records, start=1):
         variants = list(r.get("variants") or ())
+        if r.get("narrative"):
+            variants.insert(0, r["narrative"])
         if r.get("claim_en"):
             variants.append(r["claim_en"])
         docs.append(
@@ -115,6 +150,7 @@ def hoax_docs_from_records(records: Iterable[Mapping]) -> list[HoaxDoc]:
                 claim=r["claim"],
                 variants=tuple(variants),
                 urls=tuple(u for u in [r.get("source_url", "")] if u),
+                explanation=r.get("explanation", ""),
             )
         )
     return docs

@@ -7,13 +7,14 @@ language can be answered with the entry of the user's language.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .normalise import Analysis, Normaliser
-from .sparse import TfidfPostings, char_ngrams
+from .sparse import CoveragePostings, TfidfPostings, char_ngrams
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,9 @@ class FaqDoc:
     language: str = "id"
     group: str = ""  # translations of one answer share it; defaults to the entry id
     alternates: tuple[str, ...] = ()
+    # The answer's own words: a weaker signal, but the one a new entry always has
+    # ("oralit", "keringat malam" are in the answer long before any alternate).
+    answer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +41,7 @@ class FaqHit:
 class FaqThresholds:
     answer: float = 0.42
     margin: float = 0.08
-    suggest: float = 0.43
+    suggest: float = 0.18
     # A one-word message ("vaksin?") gets suggestions, never a straight answer.
     min_terms: int = 2
 
@@ -58,6 +62,13 @@ class FaqIndex:
     # Share of the score from the entry as a whole (all its phrasings in one
     # document): favours entries whose wording agrees with the question throughout.
     group_weight = 0.2
+    answer_weight = 0.35
+    # Share of the final score from how much of the question's IDF mass the entry
+    # holds anywhere (its phrasings fully, its answer at `answer_coverage`): the
+    # rare, specific words of a question decide over common ones.
+    coverage_weight = 0.55
+    answer_coverage = 0.6
+    alternate_coverage = 0.7  # chosen on the dev split, half the entries stripped
 
     def __init__(
         self,
@@ -79,6 +90,8 @@ class FaqIndex:
         word_docs: list[tuple[str, ...]] = []
         char_docs: list[list[str]] = []
         seen: set[tuple[int, tuple[str, ...]]] = set()
+        answers: list[tuple[int, str]] = []
+        question_words: defaultdict[int, set[str]] = defaultdict(set)
         for doc in docs:
             group = doc.group or f"entry:{doc.entry_id}"
             gid = group_ids.setdefault(group, len(group_ids))
@@ -87,8 +100,12 @@ class FaqIndex:
             self._versions.setdefault(group, {}).setdefault(
                 doc.language, (doc.entry_id, doc.question)
             )
-            for text in (doc.question, *doc.alternates):
+            if doc.answer:
+                answers.append((gid, doc.answer))
+            for n, text in enumerate((doc.question, *doc.alternates)):
                 a = self.normaliser.analyse(text)
+                if n == 0:
+                    question_words[gid].update(a.terms)
                 if not a.terms or (gid, a.terms) in seen:
                     continue
                 seen.add((gid, a.terms))
@@ -102,6 +119,24 @@ class FaqIndex:
         for gid, words in zip(doc_group, word_docs, strict=True):
             group_words[gid].extend(words)
         self._group_words = TfidfPostings(group_words)
+        answer_words: list[list[str]] = [[] for _ in self._groups]
+        for gid, text in answers:
+            answer_words[gid].extend(self.normaliser.analyse(text).terms)
+        # Sublinear: a long answer repeating a word is not more about it.
+        self._answers = TfidfPostings([sorted(set(w)) for w in answer_words])
+        self._has_answers = any(answer_words)
+        coverage: list[dict[str, float]] = []
+        for words, answer, main in zip(
+            group_words,
+            answer_words,
+            [question_words[g] for g in range(len(self._groups))],
+            strict=True,
+        ):
+            doc = dict.fromkeys(answer, self.answer_coverage)
+            doc.update(dict.fromkeys(words, self.alternate_coverage))
+            doc.update(dict.fromkeys(main, 1.0))
+            coverage.append(doc)
+        self._coverage = CoveragePostings(coverage)
 
     def __len__(self) -> int:
         return len(self._groups)
@@ -110,11 +145,23 @@ class FaqIndex:
     def n_phrasings(self) -> int:
         return int(self._doc_group.size)
 
-    def _hit(self, gid: int, score: float, language: str) -> FaqHit:
+    def _hit(self, gid: int, score: float, language: str) -> FaqHit | None:
         group = self._groups[gid]
         versions = self._versions[group]
-        entry_id, question = versions.get(language) or next(iter(versions.values()))
+        version = versions.get(language)
+        if version is None:
+            return None
+        entry_id, question = version
         return FaqHit(entry_id=entry_id, question=question, score=score, group=group)
+
+    def common_terms(self, share: float = 0.005, at_least: int = 3) -> frozenset[str]:
+        """Terms in the phrasings of many entries: what questions are about."""
+        p = self._group_words
+        floor = max(at_least, share * p.n_docs)
+        return frozenset(f for f, i in p.vocab.items() if p.df[i] >= floor)
+
+    def languages(self) -> set[str]:
+        return {lang for v in self._versions.values() for lang in v}
 
     def search(
         self, text: str | Analysis, *, language: str = "id", limit: int = 3
@@ -123,18 +170,26 @@ class FaqIndex:
         if not a.terms or not self.n_phrasings:
             return []
         w, g = self.word_weight, self.group_weight
+        r = self.answer_weight if self._has_answers else 0.0
         terms = a.terms[:MAX_QUERY_TERMS]
         grams = char_ngrams(a.content[:MAX_QUERY_TERMS])
         scores = w * self._words.scores(terms) + (1 - w) * self._chars.scores(grams)
-        if g:
+        if g or r:
             # Words only at entry level: character n-grams already matched per
             # phrasing, and a second pass over them would double the cost.
-            whole = self._group_words.scores(terms)
-            scores = (1 - g) * scores + g * whole[self._doc_group]
+            whole = g * self._group_words.scores(terms)
+            if r:
+                whole += r * self._answers.scores(terms)
+            scores = (1 - g - r) * scores + whole[self._doc_group]
+        c = self.coverage_weight
+        if c:
+            covered = self._coverage.scores(terms)
+            scores = (1 - c) * scores + c * covered[self._doc_group]
         k = min(scores.size, max(limit * 8, 24))
         top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(k)
         top = top[np.argsort(-scores[top], kind="stable")]
         hits: list[FaqHit] = []
+        other: list[FaqHit] = []  # entries with no version in the asked language
         taken: set[int] = set()
         for doc in top:
             score = float(scores[doc])
@@ -144,10 +199,20 @@ class FaqIndex:
             if gid in taken:
                 continue
             taken.add(gid)
-            hits.append(self._hit(gid, round(min(score, 1.0), 4), language))
+            hit = self._hit(gid, round(min(score, 1.0), 4), language)
+            if hit is not None:
+                hits.append(hit)
+            elif not other:
+                versions = self._versions[self._groups[gid]]
+                other.append(
+                    self._hit(gid, round(min(score, 1.0), 4), next(iter(versions)))
+                )
             if len(hits) == limit:
                 break
-        return hits
+        # Never the other language's text while one in the asked language fits;
+        # a question on an entry that exists only in the other language still
+        # gets it rather than nothing.
+        return hits or other
 
     def match(
         self,

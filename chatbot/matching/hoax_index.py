@@ -32,6 +32,7 @@ class HoaxDoc:
     claim: str
     variants: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
+    explanation: str = ""  # the fact-check's words: only ever a "possible" match
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,9 @@ class HoaxIndex:
         from .normalise import normalise_url
 
         self.normaliser = normaliser or Normaliser()
+        # Words the FAQ asks about all the time ("gejala", "anak"): a claim's topic,
+        # never what singles it out. Set by the Engine from its FAQ index.
+        self.topic_terms: frozenset[str] = frozenset()
         self._text_entry: list[int] = []
         self._text_raw: list[str] = []
         self._text_terms: list[tuple[str, ...]] = []
@@ -125,6 +129,11 @@ class HoaxIndex:
         self._oov_idf = float(idf.mean()) if idf.size else 1.0
         text_of = np.repeat(np.arange(n, dtype=np.int32), lengths)
         self._text_weight = np.bincount(text_of, weights=idf[feat], minlength=n)
+        # Words in at most ~2 % of the claims (never "vaksin", "covid"): what a claim
+        # is specifically about.
+        self._specific_idf = (
+            float(np.log((n + 1) / (max(5.0, 0.02 * n) + 1.0)) + 1.0) - 1e-9
+        )
         order = np.argsort(feat, kind="stable")
         self._post = text_of[order]
         self._starts = np.concatenate([[0], np.cumsum(self._df)]).astype(np.int64)
@@ -190,10 +199,14 @@ class HoaxIndex:
         mapping: dict[str, str] = {}
         matched = 0.0
         n_matched = 0
+        specific = False
         for t in claim_set:
             if t in msg_set:
                 matched += idf.get(t, oov)
                 n_matched += 1
+                specific = specific or (
+                    idf.get(t, oov) >= self._specific_idf and t not in self.topic_terms
+                )
             elif loose and len(t) >= 5:
                 found = process.extractOne(t, loose, scorer=fuzz.ratio, score_cutoff=80)
                 if found is not None:
@@ -216,6 +229,10 @@ class HoaxIndex:
         # Asking about a claim quotes its key words: count how much of the question
         # the claim explains as much as how much of the claim the question holds.
         relaxed = max(best, (cov_msg + cov_claim) / 2) if lcs >= 3 else best
+        if lcs >= 2 and specific:
+            # A short question or forward that is nearly all this claim's words,
+            # one of them specific to it ("vaksin ada chipnya, bener?").
+            relaxed = max(relaxed, 0.75 * cov_msg)
         return best * evidence, (relaxed if lcs >= 2 else 0.0)
 
     def search(self, text: str | Analysis, *, limit: int = 3) -> list[HoaxHit]:
@@ -229,7 +246,11 @@ class HoaxIndex:
             uniq = list(dict.fromkeys(a.terms))
             msg_set = set(uniq)
             loose = [u for u in uniq if u not in self._idf and len(u) >= 4]
-            msg_weight = sum(self._idf.get(u, self._oov_idf) for u in uniq)
+            # The framing ("bener gak?", "sebarkan ke grup") is not what the message
+            # claims: it does not dilute how much of it a claim explains.
+            msg_weight = sum(
+                self._idf.get(u, self._oov_idf) for u in uniq if u not in FRAMING_TERMS
+            )
             seen: set[int] = set()
 
             def score_all(candidates: list[int]) -> None:
@@ -271,7 +292,25 @@ class HoaxIndex:
 
 # "apa benar ...", "benarkah ...", "... hoax ga?", "is it true ...": the message asks
 # whether something is true, so a claim it only partly quotes is still worth showing.
-_ASK_WORDS = frozenset({"benarkah", "betulkah", "hoax", "katanya", "fakta"})
+_ASK_WORDS = frozenset(
+    {
+        "benarkah",
+        "betulkah",
+        "hoax",
+        "katanya",
+        "fakta",
+        "benar",
+        "asli",
+        "serius",
+        # what forwards say of themselves: "Sebarkan!!", "share ke grup"
+        "sebarkan",
+        "sebar",
+        "share",
+        "teruskan",
+        "viralkan",
+        "bagikan",
+    }
+)
 _ASK_PAIRS = frozenset(
     {
         ("apa", "benar"),
@@ -284,6 +323,12 @@ _ASK_PAIRS = frozenset(
         ("this", "true"),
         ("true", "or"),
     }
+)
+
+
+FRAMING_TERMS = frozenset(
+    """benar betul tidak bukan sebar share terus viral bagi grup kirim info penting
+    waspada awas hati asli serius hoax fakta kata""".split()
 )
 
 

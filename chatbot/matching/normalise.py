@@ -248,6 +248,8 @@ def _words(text: str) -> list[str]:
 def _word(raw: str) -> tuple[str, ...]:
     word = _squeeze(raw)
     expanded = SLANG.get(word)
+    if expanded is None and word.endswith("nya") and len(word) > 5:
+        expanded = SLANG.get(word[:-3])  # "microchipnya", "faskesnya"
     if expanded is None:
         return (NUMBER_WORDS.get(word, word),)
     return tuple(expanded.split())
@@ -313,3 +315,34 @@ class Normaliser:
     def clean(self, text: str) -> str:
         """The normalised words joined: handy to compare and group questions."""
         return " ".join(self.analyse(text).words)
+
+
+# Function words that give a language away (after slang expansion).
+_EN_MARKERS = frozenset(
+    """the a an is are am was were do does did i me my you your we our it its this that
+    what how where when which who why should can could would will to of in on at for
+    with from and or not after before have has there get got any still need free""".split()
+)
+_ID_MARKERS = frozenset(
+    """apa apakah bagaimana yang di ke dari dan untuk ini itu saya kamu tidak ada bisa
+    kalau sudah belum dengan mau harus berapa kapan mana buat sama saja ya kok sih dong
+    atau juga lagi karena jadi tapi pada dalam akan boleh perlu kenapa mengapa gimana
+    setelah sebelum masih sangat aman benar""".split()
+)
+
+
+def detect_language(words: Iterable[str]) -> str | None:
+    """ "en" or "id" when the function words say so clearly, else None."""
+    en = idn = 0
+    for w in words:
+        if w in _EN_MARKERS:
+            en += 1
+        elif w in _ID_MARKERS:
+            idn += 1
+    # Two function words at least: "isoman brp hari?" from someone who chose English
+    # is too little to overrule their choice.
+    if en >= 2 and en > 2 * idn:
+        return "en"
+    if idn >= 2 and idn > 2 * en:
+        return "id"
+    return None

@@ -97,3 +97,59 @@ def char_ngrams(words: Iterable[str], n: int = 3) -> list[str]:
             continue
         grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return grams
+
+
+class CoveragePostings:
+    """How much of a query's IDF mass a document holds: sum of idf(f) * w(doc, f)
+    over the query's features, divided by the query's total idf. `docs` map features
+    to a weight in [0, 1] (1 = in the entry's questions, less = only its answer)."""
+
+    def __init__(self, docs: Sequence[dict[str, float]]) -> None:
+        vocab: dict[str, int] = {}
+        feats: list[int] = []
+        weights: list[float] = []
+        lengths: list[int] = []
+        for doc in docs:
+            for f, w in doc.items():
+                fid = vocab.get(f)
+                if fid is None:
+                    fid = vocab[f] = len(vocab)
+                feats.append(fid)
+                weights.append(w)
+            lengths.append(len(doc))
+        self.vocab = vocab
+        self.n_docs = n_docs = len(lengths)
+        feat = np.asarray(feats, dtype=np.int64)
+        df = np.bincount(feat, minlength=len(vocab))
+        self.idf = np.log((n_docs + 1) / (df + 1.0)) + 1.0
+        self.oov_idf = math.log(n_docs + 1) + 1.0
+        doc_of = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
+        order = np.argsort(feat, kind="stable")
+        self.post_docs = doc_of[order]
+        self.post_w = np.asarray(weights, dtype=np.float32)[order]
+        self.starts = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
+
+    def scores(self, features: Iterable[str]) -> np.ndarray:
+        uniq = list(dict.fromkeys(features))
+        total = 0.0
+        parts_d, parts_w = [], []
+        for f in uniq:
+            fid = self.vocab.get(f)
+            if fid is None:
+                total += self.oov_idf
+                continue
+            idf = float(self.idf[fid])
+            total += idf
+            s, e = self.starts[fid], self.starts[fid + 1]
+            parts_d.append(self.post_docs[s:e])
+            parts_w.append(self.post_w[s:e] * idf)
+        if not parts_d or not total:
+            return np.zeros(self.n_docs, dtype=np.float64)
+        return (
+            np.bincount(
+                np.concatenate(parts_d),
+                weights=np.concatenate(parts_w),
+                minlength=self.n_docs,
+            )
+            / total
+        )

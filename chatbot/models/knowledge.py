@@ -117,6 +117,11 @@ class HoaxEntry(models.Model):
         blank=True,
         help_text="Rumusan lain klaim ini (atau tautan yang beredar), satu per baris.",
     )
+    narrative = models.TextField(
+        "narasi yang beredar",
+        blank=True,
+        help_text="Teks pesan seperti yang beredar (kolom 'narasi' arsip cek fakta).",
+    )
     verdict = models.CharField("verdict", max_length=12, choices=Verdict.choices)
     explanation = models.TextField("penjelasan", blank=True)
     explanation_en = models.TextField("penjelasan (English)", blank=True)
@@ -158,6 +163,10 @@ class HoaxEntry(models.Model):
         self.tags = clean_text_list(self.tags, "tags")
         if len(self.claim) > 2000:
             raise ValidationError({"claim": "Klaim paling panjang 2.000 karakter."})
+        if len(self.narrative or "") > 10000:
+            raise ValidationError(
+                {"narrative": "Narasi paling panjang 10.000 karakter."}
+            )
         if self.status == Status.PUBLISHED and not (self.explanation or "").strip():
             raise ValidationError(
                 {"explanation": "Penjelasan wajib diisi sebelum terbit."}

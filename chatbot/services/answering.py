@@ -112,6 +112,8 @@ def answer_message(
             reply=rules.reply_fallback(lang, empty=True),
             language=lang,
         )
+    # A question written in the other language is answered in that language.
+    lang = outcome.language
     result = _result(outcome, snapshot, lang)
     _record(result, outcome, text, lang)
     return result

@@ -8,9 +8,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
-from rapidfuzz import fuzz, process
 
 from chatbot import rules
 from chatbot.models import (
@@ -25,8 +24,6 @@ from core.exceptions import ApplicationError
 
 MAX_STORED_CHARS = 4000
 MAX_EXAMPLES = 5
-# Questions whose normalised terms are this similar (token sort ratio) share a row.
-GROUP_SIMILARITY = 85
 GROUP_WINDOW_DAYS = 90
 GROUP_CANDIDATES = 2000
 
@@ -104,27 +101,30 @@ def unanswered_log(
     )
     group = open_rows.filter(terms=key).first()
     if group is None:
-        topic = group_terms(terms)
-        # Similar questions share their most specific (longest) term: only those
-        # groups are compared, however big the inbox grows.
+        # Paraphrases share their most specific (longest) term or the entry the
+        # matcher thought closest: only those groups are compared, however big the
+        # inbox grows; rules.same_question decides.
+        topic = group_terms(terms) or terms
         anchor = max(topic, key=len)
-        recent = {
-            pk: " ".join(group_terms(stored_terms.split()))
-            for pk, stored_terms in open_rows.filter(
-                last_seen_at__gte=now - timedelta(days=GROUP_WINDOW_DAYS),
-                terms__contains=anchor,
+        near = Q(terms__contains=anchor)
+        if best_faq_id is not None:
+            near |= Q(best_faq_id=best_faq_id)
+        recent = (
+            open_rows.filter(
+                near, last_seen_at__gte=now - timedelta(days=GROUP_WINDOW_DAYS)
             )
             .order_by("-last_seen_at")
-            .values_list("id", "terms")[:GROUP_CANDIDATES]
-        }
-        found = process.extractOne(
-            " ".join(topic),
-            recent,
-            scorer=fuzz.token_sort_ratio,
-            score_cutoff=GROUP_SIMILARITY,
+            .values_list("id", "terms", "best_faq_id")[:GROUP_CANDIDATES]
         )
-        if found is not None:
-            group = open_rows.get(pk=found[2])
+        for pk, other, other_best in recent:
+            if rules.same_question(
+                group_terms(other.split()) or other.split(),
+                topic,
+                best_a=other_best,
+                best_b=best_faq_id,
+            ):
+                group = open_rows.get(pk=pk)
+                break
     stored = _stored(text)
     if group is None:
         if (

@@ -4,7 +4,9 @@ entries, shared by the admin and the management commands.
 FAQ CSV header: question,answer,category,language,alternates  (alternates split by |)
 Hoax CSV header: claim,verdict,explanation,source_url,published_on,tags  (tags by |)
 Optional columns: FAQ key,tags,status,source_url,review_on; hoax key,claim_en,
-explanation_en,variants,status. JSON: a list of objects with the same keys (lists may be
+explanation_en,narrative (or narasi: the text as it circulated),variants,variant_1,
+variant_2, ... (each column one more circulating version),status. A fact-check label
+at the start of a headline ("[SALAH]", "[HOAKS]") is not part of the claim. JSON: a list of objects with the same keys (lists may be
 real lists). Rows are matched on `key` when given, else on question+language / claim.
 """
 
@@ -14,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -29,7 +32,21 @@ from core.exceptions import ApplicationError
 FAQ_COLUMNS = ["question", "answer", "category", "language", "alternates"]
 FAQ_OPTIONAL = ["key", "tags", "status", "source_url", "review_on"]
 HOAX_COLUMNS = ["claim", "verdict", "explanation", "source_url", "published_on", "tags"]
-HOAX_OPTIONAL = ["key", "claim_en", "explanation_en", "variants", "status"]
+HOAX_OPTIONAL = [
+    "key",
+    "claim_en",
+    "explanation_en",
+    "narrative",
+    "variants",
+    "status",
+]
+# "[SALAH]", "[HOAKS] ", "(DISINFORMASI)": the archive's verdict label, not the claim.
+_LABEL_RE = re.compile(
+    r"^\s*[\[(]\s*(?:salah|hoaks?|hoax|disinformasi|misinformasi|menyesatkan|"
+    r"misleading|false|fakta|benar|keliru|satire|konten\s+\w+)\s*[\])]\s*[:\-–]?\s*",
+    re.IGNORECASE,
+)
+_VARIANT_COLUMN_RE = re.compile(r"^(?:variant|varian)s?[\s_-]*\d+$", re.IGNORECASE)
 
 _VERDICTS = {
     "hoax": "hoax",
@@ -192,6 +209,7 @@ HOAX_FIELDS = [
     "key",
     "claim",
     "claim_en",
+    "narrative",
     "variants",
     "verdict",
     "explanation",
@@ -228,11 +246,17 @@ def _faq_values(record: dict, default_status: str) -> dict:
 def _hoax_values(record: dict, default_status: str) -> dict:
     if not isinstance(record, dict):
         raise ValidationError("Butir harus berupa objek.")
+    variants = _list(record, "variants")
+    for column in sorted(record, key=str):
+        if isinstance(column, str) and _VARIANT_COLUMN_RE.match(column.strip()):
+            variants += _list(record, column)
+    narrative = _text(record, "narrative") or _text(record, "narasi")
     values = {
         "key": _text(record, "key"),
-        "claim": " ".join(_text(record, "claim").split()),
-        "claim_en": _text(record, "claim_en"),
-        "variants": _list(record, "variants"),
+        "claim": _LABEL_RE.sub("", " ".join(_text(record, "claim").split())),
+        "claim_en": _LABEL_RE.sub("", _text(record, "claim_en")),
+        "narrative": narrative.replace("\r\n", "\n"),
+        "variants": list(dict.fromkeys(v for v in variants if v != narrative)),
         "verdict": _choice(record, "verdict", _VERDICTS, ""),
         "explanation": _text(record, "explanation").replace("\r\n", "\n"),
         "explanation_en": _text(record, "explanation_en").replace("\r\n", "\n"),
@@ -343,6 +367,7 @@ def hoax_export(entries: Iterable[HoaxEntry]) -> list[dict]:
             "key": e.key,
             "claim": e.claim,
             "claim_en": e.claim_en,
+            "narrative": e.narrative,
             "variants": list(e.variants),
             "verdict": e.verdict,
             "explanation": e.explanation,

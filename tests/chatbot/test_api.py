@@ -88,7 +88,8 @@ def test_it_falls_back_and_groups_unanswered_questions(api_client, starter):
         "puskesmas tembalang buka hari minggu kapan?",
         "kapan puskesmas tembalang buka hr minggu",
     ]:
-        assert ask(api_client, text).json()["kind"] == "fallback"
+        # Plausibly related entries are offered; the question is still logged.
+        assert ask(api_client, text).json()["kind"] in ("fallback", "faq_suggestions")
     group = UnansweredQuestion.objects.get()
     assert group.count == 3
     assert len(group.examples) == 2

@@ -1,0 +1,232 @@
+"""Issue 17: the language rule, no dead ends, short forwards, fact-check imports,
+inbox grouping, and the figures on the held-out test split."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from chatbot import rules
+from chatbot.index import thresholds
+from chatbot.matching import Engine, FaqDoc
+from chatbot.matching.evaluation import (
+    FAQ_STARTER,
+    HOAX_STARTER,
+    TEST_FAQ_FILES,
+    TEST_HOAX_FILE,
+    evaluate_faq_split,
+    evaluate_hoax_split,
+    held_out_questions,
+    load_json,
+    starter_engine,
+)
+from chatbot.matching.normalise import detect_language
+from chatbot.models import HoaxEntry, UnansweredQuestion
+from chatbot.services import answer_message
+
+HALAL_ID = "Vaksin COVID-19 sudah dinyatakan halal dan suci oleh MUI."
+HALAL_EN = "The COVID-19 vaccines used here were declared halal by the MUI."
+
+
+def halal_engine(*, linked: bool) -> Engine:
+    return Engine(
+        faq_docs=[
+            FaqDoc(1, "Apakah vaksin COVID-19 halal?", "id", "halal", answer=HALAL_ID),
+            FaqDoc(
+                2,
+                "Is the COVID-19 vaccine halal?",
+                "en",
+                "halal" if linked else "",
+                answer=HALAL_EN,
+            ),
+            FaqDoc(3, "Berapa lama isolasi mandiri?", "id", "isoman"),
+        ],
+        hoax_docs=[],
+    )
+
+
+@pytest.mark.parametrize("linked", [True, False])
+@pytest.mark.parametrize(
+    ("text", "channel", "expected"),
+    [
+        ("apakah vaksin corona itu haram?", "id", 1),
+        ("apakah vaksin corona itu haram?", "en", 1),
+        ("is the corona vaccine haram or not?", "id", 2),
+        ("is the corona vaccine haram or not?", "en", 2),
+    ],
+)
+def test_it_answers_in_the_language_of_the_question(linked, text, channel, expected):
+    engine = halal_engine(linked=linked)
+    out = engine.answer(text, language=channel)
+    shown = [out.faq] if out.faq else list(out.suggestions)
+    assert shown and {h.entry_id for h in shown} == {expected}
+    assert out.language == ("id" if expected == 1 else "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("apakah vaksin aman untuk ibu hamil", "id"),
+        ("gmn cara daftar vaksin ya kak", "id"),
+        ("what are the symptoms of dengue?", "en"),
+        ("where can i get a free hiv test", "en"),
+        ("isoman brp hari?", None),
+        ("covid", None),
+    ],
+)
+def test_detect_language(text, language):
+    from chatbot.matching import Normaliser
+
+    assert detect_language(Normaliser().analyse(text).words) == language
+
+
+def test_a_new_entry_is_found_through_its_answer_and_offered_when_unsure():
+    engine = Engine(
+        faq_docs=[
+            FaqDoc(
+                1,
+                "Apa pertolongan pertama diare pada anak?",
+                answer="Beri oralit setiap kali anak buang air besar cair dan tablet "
+                "zinc 10 hari.",
+            ),
+            FaqDoc(2, "Berapa lama isolasi mandiri?", group="isoman"),
+            FaqDoc(3, "Apa saja gejala COVID-19?", group="gejala"),
+        ],
+        hoax_docs=[],
+    )
+    out = engine.answer("anak perlu dikasih oralit sama zinc?")
+    assert out.faq_hits[0].entry_id == 1
+    assert out.kind in ("faq", "faq_suggestions")
+    assert len(out.suggestions) <= 3
+    assert engine.answer("jadwal kereta ke bandung besok").kind == "fallback"
+
+
+@pytest.fixture(scope="module")
+def starter():
+    return starter_engine()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "vaksin covid ada chip pelacaknya, sebarkan ke grup!",
+        "vaksin ada chipnya. bener gak?",
+        "vaksin corona ada microchipnya?",
+    ],
+)
+def test_short_forwards_and_questions_show_the_claim(starter, text):
+    engine, _, hoax_key = starter
+    out = engine.answer(text, thresholds=thresholds())
+    assert out.kind in ("hoax", "hoax_possible")
+    assert hoax_key[out.hoax.entry_id] == "vaksin-microchip"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["corona", "vaksin corona", "vaksin covid sebarkan", "info vaksin corona dong"],
+)
+def test_topic_words_alone_never_get_a_verdict(starter, text):
+    engine, _, _ = starter
+    assert engine.answer(text, thresholds=thresholds()).kind != "hoax"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "best", "same"),
+    [
+        (
+            "isolasi mandiri berapa hari",
+            "berapa hari isolasi mandiri",
+            (None, None),
+            True,
+        ),
+        ("puskesmas buka minggu", "puskesmas buka hari minggu jam", (None, None), True),
+        ("obat cacing anak", "minum obat cacing kapan", (7, 7), True),
+        ("obat cacing anak", "minum obat cacing kapan", (7, 8), False),
+        ("harga tes pcr", "vaksin booster kapan", (3, 3), False),
+    ],
+)
+def test_same_question_groups_paraphrases(a, b, best, same):
+    assert (
+        rules.same_question(a.split(), b.split(), best_a=best[0], best_b=best[1])
+        == same
+    )
+
+
+# --- through the database -------------------------------------------------------------
+
+HOAX_CSV = (
+    "claim,verdict,explanation,source_url,published_on,tags,narasi,variant_1,variant_2\n"
+    '"[SALAH] Air Rebusan Daun Sirsak Lebih Kuat dari Kemoterapi",hoaks,'
+    '"Belum ada uji klinis pada manusia.",https://example.org/sirsak,2021-02-01,'
+    'kanker,"Rebus 10 lembar daun sirsak dengan 3 gelas air, minum tiap pagi. '
+    '10.000x lebih kuat dari kemoterapi membunuh sel kanker!",'
+    '"sirsak bunuh kanker lebih ampuh dari kemo",https://s.id/sirsak\n'
+)
+
+
+@pytest.mark.django_db
+def test_import_hoaxes_takes_the_narrative_and_variant_columns(tmp_path):
+    path = tmp_path / "cekfakta.csv"
+    path.write_text(HOAX_CSV, encoding="utf-8")
+    call_command("import_hoaxes", str(path))
+    entry = HoaxEntry.objects.get()
+    assert entry.claim == "Air Rebusan Daun Sirsak Lebih Kuat dari Kemoterapi"
+    assert entry.narrative.startswith("Rebus 10 lembar daun sirsak")
+    assert entry.variants == [
+        "sirsak bunuh kanker lebih ampuh dari kemo",
+        "https://s.id/sirsak",
+    ]
+    forwarded = (
+        "🌿 INFO!! rebus 10 lembar daun sirsak pake 3 gelas air, minum tiap pagi, "
+        "10rb x lbh kuat dr kemoterapi bunuh sel kanker. Sebarkan"
+    )
+    assert answer_message(text=forwarded).kind == "hoax"
+    assert answer_message(text="cek ini https://s.id/sirsak").kind == "hoax"
+    call_command("import_hoaxes", str(path))  # re-import: still one entry, unchanged
+    assert HoaxEntry.objects.get().narrative == entry.narrative
+
+
+@pytest.mark.django_db
+def test_the_inbox_groups_paraphrases_near_the_same_entry(starter_db):
+    for text in [
+        "kapan puskesmas tembalang bagi obat cacing gratis",
+        "obat cacing gratis di puskesmas tembalang kapan dibagi ya",
+    ]:
+        assert answer_message(text=text).kind in ("fallback", "faq_suggestions")
+    group = UnansweredQuestion.objects.get()
+    assert group.count == 2
+
+
+@pytest.fixture
+def starter_db(db):
+    from chatbot.demo import seed_chatbot_demo
+
+    return seed_chatbot_demo()
+
+
+# --- the held-out test split (measured, never tuned on) -------------------------------
+
+
+@pytest.mark.django_db
+def test_the_test_split_holds_its_measured_figures():
+    """Guards the figures reported in the README against regressions (some targets
+    are missed; these are the measured levels, not the issue's targets)."""
+    from chatbot.quality import imported_engine
+
+    questions = held_out_questions()
+    hoaxes = load_json(TEST_HOAX_FILE)
+    for faq_files, hoax_files, top1, recall3 in (
+        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 82, 92),
+        (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 89, 95),
+    ):
+        kb = imported_engine(faq_files=faq_files, hoax_files=hoax_files)
+        r = evaluate_faq_split(
+            kb.engine, kb.faq_key, kb.faq_language, questions, thresholds=thresholds()
+        )
+        evaluate_hoax_split(
+            kb.engine, kb.hoax_key, hoaxes, thresholds=thresholds(), report=r
+        )
+        assert r.faq_top1 >= top1 and r.faq_recall3 >= recall3, r.misses
+        assert r.language_rate == 100.0, r.misses
+        assert r.claim_right >= 85.0 and r.claim_wrong <= 2.0, r.misses
+        assert r.ordinary_flagged == 0, r.misses
