@@ -251,7 +251,13 @@ def device_token_register(*, user: User, token: str, platform: str) -> DeviceTok
 
 @transaction.atomic
 def staff_create(
-    *, phone: str, full_name: str, role: str, facility=None, password: str | None = None
+    *,
+    phone: str,
+    full_name: str,
+    role: str,
+    facility=None,
+    password: str | None = None,
+    region=None,
 ) -> User:
     """Create or update a staff account (health worker, health office, curator)."""
     phone = phone_or_error(phone)
@@ -259,6 +265,8 @@ def staff_create(
     user.full_name = full_name
     user.role = role
     user.facility = facility
+    if region is not None:
+        user.region = region
     user.is_staff = role == User.Role.CURATOR
     if password:
         user.set_password(password)
