@@ -50,6 +50,8 @@ SHAPE_SPEC = {
     3: ("geometry_mid", 0.0, 4),
 }
 HISTORY_DAYS = 90
+# Part of the cache key: bump when the way shapes are built changes.
+SHAPES_REV = 2
 SERIES_FIGURES = ("new_confirmed", "active_confirmed")
 
 _lock = threading.Lock()
@@ -92,6 +94,26 @@ def _names(level: int, codes) -> dict[str, str]:
     )
 
 
+SLIVER_DEG2 = 0.0003  # ~3.7 km2: smaller holes are gaps between kecamatan, not enclaves
+
+
+def _without_slivers(geometry):
+    """Drop the small holes a union of simplified neighbours leaves behind (a real
+    enclave, such as a kota inside its kabupaten, is larger and stays)."""
+    polygons = getattr(geometry, "geoms", [geometry])
+    kept = []
+    for polygon in polygons:
+        if polygon.geom_type != "Polygon":
+            continue
+        holes = [
+            ring
+            for ring in polygon.interiors
+            if shapely.Polygon(ring).area >= SLIVER_DEG2
+        ]
+        kept.append(shapely.Polygon(polygon.exterior, holes))
+    return shapely.MultiPolygon(kept) if len(kept) > 1 else kept[0]
+
+
 def _shape_rows(level: int, within: str | None) -> list[tuple[str, str, object]]:
     column = SHAPE_SPEC[level][0]
     qs = AreaBoundary.objects.order_by("code")
@@ -114,7 +136,7 @@ def _shape_rows(level: int, within: str | None) -> list[tuple[str, str, object]]
         # A hair of buffer closes the slivers between independently simplified
         # neighbours, so a kabupaten has no false holes.
         merged = shapely.union_all(shapely.buffer(parts, 0.0015, quad_segs=1))
-        merged = geo.simplified(merged, tolerance)
+        merged = geo.simplified(_without_slivers(merged), tolerance)
         out.append((code, names.get(code, code), merged))
     return out
 
@@ -148,7 +170,7 @@ def map_shapes(level: int, within: str | None = None) -> tuple[bytes, str]:
             code="within_required",
             fields={"within": "Kode kabupaten/kota atau provinsi."},
         )
-    key = f"map:shapes:{boundaries_version()}:{level}:{within or ''}"
+    key = f"map:shapes:{SHAPES_REV}:{boundaries_version()}:{level}:{within or ''}"
     entry = _local.get(key)
     if entry is not None:
         return entry
@@ -204,7 +226,8 @@ def map_timeline() -> dict:
 
 def _within_filter(qs, within: str | None):
     if within:
-        return qs.filter(region_id__startswith=within + ".")
+        low, high = area_rules.descendant_range(within)
+        return qs.filter(region_id__gte=low, region_id__lt=high)
     return qs
 
 

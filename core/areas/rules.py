@@ -393,3 +393,9 @@ def public_counts(values: Mapping[str, int], *, level: int, enabled: bool) -> di
     return {
         name: public_count(v, level=level, enabled=enabled) for name, v in values.items()
     }
+
+
+def descendant_range(code: str) -> tuple[str, str]:
+    """Codes strictly inside `code` sort in [code + ".", code + "/"): a range an index
+    (or a foreign key column) answers, unlike LIKE on a key."""
+    return code + ".", code + "/"

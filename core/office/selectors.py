@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from core.areas.rules import descendant_range
 from core.areas.selectors import local_today
 from core.cases import selectors as case_selectors
 from core.exceptions import NotFound
@@ -22,8 +23,9 @@ REJECTED_SHOWN = 10
 
 
 def _in(code_field: str, region: Region) -> Q:
+    low, high = descendant_range(region.code)
     return Q(**{code_field: region.code}) | Q(
-        **{f"{code_field}__startswith": region.code + "."}
+        **{f"{code_field}__gte": low, f"{code_field}__lt": high}
     )
 
 

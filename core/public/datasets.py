@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import shapely
 from django.conf import settings
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 
 from core.areas import rules as area_rules
 from core.cases.rules import FIGURES
@@ -173,8 +173,9 @@ class Query:
 def _figures_scope(q: Query):
     qs = AreaDailyFigure.objects.all()
     if q.area:
-        qs = qs.filter(region_id__startswith=q.area + ".") | qs.filter(
-            region_id=q.area
+        low, high = area_rules.descendant_range(q.area)
+        qs = qs.filter(
+            Q(region_id__gte=low, region_id__lt=high) | Q(region_id=q.area)
         )
     if q.date_from:
         qs = qs.filter(date__gte=q.date_from)
@@ -246,8 +247,9 @@ def rows_zones(q: Query) -> Iterator[list]:
 def rows_facilities(q: Query) -> Iterator[list]:
     qs = Facility.objects.filter(is_active=True, is_referral=True)
     if q.area:
-        qs = qs.filter(district_id__startswith=q.area + ".") | qs.filter(
-            district_id=q.area
+        low, high = area_rules.descendant_range(q.area)
+        qs = qs.filter(
+            Q(district_id__gte=low, district_id__lt=high) | Q(district_id=q.area)
         )
     yield from qs.order_by("code").values_list(
         "code",
