@@ -70,10 +70,13 @@ def boundaries_version() -> str:
     return version
 
 
-def map_local_reset() -> None:
+def map_local_reset(*, shapes: bool = False) -> None:
+    """Re-read the boundary version next time (tests); `shapes` also drops this
+    process's built shapes (they are keyed by that version, so never stale)."""
     global _version_memo
     _version_memo = None
-    _local.clear()
+    if shapes:
+        _local.clear()
 
 
 def map_today() -> dt.date:

@@ -391,7 +391,8 @@ def public_count(value: int, *, level: int, enabled: bool) -> int | str:
 
 def public_counts(values: Mapping[str, int], *, level: int, enabled: bool) -> dict:
     return {
-        name: public_count(v, level=level, enabled=enabled) for name, v in values.items()
+        name: public_count(v, level=level, enabled=enabled)
+        for name, v in values.items()
     }
 
 

@@ -114,9 +114,7 @@ def sources_health(*, region: Region, now: dt.datetime | None = None) -> list[di
 # --- Discrepancies ---------------------------------------------------------------------------
 
 
-def discrepancy_days(
-    *, region: Region, start: dt.date, end: dt.date
-) -> list[dt.date]:
+def discrepancy_days(*, region: Region, start: dt.date, end: dt.date) -> list[dt.date]:
     """Days with reports in the region, newest first."""
     return sorted(
         set(
@@ -201,7 +199,9 @@ def discrepancy_detail(*, region: Region, code: str, date: dt.date) -> dict:
 # --- Zones changed today ---------------------------------------------------------------------
 
 
-def zones_changed(*, region: Region, lang: str, date: dt.date | None = None) -> list[dict]:
+def zones_changed(
+    *, region: Region, lang: str, date: dt.date | None = None
+) -> list[dict]:
     """Areas of the region whose zone today differs from yesterday's, and why."""
     date = date or local_today(region.code)
     yesterday = date - dt.timedelta(days=1)

@@ -14,9 +14,7 @@ urlpatterns = [
         auth_views.LogoutView.as_view(next_page="kantor:login"),
         name="logout",
     ),
-    path(
-        "selisih/<str:code>/<str:date>/", views.discrepancy, name="discrepancy"
-    ),
+    path("selisih/<str:code>/<str:date>/", views.discrepancy, name="discrepancy"),
     path(
         "selisih.<str:fmt>",
         views.discrepancy_export,

@@ -138,7 +138,9 @@ def discrepancy(request, region, code: str, date: str):
     )
     lang = request_language(request)
     for diff in report["differences"]:
-        diff["explanation_text"] = diff["explanation"].get(lang) or diff["explanation"]["id"]
+        diff["explanation_text"] = (
+            diff["explanation"].get(lang) or diff["explanation"]["id"]
+        )
     return render(
         request, "office/discrepancy.html", {"region": region, "report": report}
     )

@@ -45,7 +45,12 @@ def _c(name, type_, id_, en, unit=""):
 
 
 AREA_COLUMNS = (
-    _c("date", "date", "Tanggal (WIB/WITA/WIT wilayah itu)", "Date (the area's local day)"),
+    _c(
+        "date",
+        "date",
+        "Tanggal (WIB/WITA/WIT wilayah itu)",
+        "Date (the area's local day)",
+    ),
     _c("code", "string", "Kode wilayah Kemendagri", "Kemendagri area code"),
     _c("name", "string", "Nama wilayah", "Area name"),
     _c(
@@ -110,8 +115,18 @@ DATASETS: dict[str, Dataset] = {
             columns=AREA_COLUMNS
             + ZONE_COLUMNS
             + (
-                _c("explanation_id", "string", "Penjelasan (Bahasa Indonesia)", "Explanation (Indonesian)"),
-                _c("explanation_en", "string", "Penjelasan (Inggris)", "Explanation (English)"),
+                _c(
+                    "explanation_id",
+                    "string",
+                    "Penjelasan (Bahasa Indonesia)",
+                    "Explanation (Indonesian)",
+                ),
+                _c(
+                    "explanation_en",
+                    "string",
+                    "Penjelasan (Inggris)",
+                    "Explanation (English)",
+                ),
             ),  # fmt: skip
             periodicity="R/P1D",
             temporal=True,
@@ -128,12 +143,29 @@ DATASETS: dict[str, Dataset] = {
                 _c("code", "string", "Kode fasilitas", "Facility code"),
                 _c("name", "string", "Nama", "Name"),
                 _c("kind", "string", "Jenis fasilitas", "Kind of facility"),
-                _c("district_code", "string", "Kode kecamatan Kemendagri", "Kemendagri district code"),
+                _c(
+                    "district_code",
+                    "string",
+                    "Kode kecamatan Kemendagri",
+                    "Kemendagri district code",
+                ),
                 _c("district_name", "string", "Kecamatan", "District"),
                 _c("address", "string", "Alamat", "Address"),
                 _c("phone", "string", "Telepon", "Phone"),
-                _c("latitude", "number", "Lintang (WGS84)", "Latitude (WGS84)", "derajat"),
-                _c("longitude", "number", "Bujur (WGS84)", "Longitude (WGS84)", "derajat"),
+                _c(
+                    "latitude",
+                    "number",
+                    "Lintang (WGS84)",
+                    "Latitude (WGS84)",
+                    "derajat",
+                ),
+                _c(
+                    "longitude",
+                    "number",
+                    "Bujur (WGS84)",
+                    "Longitude (WGS84)",
+                    "derajat",
+                ),
             ),  # fmt: skip
             periodicity="R/P1W",
             temporal=False,
@@ -147,12 +179,34 @@ DATASETS: dict[str, Dataset] = {
                 "en": "District boundaries (simplified ~100 m), WGS84. CSV: WKT geometry; JSON: GeoJSON.",
             },
             columns=(
-                _c("code", "string", "Kode kecamatan Kemendagri", "Kemendagri district code"),
+                _c(
+                    "code",
+                    "string",
+                    "Kode kecamatan Kemendagri",
+                    "Kemendagri district code",
+                ),
                 _c("name", "string", "Nama kecamatan", "District name"),
                 _c("area_km2", "number", "Luas", "Area", "km2"),
-                _c("centroid_lat", "number", "Lintang titik tengah", "Centroid latitude", "derajat"),
-                _c("centroid_lng", "number", "Bujur titik tengah", "Centroid longitude", "derajat"),
-                _c("geometry", "string", "Geometri (WKT di CSV, GeoJSON di JSON)", "Geometry (WKT in CSV, GeoJSON in JSON)"),
+                _c(
+                    "centroid_lat",
+                    "number",
+                    "Lintang titik tengah",
+                    "Centroid latitude",
+                    "derajat",
+                ),
+                _c(
+                    "centroid_lng",
+                    "number",
+                    "Bujur titik tengah",
+                    "Centroid longitude",
+                    "derajat",
+                ),
+                _c(
+                    "geometry",
+                    "string",
+                    "Geometri (WKT di CSV, GeoJSON di JSON)",
+                    "Geometry (WKT in CSV, GeoJSON in JSON)",
+                ),
             ),  # fmt: skip
             periodicity="R/P1Y",
             temporal=False,
@@ -174,9 +228,7 @@ def _figures_scope(q: Query):
     qs = AreaDailyFigure.objects.all()
     if q.area:
         low, high = area_rules.descendant_range(q.area)
-        qs = qs.filter(
-            Q(region_id__gte=low, region_id__lt=high) | Q(region_id=q.area)
-        )
+        qs = qs.filter(Q(region_id__gte=low, region_id__lt=high) | Q(region_id=q.area))
     if q.date_from:
         qs = qs.filter(date__gte=q.date_from)
     if q.date_to:

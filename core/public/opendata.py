@@ -179,7 +179,9 @@ def _json_stream(meta: dict, header: list[str], rows):
     yield encoder.encode(meta)[:-1] + ',"rows":['
     first = True
     for row in rows:
-        yield ("" if first else ",\n") + encoder.encode(dict(zip(header, row)))
+        yield ("" if first else ",\n") + encoder.encode(
+            dict(zip(header, row, strict=True))
+        )
         first = False
     yield "]}\n"
 

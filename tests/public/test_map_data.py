@@ -87,7 +87,9 @@ def test_it_refuses_bad_parameters(client):
 def test_it_answers_with_etags_and_304(client, demo_areas):
     first = client.get("/peta/data/zones.json?level=3")
     assert first["Cache-Control"].startswith("public, max-age=")
-    again = client.get("/peta/data/zones.json?level=3", HTTP_IF_NONE_MATCH=first["ETag"])
+    again = client.get(
+        "/peta/data/zones.json?level=3", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
     assert again.status_code == 304
 
 
@@ -142,7 +144,9 @@ def test_it_sums_the_nation_for_the_summary(client, demo_areas):
     assert data["figures"]["active_confirmed"] >= 14
     assert len(data["series"]["active_confirmed"]) == 90
     province = client.get("/peta/data/summary.json?code=33").json()
-    assert province["figures"]["active_confirmed"] == data["figures"]["active_confirmed"]
+    assert (
+        province["figures"]["active_confirmed"] == data["figures"]["active_confirmed"]
+    )
 
 
 def test_it_renders_the_map_page_in_both_languages(client, demo_areas):

@@ -84,7 +84,9 @@ class Command(BaseCommand):
         sizes = map_shapes_warm()
         out.write(
             "Map shapes ready: "
-            + ", ".join(f"level {k} {v / 1024:.0f} KB gzipped" for k, v in sizes.items())
+            + ", ".join(
+                f"level {k} {v / 1024:.0f} KB gzipped" for k, v in sizes.items()
+            )
         )
         out.write(
             self.style.SUCCESS(

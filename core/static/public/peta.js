@@ -345,7 +345,7 @@
       var prov = a.code.slice(0, 2);
       if (prov !== provinceCode) { provinceCode = prov; loadSummary(); }
       if (!opts.keepView && a.bbox) {
-        map.fitBounds([[a.bbox[1], a.bbox[0]], [a.bbox[3], a.bbox[2]]], { maxZoom: 13 });
+        map.fitBounds([[a.bbox[1], a.bbox[0]], [a.bbox[3], a.bbox[2]]], { maxZoom: 12 });
       }
       highlight(a.code);
       writeURL();
