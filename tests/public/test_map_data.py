@@ -157,3 +157,4 @@ def test_it_renders_the_map_page_in_both_languages(client, demo_areas):
     client.cookies["django_language"] = "en"
     page = client.get("/peta/")
     assert 'lang="en"' in page.content.decode()
+    assert "My location" in page.content.decode()
