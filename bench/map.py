@@ -122,7 +122,9 @@ def budgets() -> None:
 
 def bench_http(rate: float, seconds: float, workers: int) -> None:
     env = harness_env("map")
-    db = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    db = (
+        "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+    )
     cache = "Redis" if env.get("REDIS_URL") else "local-memory"
     import datetime as dt
 

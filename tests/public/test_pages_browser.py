@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.browser
+# The mark makes pytest-django set the test database up even when only this module
+# runs (it creates databases only for tests marked as using them).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("SIGAP_TEST_MAP_PORT", "8161"))
@@ -61,6 +63,8 @@ def site(django_db_setup, django_db_blocker):
             for conn in connections.all()
             if conn.vendor == "sqlite" and conn.is_in_memory_db()
         }
+        for conn in overrides.values():
+            conn.inc_thread_sharing()  # in-memory SQLite: the server shares it
         thread = LiveServerThread(
             HOST, StaticFilesHandler, connections_override=overrides, port=PORT
         )
@@ -73,8 +77,11 @@ def site(django_db_setup, django_db_blocker):
             yield f"http://{HOST}:{PORT}"
         finally:
             thread.terminate()
+            for conn in overrides.values():
+                conn.dec_thread_sharing()
             for conn in connections.all():
-                conn.close()
+                if conn.alias not in overrides:
+                    conn.close()
             call_command("flush", interactive=False, verbosity=0)
             geo.invalidate()
 
@@ -213,6 +220,9 @@ def test_it_shows_the_open_data_page(open_page):
     assert problems == []
 
 
+# Signing in writes a session: on in-memory SQLite no test transaction may hold the
+# tables meanwhile. The last test of the module, so its flush costs nothing.
+@pytest.mark.django_db(transaction=True)
 def test_it_drills_down_on_the_health_office_dashboard(open_page):
     from core.demo import DEMO_PASSWORD
 
