@@ -259,16 +259,6 @@ def map_zones(*, level: int, date: dt.date, within: str | None = None) -> dict:
     }
 
 
-def map_points(*, within: str) -> list[dict]:
-    """Kelurahan/desa of a kecamatan that have coordinates (no kelurahan polygons)."""
-    return [
-        {"code": c, "name": n, "lat": lat, "lng": lng}
-        for c, n, lat, lng in Region.objects.filter(
-            parent_id=within, latitude__isnull=False
-        ).values_list("code", "name", "latitude", "longitude")
-    ]
-
-
 # --- An area's card ------------------------------------------------------------------------------
 
 

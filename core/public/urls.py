@@ -11,5 +11,4 @@ urlpatterns = [
     path("data/zones.json", views.zones, name="zones"),
     path("data/summary.json", views.summary, name="summary"),
     path("data/area/<str:code>.json", views.area, name="area"),
-    path("data/points/<str:code>.json", views.points, name="points"),
 ]

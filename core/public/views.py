@@ -181,15 +181,3 @@ def summary(request):
         lambda: mapdata.map_summary(region=region, date=date, lang=lang),
         max_age=_max_age(),
     )
-
-
-@require_GET
-@json_errors
-def points(request, code: str):
-    region = region_get(code)
-    return cached_json(
-        request,
-        f"map:points:{region.code}",
-        lambda: {"results": mapdata.map_points(within=region.code)},
-        max_age=_max_age(),
-    )
