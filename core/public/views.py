@@ -14,7 +14,7 @@ from core.api.areas import cached_json
 from core.areas import mapdata
 from core.areas import rules as area_rules
 from core.areas.selectors import region_get
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, NotFound
 from core.i18n import pick, request_language
 from core.public.http import conditional, json_errors, parse_date, parse_level
 
@@ -159,25 +159,35 @@ def zones(request):
 @require_GET
 @json_errors
 def area(request, code: str):
-    region = region_get(code)
+    # The region is read only when the answer is built: a warm hit costs no query.
+    normalised = _code(code)
     date, lang = _day(request), _use_lang(request)
     return cached_json(
         request,
-        f"map:area:{region.code}:{date}",
-        lambda: mapdata.map_area(region, date=date, lang=lang),
+        f"map:area:{normalised}:{date}",
+        lambda: mapdata.map_area(region_get(normalised), date=date, lang=lang),
         max_age=_max_age(),
     )
+
+
+def _code(raw: str) -> str:
+    code = area_rules.parse_code(raw or "")
+    if code is None:
+        raise NotFound(f"Wilayah {raw} tidak dikenal.", code="area_not_found")
+    return code
 
 
 @require_GET
 @json_errors
 def summary(request):
     raw = request.GET.get("code")
-    region = region_get(raw) if raw else None
+    code = _code(raw) if raw else None
     date, lang = _day(request), _use_lang(request)
     return cached_json(
         request,
-        f"map:summary:{region.code if region else ''}:{date}",
-        lambda: mapdata.map_summary(region=region, date=date, lang=lang),
+        f"map:summary:{code or ''}:{date}",
+        lambda: mapdata.map_summary(
+            region=region_get(code) if code else None, date=date, lang=lang
+        ),
         max_age=_max_age(),
     )
