@@ -77,7 +77,7 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = ["role", "is_active", "language", "facility"]
     search_fields = ["full_name", "phone"]
-    autocomplete_fields = ["facility"]
+    autocomplete_fields = ["facility", "region"]
     fieldsets = [
         (None, {"fields": ["phone", "password"]}),
         ("Profil", {"fields": ["full_name", "language"]}),
@@ -87,6 +87,7 @@ class UserAdmin(BaseUserAdmin):
                 "fields": [
                     "role",
                     "facility",
+                    "region",
                     "is_active",
                     "is_staff",
                     "is_superuser",

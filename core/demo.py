@@ -168,6 +168,9 @@ def demo_accounts_ensure() -> dict[str, User]:
                 role=role,
                 facility=facilities.get(facility_code) if facility_code else None,
                 password=DEMO_PASSWORD if is_new else None,
+                region=Region.objects.get(code="33.74")
+                if role == User.Role.HEALTH_OFFICE
+                else None,
             )
         users[key] = user
     return users

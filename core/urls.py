@@ -21,7 +21,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/docs/", permanent=False)),
+    path("", RedirectView.as_view(url="/peta/", permanent=False)),
+    path("peta/", include("core.public.urls")),
+    path("data/", include("core.public.data_urls")),
+    path("kantor/", include("core.office.urls")),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -397,3 +397,32 @@ def parent_codes(code: str) -> list[str]:
 
 def level_of(code: str) -> int:
     return code.count(".") + 1
+
+
+# --- Small numbers ----------------------------------------------------------------------------
+
+SMALL_COUNT_BELOW = 5
+SMALL_COUNT_LEVELS = frozenset({4})  # kelurahan/desa
+SUPPRESSED = "<5"
+
+
+def public_count(value: int, *, level: int, enabled: bool) -> int | str:
+    """A count as the public may see it: 1-4 at kelurahan/desa level become "<5" when
+    suppression is on (a zero reveals no one and stays 0). The one rule for the map,
+    the API and the downloads."""
+    if enabled and level in SMALL_COUNT_LEVELS and 0 < value < SMALL_COUNT_BELOW:
+        return SUPPRESSED
+    return value
+
+
+def public_counts(values: Mapping[str, int], *, level: int, enabled: bool) -> dict:
+    return {
+        name: public_count(v, level=level, enabled=enabled)
+        for name, v in values.items()
+    }
+
+
+def descendant_range(code: str) -> tuple[str, str]:
+    """Codes strictly inside `code` sort in [code + ".", code + "/"): a range an index
+    (or a foreign key column) answers, unlike LIKE on a key."""
+    return code + ".", code + "/"

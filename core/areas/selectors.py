@@ -56,6 +56,19 @@ def region_parents(region: Region) -> list[Region]:
 # --- Zone and figures of one area on one day ----------------------------------------------------
 
 
+def public_figures(figures: dict, level: int) -> dict:
+    """Figures as published: the small-number rule applied (SMALL_COUNT_SUPPRESSION)."""
+    return area_rules.public_counts(
+        figures, level=level, enabled=settings.SMALL_COUNT_SUPPRESSION
+    )
+
+
+def public_count(value: int, level: int) -> int | str:
+    return area_rules.public_count(
+        value, level=level, enabled=settings.SMALL_COUNT_SUPPRESSION
+    )
+
+
 def _rules() -> list[ZoneRule]:
     return list(ZoneRule.objects.filter(is_enabled=True).order_by("effective_from"))
 
@@ -79,7 +92,9 @@ def _zone_payload(
             "level": row.zone_level,
             "rule": {"version": rule.version, "name": rule.name},
             "explanation": pick(row.explanation, lang),
-            "households_confirmed_7d": row.households_confirmed_7d,
+            "households_confirmed_7d": public_count(
+                row.households_confirmed_7d, region.level
+            ),
             "children": row.zone_counts or None,
         }
     rule = zone_rule_for(date, zone_rules)
@@ -130,7 +145,7 @@ def area_state(region: Region, *, lang: str, date: dt.date | None = None) -> dic
     figures = {f: getattr(row, f) for f in FIGURES} if row else zero_figures()
     return {
         "date": date,
-        "figures": figures,
+        "figures": public_figures(figures, region.level),
         "zone": _zone_payload(region, row, date, lang, _rules(), children),
     }
 
@@ -174,9 +189,10 @@ def area_children(region: Region, *, lang: str) -> list[dict]:
                 "latitude": child.latitude,
                 "longitude": child.longitude,
                 "date": date,
-                "figures": {f: getattr(row, f) for f in FIGURES}
-                if row
-                else zero_figures(),
+                "figures": public_figures(
+                    {f: getattr(row, f) for f in FIGURES} if row else zero_figures(),
+                    child.level,
+                ),
                 "zone": _zone_payload(
                     child, row, date, lang, zone_rules, grandchildren.get(child.code, 0)
                 ),
@@ -229,7 +245,10 @@ def area_history(region: Region, *, start: dt.date, end: dt.date) -> dict:
         days.append(
             {
                 "date": date,
-                **({f: getattr(row, f) for f in FIGURES} if row else zero_figures()),
+                **public_figures(
+                    {f: getattr(row, f) for f in FIGURES} if row else zero_figures(),
+                    region.level,
+                ),
                 "zone": zone,
                 "rule_version": version,
             }

@@ -56,6 +56,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         on_delete=models.PROTECT,
         related_name="staff",
     )
+    # A health office works for one provinsi or kabupaten/kota (/kantor/ shows only it).
+    region = models.ForeignKey(
+        "core.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level__lte": 2},
+        verbose_name="wilayah kerja",
+        help_text="Untuk dinas kesehatan: provinsi atau kabupaten/kota.",
+    )
     language = models.CharField(
         max_length=2, choices=Language.choices, default=Language.ID
     )

@@ -387,7 +387,13 @@ def device_token_register(*, user: User, token: str, platform: str) -> DeviceTok
 
 @transaction.atomic
 def staff_create(
-    *, phone: str, full_name: str, role: str, facility=None, password: str | None = None
+    *,
+    phone: str,
+    full_name: str,
+    role: str,
+    facility=None,
+    password: str | None = None,
+    region=None,
 ) -> User:
     """Create or update a staff account (health worker, health office, curator)."""
     phone = phone_or_error(phone)
@@ -395,6 +401,8 @@ def staff_create(
     user.full_name = full_name
     user.role = role
     user.facility = facility
+    if region is not None:
+        user.region = region
     # Curators use the admin for chatbot content only; the operator's superuser
     # account is made with `createsuperuser`, never here.
     user.is_staff = role == User.Role.CURATOR

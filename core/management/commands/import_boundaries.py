@@ -77,6 +77,17 @@ class Command(BaseCommand):
             )
         else:
             out.write("Every code matches a region.")
+        # The public map's provinsi and kabupaten/kota shapes are unions of kecamatan:
+        # built now, once, rather than by the first visitor.
+        from core.areas.mapdata import map_shapes_warm
+
+        sizes = map_shapes_warm()
+        out.write(
+            "Map shapes ready: "
+            + ", ".join(
+                f"level {k} {v / 1024:.0f} KB gzipped" for k, v in sizes.items()
+            )
+        )
         out.write(
             self.style.SUCCESS(
                 f"Done in {time.monotonic() - started:.1f}s (run #{result.run_id})."

@@ -1,0 +1,1 @@
+"""The health office dashboard (/kantor/)."""

@@ -1,0 +1,1 @@
+"""Public pages (risk map, open data) and the health office's dashboard."""

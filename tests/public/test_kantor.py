@@ -1,0 +1,142 @@
+"""The health office dashboard: its region only, sources, discrepancies with their
+records, exports, zone changes and self-check signals."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from core.models import AreaDailyFigure, Region, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office_client(client, health_office):
+    client.force_login(health_office)
+    return client
+
+
+def test_it_asks_for_a_sign_in(client):
+    response = client.get("/kantor/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/kantor/login/")
+
+
+def test_it_signs_in_with_a_phone_number(client, health_office):
+    from core.demo import DEMO_PASSWORD
+
+    response = client.post(
+        "/kantor/login/", {"username": "081100000006", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302 and response["Location"] == "/kantor/"
+
+
+def test_it_refuses_other_roles_and_offices_without_a_region(
+    client, nurse, health_office
+):
+    client.force_login(nurse)
+    assert client.get("/kantor/").status_code == 403
+    User.objects.filter(pk=health_office.pk).update(region=None)
+    client.force_login(health_office)
+    assert client.get("/kantor/").status_code == 403
+
+
+def test_it_shows_sources_and_discrepancies_of_its_region(office_client, demo_areas):
+    page = office_client.get("/kantor/").content.decode()
+    assert "Lab Demo Semarang" in page and "Puskesmas Demo Tembalang" in page
+    assert "Meteseh" in page  # the puskesmas dates one case two days later
+    assert "/kantor/selisih/33.74.10.1001/" in page
+
+
+def test_it_drills_down_to_the_records(office_client, demo_areas):
+    from core.models import CaseReport
+
+    moved = CaseReport.objects.get(record_id="PKM-0003")
+    original = CaseReport.objects.get(integrator__name="demo-lab", case=moved.case)
+    page = office_client.get(
+        f"/kantor/selisih/33.74.10.1001/{moved.event_date}/"
+    ).content.decode()
+    # The puskesmas counts the person on its date; the lab's record explains why
+    # the integrated figure counts them two days earlier.
+    assert "PKM-0003" in page and original.record_id in page
+    assert moved.case.full_name not in page  # records, not names
+
+
+def test_it_hides_areas_outside_its_region(office_client, demo_areas):
+    assert office_client.get("/kantor/selisih/33/2026-01-01/").status_code == 404
+    assert office_client.get("/kantor/selisih/31.71/2026-01-01/").status_code == 404
+
+
+def test_it_exports_discrepancies_as_csv_and_xlsx(office_client, demo_areas):
+    response = office_client.get("/kantor/selisih.csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert "33.74.10.1001" in {r["kelurahan"] for r in rows}
+    assert all(r["kelurahan"].startswith("33.74.") for r in rows)
+    assert any("PKM-0003" in r["records"] for r in rows)
+
+    from openpyxl import load_workbook
+
+    response = office_client.get("/kantor/selisih.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxml")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[0][0] == "date" and len(values) == len(rows) + 1
+    assert office_client.get("/kantor/selisih.pdf").status_code == 404
+
+
+def test_it_lists_zones_that_changed_and_why(demo_areas):
+    from core.office.selectors import zones_changed
+
+    first = (
+        AreaDailyFigure.objects.filter(region_id="33.74.10.1001")
+        .exclude(zone="hijau")
+        .order_by("date")
+        .first()
+    )
+    changed = zones_changed(
+        region=Region.objects.get(code="33.74"), lang="id", date=first.date
+    )
+    meteseh = next(c for c in changed if c["code"] == "33.74.10.1001")
+    assert meteseh["before"] == "hijau" and meteseh["after"] == first.zone
+    assert "rumah dengan kasus konfirmasi" in meteseh["why"]
+
+
+def test_it_flags_a_quiet_source(office_client, demo_areas):
+    from core.models import ReportBatch
+
+    ReportBatch.objects.filter(integrator__name="demo-lab").update(
+        started_at=timezone.now() - dt.timedelta(days=5)
+    )
+    page = office_client.get("/kantor/").content.decode()
+    lab_row = page.split('data-source="demo-lab"')[1].split("</tr>")[0]
+    assert "Sepi" in lab_row
+    pkm_row = page.split('data-source="demo-puskesmas"')[1].split("</tr>")[0]
+    assert "Sepi" not in pkm_row
+
+
+def test_it_charts_signals_with_small_counts_hidden(office_client, demo_areas):
+    from selfcheck.services import assessment_submit
+
+    for _ in range(6):
+        assessment_submit(
+            actor=None,
+            answers={"age": 30, "exposure": "none"},
+            client_key=uuid.uuid4(),
+            district_code="33.74.10",
+        )
+    assessment_submit(
+        actor=None,
+        answers={"age": 30, "exposure": "none", "symptoms": ["fever", "cough"]},
+        client_key=uuid.uuid4(),
+        district_code="33.74.10",
+    )
+    page = office_client.get("/kantor/").content.decode()
+    tembalang = page.split('aria-label="Tembalang:')[1].split('"')[0]
+    assert "low 6" in tembalang and "moderate &lt;5" in tembalang

@@ -1,0 +1,120 @@
+"""Open data: the catalogue against its documented shape, and streamed downloads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA = Path(settings.BASE_DIR) / "docs" / "open-data-catalog.schema.json"
+
+
+def _body(response) -> str:
+    assert isinstance(response, StreamingHttpResponse)
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def _csv(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(_body(response))))
+
+
+def test_it_publishes_a_catalogue_that_matches_its_schema(client, demo_areas):
+    catalog = client.get("/data/catalog.json").json()
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.validate(
+        catalog, schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    slugs = {d["identifier"].rsplit("/", 1)[-1] for d in catalog["dataset"]}
+    assert slugs == {"figures", "zones", "facilities", "boundaries"}
+    figures = next(d for d in catalog["dataset"] if d["identifier"].endswith("figures"))
+    assert figures["accrualPeriodicity"] == "R/P1D"
+    assert {c["name"] for c in figures["columns"]} >= {"date", "code", "new_confirmed"}
+    assert {d["mediaType"] for d in figures["distribution"]} == {
+        "text/csv",
+        "application/json",
+    }
+    served = client.get("/data/catalog.schema.json").json()
+    assert served == schema
+
+
+def test_it_rejects_a_catalogue_missing_its_distribution(client, demo_areas):
+    """The schema is no rubber stamp."""
+    catalog = client.get("/data/catalog.json").json()
+    del catalog["dataset"][0]["distribution"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(catalog, json.loads(SCHEMA.read_text()))
+
+
+def test_it_streams_figures_for_an_area_and_its_descendants(client, demo_areas):
+    rows = _csv(client.get("/data/figures.csv?area=33.74.10"))
+    codes = {r["code"] for r in rows}
+    assert codes == {"33.74.10", "33.74.10.1001"}
+    assert all(r["code"].startswith("33.74.10") for r in rows)
+    everything = _csv(client.get("/data/figures.csv"))
+    assert {r["code"] for r in everything} >= {"33", "33.74", "33.74.06.1001"}
+
+
+def test_it_filters_by_date_and_level(client, demo_areas):
+    rows = _csv(client.get("/data/figures.csv?level=3"))
+    dates = sorted({r["date"] for r in rows})
+    middle = dates[len(dates) // 2]
+    some = _csv(client.get(f"/data/figures.csv?level=3&from={middle}&to={middle}"))
+    assert some and {r["date"] for r in some} == {middle}
+    assert {r["level"] for r in some} == {"3"}
+
+
+def test_it_suppresses_small_counts_in_downloads(client, demo_areas):
+    rows = _csv(client.get("/data/zones.csv?area=33.74.06.1001"))
+    assert rows and "<5" in {r["households_confirmed_7d"] for r in rows}
+    with override_settings(SMALL_COUNT_SUPPRESSION=False):
+        rows = _csv(client.get("/data/zones.csv?area=33.74.06.1001"))
+    assert "<5" not in {r["households_confirmed_7d"] for r in rows}
+
+
+def test_it_streams_json_with_the_same_rows(client, demo_areas):
+    data = json.loads(_body(client.get("/data/zones.json?area=33.74.10")))
+    assert data["dataset"] == "zones"
+    assert data["filters"]["area"] == "33.74.10"
+    assert {r["zone"] for r in data["rows"]} >= {"merah"}
+    assert len(data["rows"]) == len(_csv(client.get("/data/zones.csv?area=33.74.10")))
+
+
+def test_it_lists_referral_facilities(client, demo_areas):
+    rows = _csv(client.get("/data/facilities.csv?area=33.74"))
+    assert {r["name"] for r in rows} == {
+        "RSUP Dr. Kariadi",
+        "RSUD K.R.M.T. Wongsonegoro",
+    }
+
+
+def test_it_serves_boundaries_as_wkt_and_geojson(client, regions_semarang, boundaries):
+    rows = _csv(client.get("/data/boundaries.csv?area=33.74"))
+    assert len(rows) == 16 and rows[0]["geometry"].startswith(("POLYGON", "MULTI"))
+    geo = json.loads(_body(client.get("/data/boundaries.json?area=33.74.10")))
+    assert geo["type"] == "FeatureCollection"
+    assert [f["id"] for f in geo["features"]] == ["33.74.10"]
+
+
+def test_it_refuses_bad_filters(client, regions_semarang):
+    response = client.get("/data/figures.csv?area=99.99")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "area_not_found"
+    response = client.get("/data/figures.csv?from=2026-02-01&to=2026-01-01")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_range"
+    assert client.get("/data/figures.xml").status_code == 404
+    assert client.get("/data/nothing.csv").status_code == 404
+
+
+def test_it_shows_the_open_data_page(client):
+    page = client.get("/data/").content.decode()
+    assert "catalog.json" in page and "Unduh CSV" in page
