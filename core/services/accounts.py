@@ -251,14 +251,22 @@ def device_token_register(*, user: User, token: str, platform: str) -> DeviceTok
 
 @transaction.atomic
 def staff_create(
-    *, phone: str, full_name: str, role: str, facility=None, password: str | None = None
+    *,
+    phone: str,
+    full_name: str,
+    role: str,
+    facility=None,
+    password: str | None = None,
+    psc_region=None,
 ) -> User:
-    """Create or update a staff account (health worker, health office, curator)."""
+    """Create or update a staff account (health worker, health office, curator,
+    hospital staff, PSC operator)."""
     phone = phone_or_error(phone)
     user, _ = User.objects.get_or_create(phone=phone)
     user.full_name = full_name
     user.role = role
     user.facility = facility
+    user.psc_region = psc_region
     user.is_staff = role == User.Role.CURATOR
     if password:
         user.set_password(password)
