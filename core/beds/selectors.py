@@ -13,6 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from core.beds import rules
@@ -49,6 +52,14 @@ def beds_index_invalidate() -> None:
     except Exception:  # the index still expires on its own
         pass
     _index["version"] = None
+
+
+@receiver(post_save, sender=Facility, dispatch_uid="sigap_beds_facility_saved")
+@receiver(post_delete, sender=Facility, dispatch_uid="sigap_beds_facility_deleted")
+def _facility_changed(sender, instance: Facility, **kwargs) -> None:
+    # A hospital added, moved or closed shows in the next search of every process.
+    beds_index_invalidate()
+    transaction.on_commit(beds_index_invalidate)
 
 
 def _version():
@@ -293,10 +304,10 @@ def occupancy_daily(
     """BOR per kabupaten/kota and day: each hospital counts with its last report
     before the end of that (local) day, if that report is at most 7 days old;
     `stale_hospitals` says how many of those reports were over 24 h old."""
-    prefix = area.code if area.level >= Region.Level.REGENCY else area.code + "."
+    prefix = area.code + "."
     facilities = Facility.objects.filter(
         kind=Facility.Kind.HOSPITAL, is_active=True
-    ).filter(district_id__startswith=prefix)
+    ).filter(district__code__startswith=prefix)
     regencies = {
         r.code: r
         for r in Region.objects.filter(

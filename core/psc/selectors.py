@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.beds import rules as bed_rules
@@ -210,9 +210,11 @@ def response_times_daily(
     tz = area.tz
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    prefix = area.code if area.level == Region.Level.REGENCY else f"{area.code}."
+    prefix = f"{area.code}."
     qs = Escalation.objects.filter(
-        created_at__gte=start, created_at__lt=end, region_id__startswith=prefix
+        Q(region_id=area.code) | Q(region__code__startswith=prefix),
+        created_at__gte=start,
+        created_at__lt=end,
     ).values("region_id", "created_at", "taken_at", "dispatched_at", "status")
     groups: dict[tuple[str, dt.date], list] = defaultdict(list)
     for row in qs:
