@@ -49,7 +49,11 @@ def _hospitals_for_alert(alert) -> list[dict]:
     from django.core.serializers.json import DjangoJSONEncoder
 
     from core.beds.rules import needed_bed_kinds
-    from core.beds.selectors import referral_hospitals_for_district
+    from core.beds.selectors import (
+        referral_hospitals_for_district,
+        referral_hospitals_ranked,
+        region_point,
+    )
 
     checkin = alert.checkin
     kinds = needed_bed_kinds(
@@ -58,14 +62,16 @@ def _hospitals_for_alert(alert) -> list[dict]:
     )
     patient, facility = alert.isolation.patient, alert.isolation.facility
     profile = getattr(patient, "profile", None)
-    place = (
-        profile.home_village
-        if profile is not None and profile.home_village_id
-        else facility.district
-    )
-    if place is not None and place.latitude is None and place.parent is not None:
-        place = place.parent if place.parent.latitude is not None else place
-    found = referral_hospitals_for_district(district=place, kinds=kinds)
+    home = profile.home_village if profile is not None else None
+    origin = region_point(home)
+    if origin is None and facility.latitude is not None:
+        origin = (facility.latitude, facility.longitude)
+    if origin is not None:
+        found = referral_hospitals_ranked(origin=origin, kinds=kinds)
+    else:
+        found = referral_hospitals_for_district(
+            district=home or facility.district, kinds=kinds
+        )
     # JSON-ready (dates as ISO strings) for the proposal row.
     return json.loads(json.dumps(found, cls=DjangoJSONEncoder))
 
