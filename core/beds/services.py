@@ -286,3 +286,55 @@ def _parse_dt(value) -> dt.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo is not None else None
+
+
+# Demo availability per referral hospital (SIRANAP-like figures).
+DEMO_BEDS = {
+    "R3374070001": (  # RSUP Dr. Kariadi
+        {
+            "icu_ventilator": {"total": 24, "free": 3},
+            "icu": {"total": 16, "free": 2},
+            "hcu": {"total": 20, "free": 4},
+            "isolation_negative": {"total": 30, "free": 6},
+            "isolation": {"total": 120, "free": 18},
+            "igd": {"total": 40, "free": 7},
+        },
+        "4.5",
+    ),
+    "R3374060001": (  # RSUD K.R.M.T. Wongsonegoro
+        {
+            "icu_ventilator": {"total": 8, "free": 0},
+            "icu": {"total": 6, "free": 1},
+            "hcu": {"total": 10, "free": 0},
+            "isolation_negative": {"total": 12, "free": 0},
+            "isolation": {"total": 80, "free": 9},
+            "igd": {"total": 24, "free": 2},
+        },
+        "2.0",
+    ),
+}
+
+
+def seed_beds_demo(now: dt.datetime | None = None) -> dict[str, int]:
+    """A fresh report for each demo referral hospital whose current one is stale
+    (idempotent within a day: the report key carries the date)."""
+    now = now or timezone.now()
+    created = 0
+    for code, (beds, oxygen) in DEMO_BEDS.items():
+        facility = Facility.objects.filter(code=code).first()
+        if facility is None:
+            continue
+        current = BedAvailability.objects.filter(facility=facility).first()
+        if current is not None and not rules.is_stale(current.reported_at, now):
+            continue
+        _, state = bed_report_submit(
+            facility=facility,
+            beds=beds,
+            oxygen_days=oxygen,
+            source=BedReport.Source.ADMIN,
+            report_key=f"demo-{now.date().isoformat()}",
+            reported_at=now,
+            now=now,
+        )
+        created += state == "created"
+    return {"bed reports": created}

@@ -113,7 +113,9 @@ class Escalation(models.Model):
                 name="escalation_alert_once",
             ),
             models.CheckConstraint(
-                condition=Q(status="new") | Q(taken_by__isnull=False),
+                # A resident may cancel before anyone takes it.
+                condition=Q(status__in=["new", "cancelled"])
+                | Q(taken_by__isnull=False),
                 name="escalation_taken_has_operator",
             ),
         ]

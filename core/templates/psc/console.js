@@ -10,7 +10,7 @@
   var caseUrl = root.dataset.caseUrl;
   var items = new Map();
   var pending = new Map();
-  var syncing = false, ws = null, retry = 500;
+  var syncing = false, ws = null, retry = 500, paused = false;
   var list = document.getElementById("queue");
   var conn = document.getElementById("conn");
   var OPEN = { "new": 1, "taken": 1, "dispatched": 1, "referred": 1 };
@@ -87,6 +87,7 @@
     drain();
   }
   function connect() {
+    if (paused) return;
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     ws = new WebSocket(scheme + location.host + root.dataset.wsPath);
     ws.onopen = function () { retry = 500; setConn(true); syncing = false; replay(); };
@@ -97,9 +98,15 @@
     };
     ws.onclose = function () {
       setConn(false); ws = null; syncing = false;
-      setTimeout(connect, retry); retry = Math.min(retry * 2, 10000);
+      if (!paused) { setTimeout(connect, retry); retry = Math.min(retry * 2, 10000); }
     };
   }
+  // For tests and the operator's "reconnect": drop the socket, then come back.
+  window.sigapConsole = {
+    lastSeq: function () { return lastSeq; },
+    pause: function () { paused = true; if (ws) ws.close(); },
+    resume: function () { paused = false; connect(); }
+  };
   render(null);
   connect();
   setInterval(function () { render(null); }, 1000);
