@@ -16,6 +16,12 @@ from core.models import Escalation, PscEvent, PscEventCounter, Region, User
 from core.psc import rules
 
 REPLAY_LIMIT = 500
+DANGER_LABELS = {
+    "severe_breathing_difficulty": {"id": "Sesak napas berat"},
+    "chest_pain": {"id": "Nyeri dada"},
+    "confusion": {"id": "Bingung / sulit dibangunkan"},
+    "bluish_lips": {"id": "Bibir atau wajah kebiruan"},
+}
 QUEUE_LIMIT = 500
 
 
@@ -156,6 +162,10 @@ def escalation_detail(
             "region": escalation.region_id,
         },
         "health": health,
+        "danger_sign_labels": [
+            DANGER_LABELS.get(sign, {}).get("id", sign)
+            for sign in health.get("danger_signs") or ()
+        ],
         "note": escalation.note,
         "facility": {"id": escalation.facility_id, "name": escalation.facility.name}
         if escalation.facility_id

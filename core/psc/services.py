@@ -94,8 +94,8 @@ def _health_from_assessment(assessment) -> dict:
         "risk_level": assessment.risk_level,
         "reasons": list(assessment.reasons or [])[:10],
         "spo2": a.get("spo2"),
-        "breathing_rate": a.get("breathing_rate"),
-        "temperature": a.get("temperature"),
+        "breathing_rate": a.get("respiratory_rate"),
+        "temperature": a.get("temperature_c"),
         "danger_signs": list(a.get("danger_signs") or []),
         "symptoms": list(a.get("symptoms") or []),
         "age": a.get("age"),
@@ -568,22 +568,48 @@ def _event_record(escalation: Escalation, *, kind: str, now: dt.datetime) -> Psc
     )
 
 
+_push_breaker = None
+_push_executor = None
+
+
 def console_push(group: str, frames: list[dict]) -> None:
-    """Best effort: the stored event is the truth; consoles replay what they miss."""
+    """Best effort: the stored event is the truth; consoles replay what they miss.
+    After a failure the push pauses for a few seconds (its own breaker)."""
+    global _push_breaker, _push_executor
+    import asyncio
+
     from channels.layers import get_channel_layer
 
-    from isolation.services.dispatch import layer_breaker
+    from isolation.services.dispatch import Breaker
 
-    if layer_breaker.is_open:
+    if _push_breaker is None:
+        _push_breaker = Breaker("psc console", cooldown=10.0)
+    if _push_breaker.is_open:
         return
     layer = get_channel_layer()
     if layer is None:
         return
+
+    def send() -> None:
+        try:
+            async_to_sync(layer.group_send)(
+                group, {"type": "psc.events", "events": frames}
+            )
+        except Exception as exc:
+            _push_breaker.trip()
+            logger.warning("PSC console push failed (%s)", type(exc).__name__)
+
     try:
-        async_to_sync(layer.group_send)(group, {"type": "psc.events", "events": frames})
-    except Exception as exc:
-        layer_breaker.trip()
-        logger.warning("PSC console push failed (%s)", type(exc).__name__)
+        asyncio.get_running_loop()
+    except RuntimeError:  # no loop in this thread: the usual case (a view, a task)
+        send()
+        return
+    # Called from async code's thread (a test, a consumer): send from another thread.
+    if _push_executor is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _push_executor = ThreadPoolExecutor(1, thread_name_prefix="psc-push")
+    _push_executor.submit(send)
 
 
 def _notify(escalation: Escalation, *, action: str, step: EscalationAction, data: dict):
@@ -660,7 +686,9 @@ def psc_export(user: User) -> dict:
                     for a in e.actions.all()
                 ],
             }
-            for e in Escalation.objects.filter(resident=user).prefetch_related("actions")
+            for e in Escalation.objects.filter(resident=user).prefetch_related(
+                "actions"
+            )
         ]
     }
 
