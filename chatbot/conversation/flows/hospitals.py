@@ -95,5 +95,3 @@ def _show(ctx: Ctx, *, origin, area: str | None, place: str) -> None:
         )
     lines.append(ctx.t("rs_footer"))
     ctx.say("\n\n".join(lines), again)
-
-
