@@ -79,6 +79,7 @@ class EscalationListCreateView(APIView):
         request=ResidentInput,
         responses=OpenApiTypes.OBJECT,
         tags=TAGS,
+        operation_id="psc_escalation_create",
         summary="Minta bantuan PSC 119 (resident) or escalate a danger alert (nurse)",
     )
     def post(self, request):
@@ -117,6 +118,7 @@ class EscalationListCreateView(APIView):
         parameters=[FilterSerializer],
         responses=OpenApiTypes.OBJECT,
         tags=TAGS,
+        operation_id="psc_escalation_queue",
         summary="The operator's kab/kota queue (urgency, then waiting time)",
     )
     def get(self, request):
@@ -150,7 +152,9 @@ class EscalationListCreateView(APIView):
 class MyEscalationsView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, tags=TAGS)
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT, tags=TAGS, operation_id="psc_escalations_mine"
+    )
     def get(self, request):
         rows = selectors.escalations_for_resident(resident=request.user)[:50]
         return Response({"results": [resident_payload(e) for e in rows]})
@@ -159,7 +163,9 @@ class MyEscalationsView(APIView):
 class EscalationDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, tags=TAGS)
+    @extend_schema(
+        responses=OpenApiTypes.OBJECT, tags=TAGS, operation_id="psc_escalation_get"
+    )
     def get(self, request, escalation_id: int):
         user = request.user
         if user.role == User.Role.PSC_OPERATOR and user.psc_region_id:
@@ -192,6 +198,7 @@ class EscalationActionView(APIView):
         request=InputSerializer,
         responses=OpenApiTypes.OBJECT,
         tags=TAGS,
+        operation_id="psc_escalation_action",
         summary="take | call | note | dispatch | refer (facility_id) | resolve | cancel",
     )
     def post(self, request, escalation_id: int, action: str):
