@@ -10,7 +10,7 @@ from core.models import Escalation, Facility
 from tests.beds.conftest import report
 from tests.channels.conftest import tg_location_update
 from tests.channels.test_conversations import TelegramChat
-from tests.factories import FacilityFactory
+from tests.factories import FacilityFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,8 +40,17 @@ def reporting_hospitals(facilities):
         latitude=-7.057,
         longitude=110.441,
     )
+    RegionFactory(code="31", name="DKI Jakarta", level=1, kind="provinsi")
+    RegionFactory(
+        code="31.71", name="Jakarta Pusat", level=2, kind="kota", parent_id="31"
+    )
+    gambir = RegionFactory(code="31.71.01", name="Gambir", parent_id="31.71")
     far = FacilityFactory(
-        name="RS Jauh", kind="hospital", latitude=-6.2, longitude=106.8
+        name="RS Jauh",
+        kind="hospital",
+        district=gambir,
+        latitude=-6.2,
+        longitude=106.8,
     )
     report(kariadi, {"icu": {"total": 16, "free": 2}, "igd": {"total": 40, "free": 7}})
     report(wongsonegoro, {"isolation": {"total": 80, "free": 9}})
