@@ -67,7 +67,7 @@ for n in range(HOSPITALS):
     )
     free = 0 if n % 4 == 0 else rng.randint(1, 9)
     bed_report_submit(
-        facility=facility, source="admin", report_key=f"bench-{now.date()}",
+        facility=facility, source="admin", report_key=f"bench-{now.isoformat()}",
         beds={"icu": {"total": 10, "free": free}, "isolation": {"total": 40, "free": free * 2},
               "igd": {"total": 20, "free": free}},
         oxygen_days="3",
@@ -100,15 +100,17 @@ def log(message: str) -> None:
 
 
 def manage(env: dict[str, str], *args: str, timeout: float = 900) -> str:
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
-        check=True,
         capture_output=True,
         text=True,
         timeout=timeout,
-    ).stdout
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
 
 
 def prepare(env, hospitals: int, residents: int) -> tuple[str, list[str]]:
@@ -251,7 +253,7 @@ def main() -> None:
     if server.ws_port != server.port:
         server.ws_port = WS_PORT
     log(f"starting {server.describe()} on {HOST}:{PORT}")
-    server.start()
+    server.start(timeout=240)  # a loaded machine loads Django slowly
     try:
         n = int(args.rate * args.seconds)
         warm = search_requests(32)

@@ -25,9 +25,12 @@ VERSION_KEY = "beds:index:version"
 # An index older than this is rebuilt even without a version change (a facility
 # edited in the admin, a cache that was down).
 INDEX_MAX_AGE_S = 60
+# How often a process asks the cache whether the index changed: a new report shows
+# in every process within this, at one cache read per second instead of per search.
+VERSION_CHECK_S = 1.0
 
 _lock = threading.Lock()
-_index: dict = {"version": None, "built": 0.0, "rows": []}
+_index: dict = {"version": None, "built": 0.0, "rows": [], "checked": 0.0, "seen": None}
 
 
 @dataclass(frozen=True)
@@ -113,8 +116,12 @@ def _build() -> list[HospitalRow]:
 
 
 def hospital_index() -> list[HospitalRow]:
-    version = _version()
     now = time.monotonic()
+    if _index["version"] is not None and now - _index["checked"] < VERSION_CHECK_S:
+        version = _index["seen"]
+    else:
+        version = _version()
+        _index["checked"], _index["seen"] = now, version
     if (
         _index["version"] is not None
         and _index["version"] == version
@@ -132,7 +139,7 @@ def hospital_index() -> list[HospitalRow]:
                 version = _version() or "local"
             _index["rows"] = _build()
             _index["built"] = time.monotonic()
-            _index["version"] = version
+            _index["version"] = _index["seen"] = version
         return _index["rows"]
 
 
@@ -158,6 +165,62 @@ def bed_summary(row: HospitalRow, now: dt.datetime) -> dict:
     }
 
 
+def _search_row(row: HospitalRow, distance, free: int, now: dt.datetime) -> dict:
+    return {
+        "id": row.id,
+        "code": row.code,
+        "name": row.name,
+        "address": row.address,
+        "phone": row.phone,
+        "latitude": row.latitude,
+        "longitude": row.longitude,
+        "is_referral": row.is_referral,
+        "district": row.district,
+        "distance_km": None if distance is None else round(distance, 2),
+        "free": free,
+        **bed_summary(row, now),
+    }
+
+
+def beds_search_page(
+    *,
+    origin: tuple[float, float] | None,
+    area: str | None = None,
+    kind: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[int, list[dict]]:
+    """Hospitals with free beds (of `kind`, else of any kind), nearest first by
+    straight-line distance from `origin`; inside `area` (a region code prefix) when
+    there is no origin. Returns (how many, the rows of the page)."""
+    now = now or timezone.now()
+    kinds = (kind,) if kind else rules.BED_KINDS
+    found = []
+    for row in hospital_index():
+        if not row.beds:
+            continue
+        free = rules.free_of(row.beds, kinds)
+        if free <= 0:
+            continue
+        if origin is None:
+            if area and not row.district.startswith(area):
+                continue
+            distance = None
+        elif row.latitude is None:
+            continue
+        else:
+            distance = rules.distance_km(
+                origin[0], origin[1], row.latitude, row.longitude
+            )
+        found.append(
+            (0.0 if distance is None else distance, row.name, distance, row, free)
+        )
+    found.sort(key=lambda t: (t[0], t[1]))
+    page = found[offset : None if limit is None else offset + limit]
+    return len(found), [_search_row(r, d, f, now) for _k, _n, d, r, f in page]
+
+
 def beds_search(
     *,
     origin: tuple[float, float] | None,
@@ -165,49 +228,7 @@ def beds_search(
     kind: str | None = None,
     now: dt.datetime | None = None,
 ) -> list[dict]:
-    """Hospitals with free beds (of `kind`, else of any kind), nearest first by
-    straight-line distance from `origin`; inside `area` (a region code prefix) when
-    there is no origin."""
-    now = now or timezone.now()
-    out = []
-    for row in hospital_index():
-        if not row.beds:
-            continue
-        free = (
-            rules.free_of(row.beds, [kind])
-            if kind
-            else rules.free_of(row.beds, rules.BED_KINDS)
-        )
-        if free <= 0:
-            continue
-        if origin is None and area and not row.district.startswith(area):
-            continue
-        distance = (
-            rules.distance_km(origin[0], origin[1], row.latitude, row.longitude)
-            if origin is not None and row.latitude is not None
-            else None
-        )
-        if origin is not None and distance is None:
-            continue
-        out.append((distance, row, free))
-    out.sort(key=lambda t: (t[0] if t[0] is not None else 0.0, t[1].name))
-    return [
-        {
-            "id": row.id,
-            "code": row.code,
-            "name": row.name,
-            "address": row.address,
-            "phone": row.phone,
-            "latitude": row.latitude,
-            "longitude": row.longitude,
-            "is_referral": row.is_referral,
-            "district": row.district,
-            "distance_km": None if distance is None else round(distance, 2),
-            "free": free,
-            **bed_summary(row, now),
-        }
-        for distance, row, free in out
-    ]
+    return beds_search_page(origin=origin, area=area, kind=kind, now=now)[1]
 
 
 def referral_hospitals_ranked(
