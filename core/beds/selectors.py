@@ -47,6 +47,9 @@ class HospitalRow:
     beds: dict
     reported_at: dt.datetime | None
     oxygen_days: float | None
+    # Free beds per kind and in all, counted once when the index is built.
+    free: dict
+    free_any: int
 
 
 def beds_index_invalidate() -> None:
@@ -94,6 +97,8 @@ def _build() -> list[HospitalRow]:
         "is_referral",
     ):
         a = current.get(f["id"], {})
+        beds = a.get("beds") or {}
+        free = {kind: v.get("free", 0) for kind, v in beds.items()}
         rows.append(
             HospitalRow(
                 id=f["id"],
@@ -105,7 +110,9 @@ def _build() -> list[HospitalRow]:
                 longitude=f["longitude"],
                 district=f["district_id"],
                 is_referral=f["is_referral"],
-                beds=a.get("beds") or {},
+                beds=beds,
+                free=free,
+                free_any=sum(free.values()),
                 reported_at=a.get("reported_at"),
                 oxygen_days=float(a["oxygen_days"])
                 if a.get("oxygen_days") is not None
@@ -195,12 +202,9 @@ def beds_search_page(
     straight-line distance from `origin`; inside `area` (a region code prefix) when
     there is no origin. Returns (how many, the rows of the page)."""
     now = now or timezone.now()
-    kinds = (kind,) if kind else rules.BED_KINDS
     found = []
     for row in hospital_index():
-        if not row.beds:
-            continue
-        free = rules.free_of(row.beds, kinds)
+        free = row.free.get(kind, 0) if kind else row.free_any
         if free <= 0:
             continue
         if origin is None:
