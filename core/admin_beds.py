@@ -139,3 +139,18 @@ class EscalationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from core.services.audit import audit_record
+
+        escalation = Escalation.objects.filter(pk=object_id).first()
+        if escalation is not None:
+            # The page shows contact, location and health data: audited like the
+            # PSC console's case page.
+            audit_record(
+                actor=request.user,
+                action="psc.escalation.admin_view",
+                target=escalation,
+                patient=escalation.resident,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -68,6 +68,11 @@ def _facility_changed(sender, instance: Facility, **kwargs) -> None:
     transaction.on_commit(beds_index_invalidate)
 
 
+def index_reset() -> None:
+    """Forget this process's index (tests: each starts from its own data)."""
+    _index.update(version=None, built=0.0, rows=[], checked=0.0, seen=None)
+
+
 def _version():
     try:
         return cache.get(VERSION_KEY)
