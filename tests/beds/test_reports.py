@@ -246,3 +246,13 @@ def test_the_admin_reports_through_the_same_service_and_keeps_history(curator, k
     listing = client.get("/admin/core/bedreport/")
     assert listing.status_code == 200
     assert client.post(f"/admin/core/bedreport/{stored.pk}/delete/").status_code == 403
+
+
+def test_the_demo_seeds_fresh_reports_for_the_referral_hospitals_once(facilities):
+    from core.beds.services import seed_beds_demo
+
+    assert seed_beds_demo() == {"bed reports": 2}
+    assert seed_beds_demo() == {"bed reports": 0}
+    later = timezone.now() + dt.timedelta(hours=25)
+    assert seed_beds_demo(now=later) == {"bed reports": 2}
+    assert BedAvailability.objects.filter(reported_at=later).count() == 2
