@@ -27,7 +27,7 @@ class UserCreationForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["phone", "full_name", "role", "facility"]
+        fields = ["phone", "full_name", "role", "facility", "psc_region"]
 
     def clean_phone(self):
         try:
@@ -77,7 +77,7 @@ class UserAdmin(BaseUserAdmin):
     ]
     list_filter = ["role", "is_active", "language", "facility"]
     search_fields = ["full_name", "phone"]
-    autocomplete_fields = ["facility", "region"]
+    autocomplete_fields = ["facility", "region", "psc_region"]
     fieldsets = [
         (None, {"fields": ["phone", "password"]}),
         ("Profil", {"fields": ["full_name", "language"]}),
@@ -88,6 +88,7 @@ class UserAdmin(BaseUserAdmin):
                     "role",
                     "facility",
                     "region",
+                    "psc_region",
                     "is_active",
                     "is_staff",
                     "is_superuser",
@@ -103,7 +104,14 @@ class UserAdmin(BaseUserAdmin):
             None,
             {
                 "classes": ["wide"],
-                "fields": ["phone", "full_name", "role", "facility", "password"],
+                "fields": [
+                    "phone",
+                    "full_name",
+                    "role",
+                    "facility",
+                    "psc_region",
+                    "password",
+                ],
             },
         )
     ]
@@ -186,4 +194,5 @@ class DeviceTokenAdmin(admin.ModelAdmin):
     list_filter = ["platform"]
 
 
-from core import admin_areas  # noqa: E402,F401  (risk areas + case integration)
+# Risk areas + case integration; hospital beds + PSC 119.
+from core import admin_areas, admin_beds  # noqa: E402,F401

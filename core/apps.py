@@ -18,6 +18,12 @@ class CoreConfig(AppConfig):
             selectors,  # noqa: F401  (consent cache receivers)
         )
         from core.api import authentication  # noqa: F401  (token cache receivers)
+        from core.beds import selectors as beds  # noqa: F401  (hospital index receivers)
+        from core.psc.services import psc_erase, psc_export
+        from core.services.privacy import register_eraser, register_exporter
+
+        register_exporter("psc", psc_export)
+        register_eraser("psc", psc_erase)
 
         # The embedded scheduler runs periodic jobs inside the web process when there is
         # no Celery beat (make run without REDIS_URL). Under runserver's autoreloader only

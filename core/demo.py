@@ -109,7 +109,21 @@ DEMO_ACCOUNTS = {
         None,
     ),
     "curator": ("+6281100000004", "Kurator Sigap", User.Role.CURATOR, None),
+    "psc_operator": (
+        "+6281100000007",
+        "Operator PSC 119 Kota Semarang",
+        User.Role.PSC_OPERATOR,
+        None,
+    ),
+    "hospital_staff": (
+        "+6281100000008",
+        "Petugas RSUP Dr. Kariadi",
+        User.Role.HOSPITAL_STAFF,
+        "R3374070001",
+    ),
 }
+# The kabupaten/kota whose PSC 119 a demo operator works for.
+DEMO_PSC_REGION = "33.74"
 
 
 @transaction.atomic
@@ -171,6 +185,9 @@ def demo_accounts_ensure() -> dict[str, User]:
                 region=Region.objects.get(code="33.74")
                 if role == User.Role.HEALTH_OFFICE
                 else None,
+                psc_region=Region.objects.get(code=DEMO_PSC_REGION)
+                if role == User.Role.PSC_OPERATOR
+                else None,
             )
         users[key] = user
     return users
@@ -184,6 +201,7 @@ def _date(value: str):
 
 # Each feature seeds its own demo rows; all are idempotent.
 FEATURE_SEEDERS: list[str] = [
+    "core.beds.services.seed_beds_demo",
     "core.cases.services.seed_area_demo",
     "chatbot.demo.seed_chatbot_demo",
     # Doctors' schedules first: the isolation demo's danger alert proposes a slot.

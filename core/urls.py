@@ -18,6 +18,7 @@ api_v1 = [
     path("isolation/", include("isolation.api.urls")),
     path("teleconsult/", include("isolation.teleconsult.api.urls")),
     path("chatbot/", include("chatbot.api.urls")),
+    path("psc/", include("core.psc.api.urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +34,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("dashboard/", include("isolation.urls")),
+    path("beds/", include("core.beds.urls")),
+    path("psc/", include("core.psc.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

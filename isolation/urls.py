@@ -20,6 +20,7 @@ urlpatterns = [
     path("patients/<int:isolation_id>/status/", views.status_change, name="status"),
     path("patients/<int:isolation_id>/extend/", views.extend, name="extend"),
     path("alerts/<int:alert_id>/ack/", views.alert_ack, name="alert-ack"),
+    path("alerts/<int:alert_id>/psc/", views.alert_escalate, name="alert-psc"),
     path("requests/", views.requests_list, name="requests"),
     path(
         "requests/<int:request_id>/confirm/",

@@ -230,6 +230,32 @@ def alert_ack(request: HttpRequest, alert_id: int) -> HttpResponse:
 
 @require_POST
 @health_worker_required
+def alert_escalate(request: HttpRequest, alert_id: int) -> HttpResponse:
+    """Hand a danger alert to the patient's kab/kota PSC 119."""
+    from core.psc.services import escalation_create_by_nurse
+
+    try:
+        escalation, created = escalation_create_by_nurse(
+            nurse=request.user,
+            alert_id=alert_id,
+            note=request.POST.get("note", "")[:1000],
+        )
+    except NotFound:
+        raise
+    except (ApplicationError, ValidationError) as exc:
+        _flash_error(request, exc)
+    else:
+        messages.success(
+            request,
+            f"Diteruskan ke PSC 119 (#{escalation.pk})."
+            if created
+            else f"Sudah diteruskan ke PSC 119 (#{escalation.pk}).",
+        )
+    return _back(request, reverse("dashboard:board"))
+
+
+@require_POST
+@health_worker_required
 def note_add(request: HttpRequest, isolation_id: int) -> HttpResponse:
     try:
         services.note_add(

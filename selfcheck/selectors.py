@@ -13,14 +13,13 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core.exceptions import NotFound
-from core.models import Facility, Region, User
+from core.models import Region, User
 from selfcheck import content, rules
 from selfcheck.models import Assessment, AssessmentSymptom, Questionnaire, RuleSet
 
 PUBLICATIONS_CACHE_KEY = "selfcheck:publications"
 PUBLICATIONS_TTL = 60
 REGION_TTL = 600
-HOSPITALS_TTL = 600
 NEAREST_HOSPITALS = 3
 _REGION_CODE = re.compile(r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$")
 
@@ -218,74 +217,26 @@ def assessment_explain(*, assessment: Assessment, lang: str) -> dict:
 # --- Next steps -------------------------------------------------------------------
 
 
-def _hospital_row(f: dict, origin: Region | None) -> dict:
-    distance = None
-    if origin and origin.latitude is not None and f["latitude"] is not None:
-        distance = round(
-            rules.distance_km(
-                origin.latitude, origin.longitude, f["latitude"], f["longitude"]
-            ),
-            1,
-        )
-    return {
-        "id": f["id"],
-        "name": f["name"],
-        "address": f["address"],
-        "phone": f["phone"],
-        "latitude": f["latitude"],
-        "longitude": f["longitude"],
-        "distance_km": distance,
-    }
-
-
-_HOSPITAL_FIELDS = ("id", "name", "address", "phone", "latitude", "longitude")
-
-
 def referral_hospitals_near(
-    *, district: Region | None, limit: int = NEAREST_HOSPITALS
+    *,
+    district: Region | None,
+    kinds: tuple[str, ...] | None = None,
+    limit: int = NEAREST_HOSPITALS,
 ) -> list[dict]:
-    """Nearest active referral hospitals to the kecamatan's point; without one, the
-    referral hospitals of the same kabupaten/kota, then of the province."""
-    if district is None:
-        return []
-    key = f"selfcheck:hospitals:{district.code}:{limit}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    hospitals = Facility.objects.filter(
-        kind=Facility.Kind.HOSPITAL, is_referral=True, is_active=True
+    """Active referral hospitals for the kecamatan, ranked by free beds of the kinds
+    the patient needs (a fresh report first), then distance from the kecamatan's
+    point; without one, those of the same kabupaten/kota, then of the province."""
+    from core.beds import rules as bed_rules
+    from core.beds.selectors import referral_hospitals_for_district
+
+    found = referral_hospitals_for_district(
+        district=district,
+        kinds=kinds or bed_rules.ISOLATION_KINDS,
+        limit=limit,
     )
-    found: list[dict] = []
-    if district.latitude is not None and district.longitude is not None:
-        located = hospitals.filter(latitude__isnull=False, longitude__isnull=False)
-        lat, lon = district.latitude, district.longitude
-        # Widen a bounding box until enough candidates fall in it, then rank exactly.
-        for span in (0.5, 1.5, 4.0, None):
-            qs = located
-            if span is not None:
-                qs = qs.filter(
-                    latitude__range=(lat - span, lat + span),
-                    longitude__range=(lon - span, lon + span),
-                )
-            rows = list(qs.values(*_HOSPITAL_FIELDS))
-            if len(rows) >= limit or span is None:
-                break
-        found = sorted(
-            (_hospital_row(r, district) for r in rows),
-            key=lambda h: (h["distance_km"], h["name"]),
-        )[:limit]
-    if not found:
-        regency, province = district.code.rsplit(".", 1)[0], district.code[:2]
-        for prefix in (regency, province):
-            rows = list(
-                hospitals.filter(district__code__startswith=f"{prefix}.")
-                .order_by("name")
-                .values(*_HOSPITAL_FIELDS)[:limit]
-            )
-            if rows:
-                found = [_hospital_row(r, district) for r in rows]
-                break
-    cache.set(key, found, HOSPITALS_TTL)
+    for hospital in found:
+        if hospital["distance_km"] is not None:
+            hospital["distance_km"] = round(hospital["distance_km"], 1)
     return found
 
 
@@ -355,6 +306,15 @@ def _teleconsult_step(assessment: Assessment, label: str) -> dict:
     }
 
 
+def _needed_kinds(assessment: Assessment) -> tuple[str, ...]:
+    from core.beds.rules import needed_bed_kinds
+
+    answers = assessment.answers or {}
+    return needed_bed_kinds(
+        spo2=answers.get("spo2"), danger_signs=answers.get("danger_signs") or ()
+    )
+
+
 def assessment_next_steps(*, assessment: Assessment, lang: str) -> list[dict]:
     """Links the app can follow. Kinds come from the rule version's data."""
     kinds = rules.get_rule(assessment.rule_version).params["next_steps"][
@@ -374,7 +334,9 @@ def assessment_next_steps(*, assessment: Assessment, lang: str) -> list[dict]:
         elif kind == "referral_hospitals":
             district = assessment.district if assessment.district_id else None
             label = content.pick(content.NEXT_STEP_LABELS["referral_hospital"], lang)
-            for hospital in referral_hospitals_near(district=district):
+            for hospital in referral_hospitals_near(
+                district=district, kinds=_needed_kinds(assessment)
+            ):
                 steps.append(
                     {
                         "kind": "referral_hospital",

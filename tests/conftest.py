@@ -230,7 +230,10 @@ def _close_async_connections():
 def _clear_cache():
     from django.core.cache import cache
 
+    from core.beds.selectors import index_reset
+
     cache.clear()
+    index_reset()
     yield
 
 

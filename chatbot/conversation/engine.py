@@ -22,8 +22,10 @@ from chatbot.conversation.flows import (
     consult,
     handoff,
     hoax,
+    hospitals,
     isolation,
     link,
+    psc,
     selfcheck,
     zone,
 )
@@ -50,8 +52,19 @@ FLOWS = {
     "hoax": hoax,
     "handoff": handoff,
     "link": link,
+    "hospitals": hospitals,
+    "psc": psc,
 }
-MENU_FLOWS = ("selfcheck", "zone", "isolation", "consult", "hoax", "handoff")
+MENU_FLOWS = (
+    "selfcheck",
+    "zone",
+    "hospitals",
+    "psc",
+    "isolation",
+    "consult",
+    "hoax",
+    "handoff",
+)
 
 MENU_WORDS = {"menu", "start", "help", "bantuan", "mulai", "halo", "hai", "hi"}
 LANGUAGE_WORDS = {"bahasa", "language", "lang"}
@@ -202,6 +215,8 @@ def menu(ctx: Ctx, *, welcome: bool = False) -> None:
     items = [
         choice("m:selfcheck", ctx.t("m_selfcheck")),
         choice("m:zone", ctx.t("m_zone")),
+        choice("m:hospitals", ctx.t("m_hospitals")),
+        choice("m:psc", ctx.t("m_psc")),
         choice("m:isolation", ctx.t("m_isolation")),
         choice("m:consult", ctx.t("m_consult")),
         choice("m:hoax", ctx.t("m_hoax")),

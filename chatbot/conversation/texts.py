@@ -22,6 +22,82 @@ TEXTS: dict[str, T] = {
     "m_selfcheck": {"id": "Cek gejala", "en": "Symptom check"},
     "m_zone": {"id": "Zona risiko", "en": "Risk zone"},
     "m_isolation": {"id": "Isolasi", "en": "Isolation"},
+    "m_hospitals": {"id": "Cari rumah sakit", "en": "Find a hospital"},
+    "m_psc": {"id": "Minta bantuan PSC 119", "en": "Ask PSC 119 for help"},
+    # --- hospitals with free beds ---------------------------------------------------
+    "rs_ask": {
+        "id": "Bagikan lokasi Anda, atau ketik nama kecamatan/kota, untuk mencari "
+        "rumah sakit terdekat yang punya tempat tidur kosong.",
+        "en": "Share your location, or type a kecamatan/city name, to find the "
+        "nearest hospitals with free beds.",
+    },
+    "rs_header": {
+        "id": "Rumah sakit dengan tempat tidur kosong dekat {place}:",
+        "en": "Hospitals with free beds near {place}:",
+    },
+    "rs_header_here": {
+        "id": "Rumah sakit terdekat dengan tempat tidur kosong:",
+        "en": "Nearest hospitals with free beds:",
+    },
+    "rs_free": {"id": "Kosong", "en": "Free"},
+    "rs_updated": {"id": "Diperbarui", "en": "Updated"},
+    "rs_stale": {
+        "id": "(kedaluwarsa, >24 jam — telepon dulu)",
+        "en": "(stale, >24 h — call first)",
+    },
+    "rs_footer": {
+        "id": "Telepon rumah sakit sebelum berangkat. Gawat darurat: 119.",
+        "en": "Call the hospital before you go. Emergency: 119.",
+    },
+    "rs_none": {
+        "id": "Belum ada rumah sakit dengan tempat tidur kosong yang melapor di "
+        "sekitar sini. Gawat darurat: telepon 119.",
+        "en": "No hospital nearby has reported free beds. Emergency: call 119.",
+    },
+    "rs_again": {"id": "Cari lagi", "en": "Search again"},
+    # --- PSC 119 ------------------------------------------------------------------------
+    "psc_need_link": {
+        "id": "Dalam keadaan gawat darurat, telepon 119 sekarang. Untuk meminta "
+        "bantuan PSC 119 lewat chat, hubungkan akun Sigap Anda (menu *Hubungkan "
+        "akun*) dan berikan persetujuan data kesehatan di aplikasi.",
+        "en": "In an emergency, call 119 now. To ask PSC 119 for help by chat, link "
+        "your Sigap account (menu *Link account*) and give health-data consent in "
+        "the app.",
+    },
+    "psc_consent": {
+        "id": "PSC 119 kota/kabupaten Anda akan menerima: nama dan nomor HP Anda, "
+        "lokasi Anda, dan data kesehatan terakhir (hasil cek mandiri atau laporan "
+        "isolasi: SpO2, napas, suhu, tanda bahaya). Hanya untuk menolong Anda "
+        "sekarang. Setuju?",
+        "en": "Your city/regency's PSC 119 will receive: your name and phone number, "
+        "your location, and your latest health data (self-check or isolation "
+        "report: SpO2, breathing, temperature, danger signs). Only to help you now. "
+        "Do you agree?",
+    },
+    "psc_agree": {"id": "Ya, saya setuju", "en": "Yes, I agree"},
+    "psc_declined": {
+        "id": "Tidak dikirim. Bila keadaan memburuk, telepon 119.",
+        "en": "Not sent. If it gets worse, call 119.",
+    },
+    "psc_location": {
+        "id": "Bagikan lokasi Anda sekarang agar ambulans bisa menemukan Anda.",
+        "en": "Share your location now so an ambulance can find you.",
+    },
+    "psc_no_location": {"id": "Pakai alamat profil", "en": "Use my home address"},
+    "psc_sent": {
+        "id": "Permintaan #{id} sudah diteruskan ke PSC 119 {region}. Petugas akan "
+        "menghubungi Anda. Bila memburuk sebelum itu, telepon 119.",
+        "en": "Request #{id} was sent to PSC 119 {region}. An officer will contact "
+        "you. If it gets worse before then, call 119.",
+    },
+    "psc_already": {
+        "id": "Permintaan #{id} ke PSC 119 {region} sudah ada (status: {status}).",
+        "en": "Request #{id} to PSC 119 {region} is already open (status: {status}).",
+    },
+    "psc_refused": {
+        "id": "{message}",
+        "en": "{message}",
+    },
     "m_consult": {"id": "Konsultasi", "en": "Consultation"},
     "m_hoax": {"id": "Cek hoaks", "en": "Check a hoax"},
     "m_handoff": {"id": "Bicara dengan petugas", "en": "Talk to a person"},

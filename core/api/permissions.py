@@ -31,3 +31,23 @@ class IsCurator(_Role):
 
 class IsHealthOffice(_Role):
     roles = ("health_office", "curator")
+
+
+class IsHospitalStaff(_Role):
+    roles = ("hospital_staff",)
+
+    def has_permission(self, request, view) -> bool:
+        return (
+            super().has_permission(request, view)
+            and request.user.facility_id is not None
+        )
+
+
+class IsPscOperator(_Role):
+    roles = ("psc_operator",)
+
+    def has_permission(self, request, view) -> bool:
+        return (
+            super().has_permission(request, view)
+            and request.user.psc_region_id is not None
+        )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from core.api import areas, cases, views
+from core.api import areas, beds, cases, views
 
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="api-root"),
@@ -22,6 +22,18 @@ urlpatterns = [
     ),
     path("regions", views.RegionListView.as_view(), name="region-list"),
     path("facilities", views.FacilityListView.as_view(), name="facility-list"),
+    path("facilities/beds", beds.BedSearchView.as_view(), name="beds-search"),
+    path(
+        "facilities/beds/reports",
+        beds.BedReportBatchView.as_view(),
+        name="beds-reports",
+    ),
+    path("facilities/beds/mine", beds.MyHospitalBedsView.as_view(), name="beds-mine"),
+    path(
+        "facilities/beds/occupancy",
+        beds.BedOccupancyView.as_view(),
+        name="beds-occupancy",
+    ),
     # Risk areas (public, cached) and case data integration.
     path("areas/lookup", areas.AreaLookupView.as_view(), name="area-lookup"),
     path("areas/search", areas.AreaSearchView.as_view(), name="area-search"),

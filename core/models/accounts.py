@@ -41,6 +41,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         HEALTH_WORKER = "health_worker", "Tenaga kesehatan"
         HEALTH_OFFICE = "health_office", "Dinas kesehatan"
         CURATOR = "curator", "Kurator"
+        HOSPITAL_STAFF = "hospital_staff", "Petugas rumah sakit"
+        PSC_OPERATOR = "psc_operator", "Operator PSC 119"
 
     class Language(models.TextChoices):
         ID = "id", "Bahasa Indonesia"
@@ -67,6 +69,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name="wilayah kerja",
         help_text="Untuk dinas kesehatan: provinsi atau kabupaten/kota.",
     )
+    psc_region = models.ForeignKey(
+        "core.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": 2},
+        verbose_name="kab/kota PSC",
+        help_text="The kabupaten/kota whose PSC 119 a psc_operator works for.",
+    )
     language = models.CharField(
         max_length=2, choices=Language.choices, default=Language.ID
     )
@@ -88,6 +100,16 @@ class User(AbstractBaseUser, PermissionsMixin):
                 | models.Q(facility__isnull=False),
                 name="health_worker_has_facility",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(role="hospital_staff")
+                | models.Q(facility__isnull=False),
+                name="hospital_staff_has_facility",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="psc_operator")
+                | models.Q(psc_region__isnull=False),
+                name="psc_operator_has_region",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -97,6 +119,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     def tz(self) -> ZoneInfo:
         if self.facility_id:
             return self.facility.tz
+        if self.psc_region_id:
+            return self.psc_region.tz
         profile = getattr(self, "profile", None)
         if profile is not None and profile.home_village_id:
             return profile.home_village.tz
@@ -109,6 +133,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_curator(self) -> bool:
         return self.role == self.Role.CURATOR
+
+    @property
+    def is_hospital_staff(self) -> bool:
+        return self.role == self.Role.HOSPITAL_STAFF
+
+    @property
+    def is_psc_operator(self) -> bool:
+        return self.role == self.Role.PSC_OPERATOR
 
     @property
     def is_health_office(self) -> bool:

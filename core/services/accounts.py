@@ -394,8 +394,10 @@ def staff_create(
     facility=None,
     password: str | None = None,
     region=None,
+    psc_region=None,
 ) -> User:
-    """Create or update a staff account (health worker, health office, curator)."""
+    """Create or update a staff account (health worker, health office, curator,
+    hospital staff, PSC operator)."""
     phone = phone_or_error(phone)
     user, _ = User.objects.get_or_create(phone=phone)
     user.full_name = full_name
@@ -405,6 +407,7 @@ def staff_create(
         user.region = region
     # Curators use the admin for chatbot content only; the operator's superuser
     # account is made with `createsuperuser`, never here.
+    user.psc_region = psc_region
     user.is_staff = role == User.Role.CURATOR
     user.is_superuser = False
     if password:

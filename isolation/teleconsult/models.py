@@ -288,6 +288,9 @@ class ConsultationProposal(models.Model):
         on_delete=models.SET_NULL,
         related_name="proposal",
     )
+    # Referral hospitals ranked by free beds of the kind the danger calls for, then
+    # distance, as they stood when the alert came in.
+    referral_hospitals = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
 

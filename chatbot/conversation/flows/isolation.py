@@ -221,4 +221,7 @@ def _submit(ctx: Ctx) -> None:
     isolation.refresh_from_db()
     next_slot = iso_rules.Slot(checkin.slot_date, checkin.slot).next()
     lines.append(_status(ctx, isolation, next_slot))
-    ctx.say("\n\n".join(lines), [ctx.menu_choice()])
+    choices = [ctx.menu_choice()]
+    if checkin.danger:
+        choices.insert(0, choice("m:psc", ctx.t("m_psc")))
+    ctx.say("\n\n".join(lines), choices)

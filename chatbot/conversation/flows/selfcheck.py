@@ -349,6 +349,8 @@ def _finish(ctx: Ctx) -> None:
     text += "\n\n" + ctx.t("sc_stored" if owner else "sc_not_stored")
     choices = []
     kinds = {s["kind"] for s in out["next_steps"]}
+    if "emergency_call" in kinds and owner is not None:
+        choices.append(choice("m:psc", ctx.t("m_psc")))
     if "teleconsult" in kinds:
         choices.append(choice("m:consult", ctx.t("m_consult")))
     choices.append(ctx.menu_choice())
@@ -363,7 +365,9 @@ def _steps(steps: list[dict]) -> str:
         elif s["kind"] == "referral_hospital":
             facility = s["facility"]
             phone = f" ({facility['phone']})" if facility.get("phone") else ""
-            lines.append(f"- {s['label']}: {facility['name']}{phone}")
+            free = facility.get("free_needed")
+            beds = f", {free} TT kosong" if free else ""
+            lines.append(f"- {s['label']}: {facility['name']}{phone}{beds}")
         else:
             lines.append(f"- {s['label']}")
     return "\n".join(lines)

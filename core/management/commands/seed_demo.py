@@ -31,12 +31,21 @@ class Command(BaseCommand):
         for key, (phone, name, role, _facility) in DEMO_ACCOUNTS.items():
             user = users[key]
             facility = f" @ {user.facility.name}" if user.facility_id else ""
+            if user.psc_region_id:
+                facility = f" @ PSC 119 {user.psc_region.name}"
+            page = {
+                "curator": "admin",
+                "psc_operator": "PSC console /psc/",
+                "hospital_staff": "bed form /beds/",
+            }.get(role, "dashboard")
             how = (
                 f"app sign-in with phone {phone} (code printed on this console)"
                 if role == "resident"
-                else f"{'admin' if role == 'curator' else 'dashboard'}: phone {phone}, "
-                f"password {DEMO_PASSWORD}"
+                else f"{page}: phone {phone}, password {DEMO_PASSWORD}"
             )
             self.stdout.write(f"  {key:<14} {role:<14} {name}{facility} - {how}")
         site = settings.SITE_URL.rstrip("/")
-        self.stdout.write(f"Dashboard: {site}/dashboard/   Admin: {site}/admin/")
+        self.stdout.write(
+            f"Dashboard: {site}/dashboard/   PSC 119: {site}/psc/   "
+            f"Beds: {site}/beds/   Admin: {site}/admin/"
+        )

@@ -226,6 +226,9 @@ class ProposalOutputSerializer(serializers.Serializer):
     start_local = serializers.SerializerMethodField()
     start_doctor_local = serializers.SerializerMethodField()
     booking = serializers.IntegerField(source="booking_id", allow_null=True)
+    referral_hospitals = serializers.JSONField(
+        help_text="Referral hospitals: free beds of the needed kind first, then nearest"
+    )
     created_at = serializers.DateTimeField()
 
     def get_status(self, proposal: ConsultationProposal) -> str:

@@ -36,8 +36,44 @@ def proposal_create_for_alert(
         patient=alert.isolation.patient,
         facility=alert.isolation.facility,
         alert_id=alert.pk,
+        referral_hospitals=_hospitals_for_alert(alert),
         now=now,
     )
+
+
+def _hospitals_for_alert(alert) -> list[dict]:
+    """Referral hospitals for the danger in this alert: free beds of the needed kind
+    first, then the nearest (from the patient's home, else their facility)."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from core.beds.rules import needed_bed_kinds
+    from core.beds.selectors import (
+        referral_hospitals_for_district,
+        referral_hospitals_ranked,
+        region_point,
+    )
+
+    checkin = alert.checkin
+    kinds = needed_bed_kinds(
+        spo2=checkin.spo2 if checkin else None,
+        danger_signs=(checkin.danger_signs if checkin else None) or alert.reasons,
+    )
+    patient, facility = alert.isolation.patient, alert.isolation.facility
+    profile = getattr(patient, "profile", None)
+    home = profile.home_village if profile is not None else None
+    origin = region_point(home)
+    if origin is None and facility.latitude is not None:
+        origin = (facility.latitude, facility.longitude)
+    if origin is not None:
+        found = referral_hospitals_ranked(origin=origin, kinds=kinds)
+    else:
+        found = referral_hospitals_for_district(
+            district=home or facility.district, kinds=kinds
+        )
+    # JSON-ready (dates as ISO strings) for the proposal row.
+    return json.loads(json.dumps(found, cls=DjangoJSONEncoder))
 
 
 @transaction.atomic
@@ -46,6 +82,7 @@ def proposal_create(
     patient: User,
     facility: Facility,
     alert_id: int | None = None,
+    referral_hospitals: list[dict] | None = None,
     now: datetime | None = None,
 ) -> ConsultationProposal | None:
     """Propose the facility's earliest free slot, unless the patient already has an
@@ -76,6 +113,7 @@ def proposal_create(
         alert_id=alert_id,
         start=slot.start,
         end=slot.end,
+        referral_hospitals=referral_hospitals or [],
     )
     proposal.full_clean(exclude=["patient", "doctor", "facility"])
     try:
@@ -84,16 +122,28 @@ def proposal_create(
     except IntegrityError:  # the same alert, proposed concurrently
         return ConsultationProposal.objects.filter(alert_id=alert_id).first()
     when = local_label(slot.start, patient.tz)
+    beds_id = beds_en = ""
+    with_beds = [h for h in proposal.referral_hospitals if h.get("free_needed")]
+    if with_beds:
+        h = with_beds[0]
+        beds_id = (
+            f" RS rujukan terdekat dengan tempat tidur kosong: {h['name']} "
+            f"({h['free_needed']} kosong)."
+        )
+        beds_en = (
+            f" Nearest referral hospital with free beds: {h['name']} "
+            f"({h['free_needed']} free)."
+        )
     notify(
         user=patient,
         kind="teleconsult.proposal",
         text={
             "id": f"Laporan Anda menunjukkan tanda bahaya. Kami usulkan konsultasi "
             f"dengan {doctor.full_name} ({facility.name}) pada {when}. "
-            "Terima di aplikasi. Bila sesak berat, segera hubungi 119.",
+            f"Terima di aplikasi. Bila sesak berat, segera hubungi 119.{beds_id}",
             "en": f"Your report shows a danger sign. We propose a consultation with "
             f"{doctor.full_name} ({facility.name}) at {when}. Accept it in the app. "
-            "If breathing is very hard, call 119 now.",
+            f"If breathing is very hard, call 119 now.{beds_en}",
         },
         urgent=True,
         dedupe_key=f"teleconsult:proposal:{proposal.pk}",

@@ -179,6 +179,12 @@
     form.appendChild(el("input", { type: "text", name: "note", placeholder: "Catatan (opsional)", "aria-label": "Catatan" }));
     form.appendChild(el("button", { type: "submit", "class": "primary" }, "Tangani"));
     li.appendChild(form);
+    if (p.kind === "danger" && csrfInput) {
+      var psc = el("form", { method: "post", action: "/dashboard/alerts/" + p.alert_id + "/psc/", "class": "psc", "data-alert-id": String(p.alert_id) });
+      psc.appendChild(el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrfInput.value }));
+      psc.appendChild(el("button", { type: "submit", title: "Teruskan ke PSC 119 kab/kota pasien" }, "Teruskan ke PSC 119"));
+      li.appendChild(psc);
+    }
     // Danger alerts first, newest first within each group (selectors.alerts_open_for_board).
     var before = list.firstChild;
     if (p.kind !== "danger") {

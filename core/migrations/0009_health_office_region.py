@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_figures_without_db_foreign_keys'),
+        ('core', '0008_nik_verified'),
     ]
 
     operations = [

@@ -1,0 +1,298 @@
+"""Hospital beds: search (public), the integrators' batch of reports, hospital
+staff's own reports, occupancy (BOR) for the health office."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.authentication import TokenAuthentication
+from core.api.cases import (
+    IntegratorKeyAuthentication,
+    IntegratorRateThrottle,
+    IsIntegrator,
+)
+from core.api.permissions import IsHealthOffice, IsHospitalStaff
+from core.api.serializers import StrictSerializer
+from core.areas.selectors import region_get
+from core.beds import rules, selectors, services
+from core.exceptions import ApplicationError
+from core.models import BedReport, Region
+from core.services.audit import audit_record
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+SEARCH_MAX_AGE = 60
+
+
+class BedsOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    address = serializers.CharField()
+    phone = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    is_referral = serializers.BooleanField()
+    distance_km = serializers.FloatField(allow_null=True)
+    free = serializers.IntegerField(help_text="Free beds of the kind asked (or all)")
+    beds = serializers.DictField(help_text="{kind: {free, total}}")
+    oxygen_days = serializers.FloatField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+    stale = serializers.BooleanField(help_text="Last report over 24 h old")
+
+
+class BedSearchView(APIView):
+    """Public: who has a free bed near here."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    class FilterSerializer(StrictSerializer):
+        lat = serializers.FloatField(required=False, min_value=-90, max_value=90)
+        lng = serializers.FloatField(required=False, min_value=-180, max_value=180)
+        area = serializers.CharField(required=False, max_length=13)
+        kind = serializers.ChoiceField(choices=list(rules.BED_KINDS), required=False)
+        page = serializers.IntegerField(required=False, min_value=1, default=1)
+        page_size = serializers.IntegerField(
+            required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=PAGE_SIZE
+        )
+
+        def validate(self, attrs):
+            has_point = "lat" in attrs or "lng" in attrs
+            if has_point and not ("lat" in attrs and "lng" in attrs):
+                raise serializers.ValidationError(
+                    {"lng" if "lat" in attrs else "lat": "lat dan lng diisi berdua."}
+                )
+            if not has_point and not attrs.get("area"):
+                raise serializers.ValidationError(
+                    {"lat": "Isi lat dan lng, atau area (kode wilayah)."}
+                )
+            return attrs
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=BedsOutputSerializer(many=True),
+        tags=["facilities"],
+        summary="Hospitals with free beds, nearest first",
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        origin = (data["lat"], data["lng"]) if "lat" in data else None
+        area = None
+        if origin is None:
+            region = region_get(data["area"])
+            origin = selectors.region_point(region)
+            area = region.code
+        page, size = data["page"], data["page_size"]
+        count, chunk = selectors.beds_search_page(
+            origin=origin,
+            area=area,
+            kind=data.get("kind"),
+            offset=(page - 1) * size,
+            limit=size,
+        )
+
+        def link(n: int) -> str | None:
+            if n < 1 or (n - 1) * size >= count:
+                return None
+            query = request.query_params.copy()
+            query["page"] = str(n)
+            return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+        response = Response(
+            {
+                "count": count,
+                "next": link(page + 1),
+                "previous": link(page - 1) if page > 1 else None,
+                "origin": {"lat": origin[0], "lng": origin[1]} if origin else None,
+                # Built by the selector in the documented shape (BedsOutputSerializer):
+                # serialising 20 rows through DRF fields cost more than the search.
+                "results": chunk,
+            }
+        )
+        response["Cache-Control"] = f"public, max-age={SEARCH_MAX_AGE}"
+        return response
+
+
+class BedReportBatchView(APIView):
+    """Integrators (hospital systems): a batch of reports, idempotent by report_key."""
+
+    authentication_classes = [IntegratorKeyAuthentication, TokenAuthentication]
+    permission_classes = [IsIntegrator]
+    throttle_classes = [IntegratorRateThrottle]
+
+    class InputSerializer(StrictSerializer):
+        reports = serializers.ListField(
+            child=serializers.JSONField(), allow_empty=False
+        )
+
+    class _DocRow(serializers.Serializer):
+        report_key = serializers.CharField(max_length=64)
+        hospital_code = serializers.CharField(
+            required=False, help_text="Facility code; default: the integrator's own"
+        )
+        reported_at = serializers.DateTimeField(required=False)
+        oxygen_days = serializers.DecimalField(
+            max_digits=5, decimal_places=1, required=False
+        )
+        beds = serializers.DictField(help_text='{"icu": {"total": 10, "free": 2}}')
+
+    class _DocInput(serializers.Serializer):
+        reports = serializers.ListField(child=serializers.DictField())
+
+    @extend_schema(
+        request=_DocInput,
+        responses=OpenApiTypes.OBJECT,
+        tags=["facilities"],
+        summary="Send bed reports (each row accepted or rejected; resending is harmless)",
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = services.bed_reports_submit_batch(
+            integrator=request.auth, reports=data.validated_data["reports"]
+        )
+        return Response(
+            {
+                "received": len(result.results),
+                "created": result.created,
+                "unchanged": result.unchanged,
+                "rejected": result.rejected,
+                "results": result.results,
+            }
+        )
+
+
+def report_payload(report: BedReport, now: dt.datetime) -> dict:
+    return {
+        "id": report.pk,
+        "reported_at": report.reported_at,
+        "received_at": report.received_at,
+        "source": report.source,
+        "stale": rules.is_stale(report.reported_at, now),
+        "oxygen_days": float(report.oxygen_days)
+        if report.oxygen_days is not None
+        else None,
+        "beds": {
+            c.kind: {"total": c.total, "free": c.free} for c in report.counts.all()
+        },
+    }
+
+
+class MyHospitalBedsView(APIView):
+    """Hospital staff: their hospital's reports (history) and a new report."""
+
+    permission_classes = [IsHospitalStaff]
+
+    class InputSerializer(StrictSerializer):
+        beds = serializers.DictField()
+        oxygen_days = serializers.DecimalField(
+            max_digits=5, decimal_places=1, required=False, allow_null=True
+        )
+        reported_at = serializers.DateTimeField(required=False)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT, tags=["facilities"])
+    def get(self, request):
+        from django.utils import timezone
+
+        now = timezone.now()
+        reports = selectors.bed_reports_for_facility(facility=request.user.facility)
+        return Response(
+            {
+                "facility": {
+                    "id": request.user.facility_id,
+                    "name": request.user.facility.name,
+                },
+                "results": [report_payload(r, now) for r in reports],
+            }
+        )
+
+    @extend_schema(
+        request=InputSerializer, responses=OpenApiTypes.OBJECT, tags=["facilities"]
+    )
+    def post(self, request):
+        from django.utils import timezone
+
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report, _ = services.bed_report_submit(
+            facility=request.user.facility,
+            source=BedReport.Source.FORM,
+            reported_by=request.user,
+            **data.validated_data,
+        )
+        return Response(
+            report_payload(report, timezone.now()), status=status.HTTP_201_CREATED
+        )
+
+
+class BedOccupancyView(APIView):
+    """Health office: BOR per kabupaten/kota and day."""
+
+    permission_classes = [IsHealthOffice]
+
+    class FilterSerializer(StrictSerializer):
+        area = serializers.CharField(max_length=13)
+        date_from = serializers.DateField(required=False)
+        date_to = serializers.DateField(required=False)
+        kind = serializers.ChoiceField(choices=list(rules.BED_KINDS), required=False)
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=OpenApiTypes.OBJECT,
+        tags=["facilities"],
+        summary="Bed occupancy ratio per kabupaten/kota and day",
+    )
+    def get(self, request):
+        from core.areas.selectors import local_today
+
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        area = region_get(data["area"])
+        if area.level > Region.Level.REGENCY:
+            raise ApplicationError(
+                "Pilih provinsi atau kabupaten/kota.",
+                code="invalid_area",
+                fields={"area": "Provinsi atau kabupaten/kota."},
+            )
+        date_to = data.get("date_to") or local_today(area.code)
+        date_from = data.get("date_from") or date_to - dt.timedelta(days=13)
+        if date_from > date_to:
+            raise ApplicationError(
+                "date_from setelah date_to.",
+                code="invalid_range",
+                fields={"date_from": "Harus sebelum date_to."},
+            )
+        if (date_to - date_from).days >= selectors.OCCUPANCY_MAX_DAYS:
+            raise ApplicationError(
+                f"Paling lama {selectors.OCCUPANCY_MAX_DAYS} hari.",
+                code="invalid_range",
+                fields={"date_from": "Rentang terlalu panjang."},
+            )
+        rows = selectors.occupancy_daily(
+            area=area, date_from=date_from, date_to=date_to, kind=data.get("kind")
+        )
+        audit_record(
+            actor=request.user,
+            action="beds.occupancy.view",
+            target=area,
+            detail={"from": date_from.isoformat(), "to": date_to.isoformat()},
+        )
+        return Response(
+            {
+                "area": area.code,
+                "kind": data.get("kind"),
+                "date_from": date_from,
+                "date_to": date_to,
+                "results": rows,
+            }
+        )

@@ -1,0 +1,101 @@
+"""The PSC console's live feed: one group per kab/kota, replay on (re)connect.
+
+Client -> server: {"type": "replay", "after": N} | {"type": "ping"}
+Server -> client: {"type": "event", "event": {seq, kind, escalation_id, item, at}}
+                  {"type": "replayed", "last_seq": N, "more": bool} | {"type": "pong"}
+"""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from core.models import User
+from core.psc import selectors
+from core.services.audit import audit_record
+
+REPLAY_BATCH = 500
+
+
+class ConsoleConsumer(AsyncJsonWebsocketConsumer):
+    group: str | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sent: set[int] = set()
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if (
+            user is None
+            or not user.is_authenticated
+            or user.role != User.Role.PSC_OPERATOR
+            or not user.psc_region_id
+        ):
+            await self.close(code=4403)
+            return
+        self.user = user
+        self.group = selectors.console_group(user.psc_region_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self._audit("psc.console.connect", {})
+
+    async def disconnect(self, code) -> None:
+        if self.group:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        if kind in ("replay", "sync"):
+            after = content.get("after", 0)
+            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+                await self.send_json(
+                    {
+                        "type": "error",
+                        "code": "invalid_after",
+                        "message": "after harus bilangan bulat >= 0.",
+                    }
+                )
+                return
+            frames = await self._events_after(after)
+            for frame in frames:
+                await self._send_event(frame)
+            await self.send_json(
+                {
+                    "type": "replayed",
+                    "last_seq": frames[-1]["seq"] if frames else after,
+                    "more": len(frames) == REPLAY_BATCH,
+                }
+            )
+            return
+        await self.send_json(
+            {"type": "error", "code": "unknown_type", "message": "Jenis tidak dikenal."}
+        )
+
+    async def psc_events(self, message) -> None:
+        for event in message["events"]:
+            await self._send_event(event)
+
+    async def _send_event(self, event: dict) -> None:
+        if event["seq"] in self._sent:
+            return
+        self._sent.add(event["seq"])
+        await self.send_json({"type": "event", "event": event})
+
+    @database_sync_to_async
+    def _events_after(self, after: int) -> list[dict]:
+        return [
+            selectors.escalation_frame(e)
+            for e in selectors.events_after(
+                operator=self.user, after=after, limit=REPLAY_BATCH
+            )
+        ]
+
+    @database_sync_to_async
+    def _audit(self, action: str, detail: dict) -> None:
+        audit_record(
+            actor=self.user, action=action, target=self.user.psc_region, detail=detail
+        )

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import pytest
+
+from core.models import Facility, Region, User
+
+KARIADI = "R3374070001"
+WONGSONEGORO = "R3374060001"
+TELOGOREJO = "R3374010001"
+
+
+@pytest.fixture
+def kariadi(facilities) -> Facility:
+    return facilities[KARIADI]
+
+
+@pytest.fixture
+def wongsonegoro(facilities) -> Facility:
+    return facilities[WONGSONEGORO]
+
+
+@pytest.fixture
+def telogorejo(facilities) -> Facility:
+    return facilities[TELOGOREJO]
+
+
+@pytest.fixture
+def tembalang_located(regions_semarang) -> Region:
+    Region.objects.filter(code="33.74.10").update(latitude=-7.0566, longitude=110.4408)
+    return Region.objects.get(code="33.74.10")
+
+
+@pytest.fixture
+def hospital_staff(kariadi) -> User:
+    from core.services.accounts import staff_create
+
+    return staff_create(
+        phone="+6281100000008",
+        full_name="Petugas RS Kariadi",
+        role=User.Role.HOSPITAL_STAFF,
+        facility=kariadi,
+        password="sigap-demo",
+    )
+
+
+@pytest.fixture
+def hospital_system(db):
+    """A provincial hospital system that reports for any hospital."""
+    from core.cases.services import integrator_create
+
+    integrator, key = integrator_create(
+        name="siranap-jateng", display_name="SIRANAP Jawa Tengah", kind="provincial"
+    )
+    integrator.raw_key = key
+    return integrator
+
+
+@pytest.fixture
+def integrator_client():
+    from rest_framework.test import APIClient
+
+    def make(integrator):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {integrator.raw_key}")
+        return client
+
+    return make
+
+
+def report(facility, beds: dict, **kwargs):
+    from core.beds.services import bed_report_submit
+
+    kwargs.setdefault("source", "admin")
+    return bed_report_submit(facility=facility, beds=beds, **kwargs)[0]
