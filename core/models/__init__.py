@@ -1,3 +1,5 @@
+from core.satusehat.models import *  # noqa: F403,E402  (SATUSEHAT bridge)
+
 from .accounts import DeviceToken, OneTimeCode, ResidentProfile, User
 from .areas import *  # noqa: F403  (risk areas: boundaries, zones, figures)
 from .audit import AuditLog
