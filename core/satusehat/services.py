@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core.db import many
+from core.db import many, update_values
 from core.logging import request_id_var
 from core.models import (
     AuditLog,
@@ -344,14 +344,13 @@ def _apply(kind: str, existing: dict, wanted: Iterable[tuple], result) -> None:
         update.append(row)
     Row.objects.bulk_create(create, ignore_conflicts=True, batch_size=1000)
     result.new += len(create)
-    Row.objects.bulk_update(
-        update,
-        [
-            "fingerprint", "kelurahan", "day", "status", "attempts",
-            "next_attempt_at", "updated_at",
-        ],
-        batch_size=1000,
+    columns = (
+        "fingerprint", "kelurahan", "day", "status", "attempts", "next_attempt_at",
+        "updated_at",
     )  # fmt: skip
+    update_values(
+        Row, columns, [(row.pk, *(getattr(row, c) for c in columns)) for row in update]
+    )
 
 
 # --- Outbox: claim and send ---------------------------------------------------------------
@@ -547,17 +546,16 @@ def outbox_send(
     for i in range(0, len(ready), size):
         _send_group(ready[i : i + size], client, result, done, audit)
     now = timezone.now()
+    columns = (
+        "status", "sent_fingerprint", "attempts", "next_attempt_at", "last_error",
+        "patient_id", "encounter_id", "condition_id", "observation_ids", "sent_at",
+        "updated_at",
+    )  # fmt: skip
     for row in done:
         row.updated_at = now
-    Row.objects.bulk_update(
-        done,
-        [
-            "status", "sent_fingerprint", "attempts", "next_attempt_at",
-            "last_error", "patient_id", "encounter_id", "condition_id",
-            "observation_ids", "sent_at", "updated_at",
-        ],
-        batch_size=500,
-    )  # fmt: skip
+    update_values(
+        Row, columns, [(row.pk, *(getattr(row, c) for c in columns)) for row in done]
+    )
     AuditLog.objects.bulk_create(audit, batch_size=1000)
     return result
 

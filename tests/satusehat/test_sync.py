@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from core.cases.services import reports_submit
 from core.models import AuditLog, SatusehatRecord
-from core.satusehat import fhir
-from tests.satusehat.conftest import ORG_ID, case_report, nik_for, sync_until_done
+from core.satusehat import fhir, services
+from tests.satusehat.conftest import (
+    ORG_ID,
+    TODAY,
+    case_report,
+    nik_for,
+    sync_until_done,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +42,151 @@ def test_it_sends_patient_encounter_condition_and_lab_observation(centre, lab):
         f"http://sys-ids.kemkes.go.id/condition/{ORG_ID}"
     )
     assert AuditLog.objects.filter(action="satusehat.sent").count() == 2
+
+
+def test_it_creates_nothing_twice_when_everything_is_sent_again(centre, lab):
+    reports_submit(integrator=lab, reports=[case_report(n) for n in range(5)])
+    sync_until_done()
+    # The centre's ids forgotten and every row due again: a full resend.
+    SatusehatRecord.objects.update(
+        status="pending",
+        patient_id="",
+        encounter_id="",
+        condition_id="",
+        observation_ids={},
+        sent_fingerprint="",
+    )
+
+    sync_until_done()
+
+    for kind in ("Patient", "Encounter", "Condition", "Observation"):
+        assert centre.count(kind) == 5, kind
+    assert set(SatusehatRecord.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_it_updates_a_changed_case_in_place(centre, lab):
+    reports_submit(integrator=lab, reports=[case_report(1)])
+    sync_until_done()
+    first = SatusehatRecord.objects.get()
+    recovered = {
+        **case_report(1),
+        "record_id": "LAB-R1",
+        "status": "recovered",
+        "event_date": TODAY.isoformat(),
+        "test_type": "",
+        "test_result": "",
+        "specimen_type": "",
+    }
+    reports_submit(integrator=lab, reports=[recovered])
+
+    sync_until_done()
+
+    row = SatusehatRecord.objects.get()
+    assert row.condition_id == first.condition_id and row.attempts == 1
+    assert centre.count("Condition") == 1
+    condition = centre.resources("Condition")[0]
+    assert condition["clinicalStatus"]["coding"][0]["code"] == "resolved"
+    assert condition["abatementDateTime"] == recovered["event_date"]
+
+
+def test_it_gets_a_new_token_when_the_centre_says_401(centre, lab):
+    reports_submit(integrator=lab, reports=[case_report(1)])
+    sync_until_done()
+    centre.expire_tokens()  # the cached token is now refused
+    reports_submit(integrator=lab, reports=[case_report(2)])
+
+    sync_until_done()
+
+    assert centre.unauthorized == 1
+    assert centre.token_requests == 2
+    assert centre.count("Condition") == 2
+
+
+def test_it_shows_the_centres_own_error_text_and_sends_the_rest(centre, lab):
+    refused = nik_for(3)[0]
+    centre.rejected_niks.add(refused)
+    reports_submit(integrator=lab, reports=[case_report(n) for n in range(1, 6)])
+
+    result = sync_until_done()
+
+    assert result.by_status == {"sent": 4, "permanent": 1}
+    row = SatusehatRecord.objects.get(status="permanent")
+    assert "tidak ditemukan di Dukcapil" in row.last_error
+    assert row.last_error.startswith("HTTP 400: business-rule")
+    assert centre.count("Condition") == 4
+    assert AuditLog.objects.filter(action="satusehat.rejected").count() == 1
+    # An operator retries it once the centre accepts it.
+    centre.rejected_niks.clear()
+    services.outbox_retry(ids=[row.pk])
+    sync_until_done()
+    assert SatusehatRecord.objects.filter(status="sent").count() == 5
+    assert centre.count("Condition") == 5
+
+
+def test_it_backs_off_on_429_and_5xx_and_loses_nothing(flaky_centre, lab, settings):
+    settings.SATUSEHAT_BUNDLE_CASES = 5
+    reports_submit(integrator=lab, reports=[case_report(n) for n in range(300)])
+
+    sync_until_done()
+
+    assert flaky_centre.failures > 0
+    assert SatusehatRecord.objects.filter(status="sent").count() == 300
+    for kind in ("Patient", "Encounter", "Condition", "Observation"):
+        assert flaky_centre.count(kind) == 300, kind
+    assert SatusehatRecord.objects.filter(attempts__gt=1).exists()
+    assert AuditLog.objects.filter(action="satusehat.failed").exists()
+
+
+def test_it_sends_nothing_and_keeps_no_nik_when_switched_off(lab, settings):
+    settings.SATUSEHAT_BASE_URL = ""
+    reports_submit(integrator=lab, reports=[case_report(1)])
+
+    from core.models import SatusehatNik
+    from core.satusehat.tasks import satusehat_sync
+
+    satusehat_sync.apply()
+    assert not SatusehatNik.objects.exists()
+    assert not SatusehatRecord.objects.exists()
+
+
+def test_it_keeps_the_nik_encrypted(centre, lab):
+    from core.models import SatusehatNik
+
+    reports_submit(integrator=lab, reports=[case_report(1)])
+    stored = SatusehatNik.objects.get()
+    assert nik_for(1)[0] not in stored.nik_encrypted
+    assert services.nik_vault_read([stored.nik_key]) == {stored.nik_key: nik_for(1)[0]}
+
+
+def test_it_sends_isolation_vitals_as_observations(centre, alice, alice_isolating):
+    from isolation import services as isolation_services
+    from tests.isolation.conftest import new_client_id
+
+    isolation_services.checkin_submit(
+        patient=alice,
+        client_id=new_client_id(),
+        temperature=Decimal("38.2"),
+        spo2=96,
+        breathing_rate=20,
+    )
+
+    sync_until_done()
+
+    codes = sorted(
+        o["code"]["coding"][0]["code"] for o in centre.resources("Observation")
+    )
+    assert codes == ["59408-5", "8310-5", "9279-1"]
+    temperature = next(
+        o
+        for o in centre.resources("Observation")
+        if o["code"]["coding"][0]["code"] == "8310-5"
+    )
+    assert temperature["valueQuantity"] == {
+        "value": 38.2,
+        "unit": "Cel",
+        "system": "http://unitsofmeasure.org",
+        "code": "Cel",
+    }
+    encounter = centre.resources("Encounter")[0]
+    assert encounter["class"]["code"] == "HH"
+    assert centre.count("Patient") == 1
