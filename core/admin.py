@@ -186,3 +186,4 @@ class DeviceTokenAdmin(admin.ModelAdmin):
 
 
 from core import admin_areas  # noqa: E402,F401  (risk areas + case integration)
+from core.satusehat import admin as satusehat_admin  # noqa: E402,F401  (SATUSEHAT)

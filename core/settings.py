@@ -449,6 +449,8 @@ SATUSEHAT_ORGANIZATION_ID = env("SATUSEHAT_ORGANIZATION_ID")
 # Cases per transaction Bundle; seconds of HTTP timeout; retry back-off base (doubles per
 # attempt, capped at an hour); seconds a claimed outbox row stays with its sender.
 SATUSEHAT_BUNDLE_CASES = env_int("SATUSEHAT_BUNDLE_CASES", 25)
+# Bundles in flight at once per sender.
+SATUSEHAT_CONCURRENCY = env_int("SATUSEHAT_CONCURRENCY", 4)
 SATUSEHAT_TIMEOUT = float(env("SATUSEHAT_TIMEOUT", "30"))
 SATUSEHAT_RETRY_BASE_SECONDS = float(env("SATUSEHAT_RETRY_BASE_SECONDS", "30"))
 SATUSEHAT_LEASE_SECONDS = env_int("SATUSEHAT_LEASE_SECONDS", 300)

@@ -15,6 +15,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -521,30 +522,50 @@ def outbox_send(
     inputs: dict[int, object] = {}
     inputs.update(_case_inputs([r for r in rows if r.kind == Row.Kind.CASE], org))
     inputs.update(_checkin_inputs([r for r in rows if r.kind == Row.Kind.CHECKIN], org))
-    ready: list[tuple[Row, list[fhir.Entry]]] = []
+    size = max(1, settings.SATUSEHAT_BUNDLE_CASES)
+    groups = [rows[i : i + size] for i in range(0, len(rows), size)]
+
+    def work(group: list[Row]) -> tuple[SendResult, list[Row], list[AuditLog]]:
+        # Mapping and sending per Bundle, several at once: one Bundle is mapped
+        # while others wait for the centre.
+        part, done, audit = SendResult(), [], []
+        ready = []
+        for row in group:
+            value = inputs[row.pk]
+            try:
+                if isinstance(value, str):
+                    raise fhir.MappingError(value)
+                if isinstance(value, fhir.CaseInput):
+                    entries = fhir.case_entries(value, own)
+                else:
+                    entries = fhir.vitals_entries(value, own)
+            except fhir.MappingError as exc:
+                _give_up(row, str(exc))
+                done.append(row)
+                part.permanent += 1
+                continue
+            ready.append((row, entries))
+        if dry_run:
+            part.resources = sum(len(e) for _, e in ready)
+            done.clear()
+        elif ready:
+            _send_group(ready, client, part, done, audit)
+        return part, done, audit
+
+    workers = max(1, settings.SATUSEHAT_CONCURRENCY)
+    if workers > 1 and len(groups) > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            outcomes = list(pool.map(work, groups))
+    else:
+        outcomes = [work(group) for group in groups]
     done: list[Row] = []
     audit: list[AuditLog] = []
-    for row in rows:
-        value = inputs[row.pk]
-        try:
-            if isinstance(value, str):
-                raise fhir.MappingError(value)
-            if isinstance(value, fhir.CaseInput):
-                entries = fhir.case_entries(value, own)
-            else:
-                entries = fhir.vitals_entries(value, own)
-        except fhir.MappingError as exc:
-            _give_up(row, str(exc))
-            done.append(row)
-            result.permanent += 1
-            continue
-        ready.append((row, entries))
+    for part, part_done, part_audit in outcomes:
+        result.add(part)
+        done.extend(part_done)
+        audit.extend(part_audit)
     if dry_run:
-        result.resources = sum(len(e) for _, e in ready)
         return result
-    size = max(1, settings.SATUSEHAT_BUNDLE_CASES)
-    for i in range(0, len(ready), size):
-        _send_group(ready[i : i + size], client, result, done, audit)
     now = timezone.now()
     columns = (
         "status", "sent_fingerprint", "attempts", "next_attempt_at", "last_error",
