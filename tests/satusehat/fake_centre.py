@@ -133,6 +133,28 @@ class FakeCentre:
             for i in r.get("identifier") or []
         ]
 
+    def stats(self) -> dict:
+        """Resources held per type, and how many share a business identifier with
+        another one of their type (a duplicate: must stay 0)."""
+        with self.lock:
+            counts = {t: len(items) for t, items in self.store.items()}
+            duplicates = {}
+            for rtype, items in self.store.items():
+                keys = [
+                    (i.get("system"), i.get("value"))
+                    for r in items.values()
+                    for i in r.get("identifier") or []
+                ]
+                duplicates[rtype] = len(keys) - len(set(keys))
+            return {
+                "counts": counts,
+                "duplicates": duplicates,
+                "calls": self.calls,
+                "failures": self.failures,
+                "unauthorized": self.unauthorized,
+                "token_requests": self.token_requests,
+            }
+
     # --- HTTP ---------------------------------------------------------------------------
 
     def _send(self, handler, status: int, body: dict, headers: dict | None = None):
@@ -151,6 +173,8 @@ class FakeCentre:
         raw = handler.rfile.read(length) if length else b""
         if parsed.path == "/oauth2/v1/accesstoken" and method == "POST":
             return self._token(handler, parsed, raw)
+        if parsed.path == "/_fake/stats":  # for tests and the bench, not SATUSEHAT's
+            return self._send(handler, 200, self.stats())
         if not parsed.path.startswith("/fhir-r4/v1"):
             return self._send(handler, 404, outcome("not-found", "Unknown path"))
         auth = handler.headers.get("Authorization", "")
@@ -362,3 +386,37 @@ def _resolve(text: str, refs: dict[str, str]) -> str:
         if full_url:
             text = text.replace(f'"{full_url}"', f'"{ref}"')
     return text
+
+
+class CentreProcess:
+    """The fake centre in a process of its own (a real second CPU for big runs, and
+    reachable by a Celery worker process)."""
+
+    def __init__(self, *, failure_rate: float = 0.0, seed: int = 20):
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        code = (
+            "import sys, time; from tests.satusehat.fake_centre import FakeCentre; "
+            f"c = FakeCentre(failure_rate={failure_rate}, seed={seed}).start(); "
+            "print(c.server.server_address[1], flush=True); time.sleep(10**6)"
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code],
+            cwd=Path(__file__).resolve().parents[2],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.url = f"http://127.0.0.1:{int(self.process.stdout.readline())}"
+        self.auth_url = f"{self.url}/oauth2/v1"
+        self.base_url = f"{self.url}/fhir-r4/v1"
+
+    def stats(self) -> dict:
+        import httpx
+
+        return httpx.get(f"{self.url}/_fake/stats", timeout=30).json()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
