@@ -173,7 +173,7 @@ class SatusehatClient:
     def search(self, resource_type: str, params: dict) -> list[dict]:
         """Every resource matching a search, following the Bundle's `next` links."""
         found: list[dict] = []
-        page = self.request("GET", resource_type, params=params)
+        page = self._read("GET", resource_type, params=params)
         while True:
             found.extend(
                 e["resource"] for e in page.get("entry") or [] if e.get("resource")
@@ -189,4 +189,16 @@ class SatusehatClient:
             if not nxt:
                 return found
             path = nxt[len(self.base_url) :] if nxt.startswith(self.base_url) else nxt
-            page = self.request("GET", path)
+            page = self._read("GET", path)
+
+    def _read(self, method: str, path: str, attempts: int = 6, **kwargs) -> dict:
+        """A read is safe to repeat: transient errors are retried here, with back-off."""
+        for attempt in range(attempts):
+            try:
+                return self.request(method, path, **kwargs)
+            except TransientError as exc:
+                if attempt == attempts - 1:
+                    raise
+                wait = settings.SATUSEHAT_RETRY_BASE_SECONDS * 2**attempt
+                time.sleep(min(30.0, max(wait, exc.retry_after or 0)))
+        raise AssertionError("unreachable")

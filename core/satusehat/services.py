@@ -215,18 +215,23 @@ class RefreshResult:
         return {"scanned": self.scanned, "new": self.new, "changed": self.changed}
 
 
-def outbox_refresh(*, since: dt.date | None = None) -> RefreshResult:
-    """Rows for every reportable case (changed since `since`, all when None) and
-    every measured isolation check-in; rows whose content changed become pending."""
+def outbox_refresh(
+    *, since: dt.date | None = None, changed_after: dt.datetime | None = None
+) -> RefreshResult:
+    """Rows for every reportable case and measured isolation check-in (changed on or
+    after `since` / after `changed_after`; all when neither is given); rows whose
+    content changed become pending."""
     result = RefreshResult()
     org = _Org.load()
     cases = Case.objects.order_by("id")
     if since:
         cases = cases.filter(updated_at__date__gte=since)
+    if changed_after:
+        cases = cases.filter(updated_at__gte=changed_after)
     ids = list(cases.values_list("id", flat=True))
     for i in range(0, len(ids), 2000):
         _refresh_cases(ids[i : i + 2000], org, result)
-    _refresh_checkins(since, org, result)
+    _refresh_checkins(since, changed_after, org, result)
     return result
 
 
@@ -260,7 +265,7 @@ def _refresh_cases(case_ids: list[int], org: _Org, result: RefreshResult) -> Non
     )
 
 
-def _refresh_checkins(since, org: _Org, result: RefreshResult) -> None:
+def _refresh_checkins(since, changed_after, org: _Org, result: RefreshResult) -> None:
     from isolation.models import CheckIn
 
     checkins = CheckIn.objects.filter(
@@ -270,6 +275,8 @@ def _refresh_checkins(since, org: _Org, result: RefreshResult) -> None:
     ).order_by("id")
     if since:
         checkins = checkins.filter(created_at__date__gte=since)
+    if changed_after:
+        checkins = checkins.filter(created_at__gte=changed_after)
     rows = list(
         checkins.values_list(
             "id",
@@ -726,6 +733,7 @@ def satusehat_sync(
     dry_run: bool = False,
     time_budget_s: float | None = None,
     refresh: bool = True,
+    changed_after: dt.datetime | None = None,
     client: SatusehatClient | None = None,
 ) -> SyncResult:
     """Bring the outbox up to date and send what is due, until nothing is due (rows
@@ -733,7 +741,11 @@ def satusehat_sync(
     import time
 
     started = time.monotonic()
-    refreshed = outbox_refresh(since=since) if refresh else RefreshResult()
+    refreshed = (
+        outbox_refresh(since=since, changed_after=changed_after)
+        if refresh
+        else RefreshResult()
+    )
     total = SendResult()
     due = Row.objects.filter(_due()).count()
     if dry_run:

@@ -4,22 +4,32 @@ services record them per row and the drain comes back when they are due)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import current_app, shared_task
 from django.core.cache import cache
+from django.utils import timezone
 
 from core.satusehat import reconcile, services
 from core.satusehat.clients import enabled
 
 DRAIN_SCHEDULED_KEY = "satusehat:drain-scheduled"
+REFRESHED_KEY = "satusehat:refreshed-at"
 PERIODIC_S = 300  # the periodic sync covers anything due later than this
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def satusehat_sync() -> None:
-    """Periodic: new and changed records into the outbox, then send what is due."""
+    """Periodic: new and changed records into the outbox, then send what is due.
+    Only what changed since the previous run's start is looked at (all on the first
+    run, or once a day so nothing missed stays missed)."""
     if not enabled():
         return
-    services.satusehat_sync(time_budget_s=240)
+    started = timezone.now()
+    last = cache.get(REFRESHED_KEY)
+    changed_after = last - dt.timedelta(minutes=5) if last else None
+    services.satusehat_sync(time_budget_s=240, changed_after=changed_after)
+    cache.set(REFRESHED_KEY, started, timeout=24 * 3600)
     _drain_later()
 
 
