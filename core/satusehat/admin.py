@@ -23,12 +23,18 @@ class SatusehatRecordAdmin(admin.ModelAdmin):
         "short_error",
     ]
     list_filter = ["status", "kind"]
-    search_fields = ["=object_id", "=kelurahan", "condition_id", "patient_id"]
+    search_fields = ["=kelurahan", "=condition_id", "=patient_id"]
     date_hierarchy = "day"
     actions = ["retry"]
     readonly_fields = [
         f.name for f in SatusehatRecord._meta.fields if f.name != "id"
     ]  # state is the sync's to write; an operator retries
+
+    def get_search_results(self, request, queryset, search_term):
+        # A number is a case or check-in id.
+        if search_term.strip().isdigit():
+            return queryset.filter(object_id=int(search_term)), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="pesan SATUSEHAT")
     def short_error(self, row: SatusehatRecord) -> str:
