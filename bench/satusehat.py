@@ -82,8 +82,9 @@ def main() -> None:
     call_command("migrate", "--noinput", verbosity=0)
     if not Region.objects.filter(code="33.74").exists():
         regions_load(root="33.74")
-    lab = Integrator.objects.filter(name="bench-lab").first() or (
-        integrator_create(name="bench-lab", display_name="bench", kind="lab")[0]
+    lab = (
+        Integrator.objects.filter(name="bench-lab").first()
+        or (integrator_create(name="bench-lab", display_name="bench", kind="lab")[0])
     )
     villages = list(
         Region.objects.filter(level=4, code__startswith="33.74.10.").values_list(
