@@ -104,3 +104,22 @@ def test_the_command_prints_the_differences(centre, lab):
     call_command("satusehat_reconcile", stdout=out)
     assert "Sigap 1 cases, SATUSEHAT 0 acknowledged, 1 differences" in out.getvalue()
     assert "not_sent" in out.getvalue()
+
+
+def test_the_nightly_job_runs_once_a_night_after_one_oclock(centre):
+    import datetime as dt
+
+    import time_machine
+
+    from core.satusehat.reconcile import reconciliation_due
+    from core.satusehat.tasks import satusehat_reconcile_nightly
+
+    wib = dt.timezone(dt.timedelta(hours=7))
+    with time_machine.travel(dt.datetime(2026, 12, 3, 0, 30, tzinfo=wib), tick=False):
+        assert not reconciliation_due()
+    with time_machine.travel(dt.datetime(2026, 12, 3, 1, 5, tzinfo=wib), tick=False):
+        assert reconciliation_due()
+        satusehat_reconcile_nightly.apply()
+        assert not reconciliation_due()
+    with time_machine.travel(dt.datetime(2026, 12, 4, 1, 5, tzinfo=wib), tick=False):
+        assert reconciliation_due()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from core.cases.services import reports_submit
 from core.models import AuditLog, SatusehatRecord
@@ -190,3 +194,30 @@ def test_it_sends_isolation_vitals_as_observations(centre, alice, alice_isolatin
     encounter = centre.resources("Encounter")[0]
     assert encounter["class"]["code"] == "HH"
     assert centre.count("Patient") == 1
+
+
+def test_the_periodic_sync_looks_only_at_what_changed_since_its_last_run(
+    centre, lab, settings
+):
+    from core.satusehat.tasks import satusehat_sync
+
+    now = timezone.now()
+    reports_submit(integrator=lab, reports=[case_report(n) for n in range(3)])
+    with time_machine.travel(now + dt.timedelta(minutes=10)):
+        satusehat_sync.apply()
+    assert centre.count("Condition") == 3
+    scanned = []
+    original = services.outbox_refresh
+
+    def spy(**kwargs):
+        result = original(**kwargs)
+        scanned.append(result.scanned)
+        return result
+
+    later = time_machine.travel(now + dt.timedelta(minutes=20))
+    with later, mock.patch.object(services, "outbox_refresh", spy):
+        reports_submit(integrator=lab, reports=[case_report(3)])
+        satusehat_sync.apply()
+
+    assert scanned == [1]
+    assert centre.count("Condition") == 4
