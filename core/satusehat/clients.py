@@ -32,6 +32,10 @@ class TransientError(SatusehatError):
         self.retry_after = retry_after
 
 
+class CredentialsError(TransientError):
+    """The token endpoint refused Sigap's client id/secret."""
+
+
 class PermanentError(SatusehatError):
     """The centre refused the content (4xx other than 401/429): retrying the same
     payload cannot help."""
@@ -106,7 +110,9 @@ class SatusehatClient:
             )
         body = _json(response)
         if response.status_code != 200 or not body.get("access_token"):
-            raise PermanentError(
+            # Wrong or revoked credentials are the configuration's fault, not the
+            # records': they stay due, with this text, until an operator fixes it.
+            raise CredentialsError(
                 f"token refused (HTTP {response.status_code}): "
                 f"{body.get('fault') or body.get('error') or response.text[:200]}",
                 status=response.status_code,

@@ -221,3 +221,17 @@ def test_the_periodic_sync_looks_only_at_what_changed_since_its_last_run(
 
     assert scanned == [1]
     assert centre.count("Condition") == 4
+
+
+def test_wrong_credentials_keep_records_due_not_rejected(centre, lab, settings):
+    settings.SATUSEHAT_CLIENT_SECRET = "wrong"
+    reports_submit(integrator=lab, reports=[case_report(1)])
+
+    services.satusehat_sync()
+
+    row = SatusehatRecord.objects.get()
+    assert row.status == "failed"
+    assert "token refused (HTTP 401)" in row.last_error
+    settings.SATUSEHAT_CLIENT_SECRET = "sigap-test-secret"
+    sync_until_done()
+    assert SatusehatRecord.objects.get().status == "sent"
