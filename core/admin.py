@@ -196,3 +196,4 @@ class DeviceTokenAdmin(admin.ModelAdmin):
 
 # Risk areas + case integration; hospital beds + PSC 119.
 from core import admin_areas, admin_beds  # noqa: E402,F401
+from core.satusehat import admin as satusehat_admin  # noqa: E402,F401  (SATUSEHAT)

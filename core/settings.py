@@ -269,13 +269,21 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "core.cases.tasks.recompute_area_figures",
         "schedule": 60.0,
     },
+    "satusehat.sync": {
+        "task": "core.satusehat.tasks.satusehat_sync",
+        "schedule": 300.0,
+    },
+    "satusehat.reconcile": {
+        "task": "core.satusehat.tasks.satusehat_reconcile_nightly",
+        "schedule": 3600.0,
+    },
     "areas.roll_forward_area_figures": {
         "task": "core.cases.tasks.roll_forward_area_figures",
         "schedule": 3600.0,
     },
 }
 # Task modules outside an app's tasks.py (autodiscovery only finds <app>.tasks).
-CELERY_IMPORTS = ["core.areas.tasks", "core.cases.tasks"]
+CELERY_IMPORTS = ["core.areas.tasks", "core.cases.tasks", "core.satusehat.tasks"]
 SIGAP_EMBEDDED_SCHEDULER = env_bool("SIGAP_EMBEDDED_SCHEDULER", False)
 
 # --- Auth --------------------------------------------------------------------------------
@@ -510,6 +518,28 @@ SIGAP_CASES_BATCH_MAX = env_int("SIGAP_CASES_BATCH_MAX", 1000)
 # Key of the hashes that match people across sources (NIK is never stored). Changing it
 # breaks matching with earlier reports: set once per deployment. Default: SECRET_KEY.
 SIGAP_PERSON_KEY_SECRET = env("SIGAP_PERSON_KEY_SECRET")
+
+# --- SATUSEHAT bridge (core.satusehat) ---------------------------------------------------------
+# Kemenkes' FHIR R4 platform. Off unless all of the URLs, client id/secret and the
+# organization id are set. Sandbox: auth https://api-satusehat-stg.dto.kemkes.go.id/oauth2/v1,
+# FHIR https://api-satusehat-stg.dto.kemkes.go.id/fhir-r4/v1; production: the same paths
+# on https://api-satusehat.kemkes.go.id.
+SATUSEHAT_AUTH_URL = env("SATUSEHAT_AUTH_URL").rstrip("/")
+SATUSEHAT_BASE_URL = env("SATUSEHAT_BASE_URL").rstrip("/")
+SATUSEHAT_CLIENT_ID = env("SATUSEHAT_CLIENT_ID")
+SATUSEHAT_CLIENT_SECRET = env("SATUSEHAT_CLIENT_SECRET")
+SATUSEHAT_ORGANIZATION_ID = env("SATUSEHAT_ORGANIZATION_ID")
+# Cases per transaction Bundle; seconds of HTTP timeout; retry back-off base (doubles per
+# attempt, capped at an hour); seconds a claimed outbox row stays with its sender.
+SATUSEHAT_BUNDLE_CASES = env_int("SATUSEHAT_BUNDLE_CASES", 25)
+# Bundles in flight at once per sender.
+SATUSEHAT_CONCURRENCY = env_int("SATUSEHAT_CONCURRENCY", 4)
+SATUSEHAT_TIMEOUT = float(env("SATUSEHAT_TIMEOUT", "30"))
+SATUSEHAT_RETRY_BASE_SECONDS = float(env("SATUSEHAT_RETRY_BASE_SECONDS", "30"))
+SATUSEHAT_LEASE_SECONDS = env_int("SATUSEHAT_LEASE_SECONDS", 300)
+# Key that encrypts the NIKs kept for the bridge (Fernet, derived from it); default
+# SIGAP_PERSON_KEY_SECRET, else SECRET_KEY.
+SATUSEHAT_NIK_KEY = env("SATUSEHAT_NIK_KEY")
 
 # --- Chatbot matcher (chatbot) -----------------------------------------------------------------
 # Thresholds calibrated on the dev half of tests/chatbot/data/eval_set.json

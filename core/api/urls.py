@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from core.api import areas, beds, cases, views
+from core.satusehat import api as satusehat_api
 
 urlpatterns = [
     path("", views.ApiRootView.as_view(), name="api-root"),
@@ -50,6 +51,12 @@ urlpatterns = [
         "areas/<str:code>/geojson", areas.AreaGeoJsonView.as_view(), name="area-geojson"
     ),
     path("cases/reports", cases.CaseReportSubmitView.as_view(), name="case-reports"),
+    path("cases/fhir", satusehat_api.CaseFhirSubmitView.as_view(), name="case-fhir"),
+    path(
+        "satusehat/reconciliation",
+        satusehat_api.ReconciliationView.as_view(),
+        name="satusehat-reconciliation",
+    ),
     path(
         "cases/discrepancies",
         cases.DiscrepancyView.as_view(),

@@ -161,6 +161,9 @@ def ingest_reports(
         items.append(_Item(report, nik_key, name_key, stored))
     if not items:
         return
+    from core.satusehat.services import nik_vault_store
+
+    nik_vault_store({i.nik_key: i.report.nik for i in items if i.nik_key})
 
     keys = {k for item in items for k in (item.nik_key, item.name_match_key) if k}
     key_cases: dict[str, set[int]] = defaultdict(set)

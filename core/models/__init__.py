@@ -1,5 +1,6 @@
 # PSC 119 lives in core.psc (its own package, app label core).
 from core.psc.models import Escalation, EscalationAction, PscEvent, PscEventCounter  # noqa: E402
+from core.satusehat.models import *  # noqa: F403,E402  (SATUSEHAT bridge)
 
 from .accounts import DeviceToken, OneTimeCode, ResidentProfile, User
 from .areas import *  # noqa: F403  (risk areas: boundaries, zones, figures)

@@ -151,6 +151,8 @@ def test_the_counter_expires_with_its_window(api_client, tight_limits):
     require_redis()  # Redis: the counter carries its expiry
     key = cache.make_and_validate_key("throttle_test:x:1")
     assert 0 < cache._cache.get_client(key).ttl(key) <= 65
+
+
 def test_a_forged_x_forwarded_for_lifts_no_limit(api_client, tight_limits):
     codes = [
         api_client.get("/api/v1/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code

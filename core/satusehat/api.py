@@ -1,0 +1,87 @@
+"""Endpoints of the bridge: FHIR lab results in (integrator key), and the
+reconciliation report for the health office."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.authentication import TokenAuthentication
+from core.api.cases import (
+    IntegratorKeyAuthentication,
+    IntegratorRateThrottle,
+    IsIntegrator,
+)
+from core.api.permissions import IsHealthOffice
+from core.areas.selectors import region_get
+from core.exceptions import NotFound
+from core.satusehat import reconcile
+from core.satusehat.inbound import fhir_bundle_submit
+from core.satusehat.selectors import reconciliation_latest
+from core.services.audit import audit_record
+
+
+class FhirJSONParser(JSONParser):
+    media_type = "application/fhir+json"
+
+
+class CaseFhirSubmitView(APIView):
+    """A FHIR Bundle of lab results (Patient + Observation [+ Specimen]): readable
+    entries become case reports, the others come back as OperationOutcome issues."""
+
+    authentication_classes = [IntegratorKeyAuthentication, TokenAuthentication]
+    permission_classes = [IsIntegrator]
+    throttle_classes = [IntegratorRateThrottle]
+    parser_classes = [FhirJSONParser, JSONParser]
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        tags=["cases"],
+        summary="Send lab results as a FHIR R4 Bundle (per-entry OperationOutcome)",
+    )
+    def post(self, request):
+        result = fhir_bundle_submit(integrator=request.auth, bundle=request.data)
+        status = 200 if result["accepted"] else 400
+        response = Response(result["outcome"], status=status)
+        response["X-Sigap-Batch"] = str(result["batch_id"] or "")
+        response.content_type = "application/fhir+json"
+        return response
+
+
+class ReconciliationView(APIView):
+    permission_classes = [IsHealthOffice]
+
+    class InputSerializer(serializers.Serializer):
+        area = serializers.CharField(max_length=16)
+        date = serializers.DateField(required=False)
+
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses=OpenApiTypes.OBJECT,
+        tags=["cases"],
+        summary="SATUSEHAT reconciliation: Sigap's cases against the centre's, per day",
+    )
+    def get(self, request):
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        area = region_get(data.validated_data["area"])
+        run = reconciliation_latest()
+        if run is None:
+            raise NotFound(
+                "Belum ada rekonsiliasi SATUSEHAT.", code="reconciliation_not_found"
+            )
+        report = reconcile.report_for_area(
+            run, area_code=area.code, date=data.validated_data.get("date")
+        )
+        audit_record(
+            actor=request.user,
+            action="satusehat.reconciliation.view",
+            target=area,
+            detail={"run": run.pk, "differences": len(report["differences"])},
+        )
+        return Response(report)
