@@ -19,6 +19,7 @@ from core.api.cases import (
 from core.api.permissions import IsHealthOffice
 from core.areas.selectors import region_get
 from core.exceptions import NotFound
+from core.office.selectors import office_area_get
 from core.satusehat import reconcile
 from core.satusehat.inbound import fhir_bundle_submit
 from core.satusehat.selectors import reconciliation_latest
@@ -69,7 +70,12 @@ class ReconciliationView(APIView):
     def get(self, request):
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        area = region_get(data.validated_data["area"])
+        code = data.validated_data["area"]
+        if request.user.region_id is not None:
+            # A health office reads its own wilayah kerja only (404 next door).
+            area = office_area_get(region=request.user.region, code=code)
+        else:
+            area = region_get(code)
         run = reconciliation_latest()
         if run is None:
             raise NotFound(

@@ -83,6 +83,8 @@ def test_the_health_office_sees_its_areas_report(
     assert auth_client(alice).get(URL, {"area": "33.74"}).status_code == 403
     assert auth_client(health_office).get(URL).status_code == 400
     assert auth_client(health_office).get(URL, {"area": "99.99"}).status_code == 404
+    # Jawa Tengah is outside Kota Semarang's health office's wilayah kerja.
+    assert auth_client(health_office).get(URL, {"area": "33"}).status_code == 404
 
 
 def test_it_says_when_there_is_no_report_yet(
