@@ -222,9 +222,11 @@ def test_hospital_staff_api_reports_and_reads_their_own_history(
     assert auth_client(alice).get("/api/v1/facilities/beds/mine").status_code == 403
 
 
-def test_the_admin_reports_through_the_same_service_and_keeps_history(curator, kariadi):
+def test_the_admin_reports_through_the_same_service_and_keeps_history(
+    operator, kariadi
+):
     client = Client()
-    client.force_login(curator)
+    client.force_login(operator)
     response = client.post(
         "/admin/core/bedreport/add/",
         {

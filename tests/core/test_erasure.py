@@ -102,12 +102,16 @@ def otp_sign_in(capsys, phone) -> str:
 
 def alice_everywhere(alice, nurse, schedule, telegram_api, graph_api, capsys):
     """Alice's data in every app; returns her API client."""
+    # The booking below is made years ahead (time-machine); the sign-in must outlive it.
+    from django.test import override_settings
+
     from chatbot.conversation.models import Handoff
     from chatbot.conversation.services import handoff_reply, link_code_create
     from isolation.services import alert_acknowledge, isolation_request_decline
     from tests.teleconsult.conftest import NOW
 
-    token = otp_sign_in(capsys, "081100000001")
+    with override_settings(SIGAP_TOKEN_TTL_DAYS=3650):
+        token = otp_sign_in(capsys, "081100000001")
     api = Client(HTTP_AUTHORIZATION=f"Token {token}")
     r = api.patch(
         "/api/v1/me",

@@ -16,12 +16,11 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from core.asgi import application
 from isolation import services
 from isolation.teleconsult.models import Booking
-from tests.conftest import require_postgres, require_redis
+from tests.conftest import api_token_for, require_postgres, require_redis
 from tests.isolation.conftest import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,10 +47,7 @@ def setup(alice, nurse):
         "isolation": enrol(nurse, alice),
         "session": client.cookies["sessionid"].value,
         "booking": booking,
-        "tokens": {
-            user.pk: Token.objects.get_or_create(user=user)[0].key
-            for user in (alice, nurse)
-        },
+        "tokens": {user.pk: api_token_for(user) for user in (alice, nurse)},
     }
 
 

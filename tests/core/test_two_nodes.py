@@ -25,11 +25,11 @@ import httpx
 import pytest
 from django.conf import settings
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from chatbot.models import FaqEntry
 from isolation.models import Alert
 from tests.conftest import (
+    api_token_for,
     child_database_url,
     free_port,
     require_postgres,
@@ -218,8 +218,8 @@ def test_a_faq_published_on_one_node_is_answered_by_the_other(cluster, curator):
 def test_a_checkin_on_one_node_reaches_a_dashboard_on_the_other(cluster, alice, nurse):
     a, b = cluster
     isolation = enrol(nurse, alice)
-    nurse_token = Token.objects.get_or_create(user=nurse)[0].key
-    alice_token = Token.objects.get_or_create(user=alice)[0].key
+    nurse_token = api_token_for(nurse)
+    alice_token = api_token_for(alice)
 
     async def scenario() -> dict:
         dashboard = Socket()

@@ -140,7 +140,7 @@ def test_it_shows_a_danger_alert_live_and_replays_after_a_reconnect(
 
         # Acknowledge with a note: it leaves the open list.
         alert_item.locator("input[name=note]").fill("Ditelepon, dirujuk ke IGD")
-        alert_item.locator("button").click()
+        alert_item.get_by_role("button", name="Tangani").click()
         page.locator("#open-alerts li").first.wait_for(
             state="detached", timeout=LIVE_TIMEOUT_MS
         )

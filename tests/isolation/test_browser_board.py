@@ -44,9 +44,9 @@ def checkin(patient, minutes_ago: int, **values) -> CheckIn:
 
 
 def token_for(user) -> str:
-    from rest_framework.authtoken.models import Token
+    from tests.conftest import api_token_for
 
-    return Token.objects.get_or_create(user=user)[0].key
+    return api_token_for(user)
 
 
 def login(browser, **context_args):

@@ -9,11 +9,11 @@ import httpx
 import pytest
 from channels.testing import WebsocketCommunicator
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from core.asgi import application
 from core.demo import DEMO_PASSWORD
 from core.models import AuditLog, Escalation
+from tests.conftest import api_token_for
 from tests.isolation.test_browser import BASE, browser, daphne_server  # noqa: F401
 
 LIVE_MS = 1000
@@ -68,9 +68,7 @@ async def test_the_feed_sends_new_cases_live_and_replays_after_a_reconnect(
 
     from core.psc.services import escalation_create_by_resident, escalation_take
 
-    token = await database_sync_to_async(
-        lambda: Token.objects.create(user=operator).key
-    )()
+    token = await database_sync_to_async(lambda: api_token_for(operator))()
     ws = WebsocketCommunicator(application, f"/ws/psc/?token={token}", headers=ORIGIN)
     connected, _ = await ws.connect()
     assert connected
@@ -102,7 +100,7 @@ async def test_the_feed_sends_new_cases_live_and_replays_after_a_reconnect(
     await again.disconnect()
 
     other_token = await database_sync_to_async(
-        lambda: Token.objects.create(user=magelang_operator).key
+        lambda: api_token_for(magelang_operator)
     )()
     other = WebsocketCommunicator(
         application, f"/ws/psc/?token={other_token}", headers=ORIGIN
@@ -113,9 +111,7 @@ async def test_the_feed_sends_new_cases_live_and_replays_after_a_reconnect(
     assert reply == {"type": "replayed", "last_seq": 0, "more": False}
     await other.disconnect()
 
-    resident_token = await database_sync_to_async(
-        lambda: Token.objects.get_or_create(user=alice)[0].key
-    )()
+    resident_token = await database_sync_to_async(lambda: api_token_for(alice))()
     refused = WebsocketCommunicator(
         application, f"/ws/psc/?token={resident_token}", headers=ORIGIN
     )
@@ -132,7 +128,7 @@ def test_a_new_escalation_appears_live_on_the_console_within_a_second(
     alice_critical,
     operator,
 ):
-    token = Token.objects.get_or_create(user=alice)[0].key
+    token = api_token_for(alice)
     context = browser.new_context(
         locale="id-ID", viewport={"width": 1100, "height": 700}
     )

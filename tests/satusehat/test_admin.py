@@ -14,12 +14,12 @@ CHANGELIST = reverse("admin:core_satusehatrecord_changelist")
 
 
 def test_it_shows_each_records_state_with_the_centres_error(
-    centre, lab, client, curator
+    centre, lab, client, operator
 ):
     centre.rejected_niks.add(nik_for(2)[0])
     reports_submit(integrator=lab, reports=[case_report(1), case_report(2)])
     sync_until_done()
-    client.force_login(curator)
+    client.force_login(operator)
 
     page = client.get(CHANGELIST, {"status__exact": "permanent"}).content.decode()
 
@@ -37,14 +37,14 @@ def test_it_shows_each_records_state_with_the_centres_error(
     )
 
 
-def test_an_operator_retries_a_rejected_record(centre, lab, client, curator):
+def test_an_operator_retries_a_rejected_record(centre, lab, client, operator):
     centre.rejected_niks.add(nik_for(2)[0])
     reports_submit(integrator=lab, reports=[case_report(2)])
     sync_until_done()
     row = SatusehatRecord.objects.get()
     assert row.status == "permanent"
     centre.rejected_niks.clear()
-    client.force_login(curator)
+    client.force_login(operator)
 
     response = client.post(
         CHANGELIST, {"action": "retry", "_selected_action": [row.pk]}, follow=True
