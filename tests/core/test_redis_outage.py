@@ -193,36 +193,21 @@ def test_it_keeps_serving_and_storing_while_redis_is_down(
 
 
 def test_rate_limits_still_hold_per_process_while_redis_is_down(
-    redis_server, on_redis, settings
+    redis_server, on_redis, throttle_rates
 ):
-    from rest_framework.settings import api_settings
-    from rest_framework.throttling import ScopedRateThrottle
-
     from chatbot.demo import seed_chatbot_demo
 
     seed_chatbot_demo()
     on_redis(redis_server.url)
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "chatbot": "3/min",
-        },
-    }
-    api_settings.reload()
-    ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    throttle_rates(chatbot="3/min")
     redis_server.kill()
     client = APIClient()
-    try:
-        statuses = [
-            client.post(
-                "/api/v1/chatbot/ask", {"text": "isoman brp hari"}, format="json"
-            ).status_code
-            for _ in range(5)
-        ]
-    finally:
-        api_settings.reload()
-        ScopedRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    statuses = [
+        client.post(
+            "/api/v1/chatbot/ask", {"text": "isoman brp hari"}, format="json"
+        ).status_code
+        for _ in range(5)
+    ]
     assert statuses == [200, 200, 200, 429, 429]
 
 

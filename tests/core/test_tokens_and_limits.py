@@ -166,11 +166,6 @@ def test_a_forged_x_forwarded_for_lifts_no_limit(
     assert codes == [200, 200, 429]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="passes alone; in the full CI run the 4th verify answered 400 (2 Dec 2026): "
-    "an order dependence still to be found (next session), not a passing limit",
-)
 def test_a_forged_x_forwarded_for_lifts_no_sign_in_limit(
     db, api_client, tight_limits, time_machine, settings
 ):
