@@ -224,7 +224,11 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def request(self, raw: bytes) -> tuple[int, bytes]:
-        if self.writer is None or self.writer.is_closing():
+        if (
+            self.writer is None
+            or self.writer.is_closing()
+            or self.reader.at_eof()  # the server closed an idle keep-alive connection
+        ):
             self.reader, self.writer = await asyncio.open_connection(
                 self.host, self.port, limit=2**22
             )
@@ -320,11 +324,17 @@ async def open_loop(
             queue.task_done()
 
     if warm:
+        # Every warm request once, spread over the connections (each connection
+        # opens with at least one).
+        async def warm_up(c: Connection, batch: list[bytes]) -> None:
+            for raw in batch:
+                await asyncio.wait_for(c.status(raw), 5)
+
+        batches = [
+            warm[i::connections] or [warm[i % len(warm)]] for i in range(connections)
+        ]
         await asyncio.gather(
-            *(
-                asyncio.wait_for(c.status(raw), 5)
-                for c, raw in zip(conns, warm * connections, strict=False)
-            ),
+            *(warm_up(c, b) for c, b in zip(conns, batches, strict=True)),
             return_exceptions=True,
         )
         for c in conns:  # a timed-out warm-up leaves a half-read connection

@@ -41,7 +41,7 @@ class UserCreationForm(forms.ModelForm):
             user.set_password(self.cleaned_data["password"])
         else:
             user.set_unusable_password()
-        user.is_staff = user.role == User.Role.CURATOR
+        user.is_staff = user.role in (User.Role.CURATOR, User.Role.HEALTH_OFFICE)
         if commit:
             user.save()
         return user

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from core.admin_scope import HealthOfficeRegionAdmin
 from core.areas.services import zone_rule_save
 from core.cases.services import integrator_create, integrator_key_rotate
 from core.exceptions import ApplicationError
@@ -133,7 +134,8 @@ class AreaBoundaryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AreaDailyFigure)
-class AreaDailyFigureAdmin(ReadOnlyAdmin):
+class AreaDailyFigureAdmin(HealthOfficeRegionAdmin, ReadOnlyAdmin):
+    region_field = "region__code"
     list_display = [
         "region", "date", "zone", "households_confirmed_7d", "new_confirmed",
         "active_confirmed", "recovered", "deaths", "zone_rule",
@@ -159,8 +161,12 @@ class ReportBatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdmin):
-    """Health data: visible to superusers only, never editable (derived from reports)."""
+class CaseAdmin(HealthOfficeRegionAdmin, ReadOnlyAdmin):
+    """Health data, never editable (derived from reports): the superuser sees every
+    case, a health office those of its region (each opened case is audited)."""
+
+    region_field = "kelurahan__code"
+    audit_action = "case.view"
 
     list_display = [
         "id",
@@ -174,12 +180,12 @@ class CaseAdmin(ReadOnlyAdmin):
     search_fields = ["id", "kelurahan__code"]
     exclude = ["nik_key", "name_key"]
 
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
-
 
 @admin.register(CaseReport)
-class CaseReportAdmin(ReadOnlyAdmin):
+class CaseReportAdmin(HealthOfficeRegionAdmin, ReadOnlyAdmin):
+    region_field = "kelurahan__code"
+    audit_action = "case_report.view"
+
     list_display = [
         "integrator",
         "record_id",
@@ -192,6 +198,3 @@ class CaseReportAdmin(ReadOnlyAdmin):
     list_filter = ["integrator", "status", "match"]
     search_fields = ["record_id"]
     exclude = ["nik_key", "name_match_key", "name_key"]
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser

@@ -8,28 +8,39 @@ itself never reaches the cache, nor does the password hash (that column is not
 loaded). Anything that changes the answer drops it at once: a token deleted (sign-out, erasure) or a user
 saved or deleted (role, active flag, language). Code that changes users with
 `QuerySet.update()` must call `token_user_forget`.
+
+The same query answers whether the resident has given health-data consent (asked by
+every health-data write), and the answer rides on the cached user
+(`core.selectors.consent_remember`): a signed-in self-check or check-in costs one
+cache round trip for both, and a cold token one query. A profile saved or deleted
+drops the answer with the consent cache. The token's last use is noted at most once
+per `LAST_USED_EVERY`, not on every cache miss.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.contrib.auth.signals import user_logged_out
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from core.models import ApiToken, User
+from core.models import ApiToken, ResidentProfile, User
 from core.models.tokens import token_digest
+from core.selectors import consent_remember
 from core.ws_auth import ACCESS_FIELDS, user_sockets_recheck
 
 logger = logging.getLogger(__name__)
 
 TOKEN_USER_TTL = 300
+LAST_USED_EVERY = dt.timedelta(hours=1)
 
 
 def _cache_key(token_key: str) -> str:
@@ -65,12 +76,20 @@ class TokenAuthentication(authentication.TokenAuthentication):
 
     @staticmethod
     def _from_database(key: str):
-        """The token's row and user (without the password hash); refuses unknown,
-        expired and deactivated ones. Notes the use (at most once per cache life)."""
+        """The token's row and user (without the password hash) and the user's
+        consent, in one query; refuses unknown, expired and deactivated tokens. Notes
+        the use when the last one noted is older than `LAST_USED_EVERY`."""
         now = timezone.now()
         token = (
             ApiToken.objects.select_related("user")
             .defer("user__password")
+            .annotate(
+                consent_given=Exists(
+                    ResidentProfile.objects.filter(
+                        user_id=OuterRef("user_id"), consent_given_at__isnull=False
+                    )
+                )
+            )
             .filter(digest=token_digest(key), expires_at__gt=now)
             .first()
         )
@@ -78,7 +97,9 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        consent_remember(token.user, token.consent_given)
         # What the cache keeps of the row: the digest and expiry, never the key.
         slim = ApiToken(
             pk=token.pk,
@@ -130,6 +151,15 @@ def _user_changed(sender, instance: User, **kwargs) -> None:
     fields = kwargs.get("update_fields")
     if fields is None or ACCESS_FIELDS.intersection(fields):
         user_sockets_recheck(instance.pk)
+
+
+@receiver(post_save, sender=ResidentProfile, dispatch_uid="sigap_token_consent_saved")
+@receiver(
+    post_delete, sender=ResidentProfile, dispatch_uid="sigap_token_consent_deleted"
+)
+def _profile_changed(sender, instance: ResidentProfile, **kwargs) -> None:
+    """Consent given or withdrawn: the cached answers carry it, so they go too."""
+    token_user_forget(user_id=instance.user_id)
 
 
 @receiver(user_logged_out, dispatch_uid="sigap_user_logged_out")

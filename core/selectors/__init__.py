@@ -15,8 +15,19 @@ logger = logging.getLogger(__name__)
 CONSENT_TTL = 120
 
 
+# Token authentication learns the consent with the token (one query) and keeps it on
+# the user it caches; a profile saved or deleted drops both caches.
+_CONSENT_ATTR = "_sigap_consent_given"
+
+
 def _consent_key(user_id: int) -> str:
     return f"consent:{user_id}"
+
+
+def consent_remember(user, given: bool) -> None:
+    """Note on this user object whether consent is given (read by `user_has_consent`
+    for as long as the object lives: one request, or one token-cache life)."""
+    setattr(user, _CONSENT_ATTR, bool(given))
 
 
 def user_has_consent(user) -> bool:
@@ -26,6 +37,9 @@ def user_has_consent(user) -> bool:
     else) is kept in the shared cache, and dropped whenever the profile is saved or
     deleted: a withdrawal applies to the next request.
     """
+    known = getattr(user, _CONSENT_ATTR, None)
+    if known is not None:
+        return known
     key = _consent_key(user.pk)
     try:
         given = cache.get(key)

@@ -23,6 +23,7 @@ from core.models import (
     User,
 )
 from core.rules import InvalidPhone, check_nik, normalise_phone
+from core.selectors import consent_remember
 from core.services.tokens import token_issue
 
 logger = logging.getLogger(__name__)
@@ -336,6 +337,7 @@ def consent_give(*, user: User, language: str = "id") -> ResidentProfile:
     profile.consent_version = CONSENT_VERSION
     profile.consent_source = ResidentProfile.ConsentSource.APP
     profile.save()
+    consent_remember(user, True)  # this request's user object knows at once
     return profile
 
 
@@ -374,6 +376,7 @@ def consent_withdraw(*, user: User) -> ResidentProfile:
     profile.consent_version = ""
     profile.consent_source = ""
     profile.save()
+    consent_remember(user, False)
     return profile
 
 
@@ -405,10 +408,11 @@ def staff_create(
     user.facility = facility
     if region is not None:
         user.region = region
-    # Curators use the admin for chatbot content only; the operator's superuser
-    # account is made with `createsuperuser`, never here.
+    # The operator's superuser account is made with `createsuperuser`, never here.
     user.psc_region = psc_region
-    user.is_staff = role == User.Role.CURATOR
+    # Curators (chatbot content) and health offices (their region's case data) use
+    # the admin; see core/admin_scope.py.
+    user.is_staff = role in (User.Role.CURATOR, User.Role.HEALTH_OFFICE)
     user.is_superuser = False
     if password:
         user.set_password(password)

@@ -282,3 +282,85 @@ def test_signing_out_ends_only_this_sign_in(alice, api_client):
     assert api_client.get(ME).status_code == 401
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {there}")
     assert api_client.get(ME).status_code == 200
+
+
+# --- the signed-in self-check: one cache answer for token and consent -----------------
+
+SELFCHECK = "/api/v1/selfcheck/assessments"
+
+
+def _self_check() -> dict:
+    import uuid
+
+    return {
+        "age": 40,
+        "symptoms": ["fever"],
+        "danger_signs": [],
+        "exposure": "none",
+        "comorbidities": [],
+        "client_key": str(uuid.uuid4()),
+    }
+
+
+def test_a_withdrawn_consent_applies_to_the_next_request(alice, regions_semarang):
+    from rest_framework.test import APIClient
+
+    from core.models import User
+    from core.services.accounts import consent_withdraw
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(alice)}")
+    assert client.post(SELFCHECK, _self_check(), format="json").status_code == 201
+
+    consent_withdraw(user=User.objects.get(pk=alice.pk))  # another object, as the API
+    refused = client.post(SELFCHECK, _self_check(), format="json")
+
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "consent_required"
+
+
+def test_a_signed_in_self_check_costs_one_query_more_than_an_anonymous_one(
+    alice, regions_semarang
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    signed = APIClient()
+    signed.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(alice)}")
+    anonymous = APIClient()
+    for client in (signed, anonymous):  # warm: the token's answer is cached
+        assert client.post(SELFCHECK, _self_check(), format="json").status_code == 201
+
+    counts = {}
+    for name, client in (("signed", signed), ("anonymous", anonymous)):
+        with CaptureQueriesContext(connection) as queries:
+            assert (
+                client.post(SELFCHECK, _self_check(), format="json").status_code == 201
+            )
+        counts[name] = [q["sql"].split()[0:3] for q in queries.captured_queries]
+
+    assert len(counts["signed"]) == len(counts["anonymous"]) + 1  # the audit row
+    assert ["INSERT", "INTO", '"core_auditlog"'] in counts["signed"]
+
+
+def test_a_cold_token_and_its_consent_cost_one_query(alice, regions_semarang):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from core.models import ApiToken
+
+    key = api_token_for(alice)
+    ApiToken.objects.filter(user=alice).update(last_used_at=dt.datetime.now(dt.UTC))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    cache.clear()
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(SELFCHECK, _self_check(), format="json").status_code == 201
+
+    sql = [q["sql"] for q in queries.captured_queries]
+    asked = [q for q in sql if "core_apitoken" in q or "core_residentprofile" in q]
+    assert len(asked) == 1, asked  # the token, its user and the consent together
+    assert "core_residentprofile" in asked[0] and asked[0].startswith("SELECT")
