@@ -111,3 +111,22 @@ def test_it_serves_the_questionnaire_in_force(api_client, db):
     fever = questions["symptoms"]["options"][0]
     assert fever == {"value": "fever", "label": {"id": "Demam", "en": "Fever"}}
     assert "max-age" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("overrides", [{}, {"danger_signs": ["chest_pain"]}])
+def test_the_answer_built_directly_is_what_its_declared_fields_give(
+    regions_semarang, submit, overrides
+):
+    from rest_framework import serializers
+
+    from selfcheck.api.serializers import AssessmentOutputSerializer
+
+    assert submit(**overrides).status_code == 201
+    assessment = Assessment.objects.latest("created_at")
+    for lang in ("id", "en"):
+        serializer = AssessmentOutputSerializer(assessment, context={"lang": lang})
+        built = serializer.to_representation(assessment)
+        declared = serializers.Serializer.to_representation(serializer, assessment)
+
+        assert list(built) == list(serializer.fields)
+        assert built == dict(declared)
