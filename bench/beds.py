@@ -34,7 +34,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from harness import Connection, Server, default_workers, http_request  # noqa: E402
+from harness import (  # noqa: E402
+    Connection,
+    CpuMeter,
+    Server,
+    cpu_text,
+    default_workers,
+    http_request,
+    record,
+)
 from harness import open_loop as harness_open_loop  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
 
@@ -183,7 +191,9 @@ class Console:
                     )
 
 
-async def escalations(operator: str, tokens: list[str], rate: float) -> dict:
+async def escalations(
+    operator: str, tokens: list[str], rate: float, server: Server
+) -> dict:
     console = Console(operator)
     ready = asyncio.Event()
     feed = asyncio.ensure_future(console.run(ready))
@@ -211,8 +221,10 @@ async def escalations(operator: str, tokens: list[str], rate: float) -> dict:
         if status in (200, 201):
             sent[json.loads(body)["id"]] = started
 
+    meter = CpuMeter.for_server(server).start()
     await asyncio.gather(*(ask(i, t) for i, t in enumerate(tokens)))
     await asyncio.sleep(2)
+    cpu = meter.stop(sum(n for code, n in statuses.items() if code > 0))
     feed.cancel()
     latencies = [
         (console.created_seen[pk] - t) * 1000
@@ -226,6 +238,7 @@ async def escalations(operator: str, tokens: list[str], rate: float) -> dict:
         "p50": pct(latencies, 0.5),
         "p95": pct(latencies, 0.95),
         "max": max(latencies) if latencies else float("nan"),
+        "cpu": cpu,
     }
 
 
@@ -264,33 +277,61 @@ def main() -> None:
                 host=HOST,
                 port=PORT,
                 warm=warm,
+                server=server,
             )
         )
         server.drain()
         r = asyncio.run(
             harness_open_loop(
-                search_requests(n), args.rate, host=HOST, port=PORT, warm=warm
+                search_requests(n),
+                args.rate,
+                host=HOST,
+                port=PORT,
+                warm=warm,
+                server=server,
             )
         )
         ok = r["p99"] <= TARGET_SEARCH_P99_MS and set(r["statuses"]) == {200}
         print(
             f"baseline GET /api/v1/: {base['rate']:.0f}/s, p50 {base['p50']:.1f} ms, "
-            f"p99 {base['p99']:.1f} ms"
+            f"p99 {base['p99']:.1f} ms; {cpu_text(base['cpu'])}"
         )
         print(
             f"bed search GET /facilities/beds ({args.hospitals} hospitals, "
             f"{server.describe()}): {r['rate']:.0f}/s, p50 {r['p50']:.1f} ms, "
             f"p99 {r['p99']:.1f} ms, max {r['max']:.0f} ms, statuses {r['statuses']} "
-            f"[{verdict(ok)}, target p99 <= {TARGET_SEARCH_P99_MS:.0f} ms]"
+            f"[{verdict(ok)}, target p99 <= {TARGET_SEARCH_P99_MS:.0f} ms]; "
+            + cpu_text(r["cpu"])
+        )
+        record(
+            bench="beds",
+            figure=f"bed search p99 at {args.rate:.0f}/s",
+            result=r["p99"],
+            unit="ms",
+            target=f"p99 <= {TARGET_SEARCH_P99_MS:.0f} ms",
+            baseline=base["p99"],
+            ok=ok,
+            cpu=r["cpu"],
         )
         server.drain()
-        e = asyncio.run(escalations(operator, tokens, args.escalation_rate))
+        e = asyncio.run(escalations(operator, tokens, args.escalation_rate, server))
         ok = e["missing"] == 0 and e["p95"] <= TARGET_FRAME_P95_MS
         print(
             f"escalation POST -> console frame: {e['sent']} escalations "
             f"({e['statuses']}), p50 {e['p50']:.0f} ms, p95 {e['p95']:.0f} ms, "
             f"max {e['max']:.0f} ms, not received {e['missing']} "
-            f"[{verdict(ok)}, target p95 <= {TARGET_FRAME_P95_MS:.0f} ms]"
+            f"[{verdict(ok)}, target p95 <= {TARGET_FRAME_P95_MS:.0f} ms]; "
+            + cpu_text(e["cpu"], per="escalation")
+        )
+        record(
+            bench="beds",
+            figure="escalation -> PSC console frame p95",
+            result=e["p95"],
+            unit="ms",
+            target=f"p95 <= {TARGET_FRAME_P95_MS:.0f} ms, none lost",
+            ok=ok,
+            cpu=e["cpu"],
+            note=f"{e['sent']} escalations, {e['missing']} not received",
         )
     finally:
         server.stop()

@@ -39,7 +39,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import Connection, Server, default_workers, http_request  # noqa: E402
+from harness import (  # noqa: E402
+    Connection,
+    CpuMeter,
+    Server,
+    answered,
+    cpu_text,
+    default_workers,
+    http_request,
+    record,
+)
 from harness import server_env as harness_env  # noqa: E402
 
 HOST, PORT = "127.0.0.1", 8105
@@ -279,7 +288,7 @@ async def warm_up(server: Server, limit: float) -> bool:
     return False
 
 
-async def closed_loop(make, seconds: float) -> dict:
+async def closed_loop(make, seconds: float, server: Server) -> dict:
     """CONNECTIONS clients, each sending its next request as soon as the last one is
     answered, for `seconds`: the throughput the server sustains."""
     latencies: list[float] = []
@@ -302,9 +311,11 @@ async def closed_loop(make, seconds: float) -> dict:
         finally:
             conn.close()
 
+    meter = CpuMeter.for_server(server).start()
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(CONNECTIONS)))
     elapsed = time.perf_counter() - started
+    cpu = meter.stop(answered(statuses))
     latencies.sort()
     q = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
@@ -313,6 +324,7 @@ async def closed_loop(make, seconds: float) -> dict:
         "p99": q[98],
         "statuses": statuses,
         "n": len(latencies),
+        "cpu": cpu,
     }
 
 
@@ -340,9 +352,9 @@ def bench_http(data: dict, workers: int, seconds: float) -> dict | None:
 
         noop_raw = http("GET", "/api/v1/")
         log("baseline: GET /api/v1/")
-        base = asyncio.run(closed_loop(lambda: noop_raw, seconds))
+        base = asyncio.run(closed_loop(lambda: noop_raw, seconds, server))
         log("POST /api/v1/chatbot/ask")
-        result = asyncio.run(closed_loop(ask, seconds))
+        result = asyncio.run(closed_loop(ask, seconds, server))
         return {
             "workers": server.describe(),
             "rss": rss,
@@ -386,6 +398,21 @@ def main() -> None:
         f"[{verdict(r['p99'] <= TARGET_P99_MS)}, target p99 <= {TARGET_P99_MS:.0f} ms]"
     )
     print(f"  outcomes {r['kinds']}")
+    for figure, value, unit, target, baseline in (
+        ("index build", r["build_s"], "s", TARGET_BUILD_S, None),
+        ("resident memory", r["rss_mb"], "MB", TARGET_RSS_MB, None),
+        ("per message p99 in-process", r["p99"], "ms", TARGET_P99_MS, r["naive_ms"]),
+    ):
+        record(
+            bench="chatbot",
+            figure=figure,
+            result=value,
+            unit=unit,
+            target=f"<= {target:.0f} {unit}",
+            baseline=baseline,
+            ok=value <= target,
+            note="baseline: naive rapidfuzz scan, mean" if baseline else "",
+        )
     print(
         f"baseline: naive scan (rapidfuzz token_set_ratio over all claims) "
         f"{r['naive_ms']:.0f} ms per message -> the index is "
@@ -411,13 +438,23 @@ def main() -> None:
     ):
         print(
             f"  {name:30} {x['rps']:7.0f} req/s  p50 {x['p50']:6.1f} ms  p99 "
-            f"{x['p99']:6.1f} ms  statuses {x['statuses']}"
+            f"{x['p99']:6.1f} ms  statuses {x['statuses']}  {cpu_text(x['cpu'])}"
         )
     print(
         f"/ask throughput {ask['rps']:.0f} req/s = {100 * ask['rps'] / base['rps']:.0f} % "
         f"of the no-op baseline [{verdict(ask['rps'] >= TARGET_RPS)}, target >= "
         f"{TARGET_RPS:.0f} req/s]; load average {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} CPUs"
+    )
+    record(
+        bench="chatbot",
+        figure=f"POST /chatbot/ask, {CONNECTIONS} connections closed loop",
+        result=ask["rps"],
+        unit="/s",
+        target=f">= {TARGET_RPS:.0f}/s",
+        baseline=base["rps"],
+        ok=ask["rps"] >= TARGET_RPS,
+        cpu=ask["cpu"],
     )
     print(f"total {time.monotonic() - STARTED:.0f} s; server log: {SERVER_LOG}")
 

@@ -7,6 +7,12 @@ production). SIGAP_BENCH_SERVER=daphne serves everything from daphne workers ins
 as `make run` and a one-process deployment do. The client is a bare keep-alive
 HTTP/1.1 connection: the load generator shares the CPUs with the server, so it must
 cost as little as possible per request.
+
+Beside latency, every HTTP phase reports CPU milliseconds per request answered
+(`CpuMeter`): the server's processes, PostgreSQL's backends serving the bench's database
+and the redis-server process, from /proc before and after the measured window. The
+figures and verdicts also go, one JSON line each, to the file named by
+SIGAP_BENCH_RESULTS (`record`; bench/run_all.py, `make bench`, collects them).
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 # A script run as `python bench/x.py` has bench/ first on sys.path, where channels.py
@@ -298,13 +306,15 @@ async def open_loop(
     port: int,
     connections: int = 32,
     warm: list[bytes] | None = None,
+    server: Server | None = None,
 ) -> dict:
     """Send `requests` at a fixed `rate` whatever the server does (open loop, so a slow
     server shows as latency, not as a politely lower rate) over `connections`
     keep-alive connections. Latency runs from each request's scheduled time.
     `warm` requests (one per connection, not measured) open the connections and
     warm the caches first. Requests still unanswered 3 s after the last was due are
-    counted at the cut-off (a lower bound) under status -1."""
+    counted at the cut-off (a lower bound) under status -1. With `server`, the result
+    has "cpu": CpuMeter figures per request answered over the measured window."""
     total = len(requests)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -340,6 +350,7 @@ async def open_loop(
         for c in conns:  # a timed-out warm-up leaves a half-read connection
             c.close()
     workers = [asyncio.ensure_future(worker(c)) for c in conns]
+    meter = CpuMeter.for_server(server).start() if server is not None else None
     start = time.perf_counter() + 0.05
     for i, raw in enumerate(requests):
         scheduled = start + i / rate
@@ -352,6 +363,7 @@ async def open_loop(
     except TimeoutError:
         pass
     cutoff = time.perf_counter()
+    cpu = meter.stop(answered(statuses)) if meter is not None else None
     unanswered = total - len(latencies)
     if unanswered:
         latencies += [
@@ -372,4 +384,208 @@ async def open_loop(
         "max": latencies[-1],
         "statuses": statuses,
         "latencies": latencies,
+        **({"cpu": cpu} if cpu is not None else {}),
     }
+
+
+# --- CPU per request ----------------------------------------------------------------
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+CPU_LABELS = {"server": "server", "postgres": "PostgreSQL", "redis": "Redis"}
+
+
+def _proc_stat(pid: str) -> tuple[str, int, int] | None:
+    """(comm, ppid, utime + stime in clock ticks) of a process, None once it is gone."""
+    try:
+        data = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return None
+    close = data.rindex(b")")
+    fields = data[close + 2 :].split()
+    # After "pid (comm)": state, ppid, … utime and stime are fields 14 and 15.
+    comm = data[data.index(b"(") + 1 : close].decode(errors="replace")
+    return comm, int(fields[1]), int(fields[11]) + int(fields[12])
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    return raw.replace(b"\0", b" ").decode(errors="replace").strip()
+
+
+def _postgres_database(cmdline: str) -> str | None:
+    """The database a PostgreSQL backend serves, from its process title:
+    "postgres: 15/main: postgres sigap 127.0.0.1(41432) idle" (the "15/main:" part,
+    cluster_name, may be missing). None for the postmaster and background processes."""
+    if not cmdline.startswith("postgres: "):
+        return None
+    words = cmdline[len("postgres: ") :].split()
+    if words and words[0].endswith(":"):
+        words = words[1:]  # cluster_name
+    # user, database, client address(port), activity
+    if len(words) >= 3 and ("(" in words[2] or words[2] == "[local]"):
+        return words[1]
+    return None
+
+
+class CpuMeter:
+    """CPU time spent between `start()` and `stop(requests)`, per request, in ms.
+
+    `groups` names process trees: each name maps to its root PIDs (or a callable
+    returning them, read at every snapshot); a process counts in the group of its
+    nearest root ancestor, so granian's workers count with their supervisor. With a
+    PostgreSQL `database_url`, the "postgres" group holds the backends serving that
+    database (their process titles name it); with a `redis_url`, the "redis" group holds
+    the redis-server process (the whole server: other users of it count too).
+    utime + stime come from /proc/<pid>/stat. A process that exits inside the window
+    loses its CPU (the pooled database connections stay open); one that appears counts
+    in full. A group with no process seen reports None."""
+
+    def __init__(
+        self,
+        groups: dict[str, list[int] | Callable[[], list[int]]],
+        *,
+        database_url: str | None = None,
+        redis_url: str | None = None,
+    ) -> None:
+        self.groups = groups
+        self.database = None
+        if database_url and database_url.startswith("postgres"):
+            self.database = urlsplit(database_url).path.lstrip("/") or None
+        self.redis_port = None
+        if redis_url:
+            self.redis_port = str(urlsplit(redis_url).port or 6379)
+        self.before: dict[str, dict[int, int]] | None = None
+
+    @classmethod
+    def for_server(cls, server: Server) -> CpuMeter:
+        """The server's processes (granian supervisor and workers, daphne), and the
+        database and Redis of its environment."""
+        return cls(
+            {"server": lambda: [proc.pid for proc in server.procs]},
+            database_url=server.env.get("DATABASE_URL"),
+            redis_url=server.env.get("REDIS_URL"),
+        )
+
+    def snapshot(self) -> dict[str, dict[int, int]]:
+        roots: dict[int, str] = {}
+        for name, pids in self.groups.items():
+            for pid in pids() if callable(pids) else pids:
+                roots[pid] = name
+        stats: dict[int, tuple[str, int, int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and (stat := _proc_stat(entry)) is not None:
+                stats[int(entry)] = stat
+        taken: dict[str, dict[int, int]] = {name: {} for name in self.groups}
+        if self.database:
+            taken["postgres"] = {}
+        if self.redis_port:
+            taken["redis"] = {}
+        redis: dict[int, int] = {}
+        for pid, (comm, _ppid, ticks) in stats.items():
+            ancestor, hops = pid, 0
+            while ancestor not in roots and ancestor in stats and hops < 8:
+                ancestor, hops = stats[ancestor][1], hops + 1
+            if ancestor in roots:
+                taken[roots[ancestor]][pid] = ticks
+            elif self.database and comm == "postgres":
+                if _postgres_database(_cmdline(str(pid))) == self.database:
+                    taken["postgres"][pid] = ticks
+            elif self.redis_port and comm == "redis-server":
+                redis[pid] = ticks
+                if f":{self.redis_port}" in _cmdline(str(pid)):
+                    taken["redis"][pid] = ticks
+        if self.redis_port and not taken["redis"]:
+            taken["redis"] = redis  # no port in the title: every redis-server
+        return taken
+
+    def start(self) -> CpuMeter:
+        self.before = self.snapshot()
+        return self
+
+    def stop(self, requests: int) -> dict:
+        """{"server": ms per request, "postgres": …, "redis": …, "requests": n}."""
+        after = self.snapshot()
+        result: dict = {}
+        for name, now in after.items():
+            then = (self.before or {}).get(name, {})
+            if not now and not then:
+                result[name] = None
+                continue
+            ticks = sum(t - then.get(pid, 0) for pid, t in now.items())
+            result[name] = ticks / CLK_TCK * 1000 / max(requests, 1)
+        result["requests"] = requests
+        return result
+
+
+def cpu_text(cpu: dict | None, per: str = "req") -> str:
+    """ "cpu ms/req: server 1.20, PostgreSQL 0.41, Redis 0.05" (groups with no process
+    seen left out)."""
+    if not cpu:
+        return f"cpu ms/{per}: n/a"
+    parts = [
+        f"{CPU_LABELS.get(name, name)} {value:.2f}"
+        for name, value in cpu.items()
+        if name != "requests" and value is not None
+    ]
+    return f"cpu ms/{per}: " + (", ".join(parts) or "n/a")
+
+
+def cpu_columns(cpu: dict | None) -> str:
+    """Fixed-width server / PostgreSQL / Redis ms per request (see CPU_HEADER)."""
+    cells = []
+    for name in ("server", "postgres", "redis"):
+        value = (cpu or {}).get(name)
+        cells.append(f"{value:>6.2f}" if value is not None else f"{'-':>6}")
+    return " ".join(cells)
+
+
+CPU_HEADER = f"{'srv':>6} {'pg':>6} {'redis':>6}"  # cpu ms/req
+
+
+def answered(statuses: dict[int, int]) -> int:
+    """Requests that got an answer (cut-offs, -1, and connection errors, 0, did not)."""
+    return sum(n for code, n in statuses.items() if code > 0)
+
+
+# --- results for `make bench` ----------------------------------------------------------
+
+
+def record(
+    *,
+    bench: str,
+    figure: str,
+    result: float | None,
+    target: str,
+    unit: str,
+    baseline: float | None = None,
+    ok: bool,
+    cpu: dict | None = None,
+    note: str = "",
+) -> None:
+    """One verdict as a JSON line in the file SIGAP_BENCH_RESULTS names (no-op without
+    it). `target` reads as printed ("p99 <= 50 ms at 200/s"); `result` and `baseline`
+    (the no-op figure of the same run, where the bench has one) are in `unit`."""
+    path = os.environ.get("SIGAP_BENCH_RESULTS")
+    if not path:
+        return
+
+    def number(value: float | None) -> float | None:  # NaN is not JSON
+        return None if value is None or value != value else float(value)
+
+    entry = {
+        "bench": bench,
+        "figure": figure,
+        "result": number(result),
+        "unit": unit,
+        "target": target,
+        "baseline": number(baseline),
+        "ok": bool(ok),
+        "cpu": cpu,
+        "note": note,
+        "time": time.time(),
+    }
+    with open(path, "a") as fh:
+        fh.write(json.dumps(entry) + "\n")

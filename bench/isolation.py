@@ -36,7 +36,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from harness import Connection, Server, default_workers, http_request  # noqa: E402
+from harness import (  # noqa: E402
+    Connection,
+    CpuMeter,
+    Server,
+    answered,
+    cpu_text,
+    default_workers,
+    http_request,
+    record,
+)
 from harness import server_env as harness_env  # noqa: E402
 
 HOST, PORT = "127.0.0.1", 8106
@@ -173,6 +182,7 @@ async def load(
     *,
     ws_port: int,
     noop: bool = False,
+    server: Server | None = None,
 ) -> dict:
     dashboard = Dashboard(nurse, ws_port)
     ready = asyncio.Event()
@@ -224,6 +234,7 @@ async def load(
             queue.task_done()
 
     workers = [asyncio.ensure_future(worker(c)) for c in connections]
+    meter = CpuMeter.for_server(server).start() if server is not None else None
     start = time.perf_counter() + 0.05
     for i, (danger, raw) in enumerate(plan):
         scheduled = start + i / rate
@@ -236,6 +247,7 @@ async def load(
     except TimeoutError:
         pass
     cutoff = time.perf_counter()
+    cpu = meter.stop(answered(statuses)) if meter is not None else None
     unanswered = total - len(latencies)
     if unanswered:
         latencies += [
@@ -275,6 +287,7 @@ async def load(
         "alert_p95": aq[94],
         "alert_max": alert_ms[-1] if alert_ms else 0,
         "frames": dashboard.frames,
+        "cpu": cpu,
     }
 
 
@@ -314,16 +327,32 @@ def main() -> None:
         try:
             log(f"baseline GET /api/v1/ at {args.rate:.0f}/s for 4 s")
             base = asyncio.run(
-                load(tokens, nurse, args.rate, 4, ws_port=server.ws_port, noop=True)
+                load(
+                    tokens,
+                    nurse,
+                    args.rate,
+                    4,
+                    ws_port=server.ws_port,
+                    noop=True,
+                    server=server,
+                )
             )
             print(
                 f"baseline GET /api/v1/ (no database): {base['rate']:.0f}/s, "
-                f"p50 {base['p50']:.1f} ms, p99 {base['p99']:.1f} ms, {base['statuses']}"
+                f"p50 {base['p50']:.1f} ms, p99 {base['p99']:.1f} ms, {base['statuses']}; "
+                + cpu_text(base["cpu"])
             )
             time.sleep(2)
             log(f"check-ins at {args.rate:.0f}/s for {args.seconds:.0f} s")
             r = asyncio.run(
-                load(tokens, nurse, args.rate, args.seconds, ws_port=server.ws_port)
+                load(
+                    tokens,
+                    nurse,
+                    args.rate,
+                    args.seconds,
+                    ws_port=server.ws_port,
+                    server=server,
+                )
             )
         finally:
             server.stop()
@@ -332,7 +361,19 @@ def main() -> None:
             f"check-in POST ({db}, {layer} channel layer, {server.describe()}): "
             f"{r['rate']:.0f}/s sent {r['sent']}, p50 {r['p50']:.1f} ms, "
             f"p99 {r['p99']:.1f} ms, max {r['max']:.0f} ms, statuses {r['statuses']} "
-            f"[{verdict(load_ok)}, target >= {TARGET_RATE}/s, p99 <= {TARGET_P99_MS:.0f} ms]"
+            f"[{verdict(load_ok)}, target >= {TARGET_RATE}/s, p99 <= {TARGET_P99_MS:.0f} ms]; "
+            + cpu_text(r["cpu"])
+        )
+        record(
+            bench="isolation",
+            figure=f"check-in POST p99 at {args.rate:.0f}/s",
+            result=r["p99"],
+            unit="ms",
+            target=f">= {TARGET_RATE}/s, p99 <= {TARGET_P99_MS:.0f} ms",
+            baseline=base["p99"],
+            ok=load_ok,
+            cpu=r["cpu"],
+            note=f"{r['rate']:.0f}/s answered",
         )
         alert_ok = r["alerts_missing"] == 0 and r["alert_p95"] <= TARGET_ALERT_P95_MS
         print(
@@ -340,6 +381,15 @@ def main() -> None:
             f"p50 {r['alert_p50']:.0f} ms, p95 {r['alert_p95']:.0f} ms, "
             f"max {r['alert_max']:.0f} ms, not received {r['alerts_missing']} "
             f"({r['frames']} frames) [{verdict(alert_ok)}, target p95 <= 1000 ms]"
+        )
+        record(
+            bench="isolation",
+            figure="danger check-in -> dashboard alert p95",
+            result=r["alert_p95"],
+            unit="ms",
+            target=f"p95 <= {TARGET_ALERT_P95_MS:.0f} ms, none lost",
+            ok=alert_ok,
+            note=f"{r['alerts']} alerts, {r['alerts_missing']} not received",
         )
 
     if not args.skip_scan:
@@ -356,6 +406,14 @@ def main() -> None:
             f"{int(fields['alerts']):,} missed alerts raised in {seconds:.1f} s "
             f"[{verdict(seconds <= TARGET_SCAN_S)}, target <= {TARGET_SCAN_S:.0f} s "
             "for 500,000]"
+        )
+        record(
+            bench="isolation",
+            figure=f"missed-slot scan, {int(fields['active']):,} isolations",
+            result=seconds,
+            unit="s",
+            target=f"<= {TARGET_SCAN_S:.0f} s for 500,000",
+            ok=seconds <= TARGET_SCAN_S,
         )
 
 

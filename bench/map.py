@@ -33,7 +33,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import Server, default_workers, http_request  # noqa: E402
+from harness import (  # noqa: E402
+    Server,
+    cpu_text,
+    default_workers,
+    http_request,
+    record,
+)
 from harness import open_loop as harness_open_loop  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
 
@@ -106,6 +112,14 @@ def budgets() -> None:
         log(f"  {name:<45} {kb(size):>8}")
     verdict = "ok" if total <= PAGE_BUDGET else "OVER BUDGET"
     log(f"  total {kb(total)} [{verdict}, budget {kb(PAGE_BUDGET)}]")
+    record(
+        bench="map",
+        figure="/peta/ page, gzipped, before map data",
+        result=total / 1024,
+        unit="KB",
+        target=f"<= {kb(PAGE_BUDGET)}",
+        ok=total <= PAGE_BUDGET,
+    )
 
     def served(url: str) -> int:
         response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
@@ -126,6 +140,14 @@ def budgets() -> None:
         log(
             f"national map at {name} level: {kb(total)} gzipped ({detail}) "
             f"[{verdict}, budget {kb(NATIONAL_BUDGET)}]"
+        )
+        record(
+            bench="map",
+            figure=f"national map at {name} level, gzipped",
+            result=total / 1024,
+            unit="KB",
+            target=f"<= {kb(NATIONAL_BUDGET)}",
+            ok=total <= NATIONAL_BUDGET,
         )
 
 
@@ -203,7 +225,9 @@ def bench_http(rate: float, seconds: float, workers: int) -> None:
 
         def run():
             return asyncio.run(
-                harness_open_loop(requests, rate, host=HOST, port=PORT, warm=warm)
+                harness_open_loop(
+                    requests, rate, host=HOST, port=PORT, warm=warm, server=server
+                )
             )
 
         baseline = asyncio.run(
@@ -212,6 +236,7 @@ def bench_http(rate: float, seconds: float, workers: int) -> None:
                 rate,
                 host=HOST,
                 port=PORT,
+                server=server,
             )
         )
         cold = run()
@@ -222,11 +247,22 @@ def bench_http(rate: float, seconds: float, workers: int) -> None:
     log(
         f"map data over http on {db} + {cache}, {describe}, {rate:.0f} req/s open loop, "
         f"{len(requests)} requests over {len({p for p, _ in plan})} URLs:\n"
-        f"  GET /api/v1/ (no-op baseline) p50 {baseline['p50']:.1f} ms  p99 {baseline['p99']:.1f} ms\n"
-        f"  cold  p50 {cold['p50']:.1f} ms  p99 {cold['p99']:.1f} ms\n"
+        f"  GET /api/v1/ (no-op baseline) p50 {baseline['p50']:.1f} ms  p99 {baseline['p99']:.1f} ms  "
+        f"{cpu_text(baseline['cpu'])}\n"
+        f"  cold  p50 {cold['p50']:.1f} ms  p99 {cold['p99']:.1f} ms  {cpu_text(cold['cpu'])}\n"
         f"  warm  p50 {result['p50']:.1f} ms  p99 {result['p99']:.1f} ms  "
         f"max {result['max']:.0f} ms  statuses {result['statuses']}  "
-        f"[{verdict}, target p99 <= {P99_TARGET_MS:.0f} ms]"
+        f"[{verdict}, target p99 <= {P99_TARGET_MS:.0f} ms]  {cpu_text(result['cpu'])}"
+    )
+    record(
+        bench="map",
+        figure=f"map data p99, warm, at {rate:.0f}/s",
+        result=result["p99"],
+        unit="ms",
+        target=f"p99 <= {P99_TARGET_MS:.0f} ms",
+        baseline=baseline["p99"],
+        ok=result["p99"] <= P99_TARGET_MS,
+        cpu=result["cpu"],
     )
 
 

@@ -32,6 +32,18 @@ sys.path.insert(0, str(ROOT))
 PORT = 8181
 
 
+def load_harness():
+    """bench/harness.py, loaded by path: bench/ must stay off sys.path here."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "harness", ROOT / "bench" / "harness.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def start_centre(failure_rate: float) -> subprocess.Popen:
     code = (
         "import time; from tests.satusehat.fake_centre import FakeCentre; "
@@ -117,8 +129,15 @@ def main() -> None:
         reports_submit(integrator=lab, reports=reports[i : i + 1000])
     print(f"ingest: {args.cases} cases in {time.monotonic() - started:.1f} s")
 
+    harness = load_harness()
     centre = start_centre(args.failure_rate)
     try:
+        # Sigap's sync runs in this process; the centre in its own.
+        meter = harness.CpuMeter(
+            {"Sigap": [os.getpid()], "fake centre": [centre.pid]},
+            database_url=os.environ.get("DATABASE_URL"),
+            redis_url=os.environ.get("REDIS_URL"),
+        ).start()
         started = time.monotonic()
         cpu_started = time.process_time()
         resources = 0
@@ -133,6 +152,7 @@ def main() -> None:
             time.sleep(min(wait, 0.2))
         elapsed = time.monotonic() - started
         cpu = time.process_time() - cpu_started
+        per_resource = meter.stop(resources)
     finally:
         centre.terminate()
         centre.wait(10)
@@ -149,7 +169,19 @@ def main() -> None:
     # what the sync itself costs.
     print(
         f"cpu: Sigap {cpu:.1f} s ({resources / cpu:.0f} resources per CPU-second), "
-        f"fake centre {centre_cpu:.1f} s"
+        f"fake centre {centre_cpu:.1f} s; "
+        + harness.cpu_text(per_resource, per="resource")
+    )
+    rate = resources / elapsed
+    harness.record(
+        bench="satusehat",
+        figure=f"outbound sync, bundle {args.bundle} cases",
+        result=rate,
+        unit="resources/s",
+        target=">= 200 resources/s",
+        ok=rate >= 200,
+        cpu=per_resource,
+        note=f"{resources} resources; cpu per resource",
     )
 
 

@@ -33,7 +33,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import Server, default_workers, http_request  # noqa: E402
+from harness import (  # noqa: E402
+    CPU_HEADER,
+    Server,
+    cpu_columns,
+    default_workers,
+    http_request,
+    record,
+)
 from harness import open_loop as harness_open_loop  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
 
@@ -147,7 +154,9 @@ def http(method: str, path: str, body: dict | None = None, token: str | None = N
     return http_request(method, path, host=HOST, port=PORT, body=body, token=token)
 
 
-async def run_phase(name: str, make_request, rate: float, seconds: float) -> dict:
+async def run_phase(
+    name: str, make_request, rate: float, seconds: float, server: Server
+) -> dict:
     # Requests are built before the clock runs; the warm-up is not measured.
     result = await harness_open_loop(
         [make_request() for _ in range(int(rate * seconds))],
@@ -159,6 +168,7 @@ async def run_phase(name: str, make_request, rate: float, seconds: float) -> dic
         # later ones the cache), then as many as there are connections.
         warm=getattr(make_request, "warm", [])
         + [make_request() for _ in range(CONNECTIONS)],
+        server=server,
     )
     return {"name": name, **result}
 
@@ -206,6 +216,15 @@ def main() -> None:
         f"rules in-process: evaluate {evaluate_only:,.0f}/s [{verdict}, target "
         f"{RULE_TARGET_PER_S:,}/s]; parse+evaluate {parse_and_evaluate:,.0f}/s"
     )
+    record(
+        bench="selfcheck",
+        figure="triage rules in-process",
+        result=evaluate_only,
+        unit="/s",
+        target=f">= {RULE_TARGET_PER_S:,}/s",
+        ok=evaluate_only >= RULE_TARGET_PER_S,
+        note=f"parse+evaluate {parse_and_evaluate:,.0f}/s",
+    )
 
     env = server_env()
     db = (
@@ -231,7 +250,9 @@ def main() -> None:
         ]
         results = []
         for name, make in phases:
-            results.append(asyncio.run(run_phase(name, make, args.rate, seconds)))
+            results.append(
+                asyncio.run(run_phase(name, make, args.rate, seconds, server))
+            )
             log(f"done: {name}")
             server.drain()
     finally:
@@ -239,12 +260,14 @@ def main() -> None:
 
     print(
         f"{'phase':32} {'sent':>5} {'done/s':>7} {'p50 ms':>7} {'p99 ms':>8} "
-        f"{'max ms':>8}  statuses (-1: cut off, 0: connection error)"
+        f"{'max ms':>8}  {CPU_HEADER} (cpu ms/req)  "
+        "statuses (-1: cut off, 0: connection error)"
     )
     for r in results:
         print(
             f"{r['name']:32} {r['sent']:>5} {r['rate']:>7.1f} {r['p50']:>7.1f} "
-            f"{r['p99']:>8.1f} {r['max']:>8.1f}  {r['statuses']}"
+            f"{r['p99']:>8.1f} {r['max']:>8.1f}  {cpu_columns(r.get('cpu'))}"
+            f"               {r['statuses']}"
         )
     baseline = results[0]
     if baseline["rate"] < 0.95 * args.rate or baseline["p99"] > P99_TARGET_MS:
@@ -260,6 +283,16 @@ def main() -> None:
             f"{r['name']}: p99 {r['p99']:.1f} ms ({r['p99'] - baseline['p99']:+.1f} ms"
             f" vs baseline) -> {'ok' if ok else 'ABOVE TARGET'} (target p99 <= "
             f"{P99_TARGET_MS:.0f} ms at {args.rate:.0f} req/s)"
+        )
+        record(
+            bench="selfcheck",
+            figure=r["name"] + " p99",
+            result=r["p99"],
+            unit="ms",
+            target=f"p99 <= {P99_TARGET_MS:.0f} ms at {args.rate:.0f}/s",
+            baseline=baseline["p99"],
+            ok=ok,
+            cpu=r.get("cpu"),
         )
     print(f"total {time.monotonic() - STARTED:.1f} s; server log: {SERVER_LOG}")
 

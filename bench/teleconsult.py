@@ -36,7 +36,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from harness import Connection, Server, default_workers, http_request  # noqa: E402
+from harness import (  # noqa: E402
+    CPU_HEADER,
+    Connection,
+    CpuMeter,
+    Server,
+    cpu_columns,
+    default_workers,
+    http_request,
+    record,
+)
 from harness import open_loop as harness_open_loop  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
 
@@ -100,7 +109,7 @@ with transaction.atomic():
         [Booking(doctor=d, patient=residents[RESIDENTS + i], facility=facility,
                  start=s.start, end=s.end, scheduled_at=now)
          for i, d in enumerate(doctors) for s in slots[i % 5::5]])
-    keys = {u.phone: token_issue(user=u, name="bench")[1] for u in residents[:RESIDENTS]}
+    keys = {{u.phone: token_issue(user=u, name="bench")[1] for u in residents[:RESIDENTS]}}
 print("SEED=" + json.dumps({{
     "facility": facility.pk,
     "tokens": [keys[u.phone] for u in residents[:RESIDENTS]],
@@ -156,7 +165,9 @@ def http(method: str, path: str, body: dict | None = None, token: str | None = N
     return http_request(method, path, host=HOST, port=PORT, body=body, token=token)
 
 
-def summary(name: str, latencies: list[float], statuses: dict, rate: float) -> dict:
+def summary(
+    name: str, latencies: list[float], statuses: dict, rate: float, cpu=None
+) -> dict:
     latencies.sort()
     q = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
@@ -167,29 +178,35 @@ def summary(name: str, latencies: list[float], statuses: dict, rate: float) -> d
         "p99": q[98],
         "max": latencies[-1],
         "statuses": statuses,
+        "cpu": cpu,
     }
 
 
-async def sequential(name: str, raw: bytes, seconds: float, limit: int = 200) -> dict:
+async def sequential(
+    name: str, raw: bytes, seconds: float, server: Server, limit: int = 200
+) -> dict:
     """One request at a time: the server's own time per request."""
     conn = Connection(HOST, PORT)
     for _ in range(3):  # warm-up, not measured
         await conn.request(raw)
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    meter = CpuMeter.for_server(server).start()
     start = time.perf_counter()
     while len(latencies) < limit and time.perf_counter() - start < seconds:
         t = time.perf_counter()
         code, _ = await conn.request(raw)
         latencies.append((time.perf_counter() - t) * 1000)
         statuses[code] = statuses.get(code, 0) + 1
+    elapsed = time.perf_counter() - start
+    cpu = meter.stop(len(latencies))
     conn.close()
-    return summary(
-        name, latencies, statuses, len(latencies) / (time.perf_counter() - start)
-    )
+    return summary(name, latencies, statuses, len(latencies) / elapsed, cpu)
 
 
-async def open_loop(name: str, requests: list[bytes], rate: float) -> dict:
+async def open_loop(
+    name: str, requests: list[bytes], rate: float, server: Server
+) -> dict:
     result = await harness_open_loop(
         requests,
         rate,
@@ -197,8 +214,11 @@ async def open_loop(name: str, requests: list[bytes], rate: float) -> dict:
         port=PORT,
         connections=CONNECTIONS,
         warm=[http("GET", "/api/v1/")],
+        server=server,
     )
-    return summary(name, result["latencies"], result["statuses"], result["rate"])
+    return summary(
+        name, result["latencies"], result["statuses"], result["rate"], result["cpu"]
+    )
 
 
 async def stampede(raws: list[bytes]) -> dict[int, int]:
@@ -259,9 +279,11 @@ def main() -> int:
             f"({len(body) / 1024:.0f} KiB per listing)"
         )
         base = asyncio.run(
-            sequential("baseline GET /api/v1/", http("GET", "/api/v1/"), 2)
+            sequential("baseline GET /api/v1/", http("GET", "/api/v1/"), 2, server)
         )
-        lst = asyncio.run(sequential("GET slots (50 doctors, 14 days)", listing, 6))
+        lst = asyncio.run(
+            sequential("GET slots (50 doctors, 14 days)", listing, 6, server)
+        )
         results.append((lst, base, LIST_TARGET_MS))
         log("done: slot listing")
 
@@ -278,8 +300,8 @@ def main() -> int:
                 http("POST", "/api/v1/teleconsult/bookings", body, tokens[i])
             )
         noop = [http("GET", "/api/v1/")] * total
-        base = asyncio.run(open_loop("baseline GET /api/v1/", noop, args.rate))
-        book = asyncio.run(open_loop("POST bookings", bookings, args.rate))
+        base = asyncio.run(open_loop("baseline GET /api/v1/", noop, args.rate, server))
+        book = asyncio.run(open_loop("POST bookings", bookings, args.rate, server))
         results.append((book, base, BOOK_TARGET_MS))
         log("done: booking")
 
@@ -301,7 +323,8 @@ def main() -> int:
 
     print(
         f"{'phase':34} {'n':>5} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>8} {'max ms':>8}"
-        f"  {'target':>10}  baseline p99 / statuses"
+        f"  {'target':>10}  {CPU_HEADER} (cpu ms/req; baseline's)  "
+        "baseline p99 / statuses"
     )
     failed = False
     for r, b, target in results:
@@ -309,9 +332,30 @@ def main() -> int:
         print(
             f"{r['name']:34} {r['sent']:>5} {r['rate']:>7.1f} {r['p50']:>7.1f} "
             f"{r['p99']:>8.1f} {r['max']:>8.1f}  <= {target:>4.0f} {verdict:4}  "
+            f"{cpu_columns(r['cpu'])} ({cpu_columns(b['cpu'])})  "
             f"{b['p99']:.1f} ms ({b['name']}); {r['statuses']}"
         )
+        record(
+            bench="teleconsult",
+            figure=r["name"] + " p99",
+            result=r["p99"],
+            unit="ms",
+            target=f"p99 <= {target:.0f} ms"
+            + (f" at {args.rate:.0f}/s" if target == BOOK_TARGET_MS else ", serial"),
+            baseline=b["p99"],
+            ok=r["p99"] <= target,
+            cpu=r["cpu"],
+        )
     print(f"stampede: 50 requests for one slot at once -> {race}")
+    record(
+        bench="teleconsult",
+        figure="stampede: 50 bookings of one slot",
+        result=race.get(201, 0),
+        unit="x 201",
+        target="exactly one 201 and 49 x 409",
+        ok=race.get(201) == 1 and race.get(409) == 49,
+        note=str(race),
+    )
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} CPUs, load average {load} (shared with the run)")
     base = results[1][1]

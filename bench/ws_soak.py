@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from harness import Connection, Server, http_request  # noqa: E402
+from harness import Connection, Server, http_request, record  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -238,6 +238,15 @@ async def soak(args, ws_port: int, http_port: int, tokens: dict[str, str]) -> bo
         f"{len(dropped)} dropped, {probes} probes, {missed} missed answers, "
         f"latency max {max(latencies, default=0) * 1000:.0f} ms "
         f"[{'OK' if ok else 'FAIL'}, target 0 dropped over 600 s]"
+    )
+    record(
+        bench="ws_soak",
+        figure=f"idle websockets dropped over {args.seconds:.0f} s",
+        result=len(dropped),
+        unit="dropped",
+        target="0 dropped (and no probe missed) over 600 s",
+        ok=ok,
+        note=f"{len(sockets)} sockets, {probes} probes, {missed} missed answers",
     )
     for sock in dropped:
         print(
