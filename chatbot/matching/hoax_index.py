@@ -24,6 +24,7 @@ from rapidfuzz.distance import LCSseq
 
 from .minhash import MinHashLSH
 from .normalise import Analysis, Normaliser
+from .sparse import CoveragePostings
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,12 @@ CANDIDATES = 12
 EVIDENCE_EXPONENT = 0.5
 POSTINGS_BUDGET = 100_000
 LSH_UNLESS_SCORE = 0.75
+# The fact-check's explanation restates the claim in other words ("Faktanya, vaksin
+# tidak mengandung chip pelacak"): weaker evidence than the claim's own words, so a
+# message it explains is only ever shown the claim as a possible match, and only
+# when the explanation holds a word specific to this claim.
+EXPLANATION_WEIGHT = 0.75
+EXPLANATION_CANDIDATES = 3
 
 
 class HoaxIndex:
@@ -89,8 +96,15 @@ class HoaxIndex:
         self._text_terms: list[tuple[str, ...]] = []
         url_entries: dict[str, set[int]] = {}
         entries: set[int] = set()
+        explained: list[dict[str, float]] = []
+        self._explained_entry: list[int] = []
         for doc in docs:
             entries.add(doc.entry_id)
+            if doc.explanation:
+                terms = self.normaliser.analyse(doc.explanation).terms
+                if terms:
+                    explained.append(dict.fromkeys(terms, 1.0))
+                    self._explained_entry.append(doc.entry_id)
             seen: set[tuple[str, ...]] = set()
             for url in doc.urls:
                 if url:
@@ -139,6 +153,11 @@ class HoaxIndex:
         self._starts = np.concatenate([[0], np.cumsum(self._df)]).astype(np.int64)
         self._lsh = (
             MinHashLSH([" ".join(t) for t in self._text_terms]) if use_lsh else None
+        )
+        self._explained = CoveragePostings(explained) if explained else None
+        m = len(explained)
+        self._explained_specific = (
+            float(np.log((m + 1) / (max(5.0, 0.02 * m) + 1.0)) + 1.0) - 1e-9
         )
 
     def __len__(self) -> int:
@@ -276,8 +295,49 @@ class HoaxIndex:
             top = max((h.score for h in best.values()), default=0.0)
             if self._lsh is not None and top < LSH_UNLESS_SCORE:
                 score_all(self._lsh.query(" ".join(a.terms)))
-        hits = sorted(best.values(), key=lambda h: -h.score)
+            if self._explained is not None and EXPLANATION_WEIGHT:
+                self._explanation_hits(uniq, best)
+        hits = sorted(best.values(), key=lambda h: (-h.score, -h.relaxed))
         return hits[:limit]
+
+    def _explanation_hits(self, uniq: list[str], best: dict[int, HoaxHit]) -> None:
+        """Raise the relaxed score of the entries whose explanation holds most of
+        the message (its framing aside), with a word specific to the claim."""
+        p = self._explained
+        content = [u for u in uniq if u not in FRAMING_TERMS]
+        if len(content) < 2:
+            return
+        cov = p.scores(content)
+        k = min(EXPLANATION_CANDIDATES, cov.size)
+        top = np.argpartition(-cov, k - 1)[:k] if k < cov.size else np.arange(k)
+        specific = [
+            (fid, t)
+            for t in content
+            if (fid := p.vocab.get(t)) is not None
+            and t not in self.topic_terms
+            and p.idf[fid] >= self._explained_specific
+        ]
+        for doc in top.tolist():
+            weak = round(EXPLANATION_WEIGHT * float(cov[doc]), 4)
+            if weak <= 0:
+                continue
+            if not any(
+                doc in p.post_docs[p.starts[fid] : p.starts[fid + 1]]
+                for fid, _ in specific
+            ):
+                continue
+            entry = self._explained_entry[doc]
+            old = best.get(entry)
+            if old is None:
+                best[entry] = HoaxHit(entry_id=entry, score=0.0, relaxed=weak)
+            elif weak > old.relaxed:
+                best[entry] = HoaxHit(
+                    entry_id=entry,
+                    score=old.score,
+                    via=old.via,
+                    text=old.text,
+                    relaxed=weak,
+                )
 
     def match(
         self, text: str | Analysis, *, thresholds: HoaxThresholds | None = None
