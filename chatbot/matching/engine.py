@@ -90,7 +90,10 @@ class Engine:
             )
         if (
             hoax.kind == "possible"
-            and hoax.best.score < t.hoax.suggest  # only as a question about it
+            and (
+                hoax.best.score < t.hoax.suggest  # only as a question about it
+                or hoax.best.explained >= hoax.best.score  # only its explanation
+            )
             and hits
             and hits[0].score >= t.faq.answer
         ):

@@ -340,7 +340,8 @@ class SplitReport:
     n_ordinary: int = 0
     ordinary_flagged: int = 0
     ordinary_possible: int = 0
-    misses: list[str] = field(default_factory=list)
+    # Never in the repr: a failing assertion must not show held-out items.
+    misses: list[str] = field(default_factory=list, repr=False)
 
     @staticmethod
     def pct(num: int, den: int) -> float:

@@ -162,7 +162,7 @@ class FaqIndex:
         # Every term the entries use, by length: a misspelt query word ("gejalah",
         # "vaksinnasi") is read as the nearest of them.
         self._known: dict[int, list[str]] = defaultdict(list)
-        for term in {t for doc in coverage for t in doc}:
+        for term in sorted({t for doc in coverage for t in doc}):
             if len(term) >= SPELL_MIN_LENGTH - 1 and not term.isdigit():
                 self._known[len(term)].append(term)
         self._spelt: dict[str, str] = {}

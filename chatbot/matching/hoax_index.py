@@ -16,7 +16,7 @@ containment-based, not plain Jaccard:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -45,6 +45,9 @@ class HoaxHit:
     # The score without the penalty for little evidence: used only when the message
     # asks about a claim ("apa benar vaksin bikin mandul?"), never for a verdict.
     relaxed: float = 0.0
+    # How much of the message the fact-check's explanation holds (weighted): weaker
+    # evidence, enough to show the claim as possible, never for a verdict.
+    explained: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,8 @@ LSH_UNLESS_SCORE = 0.75
 # message it explains is only ever shown the claim as a possible match, and only
 # when the explanation holds a word specific to this claim.
 EXPLANATION_WEIGHT = 0.75
+EXPLANATION_SHARE = 0.8
+EXPLANATION_MIN_TERMS = 4
 EXPLANATION_CANDIDATES = 3
 
 
@@ -103,7 +108,14 @@ class HoaxIndex:
             if doc.explanation:
                 terms = self.normaliser.analyse(doc.explanation).terms
                 if terms:
-                    explained.append(dict.fromkeys(terms, 1.0))
+                    # The whole fact-check: its explanation, and the claim's own
+                    # words in full.
+                    fact_check = dict.fromkeys(terms, EXPLANATION_SHARE)
+                    for text in (doc.claim, *doc.variants):
+                        fact_check.update(
+                            dict.fromkeys(self.normaliser.analyse(text).terms, 1.0)
+                        )
+                    explained.append(fact_check)
                     self._explained_entry.append(doc.entry_id)
             seen: set[tuple[str, ...]] = set()
             for url in doc.urls:
@@ -297,7 +309,7 @@ class HoaxIndex:
                 score_all(self._lsh.query(" ".join(a.terms)))
             if self._explained is not None and EXPLANATION_WEIGHT:
                 self._explanation_hits(uniq, best)
-        hits = sorted(best.values(), key=lambda h: (-h.score, -h.relaxed))
+        hits = sorted(best.values(), key=lambda h: (-h.score, -h.relaxed, -h.explained))
         return hits[:limit]
 
     def _explanation_hits(self, uniq: list[str], best: dict[int, HoaxHit]) -> None:
@@ -310,34 +322,30 @@ class HoaxIndex:
         cov = p.scores(content)
         k = min(EXPLANATION_CANDIDATES, cov.size)
         top = np.argpartition(-cov, k - 1)[:k] if k < cov.size else np.arange(k)
-        specific = [
-            (fid, t)
+        known = [
+            (fid, t not in self.topic_terms and p.idf[fid] >= self._explained_specific)
             for t in content
             if (fid := p.vocab.get(t)) is not None
-            and t not in self.topic_terms
-            and p.idf[fid] >= self._explained_specific
         ]
         for doc in top.tolist():
             weak = round(EXPLANATION_WEIGHT * float(cov[doc]), 4)
             if weak <= 0:
                 continue
-            if not any(
-                doc in p.post_docs[p.starts[fid] : p.starts[fid + 1]]
-                for fid, _ in specific
-            ):
+            held = [
+                specific
+                for fid, specific in known
+                if doc in p.post_docs[p.starts[fid] : p.starts[fid + 1]]
+            ]
+            # A few shared words prove nothing of a long explanation: short
+            # questions are matched on the claim's own words.
+            if len(held) < EXPLANATION_MIN_TERMS or not any(held):
                 continue
             entry = self._explained_entry[doc]
             old = best.get(entry)
             if old is None:
-                best[entry] = HoaxHit(entry_id=entry, score=0.0, relaxed=weak)
-            elif weak > old.relaxed:
-                best[entry] = HoaxHit(
-                    entry_id=entry,
-                    score=old.score,
-                    via=old.via,
-                    text=old.text,
-                    relaxed=weak,
-                )
+                best[entry] = HoaxHit(entry_id=entry, score=0.0, explained=weak)
+            else:
+                best[entry] = replace(old, explained=weak)
 
     def match(
         self, text: str | Analysis, *, thresholds: HoaxThresholds | None = None
@@ -402,19 +410,18 @@ def decide_hoax(
     hits: list[HoaxHit], t: HoaxThresholds, *, asks_about_claim: bool = False
 ) -> HoaxMatch:
     kept = tuple(h for h in hits if h.score >= t.suggest)
-    if not kept and asks_about_claim:
+    if not kept:
+        # Weaker evidence: a question about a claim that quotes only part of it, or
+        # a message the fact-check's explanation describes. Possible at most.
+        def weak(h: HoaxHit) -> float:
+            return max(h.explained, h.relaxed if asks_about_claim else 0.0)
+
         asked = sorted(
-            (h for h in hits if h.relaxed >= t.suggest), key=lambda h: -h.relaxed
+            (h for h in hits if weak(h) >= t.suggest), key=lambda h: -weak(h)
         )
         if asked:
             best = asked[0]
-            shown = HoaxHit(
-                entry_id=best.entry_id,
-                score=min(best.relaxed, round(t.auto - 0.01, 4)),
-                via=best.via,
-                text=best.text,
-                relaxed=best.relaxed,
-            )
+            shown = replace(best, score=min(weak(best), round(t.auto - 0.01, 4)))
             return HoaxMatch(kind="possible", best=shown, hits=(shown,))
     if not kept:
         return HoaxMatch(kind="none")
