@@ -161,10 +161,12 @@ class FaqIndex:
         self._coverage = CoveragePostings(coverage)
         # Every term the entries use, by length: a misspelt query word ("gejalah",
         # "vaksinnasi") is read as the nearest of them.
-        self._known: dict[int, list[str]] = defaultdict(list)
+        # Keyed by first letter and length: typos rarely hit the first letter, and
+        # the lookup stays small on a large knowledge base.
+        self._known: dict[tuple[str, int], list[str]] = defaultdict(list)
         for term in sorted({t for doc in coverage for t in doc}):
             if len(term) >= SPELL_MIN_LENGTH - 1 and not term.isdigit():
-                self._known[len(term)].append(term)
+                self._known[term[0], len(term)].append(term)
         self._spelt: dict[str, str] = {}
 
     def __len__(self) -> int:
@@ -201,7 +203,11 @@ class FaqIndex:
             near = self._spelt.get(term)
             if near is None:
                 n = len(term)
-                choices = [w for k in (n - 1, n, n + 1) for w in self._known.get(k, ())]
+                choices = [
+                    w
+                    for k in (n - 1, n, n + 1)
+                    for w in self._known.get((term[0], k), ())
+                ]
                 found = process.extractOne(
                     term, choices, scorer=fuzz.ratio, score_cutoff=SPELL_CUTOFF
                 )

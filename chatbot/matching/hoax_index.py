@@ -266,7 +266,12 @@ class HoaxIndex:
             relaxed = max(relaxed, 0.75 * cov_msg)
         return best * evidence, (relaxed if lcs >= 2 else 0.0)
 
-    def search(self, text: str | Analysis, *, limit: int = 3) -> list[HoaxHit]:
+    def search(
+        self, text: str | Analysis, *, limit: int = 3, explain_below: float = 1.0
+    ) -> list[HoaxHit]:
+        """Best entries first. The explanations are read only while no claim
+        scores `explain_below` (the suggest threshold: above it they change
+        nothing)."""
         a = self.normaliser.analyse(text) if isinstance(text, str) else text
         best: dict[int, HoaxHit] = {}
         for url in a.urls:
@@ -307,7 +312,12 @@ class HoaxIndex:
             top = max((h.score for h in best.values()), default=0.0)
             if self._lsh is not None and top < LSH_UNLESS_SCORE:
                 score_all(self._lsh.query(" ".join(a.terms)))
-            if self._explained is not None and EXPLANATION_WEIGHT:
+            top = max((h.score for h in best.values()), default=0.0)
+            if (
+                self._explained is not None
+                and EXPLANATION_WEIGHT
+                and top < explain_below
+            ):
                 self._explanation_hits(uniq, best)
         hits = sorted(best.values(), key=lambda h: (-h.score, -h.relaxed, -h.explained))
         return hits[:limit]
@@ -317,9 +327,9 @@ class HoaxIndex:
         the message (its framing aside), with a word specific to the claim."""
         p = self._explained
         content = [u for u in uniq if u not in FRAMING_TERMS]
-        if len(content) < 2:
+        if len(content) < EXPLANATION_MIN_TERMS:
             return
-        cov = p.scores(content)
+        cov = p.scores(content, budget=POSTINGS_BUDGET)
         k = min(EXPLANATION_CANDIDATES, cov.size)
         top = np.argpartition(-cov, k - 1)[:k] if k < cov.size else np.arange(k)
         known = [
