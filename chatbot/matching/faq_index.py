@@ -41,8 +41,8 @@ class FaqHit:
 @dataclass(frozen=True, slots=True)
 class FaqThresholds:
     answer: float = 0.40
-    margin: float = 0.14
-    suggest: float = 0.15
+    margin: float = 0.06
+    suggest: float = 0.14
     # A one-word message ("vaksin?") gets suggestions, never a straight answer.
     min_terms: int = 2
 
@@ -72,7 +72,7 @@ class FaqIndex:
     word_weight = 0.7  # the rest goes to character trigrams
     # Share of the score from the entry as a whole (all its phrasings in one
     # document): favours entries whose wording agrees with the question throughout.
-    group_weight = 0.2
+    group_weight = 0.3
     # A new entry has its question and its answer, rarely alternates yet: the
     # answer's words are what match the residents' words for it.
     answer_weight = 0.5
