@@ -69,7 +69,7 @@ class Engine:
         # a question about it: worth showing the claim, never a verdict on its own.
         short = len(set(a.terms)) <= SHORT_MESSAGE_TERMS
         hoax = decide_hoax(
-            self.hoax.search(a),
+            self.hoax.search(a, explain_below=t.hoax.suggest),
             t.hoax,
             asks_about_claim=short or asks_about_claim(a.words),
         )
@@ -90,7 +90,10 @@ class Engine:
             )
         if (
             hoax.kind == "possible"
-            and hoax.best.score < t.hoax.suggest  # only as a question about it
+            and (
+                hoax.best.score < t.hoax.suggest  # only as a question about it
+                or hoax.best.explained >= hoax.best.score  # only its explanation
+            )
             and hits
             and hits[0].score >= t.faq.answer
         ):

@@ -16,7 +16,7 @@ containment-based, not plain Jaccard:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -24,6 +24,7 @@ from rapidfuzz.distance import LCSseq
 
 from .minhash import MinHashLSH
 from .normalise import Analysis, Normaliser
+from .sparse import CoveragePostings
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,9 @@ class HoaxHit:
     # The score without the penalty for little evidence: used only when the message
     # asks about a claim ("apa benar vaksin bikin mandul?"), never for a verdict.
     relaxed: float = 0.0
+    # How much of the message the fact-check's explanation holds (weighted): weaker
+    # evidence, enough to show the claim as possible, never for a verdict.
+    explained: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,14 @@ CANDIDATES = 12
 EVIDENCE_EXPONENT = 0.5
 POSTINGS_BUDGET = 100_000
 LSH_UNLESS_SCORE = 0.75
+# The fact-check's explanation restates the claim in other words ("Faktanya, vaksin
+# tidak mengandung chip pelacak"): weaker evidence than the claim's own words, so a
+# message it explains is only ever shown the claim as a possible match, and only
+# when the explanation holds a word specific to this claim.
+EXPLANATION_WEIGHT = 0.75
+EXPLANATION_SHARE = 0.8
+EXPLANATION_MIN_TERMS = 4
+EXPLANATION_CANDIDATES = 3
 
 
 class HoaxIndex:
@@ -89,8 +101,22 @@ class HoaxIndex:
         self._text_terms: list[tuple[str, ...]] = []
         url_entries: dict[str, set[int]] = {}
         entries: set[int] = set()
+        explained: list[dict[str, float]] = []
+        self._explained_entry: list[int] = []
         for doc in docs:
             entries.add(doc.entry_id)
+            if doc.explanation:
+                terms = self.normaliser.analyse(doc.explanation).terms
+                if terms:
+                    # The whole fact-check: its explanation, and the claim's own
+                    # words in full.
+                    fact_check = dict.fromkeys(terms, EXPLANATION_SHARE)
+                    for text in (doc.claim, *doc.variants):
+                        fact_check.update(
+                            dict.fromkeys(self.normaliser.analyse(text).terms, 1.0)
+                        )
+                    explained.append(fact_check)
+                    self._explained_entry.append(doc.entry_id)
             seen: set[tuple[str, ...]] = set()
             for url in doc.urls:
                 if url:
@@ -139,6 +165,11 @@ class HoaxIndex:
         self._starts = np.concatenate([[0], np.cumsum(self._df)]).astype(np.int64)
         self._lsh = (
             MinHashLSH([" ".join(t) for t in self._text_terms]) if use_lsh else None
+        )
+        self._explained = CoveragePostings(explained) if explained else None
+        m = len(explained)
+        self._explained_specific = (
+            float(np.log((m + 1) / (max(5.0, 0.02 * m) + 1.0)) + 1.0) - 1e-9
         )
 
     def __len__(self) -> int:
@@ -235,7 +266,12 @@ class HoaxIndex:
             relaxed = max(relaxed, 0.75 * cov_msg)
         return best * evidence, (relaxed if lcs >= 2 else 0.0)
 
-    def search(self, text: str | Analysis, *, limit: int = 3) -> list[HoaxHit]:
+    def search(
+        self, text: str | Analysis, *, limit: int = 3, explain_below: float = 1.0
+    ) -> list[HoaxHit]:
+        """Best entries first. The explanations are read only while no claim
+        scores `explain_below` (the suggest threshold: above it they change
+        nothing)."""
         a = self.normaliser.analyse(text) if isinstance(text, str) else text
         best: dict[int, HoaxHit] = {}
         for url in a.urls:
@@ -276,8 +312,50 @@ class HoaxIndex:
             top = max((h.score for h in best.values()), default=0.0)
             if self._lsh is not None and top < LSH_UNLESS_SCORE:
                 score_all(self._lsh.query(" ".join(a.terms)))
-        hits = sorted(best.values(), key=lambda h: -h.score)
+            top = max((h.score for h in best.values()), default=0.0)
+            if (
+                self._explained is not None
+                and EXPLANATION_WEIGHT
+                and top < explain_below
+            ):
+                self._explanation_hits(uniq, best)
+        hits = sorted(best.values(), key=lambda h: (-h.score, -h.relaxed, -h.explained))
         return hits[:limit]
+
+    def _explanation_hits(self, uniq: list[str], best: dict[int, HoaxHit]) -> None:
+        """Raise the relaxed score of the entries whose explanation holds most of
+        the message (its framing aside), with a word specific to the claim."""
+        p = self._explained
+        content = [u for u in uniq if u not in FRAMING_TERMS]
+        if len(content) < EXPLANATION_MIN_TERMS:
+            return
+        cov = p.scores(content, budget=POSTINGS_BUDGET)
+        k = min(EXPLANATION_CANDIDATES, cov.size)
+        top = np.argpartition(-cov, k - 1)[:k] if k < cov.size else np.arange(k)
+        known = [
+            (fid, t not in self.topic_terms and p.idf[fid] >= self._explained_specific)
+            for t in content
+            if (fid := p.vocab.get(t)) is not None
+        ]
+        for doc in top.tolist():
+            weak = round(EXPLANATION_WEIGHT * float(cov[doc]), 4)
+            if weak <= 0:
+                continue
+            held = [
+                specific
+                for fid, specific in known
+                if doc in p.post_docs[p.starts[fid] : p.starts[fid + 1]]
+            ]
+            # A few shared words prove nothing of a long explanation: short
+            # questions are matched on the claim's own words.
+            if len(held) < EXPLANATION_MIN_TERMS or not any(held):
+                continue
+            entry = self._explained_entry[doc]
+            old = best.get(entry)
+            if old is None:
+                best[entry] = HoaxHit(entry_id=entry, score=0.0, explained=weak)
+            else:
+                best[entry] = replace(old, explained=weak)
 
     def match(
         self, text: str | Analysis, *, thresholds: HoaxThresholds | None = None
@@ -342,19 +420,18 @@ def decide_hoax(
     hits: list[HoaxHit], t: HoaxThresholds, *, asks_about_claim: bool = False
 ) -> HoaxMatch:
     kept = tuple(h for h in hits if h.score >= t.suggest)
-    if not kept and asks_about_claim:
+    if not kept:
+        # Weaker evidence: a question about a claim that quotes only part of it, or
+        # a message the fact-check's explanation describes. Possible at most.
+        def weak(h: HoaxHit) -> float:
+            return max(h.explained, h.relaxed if asks_about_claim else 0.0)
+
         asked = sorted(
-            (h for h in hits if h.relaxed >= t.suggest), key=lambda h: -h.relaxed
+            (h for h in hits if weak(h) >= t.suggest), key=lambda h: -weak(h)
         )
         if asked:
             best = asked[0]
-            shown = HoaxHit(
-                entry_id=best.entry_id,
-                score=min(best.relaxed, round(t.auto - 0.01, 4)),
-                via=best.via,
-                text=best.text,
-                relaxed=best.relaxed,
-            )
+            shown = replace(best, score=min(weak(best), round(t.auto - 0.01, 4)))
             return HoaxMatch(kind="possible", best=shown, hits=(shown,))
     if not kept:
         return HoaxMatch(kind="none")

@@ -129,18 +129,31 @@ class CoveragePostings:
         self.post_w = np.asarray(weights, dtype=np.float32)[order]
         self.starts = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
 
-    def scores(self, features: Iterable[str]) -> np.ndarray:
+    def scores(
+        self, features: Iterable[str], *, budget: int | None = None
+    ) -> np.ndarray:
+        """`budget`: stop adding the commonest features' postings past this many
+        (they still count in the query's total)."""
         uniq = list(dict.fromkeys(features))
         total = 0.0
         parts_d, parts_w = [], []
+        known = []
         for f in uniq:
             fid = self.vocab.get(f)
             if fid is None:
                 total += self.oov_idf
-                continue
+            else:
+                known.append(fid)
+        if budget is not None:
+            known.sort(key=lambda fid: self.starts[fid + 1] - self.starts[fid])
+        used = 0
+        for fid in known:
             idf = float(self.idf[fid])
             total += idf
             s, e = self.starts[fid], self.starts[fid + 1]
+            if budget is not None and used and used + (e - s) > budget:
+                continue
+            used += e - s
             parts_d.append(self.post_docs[s:e])
             parts_w.append(self.post_w[s:e] * idf)
         if not parts_d or not total:

@@ -216,8 +216,8 @@ def test_the_test_split_holds_its_measured_figures():
     questions = held_out_questions()
     hoaxes = load_json(TEST_HOAX_FILE)
     for faq_files, hoax_files, top1, recall3 in (
-        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 82, 92),
-        (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 89, 95),
+        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 89, 95),
+        (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 91, 95),
     ):
         kb = imported_engine(faq_files=faq_files, hoax_files=hoax_files)
         r = evaluate_faq_split(
@@ -226,7 +226,99 @@ def test_the_test_split_holds_its_measured_figures():
         evaluate_hoax_split(
             kb.engine, kb.hoax_key, hoaxes, thresholds=thresholds(), report=r
         )
-        assert r.faq_top1 >= top1 and r.faq_recall3 >= recall3, r.misses
-        assert r.language_rate == 100.0, r.misses
-        assert r.claim_right >= 85.0 and r.claim_wrong <= 2.0, r.misses
-        assert r.ordinary_flagged == 0, r.misses
+        # Aggregates only: which held-out items fail is never printed (not read).
+        figures = "\n".join(r.lines())
+        met = (
+            r.faq_top1 >= top1
+            and r.faq_recall3 >= recall3
+            and r.language_rate == 100.0
+            and r.claim_right >= 85.0
+            and r.claim_wrong <= 2.0
+            and r.ordinary_flagged == 0
+        )
+        del r
+        assert met, figures
+
+
+# --- words nobody wrote: misspellings, the fact-check's explanation ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("gejalah covid apa ajah", 3),
+        ("brp hari isolasii mandirii", 2),
+        ("syarat vaksinnasi booster", 1),
+    ],
+)
+def test_a_misspelt_word_is_read_as_the_nearest_word_the_entries_use(text, entry):
+    engine = Engine(
+        faq_docs=[
+            FaqDoc(1, "Kapan saya bisa mendapat vaksin booster?", group="booster"),
+            FaqDoc(2, "Berapa lama isolasi mandiri?", group="isoman"),
+            FaqDoc(3, "Apa saja gejala COVID-19?", group="gejala"),
+            FaqDoc(4, "Apa itu tes antigen?", group="antigen"),
+        ],
+        hoax_docs=[],
+    )
+    assert engine.faq.search(text)[0].entry_id == entry
+    # Words no entry is near stay as they are: nothing is offered.
+    assert engine.answer("jadwal kereta bandung", thresholds=thresholds()).kind == (
+        "fallback"
+    )
+
+
+CHIP_EXPLANATION = (
+    "Faktanya, vaksin tidak berisi perangkat elektronik apa pun. Jarum suntik "
+    "terlalu kecil untuk menyuntikkan pemancar GPS, dan tidak ada baterai yang "
+    "dapat bekerja di dalam tubuh."
+)
+
+
+def chip_engine() -> Engine:
+    from chatbot.matching import HoaxDoc
+
+    return Engine(
+        faq_docs=[FaqDoc(1, "Apa efek samping vaksin?", group="kipi")],
+        hoax_docs=[
+            HoaxDoc(
+                1,
+                "Vaksin COVID-19 berisi microchip untuk melacak warga",
+                explanation=CHIP_EXPLANATION,
+            ),
+            HoaxDoc(2, "Minum air kelapa hijau menyembuhkan COVID-19"),
+            HoaxDoc(3, "Masker membuat kadar oksigen turun dan keracunan CO2"),
+            HoaxDoc(4, "Rumah sakit meng-covid-kan pasien demi anggaran"),
+            HoaxDoc(5, "Jaringan 5G menyebarkan virus corona"),
+            HoaxDoc(6, "Bawang putih rebus menyembuhkan corona dalam semalam"),
+        ],
+    )
+
+
+def test_the_explanation_shows_a_claim_it_describes_as_possible_only():
+    engine = chip_engine()
+    out = engine.answer(
+        "ada pemancar gps di jarum suntik vaksin, baterainya di dalam tubuh. bener?",
+        thresholds=thresholds(),
+    )
+    assert out.kind == "hoax_possible"
+    assert out.hoax.entry_id == 1
+    # Topic words the explanation shares with everything are no evidence.
+    assert engine.answer("vaksin apa pun aman?", thresholds=thresholds()).kind in (
+        "faq",
+        "faq_suggestions",
+        "fallback",
+    )
+
+
+def test_without_the_explanation_the_same_question_finds_no_claim():
+    from chatbot.matching import hoax_index
+
+    engine = chip_engine()
+    text = "ada pemancar gps di jarum suntik vaksin, baterainya di dalam tubuh. bener?"
+    weight = hoax_index.EXPLANATION_WEIGHT
+    try:
+        hoax_index.EXPLANATION_WEIGHT = 0.0
+        assert engine.answer(text, thresholds=thresholds()).kind != "hoax_possible"
+    finally:
+        hoax_index.EXPLANATION_WEIGHT = weight
