@@ -12,15 +12,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
-from core.api.cases import (
-    IntegratorKeyAuthentication,
-    IntegratorRateThrottle,
-    IsIntegrator,
-)
 from core.api.permissions import IsHealthOffice, IsHospitalStaff
 from core.api.serializers import StrictSerializer
 from core.areas.selectors import region_get
 from core.beds import rules, selectors, services
+from core.cases.api.authentication import (
+    IntegratorKeyAuthentication,
+    IntegratorRateThrottle,
+    IsIntegrator,
+)
 from core.exceptions import ApplicationError
 from core.models import BedReport, Region
 from core.services.audit import audit_record

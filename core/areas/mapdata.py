@@ -26,6 +26,7 @@ from django.db.models import Min, Sum
 
 from core.areas import geo
 from core.areas import rules as area_rules
+from core.areas.models import AreaBoundary, AreaDailyFigure
 from core.areas.selectors import (
     _rules,
     area_history,
@@ -39,7 +40,7 @@ from core.areas.services import zone_rule_for
 from core.cases.rules import FIGURES
 from core.exceptions import ApplicationError
 from core.i18n import pick
-from core.models import AreaBoundary, AreaDailyFigure, Facility, Region
+from core.models import Facility, Region
 from core.rules import zoneinfo_for_region
 
 # Per level: source column, union?, simplification tolerance (degrees), digits kept.

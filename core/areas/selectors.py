@@ -13,12 +13,13 @@ from django.utils import timezone
 
 from core.areas import geo
 from core.areas import rules as area_rules
+from core.areas.models import AreaBoundary, AreaDailyFigure, ZoneRule
 from core.areas.search import search_index
 from core.areas.services import zone_rule_for
 from core.cases.rules import FIGURES, zero_figures
 from core.exceptions import ApplicationError, NotFound
 from core.i18n import pick
-from core.models import AreaBoundary, AreaDailyFigure, Region, ZoneRule
+from core.models import Region
 from core.rules import zoneinfo_for_region
 
 MAX_HISTORY_DAYS = 366
@@ -299,6 +300,14 @@ def boundary_ref(code: str) -> dict:
         "level": Region.Level.DISTRICT,
         "kind": "kecamatan",
     }
+
+
+def area_located_detail(code: str, *, lang: str) -> dict:
+    """The area a GPS point fell in, also when its boundary came before its Region."""
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        return {**boundary_ref(code), "parents": [], "zone": None}
+    return area_detail(region, lang=lang)
 
 
 # --- GeoJSON ---------------------------------------------------------------------------------------

@@ -5,71 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
 from core.areas import geo
 from core.areas import search as area_search
+from core.areas.cache import areas_cache_bump
+from core.areas.models import AreaBoundary, AreaDailyFigure, BoundaryImport, ZoneRule
 from core.areas.rules import level_of, parse_code
 from core.exceptions import ApplicationError
-from core.models import AreaBoundary, AreaDailyFigure, BoundaryImport, Region, ZoneRule
+from core.models import Region
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION_KEY = "areas:data-version"
 BATCH = 500
-
-
-# --- Cache version of public area responses ---------------------------------------------
-
-
-_version_memo: tuple[int, float] | None = None
-VERSION_MEMO_SECONDS = 1.0
-
-
-def areas_cache_version() -> int:
-    """The data version that keys every cached area response. Read from the shared
-    cache at most once a second per process (responses may lag a second behind)."""
-    global _version_memo
-    now = time.monotonic()
-    if _version_memo is not None and _version_memo[1] > now:
-        return _version_memo[0]
-    version = cache.get(CACHE_VERSION_KEY)
-    if version is None:
-        # A random start, so versions never repeat after the cache was cleared.
-        cache.add(CACHE_VERSION_KEY, secrets.randbelow(10**12), timeout=None)
-        version = cache.get(CACHE_VERSION_KEY) or 0
-    _version_memo = (int(version), now + VERSION_MEMO_SECONDS)
-    return int(version)
-
-
-def areas_cache_bump() -> None:
-    """Every cached area response (lookup, figures, geojson…) is keyed by this version;
-    bumping it makes them all fresh after new figures, zones or boundaries."""
-    global _version_memo
-    try:
-        cache.incr(CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(CACHE_VERSION_KEY, secrets.randbelow(10**12), timeout=None)
-    _version_memo = None
-
-
-def areas_local_reset() -> None:
-    """Forget what this process remembers of the shared cache (tests, cache clears)."""
-    global _version_memo
-    _version_memo = None
-    from core.api import areas as area_api
-
-    area_api.local_cache_clear()
 
 
 # --- Boundaries ------------------------------------------------------------------------------
@@ -389,8 +344,6 @@ def search_invalidate() -> None:
 
 __all__ = [
     "BoundaryImportResult",
-    "areas_cache_bump",
-    "areas_cache_version",
     "boundaries_import",
     "regions_locate",
     "zone_rule_for",

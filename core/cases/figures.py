@@ -21,7 +21,8 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from core.areas import rules as area_rules
-from core.areas.services import areas_cache_bump, zone_rule_for
+from core.areas.cache import areas_cache_bump
+from core.areas.services import zone_rule_for
 from core.cases import rules
 from core.db import insert_values
 from core.models import AreaDailyFigure, Case, FigureDirty, Region, ZoneRule

@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from core.cases import rules
 from core.cases.figures import dirty_mark
+from core.cases.models import Case, CaseReport, Integrator, PersonKey, ReportBatch
 from core.db import insert_values, many, reserve_ids, update_values
-from core.models import Case, CaseReport, Integrator, PersonKey, ReportBatch
 
 INGEST_LOCK_ID = 7_330_301  # pg advisory lock: one ingest transaction at a time
 PROVENANCE_FIELDS = ("full_name", "birth_date", "sex", "kelurahan", "household", "nik")

@@ -21,8 +21,9 @@ from core.cases.figures import (
     schedule_recompute,
 )
 from core.cases.ingest import IngestResult, batch_finish, batch_start, ingest_reports
+from core.cases.models import Integrator, ReportBatch
 from core.exceptions import ApplicationError
-from core.models import Integrator, Region, ReportBatch
+from core.models import Region
 
 KEY_PREFIX = "sgi_"
 

@@ -10,9 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.api.areas import cached_json
 from core.areas import mapdata
 from core.areas import rules as area_rules
+from core.areas.cache import cached_json
 from core.areas.selectors import region_get
 from core.exceptions import ApplicationError, NotFound
 from core.i18n import pick, request_language

@@ -11,13 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
-from core.api.cases import (
+from core.api.permissions import IsHealthOffice
+from core.areas.selectors import region_get
+from core.cases.api.authentication import (
     IntegratorKeyAuthentication,
     IntegratorRateThrottle,
     IsIntegrator,
 )
-from core.api.permissions import IsHealthOffice
-from core.areas.selectors import region_get
 from core.exceptions import NotFound
 from core.office.selectors import office_area_get
 from core.satusehat import reconcile

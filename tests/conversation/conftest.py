@@ -5,7 +5,7 @@ import pytest
 from chatbot.conversation.engine import handle
 from chatbot.conversation.types import Inbound
 from chatbot.index import index_reset
-from tests.areas.conftest import (  # noqa: F401  (fixtures)
+from tests.areas.fixtures import (  # noqa: F401  (fixtures)
     _boundaries_session,
     _fresh_indexes,
     boundaries,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.areas.conftest import (  # noqa: F401 (fixtures)
+from tests.areas.fixtures import (  # noqa: F401 (fixtures)
     _boundaries_session,
     _fresh_indexes,
     boundaries,

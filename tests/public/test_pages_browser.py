@@ -47,7 +47,7 @@ def site(django_db_setup, django_db_blocker):
     from core.cases.services import seed_area_demo
     from core.demo import demo_accounts_ensure
     from core.models import AreaBoundary
-    from tests.areas.conftest import BOUNDARY_COUNT, _import_boundaries
+    from tests.areas.fixtures import BOUNDARY_COUNT, _import_boundaries
 
     with django_db_blocker.unblock():
         if AreaBoundary.objects.count() < BOUNDARY_COUNT:

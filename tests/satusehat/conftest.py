@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from tests.areas.conftest import zone_rules  # noqa: F401  (fixture)
+from tests.areas.fixtures import zone_rules  # noqa: F401  (fixture)
 from tests.isolation.conftest import alice_isolating  # noqa: F401  (fixture)
 from tests.satusehat.fake_centre import CLIENT_ID, CLIENT_SECRET, ORG_ID, FakeCentre
 

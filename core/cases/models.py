@@ -37,6 +37,7 @@ class Integrator(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["name"]
         verbose_name = "sumber data (integrator)"
         verbose_name_plural = "sumber data (integrator)"
@@ -81,6 +82,7 @@ class ReportBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["-started_at"]
         verbose_name = "kiriman laporan"
         verbose_name_plural = "kiriman laporan"
@@ -129,6 +131,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["-updated_at"]
         verbose_name = "kasus terintegrasi"
         verbose_name_plural = "kasus terintegrasi"
@@ -158,6 +161,7 @@ class PersonKey(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="keys")
 
     class Meta:
+        app_label = "core"
         verbose_name = "kunci identitas"
         verbose_name_plural = "kunci identitas"
         constraints = [
@@ -216,6 +220,7 @@ class CaseReport(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["event_date", "id"]
         verbose_name = "laporan kasus"
         verbose_name_plural = "laporan kasus"
