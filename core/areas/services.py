@@ -69,23 +69,55 @@ def boundaries_import(
     started = timezone.now()
     result = BoundaryImportResult()
     sha256 = geo.file_sha256(path)
+    last = None if force else _last_import_of(sha256)
+    if last is not None:
+        return _same_file(last, result)
+    features = _features_read(path)
+    result.features = len(features)
+    by_code = _features_by_code(features, result, progress)
+
+    run = BoundaryImport.objects.create(
+        source=path.name, sha256=sha256, started_at=started
+    )
+    to_create, to_update = _boundary_rows(by_code, run, result)
+    _boundaries_write(to_create, to_update, result)
+    # Region rows loaded after an earlier import get linked now.
+    result.regions_located = _link_regions()
+    result.unmatched_codes.sort()
+    _run_finish(run, result)
+    geo.invalidate()
+    transaction.on_commit(areas_cache_bump)
+    return result
+
+
+def _last_import_of(sha256: str) -> BoundaryImport | None:
+    """The last finished import, when it read this very file and its rows are intact."""
     last = (
         BoundaryImport.objects.filter(finished_at__isnull=False).order_by("-id").first()
     )
     if (
-        not force
-        and last is not None
+        last is not None
         and last.sha256 == sha256
         and AreaBoundary.objects.count() == last.created + last.updated + last.unchanged
     ):
-        return _same_file(last, result)
+        return last
+    return None
+
+
+def _features_read(path: Path) -> list:
     try:
         with geo.open_geojson(path) as fh:
-            features = list(geo.read_features(fh))
+            return list(geo.read_features(fh))
     except (ValueError, OSError, EOFError) as exc:
         raise ApplicationError(str(exc), code="invalid_geojson") from exc
-    result.features = len(features)
 
+
+def _features_by_code(
+    features: list,
+    result: BoundaryImportResult,
+    progress: Callable[[int], None] | None,
+) -> dict[str, dict]:
+    """One repaired geometry per kecamatan code; what cannot be read is skipped."""
     by_code: dict[str, dict] = {}
     for feature in features:
         if progress:
@@ -122,10 +154,13 @@ def boundaries_import(
             "centroid": feature.centroid,
             "repaired": repaired,
         }
+    return by_code
 
-    run = BoundaryImport.objects.create(
-        source=path.name, sha256=sha256, started_at=started
-    )
+
+def _boundary_rows(
+    by_code: dict[str, dict], run: BoundaryImport, result: BoundaryImportResult
+) -> tuple[list[AreaBoundary], list[AreaBoundary]]:
+    """The boundaries to create and to update (an unchanged one is only counted)."""
     existing = dict(AreaBoundary.objects.values_list("code", "fingerprint"))
     known_regions = set(
         Region.objects.filter(code__in=list(by_code)).values_list("code", flat=True)
@@ -142,20 +177,7 @@ def boundaries_import(
         if existing.get(code) == fingerprint:
             result.unchanged += 1
             continue
-        # The file's centroid when it is plausible (a concave kecamatan may have its
-        # centroid just outside), else one computed here.
-        if (
-            item["centroid"]
-            and geometry.distance(shapely.Point(item["centroid"])) < 0.05
-        ):
-            c_lng, c_lat = item["centroid"]
-        else:
-            point = (
-                geometry.centroid
-                if geometry.contains(geometry.centroid)
-                else (geometry.point_on_surface())
-            )
-            c_lng, c_lat = point.x, point.y
+        c_lng, c_lat = _centroid(geometry, item["centroid"])
         min_lng, min_lat, max_lng, max_lat = geometry.bounds
         row = AreaBoundary(
             code=code,
@@ -177,17 +199,36 @@ def boundaries_import(
             updated_at=now,
         )
         (to_update if code in existing else to_create).append(row)
+    return to_create, to_update
 
+
+def _centroid(geometry, from_file: tuple[float, float] | None) -> tuple[float, float]:
+    """(lng, lat): the file's centroid when it is plausible (a concave kecamatan may
+    have its centroid just outside), else one computed here."""
+    if from_file and geometry.distance(shapely.Point(from_file)) < 0.05:
+        return from_file[0], from_file[1]
+    point = (
+        geometry.centroid
+        if geometry.contains(geometry.centroid)
+        else (geometry.point_on_surface())
+    )
+    return point.x, point.y
+
+
+def _boundaries_write(
+    to_create: list[AreaBoundary],
+    to_update: list[AreaBoundary],
+    result: BoundaryImportResult,
+) -> None:
     fields = [f.name for f in AreaBoundary._meta.concrete_fields if not f.primary_key]
     for i in range(0, len(to_create), BATCH):
         AreaBoundary.objects.bulk_create(to_create[i : i + BATCH])
     for i in range(0, len(to_update), BATCH):
         AreaBoundary.objects.bulk_update(to_update[i : i + BATCH], fields)
     result.created, result.updated = len(to_create), len(to_update)
-    # Region rows loaded after an earlier import get linked now.
-    result.regions_located = _link_regions()
-    result.unmatched_codes.sort()
 
+
+def _run_finish(run: BoundaryImport, result: BoundaryImportResult) -> None:
     run.features = result.features
     run.created, run.updated, run.unchanged = (
         result.created,
@@ -200,9 +241,6 @@ def boundaries_import(
     run.finished_at = timezone.now()
     run.save()
     result.run_id = run.pk
-    geo.invalidate()
-    transaction.on_commit(areas_cache_bump)
-    return result
 
 
 def _link_regions() -> int:

@@ -8,6 +8,8 @@ import hmac
 
 from django.db import models
 
+from core.cases import rules
+
 
 class Integrator(models.Model):
     """A system that sends case reports (a lab, hospital, puskesmas, provincial app).
@@ -179,10 +181,13 @@ class CaseReport(models.Model):
     record id makes re-sending idempotent; a changed record is a new revision."""
 
     class Match(models.TextChoices):
-        NEW = "new", "orang baru"
-        NIK = "nik", "cocok NIK"
-        NAME = "name", "cocok nama + tanggal lahir + kelurahan"
-        NAME_AMBIGUOUS = "name_ambiguous", "cocok nama (lebih dari satu kandidat)"
+        NEW = rules.MATCH_NEW, "orang baru"
+        NIK = rules.MATCH_NIK, "cocok NIK"
+        NAME = rules.MATCH_NAME, "cocok nama + tanggal lahir + kelurahan"
+        NAME_AMBIGUOUS = (
+            rules.MATCH_NAME_AMBIGUOUS,
+            "cocok nama (lebih dari satu kandidat)",
+        )
 
     # Indexed as the leading column of case_report_one_per_source_record.
     integrator = models.ForeignKey(

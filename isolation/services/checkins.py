@@ -68,30 +68,70 @@ def checkin_submit(
             "Anda tidak sedang dalam pemantauan isolasi.", code="no_active_isolation"
         )
     isolation.patient = patient  # the caller's row: no join, no second query
+    checkin, reasons = checkin_build(
+        isolation=isolation,
+        client_id=client_id,
+        measured_at=checkin_validate_time(isolation=isolation, measured_at=measured_at),
+        temperature=temperature,
+        spo2=spo2,
+        breathing_rate=breathing_rate,
+        symptoms=sorted(set(symptoms or [])),
+        danger_signs=sorted(set(danger_signs or [])),
+        note=note,
+    )
+    try:
+        return _store(isolation=isolation, checkin=checkin, reasons=reasons), True
+    except IntegrityError:
+        existing = _existing(patient, client_id)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def checkin_validate_time(
+    *, isolation: Isolation, measured_at: dt.datetime | None
+) -> dt.datetime:
+    """When the measurement was taken: not in the future (beyond the clock skew of a
+    device), not before the isolation; now when the app did not say."""
     now = timezone.now()
     measured_at = measured_at or now
-    tz = isolation.tz
     if measured_at > now + CLOCK_SKEW:
         raise ApplicationError(
             "Waktu pengukuran tidak boleh di masa depan.",
             fields={"measured_at": "Waktu pengukuran di masa depan."},
         )
-    isolation_start = dt.datetime.combine(isolation.start_date, dt.time(), tzinfo=tz)
+    isolation_start = dt.datetime.combine(
+        isolation.start_date, dt.time(), tzinfo=isolation.tz
+    )
     if measured_at < min(isolation_start, isolation.started_at):
         raise ApplicationError(
             "Waktu pengukuran sebelum isolasi dimulai.",
             fields={"measured_at": "Sebelum isolasi dimulai."},
         )
-    measured_at = min(measured_at, now)
-    symptoms = sorted(set(symptoms or []))
-    danger_signs = sorted(set(danger_signs or []))
+    return min(measured_at, now)
+
+
+def checkin_build(
+    *,
+    isolation: Isolation,
+    client_id: str,
+    measured_at: dt.datetime,
+    temperature: Decimal | None,
+    spo2: int | None,
+    breathing_rate: int | None,
+    symptoms: list[str],
+    danger_signs: list[str],
+    note: str,
+) -> tuple[CheckIn, list[str]]:
+    """The check-in, judged (danger, unwell) and placed in its slot, with its danger
+    reasons; its fields validated (the unique client_id is the database's job)."""
     reasons = rules.danger_reasons(
         spo2=spo2, breathing_rate=breathing_rate, danger_signs=danger_signs
     )
     unwell = rules.is_unwell(
         danger=bool(reasons), temperature=temperature, symptoms=symptoms
     )
-    slot = rules.slot_for(measured_at, tz)
+    slot = rules.slot_for(measured_at, isolation.tz)
     checkin = CheckIn(
         isolation=isolation,
         client_id=client_id,
@@ -111,13 +151,7 @@ def checkin_submit(
     checkin.full_clean(
         exclude=["isolation"], validate_unique=False, validate_constraints=False
     )
-    try:
-        return _store(isolation=isolation, checkin=checkin, reasons=reasons), True
-    except IntegrityError:
-        existing = _existing(patient, client_id)
-        if existing is None:
-            raise
-        return existing, False
+    return checkin, reasons
 
 
 @transaction.atomic

@@ -328,6 +328,41 @@ def isolation_request_create(
 ) -> IsolationRequest:
     """A resident asks their puskesmas to monitor them (positive test / high check)."""
     consent_require(patient)
+    reason = _request_reason(patient, reason=reason, assessment_id=assessment_id)
+    facility = _request_facility(patient, facility_id=facility_id)
+    today = timezone.now().astimezone(patient.tz).date()
+    _check_dates(today=today, test_date=test_date, symptom_onset=symptom_onset)
+    if reason == Isolation.Reason.POSITIVE_TEST and test_date is None:
+        raise ApplicationError(
+            "Tanggal tes wajib untuk hasil tes positif.",
+            fields={"test_date": "Wajib diisi untuk hasil tes positif."},
+        )
+    _ensure_not_isolating(patient, field="non_field_errors")
+    request = IsolationRequest(
+        patient=patient,
+        facility=facility,
+        reason=reason,
+        test_date=test_date,
+        symptom_onset=symptom_onset,
+        assessment_id=assessment_id,
+        note=note.strip(),
+    )
+    _request_save(request)
+    audit_record(
+        actor=patient,
+        action="isolation.request.create",
+        target=request,
+        patient=patient,
+        detail={"facility": facility.pk, "reason": reason},
+    )
+    _request_announce(request)
+    return request
+
+
+def _request_reason(
+    patient: User, *, reason: str | None, assessment_id: uuid.UUID | None
+) -> str:
+    """A positive test, or a high-risk self-check of the patient's own."""
     reason = reason or (
         Isolation.Reason.HIGH_SELFCHECK
         if assessment_id
@@ -347,6 +382,11 @@ def isolation_request_create(
         )
     if assessment_id:
         _check_assessment(patient, assessment_id)
+    return reason
+
+
+def _request_facility(patient: User, *, facility_id: int | None) -> Facility:
+    """The active puskesmas chosen, else the one of the patient's home district."""
     if facility_id is not None:
         facility = Facility.objects.filter(
             pk=facility_id, kind=Facility.Kind.PUSKESMAS, is_active=True
@@ -356,31 +396,18 @@ def isolation_request_create(
                 "Puskesmas tidak ditemukan.",
                 fields={"facility_id": "Pilih puskesmas yang aktif."},
             )
-    else:
-        facility = _home_puskesmas(patient)
-        if facility is None:
-            raise ApplicationError(
-                "Puskesmas Anda tidak diketahui; pilih puskesmas.",
-                code="facility_required",
-                fields={"facility_id": "Pilih puskesmas."},
-            )
-    today = timezone.now().astimezone(patient.tz).date()
-    _check_dates(today=today, test_date=test_date, symptom_onset=symptom_onset)
-    if reason == Isolation.Reason.POSITIVE_TEST and test_date is None:
+        return facility
+    facility = _home_puskesmas(patient)
+    if facility is None:
         raise ApplicationError(
-            "Tanggal tes wajib untuk hasil tes positif.",
-            fields={"test_date": "Wajib diisi untuk hasil tes positif."},
+            "Puskesmas Anda tidak diketahui; pilih puskesmas.",
+            code="facility_required",
+            fields={"facility_id": "Pilih puskesmas."},
         )
-    _ensure_not_isolating(patient, field="non_field_errors")
-    request = IsolationRequest(
-        patient=patient,
-        facility=facility,
-        reason=reason,
-        test_date=test_date,
-        symptom_onset=symptom_onset,
-        assessment_id=assessment_id,
-        note=note.strip(),
-    )
+    return facility
+
+
+def _request_save(request: IsolationRequest) -> None:
     request.full_clean(validate_constraints=False, validate_unique=False)
     try:
         with transaction.atomic():
@@ -390,13 +417,11 @@ def isolation_request_create(
             "Anda sudah mempunyai permintaan yang menunggu konfirmasi.",
             code="request_pending",
         ) from exc
-    audit_record(
-        actor=patient,
-        action="isolation.request.create",
-        target=request,
-        patient=patient,
-        detail={"facility": facility.pk, "reason": reason},
-    )
+
+
+def _request_announce(request: IsolationRequest) -> None:
+    """The puskesmas's dashboards and health workers hear of the new request."""
+    facility = request.facility
     events_record(
         [
             NewEvent(
@@ -419,7 +444,6 @@ def isolation_request_create(
             dedupe_key=f"isolation:request:{request.pk}",
             data={"request_id": request.pk},
         )
-    return request
 
 
 def _decide(request: IsolationRequest) -> None:
