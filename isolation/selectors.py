@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Prefetch, QuerySet, When
+from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from core.exceptions import NotFound
-from core.models import User
+from core.models import Facility, User
 from isolation import rules
 from isolation.models import (
     Alert,
@@ -28,6 +28,23 @@ from isolation.models import (
 
 BOARD_LIMIT = 1000
 REPLAY_LIMIT = 1000
+
+
+def referral_facilities() -> QuerySet[Facility]:
+    """Where a patient may be referred: active hospitals and referral facilities."""
+    return Facility.objects.filter(
+        Q(kind=Facility.Kind.HOSPITAL) | Q(is_referral=True), is_active=True
+    ).order_by("-is_referral", "name")
+
+
+def active_isolation_facility_id(*, patient: User) -> int | None:
+    """The puskesmas monitoring the patient's active isolation, if any."""
+    isolation = (
+        Isolation.objects.filter(patient=patient, status=Isolation.Status.ACTIVE)
+        .only("facility_id")
+        .first()
+    )
+    return isolation.facility_id if isolation else None
 
 
 def _facility_id(actor: User) -> int:

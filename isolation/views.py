@@ -11,7 +11,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -150,9 +149,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, open_danger: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referral_facility_id"].queryset = Facility.objects.filter(
-            Q(kind=Facility.Kind.HOSPITAL) | Q(is_referral=True), is_active=True
-        ).order_by("-is_referral", "name")
+        self.fields["referral_facility_id"].queryset = selectors.referral_facilities()
         if not open_danger and not self.data:
             del self.fields["confirm_open_danger"]
 

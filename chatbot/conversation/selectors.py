@@ -12,6 +12,11 @@ from core.models import ChannelIdentity, User
 STAFF_ROLES = (User.Role.CURATOR, User.Role.HEALTH_WORKER)
 
 
+def channel_links_for_user(*, user: User) -> QuerySet[ChannelIdentity]:
+    """The chat channels linked to this account."""
+    return ChannelIdentity.objects.filter(user=user).order_by("channel")
+
+
 def linked_user(*, channel: str, chat_id: str) -> User | None:
     if channel not in ("telegram", "whatsapp"):
         return None

@@ -37,6 +37,11 @@ def region_get(code: str) -> Region:
     return region
 
 
+def region_find(code: str) -> Region | None:
+    """The region with exactly this code, or None."""
+    return Region.objects.filter(code=code).first()
+
+
 def region_ref(region: Region) -> dict:
     return {
         "code": region.code,
@@ -304,7 +309,7 @@ def boundary_ref(code: str) -> dict:
 
 def area_located_detail(code: str, *, lang: str) -> dict:
     """The area a GPS point fell in, also when its boundary came before its Region."""
-    region = Region.objects.filter(code=code).first()
+    region = region_find(code)
     if region is None:
         return {**boundary_ref(code), "parents": [], "zone": None}
     return area_detail(region, lang=lang)

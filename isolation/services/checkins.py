@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
+import functools
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -13,12 +13,11 @@ from core.models import User
 from core.services.accounts import consent_require
 from core.services.audit import audit_record
 from isolation import rules
+from isolation.hooks import danger_alert_hooks
 from isolation.models import Alert, CheckIn, DashboardEvent, Isolation
 from isolation.services.dispatch import enqueue
 from isolation.services.events import NewEvent, events_record
 from isolation.services.payloads import alert_payload, checkin_payload
-
-logger = logging.getLogger(__name__)
 
 # Devices' clocks drift; a report "from the future" beyond this is refused.
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -212,7 +211,8 @@ def _store(*, isolation: Isolation, checkin: CheckIn, reasons: list[str]) -> Che
     if alert is not None:
         alert_id = alert.pk
         transaction.on_commit(lambda: enqueue_alert_delivery(alert_id), robust=True)
-        transaction.on_commit(lambda: enqueue_consultation(alert_id), robust=True)
+        for hook in danger_alert_hooks():
+            transaction.on_commit(functools.partial(hook, alert_id), robust=True)
     return checkin
 
 
@@ -239,17 +239,4 @@ def enqueue_alert_delivery(alert_id: int) -> None:
     enqueue(
         lambda: deliver_alert.apply_async((alert_id,), retry=False),
         what=f"delivery of alert {alert_id}",
-    )
-
-
-def enqueue_consultation(alert_id: int) -> None:
-    """Ask teleconsultation to propose a slot to a patient with a danger sign."""
-    try:
-        from isolation.teleconsult.tasks import propose_consultation_for_alert
-    except ImportError:
-        logger.info("teleconsultation is not installed; no slot proposed")
-        return
-    enqueue(
-        lambda: propose_consultation_for_alert.apply_async((alert_id,), retry=False),
-        what=f"a consultation proposal for alert {alert_id}",
     )

@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,8 +24,7 @@ from isolation import content, rules
 from isolation.models import DashboardEvent, Isolation, IsolationRequest, Note
 from isolation.services.events import NewEvent, events_record
 from isolation.services.payloads import patient_payload
-
-HIGH_RISK_LEVELS = ("high", "critical")
+from selfcheck.selectors import assessment_is_high_risk
 
 
 def _check_dates(
@@ -303,11 +301,7 @@ def _home_puskesmas(patient: User) -> Facility | None:
 
 
 def _check_assessment(patient: User, assessment_id: uuid.UUID) -> None:
-    Assessment = apps.get_model("selfcheck", "Assessment")
-    ok = Assessment.objects.filter(
-        pk=assessment_id, owner=patient, risk_level__in=HIGH_RISK_LEVELS
-    ).exists()
-    if not ok:
+    if not assessment_is_high_risk(owner=patient, assessment_id=assessment_id):
         raise ApplicationError(
             "Hasil cek mandiri tidak ditemukan atau risikonya tidak tinggi.",
             code="invalid_assessment",

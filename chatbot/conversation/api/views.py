@@ -14,7 +14,6 @@ from core.api.permissions import IsResident
 from core.api.serializers import StrictSerializer
 from core.api.throttling import ScopedRateThrottle
 from core.exceptions import ApplicationError
-from core.models import ChannelIdentity
 from core.services.audit import audit_record
 
 
@@ -58,7 +57,7 @@ class LinkListView(APIView):
 
     @extend_schema(responses=OutputSerializer(many=True), tags=["chatbot"])
     def get(self, request):
-        rows = ChannelIdentity.objects.filter(user=request.user).order_by("channel")
+        rows = selectors.channel_links_for_user(user=request.user)
         return Response(self.OutputSerializer(rows, many=True).data)
 
 

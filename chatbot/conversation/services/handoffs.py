@@ -7,6 +7,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from chatbot.conversation.hooks import replies_send
 from chatbot.conversation.models import Handoff, HandoffMessage
 from chatbot.conversation.services.sessions import session_reset_flow
 from chatbot.conversation.texts import t
@@ -121,9 +122,7 @@ def _deliver(handoff: Handoff, reply: Reply, key: str) -> None:
 
         transaction.on_commit(send)
         return
-    from chatbot.channels.outbox import replies_enqueue
-
-    replies_enqueue(
+    replies_send(
         channel=handoff.channel, chat_id=handoff.chat_id, replies=[reply], key=key
     )
 

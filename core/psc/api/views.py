@@ -18,7 +18,7 @@ from core.areas.selectors import local_today, region_get
 from core.exceptions import ApplicationError, PermissionDenied
 from core.models import Escalation, Region, User
 from core.psc import rules, selectors, services
-from core.selectors import user_has_consent
+from core.services.accounts import consent_require
 from core.services.audit import audit_record
 
 TAGS = ["psc"]
@@ -87,11 +87,7 @@ class EscalationListCreateView(APIView):
         if user.role == User.Role.RESIDENT:
             data = self.ResidentInput(data=request.data)
             data.is_valid(raise_exception=True)
-            if not user_has_consent(user):
-                raise PermissionDenied(
-                    "Berikan persetujuan pemrosesan data kesehatan terlebih dahulu.",
-                    code="consent_required",
-                )
+            consent_require(user)
             escalation, created = services.escalation_create_by_resident(
                 resident=user, source=Escalation.Source.APP, **data.validated_data
             )
