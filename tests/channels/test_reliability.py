@@ -19,7 +19,7 @@ from tests.channels.conftest import (
     tg_message_update,
     wa_text,
 )
-from tests.conftest import require_postgres
+from tests.helpers import require_postgres
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from core.asgi import application
 from isolation import services
 from isolation.teleconsult.models import Booking
-from tests.conftest import api_token_for, require_postgres, require_redis
+from tests.helpers import api_token_for, require_postgres, require_redis
 from tests.isolation.conftest import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)

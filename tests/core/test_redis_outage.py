@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from core.demo import DEMO_PASSWORD
 from core.models import Notification
 from isolation.models import Alert, CheckIn
-from tests.conftest import require_postgres
+from tests.helpers import require_postgres
 from tests.isolation.conftest import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)

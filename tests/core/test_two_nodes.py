@@ -28,7 +28,7 @@ from django.test import Client
 
 from chatbot.models import FaqEntry
 from isolation.models import Alert
-from tests.conftest import (
+from tests.helpers import (
     api_token_for,
     child_database_url,
     free_port,

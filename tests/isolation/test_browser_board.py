@@ -44,7 +44,7 @@ def checkin(patient, minutes_ago: int, **values) -> CheckIn:
 
 
 def token_for(user) -> str:
-    from tests.conftest import api_token_for
+    from tests.helpers import api_token_for
 
     return api_token_for(user)
 

@@ -9,7 +9,7 @@ from django.db import connection
 
 from isolation import services
 from isolation.models import CheckIn, DashboardEvent
-from tests.conftest import require_postgres
+from tests.helpers import require_postgres
 from tests.isolation.conftest import new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)

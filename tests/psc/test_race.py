@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.exceptions import Conflict
 from core.models import Escalation, EscalationAction, PscEvent, Region
 from core.psc import services
-from tests.conftest import require_postgres
+from tests.helpers import require_postgres
 from tests.psc.conftest import operator_create
 
 pytestmark = pytest.mark.django_db(transaction=True)

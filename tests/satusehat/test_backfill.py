@@ -12,7 +12,7 @@ from django.core.management import call_command
 from core.cases.services import reports_submit
 from core.models import Case, SatusehatRecord
 from core.satusehat.reconcile import reconciliation_run
-from tests.conftest import require_postgres
+from tests.helpers import require_postgres
 from tests.satusehat.conftest import case_report, configure, sync_until_done
 from tests.satusehat.fake_centre import CentreProcess
 

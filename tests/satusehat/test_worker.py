@@ -14,7 +14,7 @@ from django.conf import settings
 from core.cases.services import reports_submit
 from core.celery import app as celery_app
 from core.models import SatusehatRecord
-from tests.conftest import child_database_url, require_postgres, require_redis
+from tests.helpers import child_database_url, require_postgres, require_redis
 from tests.isolation.test_delivery import wait_for
 from tests.satusehat.conftest import case_report
 from tests.satusehat.fake_centre import (

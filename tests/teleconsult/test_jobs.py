@@ -17,7 +17,7 @@ from isolation.teleconsult.services import (
     reminders_send_due,
 )
 from isolation.teleconsult.services.jobs import _reminder_send
-from tests.conftest import require_postgres
+from tests.helpers import require_postgres
 from tests.teleconsult.conftest import MONDAY_0800_WIB
 
 START = MONDAY_0800_WIB
