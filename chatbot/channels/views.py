@@ -35,14 +35,14 @@ def _json(body: bytes) -> dict:
     return data
 
 
-class _WebhookView(APIView):
+class _WebhookApi(APIView):
     # The platform authenticates with a secret / signature, not a session or token.
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes: list = []
 
 
-class TelegramWebhookView(_WebhookView):
+class TelegramWebhookApi(_WebhookApi):
     """Telegram Bot API webhook (setWebhook with secret_token)."""
 
     @extend_schema(
@@ -69,7 +69,7 @@ class TelegramWebhookView(_WebhookView):
         return Response({"ok": True})
 
 
-class WhatsAppWebhookView(_WebhookView):
+class WhatsAppWebhookApi(_WebhookApi):
     """WhatsApp Cloud API webhook: verification handshake and signed deliveries."""
 
     @extend_schema(
@@ -148,7 +148,7 @@ def _broadcast_body(broadcast) -> dict:
     ).data
 
 
-class BroadcastCreateView(APIView):
+class BroadcastCreateApi(APIView):
     """Send an announcement to the chat subscribers of an area (curator/health office)."""
 
     permission_classes = [IsHealthOffice]
@@ -173,7 +173,7 @@ class BroadcastCreateView(APIView):
         return Response(_broadcast_body(broadcast), status=status.HTTP_201_CREATED)
 
 
-class BroadcastDetailView(APIView):
+class BroadcastDetailApi(APIView):
     """A broadcast with its delivery counts."""
 
     permission_classes = [IsHealthOffice]

@@ -84,7 +84,7 @@ def _claim_view(entry: HoaxView, lang: str) -> rules.ClaimView:
     )
 
 
-def answer_message(
+def message_answer(
     *, text: str, language: str = "id", user=None, channel: str = "api"
 ) -> AnswerResult:
     """Match a message against the hoax claims and the FAQ and word the reply.

@@ -47,7 +47,7 @@ class BedsOutputSerializer(serializers.Serializer):
     stale = serializers.BooleanField(help_text="Last report over 24 h old")
 
 
-class BedSearchView(APIView):
+class BedSearchApi(APIView):
     """Public: who has a free bed near here."""
 
     authentication_classes: list = []
@@ -122,7 +122,7 @@ class BedSearchView(APIView):
         return response
 
 
-class BedReportBatchView(APIView):
+class BedReportBatchApi(APIView):
     """Integrators (hospital systems): a batch of reports, idempotent by report_key."""
 
     authentication_classes = [IntegratorKeyAuthentication, TokenAuthentication]
@@ -187,7 +187,7 @@ def report_payload(report: BedReport, now: dt.datetime) -> dict:
     }
 
 
-class MyHospitalBedsView(APIView):
+class MyHospitalBedsApi(APIView):
     """Hospital staff: their hospital's reports (history) and a new report."""
 
     permission_classes = [IsHospitalStaff]
@@ -234,7 +234,7 @@ class MyHospitalBedsView(APIView):
         )
 
 
-class BedOccupancyView(APIView):
+class BedOccupancyApi(APIView):
     """Health office: BOR per kabupaten/kota and day."""
 
     permission_classes = [IsHealthOffice]

@@ -23,25 +23,25 @@ urlpatterns = [
     ),
     path("regions", views.RegionListView.as_view(), name="region-list"),
     path("facilities", views.FacilityListView.as_view(), name="facility-list"),
-    path("facilities/beds", beds.BedSearchView.as_view(), name="beds-search"),
+    path("facilities/beds", beds.BedSearchApi.as_view(), name="beds-search"),
     path(
         "facilities/beds/reports",
-        beds.BedReportBatchView.as_view(),
+        beds.BedReportBatchApi.as_view(),
         name="beds-reports",
     ),
-    path("facilities/beds/mine", beds.MyHospitalBedsView.as_view(), name="beds-mine"),
+    path("facilities/beds/mine", beds.MyHospitalBedsApi.as_view(), name="beds-mine"),
     path(
         "facilities/beds/occupancy",
-        beds.BedOccupancyView.as_view(),
+        beds.BedOccupancyApi.as_view(),
         name="beds-occupancy",
     ),
     # Risk areas (public, cached) and case data integration: their own packages.
     path("", include("core.areas.api.urls")),
     path("", include("core.cases.api.urls")),
-    path("cases/fhir", satusehat_api.CaseFhirSubmitView.as_view(), name="case-fhir"),
+    path("cases/fhir", satusehat_api.CaseFhirSubmitApi.as_view(), name="case-fhir"),
     path(
         "satusehat/reconciliation",
-        satusehat_api.ReconciliationView.as_view(),
+        satusehat_api.ReconciliationApi.as_view(),
         name="satusehat-reconciliation",
     ),
 ]

@@ -315,7 +315,7 @@ DEMO_BEDS = {
 }
 
 
-def seed_beds_demo(now: dt.datetime | None = None) -> dict[str, int]:
+def beds_demo_seed(now: dt.datetime | None = None) -> dict[str, int]:
     """A fresh report for each demo referral hospital whose current one is stale
     (idempotent within a day: the report key carries the date)."""
     now = now or timezone.now()

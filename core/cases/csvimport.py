@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from core.cases import rules
 from core.cases.figures import schedule_recompute
-from core.cases.ingest import IngestResult, batch_finish, batch_start, ingest_reports
+from core.cases.ingest import IngestResult, batch_finish, batch_start, reports_ingest
 from core.exceptions import ApplicationError
 from core.models import Integrator, Region, ReportBatch
 
@@ -240,5 +240,5 @@ def _store(
             # chunks, never consistency).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-        ingest_reports(integrator=integrator, batch=batch, reports=chunk, result=result)
+        reports_ingest(integrator=integrator, batch=batch, reports=chunk, result=result)
         schedule_recompute()

@@ -1,4 +1,4 @@
-"""Demo case reports for Kota Semarang (seed_demo calls core.cases.services.seed_area_demo)."""
+"""Demo case reports for Kota Semarang (seed_demo calls core.cases.services.area_demo_seed)."""
 
 from __future__ import annotations
 

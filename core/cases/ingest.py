@@ -99,7 +99,7 @@ class _ReportRows:
     arrived: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
 
 
-def ingest_reports(
+def reports_ingest(
     *,
     integrator: Integrator,
     batch: ReportBatch,

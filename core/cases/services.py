@@ -20,7 +20,7 @@ from core.cases.figures import (
     figures_roll_forward,
     schedule_recompute,
 )
-from core.cases.ingest import IngestResult, batch_finish, batch_start, ingest_reports
+from core.cases.ingest import IngestResult, batch_finish, batch_start, reports_ingest
 from core.cases.models import Integrator, ReportBatch
 from core.exceptions import ApplicationError
 from core.models import Region
@@ -151,7 +151,7 @@ def reports_submit(
     try:
         with transaction.atomic():
             batch = batch_start(integrator=integrator, channel=ReportBatch.Channel.API)
-            ingest_reports(
+            reports_ingest(
                 integrator=integrator, batch=batch, reports=clean, result=result
             )
             batch_finish(batch, result)
@@ -178,11 +178,11 @@ __all__ = [
     "reports_import_csv",
     "reports_submit",
     "reports_validate",
-    "seed_area_demo",
+    "area_demo_seed",
 ]
 
 
-def seed_area_demo(*, today: dt.date | None = None) -> dict:
+def area_demo_seed(*, today: dt.date | None = None) -> dict:
     """Demo cases in Kota Semarang from two sources, so the map is not all hijau:
     Tembalang merah, Pedurungan oranye, Banyumanik kuning, plus people reported by
     both sources (one case each) and a date disagreement for the discrepancy report.

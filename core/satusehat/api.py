@@ -30,7 +30,7 @@ class FhirJSONParser(JSONParser):
     media_type = "application/fhir+json"
 
 
-class CaseFhirSubmitView(APIView):
+class CaseFhirSubmitApi(APIView):
     """A FHIR Bundle of lab results (Patient + Observation [+ Specimen]): readable
     entries become case reports, the others come back as OperationOutcome issues."""
 
@@ -54,7 +54,7 @@ class CaseFhirSubmitView(APIView):
         return response
 
 
-class ReconciliationView(APIView):
+class ReconciliationApi(APIView):
     permission_classes = [IsHealthOffice]
 
     class InputSerializer(serializers.Serializer):

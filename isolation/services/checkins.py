@@ -15,7 +15,7 @@ from core.services.audit import audit_record
 from isolation import rules
 from isolation.hooks import danger_alert_hooks
 from isolation.models import Alert, CheckIn, DashboardEvent, Isolation
-from isolation.services.dispatch import enqueue
+from isolation.services.dispatch import task_enqueue
 from isolation.services.events import NewEvent, events_record
 from isolation.services.payloads import alert_payload, checkin_payload
 
@@ -236,7 +236,7 @@ def enqueue_alert_delivery(alert_id: int) -> None:
     """Hand the alert to a worker; if the broker is down the sweep delivers it."""
     from isolation.tasks import deliver_alert
 
-    enqueue(
+    task_enqueue(
         lambda: deliver_alert.apply_async((alert_id,), retry=False),
         what=f"delivery of alert {alert_id}",
     )

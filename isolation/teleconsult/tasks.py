@@ -3,7 +3,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import OperationalError
 
-from isolation.services.dispatch import enqueue
+from isolation.services.dispatch import task_enqueue
 from isolation.teleconsult.services import (
     bookings_settle,
     proposal_create_for_alert,
@@ -37,7 +37,7 @@ def propose_consultation_for_alert(alert_id: int) -> None:
 def consultation_proposal_enqueue(alert_id: int) -> None:
     """Isolation's danger-alert hook (registered in apps.py): a worker proposes a slot
     to the patient; with the broker down, nothing is proposed (logged)."""
-    enqueue(
+    task_enqueue(
         lambda: propose_consultation_for_alert.apply_async((alert_id,), retry=False),
         what=f"a consultation proposal for alert {alert_id}",
     )

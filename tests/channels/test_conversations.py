@@ -191,10 +191,10 @@ def test_booking_a_consultation_over_whatsapp(graph_api, alice, schedule):
 
 
 def test_flagging_a_hoax_over_telegram(telegram_api, db):
-    from chatbot.demo import seed_chatbot_demo
+    from chatbot.demo import chatbot_demo_seed
     from chatbot.models import HoaxEntry, HoaxReport
 
-    seed_chatbot_demo()
+    chatbot_demo_seed()
     entry = HoaxEntry.objects.filter(status="published", verdict="hoax").first()
     chat = TelegramChat(telegram_api, chat_id=5550202)
     chat._post(tg_forward_update(f"Sebarkan!! {entry.claim}", chat_id=5550202))

@@ -25,9 +25,9 @@ def _chatbot_settings(settings):
 
 @pytest.fixture
 def starter(db):
-    from chatbot.demo import seed_chatbot_demo
+    from chatbot.demo import chatbot_demo_seed
 
-    return seed_chatbot_demo()
+    return chatbot_demo_seed()
 
 
 class Chat:

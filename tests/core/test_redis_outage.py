@@ -47,11 +47,11 @@ def _breakers():
     from isolation.services import dispatch
     from isolation.services.events import events_push_wait_idle
 
-    dispatch.reset()
+    dispatch.breakers_reset()
     yield
     events_push_wait_idle()
     dispatch.wait_idle()
-    dispatch.reset()
+    dispatch.breakers_reset()
 
 
 def sign_in_with_code(client: APIClient, phone: str, capsys) -> str:
@@ -76,9 +76,9 @@ def test_it_keeps_serving_and_storing_while_redis_is_down(
     alice, bob, nurse, redis_server, on_redis, capsys, settings
 ):
     require_postgres()
-    from chatbot.demo import seed_chatbot_demo
+    from chatbot.demo import chatbot_demo_seed
 
-    seed_chatbot_demo()
+    chatbot_demo_seed()
     on_redis(redis_server.url)
     isolation = enrol(nurse, alice)
     resident = APIClient()
@@ -198,9 +198,9 @@ def test_rate_limits_still_hold_per_process_while_redis_is_down(
     from rest_framework.settings import api_settings
     from rest_framework.throttling import ScopedRateThrottle
 
-    from chatbot.demo import seed_chatbot_demo
+    from chatbot.demo import chatbot_demo_seed
 
-    seed_chatbot_demo()
+    chatbot_demo_seed()
     on_redis(redis_server.url)
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

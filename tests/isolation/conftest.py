@@ -21,12 +21,12 @@ def _close_breakers():
     from isolation.services import dispatch
     from isolation.services.events import events_push_wait_idle
 
-    dispatch.reset()
+    dispatch.breakers_reset()
     yield
     # Pushes run on a background thread: let them finish inside this test.
     events_push_wait_idle()
     dispatch.wait_idle()
-    dispatch.reset()
+    dispatch.breakers_reset()
 
 
 def new_client_id() -> str:

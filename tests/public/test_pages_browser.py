@@ -44,7 +44,7 @@ def site(django_db_setup, django_db_blocker):
     from django.test.testcases import LiveServerThread
 
     from core.areas import geo, mapdata
-    from core.cases.services import seed_area_demo
+    from core.cases.services import area_demo_seed
     from core.demo import demo_accounts_ensure
     from core.models import AreaBoundary
     from tests.areas.fixtures import BOUNDARY_COUNT, _import_boundaries
@@ -55,7 +55,7 @@ def site(django_db_setup, django_db_blocker):
         geo.invalidate()
         _zone_rules()
         demo_accounts_ensure()
-        seed_area_demo()
+        area_demo_seed()
         mapdata.map_local_reset()
         mapdata.map_shapes(2)  # the national layer the map reads first
         overrides = {

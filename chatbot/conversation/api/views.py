@@ -25,7 +25,7 @@ class IsChatStaff(BasePermission):
         )
 
 
-class LinkCodeView(APIView):
+class LinkCodeApi(APIView):
     """A one-time code to link a Telegram or WhatsApp chat to this account: send
     "/link <code>" to the bot within 10 minutes."""
 
@@ -48,7 +48,7 @@ class LinkCodeView(APIView):
         )
 
 
-class LinkListView(APIView):
+class LinkListApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class OutputSerializer(serializers.Serializer):
@@ -61,7 +61,7 @@ class LinkListView(APIView):
         return Response(self.OutputSerializer(rows, many=True).data)
 
 
-class LinkDeleteView(APIView):
+class LinkDeleteApi(APIView):
     """Unlink this account's chat on one channel."""
 
     permission_classes = [IsAuthenticated]
@@ -113,7 +113,7 @@ class HandoffPagination(CursorPagination):
     ordering = ("-last_message_at", "-pk")
 
 
-class HandoffListView(APIView):
+class HandoffListApi(APIView):
     """Conversations handed to staff (curators and health workers)."""
 
     permission_classes = [IsChatStaff]
@@ -147,7 +147,7 @@ class HandoffListView(APIView):
         return paginator.get_paginated_response(HandoffSerializer(page, many=True).data)
 
 
-class HandoffReplyView(APIView):
+class HandoffReplyApi(APIView):
     permission_classes = [IsChatStaff]
 
     class InputSerializer(StrictSerializer):
@@ -170,7 +170,7 @@ class HandoffReplyView(APIView):
         )
 
 
-class HandoffCloseView(APIView):
+class HandoffCloseApi(APIView):
     permission_classes = [IsChatStaff]
 
     @extend_schema(request=None, responses=HandoffSerializer, tags=["chatbot"])

@@ -7,18 +7,18 @@ from django.urls import path
 from core.areas.api import views
 
 urlpatterns = [
-    path("areas/lookup", views.AreaLookupView.as_view(), name="area-lookup"),
-    path("areas/search", views.AreaSearchView.as_view(), name="area-search"),
-    path("areas/<str:code>", views.AreaDetailView.as_view(), name="area-detail"),
+    path("areas/lookup", views.AreaLookupApi.as_view(), name="area-lookup"),
+    path("areas/search", views.AreaSearchApi.as_view(), name="area-search"),
+    path("areas/<str:code>", views.AreaDetailApi.as_view(), name="area-detail"),
     path(
         "areas/<str:code>/children",
-        views.AreaChildrenView.as_view(),
+        views.AreaChildrenApi.as_view(),
         name="area-children",
     ),
     path(
-        "areas/<str:code>/history", views.AreaHistoryView.as_view(), name="area-history"
+        "areas/<str:code>/history", views.AreaHistoryApi.as_view(), name="area-history"
     ),
     path(
-        "areas/<str:code>/geojson", views.AreaGeoJsonView.as_view(), name="area-geojson"
+        "areas/<str:code>/geojson", views.AreaGeoJsonApi.as_view(), name="area-geojson"
     ),
 ]

@@ -37,7 +37,7 @@ class AreaRateThrottle(WindowRateThrottle):
         return f"throttle_areas:{ident}"
 
 
-class _PublicAreaView(APIView):
+class _PublicAreaApi(APIView):
     authentication_classes: list = []
     permission_classes: list = []
     throttle_classes = [AreaRateThrottle]
@@ -68,7 +68,7 @@ class AreaStateSerializer(AreaRefSerializer):
     zone = ZoneSerializer(allow_null=True)
 
 
-class AreaLookupView(_PublicAreaView):
+class AreaLookupApi(_PublicAreaApi):
     class InputSerializer(serializers.Serializer):
         lat = serializers.FloatField(min_value=-90, max_value=90)
         lng = serializers.FloatField(min_value=-180, max_value=180)
@@ -114,7 +114,7 @@ class AreaLookupView(_PublicAreaView):
         )
 
 
-class AreaSearchView(_PublicAreaView):
+class AreaSearchApi(_PublicAreaApi):
     class InputSerializer(serializers.Serializer):
         q = serializers.CharField(max_length=100, trim_whitespace=True)
         level = serializers.IntegerField(required=False, min_value=1, max_value=4)
@@ -150,7 +150,7 @@ class AreaSearchView(_PublicAreaView):
         )
 
 
-class AreaDetailView(_PublicAreaView):
+class AreaDetailApi(_PublicAreaApi):
     @extend_schema(
         responses=AreaStateSerializer, tags=["areas"], summary="One area, any level"
     )
@@ -164,7 +164,7 @@ class AreaDetailView(_PublicAreaView):
         )
 
 
-class AreaChildrenView(_PublicAreaView):
+class AreaChildrenApi(_PublicAreaApi):
     @extend_schema(responses=AreaStateSerializer(many=True), tags=["areas"])
     def get(self, request, code: str):
         region = selectors.region_get(code)
@@ -179,7 +179,7 @@ class AreaChildrenView(_PublicAreaView):
         )
 
 
-class AreaHistoryView(_PublicAreaView):
+class AreaHistoryApi(_PublicAreaApi):
     class InputSerializer(serializers.Serializer):
         vars()["from"] = serializers.DateField(required=False)
         to = serializers.DateField(required=False)
@@ -203,7 +203,7 @@ class AreaHistoryView(_PublicAreaView):
         )
 
 
-class AreaGeoJsonView(_PublicAreaView):
+class AreaGeoJsonApi(_PublicAreaApi):
     class InputSerializer(serializers.Serializer):
         zoom = serializers.IntegerField(required=False, min_value=0, max_value=22)
 

@@ -7,11 +7,11 @@ from django.urls import path
 from core.cases.api import views
 
 urlpatterns = [
-    path("cases/reports", views.CaseReportSubmitView.as_view(), name="case-reports"),
+    path("cases/reports", views.CaseReportSubmitApi.as_view(), name="case-reports"),
     path(
         "cases/discrepancies",
-        views.DiscrepancyView.as_view(),
+        views.DiscrepancyApi.as_view(),
         name="case-discrepancies",
     ),
-    path("cases/<int:case_id>", views.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<int:case_id>", views.CaseDetailApi.as_view(), name="case-detail"),
 ]

@@ -48,7 +48,7 @@ class ReportSerializer(serializers.Serializer):
     )
 
 
-class CaseReportSubmitView(APIView):
+class CaseReportSubmitApi(APIView):
     authentication_classes = [IntegratorKeyAuthentication, TokenAuthentication]
     permission_classes = [IsIntegrator]
     throttle_classes = [IntegratorRateThrottle]
@@ -84,7 +84,7 @@ class CaseReportSubmitView(APIView):
         return Response({**result.as_dict(), "batch_id": result.batch_id})
 
 
-class DiscrepancyView(APIView):
+class DiscrepancyApi(APIView):
     permission_classes = [IsHealthOffice]
 
     class InputSerializer(serializers.Serializer):
@@ -112,7 +112,7 @@ class DiscrepancyView(APIView):
         return Response(report)
 
 
-class CaseDetailView(APIView):
+class CaseDetailApi(APIView):
     permission_classes = [IsHealthOffice]
 
     class OutputSerializer(serializers.Serializer):

@@ -44,7 +44,7 @@ def resident_payload(escalation: Escalation) -> dict:
     }
 
 
-class EscalationListCreateView(APIView):
+class EscalationListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class ResidentInput(StrictSerializer):
@@ -145,7 +145,7 @@ class EscalationListCreateView(APIView):
         )
 
 
-class MyEscalationsView(APIView):
+class MyEscalationsApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -156,7 +156,7 @@ class MyEscalationsView(APIView):
         return Response({"results": [resident_payload(e) for e in rows]})
 
 
-class EscalationDetailView(APIView):
+class EscalationDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -181,7 +181,7 @@ class EscalationDetailView(APIView):
         return Response(resident_payload(escalation))
 
 
-class EscalationActionView(APIView):
+class EscalationActionApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(StrictSerializer):
@@ -243,7 +243,7 @@ class EscalationActionView(APIView):
         return Response(selectors.escalation_detail(escalation))
 
 
-class ResponseTimesView(APIView):
+class ResponseTimesApi(APIView):
     permission_classes = [IsHealthOffice]
 
     class FilterSerializer(StrictSerializer):
