@@ -17,6 +17,7 @@ from django.utils import timezone
 from core.areas import geo
 from core.areas import search as area_search
 from core.areas.cache import areas_cache_bump
+from core.areas.error_codes import AreaErrorCode
 from core.areas.models import AreaBoundary, AreaDailyFigure, BoundaryImport, ZoneRule
 from core.areas.rules import level_of, parse_code
 from core.exceptions import ApplicationError
@@ -65,7 +66,9 @@ def boundaries_import(
     coordinates are refreshed (unless `force`)."""
     path = Path(path)
     if not path.is_file():
-        raise ApplicationError(f"File not found: {path}", code="file_not_found")
+        raise ApplicationError(
+            f"File not found: {path}", code=AreaErrorCode.FILE_NOT_FOUND
+        )
     started = timezone.now()
     result = BoundaryImportResult()
     sha256 = geo.file_sha256(path)
@@ -109,7 +112,7 @@ def _features_read(path: Path) -> list:
         with geo.open_geojson(path) as fh:
             return list(geo.read_features(fh))
     except (ValueError, OSError, EOFError) as exc:
-        raise ApplicationError(str(exc), code="invalid_geojson") from exc
+        raise ApplicationError(str(exc), code=AreaErrorCode.INVALID_GEOJSON) from exc
 
 
 def _features_by_code(
@@ -337,7 +340,7 @@ def zone_rule_save(*, rule: ZoneRule) -> ZoneRule:
         if any(getattr(previous, f) != getattr(rule, f) for f in frozen):
             raise ApplicationError(
                 "This rule already judged zones; add a new version instead of editing it.",
-                code="rule_in_use",
+                code=AreaErrorCode.RULE_IN_USE,
                 fields={"thresholds": "Aturan yang sudah dipakai tidak boleh diubah."},
             )
     rule.full_clean()

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Q
 
 from core.cases import rules
+from core.cases.error_codes import CaseErrorCode
 from core.exceptions import NotFound
 from core.models import Case, CaseReport, Integrator, Region
 
@@ -52,7 +53,7 @@ def _in_area(code: str, area: Region) -> bool:
 def case_get(*, case_id: int) -> Case:
     case = Case.objects.select_related("kelurahan").filter(pk=case_id).first()
     if case is None:
-        raise NotFound("Kasus tidak ditemukan.", code="case_not_found")
+        raise NotFound("Kasus tidak ditemukan.", code=CaseErrorCode.CASE_NOT_FOUND)
     return case
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from core.areas.rules import parse_code
 from core.cases import rules
 from core.cases.csvimport import reports_import_csv
+from core.cases.error_codes import CaseErrorCode
 from core.cases.figures import (
     figures_recompute_all,
     figures_recompute_dirty,
@@ -130,13 +131,13 @@ def reports_submit(
     if not reports:
         raise ApplicationError(
             "The batch is empty.",
-            code="empty_batch",
+            code=CaseErrorCode.EMPTY_BATCH,
             fields={"reports": "Kirim minimal 1 laporan."},
         )
     if len(reports) > limit:
         raise ApplicationError(
             f"At most {limit} reports per request.",
-            code="batch_too_large",
+            code=CaseErrorCode.BATCH_TOO_LARGE,
             fields={"reports": f"Paling banyak {limit} laporan per permintaan."},
         )
     clean, errors = reports_validate(reports)
@@ -144,7 +145,7 @@ def reports_submit(
         raise ApplicationError(
             f"{len({k.split('.')[1] for k in errors})} of {len(reports)} reports are invalid; "
             "nothing was stored.",
-            code="invalid_reports",
+            code=CaseErrorCode.INVALID_REPORTS,
             fields=errors,
         )
     result = IngestResult(received=len(reports))
