@@ -16,6 +16,8 @@ from django.utils import timezone
 from core.exceptions import NotFound
 from core.models import Facility, User
 from isolation import rules
+from isolation.error_codes import IsolationErrorCode
+from isolation.messages import message
 from isolation.models import (
     Alert,
     CheckIn,
@@ -49,9 +51,9 @@ def active_isolation_facility_id(*, patient: User) -> int | None:
 
 def _facility_id(actor: User) -> int:
     if not actor.is_authenticated or actor.role != User.Role.HEALTH_WORKER:
-        raise NotFound("Data tidak ditemukan.")
+        raise NotFound(message("data_not_found"))
     if not actor.facility_id:
-        raise NotFound("Data tidak ditemukan.")
+        raise NotFound(message("data_not_found"))
     return actor.facility_id
 
 
@@ -65,7 +67,9 @@ def isolation_get_for_worker(
         qs = qs.select_for_update(of=("self",))
     isolation = qs.filter(pk=isolation_id).first()
     if isolation is None:
-        raise NotFound("Pasien isolasi tidak ditemukan.", code="not_found")
+        raise NotFound(
+            message("isolation_not_found"), code=IsolationErrorCode.NOT_FOUND
+        )
     return isolation
 
 
@@ -77,7 +81,7 @@ def alert_get_for_worker(*, actor: User, alert_id: int, lock: bool = False) -> A
         qs = qs.select_for_update(of=("self",))
     alert = qs.filter(pk=alert_id).first()
     if alert is None:
-        raise NotFound("Peringatan tidak ditemukan.")
+        raise NotFound(message("alert_not_found"))
     return alert
 
 
@@ -91,7 +95,7 @@ def request_get_for_worker(
         qs = qs.select_for_update(of=("self",))
     request = qs.filter(pk=request_id).first()
     if request is None:
-        raise NotFound("Permintaan tidak ditemukan.")
+        raise NotFound(message("request_not_found"))
     return request
 
 
@@ -299,9 +303,7 @@ def isolation_current_for_patient(*, patient: User) -> Isolation:
         or qs.order_by("-created_at").first()
     )
     if isolation is None:
-        raise NotFound(
-            "Anda belum terdaftar dalam pemantauan isolasi.", code="no_isolation"
-        )
+        raise NotFound(message("no_isolation"), code=IsolationErrorCode.NO_ISOLATION)
     return isolation
 
 

@@ -13,7 +13,9 @@ from core.models import User
 from core.services.accounts import consent_require
 from core.services.audit import audit_record
 from isolation import rules
+from isolation.error_codes import IsolationErrorCode
 from isolation.hooks import danger_alert_hooks
+from isolation.messages import message
 from isolation.models import Alert, CheckIn, DashboardEvent, Isolation
 from isolation.services.dispatch import task_enqueue
 from isolation.services.events import NewEvent, events_record
@@ -64,7 +66,7 @@ def checkin_submit(
         if existing is not None:
             return existing, False
         raise Conflict(
-            "Anda tidak sedang dalam pemantauan isolasi.", code="no_active_isolation"
+            message("no_active_isolation"), code=IsolationErrorCode.NO_ACTIVE_ISOLATION
         )
     isolation.patient = patient  # the caller's row: no join, no second query
     checkin, reasons = checkin_build(
@@ -96,16 +98,16 @@ def checkin_validate_time(
     measured_at = measured_at or now
     if measured_at > now + CLOCK_SKEW:
         raise ApplicationError(
-            "Waktu pengukuran tidak boleh di masa depan.",
-            fields={"measured_at": "Waktu pengukuran di masa depan."},
+            message("measured_in_future"),
+            fields={"measured_at": message("measured_in_future_field")},
         )
     isolation_start = dt.datetime.combine(
         isolation.start_date, dt.time(), tzinfo=isolation.tz
     )
     if measured_at < min(isolation_start, isolation.started_at):
         raise ApplicationError(
-            "Waktu pengukuran sebelum isolasi dimulai.",
-            fields={"measured_at": "Sebelum isolasi dimulai."},
+            message("measured_before_start"),
+            fields={"measured_at": message("measured_before_start_field")},
         )
     return min(measured_at, now)
 
