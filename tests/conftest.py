@@ -180,7 +180,7 @@ def schedule(nurse):
     """Ns. Siti (Puskesmas Rowosari, Semarang: WIB) takes 30-minute teleconsultation
     slots on weekday mornings; book 1 h ahead, cancel 2 h ahead."""
     from isolation.teleconsult.services import schedule_update
-    from tests.teleconsult.conftest import WEEKDAY_MORNINGS
+    from tests.teleconsult.helpers import WEEKDAY_MORNINGS
 
     return schedule_update(
         doctor=nurse,

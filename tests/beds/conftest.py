@@ -3,10 +3,11 @@ from __future__ import annotations
 import pytest
 
 from core.models import Facility, Region, User
-
-KARIADI = "R3374070001"
-WONGSONEGORO = "R3374060001"
-TELOGOREJO = "R3374010001"
+from tests.beds.helpers import (
+    KARIADI,
+    TELOGOREJO,
+    WONGSONEGORO,
+)
 
 
 @pytest.fixture
@@ -65,10 +66,3 @@ def integrator_client():
         return client
 
     return make
-
-
-def report(facility, beds: dict, **kwargs):
-    from core.beds.services import bed_report_submit
-
-    kwargs.setdefault("source", "admin")
-    return bed_report_submit(facility=facility, beds=beds, **kwargs)[0]

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from tests.beds.conftest import report
+from tests.beds.helpers import report
 
 SELFCHECK = "/api/v1/selfcheck/assessments"
 

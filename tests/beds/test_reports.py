@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import BedAvailability, BedReport, Facility
-from tests.beds.conftest import KARIADI, WONGSONEGORO, report
+from tests.beds.helpers import KARIADI, WONGSONEGORO, report
 
 URL = "/api/v1/facilities/beds/reports"
 

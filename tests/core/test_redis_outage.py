@@ -17,7 +17,7 @@ from core.demo import DEMO_PASSWORD
 from core.models import Notification
 from isolation.models import Alert, CheckIn
 from tests.helpers import require_postgres
-from tests.isolation.conftest import enrol, new_client_id
+from tests.isolation.helpers import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

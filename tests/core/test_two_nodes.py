@@ -35,7 +35,7 @@ from tests.helpers import (
     require_postgres,
     require_redis,
 )
-from tests.isolation.conftest import enrol, new_client_id
+from tests.isolation.helpers import enrol, new_client_id
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.multinode]
 

@@ -18,7 +18,7 @@ from isolation import display, services
 from isolation.models import Alert, CheckIn, Isolation
 from tests.factories import UserFactory
 from tests.isolation import test_browser
-from tests.isolation.conftest import enrol
+from tests.isolation.helpers import enrol
 from tests.isolation.test_browser import BASE, LIVE_TIMEOUT_MS, post_checkin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

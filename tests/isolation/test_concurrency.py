@@ -10,7 +10,7 @@ from django.db import connection
 from isolation import services
 from isolation.models import CheckIn, DashboardEvent
 from tests.helpers import require_postgres
-from tests.isolation.conftest import new_client_id
+from tests.isolation.helpers import new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

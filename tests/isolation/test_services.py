@@ -18,7 +18,7 @@ from isolation.models import (
     IsolationRequest,
     Note,
 )
-from tests.isolation.conftest import enrol, new_client_id
+from tests.isolation.helpers import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from core.exceptions import Conflict
 from core.models import Escalation, EscalationAction, PscEvent, Region
 from core.psc import services
 from tests.helpers import require_postgres
-from tests.psc.conftest import operator_create
+from tests.psc.helpers import operator_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,7 +18,7 @@ from isolation.teleconsult.services import (
 )
 from isolation.teleconsult.services.jobs import _reminder_send
 from tests.helpers import require_postgres
-from tests.teleconsult.conftest import MONDAY_0800_WIB
+from tests.teleconsult.helpers import MONDAY_0800_WIB
 
 START = MONDAY_0800_WIB
 

@@ -12,7 +12,7 @@ from isolation.teleconsult.models import (
     DoctorSchedule,
 )
 from isolation.teleconsult.services import proposal_create, teleconsult_demo_seed
-from tests.teleconsult.conftest import MONDAY_0800_WIB
+from tests.teleconsult.helpers import MONDAY_0800_WIB
 
 pytestmark = pytest.mark.django_db
 
