@@ -307,6 +307,11 @@ def isolation_current_for_patient(*, patient: User) -> Isolation:
     return isolation
 
 
+def checkins_recent(isolation: Isolation, *, limit: int = 10) -> list[CheckIn]:
+    """The isolation's latest check-ins, newest first."""
+    return list(isolation.checkins.order_by("-measured_at")[:limit])
+
+
 def checkins_for_patient(*, patient: User) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(isolation__patient=patient).order_by("-measured_at")
 

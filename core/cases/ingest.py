@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,6 +18,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.cases import rules
+from core.cases.derive import (
+    REPORT_INSERT_FIELDS,
+    cases_store,
+    report_order,
+    reports_of,
+)
 from core.cases.figures import dirty_from_changes, dirty_mark
 from core.cases.models import Case, CaseReport, Integrator, PersonKey, ReportBatch
 from core.db import insert_values, many, reserve_ids, update_values
@@ -62,6 +67,9 @@ def ingest_lock() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INGEST_LOCK_ID])
+
+
+_NOT_STORED = {"id", "integrator__name", "provenance"}
 
 
 @dataclass
@@ -127,7 +135,7 @@ def reports_ingest(
     rows = _report_rows(chunk, plan, merges, integrator=integrator, batch=batch)
     # Reports already stored for the touched cases (without the versions this chunk
     # replaces), read before this chunk's are written.
-    stored = _reports_of(
+    stored = reports_of(
         (chunk.affected - chunk.new_cases) | chunk.absorbed,
         skip={row.pk for row in rows.to_update},
     )
@@ -139,13 +147,13 @@ def reports_ingest(
     }
     rebuild |= chunk.absorbed
     chunk.dirty.extend(
-        _cases_store(
+        cases_store(
             chunk.affected,
             new_cases=chunk.new_cases,
             reports={
                 pk: sorted(
                     [*stored.get(pk, ()), *rows.arrived.get(pk, ())],
-                    key=_report_order,
+                    key=report_order,
                 )
                 for pk in chunk.affected
             },
@@ -326,168 +334,6 @@ def _reports_write(rows: _ReportRows, result: IngestResult) -> None:
     )
     result.created += len(rows.to_create)
     result.updated += len(rows.to_update)
-
-
-# Report columns the derivation reads, in the order inserts write them.
-REPORT_INSERT_FIELDS = (
-    "id", "case_id", "integrator_id", "record_id", "nik_key", "name_match_key",
-    "full_name", "name_key", "birth_date", "sex", "kelurahan_id", "household_id",
-    "status", "event_date", "match",
-)  # fmt: skip
-_NOT_STORED = {"id", "integrator__name", "provenance"}
-
-
-def _report_order(row: dict) -> tuple:
-    return row["event_date"], row["id"]
-
-
-def _reports_of(
-    case_ids: set[int], *, skip: Collection[int] = frozenset()
-) -> dict[int, list[dict]]:
-    """Stored reports of these cases, per case, in derivation form (sorted by event
-    date, then arrival)."""
-    reports: dict[int, list[dict]] = defaultdict(list)
-    if not case_ids:
-        return reports
-    names = dict(Integrator.objects.values_list("id", "name"))
-    ordered = sorted(case_ids)
-    for i in range(0, len(ordered), READ_CHUNK):
-        rows = (
-            CaseReport.objects.filter(
-                case_id__in=many(ordered[i : i + READ_CHUNK], integers=True)
-            )
-            .order_by()
-            .values_list(*REPORT_INSERT_FIELDS)
-        )
-        for values in rows.iterator(chunk_size=READ_CHUNK):
-            row = dict(zip(REPORT_INSERT_FIELDS, values, strict=True))
-            if row["id"] in skip:
-                continue
-            row["integrator__name"] = names[row["integrator_id"]]
-            reports[row["case_id"]].append(row)
-    for rows in reports.values():
-        rows.sort(key=_report_order)
-    return reports
-
-
-READ_CHUNK = 10_000
-
-
-# --- Deriving a case from its reports ------------------------------------------------------
-
-
-CASE_FIELDS = (
-    "nik_key", "full_name", "name_key", "birth_date", "sex", "kelurahan_id",
-    "household_key", "status", "status_date", "confirmed_on", "recovered_on",
-    "died_on", "first_event_on", "last_event_on", "timeline", "provenance",
-    "report_count", "source_count", "ambiguous_match", "updated_at",
-)  # fmt: skip
-
-
-def cases_refresh(case_ids: set[int]) -> list[tuple[str, dt.date | None]]:
-    """Derive every field of these cases again from all their reports (latest report
-    with a value wins; status from the timeline), record which report set each
-    field, rebuild their matching keys. Returns (kelurahan, since) figure changes."""
-    return _cases_store(
-        set(case_ids),
-        new_cases=set(),
-        reports=_reports_of(set(case_ids)),
-        arrived={},
-        known_keys=set(),
-        rebuild_keys=set(case_ids),
-        now=timezone.now(),
-    )
-
-
-def _cases_store(
-    case_ids: set[int],
-    *,
-    new_cases: set[int],
-    reports: dict[int, list[dict]],
-    arrived: dict[int, list[dict]],
-    known_keys: set[tuple[str, int]],
-    rebuild_keys: set[int],
-    now: dt.datetime,
-) -> list[tuple[str, dt.date | None]]:
-    """Write the cases derived from `reports` (all reports of each case, sorted):
-    insert the `new_cases` (ids reserved), update the others, drop those left without
-    reports, and bring their matching keys up to date. Returns figure changes."""
-    changes: list[tuple[str, dt.date | None]] = []
-    stored: dict[int, tuple] = {}
-    old_ids = sorted(case_ids - new_cases)
-    for i in range(0, len(old_ids), READ_CHUNK):
-        for row in (
-            Case.objects.filter(pk__in=many(old_ids[i : i + READ_CHUNK], integers=True))
-            .order_by()
-            .values_list(
-                "id",
-                "nik_key",
-                "kelurahan_id",
-                "household_key",
-                "timeline",
-                "first_event_on",
-            )  # fmt: skip
-        ):
-            stored[row[0]] = row
-    empty = [pk for pk in stored if not reports.get(pk)]
-    for pk in empty:
-        changes.append((stored[pk][2], stored[pk][5]))
-    if empty:
-        Case.objects.filter(pk__in=empty).delete()
-
-    inserts: list[tuple] = []
-    updates: list[tuple] = []
-    nik_changed: list[int] = []
-    live: set[int] = set()
-    for pk in sorted(case_ids):
-        rows = reports.get(pk)
-        if not rows or (pk not in new_cases and pk not in stored):
-            continue
-        live.add(pk)
-        case = rules.case_derive(pk, rows, now)
-        values = tuple(case[name] for name in CASE_FIELDS)
-        if pk in new_cases:
-            changes.append((case["kelurahan_id"], case["first_event_on"]))
-            inserts.append((pk, *values, now))
-            continue
-        _, old_nik, old_kelurahan, old_household, old_timeline, _ = stored[pk]
-        if case["nik_key"] != old_nik and old_nik is not None:
-            nik_changed.append(pk)
-        if (case["kelurahan_id"], case["household_key"]) != (
-            old_kelurahan,
-            old_household,
-        ):
-            first_old = (
-                dt.date.fromisoformat(old_timeline[0][0]) if old_timeline else None
-            )
-            changes.append((old_kelurahan, first_old))
-            changes.append((case["kelurahan_id"], case["first_event_on"]))
-        else:
-            changes.append(
-                (
-                    case["kelurahan_id"],
-                    rules.timeline_divergence(old_timeline, case["timeline"]),
-                )
-            )
-        updates.append((pk, *values))
-    if nik_changed:
-        # NIK keys are unique: clear the old ones first so two cases can swap.
-        Case.objects.filter(pk__in=nik_changed).update(nik_key=None)
-    update_values(Case, CASE_FIELDS, updates)
-    insert_values(Case, ("id", *CASE_FIELDS, "created_at"), inserts)
-
-    rebuild = rebuild_keys & live
-    if rebuild:
-        PersonKey.objects.filter(case_id__in=list(rebuild)).delete()
-    new_keys: set[tuple[str, int]] = set()
-    for pk in live:
-        whole = pk in rebuild
-        for row in reports[pk] if whole else arrived.get(pk, ()):
-            for key in (row["nik_key"], row["name_match_key"]):
-                if key and (whole or (key, pk) not in known_keys):
-                    new_keys.add((key, pk))
-    insert_values(PersonKey, ("key", "case_id"), sorted(new_keys))
-    return changes
 
 
 def batch_finish(batch: ReportBatch, result: IngestResult) -> None:
