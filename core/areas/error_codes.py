@@ -9,6 +9,7 @@ class AreaErrorCode(StrEnum):
     AREA_NOT_FOUND = "area_not_found"
     BOUNDARIES_NOT_LOADED = "boundaries_not_loaded"
     FILE_NOT_FOUND = "file_not_found"
+    INVALID_AREA = "invalid_area"
     INVALID_GEOJSON = "invalid_geojson"
     INVALID_LEVEL = "invalid_level"
     INVALID_RANGE = "invalid_range"

@@ -40,6 +40,19 @@ def region_get(code: str) -> Region:
     return region
 
 
+def region_get_regency_or_province(code: str) -> Region:
+    """A province or kabupaten/kota (figures kept per regency): anything smaller is
+    400 invalid_area."""
+    region = region_get(code)
+    if region.level > Region.Level.REGENCY:
+        raise ApplicationError(
+            "Pilih provinsi atau kabupaten/kota.",
+            code=AreaErrorCode.INVALID_AREA,
+            fields={"area": "Provinsi atau kabupaten/kota."},
+        )
+    return region
+
+
 def region_find(code: str) -> Region | None:
     """The region with exactly this code, or None."""
     return Region.objects.filter(code=code).first()

@@ -14,10 +14,14 @@ from rest_framework.views import APIView
 
 from core.api.permissions import IsHealthOffice, IsPscOperator
 from core.api.serializers import StrictSerializer
-from core.areas.selectors import local_today, region_get
+from core.areas.selectors import (
+    local_today,
+    region_get_regency_or_province,
+)
 from core.exceptions import ApplicationError, PermissionDenied
-from core.models import Escalation, Region, User
+from core.models import Escalation, User
 from core.psc import rules, selectors, services
+from core.psc.error_codes import PscErrorCode
 from core.services.accounts import consent_require
 from core.services.audit import audit_record
 
@@ -100,7 +104,7 @@ class EscalationListCreateApi(APIView):
         else:
             raise PermissionDenied(
                 "Hanya warga atau tenaga kesehatan yang membuat eskalasi.",
-                code="permission_denied",
+                code=PscErrorCode.PERMISSION_DENIED,
             )
         escalation = Escalation.objects.select_related("region", "referred_to").get(
             pk=escalation.pk
@@ -121,7 +125,7 @@ class EscalationListCreateApi(APIView):
         if not IsPscOperator().has_permission(request, self):
             raise PermissionDenied(
                 "Hanya operator PSC 119 yang melihat antrean.",
-                code="permission_denied",
+                code=PscErrorCode.PERMISSION_DENIED,
             )
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -212,16 +216,16 @@ class EscalationActionApi(APIView):
         if not IsPscOperator().has_permission(request, self):
             raise PermissionDenied(
                 "Hanya operator PSC 119 yang menangani eskalasi.",
-                code="permission_denied",
+                code=PscErrorCode.PERMISSION_DENIED,
             )
         if action not in rules.OPERATOR_ACTIONS:
             raise ApplicationError(
-                "Langkah tidak dikenal.", code="unknown_action", status=404
+                "Langkah tidak dikenal.", code=PscErrorCode.UNKNOWN_ACTION, status=404
             )
         if action == "refer" and "facility_id" not in data.validated_data:
             raise ApplicationError(
                 "Pilih rumah sakit tujuan.",
-                code="invalid",
+                code=PscErrorCode.INVALID,
                 fields={"facility_id": "Wajib untuk rujukan."},
             )
         services.escalation_act(
@@ -261,19 +265,13 @@ class ResponseTimesApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        area = region_get(data["area"])
-        if area.level > Region.Level.REGENCY:
-            raise ApplicationError(
-                "Pilih provinsi atau kabupaten/kota.",
-                code="invalid_area",
-                fields={"area": "Provinsi atau kabupaten/kota."},
-            )
+        area = region_get_regency_or_province(data["area"])
         date_to = data.get("date_to") or local_today(area.code)
         date_from = data.get("date_from") or date_to - dt.timedelta(days=13)
         if date_from > date_to or (date_to - date_from).days > 92:
             raise ApplicationError(
                 "Rentang tanggal tidak valid (paling lama 92 hari).",
-                code="invalid_range",
+                code=PscErrorCode.INVALID_RANGE,
                 fields={"date_from": "Rentang tidak valid."},
             )
         rows = selectors.response_times_daily(
