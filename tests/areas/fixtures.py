@@ -55,8 +55,7 @@ def _fresh_indexes():
     areas_local_reset()
 
 
-@pytest.fixture
-def zone_rules(db):
+def zone_rules_ensure() -> None:
     """v0 and v1 as the data migration seeds them (a flush by a transactional test
     elsewhere removes migration data)."""
     from core.areas.rules import BUILTIN_RULES, thresholds_to_data
@@ -72,6 +71,14 @@ def zone_rules(db):
                 "effective_from": starts[version],
             },
         )
+
+
+@pytest.fixture
+def zone_rules(db):
+    """The zoning rules v0 and v1, by version."""
+    from core.models import ZoneRule
+
+    zone_rules_ensure()
     return {r.version: r for r in ZoneRule.objects.all()}
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import Facility, Region, User
+from tests.areas.fixtures import integrator_client  # noqa: F401  (fixture)
 from tests.beds.helpers import (
     KARIADI,
     TELOGOREJO,
@@ -54,15 +55,3 @@ def hospital_system(db):
     )
     integrator.raw_key = key
     return integrator
-
-
-@pytest.fixture
-def integrator_client():
-    from rest_framework.test import APIClient
-
-    def make(integrator):
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {integrator.raw_key}")
-        return client
-
-    return make
