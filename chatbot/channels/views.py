@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from chatbot.channels import intake, rules
 from chatbot.channels.broadcasts import broadcast_counts, broadcast_create
 from chatbot.channels.selectors import broadcast_get
+from chatbot.error_codes import ChatbotErrorCode
 from core import jsonparse
 from core.api.permissions import IsHealthOffice
 from core.api.serializers import StrictSerializer
@@ -28,10 +29,12 @@ def _json(body: bytes) -> dict:
     except ValueError as exc:
         raise ApplicationError(
             "Permintaan tidak dapat dibaca (JSON tidak valid).",
-            code="malformed_request",
+            code=ChatbotErrorCode.MALFORMED_REQUEST,
         ) from exc
     if not isinstance(data, dict):
-        raise ApplicationError("Isi harus berupa objek JSON.", code="malformed_request")
+        raise ApplicationError(
+            "Isi harus berupa objek JSON.", code=ChatbotErrorCode.MALFORMED_REQUEST
+        )
     return data
 
 
@@ -63,7 +66,8 @@ class TelegramWebhookApi(_WebhookApi):
         received = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
         if not rules.secret_token_ok(received, settings.TELEGRAM_WEBHOOK_SECRET):
             raise PermissionDenied(
-                "Token rahasia webhook tidak cocok.", code="invalid_secret_token"
+                "Token rahasia webhook tidak cocok.",
+                code=ChatbotErrorCode.INVALID_SECRET_TOKEN,
             )
         intake.telegram_update_store(payload=_json(request.body))
         return Response({"ok": True})
@@ -92,7 +96,7 @@ class WhatsAppWebhookApi(_WebhookApi):
             and hmac.compare_digest(token.encode(), expected.encode())
         ):
             raise PermissionDenied(
-                "Verifikasi webhook gagal.", code="invalid_verify_token"
+                "Verifikasi webhook gagal.", code=ChatbotErrorCode.INVALID_VERIFY_TOKEN
             )
         return HttpResponse(params.get("hub.challenge", ""), content_type="text/plain")
 
@@ -118,7 +122,7 @@ class WhatsAppWebhookApi(_WebhookApi):
         ):
             raise PermissionDenied(
                 "Tanda tangan X-Hub-Signature-256 tidak valid.",
-                code="invalid_signature",
+                code=ChatbotErrorCode.INVALID_SIGNATURE,
             )
         intake.whatsapp_delivery_store(body=_json(body))
         return Response({"ok": True})

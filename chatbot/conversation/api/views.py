@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from chatbot.conversation import selectors, services
 from chatbot.conversation.models import Handoff
 from chatbot.conversation.services.links import LINKABLE_CHANNELS
+from chatbot.error_codes import ChatbotErrorCode
 from core.api.pagination import CursorPagination
 from core.api.permissions import IsResident
 from core.api.serializers import StrictSerializer
@@ -71,7 +72,7 @@ class LinkDeleteApi(APIView):
         if channel not in LINKABLE_CHANNELS:
             raise ApplicationError(
                 "Kanal tidak dikenal.",
-                code="unknown_channel",
+                code=ChatbotErrorCode.UNKNOWN_CHANNEL,
                 fields={"channel": "telegram atau whatsapp."},
                 status=404,
             )
