@@ -21,6 +21,7 @@ from core.cases.api.authentication import (
 from core.exceptions import NotFound
 from core.office.selectors import office_area_get
 from core.satusehat import reconcile
+from core.satusehat.error_codes import SatusehatErrorCode
 from core.satusehat.inbound import fhir_bundle_submit
 from core.satusehat.selectors import reconciliation_latest
 from core.services.audit import audit_record
@@ -79,7 +80,8 @@ class ReconciliationApi(APIView):
         run = reconciliation_latest()
         if run is None:
             raise NotFound(
-                "Belum ada rekonsiliasi SATUSEHAT.", code="reconciliation_not_found"
+                "Belum ada rekonsiliasi SATUSEHAT.",
+                code=SatusehatErrorCode.RECONCILIATION_NOT_FOUND,
             )
         report = reconcile.report_for_area(
             run, area_code=area.code, date=data.validated_data.get("date")
