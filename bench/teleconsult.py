@@ -63,6 +63,7 @@ from django.db import transaction
 from django.utils import timezone
 from core.services.tokens import token_issue
 from core.models import Facility, Region, ResidentProfile, User
+from core.rules import WIB_ZONE
 from isolation.teleconsult import rules
 from isolation.teleconsult.models import Booking, DoctorSchedule, WeeklyAvailability
 
@@ -99,10 +100,10 @@ with transaction.atomic():
         [ResidentProfile(user=u, consent_given_at=timezone.now()) for u in residents],
         ignore_conflicts=True)
     # One slot in five already booked, each doctor's by its own resident.
-    today = timezone.localdate(timezone=rules.WIB)
+    today = timezone.localdate(timezone=WIB_ZONE)
     slots = rules.generate_slots(
         windows=[rules.Window(w, dt.time(8), dt.time(12)) for w in range(5)],
-        slot_minutes=30, tz=rules.WIB, date_from=today + dt.timedelta(days=1),
+        slot_minutes=30, tz=WIB_ZONE, date_from=today + dt.timedelta(days=1),
         date_to=today + dt.timedelta(days=DAYS))
     now = timezone.now()
     Booking.objects.bulk_create(

@@ -17,7 +17,7 @@ FAQ_STARTER = DATA / "faq_starter.json"
 HOAX_STARTER = DATA / "hoax_starter.json"
 
 
-def seed_chatbot_demo() -> str:
+def chatbot_demo_seed() -> str:
     """Load the starter FAQ (Indonesian + English) and hoax entries; idempotent."""
     faq = faq_import(
         rows=read_records(

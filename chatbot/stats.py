@@ -13,18 +13,19 @@ import logging
 import threading
 import time
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core.rules import WIB_ZONE
+
 logger = logging.getLogger(__name__)
 
 # Curators read counts by Indonesian (WIB) day, whichever process counted them (a
 # webhook request, a Celery worker, all on UTC).
-REPORTING_TZ = ZoneInfo("Asia/Jakarta")
+REPORTING_TZ = WIB_ZONE
 
 
 def reporting_day() -> dt.date:

@@ -194,6 +194,8 @@ class DeviceTokenAdmin(admin.ModelAdmin):
     list_filter = ["platform"]
 
 
-# Risk areas + case integration; hospital beds + PSC 119.
-from core import admin_areas, admin_beds  # noqa: E402,F401
+# Risk areas, case integration, hospital beds + PSC 119 (their own modules).
+from core import admin_beds  # noqa: E402,F401
+from core.areas import admin as areas_admin  # noqa: E402,F401
+from core.cases import admin as cases_admin  # noqa: E402,F401
 from core.satusehat import admin as satusehat_admin  # noqa: E402,F401  (SATUSEHAT)

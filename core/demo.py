@@ -201,12 +201,12 @@ def _date(value: str):
 
 # Each feature seeds its own demo rows; all are idempotent.
 FEATURE_SEEDERS: list[str] = [
-    "core.beds.services.seed_beds_demo",
-    "core.cases.services.seed_area_demo",
-    "chatbot.demo.seed_chatbot_demo",
+    "core.beds.services.beds_demo_seed",
+    "core.cases.services.area_demo_seed",
+    "chatbot.demo.chatbot_demo_seed",
     # Doctors' schedules first: the isolation demo's danger alert proposes a slot.
-    "isolation.teleconsult.services.seed_teleconsult_demo",
-    "isolation.services.seed_isolation_demo",
+    "isolation.teleconsult.services.teleconsult_demo_seed",
+    "isolation.services.isolation_demo_seed",
 ]
 
 

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from core.logging import request_id_var
+from core.rules import WIB_ZONE
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-WIB = ZoneInfo("Asia/Jakarta")
 
 
 class RequestIdMiddleware:
@@ -96,6 +95,6 @@ class WallTimeMiddleware:
         if request.path.startswith("/api/"):
             return self.get_response(request)
         user = getattr(request, "user", None)
-        zone = user.tz if user is not None and user.is_authenticated else WIB
+        zone = user.tz if user is not None and user.is_authenticated else WIB_ZONE
         with timezone.override(zone):
             return self.get_response(request)

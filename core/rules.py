@@ -9,6 +9,9 @@ from zoneinfo import ZoneInfo
 from lokal import parse_nik, parse_phone
 
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
+# The same zones as tzinfo. WIB is also the zone for anyone whose own is not known
+# (anonymous visitors, national figures, reports by Indonesian day).
+WIB_ZONE, WITA_ZONE, WIT_ZONE = ZoneInfo(WIB), ZoneInfo(WITA), ZoneInfo(WIT)
 
 # Province code -> zone (Kemendagri codes). Kalimantan Barat/Tengah are WIB.
 _WITA_PROVINCES = {

@@ -5,12 +5,12 @@ from celery import shared_task
 from core.services.notifications import notification_deliver, notifications_due_ids
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def deliver_notification(notification_id: int) -> None:
     notification_deliver(notification_id=notification_id)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def deliver_due_notifications() -> None:
     """Sweep: messages whose quiet hours ended, retries, and any missed enqueue."""
     for pk in notifications_due_ids():

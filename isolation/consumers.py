@@ -1,58 +1,26 @@
-"""The dashboard's live feed: one group per facility, replay on (re)connect.
-
-Client -> server frames:
-    {"type": "replay", "after": <last seq the page applied>}   (also "sync")
-    {"type": "ping"}
-Server -> client frames:
-    {"type": "event", "event": {...seq, kind, payload...}}   (each seq once per connection)
-    {"type": "replayed", "last_seq": N, "more": bool}
-    {"type": "pong"} / {"type": "error", "code": ..., "message": ...}
-"""
+"""The dashboard's live feed: one group per facility, replay on (re)connect (frames:
+core.livefeed)."""
 
 from __future__ import annotations
-
-from collections import deque
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from core import jsonparse
+from core.livefeed import REPLAY_BATCH, LiveFeedMixin
 from core.models import User
 from core.services.audit import audit_record
 from core.ws_auth import UserSocketMixin
 from isolation import selectors
 from isolation.services.events import event_frame, facility_group
 
-REPLAY_BATCH = 500
-# Sequence numbers a connection remembers having sent. A live event can arrive after
-# the replay that already held it, or just before the replay (pushes gather for a
-# moment; commits race): each event goes out once per connection. The page keeps
-# what it received (out-of-order events wait for the gap to fill), so a replay only
-# needs to fill in what this connection has not sent.
-SENT_MEMORY = 5000
 
-
-class DashboardConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
+class DashboardConsumer(UserSocketMixin, LiveFeedMixin, AsyncJsonWebsocketConsumer):
     """Closes (4401) once its user signs out, is deactivated or changes role or
     facility: a re-check on every notice to the user's group and before every batch
     of events."""
 
     group: str | None = None
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._sent: set[int] = set()
-        self._sent_order: deque[int] = deque()
-
-    async def _send_event(self, event: dict) -> None:
-        seq = event["seq"]
-        if seq in self._sent:
-            return
-        self._sent.add(seq)
-        self._sent_order.append(seq)
-        if len(self._sent_order) > SENT_MEMORY:
-            self._sent.discard(self._sent_order.popleft())
-        await self.send_json({"type": "event", "event": event})
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -82,20 +50,6 @@ class DashboardConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
             self.group = None
 
-    async def receive_json(self, content, **kwargs) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
-        if kind == "ping":
-            await self.send_json({"type": "pong"})
-            return
-        if kind in ("replay", "sync"):
-            after = content.get("after", 0)
-            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-                await self._error("invalid_after", "after harus bilangan bulat >= 0.")
-                return
-            await self._replay(after)
-            return
-        await self._error("unknown_type", "Jenis pesan tidak dikenal.")
-
     async def decode_json(self, text_data):
         try:
             return jsonparse.loads(text_data)
@@ -106,25 +60,19 @@ class DashboardConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
         if not await self.user_socket_valid():
             return
         for event in message["events"]:
-            await self._send_event(event)
+            await self.send_event(event)
 
-    async def _replay(self, after: int) -> None:
-        if not await self.user_socket_valid():
-            return
-        frames = await self._events_after(after)
-        for frame in frames:
-            await self._send_event(frame)
-        last = frames[-1]["seq"] if frames else after
+    async def replay_allowed(self) -> bool:
+        return await self.user_socket_valid()
+
+    async def replayed(self, after: int, frames: list[dict]) -> None:
         if frames:
             await self._audit(
                 "isolation.events.replay", {"after": after, "count": len(frames)}
             )
-        await self.send_json(
-            {"type": "replayed", "last_seq": last, "more": len(frames) == REPLAY_BATCH}
-        )
 
     @database_sync_to_async
-    def _events_after(self, after: int) -> list[dict]:
+    def events_after(self, after: int) -> list[dict]:
         events = selectors.events_after(
             actor=self.user, after=after, limit=REPLAY_BATCH
         )
@@ -135,6 +83,3 @@ class DashboardConsumer(UserSocketMixin, AsyncJsonWebsocketConsumer):
         audit_record(
             actor=self.user, action=action, target=self.user.facility, detail=detail
         )
-
-    async def _error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})

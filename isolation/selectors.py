@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Prefetch, QuerySet, When
+from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
 from core.exceptions import NotFound
-from core.models import User
+from core.models import Facility, User
 from isolation import rules
+from isolation.error_codes import IsolationErrorCode
+from isolation.messages import message
 from isolation.models import (
     Alert,
     CheckIn,
@@ -30,11 +32,28 @@ BOARD_LIMIT = 1000
 REPLAY_LIMIT = 1000
 
 
+def referral_facilities() -> QuerySet[Facility]:
+    """Where a patient may be referred: active hospitals and referral facilities."""
+    return Facility.objects.filter(
+        Q(kind=Facility.Kind.HOSPITAL) | Q(is_referral=True), is_active=True
+    ).order_by("-is_referral", "name")
+
+
+def active_isolation_facility_id(*, patient: User) -> int | None:
+    """The puskesmas monitoring the patient's active isolation, if any."""
+    isolation = (
+        Isolation.objects.filter(patient=patient, status=Isolation.Status.ACTIVE)
+        .only("facility_id")
+        .first()
+    )
+    return isolation.facility_id if isolation else None
+
+
 def _facility_id(actor: User) -> int:
     if not actor.is_authenticated or actor.role != User.Role.HEALTH_WORKER:
-        raise NotFound("Data tidak ditemukan.")
+        raise NotFound(message("data_not_found"))
     if not actor.facility_id:
-        raise NotFound("Data tidak ditemukan.")
+        raise NotFound(message("data_not_found"))
     return actor.facility_id
 
 
@@ -48,7 +67,9 @@ def isolation_get_for_worker(
         qs = qs.select_for_update(of=("self",))
     isolation = qs.filter(pk=isolation_id).first()
     if isolation is None:
-        raise NotFound("Pasien isolasi tidak ditemukan.", code="not_found")
+        raise NotFound(
+            message("isolation_not_found"), code=IsolationErrorCode.NOT_FOUND
+        )
     return isolation
 
 
@@ -60,7 +81,7 @@ def alert_get_for_worker(*, actor: User, alert_id: int, lock: bool = False) -> A
         qs = qs.select_for_update(of=("self",))
     alert = qs.filter(pk=alert_id).first()
     if alert is None:
-        raise NotFound("Peringatan tidak ditemukan.")
+        raise NotFound(message("alert_not_found"))
     return alert
 
 
@@ -74,7 +95,7 @@ def request_get_for_worker(
         qs = qs.select_for_update(of=("self",))
     request = qs.filter(pk=request_id).first()
     if request is None:
-        raise NotFound("Permintaan tidak ditemukan.")
+        raise NotFound(message("request_not_found"))
     return request
 
 
@@ -282,10 +303,13 @@ def isolation_current_for_patient(*, patient: User) -> Isolation:
         or qs.order_by("-created_at").first()
     )
     if isolation is None:
-        raise NotFound(
-            "Anda belum terdaftar dalam pemantauan isolasi.", code="no_isolation"
-        )
+        raise NotFound(message("no_isolation"), code=IsolationErrorCode.NO_ISOLATION)
     return isolation
+
+
+def checkins_recent(isolation: Isolation, *, limit: int = 10) -> list[CheckIn]:
+    """The isolation's latest check-ins, newest first."""
+    return list(isolation.checkins.order_by("-measured_at")[:limit])
 
 
 def checkins_for_patient(*, patient: User) -> QuerySet[CheckIn]:

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError, NotFound
 from core.models import Facility, User
+from core.pages import staff_page
 from core.rules import InvalidPhone, normalise_phone
 from core.services.audit import audit_record
 from isolation import content, rules, selectors, services
@@ -48,21 +46,12 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def health_worker_required(view):
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if user.role != User.Role.HEALTH_WORKER or not user.facility_id:
-            return render(request, "isolation/forbidden.html", status=403)
-        try:
-            # Times on the pages are the health worker's wall time (WIB/WITA/WIT):
-            # core.middleware.WallTimeMiddleware.
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-
-    return wrapped
+# Times on the pages are the health worker's wall time (WIB/WITA/WIT):
+# core.middleware.WallTimeMiddleware.
+health_worker_required = staff_page(
+    lambda user: user.role == User.Role.HEALTH_WORKER and bool(user.facility_id),
+    forbidden_template="isolation/forbidden.html",
+)
 
 
 def _flash_error(request: HttpRequest, exc: Exception) -> None:
@@ -150,9 +139,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, open_danger: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["referral_facility_id"].queryset = Facility.objects.filter(
-            Q(kind=Facility.Kind.HOSPITAL) | Q(is_referral=True), is_active=True
-        ).order_by("-is_referral", "name")
+        self.fields["referral_facility_id"].queryset = selectors.referral_facilities()
         if not open_danger and not self.data:
             del self.fields["confirm_open_danger"]
 

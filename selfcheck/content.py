@@ -10,17 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from core.i18n import normalise_language, pick
 from selfcheck import rules
 
 T = dict[str, str]
-
-
-def _lang(lang: str | None) -> str:
-    return lang if lang in ("id", "en") else "id"
-
-
-def pick(texts: Mapping[str, str], lang: str | None) -> str:
-    return texts.get(_lang(lang)) or texts["id"]
 
 
 SYMPTOM_LABELS: dict[str, T] = {
@@ -295,7 +288,7 @@ def _labels(keys: Iterable[str], labels: Mapping[str, T], lang: str) -> str:
 
 
 def reason_text(reason: Mapping[str, Any], lang: str | None) -> str:
-    lang = _lang(lang)
+    lang = normalise_language(lang)
     code, params = reason["code"], dict(reason.get("params") or {})
     template = REASON_TEXTS.get(code)
     if template is None:

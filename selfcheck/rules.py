@@ -19,6 +19,8 @@ from typing import Any
 
 LOW, MODERATE, HIGH, CRITICAL = "low", "moderate", "high", "critical"
 RISK_LEVELS = (LOW, MODERATE, HIGH, CRITICAL)
+# Risk levels that may ask a puskesmas for isolation monitoring.
+HIGH_RISK_LEVELS = (HIGH, CRITICAL)
 
 CORE_SYMPTOMS = (
     "fever",

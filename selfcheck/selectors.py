@@ -438,3 +438,10 @@ def area_exists(code: str) -> bool:
         bool(_REGION_CODE.match(code))
         and Region.objects.filter(code=code, level__lte=Region.Level.DISTRICT).exists()
     )
+
+
+def assessment_is_high_risk(*, owner: User, assessment_id) -> bool:
+    """Whether this is one of the owner's own self-checks, with a high risk."""
+    return Assessment.objects.filter(
+        pk=assessment_id, owner=owner, risk_level__in=rules.HIGH_RISK_LEVELS
+    ).exists()

@@ -6,57 +6,7 @@ import pytest
 from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
-
-def require_redis() -> None:
-    """Tests about Redis behaviour run in CI (REDIS_URL set); locally they may skip,
-    but CI must never skip them silently."""
-    if not django_settings.REDIS_URL:
-        if os.environ.get("CI"):
-            pytest.fail("REDIS_URL must be set in CI")
-        pytest.skip("needs REDIS_URL")
-
-
-def require_postgres() -> None:
-    if not django_settings.IS_POSTGRES:
-        if os.environ.get("CI"):
-            pytest.fail("DATABASE_URL must point at PostgreSQL in CI")
-        pytest.skip("needs PostgreSQL (DATABASE_URL)")
-
-
-def api_token_for(user) -> str:
-    """A fresh API token (the key a client sends) for `user`."""
-    from core.services.tokens import token_issue
-
-    return token_issue(user=user, name="test")[1]
-
-
-async def ws_close_code(communicator, timeout: float = 5) -> int | None:
-    """Connect; the close code a refused socket sees (refusals accept first, so the
-    client gets the code instead of a failed handshake), None if it stays open."""
-    connected, code = await communicator.connect(timeout=timeout)
-    if not connected:
-        return code
-    frame = await communicator.receive_output(timeout=timeout)
-    await communicator.disconnect()
-    if frame["type"] == "websocket.close":
-        return frame.get("code")
-    return None
-
-
-def child_database_url() -> str:
-    """DATABASE_URL of the test database, for a child process (worker, second web
-    process) that must see what the test committed."""
-    from urllib.parse import quote
-
-    from django.db import connection
-
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"])
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
-
+from tests.helpers import CHROMIUM_ARGS, RedisServer, api_token_for, require_redis
 
 # The subset `.ci/run` also runs through pgbouncer in transaction pooling mode
 # (`-m pgbouncer`): the API's writes and reads, sign-in, alerts and their delivery.
@@ -77,62 +27,6 @@ def pytest_collection_modifyitems(config, items):
         path = item.nodeid.split("::", 1)[0]
         if path.startswith(PGBOUNCER_SUBSET):
             item.add_marker(pytest.mark.pgbouncer)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class RedisServer:
-    """A `redis-server` of the test's own, on a free port, that the test may kill
-    and start again (the shared Redis is never touched)."""
-
-    def __init__(self, directory) -> None:
-        import shutil
-
-        self.binary = shutil.which("redis-server")
-        if self.binary is None:
-            if os.environ.get("CI"):
-                pytest.fail("redis-server must be installed in CI")
-            pytest.skip("needs redis-server")
-        self.directory = str(directory)
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> None:
-        import subprocess
-        import time
-
-        import redis
-
-        self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no", "--dir", self.directory],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        client.close()
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 @pytest.fixture
@@ -311,7 +205,7 @@ def schedule(nurse):
     """Ns. Siti (Puskesmas Rowosari, Semarang: WIB) takes 30-minute teleconsultation
     slots on weekday mornings; book 1 h ahead, cancel 2 h ahead."""
     from isolation.teleconsult.services import schedule_update
-    from tests.teleconsult.conftest import WEEKDAY_MORNINGS
+    from tests.teleconsult.helpers import WEEKDAY_MORNINGS
 
     return schedule_update(
         doctor=nurse,
@@ -372,17 +266,6 @@ def celery_worker_live(transactional_db):
             yield app
     finally:
         app.conf.task_always_eager = previous
-
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")

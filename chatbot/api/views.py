@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from chatbot import rules
 from chatbot.api.serializers import FaqRefSerializer, HoaxRefSerializer
 from chatbot.models.knowledge import Language
-from chatbot.services import answer_message, hoax_report_create
+from chatbot.services import hoax_report_create, message_answer
 from core.api.serializers import StrictSerializer
 from core.api.throttling import ScopedRateThrottle
 from core.i18n import request_language
@@ -17,7 +17,7 @@ from core.i18n import request_language
 KINDS = ["faq", "faq_suggestions", "hoax", "hoax_possible", "fallback"]
 
 
-class AskView(APIView):
+class AskApi(APIView):
     """Ask the chatbot: FAQ answer, suggestions, or a hoax verdict for a forward."""
 
     permission_classes = [AllowAny]
@@ -41,7 +41,7 @@ class AskView(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        result = answer_message(
+        result = message_answer(
             text=data.validated_data["text"],
             language=data.validated_data.get("language") or request_language(request),
             user=request.user,
@@ -52,7 +52,7 @@ class AskView(APIView):
         return Response(result.as_dict())
 
 
-class ReportView(APIView):
+class ReportApi(APIView):
     """Report a suspicious message (a possible hoax) to the curators."""
 
     permission_classes = [AllowAny]

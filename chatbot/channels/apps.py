@@ -10,8 +10,11 @@ class ChannelsConfig(AppConfig):
     verbose_name = "Kanal chatbot (Telegram, WhatsApp)"
 
     def ready(self) -> None:
+        from chatbot.channels.outbox import replies_enqueue
         from chatbot.channels.privacy import channels_erase, channels_export
+        from chatbot.conversation.hooks import register_reply_sender
         from core.services.privacy import register_eraser, register_exporter
 
         register_exporter("chat_messages", channels_export)
         register_eraser("chatbot_channels", channels_erase)
+        register_reply_sender(replies_enqueue)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from chatbot.channels.models import Channel, InboundUpdate, OutboundMessage
 from chatbot.channels.parsing import telegram_chat_id, whatsapp_messages
 from chatbot.channels.rules import platform_status_advances
+from chatbot.error_codes import ChatbotErrorCode
 from core.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def telegram_update_store(*, payload: dict) -> int | None:
     if not isinstance(update_id, int) or isinstance(update_id, bool):
         raise ApplicationError(
             "Update Telegram tidak valid: update_id wajib. / Invalid update.",
-            code="invalid_update",
+            code=ChatbotErrorCode.INVALID_UPDATE,
             fields={"update_id": "Wajib berupa bilangan bulat."},
         )
     pk = _insert_once(
@@ -91,7 +92,7 @@ def whatsapp_delivery_store(*, body: dict) -> dict:
     if not isinstance(body, dict) or body.get("object") != "whatsapp_business_account":
         raise ApplicationError(
             "Payload WhatsApp tidak valid. / Invalid WhatsApp payload.",
-            code="invalid_update",
+            code=ChatbotErrorCode.INVALID_UPDATE,
             fields={"object": "Harus 'whatsapp_business_account'."},
         )
     messages, statuses = whatsapp_messages(body)

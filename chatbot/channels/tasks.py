@@ -9,12 +9,12 @@ from celery import shared_task
 from chatbot.channels import outbox, processing
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def process_update(update_id: int) -> None:
     processing.chat_updates_process(update_id=update_id)
 
 
-@shared_task(bind=True, acks_late=True, ignore_result=True)
+@shared_task(bind=True, ignore_result=True)
 def deliver_outbound(self, message_id: int) -> None:
     for _ in range(20):
         wait = outbox.chat_outbound_deliver(message_id=message_id)
@@ -36,21 +36,21 @@ def deliver_outbound(self, message_id: int) -> None:
         return
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def sweep_inbound() -> None:
     """Updates whose processing task was lost (broker down) or failed transiently."""
     for pk in processing.inbound_stale_ids():
         process_update.delay(pk)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def sweep_outbound() -> None:
     """Retries due, waits over, and any send whose enqueue was lost."""
     for pk in outbox.outbound_due_ids():
         deliver_outbound.delay(pk)
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def broadcast_fanout(broadcast_id: int) -> None:
     from chatbot.channels.broadcasts import broadcast_fanout as fanout
 

@@ -7,18 +7,18 @@ from chatbot.channels import views
 urlpatterns = [
     path(
         "telegram/webhook",
-        views.TelegramWebhookView.as_view(),
+        views.TelegramWebhookApi.as_view(),
         name="chatbot-telegram-webhook",
     ),
     path(
         "whatsapp/webhook",
-        views.WhatsAppWebhookView.as_view(),
+        views.WhatsAppWebhookApi.as_view(),
         name="chatbot-whatsapp-webhook",
     ),
-    path("broadcasts", views.BroadcastCreateView.as_view(), name="chatbot-broadcasts"),
+    path("broadcasts", views.BroadcastCreateApi.as_view(), name="chatbot-broadcasts"),
     path(
         "broadcasts/<int:broadcast_id>",
-        views.BroadcastDetailView.as_view(),
+        views.BroadcastDetailApi.as_view(),
         name="chatbot-broadcast-detail",
     ),
 ]

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from chatbot.channels import intake, rules
 from chatbot.channels.broadcasts import broadcast_counts, broadcast_create
 from chatbot.channels.selectors import broadcast_get
+from chatbot.error_codes import ChatbotErrorCode
 from core import jsonparse
 from core.api.permissions import IsHealthOffice
 from core.api.serializers import StrictSerializer
@@ -28,21 +29,23 @@ def _json(body: bytes) -> dict:
     except ValueError as exc:
         raise ApplicationError(
             "Permintaan tidak dapat dibaca (JSON tidak valid).",
-            code="malformed_request",
+            code=ChatbotErrorCode.MALFORMED_REQUEST,
         ) from exc
     if not isinstance(data, dict):
-        raise ApplicationError("Isi harus berupa objek JSON.", code="malformed_request")
+        raise ApplicationError(
+            "Isi harus berupa objek JSON.", code=ChatbotErrorCode.MALFORMED_REQUEST
+        )
     return data
 
 
-class _WebhookView(APIView):
+class _WebhookApi(APIView):
     # The platform authenticates with a secret / signature, not a session or token.
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes: list = []
 
 
-class TelegramWebhookView(_WebhookView):
+class TelegramWebhookApi(_WebhookApi):
     """Telegram Bot API webhook (setWebhook with secret_token)."""
 
     @extend_schema(
@@ -63,13 +66,14 @@ class TelegramWebhookView(_WebhookView):
         received = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
         if not rules.secret_token_ok(received, settings.TELEGRAM_WEBHOOK_SECRET):
             raise PermissionDenied(
-                "Token rahasia webhook tidak cocok.", code="invalid_secret_token"
+                "Token rahasia webhook tidak cocok.",
+                code=ChatbotErrorCode.INVALID_SECRET_TOKEN,
             )
         intake.telegram_update_store(payload=_json(request.body))
         return Response({"ok": True})
 
 
-class WhatsAppWebhookView(_WebhookView):
+class WhatsAppWebhookApi(_WebhookApi):
     """WhatsApp Cloud API webhook: verification handshake and signed deliveries."""
 
     @extend_schema(
@@ -92,7 +96,7 @@ class WhatsAppWebhookView(_WebhookView):
             and hmac.compare_digest(token.encode(), expected.encode())
         ):
             raise PermissionDenied(
-                "Verifikasi webhook gagal.", code="invalid_verify_token"
+                "Verifikasi webhook gagal.", code=ChatbotErrorCode.INVALID_VERIFY_TOKEN
             )
         return HttpResponse(params.get("hub.challenge", ""), content_type="text/plain")
 
@@ -118,7 +122,7 @@ class WhatsAppWebhookView(_WebhookView):
         ):
             raise PermissionDenied(
                 "Tanda tangan X-Hub-Signature-256 tidak valid.",
-                code="invalid_signature",
+                code=ChatbotErrorCode.INVALID_SIGNATURE,
             )
         intake.whatsapp_delivery_store(body=_json(body))
         return Response({"ok": True})
@@ -148,7 +152,7 @@ def _broadcast_body(broadcast) -> dict:
     ).data
 
 
-class BroadcastCreateView(APIView):
+class BroadcastCreateApi(APIView):
     """Send an announcement to the chat subscribers of an area (curator/health office)."""
 
     permission_classes = [IsHealthOffice]
@@ -173,7 +177,7 @@ class BroadcastCreateView(APIView):
         return Response(_broadcast_body(broadcast), status=status.HTTP_201_CREATED)
 
 
-class BroadcastDetailView(APIView):
+class BroadcastDetailApi(APIView):
     """A broadcast with its delivery counts."""
 
     permission_classes = [IsHealthOffice]

@@ -277,9 +277,9 @@ def _free_text(ctx: Ctx) -> None:
     if ctx.inbound.forwarded:
         hoax.check(ctx, ctx.text, offer_report=True)
         return
-    from chatbot.services import answer_message
+    from chatbot.services import message_answer
 
-    result = answer_message(
+    result = message_answer(
         text=ctx.text, language=ctx.lang, user=ctx.user, channel=ctx.inbound.channel
     )
     if result.kind == "faq_suggestions":

@@ -5,11 +5,17 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from chatbot.conversation.models import Handoff, HandoffMessage, Subscription
+from chatbot.error_codes import ChatbotErrorCode
 from core.areas import rules as area_rules
 from core.exceptions import NotFound
 from core.models import ChannelIdentity, User
 
 STAFF_ROLES = (User.Role.CURATOR, User.Role.HEALTH_WORKER)
+
+
+def channel_links_for_user(*, user: User) -> QuerySet[ChannelIdentity]:
+    """The chat channels linked to this account."""
+    return ChannelIdentity.objects.filter(user=user).order_by("channel")
 
 
 def linked_user(*, channel: str, chat_id: str) -> User | None:
@@ -57,7 +63,9 @@ def _require_staff(actor: User) -> None:
         and actor.is_authenticated
         and (actor.role in STAFF_ROLES or actor.is_superuser)
     ):
-        raise NotFound("Percakapan tidak ditemukan.", code="handoff_not_found")
+        raise NotFound(
+            "Percakapan tidak ditemukan.", code=ChatbotErrorCode.HANDOFF_NOT_FOUND
+        )
 
 
 def handoff_scope(actor: User) -> Q:
@@ -96,7 +104,9 @@ def handoff_get_for_staff(*, actor: User, handoff_id: int) -> Handoff:
     handoff = handoff_list_for_staff(actor=actor, status=None).filter(pk=handoff_id)
     found = handoff.first()
     if found is None:
-        raise NotFound("Percakapan tidak ditemukan.", code="handoff_not_found")
+        raise NotFound(
+            "Percakapan tidak ditemukan.", code=ChatbotErrorCode.HANDOFF_NOT_FOUND
+        )
     return found
 
 

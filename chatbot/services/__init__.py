@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chatbot.services.answering import AnswerResult, FaqRef, HoaxRef, answer_message
+from chatbot.services.answering import AnswerResult, FaqRef, HoaxRef, message_answer
 from chatbot.services.inbox import (
     ReportResult,
     hoax_report_create,
@@ -38,7 +38,7 @@ __all__ = [
     "HoaxRef",
     "ImportReport",
     "ReportResult",
-    "answer_message",
+    "message_answer",
     "entries_set_status",
     "faq_export",
     "faq_import",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from chatbot import rules
+from chatbot.error_codes import ChatbotErrorCode
 from chatbot.index import HoaxView, Snapshot, snapshot_get, thresholds
 from chatbot.matching import Outcome
 from chatbot.services.inbox import possible_match_log, unanswered_log
@@ -84,7 +85,7 @@ def _claim_view(entry: HoaxView, lang: str) -> rules.ClaimView:
     )
 
 
-def answer_message(
+def message_answer(
     *, text: str, language: str = "id", user=None, channel: str = "api"
 ) -> AnswerResult:
     """Match a message against the hoax claims and the FAQ and word the reply.
@@ -101,7 +102,7 @@ def answer_message(
     except rules.MessageTooLong:
         raise ApplicationError(
             f"Pesan terlalu panjang (maksimal {limit} karakter).",
-            code="too_long",
+            code=ChatbotErrorCode.TOO_LONG,
             fields={"text": f"Maksimal {limit} karakter."},
         ) from None
     snapshot = snapshot_get()

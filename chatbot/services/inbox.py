@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from chatbot import rules
+from chatbot.error_codes import ChatbotErrorCode
 from chatbot.models import (
     FaqEntry,
     HoaxEntry,
@@ -248,7 +249,9 @@ def possible_match_review(
 
     match = PossibleHoaxMatch.objects.select_for_update().get(pk=match.pk)
     if match.state != PossibleHoaxMatch.State.PENDING:
-        raise ApplicationError("Sudah ditinjau.", code="already_reviewed", status=409)
+        raise ApplicationError(
+            "Sudah ditinjau.", code=ChatbotErrorCode.ALREADY_REVIEWED, status=409
+        )
     if confirmed:
         hoax = HoaxEntry.objects.select_for_update().get(pk=match.hoax_id)
         variant = " ".join(match.text.split())[:500]
@@ -289,7 +292,7 @@ def hoax_report_create(
     except rules.MessageTooLong:
         raise ApplicationError(
             f"Pesan terlalu panjang (maksimal {limit} karakter).",
-            code="too_long",
+            code=ChatbotErrorCode.TOO_LONG,
             fields={"text": f"Maksimal {limit} karakter."},
         ) from None
     engine = engine_get()

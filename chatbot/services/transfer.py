@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from chatbot.error_codes import ChatbotErrorCode
 from chatbot.index import index_version_bump
 from chatbot.models import FaqEntry, HoaxEntry, Status
 from core import csvsafe, jsonparse
@@ -111,17 +112,18 @@ def read_records(
             payload = jsonparse.loads(text)
         except json.JSONDecodeError as exc:
             raise ApplicationError(
-                f"JSON tidak valid (baris {exc.lineno}): {exc.msg}", code="invalid_file"
+                f"JSON tidak valid (baris {exc.lineno}): {exc.msg}",
+                code=ChatbotErrorCode.INVALID_FILE,
             ) from exc
         except ValueError as exc:  # nested too deep
             raise ApplicationError(
-                f"JSON tidak valid: {exc}", code="invalid_file"
+                f"JSON tidak valid: {exc}", code=ChatbotErrorCode.INVALID_FILE
             ) from exc
         if isinstance(payload, dict):
             payload = payload.get("entries", payload.get("items"))
         if not isinstance(payload, list):
             raise ApplicationError(
-                "JSON harus berupa daftar objek.", code="invalid_file"
+                "JSON harus berupa daftar objek.", code=ChatbotErrorCode.INVALID_FILE
             )
         return [(f"butir {i}", item) for i, item in enumerate(payload, start=1)]
     reader = csv.DictReader(io.StringIO(text))
@@ -129,7 +131,8 @@ def read_records(
     missing = [c for c in required if c not in header]
     if missing:
         raise ApplicationError(
-            "Kolom wajib tidak ada: " + ", ".join(missing), code="invalid_file"
+            "Kolom wajib tidak ada: " + ", ".join(missing),
+            code=ChatbotErrorCode.INVALID_FILE,
         )
     reader.fieldnames = header
     rows = []

@@ -12,17 +12,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
-from core.api.cases import (
+from core.api.permissions import IsHealthOffice, IsHospitalStaff
+from core.api.serializers import StrictSerializer
+from core.areas.selectors import region_get, region_get_regency_or_province
+from core.beds import rules, selectors, services
+from core.beds.error_codes import BedErrorCode
+from core.cases.api.authentication import (
     IntegratorKeyAuthentication,
     IntegratorRateThrottle,
     IsIntegrator,
 )
-from core.api.permissions import IsHealthOffice, IsHospitalStaff
-from core.api.serializers import StrictSerializer
-from core.areas.selectors import region_get
-from core.beds import rules, selectors, services
 from core.exceptions import ApplicationError
-from core.models import BedReport, Region
+from core.models import BedReport
 from core.services.audit import audit_record
 
 PAGE_SIZE = 20
@@ -47,7 +48,7 @@ class BedsOutputSerializer(serializers.Serializer):
     stale = serializers.BooleanField(help_text="Last report over 24 h old")
 
 
-class BedSearchView(APIView):
+class BedSearchApi(APIView):
     """Public: who has a free bed near here."""
 
     authentication_classes: list = []
@@ -122,7 +123,7 @@ class BedSearchView(APIView):
         return response
 
 
-class BedReportBatchView(APIView):
+class BedReportBatchApi(APIView):
     """Integrators (hospital systems): a batch of reports, idempotent by report_key."""
 
     authentication_classes = [IntegratorKeyAuthentication, TokenAuthentication]
@@ -187,7 +188,7 @@ def report_payload(report: BedReport, now: dt.datetime) -> dict:
     }
 
 
-class MyHospitalBedsView(APIView):
+class MyHospitalBedsApi(APIView):
     """Hospital staff: their hospital's reports (history) and a new report."""
 
     permission_classes = [IsHospitalStaff]
@@ -234,7 +235,7 @@ class MyHospitalBedsView(APIView):
         )
 
 
-class BedOccupancyView(APIView):
+class BedOccupancyApi(APIView):
     """Health office: BOR per kabupaten/kota and day."""
 
     permission_classes = [IsHealthOffice]
@@ -257,25 +258,19 @@ class BedOccupancyView(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        area = region_get(data["area"])
-        if area.level > Region.Level.REGENCY:
-            raise ApplicationError(
-                "Pilih provinsi atau kabupaten/kota.",
-                code="invalid_area",
-                fields={"area": "Provinsi atau kabupaten/kota."},
-            )
+        area = region_get_regency_or_province(data["area"])
         date_to = data.get("date_to") or local_today(area.code)
         date_from = data.get("date_from") or date_to - dt.timedelta(days=13)
         if date_from > date_to:
             raise ApplicationError(
                 "date_from setelah date_to.",
-                code="invalid_range",
+                code=BedErrorCode.INVALID_RANGE,
                 fields={"date_from": "Harus sebelum date_to."},
             )
         if (date_to - date_from).days >= selectors.OCCUPANCY_MAX_DAYS:
             raise ApplicationError(
                 f"Paling lama {selectors.OCCUPANCY_MAX_DAYS} hari.",
-                code="invalid_range",
+                code=BedErrorCode.INVALID_RANGE,
                 fields={"date_from": "Rentang terlalu panjang."},
             )
         rows = selectors.occupancy_daily(

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
-from core.api import areas, beds, cases, views
+from core.api import beds, views
 from core.satusehat import api as satusehat_api
 
 urlpatterns = [
@@ -23,44 +23,25 @@ urlpatterns = [
     ),
     path("regions", views.RegionListView.as_view(), name="region-list"),
     path("facilities", views.FacilityListView.as_view(), name="facility-list"),
-    path("facilities/beds", beds.BedSearchView.as_view(), name="beds-search"),
+    path("facilities/beds", beds.BedSearchApi.as_view(), name="beds-search"),
     path(
         "facilities/beds/reports",
-        beds.BedReportBatchView.as_view(),
+        beds.BedReportBatchApi.as_view(),
         name="beds-reports",
     ),
-    path("facilities/beds/mine", beds.MyHospitalBedsView.as_view(), name="beds-mine"),
+    path("facilities/beds/mine", beds.MyHospitalBedsApi.as_view(), name="beds-mine"),
     path(
         "facilities/beds/occupancy",
-        beds.BedOccupancyView.as_view(),
+        beds.BedOccupancyApi.as_view(),
         name="beds-occupancy",
     ),
-    # Risk areas (public, cached) and case data integration.
-    path("areas/lookup", areas.AreaLookupView.as_view(), name="area-lookup"),
-    path("areas/search", areas.AreaSearchView.as_view(), name="area-search"),
-    path("areas/<str:code>", areas.AreaDetailView.as_view(), name="area-detail"),
-    path(
-        "areas/<str:code>/children",
-        areas.AreaChildrenView.as_view(),
-        name="area-children",
-    ),
-    path(
-        "areas/<str:code>/history", areas.AreaHistoryView.as_view(), name="area-history"
-    ),
-    path(
-        "areas/<str:code>/geojson", areas.AreaGeoJsonView.as_view(), name="area-geojson"
-    ),
-    path("cases/reports", cases.CaseReportSubmitView.as_view(), name="case-reports"),
-    path("cases/fhir", satusehat_api.CaseFhirSubmitView.as_view(), name="case-fhir"),
+    # Risk areas (public, cached) and case data integration: their own packages.
+    path("", include("core.areas.api.urls")),
+    path("", include("core.cases.api.urls")),
+    path("cases/fhir", satusehat_api.CaseFhirSubmitApi.as_view(), name="case-fhir"),
     path(
         "satusehat/reconciliation",
-        satusehat_api.ReconciliationView.as_view(),
+        satusehat_api.ReconciliationApi.as_view(),
         name="satusehat-reconciliation",
     ),
-    path(
-        "cases/discrepancies",
-        cases.DiscrepancyView.as_view(),
-        name="case-discrepancies",
-    ),
-    path("cases/<int:case_id>", cases.CaseDetailView.as_view(), name="case-detail"),
 ]

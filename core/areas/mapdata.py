@@ -26,6 +26,8 @@ from django.db.models import Min, Sum
 
 from core.areas import geo
 from core.areas import rules as area_rules
+from core.areas.error_codes import AreaErrorCode
+from core.areas.models import AreaBoundary, AreaDailyFigure
 from core.areas.selectors import (
     _rules,
     area_history,
@@ -39,7 +41,7 @@ from core.areas.services import zone_rule_for
 from core.cases.rules import FIGURES
 from core.exceptions import ApplicationError
 from core.i18n import pick
-from core.models import AreaBoundary, AreaDailyFigure, Facility, Region
+from core.models import Facility, Region
 from core.rules import zoneinfo_for_region
 
 # Per level: source column, union?, simplification tolerance (degrees), digits kept.
@@ -165,12 +167,14 @@ def map_shapes(level: int, within: str | None = None) -> tuple[bytes, str]:
     and its ETag, built once per boundary version."""
     if level not in SHAPE_SPEC:
         raise ApplicationError(
-            "Unknown level.", code="invalid_level", fields={"level": "1, 2 atau 3."}
+            "Unknown level.",
+            code=AreaErrorCode.INVALID_LEVEL,
+            fields={"level": "1, 2 atau 3."},
         )
     if level == 3 and not within:
         raise ApplicationError(
             "Kecamatan shapes are served per kabupaten/kota or provinsi.",
-            code="within_required",
+            code=AreaErrorCode.WITHIN_REQUIRED,
             fields={"within": "Kode kabupaten/kota atau provinsi."},
         )
     key = f"map:shapes:{SHAPES_REV}:{boundaries_version()}:{level}:{within or ''}"
@@ -239,7 +243,9 @@ def map_zones(*, level: int, date: dt.date, within: str | None = None) -> dict:
     Areas absent from `zones` are hijau when a rule was in force (`default`)."""
     if level not in (1, 2, 3, 4):
         raise ApplicationError(
-            "Unknown level.", code="invalid_level", fields={"level": "1 sampai 4."}
+            "Unknown level.",
+            code=AreaErrorCode.INVALID_LEVEL,
+            fields={"level": "1 sampai 4."},
         )
     rule = zone_rule_for(date, _rules())
     rows = _within_filter(

@@ -13,12 +13,14 @@ from django.utils import timezone
 
 from core.areas import geo
 from core.areas import rules as area_rules
+from core.areas.error_codes import AreaErrorCode
+from core.areas.models import AreaBoundary, AreaDailyFigure, ZoneRule
 from core.areas.search import search_index
 from core.areas.services import zone_rule_for
 from core.cases.rules import FIGURES, zero_figures
 from core.exceptions import ApplicationError, NotFound
 from core.i18n import pick
-from core.models import AreaBoundary, AreaDailyFigure, Region, ZoneRule
+from core.models import Region
 from core.rules import zoneinfo_for_region
 
 MAX_HISTORY_DAYS = 366
@@ -32,8 +34,28 @@ def region_get(code: str) -> Region:
     normalised = area_rules.parse_code(code or "")
     region = Region.objects.filter(code=normalised).first() if normalised else None
     if region is None:
-        raise NotFound(f"Wilayah {code} tidak dikenal.", code="area_not_found")
+        raise NotFound(
+            f"Wilayah {code} tidak dikenal.", code=AreaErrorCode.AREA_NOT_FOUND
+        )
     return region
+
+
+def region_get_regency_or_province(code: str) -> Region:
+    """A province or kabupaten/kota (figures kept per regency): anything smaller is
+    400 invalid_area."""
+    region = region_get(code)
+    if region.level > Region.Level.REGENCY:
+        raise ApplicationError(
+            "Pilih provinsi atau kabupaten/kota.",
+            code=AreaErrorCode.INVALID_AREA,
+            fields={"area": "Provinsi atau kabupaten/kota."},
+        )
+    return region
+
+
+def region_find(code: str) -> Region | None:
+    """The region with exactly this code, or None."""
+    return Region.objects.filter(code=code).first()
 
 
 def region_ref(region: Region) -> dict:
@@ -210,13 +232,13 @@ def history_range(
     if start > end:
         raise ApplicationError(
             "'from' is after 'to'.",
-            code="invalid_range",
+            code=AreaErrorCode.INVALID_RANGE,
             fields={"from": "Harus sebelum 'to'."},
         )
     if (end - start).days + 1 > MAX_HISTORY_DAYS:
         raise ApplicationError(
             f"At most {MAX_HISTORY_DAYS} days per request.",
-            code="range_too_long",
+            code=AreaErrorCode.RANGE_TOO_LONG,
             fields={"from": f"Rentang paling panjang {MAX_HISTORY_DAYS} hari."},
         )
     return start, end
@@ -264,12 +286,14 @@ def area_locate(*, lat: float, lng: float) -> geo.Hit:
     """The kecamatan at a point (or within SIGAP_AREAS_APPROX_METERS of it, or the
     archipelago kecamatan around a small island within SIGAP_AREAS_ISLAND_METERS)."""
     if not geo.in_indonesia(lng, lat):
-        raise NotFound("Titik ini berada di luar Indonesia.", code="outside_indonesia")
+        raise NotFound(
+            "Titik ini berada di luar Indonesia.", code=AreaErrorCode.OUTSIDE_INDONESIA
+        )
     index = geo.boundary_index()
     if not len(index):
         raise ApplicationError(
             "Batas kecamatan belum diimpor (manage.py import_boundaries).",
-            code="boundaries_not_loaded",
+            code=AreaErrorCode.BOUNDARIES_NOT_LOADED,
             status=503,
         )
     hit = index.locate(
@@ -284,7 +308,7 @@ def area_locate(*, lat: float, lng: float) -> geo.Hit:
         raise NotFound(
             "Titik ini tidak berada di wilayah daratan Indonesia (laut lepas atau "
             "negara lain).",
-            code="outside_indonesia",
+            code=AreaErrorCode.OUTSIDE_INDONESIA,
         )
     return hit
 
@@ -299,6 +323,14 @@ def boundary_ref(code: str) -> dict:
         "level": Region.Level.DISTRICT,
         "kind": "kecamatan",
     }
+
+
+def area_located_detail(code: str, *, lang: str) -> dict:
+    """The area a GPS point fell in, also when its boundary came before its Region."""
+    region = region_find(code)
+    if region is None:
+        return {**boundary_ref(code), "parents": [], "zone": None}
+    return area_detail(region, lang=lang)
 
 
 # --- GeoJSON ---------------------------------------------------------------------------------------
@@ -318,7 +350,7 @@ def area_geojson(region: Region, *, zoom: int, lang: str) -> dict:
     if region.level == Region.Level.VILLAGE:
         raise NotFound(
             "Batas kelurahan/desa tidak tersedia; gunakan kecamatannya.",
-            code="no_boundary",
+            code=AreaErrorCode.NO_BOUNDARY,
             fields={"code": region.parent_id or ""},
         )
     column, digits = _geometry_for_zoom(zoom)
@@ -329,7 +361,9 @@ def area_geojson(region: Region, *, zoom: int, lang: str) -> dict:
         boundaries = boundaries.filter(code__startswith=region.code + ".")
     rows = list(boundaries.values_list("code", "name", column))
     if not rows:
-        raise NotFound("Batas wilayah ini belum diimpor.", code="no_boundary")
+        raise NotFound(
+            "Batas wilayah ini belum diimpor.", code=AreaErrorCode.NO_BOUNDARY
+        )
     today = local_today(region.code)
     figures = {
         f.region_id: f
@@ -389,7 +423,7 @@ def area_search(*, q: str, level: int | None = None, limit: int = 10) -> list[di
     ) < 2 and not area_rules.parse_code(query):
         raise ApplicationError(
             "Type at least 2 letters.",
-            code="query_too_short",
+            code=AreaErrorCode.QUERY_TOO_SHORT,
             fields={"q": "Minimal 2 huruf."},
         )
     digest = hashlib.sha1(area_rules.fold(query).encode()).hexdigest()

@@ -5,71 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import shapely
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
 from core.areas import geo
 from core.areas import search as area_search
+from core.areas.cache import areas_cache_bump
+from core.areas.error_codes import AreaErrorCode
+from core.areas.models import AreaBoundary, AreaDailyFigure, BoundaryImport, ZoneRule
 from core.areas.rules import level_of, parse_code
 from core.exceptions import ApplicationError
-from core.models import AreaBoundary, AreaDailyFigure, BoundaryImport, Region, ZoneRule
+from core.models import Region
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION_KEY = "areas:data-version"
 BATCH = 500
-
-
-# --- Cache version of public area responses ---------------------------------------------
-
-
-_version_memo: tuple[int, float] | None = None
-VERSION_MEMO_SECONDS = 1.0
-
-
-def areas_cache_version() -> int:
-    """The data version that keys every cached area response. Read from the shared
-    cache at most once a second per process (responses may lag a second behind)."""
-    global _version_memo
-    now = time.monotonic()
-    if _version_memo is not None and _version_memo[1] > now:
-        return _version_memo[0]
-    version = cache.get(CACHE_VERSION_KEY)
-    if version is None:
-        # A random start, so versions never repeat after the cache was cleared.
-        cache.add(CACHE_VERSION_KEY, secrets.randbelow(10**12), timeout=None)
-        version = cache.get(CACHE_VERSION_KEY) or 0
-    _version_memo = (int(version), now + VERSION_MEMO_SECONDS)
-    return int(version)
-
-
-def areas_cache_bump() -> None:
-    """Every cached area response (lookup, figures, geojson…) is keyed by this version;
-    bumping it makes them all fresh after new figures, zones or boundaries."""
-    global _version_memo
-    try:
-        cache.incr(CACHE_VERSION_KEY)
-    except ValueError:
-        cache.set(CACHE_VERSION_KEY, secrets.randbelow(10**12), timeout=None)
-    _version_memo = None
-
-
-def areas_local_reset() -> None:
-    """Forget what this process remembers of the shared cache (tests, cache clears)."""
-    global _version_memo
-    _version_memo = None
-    from core.api import areas as area_api
-
-    area_api.local_cache_clear()
 
 
 # --- Boundaries ------------------------------------------------------------------------------
@@ -110,27 +66,61 @@ def boundaries_import(
     coordinates are refreshed (unless `force`)."""
     path = Path(path)
     if not path.is_file():
-        raise ApplicationError(f"File not found: {path}", code="file_not_found")
+        raise ApplicationError(
+            f"File not found: {path}", code=AreaErrorCode.FILE_NOT_FOUND
+        )
     started = timezone.now()
     result = BoundaryImportResult()
     sha256 = geo.file_sha256(path)
+    last = None if force else _last_import_of(sha256)
+    if last is not None:
+        return _same_file(last, result)
+    features = _features_read(path)
+    result.features = len(features)
+    by_code = _features_by_code(features, result, progress)
+
+    run = BoundaryImport.objects.create(
+        source=path.name, sha256=sha256, started_at=started
+    )
+    to_create, to_update = _boundary_rows(by_code, run, result)
+    _boundaries_write(to_create, to_update, result)
+    # Region rows loaded after an earlier import get linked now.
+    result.regions_located = _link_regions()
+    result.unmatched_codes.sort()
+    _run_finish(run, result)
+    geo.invalidate()
+    transaction.on_commit(areas_cache_bump)
+    return result
+
+
+def _last_import_of(sha256: str) -> BoundaryImport | None:
+    """The last finished import, when it read this very file and its rows are intact."""
     last = (
         BoundaryImport.objects.filter(finished_at__isnull=False).order_by("-id").first()
     )
     if (
-        not force
-        and last is not None
+        last is not None
         and last.sha256 == sha256
         and AreaBoundary.objects.count() == last.created + last.updated + last.unchanged
     ):
-        return _same_file(last, result)
+        return last
+    return None
+
+
+def _features_read(path: Path) -> list:
     try:
         with geo.open_geojson(path) as fh:
-            features = list(geo.read_features(fh))
+            return list(geo.read_features(fh))
     except (ValueError, OSError, EOFError) as exc:
-        raise ApplicationError(str(exc), code="invalid_geojson") from exc
-    result.features = len(features)
+        raise ApplicationError(str(exc), code=AreaErrorCode.INVALID_GEOJSON) from exc
 
+
+def _features_by_code(
+    features: list,
+    result: BoundaryImportResult,
+    progress: Callable[[int], None] | None,
+) -> dict[str, dict]:
+    """One repaired geometry per kecamatan code; what cannot be read is skipped."""
     by_code: dict[str, dict] = {}
     for feature in features:
         if progress:
@@ -167,10 +157,13 @@ def boundaries_import(
             "centroid": feature.centroid,
             "repaired": repaired,
         }
+    return by_code
 
-    run = BoundaryImport.objects.create(
-        source=path.name, sha256=sha256, started_at=started
-    )
+
+def _boundary_rows(
+    by_code: dict[str, dict], run: BoundaryImport, result: BoundaryImportResult
+) -> tuple[list[AreaBoundary], list[AreaBoundary]]:
+    """The boundaries to create and to update (an unchanged one is only counted)."""
     existing = dict(AreaBoundary.objects.values_list("code", "fingerprint"))
     known_regions = set(
         Region.objects.filter(code__in=list(by_code)).values_list("code", flat=True)
@@ -187,20 +180,7 @@ def boundaries_import(
         if existing.get(code) == fingerprint:
             result.unchanged += 1
             continue
-        # The file's centroid when it is plausible (a concave kecamatan may have its
-        # centroid just outside), else one computed here.
-        if (
-            item["centroid"]
-            and geometry.distance(shapely.Point(item["centroid"])) < 0.05
-        ):
-            c_lng, c_lat = item["centroid"]
-        else:
-            point = (
-                geometry.centroid
-                if geometry.contains(geometry.centroid)
-                else (geometry.point_on_surface())
-            )
-            c_lng, c_lat = point.x, point.y
+        c_lng, c_lat = _centroid(geometry, item["centroid"])
         min_lng, min_lat, max_lng, max_lat = geometry.bounds
         row = AreaBoundary(
             code=code,
@@ -222,17 +202,36 @@ def boundaries_import(
             updated_at=now,
         )
         (to_update if code in existing else to_create).append(row)
+    return to_create, to_update
 
+
+def _centroid(geometry, from_file: tuple[float, float] | None) -> tuple[float, float]:
+    """(lng, lat): the file's centroid when it is plausible (a concave kecamatan may
+    have its centroid just outside), else one computed here."""
+    if from_file and geometry.distance(shapely.Point(from_file)) < 0.05:
+        return from_file[0], from_file[1]
+    point = (
+        geometry.centroid
+        if geometry.contains(geometry.centroid)
+        else (geometry.point_on_surface())
+    )
+    return point.x, point.y
+
+
+def _boundaries_write(
+    to_create: list[AreaBoundary],
+    to_update: list[AreaBoundary],
+    result: BoundaryImportResult,
+) -> None:
     fields = [f.name for f in AreaBoundary._meta.concrete_fields if not f.primary_key]
     for i in range(0, len(to_create), BATCH):
         AreaBoundary.objects.bulk_create(to_create[i : i + BATCH])
     for i in range(0, len(to_update), BATCH):
         AreaBoundary.objects.bulk_update(to_update[i : i + BATCH], fields)
     result.created, result.updated = len(to_create), len(to_update)
-    # Region rows loaded after an earlier import get linked now.
-    result.regions_located = _link_regions()
-    result.unmatched_codes.sort()
 
+
+def _run_finish(run: BoundaryImport, result: BoundaryImportResult) -> None:
     run.features = result.features
     run.created, run.updated, run.unchanged = (
         result.created,
@@ -245,9 +244,6 @@ def boundaries_import(
     run.finished_at = timezone.now()
     run.save()
     result.run_id = run.pk
-    geo.invalidate()
-    transaction.on_commit(areas_cache_bump)
-    return result
 
 
 def _link_regions() -> int:
@@ -344,7 +340,7 @@ def zone_rule_save(*, rule: ZoneRule) -> ZoneRule:
         if any(getattr(previous, f) != getattr(rule, f) for f in frozen):
             raise ApplicationError(
                 "This rule already judged zones; add a new version instead of editing it.",
-                code="rule_in_use",
+                code=AreaErrorCode.RULE_IN_USE,
                 fields={"thresholds": "Aturan yang sudah dipakai tidak boleh diubah."},
             )
     rule.full_clean()
@@ -389,8 +385,6 @@ def search_invalidate() -> None:
 
 __all__ = [
     "BoundaryImportResult",
-    "areas_cache_bump",
-    "areas_cache_version",
     "boundaries_import",
     "regions_locate",
     "zone_rule_for",

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.beds import rules
+from core.beds.error_codes import BedErrorCode
 from core.beds.selectors import beds_index_invalidate
 from core.exceptions import ApplicationError, Conflict, NotFound, PermissionDenied
 from core.models import BedAvailability, BedCount, BedReport, Facility, Integrator, User
@@ -46,7 +47,7 @@ def bed_report_validate(
     if errors:
         raise ApplicationError(
             "Laporan tempat tidur tidak valid.",
-            code="invalid_bed_report",
+            code=BedErrorCode.INVALID_BED_REPORT,
             fields=errors,
         )
     return reported_at, clean, oxygen
@@ -72,7 +73,7 @@ def bed_report_submit(
     if facility.kind != Facility.Kind.HOSPITAL or not facility.is_active:
         raise ApplicationError(
             "Hanya rumah sakit aktif yang melaporkan tempat tidur.",
-            code="not_a_hospital",
+            code=BedErrorCode.NOT_A_HOSPITAL,
         )
     reported_at, clean, oxygen = bed_report_validate(
         reported_at=reported_at, beds=beds, oxygen_days=oxygen_days, now=now
@@ -86,7 +87,7 @@ def bed_report_submit(
             if existing.request_hash != digest:
                 raise Conflict(
                     "report_key ini sudah dipakai untuk laporan lain.",
-                    code="report_key_reused",
+                    code=BedErrorCode.REPORT_KEY_REUSED,
                     fields={"report_key": "Sudah dipakai dengan isi berbeda."},
                 )
             return existing, "unchanged"
@@ -108,7 +109,7 @@ def bed_report_submit(
         if existing.request_hash != digest:
             raise Conflict(
                 "report_key ini sudah dipakai untuk laporan lain.",
-                code="report_key_reused",
+                code=BedErrorCode.REPORT_KEY_REUSED,
             ) from None
         return existing, "unchanged"
     BedCount.objects.bulk_create(
@@ -174,7 +175,7 @@ def bed_reports_submit_batch(
     if len(reports) > MAX_BATCH:
         raise ApplicationError(
             f"Paling banyak {MAX_BATCH} laporan per permintaan.",
-            code="batch_too_large",
+            code=BedErrorCode.BATCH_TOO_LARGE,
             fields={"reports": f"max {MAX_BATCH}"},
         )
     out = BatchResult()
@@ -215,19 +216,21 @@ ROW_KEYS = {"report_key", "hospital_code", "reported_at", "oxygen_days", "beds"}
 
 def _batch_row(*, integrator: Integrator, row, now: dt.datetime):
     if not isinstance(row, dict):
-        raise ApplicationError("Setiap laporan berupa objek JSON.", code="invalid")
+        raise ApplicationError(
+            "Setiap laporan berupa objek JSON.", code=BedErrorCode.INVALID
+        )
     unknown = set(row) - ROW_KEYS
     if unknown:
         raise ApplicationError(
             "Kolom tidak dikenal.",
-            code="unknown_fields",
+            code=BedErrorCode.UNKNOWN_FIELDS,
             fields={k: "Tidak dikenal." for k in sorted(unknown)},
         )
     key = row.get("report_key")
     if not isinstance(key, str) or not 1 <= len(key.strip()) <= 64:
         raise ApplicationError(
             "report_key wajib (1–64 karakter).",
-            code="invalid",
+            code=BedErrorCode.INVALID,
             fields={"report_key": "Wajib, 1–64 karakter."},
         )
     code = row.get("hospital_code")
@@ -235,7 +238,7 @@ def _batch_row(*, integrator: Integrator, row, now: dt.datetime):
         if integrator.facility_id is None:
             raise ApplicationError(
                 "hospital_code wajib.",
-                code="invalid",
+                code=BedErrorCode.INVALID,
                 fields={"hospital_code": "Wajib."},
             )
         code = None
@@ -247,13 +250,13 @@ def _batch_row(*, integrator: Integrator, row, now: dt.datetime):
     if facility is None:
         raise NotFound(
             "Rumah sakit tidak dikenal.",
-            code="hospital_not_found",
+            code=BedErrorCode.HOSPITAL_NOT_FOUND,
             fields={"hospital_code": "Tidak dikenal."},
         )
     if integrator.facility_id is not None and facility.pk != integrator.facility_id:
         raise PermissionDenied(
             "Sumber data ini hanya melaporkan rumah sakitnya sendiri.",
-            code="hospital_not_allowed",
+            code=BedErrorCode.HOSPITAL_NOT_ALLOWED,
             fields={"hospital_code": "Bukan rumah sakit sumber data ini."},
         )
     reported_at = row.get("reported_at")
@@ -262,7 +265,7 @@ def _batch_row(*, integrator: Integrator, row, now: dt.datetime):
         if parsed is None:
             raise ApplicationError(
                 "reported_at tidak valid.",
-                code="invalid_bed_report",
+                code=BedErrorCode.INVALID_BED_REPORT,
                 fields={"reported_at": "Waktu ISO 8601 dengan zona waktu."},
             )
         reported_at = parsed
@@ -315,7 +318,7 @@ DEMO_BEDS = {
 }
 
 
-def seed_beds_demo(now: dt.datetime | None = None) -> dict[str, int]:
+def beds_demo_seed(now: dt.datetime | None = None) -> dict[str, int]:
     """A fresh report for each demo referral hospital whose current one is stale
     (idempotent within a day: the report key carries the date)."""
     now = now or timezone.now()

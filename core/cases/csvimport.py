@@ -17,8 +17,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.cases import rules
+from core.cases.error_codes import CaseErrorCode
 from core.cases.figures import schedule_recompute
-from core.cases.ingest import IngestResult, batch_finish, batch_start, ingest_reports
+from core.cases.ingest import IngestResult, batch_finish, batch_start, reports_ingest
 from core.exceptions import ApplicationError
 from core.models import Integrator, Region, ReportBatch
 
@@ -74,7 +75,9 @@ def reports_import_csv(
     commit (the command runs the recomputation itself and waits for it)."""
     path = Path(path)
     if not path.is_file():
-        raise ApplicationError(f"File not found: {path}", code="file_not_found")
+        raise ApplicationError(
+            f"File not found: {path}", code=CaseErrorCode.FILE_NOT_FOUND
+        )
     today = today or timezone.localdate()
     result = IngestResult()
     try:
@@ -83,16 +86,16 @@ def reports_import_csv(
         header = reader.fieldnames or []
     except UnicodeDecodeError as exc:
         raise ApplicationError(
-            "The file is not UTF-8 text.", code="invalid_encoding"
+            "The file is not UTF-8 text.", code=CaseErrorCode.INVALID_ENCODING
         ) from exc
     with fh:
         if not header:
-            raise ApplicationError("The file is empty.", code="empty_file")
+            raise ApplicationError("The file is empty.", code=CaseErrorCode.EMPTY_FILE)
         problems = header_errors(header)
         if problems:
             raise ApplicationError(
                 "The CSV header is wrong; nothing was imported.",
-                code="invalid_header",
+                code=CaseErrorCode.INVALID_HEADER,
                 fields=problems,
             )
         reader.fieldnames = [h.strip().lower() for h in header]
@@ -173,7 +176,7 @@ def _chunks(
     except (UnicodeDecodeError, csv.Error) as exc:
         raise ApplicationError(
             f"Line {reader.line_num}: the file cannot be read ({exc}).",
-            code="unreadable_csv",
+            code=CaseErrorCode.UNREADABLE_CSV,
         ) from exc
 
 
@@ -240,5 +243,5 @@ def _store(
             # chunks, never consistency).
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit = off")
-        ingest_reports(integrator=integrator, batch=batch, reports=chunk, result=result)
+        reports_ingest(integrator=integrator, batch=batch, reports=chunk, result=result)
         schedule_recompute()

@@ -21,7 +21,9 @@ from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from core.areas import rules as area_rules
-from core.areas.services import areas_cache_bump, zone_rule_for
+from core.areas.cache import areas_cache_bump
+from core.areas.selectors import local_today
+from core.areas.services import zone_rule_for
 from core.cases import rules
 from core.db import insert_values
 from core.models import AreaDailyFigure, Case, FigureDirty, Region, ZoneRule
@@ -33,10 +35,6 @@ CHUNK = 500
 LOCK_KEY = "cases:figures-recompute-lock"
 QUEUED_KEY = "cases:figures-recompute-queued"
 SUM_FIELDS = rules.FIGURES
-
-
-def local_today(code: str) -> dt.date:
-    return timezone.now().astimezone(zoneinfo_for_region(code)).date()
 
 
 # --- The work queue -------------------------------------------------------------------------

@@ -10,9 +10,7 @@ again from all its reports, so the order reports arrive in does not matter.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import defaultdict
-from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,9 +18,16 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.cases import rules
-from core.cases.figures import dirty_mark
+from core.cases.derive import (
+    REPORT_INSERT_FIELDS,
+    cases_store,
+    report_order,
+    reports_of,
+)
+from core.cases.figures import dirty_from_changes, dirty_mark
+from core.cases.models import Case, CaseReport, Integrator, PersonKey, ReportBatch
 from core.db import insert_values, many, reserve_ids, update_values
-from core.models import Case, CaseReport, Integrator, PersonKey, ReportBatch
+from core.satusehat.services import nik_vault_store
 
 INGEST_LOCK_ID = 7_330_301  # pg advisory lock: one ingest transaction at a time
 PROVENANCE_FIELDS = ("full_name", "birth_date", "sex", "kelurahan", "household", "nik")
@@ -64,6 +69,9 @@ def ingest_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [INGEST_LOCK_ID])
 
 
+_NOT_STORED = {"id", "integrator__name", "provenance"}
+
+
 @dataclass
 class _Item:
     report: rules.CleanReport
@@ -72,63 +80,34 @@ class _Item:
     existing: dict | None = None  # the stored report with this record id, if any
 
 
-def _order(refs: Iterable[int]) -> int:
-    # Existing cases (positive ids, oldest first) before cases new in this batch.
-    return min(refs, key=lambda ref: (ref < 0, abs(ref)))
+@dataclass
+class _Chunk:
+    """What one chunk's steps share: the ids reserved for its new cases, the cases it
+    touches and the areas whose figures it changes."""
+
+    ids: dict[int, int]  # negative plan ref of a new case -> its reserved id
+    now: dt.datetime
+    affected: set[int] = field(default_factory=set)
+    absorbed: set[int] = field(default_factory=set)  # took over merged cases' reports
+    dirty: list[tuple[str, dt.date | None]] = field(default_factory=list)
+
+    @property
+    def new_cases(self) -> set[int]:
+        return set(self.ids.values())
+
+    def real(self, ref: int) -> int:
+        return self.ids[ref] if ref < 0 else ref
 
 
-def _resolve(
-    items: list[_Item], key_cases: dict[str, set[int]], case_nik: dict[int, str | None]
-) -> tuple[list[tuple[_Item, int, str]], dict[int, int], list[int]]:
-    merges: dict[int, int] = {}
-
-    def find(ref: int) -> int:
-        while ref in merges:
-            ref = merges[ref]
-        return ref
-
-    temp = itertools.count(-1, -1)
-    new_refs: list[int] = []
-    plan: list[tuple[_Item, int, str]] = []
-    for item in items:
-        nik_key, name_key = item.nik_key, item.name_match_key
-        name_cands = (
-            {find(c) for c in key_cases.get(name_key, ())} if name_key else set()
-        )
-        target: int | None = None
-        match = CaseReport.Match.NEW
-        if nik_key:
-            nik_cands = {find(c) for c in key_cases.get(nik_key, ())}
-            if nik_cands:
-                target, match = _order(nik_cands), CaseReport.Match.NIK
-            compatible = {c for c in name_cands if case_nik.get(c) in (None, nik_key)}
-            if target is None and compatible:
-                target, match = _order(compatible), CaseReport.Match.NAME
-            if target is not None:
-                for other in compatible - {target}:
-                    if case_nik.get(other) is None:
-                        merges[other] = target
-        elif name_cands:
-            target = _order(name_cands)
-            match = (
-                CaseReport.Match.NAME
-                if len(name_cands) == 1
-                else CaseReport.Match.NAME_AMBIGUOUS
-            )
-        if target is None:
-            target = next(temp)
-            new_refs.append(target)
-        if nik_key:
-            case_nik[target] = nik_key
-            key_cases[nik_key] = {target}
-        if name_key:
-            key_cases.setdefault(name_key, set()).add(target)
-        plan.append((item, target, match))
-    plan = [(item, find(ref), match) for item, ref, match in plan]
-    return plan, merges, [ref for ref in new_refs if find(ref) == ref]
+@dataclass
+class _ReportRows:
+    to_create: list[tuple] = field(default_factory=list)
+    to_update: list[CaseReport] = field(default_factory=list)
+    # This chunk's reports per case, in derivation form.
+    arrived: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
 
 
-def ingest_reports(
+def reports_ingest(
     *,
     integrator: Integrator,
     batch: ReportBatch,
@@ -136,8 +115,62 @@ def ingest_reports(
     result: IngestResult,
 ) -> None:
     """Store one chunk of valid reports (unique record ids) and bring their cases up
-    to date. Runs in the caller's transaction."""
+    to date: load what is stored, plan which case each report joins, merge the cases
+    the plan joins, write the reports, derive their cases again. Runs in the caller's
+    transaction."""
     ingest_lock()
+    items = _changed_items(integrator, reports, result)
+    if not items:
+        return
+    nik_vault_store({i.nik_key: i.report.nik for i in items if i.nik_key})
+    key_cases, known_keys, case_nik = _known_cases(items)
+    plan, merges, new_refs = rules.match_plan(items, key_cases, case_nik)
+
+    # New cases get their ids now, so they are derived from their reports in memory
+    # and inserted once, complete.
+    ids = dict(zip(new_refs, reserve_ids(Case, len(new_refs)), strict=True))
+    result.cases_new += len(ids)
+    chunk = _Chunk(ids=ids, now=timezone.now(), affected=set(ids.values()))
+    _cases_merge(chunk, merges, result)
+    rows = _report_rows(chunk, plan, merges, integrator=integrator, batch=batch)
+    # Reports already stored for the touched cases (without the versions this chunk
+    # replaces), read before this chunk's are written.
+    stored = reports_of(
+        (chunk.affected - chunk.new_cases) | chunk.absorbed,
+        skip={row.pk for row in rows.to_update},
+    )
+    _reports_write(rows, result)
+    # A case whose reports moved or changed keys gets its keys rebuilt in full; the
+    # others only gain the keys of their new reports.
+    rebuild = {row.case_id for row in rows.to_update} | {
+        item.existing["case_id"] for item, _, _ in plan if item.existing
+    }
+    rebuild |= chunk.absorbed
+    chunk.dirty.extend(
+        cases_store(
+            chunk.affected,
+            new_cases=chunk.new_cases,
+            reports={
+                pk: sorted(
+                    [*stored.get(pk, ()), *rows.arrived.get(pk, ())],
+                    key=report_order,
+                )
+                for pk in chunk.affected
+            },
+            arrived=rows.arrived,
+            known_keys=known_keys,
+            rebuild_keys=rebuild,
+            now=chunk.now,
+        )
+    )
+    dirty_mark(dirty_from_changes(chunk.dirty))
+
+
+def _changed_items(
+    integrator: Integrator, reports: list[rules.CleanReport], result: IngestResult
+) -> list[_Item]:
+    """The reports that are new or changed, with their matching keys (a report sent
+    again as it was counts as unchanged)."""
     secret = person_secret()
     existing = {
         row["record_id"]: row
@@ -159,12 +192,14 @@ def ingest_reports(
             secret=secret,
         )
         items.append(_Item(report, nik_key, name_key, stored))
-    if not items:
-        return
-    from core.satusehat.services import nik_vault_store
+    return items
 
-    nik_vault_store({i.nik_key: i.report.nik for i in items if i.nik_key})
 
+def _known_cases(
+    items: list[_Item],
+) -> tuple[dict[str, set[int]], set[tuple[str, int]], dict[int, str | None]]:
+    """The stored cases the items' keys lead to: the cases per key, the (key, case)
+    pairs stored, and the NIK key of each of those cases."""
     keys = {k for item in items for k in (item.nik_key, item.name_match_key) if k}
     key_cases: dict[str, set[int]] = defaultdict(set)
     known_keys: set[tuple[str, int]] = set()
@@ -179,56 +214,55 @@ def ingest_reports(
             "id", "nik_key"
         )
     )
-    plan, merges, new_refs = _resolve(items, key_cases, case_nik)
+    return key_cases, known_keys, case_nik
 
-    # New cases get their ids now, so they are derived from their reports in memory
-    # and inserted once, complete.
-    ids = dict(zip(new_refs, reserve_ids(Case, len(new_refs)), strict=True))
-    new_cases = set(ids.values())
-    result.cases_new += len(ids)
 
-    def real(ref: int) -> int:
-        return ids[ref] if ref < 0 else ref
-
-    affected: set[int] = set(new_cases)
-    absorbed: set[int] = set()  # cases that took over the reports of merged ones
-    dirty: list[tuple[str, dt.date | None]] = []
-    # Merges of existing cases: move their reports, drop them.
+def _cases_merge(chunk: _Chunk, merges: dict[int, int], result: IngestResult) -> None:
+    """Merges of existing cases: move their reports to the case that took them over,
+    drop them."""
     for loser, winner in merges.items():
         if loser < 0:
             continue
-        target = real(_follow(merges, winner))
+        target = chunk.real(winner)
         CaseReport.objects.filter(case_id=loser).update(case_id=target)
-        affected.add(target)
-        absorbed.add(target)
+        chunk.affected.add(target)
+        chunk.absorbed.add(target)
         gone = (
             Case.objects.filter(pk=loser)
             .values_list("kelurahan_id", "first_event_on")
             .first()
         )
         if gone:
-            dirty.append(gone)
+            chunk.dirty.append(gone)
         Case.objects.filter(pk=loser).delete()
         result.cases_merged += 1
 
-    now = timezone.now()
-    source = integrator.name
+
+def _report_rows(
+    chunk: _Chunk,
+    plan: list[tuple[_Item, int, str]],
+    merges: dict[int, int],
+    *,
+    integrator: Integrator,
+    batch: ReportBatch,
+) -> _ReportRows:
+    """The rows to insert (new record ids) and to update (new revisions), and this
+    chunk's reports per case in derivation form."""
+    now = chunk.now
     new_report_ids = iter(
         reserve_ids(CaseReport, sum(1 for item, _, _ in plan if not item.existing))
     )
-    to_create: list[tuple] = []
-    to_update: list[CaseReport] = []
-    arrived: dict[int, list[dict]] = defaultdict(list)  # this chunk's, per case
+    rows = _ReportRows()
     for item, ref, match in plan:
         r = item.report
-        case_id = real(ref)
-        affected.add(case_id)
+        case_id = chunk.real(ref)
+        chunk.affected.add(case_id)
         fingerprint = r.fingerprint()
         row = {
             "id": item.existing["id"] if item.existing else next(new_report_ids),
             "case_id": case_id,
             "integrator_id": integrator.pk,
-            "integrator__name": source,
+            "integrator__name": integrator.name,
             "record_id": r.record_id,
             "nik_key": item.nik_key or "",
             "name_match_key": item.name_match_key or "",
@@ -242,12 +276,12 @@ def ingest_reports(
             "event_date": r.event_date,
             "match": match,
         }
-        arrived[case_id].append(row)
+        rows.arrived[case_id].append(row)
         if item.existing:
             before = item.existing["case_id"]
             if before not in merges:
-                affected.add(before)
-            to_update.append(
+                chunk.affected.add(before)
+            rows.to_update.append(
                 CaseReport(
                     pk=row["id"],
                     revision=item.existing["revision"] + 1,
@@ -261,7 +295,7 @@ def ingest_reports(
                 )
             )
         else:
-            to_create.append(
+            rows.to_create.append(
                 (
                     *(row[name] for name in REPORT_INSERT_FIELDS),
                     batch.pk,
@@ -274,17 +308,17 @@ def ingest_reports(
                     now,
                 )
             )
-    # Reports already stored for the touched cases (without the versions this chunk
-    # replaces), read before this chunk's are written.
-    changed = {row.pk for row in to_update}
-    stored = _reports_of((affected - new_cases) | absorbed, skip=changed)
+    return rows
+
+
+def _reports_write(rows: _ReportRows, result: IngestResult) -> None:
     insert_values(
         CaseReport,
         [
             *REPORT_INSERT_FIELDS, "batch_id", "fingerprint", "revision",
             "specimen_type", "test_type", "test_result", "received_at", "updated_at",
         ],
-        to_create,
+        rows.to_create,
     )  # fmt: skip
     update_fields = [
         "batch", "case", "fingerprint", "revision", "match", "nik_key",
@@ -296,298 +330,10 @@ def ingest_reports(
     update_values(
         CaseReport,
         update_fields,
-        [(row.pk, *(getattr(row, a) for a in attnames)) for row in to_update],
+        [(row.pk, *(getattr(row, a) for a in attnames)) for row in rows.to_update],
     )
-    result.created += len(to_create)
-    result.updated += len(to_update)
-    # A case whose reports moved or changed keys gets its keys rebuilt in full; the
-    # others only gain the keys of their new reports.
-    rebuild = {row.case_id for row in to_update} | {
-        item.existing["case_id"] for item, _, _ in plan if item.existing
-    }
-    rebuild |= absorbed
-    dirty.extend(
-        _cases_store(
-            affected,
-            new_cases=new_cases,
-            reports={
-                pk: sorted(
-                    [*stored.get(pk, ()), *arrived.get(pk, ())], key=_report_order
-                )
-                for pk in affected
-            },
-            arrived=arrived,
-            known_keys=known_keys,
-            rebuild_keys=rebuild,
-            now=now,
-        )
-    )
-    from core.cases.figures import dirty_from_changes
-
-    dirty_mark(dirty_from_changes(dirty))
-
-
-# Report columns the derivation reads, in the order inserts write them.
-REPORT_INSERT_FIELDS = (
-    "id", "case_id", "integrator_id", "record_id", "nik_key", "name_match_key",
-    "full_name", "name_key", "birth_date", "sex", "kelurahan_id", "household_id",
-    "status", "event_date", "match",
-)  # fmt: skip
-_NOT_STORED = {"id", "integrator__name", "provenance"}
-
-
-def _report_order(row: dict) -> tuple:
-    return row["event_date"], row["id"]
-
-
-def _reports_of(
-    case_ids: set[int], *, skip: Collection[int] = frozenset()
-) -> dict[int, list[dict]]:
-    """Stored reports of these cases, per case, in derivation form (sorted by event
-    date, then arrival)."""
-    reports: dict[int, list[dict]] = defaultdict(list)
-    if not case_ids:
-        return reports
-    names = dict(Integrator.objects.values_list("id", "name"))
-    ordered = sorted(case_ids)
-    for i in range(0, len(ordered), READ_CHUNK):
-        rows = (
-            CaseReport.objects.filter(
-                case_id__in=many(ordered[i : i + READ_CHUNK], integers=True)
-            )
-            .order_by()
-            .values_list(*REPORT_INSERT_FIELDS)
-        )
-        for values in rows.iterator(chunk_size=READ_CHUNK):
-            row = dict(zip(REPORT_INSERT_FIELDS, values, strict=True))
-            if row["id"] in skip:
-                continue
-            row["integrator__name"] = names[row["integrator_id"]]
-            reports[row["case_id"]].append(row)
-    for rows in reports.values():
-        rows.sort(key=_report_order)
-    return reports
-
-
-READ_CHUNK = 10_000
-
-
-def _follow(merges: dict[int, int], ref: int) -> int:
-    while ref in merges:
-        ref = merges[ref]
-    return ref
-
-
-# --- Deriving a case from its reports ------------------------------------------------------
-
-
-def _divergence(old: list, new: list) -> dt.date | None:
-    """First day on which two timelines (stored JSON form) differ."""
-    for a, b in itertools.zip_longest(old, new):
-        if a != b:
-            dates = [dt.date.fromisoformat(x[0]) for x in (a, b) if x]
-            return min(dates)
-    return None
-
-
-CASE_FIELDS = (
-    "nik_key", "full_name", "name_key", "birth_date", "sex", "kelurahan_id",
-    "household_key", "status", "status_date", "confirmed_on", "recovered_on",
-    "died_on", "first_event_on", "last_event_on", "timeline", "provenance",
-    "report_count", "source_count", "ambiguous_match", "updated_at",
-)  # fmt: skip
-
-
-def cases_refresh(case_ids: set[int]) -> list[tuple[str, dt.date | None]]:
-    """Derive every field of these cases again from all their reports (latest report
-    with a value wins; status from the timeline), record which report set each
-    field, rebuild their matching keys. Returns (kelurahan, since) figure changes."""
-    return _cases_store(
-        set(case_ids),
-        new_cases=set(),
-        reports=_reports_of(set(case_ids)),
-        arrived={},
-        known_keys=set(),
-        rebuild_keys=set(case_ids),
-        now=timezone.now(),
-    )
-
-
-def _cases_store(
-    case_ids: set[int],
-    *,
-    new_cases: set[int],
-    reports: dict[int, list[dict]],
-    arrived: dict[int, list[dict]],
-    known_keys: set[tuple[str, int]],
-    rebuild_keys: set[int],
-    now: dt.datetime,
-) -> list[tuple[str, dt.date | None]]:
-    """Write the cases derived from `reports` (all reports of each case, sorted):
-    insert the `new_cases` (ids reserved), update the others, drop those left without
-    reports, and bring their matching keys up to date. Returns figure changes."""
-    changes: list[tuple[str, dt.date | None]] = []
-    stored: dict[int, tuple] = {}
-    old_ids = sorted(case_ids - new_cases)
-    for i in range(0, len(old_ids), READ_CHUNK):
-        for row in (
-            Case.objects.filter(pk__in=many(old_ids[i : i + READ_CHUNK], integers=True))
-            .order_by()
-            .values_list(
-                "id",
-                "nik_key",
-                "kelurahan_id",
-                "household_key",
-                "timeline",
-                "first_event_on",
-            )  # fmt: skip
-        ):
-            stored[row[0]] = row
-    empty = [pk for pk in stored if not reports.get(pk)]
-    for pk in empty:
-        changes.append((stored[pk][2], stored[pk][5]))
-    if empty:
-        Case.objects.filter(pk__in=empty).delete()
-
-    inserts: list[tuple] = []
-    updates: list[tuple] = []
-    nik_changed: list[int] = []
-    live: set[int] = set()
-    for pk in sorted(case_ids):
-        rows = reports.get(pk)
-        if not rows or (pk not in new_cases and pk not in stored):
-            continue
-        live.add(pk)
-        case = _derived(pk, rows, now)
-        values = tuple(case[name] for name in CASE_FIELDS)
-        if pk in new_cases:
-            changes.append((case["kelurahan_id"], case["first_event_on"]))
-            inserts.append((pk, *values, now))
-            continue
-        _, old_nik, old_kelurahan, old_household, old_timeline, _ = stored[pk]
-        if case["nik_key"] != old_nik and old_nik is not None:
-            nik_changed.append(pk)
-        if (case["kelurahan_id"], case["household_key"]) != (
-            old_kelurahan,
-            old_household,
-        ):
-            first_old = (
-                dt.date.fromisoformat(old_timeline[0][0]) if old_timeline else None
-            )
-            changes.append((old_kelurahan, first_old))
-            changes.append((case["kelurahan_id"], case["first_event_on"]))
-        else:
-            changes.append(
-                (case["kelurahan_id"], _divergence(old_timeline, case["timeline"]))
-            )
-        updates.append((pk, *values))
-    if nik_changed:
-        # NIK keys are unique: clear the old ones first so two cases can swap.
-        Case.objects.filter(pk__in=nik_changed).update(nik_key=None)
-    update_values(Case, CASE_FIELDS, updates)
-    insert_values(Case, ("id", *CASE_FIELDS, "created_at"), inserts)
-
-    rebuild = rebuild_keys & live
-    if rebuild:
-        PersonKey.objects.filter(case_id__in=list(rebuild)).delete()
-    new_keys: set[tuple[str, int]] = set()
-    for pk in live:
-        whole = pk in rebuild
-        for row in reports[pk] if whole else arrived.get(pk, ()):
-            for key in (row["nik_key"], row["name_match_key"]):
-                if key and (whole or (key, pk) not in known_keys):
-                    new_keys.add((key, pk))
-    insert_values(PersonKey, ("key", "case_id"), sorted(new_keys))
-    return changes
-
-
-def _provenance(row: dict) -> dict:
-    # One dict per report, shared by every field that report set.
-    provenance = row.get("provenance")
-    if provenance is None:
-        provenance = row["provenance"] = {
-            "source": row["integrator__name"],
-            "record_id": row["record_id"],
-            "report_id": row["id"],
-            "event_date": row["event_date"].isoformat(),
-        }
-    return provenance
-
-
-def _derived(pk: int, reports: list[dict], now: dt.datetime) -> dict:
-    """The fields of case `pk` from its reports (sorted by event date, then arrival)."""
-    provenance: dict[str, dict] = {}
-    values: dict[str, object] = {}
-    household_row = None
-    for row in reports:
-        for name, value in (
-            ("full_name", row["full_name"]),
-            ("birth_date", row["birth_date"]),
-            ("sex", row["sex"]),
-            ("kelurahan", row["kelurahan_id"]),
-            ("nik", row["nik_key"]),
-        ):
-            if value:
-                values[name] = value
-                provenance[name] = _provenance(row)
-        if row["household_id"]:
-            household_row = row
-            provenance["household"] = _provenance(row)
-    timeline = rules.case_timeline(
-        (row["event_date"], row["status"]) for row in reports
-    )
-    reported = [
-        (date, state, reports[cause])
-        for (date, state), cause in zip(
-            timeline.transitions, timeline.causes, strict=True
-        )
-        if state != rules.DISCARDED
-    ]
-    case: dict = {}
-    for state, name in (
-        (rules.CONFIRMED, "confirmed_on"),
-        (rules.RECOVERED, "recovered_on"),
-        (rules.DIED, "died_on"),
-    ):
-        hit = next(((d, r) for d, s, r in reported if s == state), None)
-        case[name] = hit[0] if hit else None
-        if hit:
-            provenance[name] = _provenance(hit[1])
-    last = (
-        reported[-1]
-        if reported
-        else (reports[0]["event_date"], reports[0]["status"], reports[0])
-    )
-    case["status"], case["status_date"] = last[1], last[0]
-    provenance["status"] = _provenance(last[2])
-    kelurahan = values["kelurahan"]
-    full_name = values.get("full_name", "")
-    case.update(
-        nik_key=values.get("nik"),
-        full_name=full_name,
-        name_key=rules.normalise_person_name(full_name),
-        birth_date=values.get("birth_date"),
-        sex=values.get("sex", ""),
-        kelurahan_id=kelurahan,
-        household_key=rules.household_key(
-            kelurahan_code=household_row["kelurahan_id"]
-            if household_row
-            else kelurahan,
-            household_id=household_row["household_id"] if household_row else "",
-            case_ref=str(pk),
-        ),
-        timeline=rules.timeline_to_data(timeline),
-        first_event_on=reports[0]["event_date"],
-        last_event_on=max(row["event_date"] for row in reports),
-        provenance=provenance,
-        report_count=len(reports),
-        source_count=len({row["integrator_id"] for row in reports}),
-        ambiguous_match=any(
-            row["match"] == CaseReport.Match.NAME_AMBIGUOUS for row in reports
-        ),
-        updated_at=now,
-    )
-    return case
+    result.created += len(rows.to_create)
+    result.updated += len(rows.to_update)
 
 
 def batch_finish(batch: ReportBatch, result: IngestResult) -> None:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Q
 
 from core.cases import rules
+from core.cases.error_codes import CaseErrorCode
 from core.exceptions import NotFound
 from core.models import Case, CaseReport, Integrator, Region
 
@@ -52,7 +53,7 @@ def _in_area(code: str, area: Region) -> bool:
 def case_get(*, case_id: int) -> Case:
     case = Case.objects.select_related("kelurahan").filter(pk=case_id).first()
     if case is None:
-        raise NotFound("Kasus tidak ditemukan.", code="case_not_found")
+        raise NotFound("Kasus tidak ditemukan.", code=CaseErrorCode.CASE_NOT_FOUND)
     return case
 
 
@@ -67,91 +68,22 @@ def discrepancies(*, area: Region, date: dt.date) -> dict:
     A source's count is its records with that status and event date in the area. The
     integrated count is the people whose status changed to it that day in the area.
     Only sources that reported something in the area that day are compared."""
-    area_q = _area_q("kelurahan__code", area)
-    on_day = CaseReport.objects.filter(event_date=date)
-    area_case_ids = set(on_day.filter(area_q).values_list("case_id", flat=True))
-    # People the integration places in the area with news that day.
-    integrated_case_ids = set(
-        on_day.filter(_area_q("case__kelurahan__code", area)).values_list(
-            "case_id", flat=True
+    case_ids, cases, reports = _day_cases(area=area, date=date)
+    integrated, integrated_on_day = _integrated_counts(cases, area=area, date=date)
+    sources, counts = _source_counts(case_ids, reports, area=area, date=date)
+    differences = [
+        difference
+        for pk in sorted(case_ids)
+        if pk in cases
+        for difference in _case_differences(
+            cases[pk],
+            reports[pk],
+            sources=sources,
+            states=integrated_on_day[pk],
+            area=area,
+            date=date,
         )
-    )
-    case_ids = area_case_ids | integrated_case_ids
-    cases = {c.pk: c for c in Case.objects.filter(pk__in=case_ids)}
-    reports: dict[int, list[CaseReport]] = defaultdict(list)
-    for report in (
-        CaseReport.objects.filter(case_id__in=case_ids)
-        .select_related("integrator")
-        .order_by("event_date", "id")
-    ):
-        reports[report.case_id].append(report)
-
-    integrated = dict.fromkeys(COUNTED, 0)
-    integrated_on_day: dict[int, set[str]] = {}
-    for pk, case in cases.items():
-        states = {
-            state
-            for day, state in rules.timeline_from_data(case.timeline).transitions
-            if day == date and state in COUNTED
-        }
-        integrated_on_day[pk] = states if _in_area(case.kelurahan_id, area) else set()
-        for state in integrated_on_day[pk]:
-            integrated[state] += 1
-
-    sources: dict[int, Integrator] = {}
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
-    for pk in case_ids:
-        for report in reports[pk]:
-            if report.event_date == date and _in_area(report.kelurahan_id, area):
-                sources[report.integrator_id] = report.integrator
-                counts[report.integrator_id][report.status] += 1
-
-    differences = []
-    for pk in sorted(case_ids):
-        case = cases.get(pk)
-        if case is None:
-            continue
-        states = integrated_on_day[pk]
-        by_source: dict[int, list[CaseReport]] = defaultdict(list)
-        for report in reports[pk]:
-            by_source[report.integrator_id].append(report)
-        for source_id, source in sources.items():
-            theirs = by_source.get(source_id, [])
-            today = [
-                r
-                for r in theirs
-                if r.event_date == date and _in_area(r.kelurahan_id, area)
-            ]
-            for status in COUNTED:
-                counted = [r for r in today if r.status == status]
-                expected = status in states
-                if len(counted) == int(expected):
-                    continue
-                kind, their, ours, records = _explain(
-                    case, status, counted, theirs, states, date, expected
-                )
-                differences.append(
-                    {
-                        "case_id": pk,
-                        "kelurahan": case.kelurahan_id,
-                        "status": status,
-                        "source": source.name,
-                        "source_count": len(counted),
-                        "integrated_count": int(expected),
-                        "kind": kind,
-                        "explanation": {
-                            lang: text.format(
-                                source=source.name,
-                                status=rules.STATUS_LABELS[status][lang],
-                                their=_label(their, lang),
-                                ours=_label(ours, lang),
-                            )
-                            for lang, text in EXPLAIN[kind].items()
-                        },
-                        "records": [_record(r) for r in records],
-                    }
-                )
-
+    ]
     source_rows = [
         {
             "source": source.name,
@@ -169,6 +101,123 @@ def discrepancies(*, area: Region, date: dt.date) -> dict:
         "agree": not differences and all(not row["differs"] for row in source_rows),
         "differences": differences,
     }
+
+
+def _day_cases(
+    *, area: Region, date: dt.date
+) -> tuple[set[int], dict[int, Case], dict[int, list[CaseReport]]]:
+    """The cases with a report in the area that day, or placed in the area by the
+    integration with news that day; and all reports of each, in event order."""
+    on_day = CaseReport.objects.filter(event_date=date)
+    area_case_ids = set(
+        on_day.filter(_area_q("kelurahan__code", area)).values_list(
+            "case_id", flat=True
+        )
+    )
+    # People the integration places in the area with news that day.
+    integrated_case_ids = set(
+        on_day.filter(_area_q("case__kelurahan__code", area)).values_list(
+            "case_id", flat=True
+        )
+    )
+    case_ids = area_case_ids | integrated_case_ids
+    cases = {c.pk: c for c in Case.objects.filter(pk__in=case_ids)}
+    reports: dict[int, list[CaseReport]] = defaultdict(list)
+    for report in (
+        CaseReport.objects.filter(case_id__in=case_ids)
+        .select_related("integrator")
+        .order_by("event_date", "id")
+    ):
+        reports[report.case_id].append(report)
+    return case_ids, cases, reports
+
+
+def _integrated_counts(
+    cases: dict[int, Case], *, area: Region, date: dt.date
+) -> tuple[dict[str, int], dict[int, set[str]]]:
+    """People per status the integration counts in the area that day, and the states
+    each case entered that day (none when the integration places it elsewhere)."""
+    integrated = dict.fromkeys(COUNTED, 0)
+    integrated_on_day: dict[int, set[str]] = {}
+    for pk, case in cases.items():
+        states = {
+            state
+            for day, state in rules.timeline_from_data(case.timeline).transitions
+            if day == date and state in COUNTED
+        }
+        integrated_on_day[pk] = states if _in_area(case.kelurahan_id, area) else set()
+        for state in integrated_on_day[pk]:
+            integrated[state] += 1
+    return integrated, integrated_on_day
+
+
+def _source_counts(
+    case_ids: set[int],
+    reports: dict[int, list[CaseReport]],
+    *,
+    area: Region,
+    date: dt.date,
+) -> tuple[dict[int, Integrator], dict[int, dict[str, int]]]:
+    """The sources with a record in the area that day, and their counts per status."""
+    sources: dict[int, Integrator] = {}
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTED, 0))
+    for pk in case_ids:
+        for report in reports[pk]:
+            if report.event_date == date and _in_area(report.kelurahan_id, area):
+                sources[report.integrator_id] = report.integrator
+                counts[report.integrator_id][report.status] += 1
+    return sources, counts
+
+
+def _case_differences(
+    case: Case,
+    reports: list[CaseReport],
+    *,
+    sources: dict[int, Integrator],
+    states: set[str],
+    area: Region,
+    date: dt.date,
+) -> list[dict]:
+    """Where each source's count of this one person differs from the integration's."""
+    by_source: dict[int, list[CaseReport]] = defaultdict(list)
+    for report in reports:
+        by_source[report.integrator_id].append(report)
+    differences = []
+    for source_id, source in sources.items():
+        theirs = by_source.get(source_id, [])
+        today = [
+            r for r in theirs if r.event_date == date and _in_area(r.kelurahan_id, area)
+        ]
+        for status in COUNTED:
+            counted = [r for r in today if r.status == status]
+            expected = status in states
+            if len(counted) == int(expected):
+                continue
+            kind, their, ours, records = _explain(
+                case, status, counted, theirs, states, date, expected
+            )
+            differences.append(
+                {
+                    "case_id": case.pk,
+                    "kelurahan": case.kelurahan_id,
+                    "status": status,
+                    "source": source.name,
+                    "source_count": len(counted),
+                    "integrated_count": int(expected),
+                    "kind": kind,
+                    "explanation": {
+                        lang: text.format(
+                            source=source.name,
+                            status=rules.STATUS_LABELS[status][lang],
+                            their=_label(their, lang),
+                            ours=_label(ours, lang),
+                        )
+                        for lang, text in EXPLAIN[kind].items()
+                    },
+                    "records": [_record(r) for r in records],
+                }
+            )
+    return differences
 
 
 def _label(value, lang: str):

@@ -14,15 +14,17 @@ from django.utils import timezone
 from core.areas.rules import parse_code
 from core.cases import rules
 from core.cases.csvimport import reports_import_csv
+from core.cases.error_codes import CaseErrorCode
 from core.cases.figures import (
     figures_recompute_all,
     figures_recompute_dirty,
     figures_roll_forward,
     schedule_recompute,
 )
-from core.cases.ingest import IngestResult, batch_finish, batch_start, ingest_reports
+from core.cases.ingest import IngestResult, batch_finish, batch_start, reports_ingest
+from core.cases.models import Integrator, ReportBatch
 from core.exceptions import ApplicationError
-from core.models import Integrator, Region, ReportBatch
+from core.models import Region
 
 KEY_PREFIX = "sgi_"
 
@@ -129,13 +131,13 @@ def reports_submit(
     if not reports:
         raise ApplicationError(
             "The batch is empty.",
-            code="empty_batch",
+            code=CaseErrorCode.EMPTY_BATCH,
             fields={"reports": "Kirim minimal 1 laporan."},
         )
     if len(reports) > limit:
         raise ApplicationError(
             f"At most {limit} reports per request.",
-            code="batch_too_large",
+            code=CaseErrorCode.BATCH_TOO_LARGE,
             fields={"reports": f"Paling banyak {limit} laporan per permintaan."},
         )
     clean, errors = reports_validate(reports)
@@ -143,14 +145,14 @@ def reports_submit(
         raise ApplicationError(
             f"{len({k.split('.')[1] for k in errors})} of {len(reports)} reports are invalid; "
             "nothing was stored.",
-            code="invalid_reports",
+            code=CaseErrorCode.INVALID_REPORTS,
             fields=errors,
         )
     result = IngestResult(received=len(reports))
     try:
         with transaction.atomic():
             batch = batch_start(integrator=integrator, channel=ReportBatch.Channel.API)
-            ingest_reports(
+            reports_ingest(
                 integrator=integrator, batch=batch, reports=clean, result=result
             )
             batch_finish(batch, result)
@@ -177,11 +179,11 @@ __all__ = [
     "reports_import_csv",
     "reports_submit",
     "reports_validate",
-    "seed_area_demo",
+    "area_demo_seed",
 ]
 
 
-def seed_area_demo(*, today: dt.date | None = None) -> dict:
+def area_demo_seed(*, today: dt.date | None = None) -> dict:
     """Demo cases in Kota Semarang from two sources, so the map is not all hijau:
     Tembalang merah, Pedurungan oranye, Banyumanik kuning, plus people reported by
     both sources (one case each) and a date disagreement for the discrepancy report.

@@ -7,7 +7,7 @@ from core.cases import services
 from core.cases.figures import QUEUED_KEY
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def recompute_area_figures() -> None:
     """Work off the queue of kelurahan whose figures changed (and their parents)."""
     cache.delete(QUEUED_KEY)
@@ -16,7 +16,7 @@ def recompute_area_figures() -> None:
         recompute_area_figures.apply_async(countdown=1)  # more queued: keep going
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def roll_forward_area_figures() -> None:
     """A new day for areas with people still in care (periodic)."""
     if services.figures_roll_forward():

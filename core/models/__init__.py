@@ -1,12 +1,13 @@
-# PSC 119 lives in core.psc (its own package, app label core).
-from core.psc.models import Escalation, EscalationAction, PscEvent, PscEventCounter  # noqa: E402
-from core.satusehat.models import *  # noqa: F403,E402  (SATUSEHAT bridge)
+# Domains in packages of their own (app label core) re-export their models here, so
+# `core.models` stays the one place to import any model of the app from.
+from core.areas.models import *  # noqa: F403  (risk areas: boundaries, zones, figures)
+from core.cases.models import *  # noqa: F403  (case data integration)
+from core.psc.models import Escalation, EscalationAction, PscEvent, PscEventCounter
+from core.satusehat.models import *  # noqa: F403  (SATUSEHAT bridge)
 
 from .accounts import DeviceToken, OneTimeCode, ResidentProfile, User
-from .areas import *  # noqa: F403  (risk areas: boundaries, zones, figures)
 from .audit import AuditLog
 from .beds import BedAvailability, BedCount, BedKind, BedReport
-from .cases import *  # noqa: F403  (case data integration)
 from .facilities import Facility
 from .notifications import ChannelIdentity, Notification
 from .regions import Region

@@ -10,7 +10,7 @@ from django.contrib.auth.models import (
 from django.db import models
 from django.utils import timezone
 
-from core.rules import normalise_phone
+from core.rules import WIB_ZONE, normalise_phone
 
 
 class UserManager(BaseUserManager):
@@ -124,7 +124,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         profile = getattr(self, "profile", None)
         if profile is not None and profile.home_village_id:
             return profile.home_village.tz
-        return ZoneInfo("Asia/Jakarta")
+        return WIB_ZONE
 
     @property
     def is_health_worker(self) -> bool:

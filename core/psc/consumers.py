@@ -10,19 +10,15 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from core.livefeed import REPLAY_BATCH, LiveFeedMixin
 from core.models import User
 from core.psc import selectors
 from core.services.audit import audit_record
 
-REPLAY_BATCH = 500
 
-
-class ConsoleConsumer(AsyncJsonWebsocketConsumer):
+class ConsoleConsumer(LiveFeedMixin, AsyncJsonWebsocketConsumer):
     group: str | None = None
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._sent: set[int] = set()
+    unknown_type_message = "Jenis tidak dikenal."
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -44,49 +40,12 @@ class ConsoleConsumer(AsyncJsonWebsocketConsumer):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def receive_json(self, content, **kwargs) -> None:
-        kind = content.get("type") if isinstance(content, dict) else None
-        if kind == "ping":
-            await self.send_json({"type": "pong"})
-            return
-        if kind in ("replay", "sync"):
-            after = content.get("after", 0)
-            if not isinstance(after, int) or isinstance(after, bool) or after < 0:
-                await self.send_json(
-                    {
-                        "type": "error",
-                        "code": "invalid_after",
-                        "message": "after harus bilangan bulat >= 0.",
-                    }
-                )
-                return
-            frames = await self._events_after(after)
-            for frame in frames:
-                await self._send_event(frame)
-            await self.send_json(
-                {
-                    "type": "replayed",
-                    "last_seq": frames[-1]["seq"] if frames else after,
-                    "more": len(frames) == REPLAY_BATCH,
-                }
-            )
-            return
-        await self.send_json(
-            {"type": "error", "code": "unknown_type", "message": "Jenis tidak dikenal."}
-        )
-
     async def psc_events(self, message) -> None:
         for event in message["events"]:
-            await self._send_event(event)
-
-    async def _send_event(self, event: dict) -> None:
-        if event["seq"] in self._sent:
-            return
-        self._sent.add(event["seq"])
-        await self.send_json({"type": "event", "event": event})
+            await self.send_event(event)
 
     @database_sync_to_async
-    def _events_after(self, after: int) -> list[dict]:
+    def events_after(self, after: int) -> list[dict]:
         return [
             selectors.escalation_frame(e)
             for e in selectors.events_after(

@@ -14,6 +14,7 @@ from core.beds.selectors import referral_hospitals_ranked
 from core.exceptions import NotFound
 from core.models import Escalation, PscEvent, PscEventCounter, Region, User
 from core.psc import rules
+from core.psc.error_codes import PscErrorCode
 
 REPLAY_LIMIT = 500
 DANGER_LABELS = {
@@ -104,7 +105,9 @@ def escalation_get_for_operator(*, operator: User, escalation_id: int) -> Escala
         .first()
     )
     if escalation is None:
-        raise NotFound("Eskalasi tidak ditemukan.", code="escalation_not_found")
+        raise NotFound(
+            "Eskalasi tidak ditemukan.", code=PscErrorCode.ESCALATION_NOT_FOUND
+        )
     return escalation
 
 
@@ -115,7 +118,9 @@ def escalation_get_for_resident(*, resident: User, escalation_id: int) -> Escala
         .first()
     )
     if escalation is None:
-        raise NotFound("Eskalasi tidak ditemukan.", code="escalation_not_found")
+        raise NotFound(
+            "Eskalasi tidak ditemukan.", code=PscErrorCode.ESCALATION_NOT_FOUND
+        )
     return escalation
 
 

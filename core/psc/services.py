@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from django.db import IntegrityError, connection, transaction
@@ -23,6 +24,7 @@ from core.models import (
     User,
 )
 from core.psc import rules
+from core.psc.error_codes import PscErrorCode
 from core.psc.selectors import console_group, escalation_frame, queue_item
 from core.services.notifications import notify
 
@@ -70,7 +72,7 @@ def _place(
     if regency is None:
         raise ApplicationError(
             "Lokasi tidak diketahui: bagikan lokasi Anda atau lengkapi alamat profil.",
-            code="location_required",
+            code=PscErrorCode.LOCATION_REQUIRED,
             fields={"lat": "Bagikan lokasi (lat, lng)."},
         )
     if lat is None or lng is None:
@@ -130,7 +132,7 @@ def _trigger_for_resident(*, resident: User, assessment_id, now: dt.datetime):
         if assessment is None:
             raise NotFound(
                 "Hasil cek mandiri gawat darurat tidak ditemukan (24 jam terakhir).",
-                code="assessment_not_found",
+                code=PscErrorCode.ASSESSMENT_NOT_FOUND,
                 fields={"assessment_id": "Bukan hasil gawat darurat Anda."},
             )
         return Escalation.Trigger.SELFCHECK, assessment, None
@@ -152,7 +154,7 @@ def _trigger_for_resident(*, resident: User, assessment_id, now: dt.datetime):
     raise Conflict(
         "Permintaan bantuan PSC 119 tersedia setelah cek mandiri gawat darurat atau "
         "laporan isolasi dengan tanda bahaya. Dalam keadaan darurat, telepon 119.",
-        code="not_eligible",
+        code=PscErrorCode.NOT_ELIGIBLE,
     )
 
 
@@ -197,7 +199,7 @@ def escalation_create_by_resident(
     if consent is not True:
         raise ApplicationError(
             "Setujui berbagi lokasi dan data kesehatan terakhir Anda dengan PSC 119.",
-            code="consent_required",
+            code=PscErrorCode.CONSENT_REQUIRED,
             fields={"consent": "Wajib disetujui."},
         )
     if client_key:
@@ -250,13 +252,16 @@ def escalation_create_by_resident(
         note=note[:NOTE_MAX],
         created_at=now,
     )
-    try:
-        with transaction.atomic():
-            escalation.save()
-    except IntegrityError:  # the same client_key, sent twice at once
-        return Escalation.objects.get(resident=resident, client_key=client_key), False
-    _step(escalation, actor=resident, action="create", note=note, now=now)
-    return escalation, True
+    return _escalation_store(
+        escalation,
+        actor=resident,
+        note=note,
+        now=now,
+        # The same client_key, sent twice at once.
+        existing=lambda: Escalation.objects.get(
+            resident=resident, client_key=client_key
+        ),
+    )
 
 
 @transaction.atomic
@@ -272,7 +277,7 @@ def escalation_create_by_nurse(
     if alert.kind != Alert.Kind.DANGER:
         raise ApplicationError(
             "Hanya peringatan tanda bahaya yang dapat diteruskan ke PSC 119.",
-            code="not_a_danger_alert",
+            code=PscErrorCode.NOT_A_DANGER_ALERT,
             fields={"alert_id": "Bukan peringatan tanda bahaya."},
         )
     existing = Escalation.objects.filter(alert_id=alert.pk).first()
@@ -311,12 +316,31 @@ def escalation_create_by_nurse(
         note=note[:NOTE_MAX],
         created_at=now,
     )
+    return _escalation_store(
+        escalation,
+        actor=nurse,
+        note=note,
+        now=now,
+        existing=lambda: Escalation.objects.get(alert_id=alert.pk),
+    )
+
+
+def _escalation_store(
+    escalation: Escalation,
+    *,
+    actor: User,
+    note: str,
+    now: dt.datetime,
+    existing: Callable[[], Escalation],
+) -> tuple[Escalation, bool]:
+    """Save a new escalation and its first step; when a unique key says it exists
+    already (a request sent twice at once), return that one instead."""
     try:
         with transaction.atomic():
             escalation.save()
     except IntegrityError:
-        return Escalation.objects.get(alert_id=alert.pk), False
-    _step(escalation, actor=nurse, action="create", note=note, now=now)
+        return existing(), False
+    _step(escalation, actor=actor, action="create", note=note, now=now)
     return escalation, True
 
 
@@ -353,18 +377,20 @@ def escalation_take(
         _scoped(operator).select_related("taken_by").filter(pk=escalation_id).first()
     )
     if escalation is None:
-        raise NotFound("Eskalasi tidak ditemukan.", code="escalation_not_found")
+        raise NotFound(
+            "Eskalasi tidak ditemukan.", code=PscErrorCode.ESCALATION_NOT_FOUND
+        )
     if not won:
         if escalation.taken_by_id is not None:
             who = _holder_name(escalation)
             raise Conflict(
                 f"Sudah ditangani oleh {who}.",
-                code="already_taken",
+                code=PscErrorCode.ALREADY_TAKEN,
                 fields={"taken_by": who, "status": escalation.status},
             )
         raise Conflict(
             "Eskalasi ini sudah ditutup.",
-            code="invalid_transition",
+            code=PscErrorCode.INVALID_TRANSITION,
             fields={"status": escalation.status},
         )
     _step(escalation, actor=operator, action="take", note=note, now=now)
@@ -387,7 +413,7 @@ def escalation_act(
             escalation_id=escalation_id, operator=operator, note=note, now=now
         )
     if action not in rules.ACTIONS:
-        raise NotFound("Langkah tidak dikenal.", code="unknown_action")
+        raise NotFound("Langkah tidak dikenal.", code=PscErrorCode.UNKNOWN_ACTION)
     now = now or timezone.now()
     escalation = (
         _scoped(operator)
@@ -397,7 +423,9 @@ def escalation_act(
         .first()
     )
     if escalation is None:
-        raise NotFound("Eskalasi tidak ditemukan.", code="escalation_not_found")
+        raise NotFound(
+            "Eskalasi tidak ditemukan.", code=PscErrorCode.ESCALATION_NOT_FOUND
+        )
     if (
         action not in ("note", "cancel")
         and escalation.taken_by_id is not None
@@ -406,7 +434,7 @@ def escalation_act(
         who = _holder_name(escalation)
         raise Conflict(
             f"Ditangani oleh {who}.",
-            code="held_by_other",
+            code=PscErrorCode.HELD_BY_OTHER,
             fields={"taken_by": who},
         )
     try:
@@ -415,7 +443,7 @@ def escalation_act(
         raise Conflict(
             f"Langkah '{action}' tidak dapat dilakukan pada status "
             f"'{escalation.get_status_display()}'.",
-            code="invalid_transition",
+            code=PscErrorCode.INVALID_TRANSITION,
             fields={"status": escalation.status},
         ) from None
     fields = ["status", "updated_at"]
@@ -427,7 +455,7 @@ def escalation_act(
         if hospital is None:
             raise ApplicationError(
                 "Pilih rumah sakit tujuan rujukan.",
-                code="invalid",
+                code=PscErrorCode.INVALID,
                 fields={"facility_id": "Rumah sakit aktif wajib dipilih."},
             )
         escalation.referred_to = hospital
@@ -461,11 +489,13 @@ def escalation_cancel_by_resident(
         .first()
     )
     if escalation is None:
-        raise NotFound("Eskalasi tidak ditemukan.", code="escalation_not_found")
+        raise NotFound(
+            "Eskalasi tidak ditemukan.", code=PscErrorCode.ESCALATION_NOT_FOUND
+        )
     if escalation.status != rules.NEW:
         raise Conflict(
             "Petugas PSC sudah menangani permintaan ini; hubungi 119 untuk membatalkan.",
-            code="invalid_transition",
+            code=PscErrorCode.INVALID_TRANSITION,
             fields={"status": escalation.status},
         )
     escalation.status = rules.CANCELLED

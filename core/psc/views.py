@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError, NotFound
 from core.models import User
+from core.pages import staff_page
 from core.psc import rules, selectors, services
 from core.services.audit import audit_record
 
@@ -27,19 +25,10 @@ ACTION_LABELS = {
 }
 
 
-def psc_operator_required(view):
-    @login_required
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        user = request.user
-        if user.role != User.Role.PSC_OPERATOR or not user.psc_region_id:
-            return render(request, "psc/forbidden.html", status=403)
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-
-    return wrapped
+psc_operator_required = staff_page(
+    lambda user: user.role == User.Role.PSC_OPERATOR and bool(user.psc_region_id),
+    forbidden_template="psc/forbidden.html",
+)
 
 
 @psc_operator_required

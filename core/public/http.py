@@ -13,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 
 from core.api.exceptions import error_body
 from core.exceptions import ApplicationError
+from core.public.error_codes import PublicErrorCode
 
 
 def json_errors(view):
@@ -38,7 +39,7 @@ def parse_date(value: str | None, field: str) -> dt.date | None:
     except ValueError as exc:
         raise ApplicationError(
             f"'{field}' is not a date.",
-            code="invalid_date",
+            code=PublicErrorCode.INVALID_DATE,
             fields={field: "Tanggal harus berbentuk YYYY-MM-DD."},
         ) from exc
 
@@ -49,7 +50,7 @@ def parse_level(value: str | None, *, allowed=(1, 2, 3, 4)) -> int | None:
     if not value.isdigit() or int(value) not in allowed:
         raise ApplicationError(
             "Unknown level.",
-            code="invalid_level",
+            code=PublicErrorCode.INVALID_LEVEL,
             fields={"level": "Salah satu dari " + ", ".join(map(str, allowed)) + "."},
         )
     return int(value)

@@ -18,6 +18,7 @@ from core.areas.selectors import region_get
 from core.exceptions import ApplicationError, NotFound
 from core.i18n import pick, request_language
 from core.public.datasets import DATASETS, ROWS, Query, temporal_coverage
+from core.public.error_codes import PublicErrorCode
 from core.public.http import json_errors, parse_date, parse_level
 
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
@@ -155,7 +156,7 @@ def _query(request, temporal: bool) -> Query:
     if start and end and start > end:
         raise ApplicationError(
             "'from' is after 'to'.",
-            code="invalid_range",
+            code=PublicErrorCode.INVALID_RANGE,
             fields={"from": "Harus sebelum 'to'."},
         )
     level = parse_level(request.GET.get("level")) if temporal else None
@@ -212,7 +213,7 @@ def _geojson_stream(rows):
 def download(request, slug: str, fmt: str):
     ds = DATASETS.get(slug)
     if ds is None or fmt not in MEDIA_TYPES:
-        raise NotFound("Unknown dataset.", code="dataset_not_found")
+        raise NotFound("Unknown dataset.", code=PublicErrorCode.DATASET_NOT_FOUND)
     query = _query(request, ds.temporal)
     header = [c.name for c in ds.columns]
     if slug == "boundaries" and fmt == "json":

@@ -10,12 +10,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.api.areas import cached_json
 from core.areas import mapdata
 from core.areas import rules as area_rules
+from core.areas.cache import cached_json
 from core.areas.selectors import region_get
 from core.exceptions import ApplicationError, NotFound
 from core.i18n import pick, request_language
+from core.public.error_codes import PublicErrorCode
 from core.public.http import conditional, json_errors, parse_date, parse_level
 
 EARLIEST = dt.date(2020, 1, 1)
@@ -29,7 +30,7 @@ def _day(request) -> dt.date:
     if not EARLIEST <= date <= today + dt.timedelta(days=1):
         raise ApplicationError(
             "Date out of range.",
-            code="date_out_of_range",
+            code=PublicErrorCode.DATE_OUT_OF_RANGE,
             fields={"date": f"Antara {EARLIEST} dan {today}."},
         )
     return date
@@ -43,7 +44,7 @@ def _within(request) -> str | None:
     if code is None or area_rules.level_of(code) > 3:
         raise ApplicationError(
             "Unknown area.",
-            code="invalid_area",
+            code=PublicErrorCode.INVALID_AREA,
             fields={"within": "Kode provinsi, kabupaten/kota atau kecamatan."},
         )
     return code
@@ -173,7 +174,9 @@ def area(request, code: str):
 def _code(raw: str) -> str:
     code = area_rules.parse_code(raw or "")
     if code is None:
-        raise NotFound(f"Wilayah {raw} tidak dikenal.", code="area_not_found")
+        raise NotFound(
+            f"Wilayah {raw} tidak dikenal.", code=PublicErrorCode.AREA_NOT_FOUND
+        )
     return code
 
 

@@ -11,16 +11,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
-from core.api.cases import (
+from core.api.permissions import IsHealthOffice
+from core.areas.selectors import region_get
+from core.cases.api.authentication import (
     IntegratorKeyAuthentication,
     IntegratorRateThrottle,
     IsIntegrator,
 )
-from core.api.permissions import IsHealthOffice
-from core.areas.selectors import region_get
 from core.exceptions import NotFound
 from core.office.selectors import office_area_get
 from core.satusehat import reconcile
+from core.satusehat.error_codes import SatusehatErrorCode
 from core.satusehat.inbound import fhir_bundle_submit
 from core.satusehat.selectors import reconciliation_latest
 from core.services.audit import audit_record
@@ -30,7 +31,7 @@ class FhirJSONParser(JSONParser):
     media_type = "application/fhir+json"
 
 
-class CaseFhirSubmitView(APIView):
+class CaseFhirSubmitApi(APIView):
     """A FHIR Bundle of lab results (Patient + Observation [+ Specimen]): readable
     entries become case reports, the others come back as OperationOutcome issues."""
 
@@ -54,7 +55,7 @@ class CaseFhirSubmitView(APIView):
         return response
 
 
-class ReconciliationView(APIView):
+class ReconciliationApi(APIView):
     permission_classes = [IsHealthOffice]
 
     class InputSerializer(serializers.Serializer):
@@ -79,7 +80,8 @@ class ReconciliationView(APIView):
         run = reconciliation_latest()
         if run is None:
             raise NotFound(
-                "Belum ada rekonsiliasi SATUSEHAT.", code="reconciliation_not_found"
+                "Belum ada rekonsiliasi SATUSEHAT.",
+                code=SatusehatErrorCode.RECONCILIATION_NOT_FOUND,
             )
         report = reconcile.report_for_area(
             run, area_code=area.code, date=data.validated_data.get("date")

@@ -12,6 +12,7 @@ from core.cases.services import reports_submit, reports_validate
 from core.exceptions import ApplicationError
 from core.models import Integrator
 from core.satusehat import fhir
+from core.satusehat.error_codes import SatusehatErrorCode
 
 ADMINISTRATIVE_CODE = (
     "https://fhir.kemkes.go.id/r4/StructureDefinition/administrativeCode"
@@ -179,14 +180,14 @@ def bundle_reports(bundle: object) -> tuple[list[tuple[int, dict]], list[dict]]:
     if not isinstance(bundle, Mapping) or bundle.get("resourceType") != "Bundle":
         raise ApplicationError(
             "Expected a FHIR Bundle.",
-            code="invalid_bundle",
+            code=SatusehatErrorCode.INVALID_BUNDLE,
             fields={"resourceType": "Bundle"},
         )
     entries = bundle.get("entry")
     if not isinstance(entries, list) or not entries:
         raise ApplicationError(
             "The Bundle has no entries.",
-            code="empty_batch",
+            code=SatusehatErrorCode.EMPTY_BATCH,
             fields={"entry": "Kirim minimal 1 entri."},
         )
     resources: dict[str, Mapping] = {}

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.utils import timezone
 
 from core.models import Case, SatusehatReconciliation, SatusehatRecord
+from core.rules import WIB_ZONE
 from core.satusehat import fhir
 from core.satusehat.clients import SatusehatClient, SatusehatError
 
 logger = logging.getLogger(__name__)
 MAX_DIFFERENCES = 5000
-WIB = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 NOT_SENT = "not_sent"
 REJECTED = "rejected"
@@ -26,11 +25,11 @@ CENTRE_ONLY = "centre_only"
 
 
 def reconciliation_due(now: dt.datetime | None = None) -> bool:
-    now = (now or timezone.now()).astimezone(WIB)
+    now = (now or timezone.now()).astimezone(WIB_ZONE)
     if now.hour < 1:
         return False
     last = SatusehatReconciliation.objects.filter(error="").first()
-    return last is None or last.started_at.astimezone(WIB).date() < now.date()
+    return last is None or last.started_at.astimezone(WIB_ZONE).date() < now.date()
 
 
 def centre_conditions(client: SatusehatClient, since: dt.date | None) -> list[dict]:

@@ -18,7 +18,7 @@ REFRESHED_KEY = "satusehat:refreshed-at"
 PERIODIC_S = 300  # the periodic sync covers anything due later than this
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def satusehat_sync() -> None:
     """Periodic: new and changed records into the outbox, then send what is due.
     Only what changed since the previous run's start is looked at (all on the first
@@ -33,7 +33,7 @@ def satusehat_sync() -> None:
     _drain_later()
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def satusehat_drain() -> None:
     """Send what is due (no refresh), and come back when the next row is due."""
     cache.delete(DRAIN_SCHEDULED_KEY)
@@ -53,7 +53,7 @@ def _drain_later() -> None:
         satusehat_drain.apply_async(countdown=max(wait, 0.5))
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(ignore_result=True)
 def satusehat_reconcile_nightly() -> None:
     """Hourly beat; runs once a night (after 01:00 WIB)."""
     if enabled() and reconcile.reconciliation_due():

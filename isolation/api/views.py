@@ -183,7 +183,7 @@ class MyIsolationApi(APIView):
             "missed_slots": selectors.missed_slot_list(isolation, now=now),
             "facility": isolation.facility,
             "referral_facility": isolation.referral_facility,
-            "recent_checkins": isolation.checkins.order_by("-measured_at")[:10],
+            "recent_checkins": selectors.checkins_recent(isolation),
         }
         return Response(self.OutputSerializer(body).data)
 

@@ -10,7 +10,7 @@ from isolation.services.alerts import (
 )
 from isolation.services.care import isolation_extend, isolation_status_change, note_add
 from isolation.services.checkins import checkin_submit
-from isolation.services.demo import seed_isolation_demo
+from isolation.services.demo import isolation_demo_seed
 from isolation.services.enrolment import (
     isolation_enroll,
     isolation_enroll_audit,
@@ -38,5 +38,5 @@ __all__ = [
     "missed_checkins_flag",
     "note_add",
     "release_due_flag",
-    "seed_isolation_demo",
+    "isolation_demo_seed",
 ]

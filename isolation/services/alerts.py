@@ -20,6 +20,8 @@ from core.models import User
 from core.services.audit import audit_record
 from core.services.notifications import notify
 from isolation import content, display, rules
+from isolation.error_codes import IsolationErrorCode
+from isolation.messages import message
 from isolation.models import Alert, CheckIn, DashboardEvent, Isolation
 from isolation.services.events import NewEvent, events_push_stored, events_record
 from isolation.services.payloads import ack_payload
@@ -40,7 +42,10 @@ def alert_acknowledge(*, actor: User, alert_id: int, note: str = "") -> Alert:
     """A person takes charge of an alert; it leaves every open list."""
     alert = _alert_for_worker(actor, alert_id, lock=True)
     if alert.acknowledged_at is not None:
-        raise Conflict("Peringatan ini sudah ditangani.", code="already_acknowledged")
+        raise Conflict(
+            message("already_acknowledged"),
+            code=IsolationErrorCode.ALREADY_ACKNOWLEDGED,
+        )
     alert.acknowledged_by = actor
     alert.acknowledged_at = timezone.now()
     alert.note = note.strip()

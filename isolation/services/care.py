@@ -13,6 +13,8 @@ from core.models import Facility, User
 from core.services.audit import audit_record
 from core.services.notifications import notify
 from isolation import content, rules
+from isolation.error_codes import IsolationErrorCode
+from isolation.messages import message
 from isolation.models import Alert, DashboardEvent, Isolation, Note
 from isolation.services.alerts import alerts_close_for_isolation
 from isolation.services.events import NewEvent, events_record
@@ -35,7 +37,9 @@ def _isolation(actor: User, isolation_id: int) -> Isolation:
 
 def _require_active(isolation: Isolation) -> None:
     if not isolation.is_active:
-        raise Conflict("Isolasi ini sudah ditutup.", code="isolation_closed")
+        raise Conflict(
+            message("isolation_closed"), code=IsolationErrorCode.ISOLATION_CLOSED
+        )
 
 
 def _patient_event(isolation: Isolation, action: str, **extra) -> None:
@@ -56,7 +60,9 @@ def note_add(*, actor: User, isolation_id: int, text: str) -> Note:
     isolation = _isolation(actor, isolation_id)
     text = text.strip()
     if not text:
-        raise ApplicationError("Catatan kosong.", fields={"text": "Wajib diisi."})
+        raise ApplicationError(
+            message("note_empty"), fields={"text": message("required")}
+        )
     note = Note(isolation=isolation, author=actor, kind=Note.Kind.NOTE, text=text)
     note.full_clean()
     note.save()
@@ -91,10 +97,8 @@ def isolation_status_change(
     isolation = _isolation(actor, isolation_id)
     if status not in FINAL_STATUSES:
         raise ApplicationError(
-            "Status akhir tidak valid.",
-            fields={
-                "status": "Pilih selesai, dirujuk, tidak dapat dipantau, meninggal."
-            },
+            message("final_status_invalid"),
+            fields={"status": message("final_status_choose")},
         )
     _require_active(isolation)
     if status == Isolation.Status.RELEASED and not confirm_open_danger:
@@ -105,14 +109,9 @@ def isolation_status_change(
         ).count()
         if open_danger:
             raise Conflict(
-                f"Pasien masih punya {open_danger} peringatan tanda bahaya yang belum "
-                "ditangani. Tangani dulu, atau konfirmasi bahwa pasien tetap "
-                "diselesaikan.",
-                code="open_danger_alerts",
-                fields={
-                    "confirm_open_danger": "Konfirmasi untuk menyelesaikan isolasi "
-                    "dengan peringatan tanda bahaya terbuka."
-                },
+                message("open_danger_alerts", count=open_danger),
+                code=IsolationErrorCode.OPEN_DANGER_ALERTS,
+                fields={"confirm_open_danger": message("open_danger_confirm")},
             )
     referral = None
     if status == Isolation.Status.REFERRED:
@@ -125,13 +124,13 @@ def isolation_status_change(
         )
         if referral is None:
             raise ApplicationError(
-                "Pilih rumah sakit rujukan.",
-                fields={"referral_facility_id": "Pilih rumah sakit yang aktif."},
+                message("referral_required"),
+                fields={"referral_facility_id": message("referral_choose_active")},
             )
     elif referral_facility_id:
         raise ApplicationError(
-            "Rumah sakit rujukan hanya untuk status dirujuk.",
-            fields={"referral_facility_id": "Hanya untuk status dirujuk."},
+            message("referral_only_referred"),
+            fields={"referral_facility_id": message("referral_only_referred_field")},
         )
     previous = isolation.status
     isolation.status = status
@@ -193,21 +192,23 @@ def isolation_extend(
     _require_active(isolation)
     if (until is None) == (days is None):
         raise ApplicationError(
-            "Isi tanggal selesai baru atau jumlah hari.",
-            fields={"until": "Isi salah satu: until atau days."},
+            message("extend_one_of"),
+            fields={"until": message("extend_one_of_field")},
         )
     current = isolation.estimated_end
     if until is None:
         until = current + dt.timedelta(days=days)
     if until <= current:
         raise ApplicationError(
-            "Tanggal baru harus setelah perkiraan selesai saat ini.",
-            fields={"until": f"Harus setelah {current.isoformat()}."},
+            message("extend_after_end"),
+            fields={
+                "until": message("extend_after_end_field", current=current.isoformat())
+            },
         )
     if until > current + dt.timedelta(days=MAX_EXTENSION_DAYS):
         raise ApplicationError(
-            "Perpanjangan paling lama 30 hari sekaligus.",
-            fields={"until": "Paling lama 30 hari."},
+            message("extend_max"),
+            fields={"until": message("extend_max_field")},
         )
     isolation.extended_until = until
     isolation.estimated_end = rules.estimated_end(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
+import functools
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -13,12 +13,13 @@ from core.models import User
 from core.services.accounts import consent_require
 from core.services.audit import audit_record
 from isolation import rules
+from isolation.error_codes import IsolationErrorCode
+from isolation.hooks import danger_alert_hooks
+from isolation.messages import message
 from isolation.models import Alert, CheckIn, DashboardEvent, Isolation
-from isolation.services.dispatch import enqueue
+from isolation.services.dispatch import task_enqueue
 from isolation.services.events import NewEvent, events_record
 from isolation.services.payloads import alert_payload, checkin_payload
-
-logger = logging.getLogger(__name__)
 
 # Devices' clocks drift; a report "from the future" beyond this is refused.
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -65,33 +66,73 @@ def checkin_submit(
         if existing is not None:
             return existing, False
         raise Conflict(
-            "Anda tidak sedang dalam pemantauan isolasi.", code="no_active_isolation"
+            message("no_active_isolation"), code=IsolationErrorCode.NO_ACTIVE_ISOLATION
         )
     isolation.patient = patient  # the caller's row: no join, no second query
+    checkin, reasons = checkin_build(
+        isolation=isolation,
+        client_id=client_id,
+        measured_at=checkin_validate_time(isolation=isolation, measured_at=measured_at),
+        temperature=temperature,
+        spo2=spo2,
+        breathing_rate=breathing_rate,
+        symptoms=sorted(set(symptoms or [])),
+        danger_signs=sorted(set(danger_signs or [])),
+        note=note,
+    )
+    try:
+        return _store(isolation=isolation, checkin=checkin, reasons=reasons), True
+    except IntegrityError:
+        existing = _existing(patient, client_id)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def checkin_validate_time(
+    *, isolation: Isolation, measured_at: dt.datetime | None
+) -> dt.datetime:
+    """When the measurement was taken: not in the future (beyond the clock skew of a
+    device), not before the isolation; now when the app did not say."""
     now = timezone.now()
     measured_at = measured_at or now
-    tz = isolation.tz
     if measured_at > now + CLOCK_SKEW:
         raise ApplicationError(
-            "Waktu pengukuran tidak boleh di masa depan.",
-            fields={"measured_at": "Waktu pengukuran di masa depan."},
+            message("measured_in_future"),
+            fields={"measured_at": message("measured_in_future_field")},
         )
-    isolation_start = dt.datetime.combine(isolation.start_date, dt.time(), tzinfo=tz)
+    isolation_start = dt.datetime.combine(
+        isolation.start_date, dt.time(), tzinfo=isolation.tz
+    )
     if measured_at < min(isolation_start, isolation.started_at):
         raise ApplicationError(
-            "Waktu pengukuran sebelum isolasi dimulai.",
-            fields={"measured_at": "Sebelum isolasi dimulai."},
+            message("measured_before_start"),
+            fields={"measured_at": message("measured_before_start_field")},
         )
-    measured_at = min(measured_at, now)
-    symptoms = sorted(set(symptoms or []))
-    danger_signs = sorted(set(danger_signs or []))
+    return min(measured_at, now)
+
+
+def checkin_build(
+    *,
+    isolation: Isolation,
+    client_id: str,
+    measured_at: dt.datetime,
+    temperature: Decimal | None,
+    spo2: int | None,
+    breathing_rate: int | None,
+    symptoms: list[str],
+    danger_signs: list[str],
+    note: str,
+) -> tuple[CheckIn, list[str]]:
+    """The check-in, judged (danger, unwell) and placed in its slot, with its danger
+    reasons; its fields validated (the unique client_id is the database's job)."""
     reasons = rules.danger_reasons(
         spo2=spo2, breathing_rate=breathing_rate, danger_signs=danger_signs
     )
     unwell = rules.is_unwell(
         danger=bool(reasons), temperature=temperature, symptoms=symptoms
     )
-    slot = rules.slot_for(measured_at, tz)
+    slot = rules.slot_for(measured_at, isolation.tz)
     checkin = CheckIn(
         isolation=isolation,
         client_id=client_id,
@@ -111,13 +152,7 @@ def checkin_submit(
     checkin.full_clean(
         exclude=["isolation"], validate_unique=False, validate_constraints=False
     )
-    try:
-        return _store(isolation=isolation, checkin=checkin, reasons=reasons), True
-    except IntegrityError:
-        existing = _existing(patient, client_id)
-        if existing is None:
-            raise
-        return existing, False
+    return checkin, reasons
 
 
 @transaction.atomic
@@ -178,7 +213,8 @@ def _store(*, isolation: Isolation, checkin: CheckIn, reasons: list[str]) -> Che
     if alert is not None:
         alert_id = alert.pk
         transaction.on_commit(lambda: enqueue_alert_delivery(alert_id), robust=True)
-        transaction.on_commit(lambda: enqueue_consultation(alert_id), robust=True)
+        for hook in danger_alert_hooks():
+            transaction.on_commit(functools.partial(hook, alert_id), robust=True)
     return checkin
 
 
@@ -202,20 +238,7 @@ def enqueue_alert_delivery(alert_id: int) -> None:
     """Hand the alert to a worker; if the broker is down the sweep delivers it."""
     from isolation.tasks import deliver_alert
 
-    enqueue(
+    task_enqueue(
         lambda: deliver_alert.apply_async((alert_id,), retry=False),
         what=f"delivery of alert {alert_id}",
-    )
-
-
-def enqueue_consultation(alert_id: int) -> None:
-    """Ask teleconsultation to propose a slot to a patient with a danger sign."""
-    try:
-        from isolation.teleconsult.tasks import propose_consultation_for_alert
-    except ImportError:
-        logger.info("teleconsultation is not installed; no slot proposed")
-        return
-    enqueue(
-        lambda: propose_consultation_for_alert.apply_async((alert_id,), retry=False),
-        what=f"a consultation proposal for alert {alert_id}",
     )

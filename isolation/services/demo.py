@@ -11,7 +11,7 @@ from isolation import rules
 from isolation.models import Alert, Isolation, Note
 
 
-def seed_isolation_demo() -> str:
+def isolation_demo_seed() -> str:
     """Idempotent: alice, enrolled 4 days ago, with check-ins, a missed pair and a
     danger report (SpO2 93) yesterday evening."""
     from core.demo import demo_accounts_ensure

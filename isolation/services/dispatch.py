@@ -52,7 +52,7 @@ def _run(fn: Callable[[], object], what: str) -> None:
         )
 
 
-def enqueue(fn: Callable[[], object], *, what: str) -> None:
+def task_enqueue(fn: Callable[[], object], *, what: str) -> None:
     """Publish a Celery task from an on_commit hook, never blocking the request.
 
     With eager Celery (no REDIS_URL) the task runs inline, as the caller expects.
@@ -75,6 +75,6 @@ def wait_idle(timeout: float = 30.0) -> None:
     wait(list(_pending), timeout=timeout)
 
 
-def reset() -> None:
+def breakers_reset() -> None:
     broker_breaker.reset()
     layer_breaker.reset()

@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,11 +21,12 @@ from core.services.accounts import (
 from core.services.audit import audit_record
 from core.services.notifications import notify
 from isolation import content, rules
+from isolation.error_codes import IsolationErrorCode
+from isolation.messages import message
 from isolation.models import DashboardEvent, Isolation, IsolationRequest, Note
 from isolation.services.events import NewEvent, events_record
 from isolation.services.payloads import patient_payload
-
-HIGH_RISK_LEVELS = ("high", "critical")
+from selfcheck.selectors import assessment_is_high_risk
 
 
 def _check_dates(
@@ -38,15 +38,15 @@ def _check_dates(
 ) -> None:
     errors = {}
     if test_date and test_date > today:
-        errors["test_date"] = "Tanggal tes tidak boleh di masa depan."
+        errors["test_date"] = message("test_date_future")
     if symptom_onset and symptom_onset > today:
-        errors["symptom_onset"] = "Tanggal awal gejala tidak boleh di masa depan."
+        errors["symptom_onset"] = message("symptom_onset_future")
     if start_date and start_date > today + dt.timedelta(days=1):
-        errors["start_date"] = "Tanggal mulai isolasi terlalu jauh di masa depan."
+        errors["start_date"] = message("start_date_far")
     if test_date and today - test_date > dt.timedelta(days=30):
-        errors["test_date"] = "Tanggal tes lebih dari 30 hari yang lalu."
+        errors["test_date"] = message("test_date_old")
     if errors:
-        raise ApplicationError("Tanggal tidak valid.", fields=errors)
+        raise ApplicationError(message("dates_invalid"), fields=errors)
 
 
 def _patient_tz(patient: User, facility: Facility) -> str:
@@ -65,9 +65,9 @@ def _ensure_not_isolating(patient: User, field: str = "phone") -> None:
         patient=patient, status=Isolation.Status.ACTIVE
     ).exists():
         raise Conflict(
-            "Pasien ini sedang dalam pemantauan isolasi.",
-            code="already_isolating",
-            fields={field: "Sudah dalam isolasi."},
+            message("already_isolating"),
+            code=IsolationErrorCode.ALREADY_ISOLATING,
+            fields={field: message("already_isolating_field")},
         )
 
 
@@ -75,10 +75,9 @@ def enrolment_refused() -> Conflict:
     """The one answer for a number another puskesmas monitors or a staff account:
     which of the two (or whether the number is known at all) is not revealed."""
     return Conflict(
-        "Nomor ini tidak dapat didaftarkan di puskesmas Anda. Periksa nomornya, atau "
-        "minta pasien mengajukan permintaan isolasi dari aplikasi Sigap.",
-        code="enrolment_refused",
-        fields={"phone": "Tidak dapat didaftarkan di sini."},
+        message("enrolment_refused"),
+        code=IsolationErrorCode.ENROLMENT_REFUSED,
+        fields={"phone": message("enrolment_refused_field")},
     )
 
 
@@ -104,8 +103,8 @@ def _isolation_create(
     )
     if reason == Isolation.Reason.POSITIVE_TEST and test_date is None:
         raise ApplicationError(
-            "Tanggal tes wajib untuk hasil tes positif.",
-            fields={"test_date": "Wajib diisi untuk hasil tes positif."},
+            message("test_date_required"),
+            fields={"test_date": message("test_date_required_field")},
         )
     start_date = start_date or today
     _ensure_not_isolating(patient)
@@ -133,7 +132,7 @@ def _isolation_create(
             patient=patient, status=Isolation.Status.ACTIVE, facility=facility
         ).exists():
             raise Conflict(
-                "Pasien ini sedang dalam pemantauan isolasi.", code="already_isolating"
+                message("already_isolating"), code=IsolationErrorCode.ALREADY_ISOLATING
             ) from exc
         raise enrolment_refused() from exc
     Note.objects.create(
@@ -247,14 +246,11 @@ def _enroll(
     phone = phone_or_error(phone)
     errors = {}
     if not full_name.strip():
-        errors["full_name"] = "Isi nama lengkap pasien."
+        errors["full_name"] = message("full_name_required")
     if not consent_at_puskesmas:
-        errors["consent_at_puskesmas"] = (
-            "Pastikan pasien memberi persetujuan pemrosesan data kesehatan di "
-            "puskesmas, lalu centang."
-        )
+        errors["consent_at_puskesmas"] = message("consent_at_puskesmas_required")
     if errors:
-        raise ApplicationError("Data pendaftaran belum lengkap.", fields=errors)
+        raise ApplicationError(message("enrolment_incomplete"), fields=errors)
     facility = Facility.objects.select_related("district").get(pk=actor.facility_id)
     patient = User.objects.filter(phone=phone).first()
     if patient is None:
@@ -303,15 +299,11 @@ def _home_puskesmas(patient: User) -> Facility | None:
 
 
 def _check_assessment(patient: User, assessment_id: uuid.UUID) -> None:
-    Assessment = apps.get_model("selfcheck", "Assessment")
-    ok = Assessment.objects.filter(
-        pk=assessment_id, owner=patient, risk_level__in=HIGH_RISK_LEVELS
-    ).exists()
-    if not ok:
+    if not assessment_is_high_risk(owner=patient, assessment_id=assessment_id):
         raise ApplicationError(
-            "Hasil cek mandiri tidak ditemukan atau risikonya tidak tinggi.",
-            code="invalid_assessment",
-            fields={"assessment_id": "Bukan hasil cek mandiri risiko tinggi Anda."},
+            message("invalid_assessment"),
+            code=IsolationErrorCode.INVALID_ASSESSMENT,
+            fields={"assessment_id": message("invalid_assessment_field")},
         )
 
 
@@ -328,48 +320,14 @@ def isolation_request_create(
 ) -> IsolationRequest:
     """A resident asks their puskesmas to monitor them (positive test / high check)."""
     consent_require(patient)
-    reason = reason or (
-        Isolation.Reason.HIGH_SELFCHECK
-        if assessment_id
-        else Isolation.Reason.POSITIVE_TEST
-    )
-    if reason not in (Isolation.Reason.POSITIVE_TEST, Isolation.Reason.HIGH_SELFCHECK):
-        raise ApplicationError(
-            "Alasan tidak valid.",
-            fields={
-                "reason": "Pilih hasil tes positif atau cek mandiri risiko tinggi."
-            },
-        )
-    if reason == Isolation.Reason.HIGH_SELFCHECK and not assessment_id:
-        raise ApplicationError(
-            "Sertakan hasil cek mandiri Anda.",
-            fields={"assessment_id": "Wajib untuk cek mandiri risiko tinggi."},
-        )
-    if assessment_id:
-        _check_assessment(patient, assessment_id)
-    if facility_id is not None:
-        facility = Facility.objects.filter(
-            pk=facility_id, kind=Facility.Kind.PUSKESMAS, is_active=True
-        ).first()
-        if facility is None:
-            raise ApplicationError(
-                "Puskesmas tidak ditemukan.",
-                fields={"facility_id": "Pilih puskesmas yang aktif."},
-            )
-    else:
-        facility = _home_puskesmas(patient)
-        if facility is None:
-            raise ApplicationError(
-                "Puskesmas Anda tidak diketahui; pilih puskesmas.",
-                code="facility_required",
-                fields={"facility_id": "Pilih puskesmas."},
-            )
+    reason = _request_reason(patient, reason=reason, assessment_id=assessment_id)
+    facility = _request_facility(patient, facility_id=facility_id)
     today = timezone.now().astimezone(patient.tz).date()
     _check_dates(today=today, test_date=test_date, symptom_onset=symptom_onset)
     if reason == Isolation.Reason.POSITIVE_TEST and test_date is None:
         raise ApplicationError(
-            "Tanggal tes wajib untuk hasil tes positif.",
-            fields={"test_date": "Wajib diisi untuk hasil tes positif."},
+            message("test_date_required"),
+            fields={"test_date": message("test_date_required_field")},
         )
     _ensure_not_isolating(patient, field="non_field_errors")
     request = IsolationRequest(
@@ -381,15 +339,7 @@ def isolation_request_create(
         assessment_id=assessment_id,
         note=note.strip(),
     )
-    request.full_clean(validate_constraints=False, validate_unique=False)
-    try:
-        with transaction.atomic():
-            request.save()
-    except IntegrityError as exc:
-        raise Conflict(
-            "Anda sudah mempunyai permintaan yang menunggu konfirmasi.",
-            code="request_pending",
-        ) from exc
+    _request_save(request)
     audit_record(
         actor=patient,
         action="isolation.request.create",
@@ -397,6 +347,71 @@ def isolation_request_create(
         patient=patient,
         detail={"facility": facility.pk, "reason": reason},
     )
+    _request_announce(request)
+    return request
+
+
+def _request_reason(
+    patient: User, *, reason: str | None, assessment_id: uuid.UUID | None
+) -> str:
+    """A positive test, or a high-risk self-check of the patient's own."""
+    reason = reason or (
+        Isolation.Reason.HIGH_SELFCHECK
+        if assessment_id
+        else Isolation.Reason.POSITIVE_TEST
+    )
+    if reason not in (Isolation.Reason.POSITIVE_TEST, Isolation.Reason.HIGH_SELFCHECK):
+        raise ApplicationError(
+            message("reason_invalid"),
+            fields={"reason": message("reason_choose")},
+        )
+    if reason == Isolation.Reason.HIGH_SELFCHECK and not assessment_id:
+        raise ApplicationError(
+            message("assessment_required"),
+            fields={"assessment_id": message("assessment_required_field")},
+        )
+    if assessment_id:
+        _check_assessment(patient, assessment_id)
+    return reason
+
+
+def _request_facility(patient: User, *, facility_id: int | None) -> Facility:
+    """The active puskesmas chosen, else the one of the patient's home district."""
+    if facility_id is not None:
+        facility = Facility.objects.filter(
+            pk=facility_id, kind=Facility.Kind.PUSKESMAS, is_active=True
+        ).first()
+        if facility is None:
+            raise ApplicationError(
+                message("facility_not_found"),
+                fields={"facility_id": message("facility_choose_active")},
+            )
+        return facility
+    facility = _home_puskesmas(patient)
+    if facility is None:
+        raise ApplicationError(
+            message("facility_required"),
+            code=IsolationErrorCode.FACILITY_REQUIRED,
+            fields={"facility_id": message("facility_choose")},
+        )
+    return facility
+
+
+def _request_save(request: IsolationRequest) -> None:
+    request.full_clean(validate_constraints=False, validate_unique=False)
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:
+        raise Conflict(
+            message("request_pending"),
+            code=IsolationErrorCode.REQUEST_PENDING,
+        ) from exc
+
+
+def _request_announce(request: IsolationRequest) -> None:
+    """The puskesmas's dashboards and health workers hear of the new request."""
+    facility = request.facility
     events_record(
         [
             NewEvent(
@@ -419,12 +434,13 @@ def isolation_request_create(
             dedupe_key=f"isolation:request:{request.pk}",
             data={"request_id": request.pk},
         )
-    return request
 
 
 def _decide(request: IsolationRequest) -> None:
     if request.status != IsolationRequest.Status.PENDING:
-        raise Conflict("Permintaan ini sudah diputuskan.", code="already_decided")
+        raise Conflict(
+            message("already_decided"), code=IsolationErrorCode.ALREADY_DECIDED
+        )
 
 
 @transaction.atomic

@@ -16,10 +16,6 @@ from zoneinfo import ZoneInfo
 
 from core.rules import TZ_LABELS
 
-WIB = ZoneInfo("Asia/Jakarta")
-WITA = ZoneInfo("Asia/Makassar")
-WIT = ZoneInfo("Asia/Jayapura")
-
 SLOT_MINUTES_CHOICES = (10, 15, 20, 30, 45, 60)
 MAX_RESCHEDULES = 2
 MAX_RANGE_DAYS = 31

@@ -3,10 +3,12 @@ from __future__ import annotations
 import pytest
 
 from core.models import Facility, Region, User
-
-KARIADI = "R3374070001"
-WONGSONEGORO = "R3374060001"
-TELOGOREJO = "R3374010001"
+from tests.areas.fixtures import integrator_client  # noqa: F401  (fixture)
+from tests.beds.helpers import (
+    KARIADI,
+    TELOGOREJO,
+    WONGSONEGORO,
+)
 
 
 @pytest.fixture
@@ -53,22 +55,3 @@ def hospital_system(db):
     )
     integrator.raw_key = key
     return integrator
-
-
-@pytest.fixture
-def integrator_client():
-    from rest_framework.test import APIClient
-
-    def make(integrator):
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {integrator.raw_key}")
-        return client
-
-    return make
-
-
-def report(facility, beds: dict, **kwargs):
-    from core.beds.services import bed_report_submit
-
-    kwargs.setdefault("source", "admin")
-    return bed_report_submit(facility=facility, beds=beds, **kwargs)[0]

@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from tests.beds.conftest import report
+from tests.beds.helpers import report
+from tests.isolation.helpers import danger_alert_create
 
 SELFCHECK = "/api/v1/selfcheck/assessments"
 
@@ -115,34 +116,19 @@ def test_a_danger_alerts_proposal_ranks_hospitals_by_free_beds(
     clock, schedule, nurse, alice, kariadi, wongsonegoro
 ):
     from core.models import Notification
-    from isolation.models import Alert, CheckIn, Isolation
     from isolation.teleconsult import tasks
     from isolation.teleconsult.models import ConsultationProposal
 
     report(wongsonegoro, {"isolation": {"total": 20, "free": 0}})
     report(kariadi, {"isolation": {"total": 10, "free": 4}})
-    isolation = Isolation.objects.create(
+    alert = danger_alert_create(
         patient=alice,
         facility=nurse.facility,
-        reason="positive_test",
         start_date=START.date(),
-        estimated_end=START.date() + timedelta(days=10),
-    )
-    checkin = CheckIn.objects.create(
-        isolation=isolation,
-        client_id="c1",
         measured_at=NOW - timedelta(hours=1),
         slot_date=NOW.date(),
         slot="pm",
         spo2=93,
-        danger=True,
-    )
-    alert = Alert.objects.create(
-        isolation=isolation,
-        kind="danger",
-        checkin=checkin,
-        slot_date=NOW.date(),
-        slot="pm",
     )
 
     tasks.propose_consultation_for_alert.apply(args=[alert.pk])

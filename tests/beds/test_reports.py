@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import BedAvailability, BedReport, Facility
-from tests.beds.conftest import KARIADI, WONGSONEGORO, report
+from tests.beds.helpers import KARIADI, WONGSONEGORO, report
 
 URL = "/api/v1/facilities/beds/reports"
 
@@ -251,10 +251,10 @@ def test_the_admin_reports_through_the_same_service_and_keeps_history(
 
 
 def test_the_demo_seeds_fresh_reports_for_the_referral_hospitals_once(facilities):
-    from core.beds.services import seed_beds_demo
+    from core.beds.services import beds_demo_seed
 
-    assert seed_beds_demo() == {"bed reports": 2}
-    assert seed_beds_demo() == {"bed reports": 0}
+    assert beds_demo_seed() == {"bed reports": 2}
+    assert beds_demo_seed() == {"bed reports": 0}
     later = timezone.now() + dt.timedelta(hours=25)
-    assert seed_beds_demo(now=later) == {"bed reports": 2}
+    assert beds_demo_seed(now=later) == {"bed reports": 2}
     assert BedAvailability.objects.filter(reported_at=later).count() == 2

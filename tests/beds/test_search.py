@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.beds.conftest import report
+from tests.beds.helpers import report
 from tests.factories import FacilityFactory
 
 URL = "/api/v1/facilities/beds"

@@ -7,8 +7,8 @@ import pytest
 
 from chatbot.index import index_reset
 from core.models import Escalation, Facility
-from tests.beds.conftest import report
-from tests.channels.conftest import tg_location_update
+from tests.beds.helpers import report
+from tests.channels.helpers import tg_location_update
 from tests.channels.test_conversations import TelegramChat
 from tests.factories import FacilityFactory, RegionFactory
 
@@ -93,7 +93,7 @@ def test_minta_bantuan_psc_119_over_telegram(
     telegram_api, alice, auth_client, regions_semarang
 ):
     from chatbot.conversation.services import link_code_create
-    from tests.psc.conftest import critical_body
+    from tests.psc.helpers import critical_body
 
     assert (
         auth_client(alice)

@@ -10,7 +10,7 @@ from django.test import Client
 
 from chatbot.channels.models import InboundUpdate, OutboundMessage
 from chatbot.index import index_reset
-from tests.channels.conftest import (
+from tests.channels.helpers import (
     post_telegram,
     post_whatsapp,
     tg_callback_update,
@@ -171,7 +171,7 @@ def test_booking_a_consultation_over_whatsapp(graph_api, alice, schedule):
     from chatbot.conversation.services import link_code_create
     from core.services.accounts import consent_give
     from isolation.teleconsult.models import Booking
-    from tests.teleconsult.conftest import NOW
+    from tests.teleconsult.helpers import NOW
 
     consent_give(user=alice)
     with time_machine.travel(NOW, tick=False):
@@ -191,10 +191,10 @@ def test_booking_a_consultation_over_whatsapp(graph_api, alice, schedule):
 
 
 def test_flagging_a_hoax_over_telegram(telegram_api, db):
-    from chatbot.demo import seed_chatbot_demo
+    from chatbot.demo import chatbot_demo_seed
     from chatbot.models import HoaxEntry, HoaxReport
 
-    seed_chatbot_demo()
+    chatbot_demo_seed()
     entry = HoaxEntry.objects.filter(status="published", verdict="hoax").first()
     chat = TelegramChat(telegram_api, chat_id=5550202)
     chat._post(tg_forward_update(f"Sebarkan!! {entry.claim}", chat_id=5550202))

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from chatbot.channels.models import InboundUpdate, OutboundMessage
-from tests.channels.conftest import (
+from tests.channels.helpers import (
     TG_SECRET,
     WA_VERIFY,
     post_telegram,
@@ -204,7 +204,7 @@ def test_it_processes_whatsapp_messages_of_every_kind(client, graph_api, echo_en
 
 
 def wa_message_legacy_button():
-    from tests.channels.conftest import wa_message
+    from tests.channels.helpers import wa_message
 
     return wa_message("button", {"text": "A", "payload": "menu:a"})
 

@@ -13,13 +13,13 @@ from django.test import Client
 from chatbot.channels.models import Broadcast, InboundUpdate, OutboundMessage
 from chatbot.channels.processing import chat_updates_process
 from core.models import ChannelIdentity, Notification
-from tests.channels.conftest import (
+from tests.channels.helpers import (
     post_telegram,
     post_whatsapp,
     tg_message_update,
     wa_text,
 )
-from tests.conftest import require_postgres
+from tests.helpers import require_postgres
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

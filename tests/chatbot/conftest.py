@@ -20,9 +20,9 @@ def _chatbot_settings(settings):
 @pytest.fixture
 def starter(db):
     """The shipped starter set: 53 FAQ answers (id + en) and 40 hoax entries."""
-    from chatbot.demo import seed_chatbot_demo
+    from chatbot.demo import chatbot_demo_seed
 
-    return seed_chatbot_demo()
+    return chatbot_demo_seed()
 
 
 @pytest.fixture

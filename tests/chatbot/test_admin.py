@@ -12,7 +12,7 @@ from chatbot.models import (
     PossibleHoaxMatch,
     UnansweredQuestion,
 )
-from chatbot.services import answer_message, hoax_report_create
+from chatbot.services import hoax_report_create, message_answer
 from core.models import User
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_it_edits_alternates_one_per_line(curator_client):
     assert r.status_code == 302, r.content
     entry.refresh_from_db()
     assert entry.alternates == ["Jadwal posyandu lansia", "Posyandu lansia buka kapan"]
-    assert answer_message(text="posyandu lansia buka kapan ya").kind == "faq"
+    assert message_answer(text="posyandu lansia buka kapan ya").kind == "faq"
 
 
 def test_it_searches_alternate_phrasings(curator_client):
@@ -162,7 +162,7 @@ def test_it_exports_selected_entries(curator_client, fmt):
 
 
 def test_one_click_turns_an_unanswered_question_into_a_draft(curator_client, starter):
-    answer_message(text="kapan posyandu lansia di tembalang buka")
+    message_answer(text="kapan posyandu lansia di tembalang buka")
     question = UnansweredQuestion.objects.get()
     url = f"{ADMIN}/unansweredquestion/{question.pk}/to-draft/"
     assert curator_client.get(url).status_code == 405
@@ -175,7 +175,7 @@ def test_one_click_turns_an_unanswered_question_into_a_draft(curator_client, sta
 
 
 def test_one_click_adds_an_unanswered_question_as_an_alternate(curator_client, starter):
-    answer_message(text="vaksin")
+    message_answer(text="vaksin")
     question = UnansweredQuestion.objects.get()
     target = question.best_faq
     r = curator_client.post(f"{ADMIN}/unansweredquestion/{question.pk}/to-alternate/")
@@ -185,7 +185,7 @@ def test_one_click_adds_an_unanswered_question_as_an_alternate(curator_client, s
 
 
 def test_bulk_action_asks_which_entry_then_adds_alternates(curator_client, starter):
-    answer_message(text="kapan posyandu lansia di tembalang buka")
+    message_answer(text="kapan posyandu lansia di tembalang buka")
     question = UnansweredQuestion.objects.get()
     target = FaqEntry.objects.get(key="app-zona", language="id")
     data = {"action": "add_as_alternate", "_selected_action": [question.pk]}
@@ -202,7 +202,7 @@ def test_confirming_a_possible_match_makes_the_next_copy_a_verdict(
     curator_client, starter, django_capture_on_commit_callbacks
 ):
     text = "apa bener vaksin bikin mandul?"
-    assert answer_message(text=text).kind == "hoax_possible"
+    assert message_answer(text=text).kind == "hoax_possible"
     match = PossibleHoaxMatch.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         r = curator_client.post(f"{ADMIN}/possiblehoaxmatch/{match.pk}/confirm/")
@@ -210,7 +210,7 @@ def test_confirming_a_possible_match_makes_the_next_copy_a_verdict(
     match.refresh_from_db()
     assert match.state == "confirmed" and match.reviewed_by is not None
     assert text in match.hoax.variants
-    assert answer_message(text=text).kind == "hoax"
+    assert message_answer(text=text).kind == "hoax"
     r = curator_client.post(
         f"{ADMIN}/possiblehoaxmatch/{match.pk}/reject/", follow=True
     )
@@ -241,8 +241,8 @@ def test_a_report_can_be_linked_to_its_nearest_entry(curator_client, starter):
 
 def test_stats_show_most_matched_and_the_unanswered_trend(curator_client, starter):
     for _ in range(3):
-        answer_message(text="isoman brp hari?")
-    answer_message(text="kapan posyandu lansia di tembalang buka")
+        message_answer(text="isoman brp hari?")
+    message_answer(text="kapan posyandu lansia di tembalang buka")
     page = curator_client.get(f"{ADMIN}/matchstat/", {"days": "7"}).content.decode()
     assert "Berapa lama isolasi mandiri?" in page
     assert "posyandu lansia" in page
@@ -259,8 +259,8 @@ def test_it_lists_entries_due_for_review(curator_client):
 
 
 def test_inbox_buttons_are_real_markup_without_a_literal_br(curator_client, starter):
-    answer_message(text="vaksin")
-    answer_message(text="Air rebusan daun pepaya menyembuhkan omicron ya")
+    message_answer(text="vaksin")
+    message_answer(text="Air rebusan daun pepaya menyembuhkan omicron ya")
     hoax_report_create(text="katanya vaksin covid ada chipnya untuk melacak kita")
     for page in ["unansweredquestion", "hoaxreport", "possiblehoaxmatch"]:
         body = curator_client.get(f"{ADMIN}/{page}/").content.decode()
@@ -315,8 +315,8 @@ def test_it_groups_the_same_question_asked_with_other_question_words(starter):
         "puskesmas rowosari buka jam brp ya",
         "kapan puskesmas rowosari buka?",
     ]:
-        assert answer_message(text=text).kind in ("fallback", "faq_suggestions")
-    answer_message(text="jadwal vaksin booster di rowosari")
+        assert message_answer(text=text).kind in ("fallback", "faq_suggestions")
+    message_answer(text="jadwal vaksin booster di rowosari")
     groups = {q.text: q for q in UnansweredQuestion.objects.all()}
     opening = groups["jam buka puskesmas rowosari kapan ya"]
     assert opening.count == 3

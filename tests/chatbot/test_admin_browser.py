@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chatbot.models import FaqEntry, HoaxEntry, HoaxReport, UnansweredQuestion
-from chatbot.services import answer_message
+from chatbot.services import message_answer
 from tests.isolation import test_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,7 +32,7 @@ def test_inbox_buttons_stay_on_screen(live_server, browser, starter, width):
         "kalau isoman di rumah berapa hari sebenarnya harus dijalani sampai boleh "
         "keluar rumah lagi dan ketemu orang",
     ]:
-        answer_message(text=text)
+        message_answer(text=text)
     UnansweredQuestion.objects.filter(best_faq__isnull=True).update(
         best_faq=faq, best_score=0.2
     )

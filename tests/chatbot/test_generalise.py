@@ -22,7 +22,7 @@ from chatbot.matching.evaluation import (
 )
 from chatbot.matching.normalise import detect_language
 from chatbot.models import HoaxEntry, UnansweredQuestion
-from chatbot.services import answer_message
+from chatbot.services import message_answer
 
 HALAL_ID = "Vaksin COVID-19 sudah dinyatakan halal dan suci oleh MUI."
 HALAL_EN = "The COVID-19 vaccines used here were declared halal by the MUI."
@@ -180,8 +180,8 @@ def test_import_hoaxes_takes_the_narrative_and_variant_columns(tmp_path):
         "🌿 INFO!! rebus 10 lembar daun sirsak pake 3 gelas air, minum tiap pagi, "
         "10rb x lbh kuat dr kemoterapi bunuh sel kanker. Sebarkan"
     )
-    assert answer_message(text=forwarded).kind == "hoax"
-    assert answer_message(text="cek ini https://s.id/sirsak").kind == "hoax"
+    assert message_answer(text=forwarded).kind == "hoax"
+    assert message_answer(text="cek ini https://s.id/sirsak").kind == "hoax"
     call_command("import_hoaxes", str(path))  # re-import: still one entry, unchanged
     assert HoaxEntry.objects.get().narrative == entry.narrative
 
@@ -192,16 +192,16 @@ def test_the_inbox_groups_paraphrases_near_the_same_entry(starter_db):
         "kapan puskesmas tembalang bagi obat cacing gratis",
         "obat cacing gratis di puskesmas tembalang kapan dibagi ya",
     ]:
-        assert answer_message(text=text).kind in ("fallback", "faq_suggestions")
+        assert message_answer(text=text).kind in ("fallback", "faq_suggestions")
     group = UnansweredQuestion.objects.get()
     assert group.count == 2
 
 
 @pytest.fixture
 def starter_db(db):
-    from chatbot.demo import seed_chatbot_demo
+    from chatbot.demo import chatbot_demo_seed
 
-    return seed_chatbot_demo()
+    return chatbot_demo_seed()
 
 
 # --- the held-out test split (measured, never tuned on) -------------------------------

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from chatbot import index
 from chatbot.models import FaqEntry, HoaxEntry, Synonym
 from chatbot.services import entries_set_status, faq_save, synonym_save
-from tests.conftest import child_database_url, require_postgres, require_redis
+from tests.helpers import child_database_url, require_postgres, require_redis
 
 pytestmark = pytest.mark.django_db
 

@@ -134,10 +134,10 @@ def test_an_export_reimports_without_changes(tmp_path, capsys, starter, fmt):
 
 
 def test_seed_chatbot_demo_is_idempotent(starter):
-    from chatbot.demo import seed_chatbot_demo
+    from chatbot.demo import chatbot_demo_seed
 
     assert starter.startswith("FAQ 106 baru")
-    assert "0 baru, 0 diperbarui, 106 tetap" in seed_chatbot_demo()
+    assert "0 baru, 0 diperbarui, 106 tetap" in chatbot_demo_seed()
     assert FaqEntry.objects.filter(status="published", language="id").count() == 53
     assert HoaxEntry.objects.filter(status="published").count() == 40
 

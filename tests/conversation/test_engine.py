@@ -8,7 +8,7 @@ from django.utils import timezone
 from chatbot.conversation.models import ChatSession
 from chatbot.conversation.services import link_code_create
 from core.models import ChannelIdentity
-from tests.conversation.conftest import Chat
+from tests.conversation.helpers import Chat
 
 
 def test_it_greets_with_the_menu(chat):

@@ -12,9 +12,9 @@ from chatbot.models import HoaxReport
 from isolation.models import Alert, CheckIn
 from isolation.teleconsult.models import Booking
 from selfcheck.models import Assessment
-from tests.conversation.conftest import Chat
-from tests.isolation.conftest import enrol
-from tests.teleconsult.conftest import NOW
+from tests.conversation.helpers import Chat
+from tests.isolation.helpers import enrol
+from tests.teleconsult.helpers import NOW
 
 # --- Cek gejala --------------------------------------------------------------------
 
@@ -234,7 +234,7 @@ def test_booking_and_cancelling_a_consultation(alice, nurse, link_chat, schedule
 def test_a_slot_taken_meanwhile_offers_others(alice, bob, link_chat, nurse):
     from core.services.accounts import consent_give
     from isolation.teleconsult.services import booking_create, schedule_update
-    from tests.teleconsult.conftest import WEEKDAY_MORNINGS
+    from tests.teleconsult.helpers import WEEKDAY_MORNINGS
 
     consent_give(user=alice)
     consent_give(user=bob)

@@ -56,7 +56,7 @@ def test_a_handoff_assigned_to_someone_is_theirs_to_read(
 
 
 def test_curators_answer_unlinked_chats_only(db, alices_handoff, curator):
-    from tests.conversation.conftest import Chat
+    from tests.conversation.helpers import Chat
 
     chat = Chat(channel="telegram", chat_id="5550099")
     chat.send(choice="m:handoff")

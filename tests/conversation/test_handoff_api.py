@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from chatbot.conversation.models import ChatSession, Handoff, HandoffMessage, LinkCode
 from chatbot.conversation.services.links import code_hash
-from tests.conversation.conftest import Chat
+from tests.conversation.helpers import Chat
 
 # --- handoff in chat + staff API ---------------------------------------------------
 

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from chatbot.conversation.models import Handoff
 from core.asgi import application
-from tests.conftest import api_token_for, require_redis, ws_close_code
+from tests.helpers import api_token_for, require_redis, ws_close_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

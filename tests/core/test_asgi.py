@@ -11,7 +11,7 @@ import pytest
 from channels.testing import HttpCommunicator
 from django.core.cache import caches
 
-from tests.conftest import require_redis
+from tests.helpers import require_redis
 
 
 def _http_app():

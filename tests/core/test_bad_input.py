@@ -9,8 +9,8 @@ from django.test import override_settings
 
 from core import jsonparse
 from isolation.models import CheckIn
-from tests.channels.conftest import TG_SECRET
-from tests.isolation.conftest import enrol, new_client_id
+from tests.channels.helpers import TG_SECRET
+from tests.isolation.helpers import enrol, new_client_id
 
 DEEP = "[" * 100_000 + "]" * 100_000
 

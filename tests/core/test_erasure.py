@@ -23,14 +23,14 @@ from django.utils import timezone
 from core.models import AuditLog, ResidentProfile, User
 from isolation.models import Alert, Isolation
 from isolation.teleconsult.models import ConsultationMessage
-from tests.channels.conftest import (
+from tests.channels.helpers import (
     post_telegram,
     post_whatsapp,
     tg_callback_update,
     tg_message_update,
     wa_text,
 )
-from tests.isolation.conftest import enrol, new_client_id
+from tests.isolation.helpers import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -108,7 +108,7 @@ def alice_everywhere(alice, nurse, schedule, telegram_api, graph_api, capsys):
     from chatbot.conversation.models import Handoff
     from chatbot.conversation.services import handoff_reply, link_code_create
     from isolation.services import alert_acknowledge, isolation_request_decline
-    from tests.teleconsult.conftest import NOW
+    from tests.teleconsult.helpers import NOW
 
     with override_settings(SIGAP_TOKEN_TTL_DAYS=3650):
         token = otp_sign_in(capsys, "081100000001")

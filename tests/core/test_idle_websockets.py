@@ -20,8 +20,8 @@ from django.utils import timezone
 from core.asgi import application
 from isolation import services
 from isolation.teleconsult.models import Booking
-from tests.conftest import api_token_for, require_postgres, require_redis
-from tests.isolation.conftest import enrol, new_client_id
+from tests.helpers import api_token_for, require_postgres, require_redis
+from tests.isolation.helpers import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

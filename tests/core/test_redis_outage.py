@@ -16,8 +16,8 @@ from rest_framework.test import APIClient
 from core.demo import DEMO_PASSWORD
 from core.models import Notification
 from isolation.models import Alert, CheckIn
-from tests.conftest import require_postgres
-from tests.isolation.conftest import enrol, new_client_id
+from tests.helpers import require_postgres
+from tests.isolation.helpers import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,11 +47,11 @@ def _breakers():
     from isolation.services import dispatch
     from isolation.services.events import events_push_wait_idle
 
-    dispatch.reset()
+    dispatch.breakers_reset()
     yield
     events_push_wait_idle()
     dispatch.wait_idle()
-    dispatch.reset()
+    dispatch.breakers_reset()
 
 
 def sign_in_with_code(client: APIClient, phone: str, capsys) -> str:
@@ -76,9 +76,9 @@ def test_it_keeps_serving_and_storing_while_redis_is_down(
     alice, bob, nurse, redis_server, on_redis, capsys, settings
 ):
     require_postgres()
-    from chatbot.demo import seed_chatbot_demo
+    from chatbot.demo import chatbot_demo_seed
 
-    seed_chatbot_demo()
+    chatbot_demo_seed()
     on_redis(redis_server.url)
     isolation = enrol(nurse, alice)
     resident = APIClient()
@@ -195,9 +195,9 @@ def test_it_keeps_serving_and_storing_while_redis_is_down(
 def test_rate_limits_still_hold_per_process_while_redis_is_down(
     redis_server, on_redis, throttle_rates
 ):
-    from chatbot.demo import seed_chatbot_demo
+    from chatbot.demo import chatbot_demo_seed
 
-    seed_chatbot_demo()
+    chatbot_demo_seed()
     on_redis(redis_server.url)
     throttle_rates(chatbot="3/min")
     redis_server.kill()

@@ -14,7 +14,7 @@ import os
 import pytest
 from django.core.wsgi import get_wsgi_application
 
-from tests.conftest import api_token_for
+from tests.helpers import api_token_for
 
 schemathesis = pytest.importorskip("schemathesis")
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402

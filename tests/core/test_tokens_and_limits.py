@@ -10,7 +10,7 @@ from django.core.cache import cache
 from core.api.authentication import _cache_key
 from core.models import ApiToken
 from core.models.tokens import token_digest
-from tests.conftest import api_token_for, require_redis
+from tests.helpers import api_token_for, require_redis
 
 ME = "/api/v1/me"
 DISCREPANCIES = "/api/v1/cases/discrepancies"

@@ -28,14 +28,14 @@ from django.test import Client
 
 from chatbot.models import FaqEntry
 from isolation.models import Alert
-from tests.conftest import (
+from tests.helpers import (
     api_token_for,
     child_database_url,
     free_port,
     require_postgres,
     require_redis,
 )
-from tests.isolation.conftest import enrol, new_client_id
+from tests.isolation.helpers import enrol, new_client_id
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.multinode]
 

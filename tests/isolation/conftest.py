@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-
 import pytest
-from django.utils import timezone
 
-from isolation import services
 from isolation.models import Isolation
+from tests.isolation.helpers import (
+    enrol,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -21,36 +19,12 @@ def _close_breakers():
     from isolation.services import dispatch
     from isolation.services.events import events_push_wait_idle
 
-    dispatch.reset()
+    dispatch.breakers_reset()
     yield
     # Pushes run on a background thread: let them finish inside this test.
     events_push_wait_idle()
     dispatch.wait_idle()
-    dispatch.reset()
-
-
-def new_client_id() -> str:
-    return f"app-{uuid.uuid4().hex[:16]}"
-
-
-def enrol(nurse, patient, *, days_ago: int = 2, **kwargs) -> Isolation:
-    """Enrol ``patient`` at the nurse's facility, monitoring started days ago."""
-    today = timezone.now().astimezone(patient.tz).date()
-    start = today - dt.timedelta(days=days_ago)
-    isolation = services.isolation_enroll(
-        actor=nurse,
-        phone=patient.phone,
-        full_name=kwargs.pop("full_name", patient.full_name or "Pasien"),
-        consent_at_puskesmas=kwargs.pop("consent_at_puskesmas", True),
-        reason=kwargs.pop("reason", Isolation.Reason.POSITIVE_TEST),
-        test_date=kwargs.pop("test_date", start),
-        start_date=start,
-        **kwargs,
-    )
-    started = dt.datetime.combine(start, dt.time(7, 0), tzinfo=isolation.tz)
-    Isolation.objects.filter(pk=isolation.pk).update(started_at=started)
-    isolation.refresh_from_db()
-    return isolation
+    dispatch.breakers_reset()
 
 
 @pytest.fixture

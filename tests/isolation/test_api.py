@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.models import AuditLog, Facility
 from isolation import services
 from isolation.models import Alert, CheckIn, Isolation
-from tests.isolation.conftest import enrol, new_client_id
+from tests.isolation.helpers import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from django.db.models import Max
 
 from core.demo import DEMO_PASSWORD
 from isolation.models import Alert, DashboardEvent
-from tests.conftest import api_token_for
+from tests.helpers import api_token_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def browser():
 
     from playwright.sync_api import sync_playwright
 
-    from tests.conftest import CHROMIUM_ARGS
+    from tests.helpers import CHROMIUM_ARGS
 
     path = shutil.which("chromium") or "/usr/bin/chromium"
     if not os.path.exists(path):

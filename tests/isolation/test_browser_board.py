@@ -18,7 +18,7 @@ from isolation import display, services
 from isolation.models import Alert, CheckIn, Isolation
 from tests.factories import UserFactory
 from tests.isolation import test_browser
-from tests.isolation.conftest import enrol
+from tests.isolation.helpers import enrol
 from tests.isolation.test_browser import BASE, LIVE_TIMEOUT_MS, post_checkin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +44,7 @@ def checkin(patient, minutes_ago: int, **values) -> CheckIn:
 
 
 def token_for(user) -> str:
-    from tests.conftest import api_token_for
+    from tests.helpers import api_token_for
 
     return api_token_for(user)
 

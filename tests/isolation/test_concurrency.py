@@ -2,38 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from isolation import services
 from isolation.models import CheckIn, DashboardEvent
-from tests.conftest import require_postgres
-from tests.isolation.conftest import new_client_id
+from tests.helpers import require_postgres, run_together
+from tests.isolation.helpers import new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(fns) -> list:
-    barrier = threading.Barrier(len(fns))
-    results: list = [None] * len(fns)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:  # surfaced by the assertions below
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def test_it_stores_one_checkin_when_retries_race(alice, alice_isolating):

@@ -9,7 +9,7 @@ from core.demo import DEMO_PASSWORD
 from core.models import AuditLog, Facility
 from isolation import services
 from isolation.models import Alert, CheckIn, Isolation
-from tests.isolation.conftest import new_client_id
+from tests.isolation.helpers import new_client_id
 
 pytestmark = pytest.mark.django_db
 

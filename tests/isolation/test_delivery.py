@@ -17,8 +17,8 @@ from core.celery import app as celery_app
 from core.models import Notification
 from isolation import services
 from isolation.models import Alert, CheckIn, DashboardEvent
-from tests.conftest import child_database_url, require_postgres, require_redis
-from tests.isolation.conftest import new_client_id
+from tests.helpers import child_database_url, require_postgres, require_redis
+from tests.isolation.helpers import new_client_id
 
 DOWN = "redis://127.0.0.1:1/0"  # nothing listens there
 

@@ -18,7 +18,7 @@ from isolation.models import (
     IsolationRequest,
     Note,
 )
-from tests.isolation.conftest import enrol, new_client_id
+from tests.isolation.helpers import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db
 
@@ -564,10 +564,10 @@ def test_it_exports_and_erases_a_residents_isolation_data(alice, alice_isolating
 
 
 def test_it_seeds_the_demo_once(demo_users):
-    from isolation.services import seed_isolation_demo
+    from isolation.services import isolation_demo_seed
 
-    seed_isolation_demo()
-    seed_isolation_demo()
+    isolation_demo_seed()
+    isolation_demo_seed()
 
     isolation = Isolation.objects.get(patient=demo_users["alice"])
     assert isolation.facility == demo_users["nurse"].facility

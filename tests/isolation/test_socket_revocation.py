@@ -11,8 +11,8 @@ from django.test import Client
 from core.asgi import application
 from core.models import User
 from isolation import services
-from tests.conftest import api_token_for
-from tests.isolation.conftest import new_client_id
+from tests.helpers import api_token_for
+from tests.isolation.helpers import new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

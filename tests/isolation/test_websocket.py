@@ -14,8 +14,8 @@ from core.asgi import application
 from core.models import AuditLog
 from isolation import services
 from isolation.models import Alert
-from tests.conftest import api_token_for, ws_close_code
-from tests.isolation.conftest import new_client_id
+from tests.helpers import api_token_for, ws_close_code
+from tests.isolation.helpers import new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,26 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.utils import timezone
 
-from core.models import Region, User
-
-SEMARANG = "33.74"
-
-
-def operator_create(phone: str, name: str, region: str) -> User:
-    from core.services.accounts import staff_create
-
-    return staff_create(
-        phone=phone,
-        full_name=name,
-        role=User.Role.PSC_OPERATOR,
-        psc_region=Region.objects.get(code=region),
-        password="sigap-demo",
-    )
+from core.models import User
+from tests.psc.helpers import (
+    SEMARANG,
+    critical_body,
+    operator_create,
+)
 
 
 @pytest.fixture
@@ -41,24 +31,6 @@ def magelang_operator(demo_users) -> User:
         code="33.71", name="Kota Magelang", level=2, kind="kota", parent_id="33"
     )
     return operator_create("+6281100000027", "Operator PSC Magelang", "33.71")
-
-
-def critical_body(**overrides) -> dict:
-    data = {
-        "age": 50,
-        "symptoms": ["fever", "cough"],
-        "danger_signs": ["severe_breathing_difficulty"],
-        "temperature_c": 38.5,
-        "spo2": 88,
-        "respiratory_rate": 28,
-        "exposure": "none",
-        "comorbidities": [],
-        "pregnant": False,
-        "district_code": "33.74.10",
-        "client_key": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.fixture

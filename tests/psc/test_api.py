@@ -4,7 +4,7 @@ danger check-in) or a nurse (danger alert); worked by their kab/kota's operators
 from __future__ import annotations
 
 from core.models import AuditLog, Escalation, Notification
-from tests.beds.conftest import report
+from tests.beds.helpers import report
 
 URL = "/api/v1/psc/escalations"
 

@@ -13,7 +13,7 @@ from django.test import Client
 from core.asgi import application
 from core.demo import DEMO_PASSWORD
 from core.models import AuditLog, Escalation
-from tests.conftest import api_token_for
+from tests.helpers import api_token_for
 from tests.isolation.test_browser import BASE, browser, daphne_server  # noqa: F401
 
 LIVE_MS = 1000

@@ -4,42 +4,19 @@ connection per thread); the others are told who has it."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from core.exceptions import Conflict
 from core.models import Escalation, EscalationAction, PscEvent, Region
 from core.psc import services
-from tests.conftest import require_postgres
-from tests.psc.conftest import operator_create
+from tests.helpers import require_postgres, run_together
+from tests.psc.helpers import operator_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OPERATORS = 50
-
-
-def run_together(fns) -> list:
-    barrier = threading.Barrier(len(fns))
-    results: list = [None] * len(fns)
-
-    def run(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:  # counted by the assertions below
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(fns)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 def test_exactly_one_of_fifty_operators_takes_a_case(alice, regions_semarang):
@@ -61,7 +38,7 @@ def test_exactly_one_of_fifty_operators_takes_a_case(alice, regions_semarang):
             escalation_id=escalation.pk, operator=op
         )
 
-    results = run_together([taker(op) for op in operators])
+    results = run_together([taker(op) for op in operators], timeout=60)
 
     winners = [r for r in results if isinstance(r, Escalation)]
     losers = [r for r in results if isinstance(r, Conflict)]

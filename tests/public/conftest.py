@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.areas.conftest import (  # noqa: F401 (fixtures)
+from tests.areas.fixtures import (  # noqa: F401 (fixtures)
     _boundaries_session,
     _fresh_indexes,
     boundaries,
@@ -22,6 +22,6 @@ def _fresh_map():
 def demo_areas(regions_semarang, zone_rules, demo_users):  # noqa: F811
     """Kota Semarang's demo cases: Tembalang merah, Pedurungan oranye, Banyumanik
     kuning (kelurahan Meteseh 7 households, Penggaron 4, Pudakpayung 2)."""
-    from core.cases.services import seed_area_demo
+    from core.cases.services import area_demo_seed
 
-    return seed_area_demo()
+    return area_demo_seed()

@@ -44,18 +44,22 @@ def site(django_db_setup, django_db_blocker):
     from django.test.testcases import LiveServerThread
 
     from core.areas import geo, mapdata
-    from core.cases.services import seed_area_demo
+    from core.cases.services import area_demo_seed
     from core.demo import demo_accounts_ensure
     from core.models import AreaBoundary
-    from tests.areas.conftest import BOUNDARY_COUNT, _import_boundaries
+    from tests.areas.fixtures import (
+        BOUNDARY_COUNT,
+        _import_boundaries,
+        zone_rules_ensure,
+    )
 
     with django_db_blocker.unblock():
         if AreaBoundary.objects.count() < BOUNDARY_COUNT:
             _import_boundaries()
         geo.invalidate()
-        _zone_rules()
+        zone_rules_ensure()
         demo_accounts_ensure()
-        seed_area_demo()
+        area_demo_seed()
         mapdata.map_local_reset()
         mapdata.map_shapes(2)  # the national layer the map reads first
         overrides = {
@@ -103,22 +107,6 @@ def _reseed_migration_data() -> None:
         ),
     ):
         getattr(importlib.import_module(module), function)(apps, None)
-
-
-def _zone_rules() -> None:
-    from core.areas.rules import BUILTIN_RULES, thresholds_to_data
-    from core.models import ZoneRule
-
-    starts = {"v0": "2021-02-09", "v1": "2021-03-23"}
-    for version, spec in BUILTIN_RULES.items():
-        ZoneRule.objects.get_or_create(
-            version=version,
-            defaults={
-                "name": spec.name,
-                "thresholds": thresholds_to_data(spec.thresholds),
-                "effective_from": starts[version],
-            },
-        )
 
 
 @pytest.fixture

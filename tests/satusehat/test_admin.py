@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.cases.services import reports_submit
 from core.models import SatusehatRecord
-from tests.satusehat.conftest import case_report, nik_for, sync_until_done
+from tests.satusehat.helpers import case_report, nik_for, sync_until_done
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:core_satusehatrecord_changelist")

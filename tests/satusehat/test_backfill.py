@@ -12,9 +12,9 @@ from django.core.management import call_command
 from core.cases.services import reports_submit
 from core.models import Case, SatusehatRecord
 from core.satusehat.reconcile import reconciliation_run
-from tests.conftest import require_postgres
-from tests.satusehat.conftest import case_report, configure, sync_until_done
+from tests.helpers import require_postgres
 from tests.satusehat.fake_centre import CentreProcess
+from tests.satusehat.helpers import case_report, configure, sync_until_done
 
 pytestmark = pytest.mark.django_db
 N = 10_000

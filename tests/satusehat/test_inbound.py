@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import Case, CaseReport
-from tests.satusehat.conftest import TODAY, nik_for
+from tests.satusehat.helpers import TODAY, nik_for
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/cases/fhir"
@@ -121,7 +121,7 @@ def test_it_turns_lab_observations_into_case_reports(lab_client):
 
 def test_it_merges_with_the_same_person_from_the_json_api(lab_client, lab):
     from core.cases.services import reports_submit
-    from tests.satusehat.conftest import case_report
+    from tests.satusehat.helpers import case_report
 
     reports_submit(integrator=lab, reports=[case_report(1, record_id="JSON-1")])
 

@@ -10,12 +10,7 @@ from django.core.management import call_command
 from core.cases.services import reports_submit
 from core.models import AuditLog, Case, SatusehatRecord
 from core.satusehat.reconcile import reconciliation_run
-from tests.satusehat.conftest import (
-    METESEH,
-    case_report,
-    nik_for,
-    sync_until_done,
-)
+from tests.satusehat.helpers import METESEH, case_report, nik_for, sync_until_done
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/satusehat/reconciliation"

@@ -13,13 +13,8 @@ from django.utils import timezone
 from core.cases.services import reports_submit
 from core.models import AuditLog, SatusehatRecord
 from core.satusehat import fhir, services
-from tests.satusehat.conftest import (
-    ORG_ID,
-    TODAY,
-    case_report,
-    nik_for,
-    sync_until_done,
-)
+from tests.satusehat.fake_centre import ORG_ID
+from tests.satusehat.helpers import TODAY, case_report, nik_for, sync_until_done
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +159,7 @@ def test_it_keeps_the_nik_encrypted(centre, lab):
 
 def test_it_sends_isolation_vitals_as_observations(centre, alice, alice_isolating):
     from isolation import services as isolation_services
-    from tests.isolation.conftest import new_client_id
+    from tests.isolation.helpers import new_client_id
 
     isolation_services.checkin_submit(
         patient=alice,

@@ -14,15 +14,15 @@ from django.conf import settings
 from core.cases.services import reports_submit
 from core.celery import app as celery_app
 from core.models import SatusehatRecord
-from tests.conftest import child_database_url, require_postgres, require_redis
+from tests.helpers import child_database_url, require_postgres, require_redis
 from tests.isolation.test_delivery import wait_for
-from tests.satusehat.conftest import case_report
 from tests.satusehat.fake_centre import (
     CLIENT_ID,
     CLIENT_SECRET,
     ORG_ID,
     CentreProcess,
 )
+from tests.satusehat.helpers import case_report
 
 N = 2000
 WORKER = (

@@ -10,7 +10,7 @@ from core.exceptions import Conflict
 from core.services.regions import regions_load
 from selfcheck.models import Assessment
 from selfcheck.services import assessment_submit
-from tests.conftest import require_postgres
+from tests.helpers import require_postgres
 
 
 def _race(answers_per_thread: list[dict], key: uuid.UUID) -> list:

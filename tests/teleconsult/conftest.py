@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -9,11 +9,10 @@ from core.models import Region
 from isolation.teleconsult.models import Booking
 from isolation.teleconsult.services import schedule_update
 from tests.factories import UserFactory
-
-# Sunday 3 March 2030, 19:00 WIB: the nurse's clinic opens tomorrow at 08:00 WIB.
-NOW = datetime(2030, 3, 3, 12, 0, tzinfo=UTC)
-MONDAY_0800_WIB = datetime(2030, 3, 4, 1, 0, tzinfo=UTC)
-WEEKDAY_MORNINGS = [{"weekday": d, "start": time(8), "end": time(12)} for d in range(5)]
+from tests.teleconsult.helpers import (
+    NOW,
+    WEEKDAY_MORNINGS,
+)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from isolation.teleconsult.models import DoctorSchedule
-from tests.teleconsult.conftest import MONDAY_0800_WIB
+from tests.teleconsult.helpers import MONDAY_0800_WIB
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from core.models import Notification
 from isolation.teleconsult.models import Booking
 from tests.factories import UserFactory
-from tests.teleconsult.conftest import MONDAY_0800_WIB
+from tests.teleconsult.helpers import MONDAY_0800_WIB
 
 pytestmark = pytest.mark.django_db
 

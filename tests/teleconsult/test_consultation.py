@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from core.models import AuditLog, Notification
 from isolation.teleconsult.models import Booking, ConsultationMessage
-from tests.conftest import api_token_for, ws_close_code
-from tests.teleconsult.conftest import MONDAY_0800_WIB
+from tests.helpers import api_token_for, ws_close_code
+from tests.teleconsult.helpers import MONDAY_0800_WIB
 
 BOOKINGS = "/api/v1/teleconsult/bookings"
 

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 
 from core.models import ResidentProfile, User
 from isolation.teleconsult.models import Booking
-from tests.conftest import api_token_for, require_postgres
-from tests.teleconsult.conftest import MONDAY_0800_WIB
+from tests.helpers import api_token_for, require_postgres
+from tests.teleconsult.helpers import MONDAY_0800_WIB
 
 START = MONDAY_0800_WIB
 

@@ -17,8 +17,9 @@ from isolation.teleconsult.services import (
     reminders_send_due,
 )
 from isolation.teleconsult.services.jobs import _reminder_send
-from tests.conftest import require_postgres
-from tests.teleconsult.conftest import MONDAY_0800_WIB
+from tests.helpers import require_postgres
+from tests.isolation.helpers import danger_alert_create
+from tests.teleconsult.helpers import MONDAY_0800_WIB
 
 START = MONDAY_0800_WIB
 
@@ -173,30 +174,14 @@ def test_it_proposes_nothing_when_the_facility_has_no_slots(clock, nurse, alice)
 
 @pytest.mark.django_db
 def test_it_proposes_a_slot_for_a_danger_alert_once(clock, schedule, nurse, alice):
-    from isolation.models import Alert, CheckIn, Isolation
-
-    isolation = Isolation.objects.create(
+    alert = danger_alert_create(
         patient=alice,
         facility=nurse.facility,
-        reason="positive_test",
         start_date=START.date(),
-        estimated_end=START.date() + timedelta(days=10),
-    )
-    checkin = CheckIn.objects.create(
-        isolation=isolation,
-        client_id="c1",
         measured_at=START - timedelta(days=1),
         slot_date=START.date(),
         slot="am",
         spo2=91,
-        danger=True,
-    )
-    alert = Alert.objects.create(
-        isolation=isolation,
-        kind="danger",
-        checkin=checkin,
-        slot_date=START.date(),
-        slot="am",
     )
     tasks.propose_consultation_for_alert.apply(args=[alert.pk])
     tasks.propose_consultation_for_alert.apply(args=[alert.pk])

@@ -11,8 +11,8 @@ from isolation.teleconsult.models import (
     ConsultationMessage,
     DoctorSchedule,
 )
-from isolation.teleconsult.services import proposal_create, seed_teleconsult_demo
-from tests.teleconsult.conftest import MONDAY_0800_WIB
+from isolation.teleconsult.services import proposal_create, teleconsult_demo_seed
+from tests.teleconsult.helpers import MONDAY_0800_WIB
 
 pytestmark = pytest.mark.django_db
 
@@ -105,8 +105,8 @@ def test_it_exports_and_erases_a_residents_consultations(
 
 
 def test_it_seeds_demo_availability_idempotently(nurse, nurse2):
-    first = seed_teleconsult_demo()
-    second = seed_teleconsult_demo()
+    first = teleconsult_demo_seed()
+    second = teleconsult_demo_seed()
     assert {s.doctor for s in second} == {nurse, nurse2}
     assert [s.pk for s in first] == [s.pk for s in second]
     schedule = DoctorSchedule.objects.get(doctor=nurse)

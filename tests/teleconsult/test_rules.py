@@ -7,8 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.rules import WIB_ZONE as WIB
+from core.rules import WIT_ZONE as WIT
+from core.rules import WITA_ZONE as WITA
 from isolation.teleconsult import rules
-from isolation.teleconsult.rules import WIB, WIT, WITA, Leave, Policy, Slot, Window
+from isolation.teleconsult.rules import Leave, Policy, Slot, Window
 
 MONDAY = date(2025, 3, 3)
 WEEKDAYS_8_TO_12 = [Window(d, time(8), time(12)) for d in range(5)]

@@ -9,12 +9,12 @@ from rest_framework.views import APIView
 from chatbot.conversation import selectors, services
 from chatbot.conversation.models import Handoff
 from chatbot.conversation.services.links import LINKABLE_CHANNELS
+from chatbot.error_codes import ChatbotErrorCode
 from core.api.pagination import CursorPagination
 from core.api.permissions import IsResident
 from core.api.serializers import StrictSerializer
 from core.api.throttling import ScopedRateThrottle
 from core.exceptions import ApplicationError
-from core.models import ChannelIdentity
 from core.services.audit import audit_record
 
 
@@ -26,7 +26,7 @@ class IsChatStaff(BasePermission):
         )
 
 
-class LinkCodeView(APIView):
+class LinkCodeApi(APIView):
     """A one-time code to link a Telegram or WhatsApp chat to this account: send
     "/link <code>" to the bot within 10 minutes."""
 
@@ -49,7 +49,7 @@ class LinkCodeView(APIView):
         )
 
 
-class LinkListView(APIView):
+class LinkListApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class OutputSerializer(serializers.Serializer):
@@ -58,11 +58,11 @@ class LinkListView(APIView):
 
     @extend_schema(responses=OutputSerializer(many=True), tags=["chatbot"])
     def get(self, request):
-        rows = ChannelIdentity.objects.filter(user=request.user).order_by("channel")
+        rows = selectors.channel_links_for_user(user=request.user)
         return Response(self.OutputSerializer(rows, many=True).data)
 
 
-class LinkDeleteView(APIView):
+class LinkDeleteApi(APIView):
     """Unlink this account's chat on one channel."""
 
     permission_classes = [IsAuthenticated]
@@ -72,7 +72,7 @@ class LinkDeleteView(APIView):
         if channel not in LINKABLE_CHANNELS:
             raise ApplicationError(
                 "Kanal tidak dikenal.",
-                code="unknown_channel",
+                code=ChatbotErrorCode.UNKNOWN_CHANNEL,
                 fields={"channel": "telegram atau whatsapp."},
                 status=404,
             )
@@ -114,7 +114,7 @@ class HandoffPagination(CursorPagination):
     ordering = ("-last_message_at", "-pk")
 
 
-class HandoffListView(APIView):
+class HandoffListApi(APIView):
     """Conversations handed to staff (curators and health workers)."""
 
     permission_classes = [IsChatStaff]
@@ -148,7 +148,7 @@ class HandoffListView(APIView):
         return paginator.get_paginated_response(HandoffSerializer(page, many=True).data)
 
 
-class HandoffReplyView(APIView):
+class HandoffReplyApi(APIView):
     permission_classes = [IsChatStaff]
 
     class InputSerializer(StrictSerializer):
@@ -171,7 +171,7 @@ class HandoffReplyView(APIView):
         )
 
 
-class HandoffCloseView(APIView):
+class HandoffCloseApi(APIView):
     permission_classes = [IsChatStaff]
 
     @extend_schema(request=None, responses=HandoffSerializer, tags=["chatbot"])

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from chatbot.conversation.flows.base import Ctx, choice
 from core.exceptions import ApplicationError
-from isolation.models import Isolation
+from isolation.selectors import active_isolation_facility_id
 from isolation.teleconsult.models import Booking
 from isolation.teleconsult.selectors import booking_list, slot_list
 from isolation.teleconsult.services import booking_cancel, booking_create
@@ -69,12 +69,7 @@ def start(ctx: Ctx) -> None:
 
 def _facility_id(ctx: Ctx) -> int | None:
     """The isolation's puskesmas when isolating; otherwise any facility."""
-    isolation = (
-        Isolation.objects.filter(patient=ctx.user, status=Isolation.Status.ACTIVE)
-        .only("facility_id")
-        .first()
-    )
-    return isolation.facility_id if isolation else None
+    return active_isolation_facility_id(patient=ctx.user)
 
 
 def _offer_slots(ctx: Ctx) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from chatbot import richtext
 from chatbot import rules as chatbot_rules
 from chatbot.conversation.flows.base import Ctx, choice
-from chatbot.services import answer_message, hoax_report_create
+from chatbot.services import hoax_report_create, message_answer
 
 FLOW = "hoax"
 VERDICT_KINDS = ("hoax",)
@@ -30,7 +30,7 @@ def step(ctx: Ctx) -> None:
 def check(ctx: Ctx, text: str, *, offer_report: bool, result=None) -> None:
     """Answer a message; when it is not a known claim, offer to report it."""
     if result is None:
-        result = answer_message(
+        result = message_answer(
             text=text, language=ctx.lang, user=ctx.user, channel=ctx.inbound.channel
         )
     if result.kind in VERDICT_KINDS:

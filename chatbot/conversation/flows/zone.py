@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from chatbot.conversation.flows.base import Ctx, choice
 from chatbot.conversation.services import subscription_set
-from core.areas.selectors import area_locate, area_search, area_state, region_parents
+from core.areas.selectors import (
+    area_locate,
+    area_search,
+    area_state,
+    region_find,
+    region_parents,
+)
 from core.exceptions import ApplicationError
-from core.models import Region
 
 FLOW = "zone"
 SUBSCRIBABLE = ("telegram", "whatsapp")
@@ -89,7 +94,7 @@ def by_location(ctx: Ctx) -> None:
 
 
 def _show(ctx: Ctx, code: str, *, approximate: bool = False) -> None:
-    region = Region.objects.filter(code=code).first()
+    region = region_find(code)
     if region is None:
         ctx.say(ctx.t("zone_none", q=code), [ctx.menu_choice()])
         return
@@ -119,7 +124,7 @@ def _show(ctx: Ctx, code: str, *, approximate: bool = False) -> None:
 
 
 def _subscribe(ctx: Ctx, code: str) -> None:
-    region = Region.objects.filter(code=code).first()
+    region = region_find(code)
     if region is None or ctx.inbound.channel not in SUBSCRIBABLE:
         ctx.say(ctx.t("zone_ask"), [ctx.menu_choice()], request_location=True)
         return

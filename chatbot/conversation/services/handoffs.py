@@ -7,10 +7,12 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from chatbot.conversation.hooks import replies_send
 from chatbot.conversation.models import Handoff, HandoffMessage
 from chatbot.conversation.services.sessions import session_reset_flow
 from chatbot.conversation.texts import t
 from chatbot.conversation.types import Reply
+from chatbot.error_codes import ChatbotErrorCode
 from core.exceptions import ApplicationError, Conflict
 from core.models import User
 
@@ -27,12 +29,14 @@ def _clean(text: str) -> str:
     text = (text or "").strip()
     if not text:
         raise ApplicationError(
-            "Pesan kosong.", code="blank", fields={"text": "Tulis pesannya."}
+            "Pesan kosong.",
+            code=ChatbotErrorCode.BLANK,
+            fields={"text": "Tulis pesannya."},
         )
     if len(text) > MAX_TEXT:
         raise ApplicationError(
             f"Pesan terlalu panjang (maksimal {MAX_TEXT} karakter).",
-            code="too_long",
+            code=ChatbotErrorCode.TOO_LONG,
             fields={"text": f"Maksimal {MAX_TEXT} karakter."},
         )
     return text
@@ -121,9 +125,7 @@ def _deliver(handoff: Handoff, reply: Reply, key: str) -> None:
 
         transaction.on_commit(send)
         return
-    from chatbot.channels.outbox import replies_enqueue
-
-    replies_enqueue(
+    replies_send(
         channel=handoff.channel, chat_id=handoff.chat_id, replies=[reply], key=key
     )
 
@@ -132,10 +134,14 @@ def _locked_open(handoff_id: int) -> Handoff:
     handoff = Handoff.objects.select_for_update().filter(pk=handoff_id).first()
     if handoff is None:
         raise ApplicationError(
-            "Percakapan tidak ditemukan.", code="handoff_not_found", status=404
+            "Percakapan tidak ditemukan.",
+            code=ChatbotErrorCode.HANDOFF_NOT_FOUND,
+            status=404,
         )
     if handoff.status != Handoff.Status.OPEN:
-        raise Conflict("Percakapan ini sudah selesai.", code="handoff_closed")
+        raise Conflict(
+            "Percakapan ini sudah selesai.", code=ChatbotErrorCode.HANDOFF_CLOSED
+        )
     return handoff
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chatbot.conversation.models import ChatSession, LinkCode
+from chatbot.error_codes import ChatbotErrorCode
 from core.exceptions import ApplicationError, NotFound, RateLimited
 from core.models import ChannelIdentity, User
 
@@ -64,7 +65,7 @@ def _attempts_check(row: ChatSession, now: dt.datetime) -> None:
         wait = row.link_window_started_at + window - now
         raise RateLimited(
             "Terlalu banyak kode salah.",
-            code="link_locked",
+            code=ChatbotErrorCode.LINK_LOCKED,
             fields={"minutes": max(1, int(wait.total_seconds() // 60) + 1)},
         )
 
@@ -74,7 +75,7 @@ def chat_link(*, channel: str, chat_id: str, code: str) -> User:
     window), so six digits cannot be guessed by trying."""
     if channel not in LINKABLE_CHANNELS:
         raise ApplicationError(
-            "Kanal ini tidak dapat dihubungkan.", code="not_linkable"
+            "Kanal ini tidak dapat dihubungkan.", code=ChatbotErrorCode.NOT_LINKABLE
         )
     now = timezone.now()
     with transaction.atomic():
@@ -100,7 +101,8 @@ def chat_link(*, channel: str, chat_id: str, code: str) -> User:
     # The failure counter is committed even though the link is refused.
     if found is None or not found.user.is_active:
         raise ApplicationError(
-            "Kode salah, sudah dipakai, atau kedaluwarsa.", code="link_code_invalid"
+            "Kode salah, sudah dipakai, atau kedaluwarsa.",
+            code=ChatbotErrorCode.LINK_CODE_INVALID,
         )
     with transaction.atomic():
         used = LinkCode.objects.filter(pk=found.pk, used_at__isnull=True).update(
@@ -109,7 +111,7 @@ def chat_link(*, channel: str, chat_id: str, code: str) -> User:
         if not used:
             raise ApplicationError(
                 "Kode salah, sudah dipakai, atau kedaluwarsa.",
-                code="link_code_invalid",
+                code=ChatbotErrorCode.LINK_CODE_INVALID,
             )
         user = found.user
         # One identity per chat and one per user per channel: re-linking moves it.
@@ -140,4 +142,7 @@ def identity_delete(*, user: User, channel: str) -> None:
     """The app's DELETE: unlink the user's chat on one channel."""
     deleted, _ = ChannelIdentity.objects.filter(user=user, channel=channel).delete()
     if not deleted:
-        raise NotFound("Tidak ada chat yang terhubung di kanal ini.", code="not_linked")
+        raise NotFound(
+            "Tidak ada chat yang terhubung di kanal ini.",
+            code=ChatbotErrorCode.NOT_LINKED,
+        )

@@ -7,19 +7,19 @@ from core.psc.api import views
 urlpatterns = [
     path(
         "escalations",
-        views.EscalationListCreateView.as_view(),
+        views.EscalationListCreateApi.as_view(),
         name="psc-escalations",
     ),
-    path("escalations/mine", views.MyEscalationsView.as_view(), name="psc-mine"),
+    path("escalations/mine", views.MyEscalationsApi.as_view(), name="psc-mine"),
     path(
         "escalations/<int:escalation_id>",
-        views.EscalationDetailView.as_view(),
+        views.EscalationDetailApi.as_view(),
         name="psc-escalation",
     ),
     path(
         "escalations/<int:escalation_id>/<str:action>",
-        views.EscalationActionView.as_view(),
+        views.EscalationActionApi.as_view(),
         name="psc-escalation-action",
     ),
-    path("response-times", views.ResponseTimesView.as_view(), name="psc-stats"),
+    path("response-times", views.ResponseTimesApi.as_view(), name="psc-stats"),
 ]

@@ -14,11 +14,15 @@ from rest_framework.views import APIView
 
 from core.api.permissions import IsHealthOffice, IsPscOperator
 from core.api.serializers import StrictSerializer
-from core.areas.selectors import local_today, region_get
+from core.areas.selectors import (
+    local_today,
+    region_get_regency_or_province,
+)
 from core.exceptions import ApplicationError, PermissionDenied
-from core.models import Escalation, Region, User
+from core.models import Escalation, User
 from core.psc import rules, selectors, services
-from core.selectors import user_has_consent
+from core.psc.error_codes import PscErrorCode
+from core.services.accounts import consent_require
 from core.services.audit import audit_record
 
 TAGS = ["psc"]
@@ -44,7 +48,7 @@ def resident_payload(escalation: Escalation) -> dict:
     }
 
 
-class EscalationListCreateView(APIView):
+class EscalationListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class ResidentInput(StrictSerializer):
@@ -87,11 +91,7 @@ class EscalationListCreateView(APIView):
         if user.role == User.Role.RESIDENT:
             data = self.ResidentInput(data=request.data)
             data.is_valid(raise_exception=True)
-            if not user_has_consent(user):
-                raise PermissionDenied(
-                    "Berikan persetujuan pemrosesan data kesehatan terlebih dahulu.",
-                    code="consent_required",
-                )
+            consent_require(user)
             escalation, created = services.escalation_create_by_resident(
                 resident=user, source=Escalation.Source.APP, **data.validated_data
             )
@@ -104,7 +104,7 @@ class EscalationListCreateView(APIView):
         else:
             raise PermissionDenied(
                 "Hanya warga atau tenaga kesehatan yang membuat eskalasi.",
-                code="permission_denied",
+                code=PscErrorCode.PERMISSION_DENIED,
             )
         escalation = Escalation.objects.select_related("region", "referred_to").get(
             pk=escalation.pk
@@ -125,7 +125,7 @@ class EscalationListCreateView(APIView):
         if not IsPscOperator().has_permission(request, self):
             raise PermissionDenied(
                 "Hanya operator PSC 119 yang melihat antrean.",
-                code="permission_denied",
+                code=PscErrorCode.PERMISSION_DENIED,
             )
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
@@ -149,7 +149,7 @@ class EscalationListCreateView(APIView):
         )
 
 
-class MyEscalationsView(APIView):
+class MyEscalationsApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -160,7 +160,7 @@ class MyEscalationsView(APIView):
         return Response({"results": [resident_payload(e) for e in rows]})
 
 
-class EscalationDetailView(APIView):
+class EscalationDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -185,7 +185,7 @@ class EscalationDetailView(APIView):
         return Response(resident_payload(escalation))
 
 
-class EscalationActionView(APIView):
+class EscalationActionApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(StrictSerializer):
@@ -216,16 +216,16 @@ class EscalationActionView(APIView):
         if not IsPscOperator().has_permission(request, self):
             raise PermissionDenied(
                 "Hanya operator PSC 119 yang menangani eskalasi.",
-                code="permission_denied",
+                code=PscErrorCode.PERMISSION_DENIED,
             )
         if action not in rules.OPERATOR_ACTIONS:
             raise ApplicationError(
-                "Langkah tidak dikenal.", code="unknown_action", status=404
+                "Langkah tidak dikenal.", code=PscErrorCode.UNKNOWN_ACTION, status=404
             )
         if action == "refer" and "facility_id" not in data.validated_data:
             raise ApplicationError(
                 "Pilih rumah sakit tujuan.",
-                code="invalid",
+                code=PscErrorCode.INVALID,
                 fields={"facility_id": "Wajib untuk rujukan."},
             )
         services.escalation_act(
@@ -247,7 +247,7 @@ class EscalationActionView(APIView):
         return Response(selectors.escalation_detail(escalation))
 
 
-class ResponseTimesView(APIView):
+class ResponseTimesApi(APIView):
     permission_classes = [IsHealthOffice]
 
     class FilterSerializer(StrictSerializer):
@@ -265,19 +265,13 @@ class ResponseTimesView(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        area = region_get(data["area"])
-        if area.level > Region.Level.REGENCY:
-            raise ApplicationError(
-                "Pilih provinsi atau kabupaten/kota.",
-                code="invalid_area",
-                fields={"area": "Provinsi atau kabupaten/kota."},
-            )
+        area = region_get_regency_or_province(data["area"])
         date_to = data.get("date_to") or local_today(area.code)
         date_from = data.get("date_from") or date_to - dt.timedelta(days=13)
         if date_from > date_to or (date_to - date_from).days > 92:
             raise ApplicationError(
                 "Rentang tanggal tidak valid (paling lama 92 hari).",
-                code="invalid_range",
+                code=PscErrorCode.INVALID_RANGE,
                 fields={"date_from": "Rentang tidak valid."},
             )
         rows = selectors.response_times_daily(

@@ -19,12 +19,13 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
 from core.models import Facility, User
+from core.rules import WIB
 from isolation import rules
 from isolation.models import Alert, CheckIn, DashboardEvent, Isolation, Note
 from isolation.services import missed_checkins_flag
 
 PREFIX = "+628991"
-TZ = "Asia/Jakarta"
+TZ = WIB
 
 
 def _counter(n: int) -> str:

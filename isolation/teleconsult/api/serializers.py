@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from core.api.pagination import CursorPagination
+from core.rules import WIB_ZONE
 from isolation.teleconsult import rules
 from isolation.teleconsult.models import Booking, ConsultationProposal
 
@@ -29,7 +30,7 @@ def requester_tz(request, override: str | None = None) -> ZoneInfo:
     if override:
         return ZoneInfo(override)
     user = request.user
-    return user.tz if user.is_authenticated else rules.WIB
+    return user.tz if user.is_authenticated else WIB_ZONE
 
 
 class FreeSlotSerializer(serializers.Serializer):

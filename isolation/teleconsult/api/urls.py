@@ -5,59 +5,57 @@ from django.urls import path
 from isolation.teleconsult.api import views
 
 urlpatterns = [
-    path("slots", views.SlotListView.as_view(), name="teleconsult-slots"),
-    path(
-        "bookings", views.BookingListCreateView.as_view(), name="teleconsult-bookings"
-    ),
+    path("slots", views.SlotListApi.as_view(), name="teleconsult-slots"),
+    path("bookings", views.BookingListCreateApi.as_view(), name="teleconsult-bookings"),
     path(
         "bookings/<int:booking_id>",
-        views.BookingDetailView.as_view(),
+        views.BookingDetailApi.as_view(),
         name="teleconsult-booking",
     ),
     path(
         "bookings/<int:booking_id>/cancel",
-        views.BookingCancelView.as_view(),
+        views.BookingCancelApi.as_view(),
         name="teleconsult-booking-cancel",
     ),
     path(
         "bookings/<int:booking_id>/reschedule",
-        views.BookingRescheduleView.as_view(),
+        views.BookingRescheduleApi.as_view(),
         name="teleconsult-booking-reschedule",
     ),
     path(
         "bookings/<int:booking_id>/outcome",
-        views.OutcomeView.as_view(),
+        views.OutcomeApi.as_view(),
         name="teleconsult-booking-outcome",
     ),
     path(
         "bookings/<int:booking_id>/messages",
-        views.MessageListCreateView.as_view(),
+        views.MessageListCreateApi.as_view(),
         name="teleconsult-booking-messages",
     ),
     path(
         "availability",
-        views.AvailabilityView.as_view(),
+        views.AvailabilityApi.as_view(),
         name="teleconsult-availability",
     ),
     path(
         "availability/exceptions",
-        views.ExceptionListCreateView.as_view(),
+        views.ExceptionListCreateApi.as_view(),
         name="teleconsult-exceptions",
     ),
     path(
         "availability/exceptions/<int:exception_id>",
-        views.ExceptionDeleteView.as_view(),
+        views.ExceptionDeleteApi.as_view(),
         name="teleconsult-exception",
     ),
-    path("proposals", views.ProposalListView.as_view(), name="teleconsult-proposals"),
+    path("proposals", views.ProposalListApi.as_view(), name="teleconsult-proposals"),
     path(
         "proposals/<int:proposal_id>/accept",
-        views.ProposalAcceptView.as_view(),
+        views.ProposalAcceptApi.as_view(),
         name="teleconsult-proposal-accept",
     ),
     path(
         "proposals/<int:proposal_id>/decline",
-        views.ProposalDeclineView.as_view(),
+        views.ProposalDeclineApi.as_view(),
         name="teleconsult-proposal-decline",
     ),
 ]

@@ -33,7 +33,7 @@ from isolation.teleconsult.models import (
     Booking,
     WeeklyAvailability,
 )
-from isolation.teleconsult.services.common import text
+from isolation.teleconsult.services.common import message_text
 
 TAGS = ["teleconsult"]
 
@@ -43,7 +43,7 @@ def _booking_response(request, booking: Booking, code: int = 200) -> Response:
     return Response(data, status=code)
 
 
-class SlotListView(APIView):
+class SlotListApi(APIView):
     """Free slots of a facility's doctors (or one doctor), local days in the
     doctor's zone; each slot in UTC, the doctor's time and the requester's time."""
 
@@ -67,7 +67,9 @@ class SlotListView(APIView):
             date_to = attrs.get("date_to") or date_from + timedelta(days=13)
             error = rules.date_range_error(date_from, date_to)
             if error:
-                raise serializers.ValidationError({"date_to": text(error)}, code=error)
+                raise serializers.ValidationError(
+                    {"date_to": message_text(error)}, code=error
+                )
             return {**attrs, "date_from": date_from, "date_to": date_to}
 
     @extend_schema(
@@ -99,7 +101,7 @@ class SlotListView(APIView):
         )
 
 
-class BookingListCreateView(APIView):
+class BookingListCreateApi(APIView):
     """GET: the caller's bookings (a health worker: their appointments).
     POST: book a slot (residents with consent)."""
 
@@ -159,7 +161,7 @@ class BookingListCreateView(APIView):
         return _booking_response(request, booking, 201)
 
 
-class BookingDetailView(APIView):
+class BookingDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=BookingOutputSerializer, tags=TAGS)
@@ -170,7 +172,7 @@ class BookingDetailView(APIView):
         return _booking_response(request, booking)
 
 
-class BookingCancelView(APIView):
+class BookingCancelApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(StrictSerializer):
@@ -190,7 +192,7 @@ class BookingCancelView(APIView):
         return _booking_response(request, booking)
 
 
-class BookingRescheduleView(APIView):
+class BookingRescheduleApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(StrictSerializer):
@@ -208,7 +210,7 @@ class BookingRescheduleView(APIView):
         return _booking_response(request, booking)
 
 
-class OutcomeView(APIView):
+class OutcomeApi(APIView):
     """GET: the outcome note (the two participants; auditors, audited).
     PUT: the doctor writes or corrects it."""
 
@@ -243,7 +245,7 @@ class OutcomeView(APIView):
         return Response(self.OutputSerializer(booking).data)
 
 
-class MessageListCreateView(APIView):
+class MessageListCreateApi(APIView):
     """GET: the consultation's chat history (newest first, by cursor).
     POST: send a message while the room is open (the websocket is the live path)."""
 
@@ -279,7 +281,7 @@ class WindowSerializer(StrictSerializer):
     end = serializers.TimeField(format="%H:%M")
 
 
-class AvailabilityView(APIView):
+class AvailabilityApi(APIView):
     """A health worker's own weekly availability (wall time of their facility)."""
 
     permission_classes = [IsHealthWorker]
@@ -346,7 +348,7 @@ class ExceptionOutputSerializer(serializers.Serializer):
     note = serializers.CharField()
 
 
-class ExceptionListCreateView(APIView):
+class ExceptionListCreateApi(APIView):
     """Leave days (or hours) of the calling health worker, from today on."""
 
     permission_classes = [IsHealthWorker]
@@ -387,7 +389,7 @@ class ExceptionListCreateView(APIView):
         )
 
 
-class ExceptionDeleteView(APIView):
+class ExceptionDeleteApi(APIView):
     permission_classes = [IsHealthWorker]
 
     @extend_schema(responses={204: None}, tags=TAGS)
@@ -396,7 +398,7 @@ class ExceptionDeleteView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ProposalListView(APIView):
+class ProposalListApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=ProposalOutputSerializer(many=True), tags=TAGS)
@@ -410,7 +412,7 @@ class ProposalListView(APIView):
         return paginator.get_paginated_response(data)
 
 
-class ProposalAcceptView(APIView):
+class ProposalAcceptApi(APIView):
     permission_classes = [IsResident]
 
     class InputSerializer(StrictSerializer):
@@ -430,7 +432,7 @@ class ProposalAcceptView(APIView):
         return _booking_response(request, booking, 201)
 
 
-class ProposalDeclineView(APIView):
+class ProposalDeclineApi(APIView):
     permission_classes = [IsResident]
 
     @extend_schema(request=None, responses=ProposalOutputSerializer, tags=TAGS)

@@ -18,7 +18,7 @@ from isolation.teleconsult.services.consultation import (
     outcome_write,
     room_join,
 )
-from isolation.teleconsult.services.demo import seed_teleconsult_demo
+from isolation.teleconsult.services.demo import teleconsult_demo_seed
 from isolation.teleconsult.services.jobs import bookings_settle, reminders_send_due
 from isolation.teleconsult.services.proposals import (
     proposal_accept,
@@ -44,5 +44,5 @@ __all__ = [
     "reminders_send_due",
     "room_join",
     "schedule_update",
-    "seed_teleconsult_demo",
+    "teleconsult_demo_seed",
 ]

@@ -15,12 +15,12 @@ from isolation.teleconsult.models import (
     DoctorSchedule,
     WeeklyAvailability,
 )
-from isolation.teleconsult.services.common import invalid, not_found, text
+from isolation.teleconsult.services.common import invalid_error, message_text, not_found
 
 
 def _require_health_worker(doctor: User) -> None:
     if doctor.role != User.Role.HEALTH_WORKER or not doctor.facility_id:
-        raise invalid("not_health_worker", status=403)
+        raise invalid_error("not_health_worker", status=403)
 
 
 @transaction.atomic
@@ -42,9 +42,11 @@ def schedule_update(
     errors = rules.window_errors(parsed, slot_minutes)
     if errors:
         raise ApplicationError(
-            text(next(iter(errors.values()))),
+            message_text(next(iter(errors.values()))),
             code="invalid_windows",
-            fields={f"windows.{i}": text(code) for i, code in sorted(errors.items())},
+            fields={
+                f"windows.{i}": message_text(code) for i, code in sorted(errors.items())
+            },
         )
     schedule, _ = DoctorSchedule.objects.get_or_create(doctor=doctor)
     schedule.slot_minutes = slot_minutes
@@ -79,9 +81,9 @@ def exception_create(
     not cancelled silently: the doctor decides and the patients are told)."""
     _require_health_worker(doctor)
     if (start_time is None) != (end_time is None):
-        raise invalid("window_empty", "end_time")
+        raise invalid_error("window_empty", "end_time")
     if start_time is not None and end_time <= start_time:
-        raise invalid("window_empty", "end_time")
+        raise invalid_error("window_empty", "end_time")
     schedule, _ = DoctorSchedule.objects.get_or_create(doctor=doctor)
     exception = AvailabilityException(
         schedule=schedule,

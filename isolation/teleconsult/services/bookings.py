@@ -25,10 +25,10 @@ from isolation.teleconsult.selectors import (
     schedule_windows,
 )
 from isolation.teleconsult.services.common import (
+    booking_lock,
     conflict,
-    invalid,
+    invalid_error,
     local_label,
-    lock_booking,
 )
 
 
@@ -49,7 +49,7 @@ def _schedule_for(doctor_id: int) -> DoctorSchedule:
         None,
     )
     if schedule is None:
-        raise invalid("unknown_doctor", "doctor")
+        raise invalid_error("unknown_doctor", "doctor")
     return schedule
 
 
@@ -66,7 +66,7 @@ def _check_slot(schedule: DoctorSchedule, start: datetime, now: datetime) -> dat
         now=now,
     )
     if error:
-        raise invalid(error, "start")
+        raise invalid_error(error, "start")
     return start + timedelta(minutes=schedule.slot_minutes)
 
 
@@ -117,7 +117,7 @@ def booking_create(
     consent_require(patient)
     schedule = _schedule_for(doctor_id)
     if schedule.doctor_id == patient.pk:
-        raise invalid("unknown_doctor", "doctor")
+        raise invalid_error("unknown_doctor", "doctor")
     end = _check_slot(schedule, start, now)
     booking = Booking(
         doctor=schedule.doctor,
@@ -155,7 +155,7 @@ def booking_cancel(
     """The patient (with notice) or the doctor (until the start) cancels; the other
     party is told and the slot is free again at once."""
     now = now or timezone.now()
-    booking = lock_booking(booking_id=booking_id, user=user)
+    booking = booking_lock(booking_id=booking_id, user=user)
     party = booking.party_of(user)
     if booking.status != Booking.Status.BOOKED:
         raise conflict("booking_not_active")
@@ -168,7 +168,7 @@ def booking_cancel(
         by_doctor=party == Booking.Party.DOCTOR,
     )
     if error:
-        raise invalid(error)
+        raise invalid_error(error)
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = now
     booking.cancelled_by = party
@@ -217,9 +217,9 @@ def booking_reschedule(
 ) -> Booking:
     """Move a booking to another slot of the same doctor (at most twice)."""
     now = now or timezone.now()
-    booking = lock_booking(booking_id=booking_id, user=user)
+    booking = booking_lock(booking_id=booking_id, user=user)
     if booking.party_of(user) != Booking.Party.PATIENT:
-        raise invalid("patient_only", status=403)
+        raise invalid_error("patient_only", status=403)
     if booking.status != Booking.Status.BOOKED:
         raise conflict("booking_not_active")
     schedule = _schedule_for(booking.doctor_id)
@@ -230,9 +230,9 @@ def booking_reschedule(
         reschedule_count=booking.reschedule_count,
     )
     if error:
-        raise invalid(error)
+        raise invalid_error(error)
     if start == booking.start:
-        raise invalid("same_slot", "start")
+        raise invalid_error("same_slot", "start")
     previous = booking.start
     end = _check_slot(schedule, start, now)
     booking.start, booking.end = start, end

@@ -82,26 +82,26 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def text(code: str) -> str:
+def message_text(code: str) -> str:
     """The message for `code` in the active request language."""
     return pick(TEXTS[code], normalise_language(translation.get_language()))
 
 
-def invalid(
+def invalid_error(
     code: str, field: str | None = None, *, status: int = 400
 ) -> ApplicationError:
-    message = text(code)
+    message = message_text(code)
     return ApplicationError(
         message, code=code, fields={field: message} if field else None, status=status
     )
 
 
 def conflict(code: str) -> Conflict:
-    return Conflict(text(code), code=code)
+    return Conflict(message_text(code), code=code)
 
 
 def not_found(code: str = "booking_not_found") -> NotFound:
-    return NotFound(text(code), code=code)
+    return NotFound(message_text(code), code=code)
 
 
 def local_label(instant: datetime, tz: ZoneInfo) -> str:
@@ -109,7 +109,7 @@ def local_label(instant: datetime, tz: ZoneInfo) -> str:
     return f"{instant.astimezone(tz):%d/%m/%Y %H:%M} {rules.zone_abbreviation(tz)}"
 
 
-def lock_booking(*, booking_id: int, user: User) -> Booking:
+def booking_lock(*, booking_id: int, user: User) -> Booking:
     """The caller's booking, row-locked until commit (SQLite: the write lock held
     since BEGIN IMMEDIATE serialises instead)."""
     booking = (
@@ -123,7 +123,7 @@ def lock_booking(*, booking_id: int, user: User) -> Booking:
     return booking
 
 
-def broadcast(group: str, message: dict) -> None:
+def room_broadcast(group: str, message: dict) -> None:
     """Send to a websocket group after commit; a failing channel layer only logs."""
 
     def send() -> None:

@@ -13,11 +13,11 @@ from core.services.notifications import notify
 from isolation.teleconsult import rules
 from isolation.teleconsult.models import Booking, ConsultationMessage
 from isolation.teleconsult.services.common import (
-    broadcast,
+    booking_lock,
     conflict,
-    invalid,
-    lock_booking,
+    invalid_error,
     not_found,
+    room_broadcast,
     room_group,
 )
 
@@ -26,7 +26,7 @@ def _open_room(booking: Booking, now: datetime) -> None:
     if booking.status == Booking.Status.CANCELLED:
         raise conflict("booking_not_active")
     if not rules.room_is_open(start=booking.start, end=booking.end, now=now):
-        raise invalid("room_closed", status=409)
+        raise invalid_error("room_closed", status=409)
 
 
 def room_join(*, booking_id: int, user: User, now: datetime | None = None) -> Booking:
@@ -78,10 +78,10 @@ def message_post(
     _mark_present(booking, booking.party_of(sender), now)
     message = ConsultationMessage(booking=booking, sender=sender, text=text.strip())
     if not message.text:
-        raise invalid("message_empty", "text")
+        raise invalid_error("message_empty", "text")
     message.full_clean(exclude=["booking", "sender"])
     message.save()
-    broadcast(room_group(booking.pk), message_payload(message, booking))
+    room_broadcast(room_group(booking.pk), message_payload(message, booking))
     return message
 
 
@@ -91,13 +91,13 @@ def outcome_write(
 ) -> Booking:
     """The doctor's short outcome note (advice, referral, prescription text)."""
     now = now or timezone.now()
-    booking = lock_booking(booking_id=booking_id, user=doctor)
+    booking = booking_lock(booking_id=booking_id, user=doctor)
     if booking.party_of(doctor) != Booking.Party.DOCTOR:
-        raise invalid("doctor_only", status=403)
+        raise invalid_error("doctor_only", status=403)
     if booking.status == Booking.Status.CANCELLED:
         raise conflict("booking_not_active")
     if now < booking.start:
-        raise invalid("consultation_not_started")
+        raise invalid_error("consultation_not_started")
     first = not booking.outcome_note
     booking.outcome_note = note.strip()
     booking.outcome_written_at = now

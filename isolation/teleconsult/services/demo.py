@@ -19,7 +19,7 @@ DEMO_WINDOWS = [
 
 
 @transaction.atomic
-def seed_teleconsult_demo() -> list[DoctorSchedule]:
+def teleconsult_demo_seed() -> list[DoctorSchedule]:
     """Give the demo health workers (nurse, nurse2) a weekly teleconsult schedule.
 
     Idempotent: re-running replaces the windows with the same ones.

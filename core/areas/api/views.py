@@ -4,16 +4,9 @@ history and GeoJSON. Responses are cached server-side and carry ETag/Cache-Contr
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-import time
-from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -21,9 +14,8 @@ from rest_framework.views import APIView
 
 from core.api.throttling import WindowRateThrottle
 from core.areas import selectors
-from core.areas.services import areas_cache_version
+from core.areas.cache import cached_json, cached_payload, json_response
 from core.i18n import request_language
-from core.models import Region
 
 
 class AreaRateThrottle(WindowRateThrottle):
@@ -45,60 +37,7 @@ class AreaRateThrottle(WindowRateThrottle):
         return f"throttle_areas:{ident}"
 
 
-# Responses are keyed by the data version, so this process may keep them until the
-# version moves on; bounded so a crawl over many codes cannot grow it forever.
-_local: dict[str, tuple[float, object]] = {}
-LOCAL_MAX = 20_000
-
-
-def _local_get(key: str):
-    entry = _local.get(key)
-    if entry is None or entry[0] < time.monotonic():
-        return None
-    return entry[1]
-
-
-def _local_set(key: str, value, ttl: float) -> None:
-    if len(_local) >= LOCAL_MAX:
-        _local.clear()
-    _local[key] = (time.monotonic() + ttl, value)
-
-
-def local_cache_clear() -> None:
-    _local.clear()
-
-
-def cached_json(
-    request, key: str, build: Callable[[], object], *, max_age: int | None = None
-):
-    """A JSON response built once per data version and language, with a strong ETag
-    (304 when the client has it) and public Cache-Control."""
-    max_age = settings.SIGAP_AREAS_CACHE_SECONDS if max_age is None else max_age
-    lang = request_language(request)
-    full_key = f"areas:resp:{areas_cache_version()}:{lang}:{key}"
-    entry = _local_get(full_key) or cache.get(full_key)
-    if entry is None:
-        body = json.dumps(
-            build(), cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")
-        ).encode()
-        entry = (body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
-        cache.set(full_key, entry, timeout=max_age)
-    _local_set(full_key, entry, max_age)
-    return respond_json(request, *entry, max_age=max_age)
-
-
-def respond_json(request, body: bytes, etag: str, *, max_age: int):
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(body, content_type="application/json")
-    response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={max_age}"
-    patch_vary_headers(response, ["Accept-Language"])
-    return response
-
-
-class _PublicAreaView(APIView):
+class _PublicAreaApi(APIView):
     authentication_classes: list = []
     permission_classes: list = []
     throttle_classes = [AreaRateThrottle]
@@ -129,7 +68,7 @@ class AreaStateSerializer(AreaRefSerializer):
     zone = ZoneSerializer(allow_null=True)
 
 
-class AreaLookupView(_PublicAreaView):
+class AreaLookupApi(_PublicAreaApi):
     class InputSerializer(serializers.Serializer):
         lat = serializers.FloatField(min_value=-90, max_value=90)
         lng = serializers.FloatField(min_value=-180, max_value=180)
@@ -163,33 +102,19 @@ class AreaLookupView(_PublicAreaView):
         lat, lng = data.validated_data["lat"], data.validated_data["lng"]
         hit = selectors.area_locate(lat=lat, lng=lng)
         lang = request_language(request)
-
-        def build() -> dict:
-            region = Region.objects.filter(code=hit.code).first()
-            if region is None:  # boundary imported before its Region row
-                return {**selectors.boundary_ref(hit.code), "parents": [], "zone": None}
-            return selectors.area_detail(region, lang=lang)
-
-        key = f"area:{hit.code}"
-        payload_key = f"areas:payload:{areas_cache_version()}:{lang}:{key}"
-        payload = _local_get(payload_key) or cache.get(payload_key)
-        if payload is None:
-            payload = build()
-            cache.set(payload_key, payload, timeout=settings.SIGAP_AREAS_CACHE_SECONDS)
-        _local_set(payload_key, payload, settings.SIGAP_AREAS_CACHE_SECONDS)
-        body = json.dumps(
+        payload = cached_payload(
+            lang,
+            f"area:{hit.code}",
+            lambda: selectors.area_located_detail(hit.code, lang=lang),
+        )
+        return json_response(
+            request,
             {**payload, "approximate": hit.approximate, "distance_m": hit.distance_m},
-            cls=DjangoJSONEncoder,
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        return respond_json(
-            request, body, etag, max_age=settings.SIGAP_AREAS_CACHE_SECONDS
+            max_age=settings.SIGAP_AREAS_CACHE_SECONDS,
         )
 
 
-class AreaSearchView(_PublicAreaView):
+class AreaSearchApi(_PublicAreaApi):
     class InputSerializer(serializers.Serializer):
         q = serializers.CharField(max_length=100, trim_whitespace=True)
         level = serializers.IntegerField(required=False, min_value=1, max_value=4)
@@ -225,7 +150,7 @@ class AreaSearchView(_PublicAreaView):
         )
 
 
-class AreaDetailView(_PublicAreaView):
+class AreaDetailApi(_PublicAreaApi):
     @extend_schema(
         responses=AreaStateSerializer, tags=["areas"], summary="One area, any level"
     )
@@ -239,7 +164,7 @@ class AreaDetailView(_PublicAreaView):
         )
 
 
-class AreaChildrenView(_PublicAreaView):
+class AreaChildrenApi(_PublicAreaApi):
     @extend_schema(responses=AreaStateSerializer(many=True), tags=["areas"])
     def get(self, request, code: str):
         region = selectors.region_get(code)
@@ -254,7 +179,7 @@ class AreaChildrenView(_PublicAreaView):
         )
 
 
-class AreaHistoryView(_PublicAreaView):
+class AreaHistoryApi(_PublicAreaApi):
     class InputSerializer(serializers.Serializer):
         vars()["from"] = serializers.DateField(required=False)
         to = serializers.DateField(required=False)
@@ -278,7 +203,7 @@ class AreaHistoryView(_PublicAreaView):
         )
 
 
-class AreaGeoJsonView(_PublicAreaView):
+class AreaGeoJsonApi(_PublicAreaApi):
     class InputSerializer(serializers.Serializer):
         zoom = serializers.IntegerField(required=False, min_value=0, max_value=22)
 

@@ -8,6 +8,8 @@ import hmac
 
 from django.db import models
 
+from core.cases import rules
+
 
 class Integrator(models.Model):
     """A system that sends case reports (a lab, hospital, puskesmas, provincial app).
@@ -37,6 +39,7 @@ class Integrator(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["name"]
         verbose_name = "sumber data (integrator)"
         verbose_name_plural = "sumber data (integrator)"
@@ -81,6 +84,7 @@ class ReportBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["-started_at"]
         verbose_name = "kiriman laporan"
         verbose_name_plural = "kiriman laporan"
@@ -129,6 +133,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["-updated_at"]
         verbose_name = "kasus terintegrasi"
         verbose_name_plural = "kasus terintegrasi"
@@ -158,6 +163,7 @@ class PersonKey(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="keys")
 
     class Meta:
+        app_label = "core"
         verbose_name = "kunci identitas"
         verbose_name_plural = "kunci identitas"
         constraints = [
@@ -175,10 +181,13 @@ class CaseReport(models.Model):
     record id makes re-sending idempotent; a changed record is a new revision."""
 
     class Match(models.TextChoices):
-        NEW = "new", "orang baru"
-        NIK = "nik", "cocok NIK"
-        NAME = "name", "cocok nama + tanggal lahir + kelurahan"
-        NAME_AMBIGUOUS = "name_ambiguous", "cocok nama (lebih dari satu kandidat)"
+        NEW = rules.MATCH_NEW, "orang baru"
+        NIK = rules.MATCH_NIK, "cocok NIK"
+        NAME = rules.MATCH_NAME, "cocok nama + tanggal lahir + kelurahan"
+        NAME_AMBIGUOUS = (
+            rules.MATCH_NAME_AMBIGUOUS,
+            "cocok nama (lebih dari satu kandidat)",
+        )
 
     # Indexed as the leading column of case_report_one_per_source_record.
     integrator = models.ForeignKey(
@@ -216,6 +225,7 @@ class CaseReport(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["event_date", "id"]
         verbose_name = "laporan kasus"
         verbose_name_plural = "laporan kasus"

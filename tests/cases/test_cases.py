@@ -672,10 +672,10 @@ def test_it_shows_a_case_with_provenance_to_the_health_office_only(
 
 
 def test_it_seeds_a_demo_that_is_not_all_hijau_and_can_run_twice(setup):
-    from core.cases.services import seed_area_demo
+    from core.cases.services import area_demo_seed
 
-    first = seed_area_demo()
-    again = seed_area_demo()
+    first = area_demo_seed()
+    again = area_demo_seed()
     assert first["created"] > 0 and again["created"] == 0
     today = dict(
         AreaDailyFigure.objects.filter(date=dt.date.today(), level=3).values_list(

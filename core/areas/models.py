@@ -35,6 +35,7 @@ class ZoneRule(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["effective_from"]
         verbose_name = "aturan zonasi"
         verbose_name_plural = "aturan zonasi"
@@ -77,6 +78,7 @@ class BoundaryImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["-started_at"]
         verbose_name = "impor batas wilayah"
         verbose_name_plural = "impor batas wilayah"
@@ -122,6 +124,7 @@ class AreaBoundary(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["code"]
         verbose_name = "batas kecamatan"
         verbose_name_plural = "batas kecamatan"
@@ -180,6 +183,7 @@ class AreaDailyFigure(models.Model):
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        app_label = "core"
         ordering = ["region", "date"]
         verbose_name = "angka harian wilayah"
         verbose_name_plural = "angka harian wilayah"
@@ -207,6 +211,7 @@ class FigureDirty(models.Model):
     marked_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        app_label = "core"
         verbose_name = "antrian hitung ulang"
         verbose_name_plural = "antrian hitung ulang"
 

@@ -3,83 +3,24 @@ health office, discrepancies between sources and an integrated case with provena
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.permissions import BasePermission
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
 from core.api.permissions import IsHealthOffice
-from core.api.throttling import WindowRateThrottle
 from core.areas.selectors import region_get
 from core.cases import rules
 from core.cases import selectors as case_selectors
-from core.cases.services import integrator_authenticate, reports_submit
-from core.models import Integrator
+from core.cases.api.authentication import (
+    IntegratorKeyAuthentication,
+    IntegratorRateThrottle,
+    IsIntegrator,
+)
+from core.cases.services import reports_submit
 from core.services.audit import audit_record
-
-
-class IntegratorKeyAuthentication(BaseAuthentication):
-    """`Authorization: Bearer sgi_…` (or `X-Api-Key: sgi_…`): a source's own API key.
-    request.user and request.auth are then the Integrator."""
-
-    keyword = "Bearer"
-
-    def authenticate(self, request):
-        header = get_authorization_header(request).split()
-        key = None
-        if header and header[0].lower() == self.keyword.lower().encode():
-            if len(header) != 2:
-                raise exceptions.AuthenticationFailed("Invalid Authorization header.")
-            key = header[1].decode(errors="replace")
-        elif request.META.get("HTTP_X_API_KEY"):
-            key = request.META["HTTP_X_API_KEY"].strip()
-        if key is None:
-            return None
-        integrator = integrator_authenticate(key)
-        if integrator is None:
-            raise exceptions.AuthenticationFailed("Unknown or revoked integrator key.")
-        return integrator, integrator
-
-    def authenticate_header(self, request) -> str:
-        return f'{self.keyword} realm="sigap-integrators"'
-
-
-class IntegratorKeyScheme(OpenApiAuthenticationExtension):
-    target_class = "core.api.cases.IntegratorKeyAuthentication"
-    name = "integratorKey"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "Integrator API key (sgi_…)",
-        }
-
-
-class IsIntegrator(BasePermission):
-    message = "Only a registered data source (integrator key) may send case reports."
-
-    def has_permission(self, request, view) -> bool:
-        return isinstance(request.auth, Integrator)
-
-
-class IntegratorRateThrottle(WindowRateThrottle):
-    scope = "integrator"
-
-    def get_rate(self) -> str:
-        from django.conf import settings
-
-        return settings.SIGAP_THROTTLE_INTEGRATOR
-
-    def get_cache_key(self, request, view) -> str | None:
-        if isinstance(request.auth, Integrator):
-            return f"throttle_integrator_{request.auth.pk}"
-        return f"throttle_integrator_ip_{self.get_ident(request)}"
 
 
 class ReportSerializer(serializers.Serializer):
@@ -107,7 +48,7 @@ class ReportSerializer(serializers.Serializer):
     )
 
 
-class CaseReportSubmitView(APIView):
+class CaseReportSubmitApi(APIView):
     authentication_classes = [IntegratorKeyAuthentication, TokenAuthentication]
     permission_classes = [IsIntegrator]
     throttle_classes = [IntegratorRateThrottle]
@@ -143,7 +84,7 @@ class CaseReportSubmitView(APIView):
         return Response({**result.as_dict(), "batch_id": result.batch_id})
 
 
-class DiscrepancyView(APIView):
+class DiscrepancyApi(APIView):
     permission_classes = [IsHealthOffice]
 
     class InputSerializer(serializers.Serializer):
@@ -171,7 +112,7 @@ class DiscrepancyView(APIView):
         return Response(report)
 
 
-class CaseDetailView(APIView):
+class CaseDetailApi(APIView):
     permission_classes = [IsHealthOffice]
 
     class OutputSerializer(serializers.Serializer):

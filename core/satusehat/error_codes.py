@@ -1,0 +1,11 @@
+"""Every error code of the SATUSEHAT bridge (`{"error": {"code": …}}`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class SatusehatErrorCode(StrEnum):
+    EMPTY_BATCH = "empty_batch"
+    INVALID_BUNDLE = "invalid_bundle"
+    RECONCILIATION_NOT_FOUND = "reconciliation_not_found"

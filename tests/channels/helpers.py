@@ -1,0 +1,341 @@
+"""Helpers of the channels tests (plain functions and data; fixtures stay in
+conftest.py)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from chatbot.channels.rules import whatsapp_signature
+from chatbot.conversation.types import Choice, Inbound, Reply
+
+TG_TOKEN = "123456:TEST-token"
+TG_SECRET = "s3cret-Token_1"
+WA_SECRET = "app-secret"
+WA_VERIFY = "verify-me"
+WA_PHONE_ID = "106540352242922"
+
+
+class FakeServer:
+    """Records calls; `script` holds canned failures, consumed one per call."""
+
+    def __init__(self, handler_factory):
+        self.calls: list[tuple[str, dict]] = []
+        self.script: list[tuple[int, dict, dict]] = []  # (status, body, headers)
+        self.lock = threading.Lock()
+        self.updates: list[dict] = []
+        self.ids = itertools.count(1000)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_factory(self))
+        self.httpd.daemon_threads = True
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+
+    def fail_next(self, status: int, body: dict, headers: dict | None = None, times=1):
+        with self.lock:
+            self.script += [(status, body, headers or {})] * times
+
+    def take_failure(self):
+        with self.lock:
+            return self.script.pop(0) if self.script else None
+
+    def methods(self, name: str) -> list[dict]:
+        return [params for method, params in self.calls if method == name]
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _reply(handler, status: int, payload, headers=None):
+    data = json.dumps(payload).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    for k, v in (headers or {}).items():
+        handler.send_header(k, v)
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def _read_params(handler) -> dict:
+    length = int(handler.headers.get("Content-Length") or 0)
+    raw = handler.rfile.read(length) if length else b""
+    ctype = handler.headers.get("Content-Type", "")
+    if "json" in ctype:
+        return json.loads(raw or b"{}")
+    from urllib.parse import parse_qsl
+
+    params = dict(parse_qsl(raw.decode()))
+    for key in ("reply_markup", "allowed_updates"):
+        if key in params:
+            params[key] = json.loads(params[key])
+    return params
+
+
+def telegram_handler(server: FakeServer):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            prefix = f"/bot{TG_TOKEN}/"
+            if not self.path.startswith(prefix):
+                _reply(
+                    self,
+                    404,
+                    {"ok": False, "error_code": 404, "description": "Not Found"},
+                )
+                return
+            method = self.path[len(prefix) :]
+            params = _read_params(self)
+            with server.lock:
+                server.calls.append((method, params))
+            failure = server.take_failure() if method == "sendMessage" else None
+            if failure:
+                _reply(self, failure[0], failure[1], failure[2])
+                return
+            if method == "sendMessage":
+                result = {
+                    "message_id": next(server.ids),
+                    "date": int(time.time()),
+                    "chat": {"id": int(params["chat_id"]), "type": "private"},
+                    "from": {"id": 123456, "is_bot": True, "first_name": "Sigap"},
+                    "text": params.get("text", ""),
+                }
+            elif method == "getMe":
+                result = {
+                    "id": 123456,
+                    "is_bot": True,
+                    "first_name": "Sigap",
+                    "username": "sigap_test_bot",
+                }
+            elif method == "getUpdates":
+                offset = int(params.get("offset") or 0)
+                with server.lock:
+                    result = [u for u in server.updates if u["update_id"] >= offset]
+            else:  # answerCallbackQuery, setWebhook, deleteWebhook
+                result = True
+            _reply(self, 200, {"ok": True, "result": result})
+
+    return Handler
+
+
+def graph_handler(server: FakeServer):
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            params = _read_params(self)
+            with server.lock:
+                server.calls.append(
+                    (self.path, {**params, "_auth": self.headers.get("Authorization")})
+                )
+            failure = server.take_failure()
+            if failure:
+                _reply(self, failure[0], failure[1], failure[2])
+                return
+            wamid = f"wamid.HBgM{next(server.ids)}"
+            _reply(
+                self,
+                200,
+                {
+                    "messaging_product": "whatsapp",
+                    "contacts": [
+                        {"input": params.get("to"), "wa_id": params.get("to")}
+                    ],
+                    "messages": [{"id": wamid}],
+                },
+            )
+
+    return Handler
+
+
+def echo_handle(inbound: Inbound) -> list[Reply]:
+    """Stand-in engine: echoes what it got, with two choices."""
+    if inbound.choice:
+        return [Reply(text=f"pilihan: {inbound.choice}")]
+    if inbound.location:
+        return [
+            Reply(text=f"lokasi: {inbound.location[0]:.4f},{inbound.location[1]:.4f}")
+        ]
+    prefix = "terusan" if inbound.forwarded else "echo"
+    return [
+        Reply(
+            text=f"{prefix}: {inbound.text}",
+            choices=(Choice(id="menu:a", title="A"), Choice(id="menu:b", title="B")),
+        )
+    ]
+
+
+# --- Updates as the platforms document them --------------------------------------------
+_update_ids = itertools.count(700000000)
+
+
+def tg_user(user_id=555001, lang="id"):
+    return {
+        "id": user_id,
+        "is_bot": False,
+        "first_name": "Alice",
+        "language_code": lang,
+    }
+
+
+def tg_message_update(text=None, chat_id=555001, update_id=None, **extra):
+    message = {
+        "message_id": next(_update_ids) % 100000,
+        "from": tg_user(chat_id),
+        "chat": {"id": chat_id, "first_name": "Alice", "type": "private"},
+        "date": 1700000000,
+        **extra,
+    }
+    if text is not None:
+        message["text"] = text
+    return {"update_id": update_id or next(_update_ids), "message": message}
+
+
+def tg_location_update(lat, lng, chat_id=555001):
+    return tg_message_update(
+        chat_id=chat_id, location={"latitude": lat, "longitude": lng}
+    )
+
+
+def tg_forward_update(text, chat_id=555001):
+    return tg_message_update(
+        text,
+        chat_id=chat_id,
+        forward_origin={
+            "type": "hidden_user",
+            "sender_user_name": "Grup Keluarga",
+            "date": 1699990000,
+        },
+    )
+
+
+def tg_callback_update(data, chat_id=555001):
+    return {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": f"cbq{next(_update_ids)}",
+            "from": tg_user(chat_id),
+            "message": {
+                "message_id": 42,
+                "from": {"id": 123456, "is_bot": True, "first_name": "Sigap"},
+                "chat": {"id": chat_id, "first_name": "Alice", "type": "private"},
+                "date": 1700000000,
+                "text": "Menu",
+            },
+            "chat_instance": "-8150000000000000000",
+            "data": data,
+        },
+    }
+
+
+_wamids = itertools.count(1)
+
+
+def wa_envelope(value: dict) -> dict:
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": "102290129340398",
+                "changes": [
+                    {
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {
+                                "display_phone_number": "15550783881",
+                                "phone_number_id": WA_PHONE_ID,
+                            },
+                            **value,
+                        },
+                        "field": "messages",
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def wa_message(kind: str, content: dict, wa_id="6281234567890", msg_id=None, **extra):
+    return wa_envelope(
+        {
+            "contacts": [{"profile": {"name": "Budi"}, "wa_id": wa_id}],
+            "messages": [
+                {
+                    "from": wa_id,
+                    "id": msg_id or f"wamid.IN{next(_wamids):08d}",
+                    "timestamp": "1700000000",
+                    "type": kind,
+                    kind: content,
+                    **extra,
+                }
+            ],
+        }
+    )
+
+
+def wa_text(body, **kw):
+    return wa_message("text", {"body": body}, **kw)
+
+
+def wa_button_reply(button_id, title="Ya", **kw):
+    return wa_message(
+        "interactive",
+        {"type": "button_reply", "button_reply": {"id": button_id, "title": title}},
+        **kw,
+    )
+
+
+def wa_list_reply(row_id, title="Pilihan", **kw):
+    return wa_message(
+        "interactive",
+        {
+            "type": "list_reply",
+            "list_reply": {"id": row_id, "title": title, "description": ""},
+        },
+        **kw,
+    )
+
+
+def wa_location(lat, lng, **kw):
+    return wa_message(
+        "location", {"latitude": lat, "longitude": lng, "name": "Rumah"}, **kw
+    )
+
+
+def wa_status(wamid, status, wa_id="6281234567890", errors=None):
+    item = {
+        "id": wamid,
+        "status": status,
+        "timestamp": "1700000100",
+        "recipient_id": wa_id,
+    }
+    if errors:
+        item["errors"] = errors
+    return wa_envelope({"statuses": [item]})
+
+
+def post_telegram(client, update, secret=TG_SECRET):
+    headers = {"HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN": secret} if secret else {}
+    return client.post(
+        "/api/v1/chatbot/telegram/webhook",
+        data=json.dumps(update),
+        content_type="application/json",
+        **headers,
+    )
+
+
+def post_whatsapp(client, body, secret=WA_SECRET, signature=None):
+    raw = json.dumps(body).encode()
+    sig = signature if signature is not None else whatsapp_signature(raw, secret)
+    return client.post(
+        "/api/v1/chatbot/whatsapp/webhook",
+        data=raw,
+        content_type="application/json",
+        HTTP_X_HUB_SIGNATURE_256=sig,
+    )

@@ -1,0 +1,154 @@
+"""Helpers for tests, imported by test modules and conftest.py files alike (fixtures
+stay in conftest.py): servers a test needs, tokens, websocket close codes."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings as django_settings
+
+
+def require_redis() -> None:
+    """Tests about Redis behaviour run in CI (REDIS_URL set); locally they may skip,
+    but CI must never skip them silently."""
+    if not django_settings.REDIS_URL:
+        if os.environ.get("CI"):
+            pytest.fail("REDIS_URL must be set in CI")
+        pytest.skip("needs REDIS_URL")
+
+
+def require_postgres() -> None:
+    if not django_settings.IS_POSTGRES:
+        if os.environ.get("CI"):
+            pytest.fail("DATABASE_URL must point at PostgreSQL in CI")
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+
+
+def api_token_for(user) -> str:
+    """A fresh API token (the key a client sends) for `user`."""
+    from core.services.tokens import token_issue
+
+    return token_issue(user=user, name="test")[1]
+
+
+async def ws_close_code(communicator, timeout: float = 5) -> int | None:
+    """Connect; the close code a refused socket sees (refusals accept first, so the
+    client gets the code instead of a failed handshake), None if it stays open."""
+    connected, code = await communicator.connect(timeout=timeout)
+    if not connected:
+        return code
+    frame = await communicator.receive_output(timeout=timeout)
+    await communicator.disconnect()
+    if frame["type"] == "websocket.close":
+        return frame.get("code")
+    return None
+
+
+def child_database_url() -> str:
+    """DATABASE_URL of the test database, for a child process (worker, second web
+    process) that must see what the test committed."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"])
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RedisServer:
+    """A `redis-server` of the test's own, on a free port, that the test may kill
+    and start again (the shared Redis is never touched)."""
+
+    def __init__(self, directory) -> None:
+        import shutil
+
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            if os.environ.get("CI"):
+                pytest.fail("redis-server must be installed in CI")
+            pytest.skip("needs redis-server")
+        self.directory = str(directory)
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        import subprocess
+        import time
+
+        import redis
+
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
+            + ["--save", "", "--appendonly", "no", "--dir", self.directory],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        client.close()
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def run_together(fns, *, timeout: float = 30) -> list:
+    """Call every function at the same moment, one thread (and one database
+    connection) each; the results, or the exception each raised, in order."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(fns))
+    results: list = [None] * len(fns)
+
+    def run(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # surfaced by the caller's assertions
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(fns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    return results
