@@ -136,6 +136,39 @@ def cluster(django_db_setup, tmp_path_factory):
         worker_log.close()
 
 
+@pytest.fixture(autouse=True)
+def quiet_afterwards(cluster):
+    """The worker and the nodes are separate processes: a task still running when the
+    test ends would hold locks that the database flush after the test waits for (or
+    deadlocks with). Wait until the broker queue is empty and no other connection to
+    the test database is busy for a second before handing over to the flush."""
+    yield
+    import redis
+    from django.db import connection
+
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+
+    def busy() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state IS NOT NULL AND state <> 'idle'"
+            )
+            (count,) = cursor.fetchone()
+        return count + broker.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+
+    deadline, quiet_since = time.monotonic() + 30, None
+    while time.monotonic() < deadline:
+        if busy():
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= 1:
+            break
+        time.sleep(0.1)
+    broker.close()
+
+
 class Socket:
     """Just enough RFC 6455 to read a dashboard feed."""
 
