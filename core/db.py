@@ -157,49 +157,74 @@ def many(values: Iterable[str | int], *, integers: bool = False) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", [data])
 
 
-_SELECTS: dict[tuple, tuple[str, list[str], list]] = {}
+class Columns:
+    """A model's columns under a table alias in a hand-written SELECT, and how to
+    turn their values back into an instance exactly as a QuerySet would.
+
+    The ORM builds and compiles a query's SQL again on every call: on a hot path (a
+    row looked up by key for every request) that costs more CPU than the query
+    itself. A `Columns` is worked out once per process (`columns()`); its values go
+    through the same converters as in a QuerySet and the instance comes from
+    `Model.from_db`. Fields in `defer` are not selected and stay deferred on the
+    instance, as with `QuerySet.defer` (saving it leaves them alone)."""
+
+    def __init__(
+        self, model: type[models.Model], alias: str, defer: tuple[str, ...] = ()
+    ) -> None:
+        qn = connection.ops.quote_name
+        self.model = model
+        fields = [f for f in model._meta.concrete_fields if f.name not in defer]
+        self.sql = ", ".join(f"{qn(alias)}.{qn(f.column)}" for f in fields)
+        self.names = [f.attname for f in fields]
+        self.converters = []
+        for position, field in enumerate(fields):
+            col = field.get_col(alias)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(
+                connection
+            )
+            if found:
+                self.converters.append((position, col, found))
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def instance(self, values: Sequence) -> models.Model:
+        if self.converters:
+            values = list(values)
+            for position, col, found in self.converters:
+                value = values[position]
+                for convert in found:
+                    value = convert(value, col, connection)
+                values[position] = value
+        return self.model.from_db(connection.alias, self.names, values)
+
+
+_COLUMNS: dict[tuple, Columns] = {}
+
+
+def columns(
+    model: type[models.Model], alias: str | None = None, defer: tuple[str, ...] = ()
+) -> Columns:
+    """The process's `Columns` of `model` under `alias` (default: its table)."""
+    alias = alias or model._meta.db_table
+    key = (model, alias, defer, connection.vendor)
+    found = _COLUMNS.get(key)
+    if found is None:
+        found = _COLUMNS[key] = Columns(model, alias, defer)
+    return found
 
 
 def select_first(
     model: type[models.Model], where: str, params: Sequence
 ) -> models.Model | None:
     """The first row matching ``where`` (SQL over the model's own columns, with %s
-    placeholders), as a model instance, or None.
-
-    The ORM builds and compiles a query's SQL again on every call: on a hot path (a
-    row looked up by key for every request) that is more CPU than the query itself.
-    Here the SQL and the column converters are worked out once per process; values
-    go through the same converters as in a QuerySet and the instance comes from
-    `Model.from_db`, as the ORM makes it. For lookups by indexed columns."""
-    key = (model, where, connection.vendor)
-    prepared = _SELECTS.get(key)
-    if prepared is None:
-        qn = connection.ops.quote_name
-        fields = model._meta.concrete_fields
-        table = model._meta.db_table
-        columns = ", ".join(f"{qn(table)}.{qn(f.column)}" for f in fields)
-        sql = f"SELECT {columns} FROM {qn(table)} WHERE {where} LIMIT 1"
-        converters = []
-        for position, field in enumerate(fields):
-            col = field.get_col(table)
-            found = connection.ops.get_db_converters(col) + col.get_db_converters(
-                connection
-            )
-            if found:
-                converters.append((position, col, found))
-        prepared = sql, [f.attname for f in fields], converters
-        _SELECTS[key] = prepared
-    sql, names, converters = prepared
+    placeholders), as a model instance, or None; SQL prepared once per process (see
+    `Columns`). For lookups by indexed columns."""
+    cols = columns(model)
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
+        cursor.execute(
+            f"SELECT {cols.sql} FROM {table} WHERE {where} LIMIT 1", list(params)
+        )
         row = cursor.fetchone()
-    if row is None:
-        return None
-    if converters:
-        row = list(row)
-        for position, col, found in converters:
-            value = row[position]
-            for convert in found:
-                value = convert(value, col, connection)
-            row[position] = value
-    return model.from_db(connection.alias, names, row)
+    return None if row is None else cols.instance(row)

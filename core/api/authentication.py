@@ -24,15 +24,15 @@ import logging
 
 from django.contrib.auth.signals import user_logged_out
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from core.models import ApiToken, ResidentProfile, User
+from core.db import columns
+from core.models import ApiToken, Facility, Region, ResidentProfile, User
 from core.models.tokens import token_digest
 from core.selectors import consent_remember
 from core.ws_auth import ACCESS_FIELDS, user_sockets_recheck
@@ -80,19 +80,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
         consent, in one query; refuses unknown, expired and deactivated tokens. Notes
         the use when the last one noted is older than `LAST_USED_EVERY`."""
         now = timezone.now()
-        token = (
-            ApiToken.objects.select_related("user")
-            .defer("user__password")
-            .annotate(
-                consent_given=Exists(
-                    ResidentProfile.objects.filter(
-                        user_id=OuterRef("user_id"), consent_given_at__isnull=False
-                    )
-                )
-            )
-            .filter(digest=token_digest(key), expires_at__gt=now)
-            .first()
-        )
+        token = _token_lookup(token_digest(key), now)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:
@@ -117,6 +105,54 @@ class TokenAuthentication(authentication.TokenAuthentication):
                 translation.activate(user.language)
                 request._request.LANGUAGE_CODE = user.language
         return result
+
+
+def _token_lookup(digest: str, now: dt.datetime) -> ApiToken | None:
+    """The live token with this digest, its user (password not loaded, time zone
+    remembered) and `consent_given`, in one query whose SQL is built once per process: compiling the
+    equivalent QuerySet (a join, a deferred column, an EXISTS) cost more CPU than the
+    rest of a request that signs in with a token the cache has not seen yet."""
+    token_cols = columns(ApiToken, "t")
+    user_cols = columns(User, "u", defer=("password",))
+    qn = connection.ops.quote_name
+
+    def col(model, name: str) -> str:
+        return qn(model._meta.get_field(name).column)
+
+    region, facility, profile = Region, Facility, ResidentProfile
+    region_tz = f"{qn(region._meta.db_table)} r"
+    sql = (
+        f"SELECT {token_cols.sql}, {user_cols.sql}, "
+        # `User.tz`: the facility's, else the PSC region's, else the home village's.
+        f"COALESCE((SELECT r.{col(region, 'timezone')} FROM {region_tz} "
+        f"JOIN {qn(facility._meta.db_table)} f "
+        f"ON f.{col(facility, 'district')} = r.{qn(region._meta.pk.column)} "
+        f"WHERE f.{qn(facility._meta.pk.column)} = u.{col(User, 'facility')}), "
+        f"(SELECT r.{col(region, 'timezone')} FROM {region_tz} "
+        f"WHERE r.{qn(region._meta.pk.column)} = u.{col(User, 'psc_region')}), "
+        f"(SELECT r.{col(region, 'timezone')} FROM {region_tz} "
+        f"JOIN {qn(profile._meta.db_table)} p "
+        f"ON p.{col(profile, 'home_village')} = r.{qn(region._meta.pk.column)} "
+        f"WHERE p.{col(profile, 'user')} = u.{qn(User._meta.pk.column)})), "
+        f"EXISTS (SELECT 1 FROM {qn(profile._meta.db_table)} p "
+        f"WHERE p.{col(profile, 'user')} = t.{col(ApiToken, 'user')} "
+        f"AND p.{col(profile, 'consent_given_at')} IS NOT NULL) "
+        f"FROM {qn(ApiToken._meta.db_table)} t JOIN {qn(User._meta.db_table)} u "
+        f"ON u.{qn(User._meta.pk.column)} = t.{col(ApiToken, 'user')} "
+        f"WHERE t.{col(ApiToken, 'digest')} = %s "
+        f"AND t.{col(ApiToken, 'expires_at')} > %s LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [digest, now])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(token_cols)
+    token = token_cols.instance(row[:split])
+    token.user = user_cols.instance(row[split : split + len(user_cols)])
+    token.user.tz_remember(row[-2])
+    token.consent_given = bool(row[-1])
+    return token
 
 
 def token_user_forget(*, user_id: int | None = None, keys=(), digests=()) -> None:

@@ -115,8 +115,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or f"user #{self.pk}"
 
+    #: The name `tz` would work out, when the code that loaded this user read it in
+    #: the same query (token sign-in); lives as long as this object.
+    _tz_name: str | None = None
+
+    def tz_remember(self, name: str | None) -> None:
+        self._tz_name = name or WIB_ZONE.key
+
     @property
     def tz(self) -> ZoneInfo:
+        if self._tz_name:
+            return ZoneInfo(self._tz_name)
         if self.facility_id:
             return self.facility.tz
         if self.psc_region_id:

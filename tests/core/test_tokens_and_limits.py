@@ -364,3 +364,36 @@ def test_a_cold_token_and_its_consent_cost_one_query(alice, regions_semarang):
     asked = [q for q in sql if "core_apitoken" in q or "core_residentprofile" in q]
     assert len(asked) == 1, asked  # the token, its user and the consent together
     assert "core_residentprofile" in asked[0] and asked[0].startswith("SELECT")
+
+
+@pytest.mark.parametrize("who", ["resident_home", "resident_none", "staff"])
+def test_token_sign_in_knows_the_time_zone_the_orm_would_work_out(who, demo_users):
+    """The sign-in query reads `User.tz` along (no profile or facility query later);
+    it must be what the model works out from the rows."""
+    from core.api.authentication import TokenAuthentication
+    from core.models import ResidentProfile, User
+    from tests.factories import (
+        FacilityFactory,
+        HealthWorkerFactory,
+        RegionFactory,
+        UserFactory,
+    )
+
+    wita = RegionFactory(code="73.71.01", name="Mariso", timezone="Asia/Makassar")
+    if who == "staff":
+        user = HealthWorkerFactory(facility=FacilityFactory(district=wita))
+    else:
+        user = UserFactory()
+        if who == "resident_home":
+            ResidentProfile.objects.filter(user=user).update(home_village=wita)
+    key = api_token_for(user)
+    expected = User.objects.get(pk=user.pk).tz
+
+    signed_in, _ = TokenAuthentication()._from_database(key)
+
+    assert signed_in.tz == expected
+    assert str(expected) == (
+        "Asia/Jakarta" if who == "resident_none" else "Asia/Makassar"
+    )
+    assert "password" in signed_in.get_deferred_fields()
+    assert signed_in.pk == user.pk and signed_in.phone == user.phone
