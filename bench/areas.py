@@ -25,7 +25,6 @@ import csv
 import datetime as dt
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -42,8 +41,8 @@ sys.path.insert(0, str(ROOT))
 from harness import (  # noqa: E402
     Server,
     cpu_text,
-    default_workers,
     http_request,
+    load_arguments,
     record,
 )
 from harness import open_loop as harness_open_loop  # noqa: E402
@@ -506,15 +505,11 @@ def bench_cases(n: int) -> None:
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = load_arguments(__doc__, rate=200.0, seconds=8.0)
     default_http = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
     parser.add_argument(
         "--http", action=argparse.BooleanOptionalAction, default=default_http
     )
-    parser.add_argument("--rate", type=float, default=200.0)
-    parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument(
         "--cases", type=int, default=0, help="import N generated case reports"
     )

@@ -18,16 +18,12 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import base64
 import json
 import os
 import random
-import signal
 import struct
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -39,9 +35,13 @@ from harness import (  # noqa: E402
     CpuMeter,
     Server,
     cpu_text,
-    default_workers,
     http_request,
+    load_arguments,
+    log,
+    manage,
     record,
+    report_load,
+    verdict,
 )
 from harness import open_loop as harness_open_loop  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
@@ -49,7 +49,6 @@ from harness import server_env as harness_env  # noqa: E402
 HOST, PORT, WS_PORT = "127.0.0.1", 8170, 8171
 TARGET_SEARCH_P99_MS, TARGET_FRAME_P95_MS = 50.0, 1000.0
 SERVER_LOG = Path(tempfile.gettempdir()) / "sigap-bench-beds-server.log"
-STARTED = time.monotonic()
 
 SETUP = """
 import random, uuid
@@ -99,26 +98,6 @@ for n in range(RESIDENTS):
     )
     print("TOKEN=" + token_issue(user=user, name="bench")[1])
 """
-
-
-def log(message: str) -> None:
-    print(
-        f"[{time.monotonic() - STARTED:5.1f} s] {message}", file=sys.stderr, flush=True
-    )
-
-
-def manage(env: dict[str, str], *args: str, timeout: float = 900) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if done.returncode:
-        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
-    return done.stdout
 
 
 def prepare(env, hospitals: int, residents: int) -> tuple[str, list[str]]:
@@ -242,16 +221,8 @@ async def escalations(
     }
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
 def main() -> None:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rate", type=float, default=200.0)
-    parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--workers", type=int, default=default_workers())
+    parser = load_arguments(__doc__, rate=200.0, seconds=5.0)
     parser.add_argument("--hospitals", type=int, default=300)
     parser.add_argument("--escalations", type=int, default=40)
     parser.add_argument("--escalation-rate", type=float, default=5.0)
@@ -296,22 +267,15 @@ def main() -> None:
             f"baseline GET /api/v1/: {base['rate']:.0f}/s, p50 {base['p50']:.1f} ms, "
             f"p99 {base['p99']:.1f} ms; {cpu_text(base['cpu'])}"
         )
-        print(
-            f"bed search GET /facilities/beds ({args.hospitals} hospitals, "
-            f"{server.describe()}): {r['rate']:.0f}/s, p50 {r['p50']:.1f} ms, "
-            f"p99 {r['p99']:.1f} ms, max {r['max']:.0f} ms, statuses {r['statuses']} "
-            f"[{verdict(ok)}, target p99 <= {TARGET_SEARCH_P99_MS:.0f} ms]; "
-            + cpu_text(r["cpu"])
-        )
-        record(
+        report_load(
             bench="beds",
+            title=f"bed search GET /facilities/beds ({args.hospitals} hospitals, "
+            f"{server.describe()})",
             figure=f"bed search p99 at {args.rate:.0f}/s",
-            result=r["p99"],
-            unit="ms",
+            phase=r,
             target=f"p99 <= {TARGET_SEARCH_P99_MS:.0f} ms",
-            baseline=base["p99"],
             ok=ok,
-            cpu=r["cpu"],
+            baseline=base,
         )
         server.drain()
         e = asyncio.run(escalations(operator, tokens, args.escalation_rate, server))

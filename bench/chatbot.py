@@ -23,12 +23,10 @@ one address.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -45,9 +43,11 @@ from harness import (  # noqa: E402
     Server,
     answered,
     cpu_text,
-    default_workers,
     http_request,
+    load_arguments,
+    log,
     record,
+    remaining,
 )
 from harness import server_env as harness_env  # noqa: E402
 
@@ -61,16 +61,6 @@ TMP = Path(tempfile.gettempdir())
 DATA_FILE = TMP / "sigap-bench-chatbot-data.json"
 DB_FILE = TMP / "sigap-bench-chatbot.sqlite3"
 SERVER_LOG = TMP / "sigap-bench-chatbot-server.log"
-
-
-def remaining() -> float:
-    return DEADLINE_S - (time.monotonic() - STARTED)
-
-
-def log(message: str) -> None:
-    print(
-        f"[{time.monotonic() - STARTED:5.1f} s] {message}", file=sys.stderr, flush=True
-    )
 
 
 def rss_mb(pid: int | str = "self", field: str = "VmRSS") -> float:
@@ -234,7 +224,7 @@ def prepare(env: dict[str, str]) -> None:
         cwd=ROOT,
         env=env,
         check=True,
-        timeout=max(remaining() - 60, 10),
+        timeout=max(remaining(DEADLINE_S) - 60, 10),
     )
     out = subprocess.run(
         [
@@ -338,7 +328,7 @@ def bench_http(data: dict, workers: int, seconds: float) -> dict | None:
     try:
         log(f"starting {server.describe()}; each builds its index")
         if not asyncio.run(
-            warm_up(server, limit=min(150, remaining() - 2 * seconds - 5))
+            warm_up(server, limit=min(150, remaining(DEADLINE_S) - 2 * seconds - 5))
         ):
             log("server did not become ready in time; see " + str(SERVER_LOG))
             return None
@@ -366,10 +356,7 @@ def bench_http(data: dict, workers: int, seconds: float) -> dict | None:
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=6.0, help="per live phase")
-    parser.add_argument("--workers", type=int, default=default_workers())
+    parser = load_arguments(__doc__, seconds=6.0, seconds_help="per live phase")
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args()
 
@@ -418,10 +405,12 @@ def main() -> None:
         f"{r['naive_ms']:.0f} ms per message -> the index is "
         f"{r['naive_ms'] / max(r['p50'], 0.01):.0f}x faster at the median"
     )
-    if args.skip_http or remaining() < 90:
+    if args.skip_http or remaining(DEADLINE_S) < 90:
         print("live HTTP part skipped" + ("" if args.skip_http else " (out of time)"))
         return
-    live = bench_http(data, args.workers, min(args.seconds, (remaining() - 60) / 2))
+    live = bench_http(
+        data, args.workers, min(args.seconds, (remaining(DEADLINE_S) - 60) / 2)
+    )
     if live is None:
         print("live HTTP part: server not ready in time")
         return

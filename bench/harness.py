@@ -17,10 +17,12 @@ SIGAP_BENCH_RESULTS (`record`; bench/run_all.py, `make bench`, collects them).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -36,6 +38,56 @@ ROOT = Path(__file__).resolve().parent.parent
 # would shadow the Django Channels package once Django starts in-process. Importing
 # this module is the scripts' first step: from here on, bench/ is off the path.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+
+
+STARTED = time.monotonic()
+
+
+def log(message: str) -> None:
+    """A progress line on stderr, stamped with the seconds since the bench started."""
+    print(
+        f"[{time.monotonic() - STARTED:6.1f} s] {message}", file=sys.stderr, flush=True
+    )
+
+
+def remaining(deadline_s: float) -> float:
+    """Seconds left of a bench that must end `deadline_s` after it started."""
+    return deadline_s - (time.monotonic() - STARTED)
+
+
+def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
+    """`manage.py <args>` with the server's settings; its output, or the bench ends
+    with the command's error output."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def load_arguments(
+    doc: str | None,
+    *,
+    rate: float | None = None,
+    seconds: float,
+    rate_help: str | None = None,
+    seconds_help: str | None = None,
+) -> argparse.ArgumentParser:
+    """The options every load bench takes (rate, seconds, server workers); SIGTERM
+    ends the run through the normal exit, so the servers it started are stopped."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    if rate is not None:
+        parser.add_argument("--rate", type=float, default=rate, help=rate_help)
+    parser.add_argument("--seconds", type=float, default=seconds, help=seconds_help)
+    parser.add_argument("--workers", type=int, default=default_workers())
+    return parser
 
 
 def server_env(name: str, **overrides: str) -> dict[str, str]:
@@ -589,3 +641,39 @@ def record(
     }
     with open(path, "a") as fh:
         fh.write(json.dumps(entry) + "\n")
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "BELOW TARGET"
+
+
+def report_load(
+    *,
+    bench: str,
+    title: str,
+    figure: str,
+    phase: dict,
+    target: str,
+    ok: bool,
+    baseline: dict | None = None,
+    note: str = "",
+) -> None:
+    """Print one open-loop phase (rate, latency quantiles, statuses, verdict, CPU per
+    request) and `record` its p99 beside the baseline's."""
+    print(
+        f"{title}: {phase['rate']:.0f}/s sent {phase['sent']}, "
+        f"p50 {phase['p50']:.1f} ms, p99 {phase['p99']:.1f} ms, "
+        f"max {phase['max']:.0f} ms, statuses {phase['statuses']} "
+        f"[{verdict(ok)}, target {target}]; " + cpu_text(phase["cpu"])
+    )
+    record(
+        bench=bench,
+        figure=figure,
+        result=phase["p99"],
+        unit="ms",
+        target=target,
+        baseline=baseline["p99"] if baseline else None,
+        ok=ok,
+        cpu=phase["cpu"],
+        note=note,
+    )

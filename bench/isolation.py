@@ -18,17 +18,13 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import base64
 import json
 import os
 import random
-import signal
 import statistics
 import struct
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -42,9 +38,13 @@ from harness import (  # noqa: E402
     Server,
     answered,
     cpu_text,
-    default_workers,
     http_request,
+    load_arguments,
+    log,
+    manage,
     record,
+    report_load,
+    verdict,
 )
 from harness import server_env as harness_env  # noqa: E402
 
@@ -59,7 +59,6 @@ TARGET_RATE, TARGET_P99_MS, TARGET_ALERT_P95_MS, TARGET_SCAN_S = (
     30.0,
 )
 SERVER_LOG = Path(tempfile.gettempdir()) / "sigap-bench-isolation-server.log"
-STARTED = time.monotonic()
 
 SETUP = """
 from django.utils import timezone
@@ -84,26 +83,8 @@ for n in range(PATIENTS):
 """
 
 
-def log(message: str) -> None:
-    print(
-        f"[{time.monotonic() - STARTED:5.1f} s] {message}", file=sys.stderr, flush=True
-    )
-
-
 def server_env() -> dict[str, str]:
     return harness_env("isolation")
-
-
-def manage(env: dict[str, str], *args: str, timeout: float = 600) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    ).stdout
 
 
 def prepare(env: dict[str, str]) -> tuple[str, list[str]]:
@@ -291,16 +272,8 @@ async def load(
     }
 
 
-def verdict(ok: bool) -> str:
-    return "ok" if ok else "BELOW TARGET"
-
-
 def main() -> None:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rate", type=float, default=200.0)
-    parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--workers", type=int, default=default_workers())
+    parser = load_arguments(__doc__, rate=200.0, seconds=8.0)
     parser.add_argument("--isolations", type=int, default=None)
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-scan", action="store_true")
@@ -357,22 +330,14 @@ def main() -> None:
         finally:
             server.stop()
         load_ok = r["rate"] >= TARGET_RATE * 0.98 and r["p99"] <= TARGET_P99_MS
-        print(
-            f"check-in POST ({db}, {layer} channel layer, {server.describe()}): "
-            f"{r['rate']:.0f}/s sent {r['sent']}, p50 {r['p50']:.1f} ms, "
-            f"p99 {r['p99']:.1f} ms, max {r['max']:.0f} ms, statuses {r['statuses']} "
-            f"[{verdict(load_ok)}, target >= {TARGET_RATE}/s, p99 <= {TARGET_P99_MS:.0f} ms]; "
-            + cpu_text(r["cpu"])
-        )
-        record(
+        report_load(
             bench="isolation",
+            title=f"check-in POST ({db}, {layer} channel layer, {server.describe()})",
             figure=f"check-in POST p99 at {args.rate:.0f}/s",
-            result=r["p99"],
-            unit="ms",
+            phase=r,
             target=f">= {TARGET_RATE}/s, p99 <= {TARGET_P99_MS:.0f} ms",
-            baseline=base["p99"],
             ok=load_ok,
-            cpu=r["cpu"],
+            baseline=base,
             note=f"{r['rate']:.0f}/s answered",
         )
         alert_ok = r["alerts_missing"] == 0 and r["alert_p95"] <= TARGET_ALERT_P95_MS

@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 from harness import (  # noqa: E402
     Server,
     cpu_text,
-    default_workers,
     http_request,
+    load_arguments,
     record,
 )
 from harness import open_loop as harness_open_loop  # noqa: E402
@@ -267,11 +267,8 @@ def bench_http(rate: float, seconds: float, workers: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = load_arguments(__doc__, rate=200.0, seconds=8.0)
     parser.add_argument("--http", action=argparse.BooleanOptionalAction, default=True)
-    parser.add_argument("--rate", type=float, default=200.0)
-    parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--workers", type=int, default=default_workers())
     args = parser.parse_args()
     load = os.getloadavg()
     log(f"machine load average {load[0]:.1f} / {load[1]:.1f} on {os.cpu_count()} CPUs")

@@ -18,11 +18,9 @@ starts (they still run), since every request comes from one address.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -37,9 +35,11 @@ from harness import (  # noqa: E402
     CPU_HEADER,
     Server,
     cpu_columns,
-    default_workers,
     http_request,
+    load_arguments,
+    log,
     record,
+    remaining,
 )
 from harness import open_loop as harness_open_loop  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
@@ -52,10 +52,6 @@ STARTED = time.monotonic()
 CONNECTIONS = 32
 USERS = 60  # signed-in residents; each stays far below the per-user throttle
 SERVER_LOG = Path(tempfile.gettempdir()) / "sigap-bench-selfcheck-server.log"
-
-
-def remaining() -> float:
-    return DEADLINE_S - (time.monotonic() - STARTED)
 
 
 # --- 1. rules in-process ------------------------------------------------------------
@@ -136,7 +132,7 @@ def prepare(env: dict[str, str]) -> list[str]:
         cwd=ROOT,
         env=env,
         check=True,
-        timeout=max(remaining() - 35, 5),
+        timeout=max(remaining(DEADLINE_S) - 35, 5),
     )
     out = subprocess.run(
         [python, "manage.py", "shell", "-c", f"USERS = {USERS}\n{SETUP}"],
@@ -193,20 +189,13 @@ def noop() -> bytes:
     return http("GET", "/api/v1/")
 
 
-def log(message: str) -> None:
-    print(
-        f"[{time.monotonic() - STARTED:5.1f} s] {message}", file=sys.stderr, flush=True
-    )
-
-
 def main() -> None:
-    # A SIGTERM (e.g. from `timeout`) must still stop the server it started.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
-    parser.add_argument("--seconds", type=float, default=6.0, help="per phase")
-    parser.add_argument(
-        "--workers", type=int, default=default_workers(), help="HTTP processes"
+    parser = load_arguments(
+        __doc__,
+        rate=200.0,
+        seconds=6.0,
+        rate_help="requests per second",
+        seconds_help="per phase",
     )
     args = parser.parse_args()
 
@@ -238,7 +227,7 @@ def main() -> None:
     server.start()
     log("server ready")
     try:
-        seconds = min(args.seconds, max((remaining() - 2) / 3 - 9, 1))
+        seconds = min(args.seconds, max((remaining(DEADLINE_S) - 2) / 3 - 9, 1))
         print(
             f"live: {server.describe()} on {HOST}:{PORT}, {db} + {cache}"
             f" cache; {args.rate:.0f} req/s for {seconds:.1f} s per phase"

@@ -22,11 +22,9 @@ starts (they still run), since every request comes from one address.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -42,9 +40,11 @@ from harness import (  # noqa: E402
     CpuMeter,
     Server,
     cpu_columns,
-    default_workers,
     http_request,
+    load_arguments,
+    log,
     record,
+    remaining,
 )
 from harness import open_loop as harness_open_loop  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
@@ -55,7 +55,6 @@ DOCTORS, DAYS, RESIDENTS = 50, 14, 500
 LIST_TARGET_MS, BOOK_TARGET_MS = 50.0, 100.0
 DEADLINE_S = 58.0
 CONNECTIONS = 32
-STARTED = time.monotonic()
 
 SEED = """
 import datetime as dt
@@ -120,16 +119,6 @@ print("SEED=" + json.dumps({{
 """
 
 
-def remaining() -> float:
-    return DEADLINE_S - (time.monotonic() - STARTED)
-
-
-def log(message: str) -> None:
-    print(
-        f"[{time.monotonic() - STARTED:5.1f} s] {message}", file=sys.stderr, flush=True
-    )
-
-
 def server_env() -> dict[str, str]:
     return harness_env(
         "teleconsult",
@@ -145,7 +134,7 @@ def prepare(env: dict[str, str]) -> dict:
         cwd=ROOT,
         env=env,
         check=True,
-        timeout=max(remaining() - 35, 5),
+        timeout=max(remaining(DEADLINE_S) - 35, 5),
     )
     code = "import json\n" + SEED.format(
         doctors=DOCTORS, days=DAYS, residents=RESIDENTS
@@ -242,12 +231,12 @@ async def stampede(raws: list[bytes]) -> dict[int, int]:
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rate", type=float, default=100.0, help="bookings per second")
-    parser.add_argument("--seconds", type=float, default=5.0, help="booking phase")
-    parser.add_argument(
-        "--workers", type=int, default=default_workers(), help="HTTP processes"
+    parser = load_arguments(
+        __doc__,
+        rate=100.0,
+        seconds=5.0,
+        rate_help="bookings per second",
+        seconds_help="booking phase",
     )
     args = parser.parse_args()
 
@@ -290,7 +279,7 @@ def main() -> int:
 
         # 2. booking at a fixed rate: request i books doctor i % 50's (i // 50)-th
         # free slot, for resident i (so no patient is double-booked either).
-        seconds = min(args.seconds, max(remaining() - 15, 1))
+        seconds = min(args.seconds, max(remaining(DEADLINE_S) - 15, 1))
         total = min(int(args.rate * seconds), len(tokens))
         bookings = []
         for i in range(total):

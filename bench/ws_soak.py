@@ -23,7 +23,6 @@ import base64
 import json
 import os
 import struct
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from harness import Connection, Server, http_request, record  # noqa: E402
+from harness import Connection, Server, http_request, log, manage, record  # noqa: E402
 from harness import server_env as harness_env  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -73,26 +72,6 @@ print("NURSE=" + token_issue(user=nurse, name="bench")[1])
 print("PATIENT=" + token_issue(user=patient, name="bench")[1])
 print(f"BOOKING={booking.pk}")
 """
-
-
-def log(message: str) -> None:
-    print(
-        f"[{time.monotonic() - STARTED:6.1f} s] {message}", file=sys.stderr, flush=True
-    )
-
-
-def manage(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if done.returncode:
-        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr[-2000:]}")
-    return done.stdout
 
 
 class Socket:
