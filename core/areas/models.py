@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from core.areas import rules as area_rules
+from core.models.regions import Region
 
 
 class ZoneRule(models.Model):
@@ -19,20 +20,28 @@ class ZoneRule(models.Model):
             "rumah dengan kasus konfirmasi dalam 7 hari terakhir",
         )
 
-    version = models.CharField(max_length=16, unique=True)
+    version = models.CharField(max_length=16, unique=True, verbose_name="versi")
     name = models.CharField(
-        max_length=100, help_text="Dasar hukum, mis. Inmendagri 7/2021"
+        max_length=100,
+        help_text="Dasar hukum, mis. Inmendagri 7/2021",
+        verbose_name="nama",
     )
     metric = models.CharField(
-        max_length=32, choices=Metric.choices, default=Metric.HOUSEHOLDS_7D
+        max_length=32,
+        choices=Metric.choices,
+        default=Metric.HOUSEHOLDS_7D,
+        verbose_name="ukuran",
     )
     thresholds = models.JSONField(
-        help_text='Pita naik: [{"max": 0, "zone": "hijau"}, …, {"max": null, "zone": "merah"}]'
+        help_text='Pita naik: [{"max": 0, "zone": "hijau"}, …, {"max": null, "zone": "merah"}]',
+        verbose_name="ambang batas",
     )
-    effective_from = models.DateField(unique=True, help_text="Mulai berlaku (tanggal)")
-    is_enabled = models.BooleanField(default=True)
-    notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    effective_from = models.DateField(
+        unique=True, help_text="Mulai berlaku (tanggal)", verbose_name="berlaku mulai"
+    )
+    is_enabled = models.BooleanField(default=True, verbose_name="aktif")
+    notes = models.TextField(blank=True, verbose_name="catatan")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="dibuat")
 
     class Meta:
         app_label = "core"
@@ -65,17 +74,19 @@ class ZoneRule(models.Model):
 class BoundaryImport(models.Model):
     """One run of `import_boundaries`: what came in and what could not be matched."""
 
-    source = models.CharField(max_length=255)
-    sha256 = models.CharField(max_length=64)
-    features = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    repaired = models.PositiveIntegerField(default=0)
-    unmatched_codes = models.JSONField(default=list, blank=True)
-    skipped = models.JSONField(default=list, blank=True)
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(max_length=255, verbose_name="sumber")
+    sha256 = models.CharField(max_length=64, verbose_name="SHA-256")
+    features = models.PositiveIntegerField(default=0, verbose_name="fitur")
+    created = models.PositiveIntegerField(default=0, verbose_name="baru")
+    updated = models.PositiveIntegerField(default=0, verbose_name="diperbarui")
+    unchanged = models.PositiveIntegerField(default=0, verbose_name="tidak berubah")
+    repaired = models.PositiveIntegerField(default=0, verbose_name="diperbaiki")
+    unmatched_codes = models.JSONField(
+        default=list, blank=True, verbose_name="kode tak cocok"
+    )
+    skipped = models.JSONField(default=list, blank=True, verbose_name="dilewati")
+    started_at = models.DateTimeField(verbose_name="mulai")
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name="selesai")
 
     class Meta:
         app_label = "core"
@@ -93,35 +104,41 @@ class AreaBoundary(models.Model):
     Stored by code even when no Region row matches yet (reported as unmatched), so an
     import never drops a geometry."""
 
-    code = models.CharField(max_length=13, primary_key=True)
-    name = models.CharField(max_length=100)
+    code = models.CharField(max_length=13, primary_key=True, verbose_name="kode")
+    name = models.CharField(max_length=100, verbose_name="nama")
     region = models.OneToOneField(
         "core.Region",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="boundary",
+        verbose_name="wilayah",
     )
-    geometry = models.BinaryField()
-    geometry_mid = models.BinaryField(help_text="disederhanakan ~100 m (zoom 9–11)")
-    geometry_low = models.BinaryField(help_text="disederhanakan ~1 km (zoom ≤ 8)")
-    min_lng = models.FloatField()
-    min_lat = models.FloatField()
-    max_lng = models.FloatField()
-    max_lat = models.FloatField()
-    centroid_lat = models.FloatField()
-    centroid_lng = models.FloatField()
-    area_km2 = models.FloatField(default=0)
-    repaired = models.BooleanField(default=False)
-    fingerprint = models.CharField(max_length=32)
+    geometry = models.BinaryField(verbose_name="geometri")
+    geometry_mid = models.BinaryField(
+        "geometri sedang", help_text="disederhanakan ~100 m (zoom 9–11)"
+    )
+    geometry_low = models.BinaryField(
+        "geometri kasar", help_text="disederhanakan ~1 km (zoom ≤ 8)"
+    )
+    min_lng = models.FloatField(verbose_name="bujur minimum")
+    min_lat = models.FloatField(verbose_name="lintang minimum")
+    max_lng = models.FloatField(verbose_name="bujur maksimum")
+    max_lat = models.FloatField(verbose_name="lintang maksimum")
+    centroid_lat = models.FloatField(verbose_name="lintang titik tengah")
+    centroid_lng = models.FloatField(verbose_name="bujur titik tengah")
+    area_km2 = models.FloatField(default=0, verbose_name="luas (km²)")
+    repaired = models.BooleanField(default=False, verbose_name="diperbaiki")
+    fingerprint = models.CharField(max_length=32, verbose_name="sidik data")
     source = models.ForeignKey(
         BoundaryImport,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name="sumber",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="diperbarui")
 
     class Meta:
         app_label = "core"
@@ -156,20 +173,33 @@ class AreaDailyFigure(models.Model):
         related_name="daily_figures",
         db_index=False,
         db_constraint=False,
+        verbose_name="wilayah",
     )
-    date = models.DateField()
-    level = models.PositiveSmallIntegerField()
-    new_confirmed = models.PositiveIntegerField(default=0)
-    active_confirmed = models.PositiveIntegerField(default=0)
-    recovered = models.PositiveIntegerField(default=0)
-    deaths = models.PositiveIntegerField(default=0)
-    suspect = models.PositiveIntegerField(default=0)
-    probable = models.PositiveIntegerField(default=0)
-    isolating = models.PositiveIntegerField(default=0)
-    households_confirmed_7d = models.PositiveIntegerField(default=0)
+    date = models.DateField(verbose_name="tanggal")
+    level = models.PositiveSmallIntegerField(
+        choices=Region.Level.choices, verbose_name="tingkat"
+    )
+    new_confirmed = models.PositiveIntegerField(
+        default=0, verbose_name="konfirmasi baru"
+    )
+    active_confirmed = models.PositiveIntegerField(
+        default=0, verbose_name="konfirmasi aktif"
+    )
+    recovered = models.PositiveIntegerField(default=0, verbose_name="sembuh")
+    deaths = models.PositiveIntegerField(default=0, verbose_name="meninggal")
+    suspect = models.PositiveIntegerField(default=0, verbose_name="suspek")
+    probable = models.PositiveIntegerField(default=0, verbose_name="probable")
+    isolating = models.PositiveIntegerField(default=0, verbose_name="isolasi")
+    households_confirmed_7d = models.PositiveIntegerField(
+        default=0, verbose_name="rumah tangga terkonfirmasi 7 hari"
+    )
     # Blank zone: no zoning rule was in force that day (before PPKM Mikro).
-    zone = models.CharField(max_length=8, choices=Zone.choices, blank=True)
-    zone_level = models.PositiveSmallIntegerField(default=0)
+    zone = models.CharField(
+        max_length=8, choices=Zone.choices, blank=True, verbose_name="zona"
+    )
+    zone_level = models.PositiveSmallIntegerField(
+        default=0, verbose_name="tingkat zona"
+    )
     zone_rule = models.ForeignKey(
         ZoneRule,
         null=True,
@@ -177,10 +207,13 @@ class AreaDailyFigure(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_constraint=False,
+        verbose_name="aturan zona",
     )
-    zone_counts = models.JSONField(default=dict, blank=True)
-    explanation = models.JSONField(default=dict)
-    computed_at = models.DateTimeField(auto_now=True)
+    zone_counts = models.JSONField(
+        default=dict, blank=True, verbose_name="hitungan zona"
+    )
+    explanation = models.JSONField(default=dict, verbose_name="penjelasan")
+    computed_at = models.DateTimeField(auto_now=True, verbose_name="dihitung pada")
 
     class Meta:
         app_label = "core"
@@ -205,10 +238,14 @@ class FigureDirty(models.Model):
     the incremental recomputation)."""
 
     region = models.OneToOneField(
-        "core.Region", primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "core.Region",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="wilayah",
     )
-    since = models.DateField()
-    marked_at = models.DateTimeField(auto_now=True)
+    since = models.DateField(verbose_name="sejak")
+    marked_at = models.DateTimeField(auto_now=True, verbose_name="ditandai pada")
 
     class Meta:
         app_label = "core"

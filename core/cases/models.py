@@ -22,21 +22,28 @@ class Integrator(models.Model):
         PROVINCIAL = "provincial", "sistem provinsi"
         OTHER = "other", "lainnya"
 
-    name = models.SlugField(max_length=50, unique=True, help_text="mis. lab-kariadi")
-    display_name = models.CharField(max_length=150)
-    kind = models.CharField(max_length=12, choices=Kind.choices)
+    name = models.SlugField(
+        max_length=50, unique=True, help_text="mis. lab-kariadi", verbose_name="nama"
+    )
+    display_name = models.CharField(max_length=150, verbose_name="nama tampilan")
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name="jenis")
     facility = models.ForeignKey(
         "core.Facility",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name="fasilitas",
     )
-    key_prefix = models.CharField(max_length=16, unique=True, null=True, blank=True)
-    key_hash = models.CharField(max_length=64, blank=True)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    key_prefix = models.CharField(
+        max_length=16, unique=True, null=True, blank=True, verbose_name="awalan kunci"
+    )
+    key_hash = models.CharField(max_length=64, blank=True, verbose_name="hash kunci")
+    is_active = models.BooleanField(default=True, verbose_name="aktif")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="dibuat")
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, verbose_name="terakhir dipakai"
+    )
 
     class Meta:
         app_label = "core"
@@ -70,18 +77,23 @@ class ReportBatch(models.Model):
         CSV = "csv"
 
     integrator = models.ForeignKey(
-        Integrator, on_delete=models.PROTECT, related_name="batches"
+        Integrator,
+        on_delete=models.PROTECT,
+        related_name="batches",
+        verbose_name="sumber data",
     )
-    channel = models.CharField(max_length=4, choices=Channel.choices)
-    filename = models.CharField(max_length=255, blank=True)
-    received = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(
+        max_length=4, choices=Channel.choices, verbose_name="saluran"
+    )
+    filename = models.CharField(max_length=255, blank=True, verbose_name="nama berkas")
+    received = models.PositiveIntegerField(default=0, verbose_name="diterima")
+    created = models.PositiveIntegerField(default=0, verbose_name="baru")
+    updated = models.PositiveIntegerField(default=0, verbose_name="diperbarui")
+    unchanged = models.PositiveIntegerField(default=0, verbose_name="tidak berubah")
+    rejected = models.PositiveIntegerField(default=0, verbose_name="ditolak")
+    errors = models.JSONField(default=list, blank=True, verbose_name="kesalahan")
+    started_at = models.DateTimeField(auto_now_add=True, verbose_name="mulai")
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name="selesai")
 
     class Meta:
         app_label = "core"
@@ -107,30 +119,46 @@ class Case(models.Model):
     reports (see `provenance` for which report set it); never edited by hand."""
 
     # NULL, not "": the NIK is unique only among cases that have one.
-    nik_key = models.CharField(max_length=70, null=True, blank=True)  # noqa: DJ001
-    full_name = models.CharField(max_length=150, blank=True)
-    name_key = models.CharField(max_length=150, blank=True)
-    birth_date = models.DateField(null=True, blank=True)
-    sex = models.CharField(max_length=1, blank=True)
+    nik_key = models.CharField(  # noqa: DJ001
+        max_length=70, null=True, blank=True, verbose_name="kunci NIK"
+    )
+    full_name = models.CharField(
+        max_length=150, blank=True, verbose_name="nama lengkap"
+    )
+    name_key = models.CharField(max_length=150, blank=True, verbose_name="kunci nama")
+    birth_date = models.DateField(null=True, blank=True, verbose_name="tanggal lahir")
+    sex = models.CharField(max_length=1, blank=True, verbose_name="jenis kelamin")
     # Indexed as the leading column of case_kel_confirmed.
     kelurahan = models.ForeignKey(
-        "core.Region", on_delete=models.PROTECT, related_name="+", db_index=False
+        "core.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="kelurahan",
     )
-    household_key = models.CharField(max_length=100)
-    status = models.CharField(max_length=10, choices=Status.choices)
-    status_date = models.DateField()
-    confirmed_on = models.DateField(null=True, blank=True)
-    recovered_on = models.DateField(null=True, blank=True)
-    died_on = models.DateField(null=True, blank=True)
-    first_event_on = models.DateField()
-    last_event_on = models.DateField()
-    timeline = models.JSONField(default=list)
-    provenance = models.JSONField(default=dict)
-    report_count = models.PositiveIntegerField(default=0)
-    source_count = models.PositiveSmallIntegerField(default=0)
-    ambiguous_match = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    household_key = models.CharField(max_length=100, verbose_name="kunci rumah tangga")
+    status = models.CharField(
+        max_length=10, choices=Status.choices, verbose_name="status"
+    )
+    status_date = models.DateField(verbose_name="tanggal status")
+    confirmed_on = models.DateField(
+        null=True, blank=True, verbose_name="tanggal konfirmasi"
+    )
+    recovered_on = models.DateField(
+        null=True, blank=True, verbose_name="tanggal sembuh"
+    )
+    died_on = models.DateField(null=True, blank=True, verbose_name="tanggal meninggal")
+    first_event_on = models.DateField(verbose_name="kejadian pertama")
+    last_event_on = models.DateField(verbose_name="kejadian terakhir")
+    timeline = models.JSONField(default=list, verbose_name="linimasa")
+    provenance = models.JSONField(default=dict, verbose_name="asal data")
+    report_count = models.PositiveIntegerField(default=0, verbose_name="jumlah laporan")
+    source_count = models.PositiveSmallIntegerField(
+        default=0, verbose_name="jumlah sumber"
+    )
+    ambiguous_match = models.BooleanField(default=False, verbose_name="pencocokan ragu")
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name="dibuat")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="diperbarui")
 
     class Meta:
         app_label = "core"
@@ -151,7 +179,7 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Kasus #{self.pk} ({self.status})"
+        return f"Kasus #{self.pk} ({self.get_status_display()})"
 
 
 class PersonKey(models.Model):
@@ -159,8 +187,10 @@ class PersonKey(models.Model):
     some report of the case carried."""
 
     # Indexed as the leading column of person_key_once_per_case.
-    key = models.CharField(max_length=70)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(max_length=70, verbose_name="kunci")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="keys", verbose_name="kasus"
+    )
 
     class Meta:
         app_label = "core"
@@ -191,38 +221,61 @@ class CaseReport(models.Model):
 
     # Indexed as the leading column of case_report_one_per_source_record.
     integrator = models.ForeignKey(
-        Integrator, on_delete=models.PROTECT, related_name="reports", db_index=False
+        Integrator,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        db_index=False,
+        verbose_name="sumber data",
     )
-    record_id = models.CharField(max_length=64)
+    record_id = models.CharField(max_length=64, verbose_name="ID rekaman")
     batch = models.ForeignKey(
         ReportBatch,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reports",
+        verbose_name="kiriman",
     )
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reports")
-    fingerprint = models.CharField(max_length=32)
-    revision = models.PositiveIntegerField(default=1)
-    match = models.CharField(max_length=16, choices=Match.choices)
-    nik_key = models.CharField(max_length=70, blank=True)
-    name_match_key = models.CharField(max_length=70, blank=True)
-    full_name = models.CharField(max_length=150, blank=True)
-    name_key = models.CharField(max_length=150, blank=True)
-    birth_date = models.DateField(null=True, blank=True)
-    sex = models.CharField(max_length=1)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="reports", verbose_name="kasus"
+    )
+    fingerprint = models.CharField(max_length=32, verbose_name="sidik data")
+    revision = models.PositiveIntegerField(default=1, verbose_name="revisi")
+    match = models.CharField(
+        max_length=16, choices=Match.choices, verbose_name="pencocokan"
+    )
+    nik_key = models.CharField(max_length=70, blank=True, verbose_name="kunci NIK")
+    name_match_key = models.CharField(
+        max_length=70, blank=True, verbose_name="kunci pencocokan nama"
+    )
+    full_name = models.CharField(
+        max_length=150, blank=True, verbose_name="nama lengkap"
+    )
+    name_key = models.CharField(max_length=150, blank=True, verbose_name="kunci nama")
+    birth_date = models.DateField(null=True, blank=True, verbose_name="tanggal lahir")
+    sex = models.CharField(max_length=1, verbose_name="jenis kelamin")
     # Reports are looked up by area only together with a day (case_report_date_kel).
     kelurahan = models.ForeignKey(
-        "core.Region", on_delete=models.PROTECT, related_name="+", db_index=False
+        "core.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="kelurahan",
     )
-    household_id = models.CharField(max_length=64, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices)
-    event_date = models.DateField()
-    specimen_type = models.CharField(max_length=24, blank=True)
-    test_type = models.CharField(max_length=12, blank=True)
-    test_result = models.CharField(max_length=12, blank=True)
-    received_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    household_id = models.CharField(
+        max_length=64, blank=True, verbose_name="ID rumah tangga"
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, verbose_name="status"
+    )
+    event_date = models.DateField(verbose_name="tanggal kejadian")
+    specimen_type = models.CharField(
+        max_length=24, blank=True, verbose_name="jenis spesimen"
+    )
+    test_type = models.CharField(max_length=12, blank=True, verbose_name="jenis tes")
+    test_result = models.CharField(max_length=12, blank=True, verbose_name="hasil tes")
+    received_at = models.DateTimeField(auto_now_add=True, verbose_name="diterima pada")
+    updated_at = models.DateTimeField(auto_now=True, verbose_name="diperbarui")
 
     class Meta:
         app_label = "core"

@@ -115,6 +115,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.full_name or f"user #{self.pk}"
 
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        """What the admin greets with: the name, not the phone number."""
+        return self.full_name
+
     #: The name `tz` would work out, when the code that loaded this user read it in
     #: the same query (token sign-in); lives as long as this object.
     _tz_name: str | None = None
