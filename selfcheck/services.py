@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError, Conflict
 from core.models import User
+from core.rules import WIB_ZONE
 from core.services.accounts import consent_require
 from core.services.audit import audit_record
 from selfcheck import content, rules, selectors
@@ -86,7 +86,7 @@ def assessment_submit(
         parsed, {"district_code": district.code if district else None}
     )
     result = rules.evaluate(parsed, versions.rules)
-    tz = district.tz if district else ZoneInfo("Asia/Jakarta")
+    tz = district.tz if district else WIB_ZONE
     assessment = Assessment(
         owner=owner,
         client_key=client_key,

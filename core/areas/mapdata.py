@@ -32,6 +32,7 @@ from core.areas.selectors import (
     _rules,
     area_history,
     area_state,
+    local_today,
     public_count,
     public_figures,
     region_parents,
@@ -42,7 +43,6 @@ from core.cases.rules import FIGURES
 from core.exceptions import ApplicationError
 from core.i18n import pick
 from core.models import Facility, Region
-from core.rules import zoneinfo_for_region
 
 # Per level: source column, union?, simplification tolerance (degrees), digits kept.
 # ~1 km is invisible at national zoom; kecamatan keep ~100 m for zoom 10-13.
@@ -79,13 +79,6 @@ def map_local_reset(*, shapes: bool = False) -> None:
     _version_memo = None
     if shapes:
         _local.clear()
-
-
-def map_today() -> dt.date:
-    """Today on the national map: Western Indonesia's date (most people, the capital)."""
-    from django.utils import timezone
-
-    return timezone.now().astimezone(zoneinfo_for_region("31")).date()
 
 
 # --- Shapes --------------------------------------------------------------------------------------
@@ -223,7 +216,7 @@ def _rule_ref(rule) -> dict | None:
 def map_timeline() -> dict:
     """The days the slider covers and the rules that judged them."""
     first = AreaDailyFigure.objects.aggregate(m=Min("date"))["m"]
-    today = map_today()
+    today = local_today()
     return {
         "first_date": min(first, today) if first else today,
         "today": today,

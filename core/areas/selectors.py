@@ -26,7 +26,9 @@ from core.rules import zoneinfo_for_region
 MAX_HISTORY_DAYS = 366
 
 
-def local_today(code: str) -> dt.date:
+def local_today(code: str | None = None) -> dt.date:
+    """Today in the area's local time; with no area, Western Indonesia's date (the
+    national day: most people, the capital)."""
     return timezone.now().astimezone(zoneinfo_for_region(code)).date()
 
 
