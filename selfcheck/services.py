@@ -45,10 +45,6 @@ def _message(key: str, language: str) -> str:
     return content.pick(MESSAGES[key], language)
 
 
-def _consent_check(user: User, language: str) -> None:
-    consent_require(user, language=language)
-
-
 def assessment_submit(
     *,
     actor: User | None,
@@ -66,7 +62,7 @@ def assessment_submit(
     """
     owner = actor if actor is not None and actor.is_authenticated else None
     if owner is not None:
-        _consent_check(owner, language)
+        consent_require(owner, language=language)
 
     now = now or timezone.now()
     versions, district, district_known = selectors.submission_context(
