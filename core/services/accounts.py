@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.cache import window_count
+from core.error_codes import CoreErrorCode
 from core.exceptions import ApplicationError, PermissionDenied, RateLimited
 from core.models import (
     ApiToken,
@@ -56,7 +57,7 @@ def consent_require(user: User, *, language: str | None = None) -> None:
     if not user_has_consent(user):
         raise PermissionDenied(
             pick(CONSENT_REQUIRED, language or getattr(user, "language", None)),
-            code="consent_required",
+            code=CoreErrorCode.CONSENT_REQUIRED,
         )
 
 
@@ -65,7 +66,7 @@ def phone_or_error(raw: str) -> str:
         return normalise_phone(raw)
     except InvalidPhone as exc:
         raise ApplicationError(
-            str(exc), code="invalid_phone", fields={"phone": str(exc)}
+            str(exc), code=CoreErrorCode.INVALID_PHONE, fields={"phone": str(exc)}
         ) from exc
 
 
@@ -102,7 +103,7 @@ def otp_request(*, phone: str, client: str = "") -> OneTimeCode:
     if requests > settings.SIGAP_OTP_MAX_PER_HOUR:
         raise RateLimited(
             "Terlalu banyak permintaan kode untuk nomor ini; coba lagi dalam satu jam.",
-            code="otp_rate_limited",
+            code=CoreErrorCode.OTP_RATE_LIMITED,
         )
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
@@ -146,7 +147,7 @@ def otp_verify(
     if _hourly_count(failures_key) >= settings.SIGAP_OTP_MAX_FAILURES_PER_CLIENT:
         raise RateLimited(
             "Terlalu banyak percobaan; coba lagi dalam satu jam.",
-            code="otp_rate_limited",
+            code=CoreErrorCode.OTP_RATE_LIMITED,
         )
     try:
         return _otp_check(phone=phone, code=code, device=device)
@@ -165,14 +166,14 @@ def _otp_check(*, phone: str, code: str, device: str) -> tuple[User, str, bool]:
             user, created = User.objects.get(phone=phone), False
         if not user.is_active:
             raise ApplicationError(
-                "Akun dinonaktifkan.", code="account_disabled", status=403
+                "Akun dinonaktifkan.", code=CoreErrorCode.ACCOUNT_DISABLED, status=403
             )
         if user.role != User.Role.RESIDENT:
             # Staff reach patients' data: a code by SMS alone is not enough.
             raise ApplicationError(
                 "Petugas masuk dengan nomor HP dan kata sandi "
                 "(POST /api/v1/auth/password).",
-                code="password_required",
+                code=CoreErrorCode.PASSWORD_REQUIRED,
                 status=403,
             )
         ResidentProfile.objects.get_or_create(user=user)
@@ -186,7 +187,7 @@ def _otp_consume(*, phone: str, code: str, now) -> None:
     """Check `code` against the phone's latest live code and use it up."""
     invalid = ApplicationError(
         "Kode salah atau sudah tidak berlaku.",
-        code="invalid_code",
+        code=CoreErrorCode.INVALID_CODE,
         fields={"code": "Kode salah."},
     )
     now = timezone.now()
@@ -200,7 +201,7 @@ def _otp_consume(*, phone: str, code: str, now) -> None:
     if otp.expires_at <= now:
         raise ApplicationError(
             "Kode sudah kedaluwarsa; minta kode baru.",
-            code="code_expired",
+            code=CoreErrorCode.CODE_EXPIRED,
             fields={"code": "Kode kedaluwarsa."},
         )
     # Count the attempt with a conditional UPDATE so parallel guesses cannot exceed it.
@@ -210,7 +211,7 @@ def _otp_consume(*, phone: str, code: str, now) -> None:
     if not counted:
         raise ApplicationError(
             "Terlalu banyak percobaan untuk kode ini; minta kode baru.",
-            code="too_many_attempts",
+            code=CoreErrorCode.TOO_MANY_ATTEMPTS,
             fields={"code": "Minta kode baru."},
         )
     if not hmac.compare_digest(otp.code_hash, _code_hash(phone, str(code))):
@@ -221,7 +222,7 @@ def _otp_consume(*, phone: str, code: str, now) -> None:
     ):
         raise ApplicationError(
             "Kode sudah digunakan.",
-            code="code_used",
+            code=CoreErrorCode.CODE_USED,
             fields={"code": "Kode sudah digunakan."},
         )
 
@@ -240,13 +241,13 @@ def staff_sign_in(
     if login_blocked(username=phone, request=request):
         raise RateLimited(
             "Terlalu banyak percobaan masuk; coba lagi dalam 15 menit.",
-            code="login_rate_limited",
+            code=CoreErrorCode.LOGIN_RATE_LIMITED,
         )
     user = authenticate(request, username=phone, password=password)
     if user is None or user.role == User.Role.RESIDENT:
         raise ApplicationError(
             "Nomor HP atau kata sandi salah.",
-            code="invalid_credentials",
+            code=CoreErrorCode.INVALID_CREDENTIALS,
             fields={"password": "Nomor HP atau kata sandi salah."},
         )
     if settings.SIGAP_STAFF_SECOND_FACTOR:
@@ -254,7 +255,7 @@ def staff_sign_in(
             raise ApplicationError(
                 "Masukkan kode yang dikirim ke HP Anda "
                 "(POST /api/v1/auth/otp/request).",
-                code="code_required",
+                code=CoreErrorCode.CODE_REQUIRED,
                 fields={"code": "Wajib diisi."},
             )
         _otp_consume(phone=phone, code=code, now=timezone.now())
@@ -292,7 +293,7 @@ def profile_update(*, user: User, data: dict) -> ResidentProfile:
             if village is None:
                 raise ApplicationError(
                     "Kelurahan/desa tidak dikenal.",
-                    code="unknown_region",
+                    code=CoreErrorCode.UNKNOWN_REGION,
                     fields={"home_village": "Kode kelurahan/desa tidak dikenal."},
                 )
             profile.home_village = village
@@ -304,7 +305,9 @@ def profile_update(*, user: User, data: dict) -> ResidentProfile:
             )
             if not result.valid:
                 raise ApplicationError(
-                    result.errors["nik"], code="invalid_nik", fields=result.errors
+                    result.errors["nik"],
+                    code=CoreErrorCode.INVALID_NIK,
+                    fields=result.errors,
                 )
         # A declaration never "takes" a NIK, nor says whether another account
         # declared it: only a verification (puskesmas, case report) makes it the
@@ -319,7 +322,9 @@ def profile_update(*, user: User, data: dict) -> ResidentProfile:
         )
         if not result.valid:
             raise ApplicationError(
-                result.errors["nik"], code="invalid_nik", fields=result.errors
+                result.errors["nik"],
+                code=CoreErrorCode.INVALID_NIK,
+                fields=result.errors,
             )
     user.full_clean(exclude=["password"])
     user.save()
@@ -433,7 +438,9 @@ def nik_verify(*, actor: User | None, patient: User, source: str = "facility"):
     profile = ResidentProfile.objects.select_for_update().get(user=patient)
     if not profile.nik:
         raise ApplicationError(
-            "Pasien belum mengisi NIK.", code="nik_missing", fields={"nik": "Kosong."}
+            "Pasien belum mengisi NIK.",
+            code=CoreErrorCode.NIK_MISSING,
+            fields={"nik": "Kosong."},
         )
     elsewhere = (
         ResidentProfile.objects.filter(nik=profile.nik, nik_verified_at__isnull=False)
@@ -444,7 +451,7 @@ def nik_verify(*, actor: User | None, patient: User, source: str = "facility"):
         raise Conflict(
             "NIK ini sudah diverifikasi untuk akun lain; periksa KTP dan hubungi "
             "Dinas Kesehatan.",
-            code="nik_verified_elsewhere",
+            code=CoreErrorCode.NIK_VERIFIED_ELSEWHERE,
         )
     profile.nik_verified_at = timezone.now()
     profile.nik_verified_by = source
