@@ -16,7 +16,7 @@ from core.api.throttling import ScopedRateThrottle, client_ident
 from core.i18n import pick, request_language
 from core.models import DeviceToken, User
 from core.selectors import facility_list, region_list, session_list
-from core.services import accounts, privacy, tokens
+from core.services import accounts, privacy, signin, tokens
 
 
 class RootApi(APIView):
@@ -43,7 +43,7 @@ class OtpRequestApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        otp = accounts.otp_request(**data.validated_data, client=client_ident(request))
+        otp = signin.otp_request(**data.validated_data, client=client_ident(request))
         return Response(
             {
                 "detail": pick(
@@ -75,7 +75,7 @@ class OtpVerifyApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, token, created = accounts.otp_verify(
+        user, token, created = signin.otp_verify(
             **data.validated_data,
             client=client_ident(request),
             device=request.headers.get("User-Agent", "")[:100],
@@ -109,7 +109,7 @@ class PasswordSignInApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, token = accounts.staff_sign_in(
+        user, token = signin.staff_sign_in(
             request=request._request,
             **data.validated_data,
             device=request.headers.get("User-Agent", "")[:100],
@@ -122,7 +122,7 @@ class SignOutApi(APIView):
 
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request):
-        accounts.sign_out(user=request.user, token=request.auth)
+        signin.sign_out(user=request.user, token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
