@@ -29,9 +29,9 @@ from core.areas import rules as area_rules
 from core.areas.error_codes import AreaErrorCode
 from core.areas.models import AreaBoundary, AreaDailyFigure
 from core.areas.selectors import (
-    _rules,
     area_history,
     area_state,
+    enabled_zone_rules,
     local_today,
     public_count,
     public_figures,
@@ -220,7 +220,7 @@ def map_timeline() -> dict:
     return {
         "first_date": min(first, today) if first else today,
         "today": today,
-        "rules": [_rule_ref(r) for r in _rules()],
+        "rules": [_rule_ref(r) for r in enabled_zone_rules()],
     }
 
 
@@ -240,7 +240,7 @@ def map_zones(*, level: int, date: dt.date, within: str | None = None) -> dict:
             code=AreaErrorCode.INVALID_LEVEL,
             fields={"level": "1 sampai 4."},
         )
-    rule = zone_rule_for(date, _rules())
+    rule = zone_rule_for(date, enabled_zone_rules())
     rows = _within_filter(
         AreaDailyFigure.objects.filter(level=level, date=date), within
     ).values_list("region_id", "zone", "households_confirmed_7d", "active_confirmed")
@@ -299,7 +299,7 @@ def map_area(region: Region, *, date: dt.date, lang: str) -> dict:
     state = area_state(region, lang=lang, date=date)
     start = date - dt.timedelta(days=HISTORY_DAYS - 1)
     history = area_history(region, start=start, end=date)["days"]
-    rule = zone_rule_for(date, _rules())
+    rule = zone_rule_for(date, enabled_zone_rules())
     return {
         **region_ref(region),
         "parents": [region_ref(p) for p in reversed(region_parents(region))],
