@@ -157,9 +157,9 @@ def service_times(client) -> None:
     import statistics
     import time
 
-    from core.areas.mapdata import map_today
+    from core.areas.selectors import local_today
 
-    today = map_today()
+    today = local_today()
     urls = {
         "zones.json?level=3": f"/peta/data/zones.json?level=3&date={today}&lang=id",
         "area/33.74.10.json": f"/peta/data/area/33.74.10.json?date={today}&lang=id",

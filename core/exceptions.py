@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from core.error_codes import CoreErrorCode
+
 
 class ApplicationError(Exception):
     status = 400
-    default_code = "invalid"
+    default_code = CoreErrorCode.INVALID
 
     def __init__(
         self,
@@ -25,19 +27,19 @@ class ApplicationError(Exception):
 
 class NotFound(ApplicationError):
     status = 404
-    default_code = "not_found"
+    default_code = CoreErrorCode.NOT_FOUND
 
 
 class Conflict(ApplicationError):
     status = 409
-    default_code = "conflict"
+    default_code = CoreErrorCode.CONFLICT
 
 
 class PermissionDenied(ApplicationError):
     status = 403
-    default_code = "permission_denied"
+    default_code = CoreErrorCode.PERMISSION_DENIED
 
 
 class RateLimited(ApplicationError):
     status = 429
-    default_code = "rate_limited"
+    default_code = CoreErrorCode.RATE_LIMITED

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.rules import WIB
 from isolation import rules
 
 
@@ -46,7 +47,7 @@ class Isolation(models.Model):
     start_date = models.DateField("mulai isolasi")
     # When monitoring began: slots expected before it are not counted as missed.
     started_at = models.DateTimeField(default=timezone.now)
-    timezone = models.CharField(max_length=32, default="Asia/Jakarta")
+    timezone = models.CharField(max_length=32, default=WIB)
     last_symptom_day = models.DateField(null=True, blank=True)
     extended_until = models.DateField(null=True, blank=True)
     estimated_end = models.DateField("perkiraan selesai")

@@ -6,7 +6,6 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError, Conflict
 from core.models import User
+from core.rules import WIB_ZONE
 from core.services.accounts import consent_require
 from core.services.audit import audit_record
 from selfcheck import content, rules, selectors
@@ -45,10 +45,6 @@ def _message(key: str, language: str) -> str:
     return content.pick(MESSAGES[key], language)
 
 
-def _consent_check(user: User, language: str) -> None:
-    consent_require(user, language=language)
-
-
 def assessment_submit(
     *,
     actor: User | None,
@@ -66,7 +62,7 @@ def assessment_submit(
     """
     owner = actor if actor is not None and actor.is_authenticated else None
     if owner is not None:
-        _consent_check(owner, language)
+        consent_require(owner, language=language)
 
     now = now or timezone.now()
     versions, district, district_known = selectors.submission_context(
@@ -86,7 +82,7 @@ def assessment_submit(
         parsed, {"district_code": district.code if district else None}
     )
     result = rules.evaluate(parsed, versions.rules)
-    tz = district.tz if district else ZoneInfo("Asia/Jakarta")
+    tz = district.tz if district else WIB_ZONE
     assessment = Assessment(
         owner=owner,
         client_key=client_key,

@@ -2,4 +2,9 @@
 
 from __future__ import annotations
 
-from chatbot.admin import inbox, knowledge, stats  # noqa: F401  (registers the admins)
+from chatbot.admin import (  # noqa: F401  (registers the admins)
+    inbox,
+    inbox_hoaxes,
+    knowledge,
+    stats,
+)

@@ -12,29 +12,39 @@ from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.error_codes import CoreErrorCode
 from core.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
 
 _DRF_CODES = {
     drf.ParseError: (
-        "malformed_request",
+        CoreErrorCode.MALFORMED_REQUEST,
         "Permintaan tidak dapat dibaca (JSON tidak valid).",
     ),
-    drf.NotAuthenticated: ("not_authenticated", "Silakan masuk terlebih dahulu."),
+    drf.NotAuthenticated: (
+        CoreErrorCode.NOT_AUTHENTICATED,
+        "Silakan masuk terlebih dahulu.",
+    ),
     drf.AuthenticationFailed: (
-        "authentication_failed",
+        CoreErrorCode.AUTHENTICATION_FAILED,
         "Token tidak valid atau kedaluwarsa.",
     ),
-    drf.PermissionDenied: ("permission_denied", "Anda tidak memiliki akses."),
-    drf.NotFound: ("not_found", "Data tidak ditemukan."),
-    drf.MethodNotAllowed: ("method_not_allowed", "Metode tidak diizinkan."),
-    drf.NotAcceptable: ("not_acceptable", "Format respons tidak didukung."),
+    drf.PermissionDenied: (
+        CoreErrorCode.PERMISSION_DENIED,
+        "Anda tidak memiliki akses.",
+    ),
+    drf.NotFound: (CoreErrorCode.NOT_FOUND, "Data tidak ditemukan."),
+    drf.MethodNotAllowed: (CoreErrorCode.METHOD_NOT_ALLOWED, "Metode tidak diizinkan."),
+    drf.NotAcceptable: (CoreErrorCode.NOT_ACCEPTABLE, "Format respons tidak didukung."),
     drf.UnsupportedMediaType: (
-        "unsupported_media_type",
+        CoreErrorCode.UNSUPPORTED_MEDIA_TYPE,
         "Kirim data sebagai application/json.",
     ),
-    drf.Throttled: ("rate_limited", "Terlalu banyak permintaan; coba lagi nanti."),
+    drf.Throttled: (
+        CoreErrorCode.RATE_LIMITED,
+        "Terlalu banyak permintaan; coba lagi nanti.",
+    ),
 }
 
 
@@ -86,7 +96,9 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            error_body("payload_too_large", "Data yang dikirim terlalu besar."),
+            error_body(
+                CoreErrorCode.PAYLOAD_TOO_LARGE, "Data yang dikirim terlalu besar."
+            ),
             status=413,
         )
     if isinstance(exc, DjangoValidationError):
@@ -96,7 +108,7 @@ def exception_handler(exc, context):
             else {}
         )
         message = " ".join(exc.messages) if not fields else "Data tidak valid."
-        return Response(error_body("invalid", message, fields), status=400)
+        return Response(error_body(CoreErrorCode.INVALID, message, fields), status=400)
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -109,15 +121,16 @@ def exception_handler(exc, context):
         )
         return Response(
             error_body(
-                "server_error", "Terjadi kesalahan pada server; coba lagi nanti."
+                CoreErrorCode.SERVER_ERROR,
+                "Terjadi kesalahan pada server; coba lagi nanti.",
             ),
             status=500,
         )
     if isinstance(exc, drf.ValidationError):
         fields = _flatten(exc.detail)
-        code = _first_code(exc.detail) or "invalid"
+        code = _first_code(exc.detail) or CoreErrorCode.INVALID
         if code in {"invalid", "required", "null", "blank"} or len(fields) > 1:
-            code = "invalid"
+            code = CoreErrorCode.INVALID
         message = (
             fields.pop("non_field_errors", None)
             if list(fields) == ["non_field_errors"]
@@ -170,7 +183,9 @@ def json_404(request, exception=None):
             "Alamat ini tidak ada. Periksa tautannya atau kembali ke dasbor.",
             "This page does not exist.",
         )
-    return JsonResponse(error_body("not_found", "Alamat tidak ditemukan."), status=404)
+    return JsonResponse(
+        error_body(CoreErrorCode.NOT_FOUND, "Alamat tidak ditemukan."), status=404
+    )
 
 
 def json_500(request):
@@ -183,7 +198,10 @@ def json_500(request):
             "Something went wrong on the server; please try again shortly.",
         )
     return JsonResponse(
-        error_body("server_error", "Terjadi kesalahan pada server; coba lagi nanti."),
+        error_body(
+            CoreErrorCode.SERVER_ERROR,
+            "Terjadi kesalahan pada server; coba lagi nanti.",
+        ),
         status=500,
     )
 
@@ -191,7 +209,8 @@ def json_500(request):
 def json_400(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
         return JsonResponse(
-            error_body("payload_too_large", "Data terlalu besar."), status=413
+            error_body(CoreErrorCode.PAYLOAD_TOO_LARGE, "Data terlalu besar."),
+            status=413,
         )
     return JsonResponse(
         error_body("bad_request", "Permintaan tidak valid."), status=400
@@ -208,5 +227,6 @@ def json_403(request, exception=None):
             "You do not have access to this page.",
         )
     return JsonResponse(
-        error_body("permission_denied", "Anda tidak memiliki akses."), status=403
+        error_body(CoreErrorCode.PERMISSION_DENIED, "Anda tidak memiliki akses."),
+        status=403,
     )

@@ -4,8 +4,8 @@ from drf_spectacular import openapi
 
 
 class AutoSchema(openapi.AutoSchema):
-    """Names nested serializers after their view (OtpRequestView.InputSerializer ->
-    OtpRequestViewInput), so the STYLE.md pattern of per-view InputSerializer /
+    """Names nested serializers after their view (OtpRequestApi.InputSerializer ->
+    OtpRequestApiInput), so the STYLE.md pattern of per-view InputSerializer /
     OutputSerializer classes yields unique schema components."""
 
     def get_serializer_name(self, serializer, direction):

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from rest_framework import serializers
 from rest_framework.utils.formatting import lazy_format
 
+from core.error_codes import CoreErrorCode
 from core.models import Facility, Region, User
 
 
@@ -62,7 +63,7 @@ class StrictSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError(
                     {name: "Kolom tidak dikenal." for name in sorted(unknown)},
-                    code="unknown_field",
+                    code=CoreErrorCode.UNKNOWN_FIELD,
                 )
         return super().to_internal_value(data)
 
@@ -100,7 +101,7 @@ def vitals_from_aliases(data: dict) -> dict:
         if given:
             out[alias] = given[0]
     if errors:
-        raise serializers.ValidationError(errors, code="conflicting_alias")
+        raise serializers.ValidationError(errors, code=CoreErrorCode.CONFLICTING_ALIAS)
     return out
 
 

@@ -16,10 +16,10 @@ from core.api.throttling import ScopedRateThrottle, client_ident
 from core.i18n import pick, request_language
 from core.models import DeviceToken, User
 from core.selectors import facility_list, region_list, session_list
-from core.services import accounts, privacy, tokens
+from core.services import accounts, privacy, signin, tokens
 
 
-class ApiRootView(APIView):
+class RootApi(APIView):
     @extend_schema(exclude=True)
     def get(self, request):
         return Response(
@@ -32,7 +32,7 @@ class ApiRootView(APIView):
         )
 
 
-class OtpRequestView(APIView):
+class OtpRequestApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "otp"
 
@@ -43,7 +43,7 @@ class OtpRequestView(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        otp = accounts.otp_request(**data.validated_data, client=client_ident(request))
+        otp = signin.otp_request(**data.validated_data, client=client_ident(request))
         return Response(
             {
                 "detail": pick(
@@ -56,7 +56,7 @@ class OtpRequestView(APIView):
         )
 
 
-class OtpVerifyView(APIView):
+class OtpVerifyApi(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "otp"
 
@@ -75,7 +75,7 @@ class OtpVerifyView(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, token, created = accounts.otp_verify(
+        user, token, created = signin.otp_verify(
             **data.validated_data,
             client=client_ident(request),
             device=request.headers.get("User-Agent", "")[:100],
@@ -90,7 +90,7 @@ class OtpVerifyView(APIView):
         )
 
 
-class PasswordSignInView(APIView):
+class PasswordSignInApi(APIView):
     """Staff sign-in: phone + password (+ a one-time code where configured)."""
 
     throttle_classes = [ScopedRateThrottle]
@@ -109,7 +109,7 @@ class PasswordSignInView(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user, token = accounts.staff_sign_in(
+        user, token = signin.staff_sign_in(
             request=request._request,
             **data.validated_data,
             device=request.headers.get("User-Agent", "")[:100],
@@ -117,16 +117,16 @@ class PasswordSignInView(APIView):
         return Response({"token": token, "user": UserOutputSerializer(user).data})
 
 
-class SignOutView(APIView):
+class SignOutApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses={204: None}, tags=["auth"])
     def post(self, request):
-        accounts.sign_out(user=request.user, token=request.auth)
+        signin.sign_out(user=request.user, token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MeView(APIView):
+class MeApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(StrictSerializer):
@@ -163,7 +163,7 @@ class MeView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ConsentView(APIView):
+class ConsentApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class PurposeSerializer(serializers.Serializer):
@@ -198,7 +198,7 @@ class ConsentView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class DeviceTokenView(APIView):
+class DeviceTokenApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(StrictSerializer):
@@ -213,7 +213,7 @@ class DeviceTokenView(APIView):
         return Response(status=status.HTTP_201_CREATED)
 
 
-class SessionListView(APIView):
+class SessionListApi(APIView):
     """The user's own app sign-ins (tokens), to revoke a lost phone's."""
 
     permission_classes = [IsAuthenticated]
@@ -249,7 +249,7 @@ class SessionListView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SessionDetailView(APIView):
+class SessionDetailApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={204: None}, tags=["account"])
@@ -258,7 +258,7 @@ class SessionDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ExportView(APIView):
+class ExportApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={200: dict}, tags=["account"])
@@ -269,7 +269,7 @@ class ExportView(APIView):
         return response
 
 
-class RegionListView(APIView):
+class RegionListApi(APIView):
     class FilterSerializer(StrictSerializer):
         parent = serializers.CharField(required=False, max_length=13)
         level = serializers.IntegerField(required=False, min_value=1, max_value=4)
@@ -287,7 +287,7 @@ class RegionListView(APIView):
         return Response(RegionRefSerializer(regions, many=True).data)
 
 
-class FacilityListView(APIView):
+class FacilityListApi(APIView):
     class FilterSerializer(StrictSerializer):
         district = serializers.CharField(required=False, max_length=13)
         kind = serializers.CharField(required=False, max_length=16)

@@ -29,9 +29,10 @@ from core.areas import rules as area_rules
 from core.areas.error_codes import AreaErrorCode
 from core.areas.models import AreaBoundary, AreaDailyFigure
 from core.areas.selectors import (
-    _rules,
     area_history,
     area_state,
+    enabled_zone_rules,
+    local_today,
     public_count,
     public_figures,
     region_parents,
@@ -42,7 +43,6 @@ from core.cases.rules import FIGURES
 from core.exceptions import ApplicationError
 from core.i18n import pick
 from core.models import Facility, Region
-from core.rules import zoneinfo_for_region
 
 # Per level: source column, union?, simplification tolerance (degrees), digits kept.
 # ~1 km is invisible at national zoom; kecamatan keep ~100 m for zoom 10-13.
@@ -79,13 +79,6 @@ def map_local_reset(*, shapes: bool = False) -> None:
     _version_memo = None
     if shapes:
         _local.clear()
-
-
-def map_today() -> dt.date:
-    """Today on the national map: Western Indonesia's date (most people, the capital)."""
-    from django.utils import timezone
-
-    return timezone.now().astimezone(zoneinfo_for_region("31")).date()
 
 
 # --- Shapes --------------------------------------------------------------------------------------
@@ -223,11 +216,11 @@ def _rule_ref(rule) -> dict | None:
 def map_timeline() -> dict:
     """The days the slider covers and the rules that judged them."""
     first = AreaDailyFigure.objects.aggregate(m=Min("date"))["m"]
-    today = map_today()
+    today = local_today()
     return {
         "first_date": min(first, today) if first else today,
         "today": today,
-        "rules": [_rule_ref(r) for r in _rules()],
+        "rules": [_rule_ref(r) for r in enabled_zone_rules()],
     }
 
 
@@ -247,7 +240,7 @@ def map_zones(*, level: int, date: dt.date, within: str | None = None) -> dict:
             code=AreaErrorCode.INVALID_LEVEL,
             fields={"level": "1 sampai 4."},
         )
-    rule = zone_rule_for(date, _rules())
+    rule = zone_rule_for(date, enabled_zone_rules())
     rows = _within_filter(
         AreaDailyFigure.objects.filter(level=level, date=date), within
     ).values_list("region_id", "zone", "households_confirmed_7d", "active_confirmed")
@@ -306,7 +299,7 @@ def map_area(region: Region, *, date: dt.date, lang: str) -> dict:
     state = area_state(region, lang=lang, date=date)
     start = date - dt.timedelta(days=HISTORY_DAYS - 1)
     history = area_history(region, start=start, end=date)["days"]
-    rule = zone_rule_for(date, _rules())
+    rule = zone_rule_for(date, enabled_zone_rules())
     return {
         **region_ref(region),
         "parents": [region_ref(p) for p in reversed(region_parents(region))],

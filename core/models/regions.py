@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import models
 
+from core.rules import WIB
+
 
 class Region(models.Model):
     """One row of the Kemendagri hierarchy, keyed by its official code (33.74.10.1001)."""
@@ -21,7 +23,7 @@ class Region(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
-    timezone = models.CharField(max_length=32, default="Asia/Jakarta")
+    timezone = models.CharField(max_length=32, default=WIB)
     postal_code = models.CharField(max_length=5, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)

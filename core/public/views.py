@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from core.areas import mapdata
 from core.areas import rules as area_rules
 from core.areas.cache import cached_json
-from core.areas.selectors import region_get
+from core.areas.selectors import local_today, region_get
 from core.exceptions import ApplicationError, NotFound
 from core.i18n import pick, request_language
 from core.public.error_codes import PublicErrorCode
@@ -24,7 +24,7 @@ EARLIEST = dt.date(2020, 1, 1)
 
 def _day(request) -> dt.date:
     date = parse_date(request.GET.get("date"), "date")
-    today = mapdata.map_today()
+    today = local_today()
     if date is None:
         return today
     if not EARLIEST <= date <= today + dt.timedelta(days=1):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from core.error_codes import CoreErrorCode
 from core.exceptions import Conflict
 from core.models import (
     ApiToken,
@@ -103,7 +104,7 @@ def user_erase(*, user: User) -> None:
         raise Conflict(
             "Akun belum dapat dihapus selama Anda masih dalam perawatan: "
             + " ".join(blockers.values()),
-            code="active_isolation",
+            code=CoreErrorCode.ACTIVE_ISOLATION,
             fields=blockers,
         )
     for _name, fn in sorted(_erasers.items()):

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.error_codes import CoreErrorCode
 from core.exceptions import NotFound
 from core.models import ApiToken, User
 from core.models.tokens import token_digest
@@ -36,7 +37,7 @@ def token_revoke(*, user: User, token_id: int) -> None:
     """Revoke one of the user's own tokens (another's is 404)."""
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     if not deleted:
-        raise NotFound("Sesi tidak ditemukan.", code="session_not_found")
+        raise NotFound("Sesi tidak ditemukan.", code=CoreErrorCode.SESSION_NOT_FOUND)
 
 
 @transaction.atomic

@@ -11,14 +11,13 @@ from isolation.services.alerts import (
 from isolation.services.care import isolation_extend, isolation_status_change, note_add
 from isolation.services.checkins import checkin_submit
 from isolation.services.demo import isolation_demo_seed
-from isolation.services.enrolment import (
-    isolation_enroll,
-    isolation_enroll_audit,
+from isolation.services.enrolment import isolation_enroll, isolation_enroll_audit
+from isolation.services.events import events_push, events_record
+from isolation.services.requests import (
     isolation_request_confirm,
     isolation_request_create,
     isolation_request_decline,
 )
-from isolation.services.events import events_push, events_record
 
 __all__ = [
     "alert_acknowledge",

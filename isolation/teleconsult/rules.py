@@ -15,6 +15,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from core.rules import TZ_LABELS
+from isolation.teleconsult.error_codes import TeleconsultErrorCode
 
 SLOT_MINUTES_CHOICES = (10, 15, 20, 30, 45, 60)
 MAX_RESCHEDULES = 2
@@ -62,63 +63,63 @@ class Slot(NamedTuple):
 
 # User-facing texts for every rule violation, picked by the caller's language.
 MESSAGES: dict[str, dict[str, str]] = {
-    "slot_in_past": {
+    TeleconsultErrorCode.SLOT_IN_PAST: {
         "id": "Waktu konsultasi sudah lewat.",
         "en": "That consultation time is in the past.",
     },
-    "booking_notice": {
+    TeleconsultErrorCode.BOOKING_NOTICE: {
         "id": "Waktu konsultasi terlalu dekat; pesan lebih awal.",
         "en": "That time is too soon to book; choose a later slot.",
     },
-    "outside_availability": {
+    TeleconsultErrorCode.OUTSIDE_AVAILABILITY: {
         "id": "Dokter tidak praktik pada waktu itu.",
         "en": "The doctor is not available at that time.",
     },
-    "slot_unaligned": {
+    TeleconsultErrorCode.SLOT_UNALIGNED: {
         "id": "Waktu mulai tidak sesuai dengan jadwal slot dokter.",
         "en": "The start time is not on one of the doctor's slots.",
     },
-    "doctor_on_leave": {
+    TeleconsultErrorCode.DOCTOR_ON_LEAVE: {
         "id": "Dokter sedang cuti pada waktu itu.",
         "en": "The doctor is on leave at that time.",
     },
-    "booking_started": {
+    TeleconsultErrorCode.BOOKING_STARTED: {
         "id": "Konsultasi sudah dimulai atau selesai.",
         "en": "The consultation has already started or ended.",
     },
-    "cancel_notice": {
+    TeleconsultErrorCode.CANCEL_NOTICE: {
         "id": "Terlalu dekat dengan waktu konsultasi untuk dibatalkan.",
         "en": "It is too close to the consultation to cancel.",
     },
-    "reschedule_notice": {
+    TeleconsultErrorCode.RESCHEDULE_NOTICE: {
         "id": "Terlalu dekat dengan waktu konsultasi untuk dijadwal ulang.",
         "en": "It is too close to the consultation to reschedule.",
     },
-    "reschedule_limit": {
+    TeleconsultErrorCode.RESCHEDULE_LIMIT: {
         "id": "Konsultasi ini sudah dijadwal ulang maksimal 2 kali.",
         "en": "This consultation has already been rescheduled twice.",
     },
-    "window_empty": {
+    TeleconsultErrorCode.WINDOW_EMPTY: {
         "id": "Jam selesai harus setelah jam mulai.",
         "en": "The end time must be after the start time.",
     },
-    "window_too_short": {
+    TeleconsultErrorCode.WINDOW_TOO_SHORT: {
         "id": "Rentang waktu lebih pendek dari satu slot.",
         "en": "The window is shorter than one slot.",
     },
-    "window_overlap": {
+    TeleconsultErrorCode.WINDOW_OVERLAP: {
         "id": "Rentang waktu pada hari yang sama tumpang tindih.",
         "en": "Windows on the same day overlap.",
     },
-    "window_unaligned": {
+    TeleconsultErrorCode.WINDOW_UNALIGNED: {
         "id": "Jam harus tepat menit (tanpa detik).",
         "en": "Times must be whole minutes.",
     },
-    "range_invalid": {
+    TeleconsultErrorCode.RANGE_INVALID: {
         "id": "Tanggal akhir harus sama atau setelah tanggal awal.",
         "en": "date_to must be on or after date_from.",
     },
-    "range_too_long": {
+    TeleconsultErrorCode.RANGE_TOO_LONG: {
         "id": "Rentang tanggal paling lama 31 hari.",
         "en": "The date range may span at most 31 days.",
     },
@@ -152,18 +153,18 @@ def window_errors(windows: Iterable[Window], slot_minutes: int) -> dict[int, str
     items = list(windows)
     for i, w in enumerate(items):
         if w.start.second or w.start.microsecond or w.end.second or w.end.microsecond:
-            errors[i] = "window_unaligned"
+            errors[i] = TeleconsultErrorCode.WINDOW_UNALIGNED
         elif w.end <= w.start:
-            errors[i] = "window_empty"
+            errors[i] = TeleconsultErrorCode.WINDOW_EMPTY
         elif _minutes(w.end) - _minutes(w.start) < slot_minutes:
-            errors[i] = "window_too_short"
+            errors[i] = TeleconsultErrorCode.WINDOW_TOO_SHORT
     for i, a in enumerate(items):
         for j in range(i + 1, len(items)):
             b = items[j]
             if i in errors or j in errors or a.weekday != b.weekday:
                 continue
             if a.start < b.end and b.start < a.end:
-                errors[j] = "window_overlap"
+                errors[j] = TeleconsultErrorCode.WINDOW_OVERLAP
     return errors
 
 
@@ -171,9 +172,9 @@ def date_range_error(
     date_from: date, date_to: date, max_days: int = MAX_RANGE_DAYS
 ) -> str | None:
     if date_to < date_from:
-        return "range_invalid"
+        return TeleconsultErrorCode.RANGE_INVALID
     if (date_to - date_from).days + 1 > max_days:
-        return "range_too_long"
+        return TeleconsultErrorCode.RANGE_TOO_LONG
     return None
 
 
@@ -259,7 +260,7 @@ def slot_error(
 ) -> str | None:
     """Why `start` cannot be booked with this doctor, or None when it can."""
     if start <= now:
-        return "slot_in_past"
+        return TeleconsultErrorCode.SLOT_IN_PAST
     local = start.astimezone(tz)
     day = local.date()
     m = local.hour * 60 + local.minute
@@ -273,15 +274,19 @@ def slot_error(
             inside = True
             if on_minute and (m - begin) % policy.slot_minutes == 0:
                 if m + policy.slot_minutes > finish:
-                    return "outside_availability"
+                    return TeleconsultErrorCode.OUTSIDE_AVAILABILITY
                 break
     else:
-        return "slot_unaligned" if inside else "outside_availability"
+        return (
+            TeleconsultErrorCode.SLOT_UNALIGNED
+            if inside
+            else TeleconsultErrorCode.OUTSIDE_AVAILABILITY
+        )
     for b, e in _leave_blocks(leaves).get(day, ()):
         if b < m + policy.slot_minutes and m < e:
-            return "doctor_on_leave"
+            return TeleconsultErrorCode.DOCTOR_ON_LEAVE
     if start < now + policy.booking_notice:
-        return "booking_notice"
+        return TeleconsultErrorCode.BOOKING_NOTICE
     return None
 
 
@@ -327,9 +332,9 @@ def cancel_error(
 ) -> str | None:
     """Patients must cancel `cancel_notice` ahead; a doctor may until the start."""
     if now >= start:
-        return "booking_started"
+        return TeleconsultErrorCode.BOOKING_STARTED
     if not by_doctor and start - now < cancel_notice:
-        return "cancel_notice"
+        return TeleconsultErrorCode.CANCEL_NOTICE
     return None
 
 
@@ -342,11 +347,11 @@ def reschedule_error(
     max_reschedules: int = MAX_RESCHEDULES,
 ) -> str | None:
     if now >= start:
-        return "booking_started"
+        return TeleconsultErrorCode.BOOKING_STARTED
     if reschedule_count >= max_reschedules:
-        return "reschedule_limit"
+        return TeleconsultErrorCode.RESCHEDULE_LIMIT
     if start - now < cancel_notice:
-        return "reschedule_notice"
+        return TeleconsultErrorCode.RESCHEDULE_NOTICE
     return None
 
 

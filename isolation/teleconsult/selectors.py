@@ -14,6 +14,7 @@ from core.exceptions import NotFound
 from core.models import User
 from core.services.audit import audit_record
 from isolation.teleconsult import rules
+from isolation.teleconsult.error_codes import TeleconsultErrorCode
 from isolation.teleconsult.models import (
     ACTIVE,
     AvailabilityException,
@@ -227,7 +228,9 @@ def booking_get_for_user(*, user: User, booking_id: int) -> Booking:
         .first()
     )
     if booking is None:
-        raise NotFound("Konsultasi tidak ditemukan.", code="booking_not_found")
+        raise NotFound(
+            "Konsultasi tidak ditemukan.", code=TeleconsultErrorCode.BOOKING_NOT_FOUND
+        )
     return booking
 
 
@@ -241,7 +244,9 @@ def booking_outcome_get(*, user: User, booking_id: int) -> Booking:
         qs = qs.filter(_participant(user))
     booking = qs.filter(pk=booking_id).first()
     if booking is None:
-        raise NotFound("Konsultasi tidak ditemukan.", code="booking_not_found")
+        raise NotFound(
+            "Konsultasi tidak ditemukan.", code=TeleconsultErrorCode.BOOKING_NOT_FOUND
+        )
     if user.pk != booking.patient_id:
         audit_record(
             actor=user,
@@ -276,5 +281,7 @@ def proposal_list(*, user: User) -> QuerySet[ConsultationProposal]:
 def proposal_get_for_user(*, user: User, proposal_id: int) -> ConsultationProposal:
     proposal = proposal_list(user=user).filter(pk=proposal_id).first()
     if proposal is None:
-        raise NotFound("Usulan tidak ditemukan.", code="proposal_not_found")
+        raise NotFound(
+            "Usulan tidak ditemukan.", code=TeleconsultErrorCode.PROPOSAL_NOT_FOUND
+        )
     return proposal

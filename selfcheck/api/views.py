@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -14,6 +12,7 @@ from core.api.pagination import CursorPagination
 from core.api.permissions import IsHealthOffice
 from core.api.serializers import StrictSerializer, TemperatureField
 from core.api.throttling import WindowRateThrottle
+from core.areas.selectors import local_today
 from core.i18n import request_language
 from selfcheck import rules, selectors, services
 from selfcheck.api.serializers import (
@@ -203,7 +202,7 @@ class SignalsApi(APIView):
             return value
 
         def validate(self, attrs):
-            today = timezone.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+            today = local_today()
             date_to = attrs.get("to") or today
             date_from = attrs.get("from") or date_to - dt.timedelta(days=6)
             if date_from > date_to:

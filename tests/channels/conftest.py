@@ -1,64 +1,17 @@
-"""Fake Telegram Bot API and Graph API servers (real HTTP on 127.0.0.1), and
-updates built exactly as the platforms document them."""
+"""Fixtures of the channel tests; the fake Telegram and Graph API servers are in
+fixtures.py, the updates built as the platforms document them in helpers.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from chatbot.channels import ratelimit
 from chatbot.conversation.types import Inbound
-from tests.channels.helpers import (
-    TG_SECRET,
-    TG_TOKEN,
-    WA_PHONE_ID,
-    WA_SECRET,
-    WA_VERIFY,
-    FakeServer,
-    echo_handle,
-    graph_handler,
-    telegram_handler,
+from tests.channels.fixtures import (  # noqa: F401  (fixtures)
+    _fresh_buckets,
+    graph_api,
+    telegram_api,
 )
-
-
-@pytest.fixture
-def telegram_api(settings):
-    server = FakeServer(telegram_handler)
-    settings.TELEGRAM_BOT_TOKEN = TG_TOKEN
-    settings.TELEGRAM_WEBHOOK_SECRET = TG_SECRET
-    settings.TELEGRAM_API_BASE_URL = server.url
-    settings.CHATBOT_TELEGRAM_CHAT_RATE = 1000.0
-    settings.CHATBOT_TELEGRAM_RATE = 1000.0
-    ratelimit.reset_local()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def graph_api(settings):
-    server = FakeServer(graph_handler)
-    settings.WHATSAPP_TOKEN = "EAAG-test"
-    settings.WHATSAPP_APP_SECRET = WA_SECRET
-    settings.WHATSAPP_VERIFY_TOKEN = WA_VERIFY
-    settings.WHATSAPP_PHONE_NUMBER_ID = WA_PHONE_ID
-    settings.WHATSAPP_GRAPH_URL = server.url
-    settings.WHATSAPP_GRAPH_VERSION = "v21.0"
-    settings.CHATBOT_WHATSAPP_RATE = 1000.0
-    ratelimit.reset_local()
-    yield server
-    server.close()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_buckets(settings):
-    # Redis buckets outlive a test; keep each test's limits its own.
-    ratelimit.reset_local()
-    if settings.REDIS_URL:
-        import redis
-
-        client = redis.Redis.from_url(settings.REDIS_URL)
-        for key in client.scan_iter("sigap:chan:rl:*"):
-            client.delete(key)
-    yield
+from tests.channels.helpers import echo_handle
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.channels.conftest import (  # noqa: F401  (fixtures for test_erasure)
+from tests.channels.fixtures import (  # noqa: F401  (fixtures for test_erasure)
     _fresh_buckets,
     graph_api,
     telegram_api,

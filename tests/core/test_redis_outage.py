@@ -67,7 +67,7 @@ def sign_in_with_code(client: APIClient, phone: str, capsys) -> str:
 
 
 def selfcheck_body() -> dict:
-    from tests.selfcheck.conftest import body
+    from tests.selfcheck.helpers import body
 
     return body()
 

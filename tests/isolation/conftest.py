@@ -2,10 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from isolation.models import Isolation
-from tests.isolation.helpers import (
-    enrol,
-)
+from tests.isolation.fixtures import alice_isolating, bob_isolating  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(autouse=True)
@@ -25,14 +22,3 @@ def _close_breakers():
     events_push_wait_idle()
     dispatch.wait_idle()
     dispatch.breakers_reset()
-
-
-@pytest.fixture
-def alice_isolating(alice, nurse) -> Isolation:
-    return enrol(nurse, alice)
-
-
-@pytest.fixture
-def bob_isolating(bob, nurse2) -> Isolation:
-    """bob is monitored by another puskesmas."""
-    return enrol(nurse2, bob)

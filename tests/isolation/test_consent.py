@@ -7,7 +7,7 @@ import pytest
 from core.services.accounts import consent_withdraw
 from isolation.models import CheckIn
 from tests.isolation.helpers import new_client_id
-from tests.selfcheck.conftest import body as selfcheck_body
+from tests.selfcheck.helpers import body as selfcheck_body
 
 
 @pytest.fixture

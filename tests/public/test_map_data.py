@@ -9,7 +9,7 @@ import json
 import pytest
 from django.test import override_settings
 
-from core.areas.mapdata import map_today
+from core.areas.selectors import local_today
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_it_suppresses_the_same_in_the_area_api(client, demo_areas):
 
 def test_it_shows_an_earlier_day(client, demo_areas):
     """Semarang Tengah's older cluster was kuning/oranye four weeks ago, hijau today."""
-    today = map_today()
+    today = local_today()
     now = client.get("/peta/data/zones.json?level=3").json()["zones"]
     assert "33.74.01" not in now or now["33.74.01"][0] == "hijau"
     past = client.get(

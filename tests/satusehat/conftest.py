@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.areas.fixtures import zone_rules  # noqa: F401  (fixture)
-from tests.isolation.conftest import alice_isolating  # noqa: F401  (fixture)
+from tests.isolation.fixtures import alice_isolating  # noqa: F401  (fixture)
 from tests.satusehat.fake_centre import FakeCentre
 from tests.satusehat.helpers import (
     configure,

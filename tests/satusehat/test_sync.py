@@ -210,7 +210,7 @@ def test_the_periodic_sync_looks_only_at_what_changed_since_its_last_run(
         return result
 
     later = time_machine.travel(now + dt.timedelta(minutes=20))
-    with later, mock.patch.object(services, "outbox_refresh", spy):
+    with later, mock.patch("core.satusehat.services.sync.outbox_refresh", spy):
         reports_submit(integrator=lab, reports=[case_report(3)])
         satusehat_sync.apply()
 

@@ -6,7 +6,7 @@ import pytest
 
 from selfcheck import rules
 from selfcheck.models import Assessment
-from tests.selfcheck.conftest import URL
+from tests.selfcheck.helpers import URL
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.models import AuditLog, Facility, Region
 from selfcheck.models import Assessment, AssessmentSymptom
 from tests.factories import FacilityFactory, RegionFactory
-from tests.selfcheck.conftest import URL, body
+from tests.selfcheck.helpers import URL, body
 
 pytestmark = pytest.mark.django_db
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from chatbot.conversation.flows.base import Ctx, choice
 from core.exceptions import ApplicationError
 from isolation.selectors import active_isolation_facility_id
+from isolation.teleconsult.error_codes import TeleconsultErrorCode
 from isolation.teleconsult.models import Booking
 from isolation.teleconsult.selectors import booking_list, slot_list
 from isolation.teleconsult.services import booking_cancel, booking_create
@@ -18,7 +19,12 @@ from isolation.teleconsult.services.common import local_label
 FLOW = "consult"
 SLOTS_SHOWN = 3
 DAYS_AHEAD = 7
-GONE = ("slot_in_past", "slot_unaligned", "outside_availability", "doctor_on_leave")
+GONE = (
+    TeleconsultErrorCode.SLOT_IN_PAST,
+    TeleconsultErrorCode.SLOT_UNALIGNED,
+    TeleconsultErrorCode.OUTSIDE_AVAILABILITY,
+    TeleconsultErrorCode.DOCTOR_ON_LEAVE,
+)
 
 
 def _need_link(ctx: Ctx) -> bool:

@@ -49,7 +49,7 @@ def handoff_facility_for(user: User | None):
     if user is None:
         return None
     from isolation.models import Isolation
-    from isolation.services.enrolment import _home_puskesmas
+    from isolation.services.requests import home_puskesmas
 
     isolation = (
         Isolation.objects.filter(patient=user, status=Isolation.Status.ACTIVE)
@@ -58,7 +58,7 @@ def handoff_facility_for(user: User | None):
     )
     if isolation is not None:
         return isolation.facility
-    return _home_puskesmas(user)
+    return home_puskesmas(user)
 
 
 @transaction.atomic

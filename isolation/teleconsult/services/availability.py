@@ -9,6 +9,7 @@ from django.db import transaction
 from core.exceptions import ApplicationError
 from core.models import User
 from isolation.teleconsult import rules
+from isolation.teleconsult.error_codes import TeleconsultErrorCode
 from isolation.teleconsult.models import (
     AvailabilityException,
     Booking,
@@ -20,7 +21,7 @@ from isolation.teleconsult.services.common import invalid_error, message_text, n
 
 def _require_health_worker(doctor: User) -> None:
     if doctor.role != User.Role.HEALTH_WORKER or not doctor.facility_id:
-        raise invalid_error("not_health_worker", status=403)
+        raise invalid_error(TeleconsultErrorCode.NOT_HEALTH_WORKER, status=403)
 
 
 @transaction.atomic
@@ -43,7 +44,7 @@ def schedule_update(
     if errors:
         raise ApplicationError(
             message_text(next(iter(errors.values()))),
-            code="invalid_windows",
+            code=TeleconsultErrorCode.INVALID_WINDOWS,
             fields={
                 f"windows.{i}": message_text(code) for i, code in sorted(errors.items())
             },
@@ -81,9 +82,9 @@ def exception_create(
     not cancelled silently: the doctor decides and the patients are told)."""
     _require_health_worker(doctor)
     if (start_time is None) != (end_time is None):
-        raise invalid_error("window_empty", "end_time")
+        raise invalid_error(TeleconsultErrorCode.WINDOW_EMPTY, "end_time")
     if start_time is not None and end_time <= start_time:
-        raise invalid_error("window_empty", "end_time")
+        raise invalid_error(TeleconsultErrorCode.WINDOW_EMPTY, "end_time")
     schedule, _ = DoctorSchedule.objects.get_or_create(doctor=doctor)
     exception = AvailabilityException(
         schedule=schedule,
@@ -113,4 +114,4 @@ def exception_delete(*, doctor: User, exception_id: int) -> None:
         pk=exception_id, schedule__doctor=doctor
     ).delete()
     if not deleted:
-        raise not_found("exception_not_found")
+        raise not_found(TeleconsultErrorCode.EXCEPTION_NOT_FOUND)

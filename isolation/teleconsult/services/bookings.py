@@ -19,6 +19,7 @@ from core.models import Facility, Region, User
 from core.services.accounts import consent_require
 from core.services.notifications import notify
 from isolation.teleconsult import rules
+from isolation.teleconsult.error_codes import TeleconsultErrorCode
 from isolation.teleconsult.models import ACTIVE, Booking, DoctorSchedule
 from isolation.teleconsult.selectors import (
     schedule_leaves,
@@ -42,7 +43,7 @@ def _schedule_for(doctor_id: int) -> DoctorSchedule:
     path."""
     schedule = _schedule_lookup(doctor_id)
     if schedule is None:
-        raise invalid_error("unknown_doctor", "doctor")
+        raise invalid_error(TeleconsultErrorCode.UNKNOWN_DOCTOR, "doctor")
     return schedule
 
 
@@ -120,7 +121,11 @@ def _clash(booking: Booking) -> str | None:
     )
     if not holders:
         return None
-    return "slot_taken" if booking.doctor_id in holders else "patient_busy"
+    return (
+        TeleconsultErrorCode.SLOT_TAKEN
+        if booking.doctor_id in holders
+        else TeleconsultErrorCode.PATIENT_BUSY
+    )
 
 
 def _claim_slot(booking: Booking, **save_kwargs) -> None:
@@ -138,7 +143,7 @@ def _claim_slot(booking: Booking, **save_kwargs) -> None:
                 raise conflict(code)
             booking.save(**save_kwargs)
     except IntegrityError as exc:
-        raise conflict(_clash(booking) or "slot_taken") from exc
+        raise conflict(_clash(booking) or TeleconsultErrorCode.SLOT_TAKEN) from exc
 
 
 def booking_create(
@@ -153,7 +158,7 @@ def booking_create(
     consent_require(patient)
     schedule = _schedule_for(doctor_id)
     if schedule.doctor_id == patient.pk:
-        raise invalid_error("unknown_doctor", "doctor")
+        raise invalid_error(TeleconsultErrorCode.UNKNOWN_DOCTOR, "doctor")
     end = _check_slot(schedule, start, now)
     booking = Booking(
         doctor=schedule.doctor,
@@ -194,7 +199,7 @@ def booking_cancel(
     booking = booking_lock(booking_id=booking_id, user=user)
     party = booking.party_of(user)
     if booking.status != Booking.Status.BOOKED:
-        raise conflict("booking_not_active")
+        raise conflict(TeleconsultErrorCode.BOOKING_NOT_ACTIVE)
     schedule = DoctorSchedule.objects.filter(doctor_id=booking.doctor_id).first()
     notice = timedelta(minutes=schedule.cancel_notice_minutes if schedule else 0)
     error = rules.cancel_error(
@@ -255,9 +260,9 @@ def booking_reschedule(
     now = now or timezone.now()
     booking = booking_lock(booking_id=booking_id, user=user)
     if booking.party_of(user) != Booking.Party.PATIENT:
-        raise invalid_error("patient_only", status=403)
+        raise invalid_error(TeleconsultErrorCode.PATIENT_ONLY, status=403)
     if booking.status != Booking.Status.BOOKED:
-        raise conflict("booking_not_active")
+        raise conflict(TeleconsultErrorCode.BOOKING_NOT_ACTIVE)
     schedule = _schedule_for(booking.doctor_id)
     error = rules.reschedule_error(
         start=booking.start,
@@ -268,7 +273,7 @@ def booking_reschedule(
     if error:
         raise invalid_error(error)
     if start == booking.start:
-        raise invalid_error("same_slot", "start")
+        raise invalid_error(TeleconsultErrorCode.SAME_SLOT, "start")
     previous = booking.start
     end = _check_slot(schedule, start, now)
     booking.start, booking.end = start, end

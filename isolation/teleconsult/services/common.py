@@ -13,69 +13,70 @@ from core.exceptions import ApplicationError, Conflict, NotFound
 from core.i18n import normalise_language, pick
 from core.models import User
 from isolation.teleconsult import rules
+from isolation.teleconsult.error_codes import TeleconsultErrorCode
 from isolation.teleconsult.models import Booking
 
 logger = logging.getLogger(__name__)
 
 TEXTS: dict[str, dict[str, str]] = {
     **rules.MESSAGES,
-    "slot_taken": {
+    TeleconsultErrorCode.SLOT_TAKEN: {
         "id": "Slot ini baru saja dipesan orang lain; pilih waktu lain.",
         "en": "Someone else has just booked this slot; choose another time.",
     },
-    "patient_busy": {
+    TeleconsultErrorCode.PATIENT_BUSY: {
         "id": "Anda sudah punya konsultasi pada waktu itu.",
         "en": "You already have a consultation at that time.",
     },
-    "unknown_doctor": {
+    TeleconsultErrorCode.UNKNOWN_DOCTOR: {
         "id": "Dokter tidak ditemukan atau tidak menerima konsultasi.",
         "en": "No such doctor, or the doctor does not take consultations.",
     },
-    "booking_not_found": {
+    TeleconsultErrorCode.BOOKING_NOT_FOUND: {
         "id": "Konsultasi tidak ditemukan.",
         "en": "Consultation not found.",
     },
-    "booking_not_active": {
+    TeleconsultErrorCode.BOOKING_NOT_ACTIVE: {
         "id": "Konsultasi ini sudah dibatalkan atau selesai.",
         "en": "This consultation is already cancelled or finished.",
     },
-    "same_slot": {
+    TeleconsultErrorCode.SAME_SLOT: {
         "id": "Pilih waktu yang berbeda dari jadwal sekarang.",
         "en": "Choose a time different from the current one.",
     },
-    "patient_only": {
+    TeleconsultErrorCode.PATIENT_ONLY: {
         "id": "Hanya pasien yang dapat menjadwal ulang.",
         "en": "Only the patient can reschedule.",
     },
-    "doctor_only": {
+    TeleconsultErrorCode.DOCTOR_ONLY: {
         "id": "Hanya dokter konsultasi ini yang dapat menulis catatan hasil.",
         "en": "Only this consultation's doctor can write the outcome note.",
     },
-    "consultation_not_started": {
+    TeleconsultErrorCode.CONSULTATION_NOT_STARTED: {
         "id": "Catatan hasil dapat ditulis setelah konsultasi dimulai.",
         "en": "The outcome note can be written once the consultation has started.",
     },
-    "room_closed": {
+    TeleconsultErrorCode.ROOM_CLOSED: {
         "id": "Ruang konsultasi belum dibuka atau sudah ditutup.",
         "en": "The consultation room is not open now.",
     },
-    "exception_not_found": {
+    TeleconsultErrorCode.EXCEPTION_NOT_FOUND: {
         "id": "Data cuti tidak ditemukan.",
         "en": "Leave entry not found.",
     },
-    "proposal_not_found": {
+    TeleconsultErrorCode.PROPOSAL_NOT_FOUND: {
         "id": "Usulan tidak ditemukan.",
         "en": "Proposal not found.",
     },
-    "proposal_not_open": {
+    TeleconsultErrorCode.PROPOSAL_NOT_OPEN: {
         "id": "Usulan ini sudah tidak berlaku.",
         "en": "This proposal is no longer open.",
     },
-    "message_empty": {
+    TeleconsultErrorCode.MESSAGE_EMPTY: {
         "id": "Pesan tidak boleh kosong.",
         "en": "The message is empty.",
     },
-    "not_health_worker": {
+    TeleconsultErrorCode.NOT_HEALTH_WORKER: {
         "id": "Hanya tenaga kesehatan dengan fasilitas yang dapat membuka jadwal.",
         "en": "Only health workers attached to a facility can publish availability.",
     },
@@ -100,7 +101,7 @@ def conflict(code: str) -> Conflict:
     return Conflict(message_text(code), code=code)
 
 
-def not_found(code: str = "booking_not_found") -> NotFound:
+def not_found(code: str = TeleconsultErrorCode.BOOKING_NOT_FOUND) -> NotFound:
     return NotFound(message_text(code), code=code)
 
 

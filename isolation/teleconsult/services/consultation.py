@@ -11,6 +11,7 @@ from core.models import User
 from core.services.audit import audit_record
 from core.services.notifications import notify
 from isolation.teleconsult import rules
+from isolation.teleconsult.error_codes import TeleconsultErrorCode
 from isolation.teleconsult.models import Booking, ConsultationMessage
 from isolation.teleconsult.services.common import (
     booking_lock,
@@ -24,9 +25,9 @@ from isolation.teleconsult.services.common import (
 
 def _open_room(booking: Booking, now: datetime) -> None:
     if booking.status == Booking.Status.CANCELLED:
-        raise conflict("booking_not_active")
+        raise conflict(TeleconsultErrorCode.BOOKING_NOT_ACTIVE)
     if not rules.room_is_open(start=booking.start, end=booking.end, now=now):
-        raise invalid_error("room_closed", status=409)
+        raise invalid_error(TeleconsultErrorCode.ROOM_CLOSED, status=409)
 
 
 def room_join(*, booking_id: int, user: User, now: datetime | None = None) -> Booking:
@@ -78,7 +79,7 @@ def message_post(
     _mark_present(booking, booking.party_of(sender), now)
     message = ConsultationMessage(booking=booking, sender=sender, text=text.strip())
     if not message.text:
-        raise invalid_error("message_empty", "text")
+        raise invalid_error(TeleconsultErrorCode.MESSAGE_EMPTY, "text")
     message.full_clean(exclude=["booking", "sender"])
     message.save()
     room_broadcast(room_group(booking.pk), message_payload(message, booking))
@@ -93,11 +94,11 @@ def outcome_write(
     now = now or timezone.now()
     booking = booking_lock(booking_id=booking_id, user=doctor)
     if booking.party_of(doctor) != Booking.Party.DOCTOR:
-        raise invalid_error("doctor_only", status=403)
+        raise invalid_error(TeleconsultErrorCode.DOCTOR_ONLY, status=403)
     if booking.status == Booking.Status.CANCELLED:
-        raise conflict("booking_not_active")
+        raise conflict(TeleconsultErrorCode.BOOKING_NOT_ACTIVE)
     if now < booking.start:
-        raise invalid_error("consultation_not_started")
+        raise invalid_error(TeleconsultErrorCode.CONSULTATION_NOT_STARTED)
     first = not booking.outcome_note
     booking.outcome_note = note.strip()
     booking.outcome_written_at = now

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.models import Facility, User
 from core.services.notifications import notify
+from isolation.teleconsult.error_codes import TeleconsultErrorCode
 from isolation.teleconsult.models import Booking, ConsultationProposal
 from isolation.teleconsult.selectors import earliest_free_slot
 from isolation.teleconsult.services.bookings import booking_create
@@ -159,9 +160,9 @@ def _locked_proposal(proposal_id: int, patient: User) -> ConsultationProposal:
         .first()
     )
     if proposal is None:
-        raise not_found("proposal_not_found")
+        raise not_found(TeleconsultErrorCode.PROPOSAL_NOT_FOUND)
     if proposal.status != ConsultationProposal.Status.PROPOSED:
-        raise conflict("proposal_not_open")
+        raise conflict(TeleconsultErrorCode.PROPOSAL_NOT_OPEN)
     return proposal
 
 

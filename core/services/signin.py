@@ -1,0 +1,232 @@
+"""Signing in and out: one-time codes for residents (and staff's second factor),
+passwords for staff, tokens ended on sign-out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.cache import window_count
+from core.error_codes import CoreErrorCode
+from core.exceptions import ApplicationError, RateLimited
+from core.models import (
+    ApiToken,
+    OneTimeCode,
+    ResidentProfile,
+    User,
+)
+from core.services.accounts import phone_or_error
+from core.services.tokens import token_issue
+
+logger = logging.getLogger(__name__)
+
+
+def _code_hash(phone: str, code: str) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:24]
+
+
+def _hourly_key(kind: str, *parts: str) -> str:
+    return f"otp:{kind}:{_digest(':'.join(parts))}:{timezone.now():%Y%m%d%H}"
+
+
+def _hourly_counter(key: str) -> int:
+    """Add one to an hourly counter (Redis INCR when REDIS_URL is set; counted in
+    this process while Redis is unreachable)."""
+    return window_count(cache, key, timeout=3700)
+
+
+def _hourly_count(key: str) -> int:
+    return cache.get(key) or 0
+
+
+def otp_request(*, phone: str, client: str = "") -> OneTimeCode:
+    """Send a fresh code. Limited per phone *and client* (the caller's address):
+    someone else asking for codes to a number never stops its owner from getting
+    one."""
+    phone = phone_or_error(phone)
+    requests = _hourly_counter(_hourly_key("request", phone, client))
+    if requests > settings.SIGAP_OTP_MAX_PER_HOUR:
+        raise RateLimited(
+            "Terlalu banyak permintaan kode untuk nomor ini; coba lagi dalam satu jam.",
+            code=CoreErrorCode.OTP_RATE_LIMITED,
+        )
+    code = f"{secrets.randbelow(10**6):06d}"
+    now = timezone.now()
+    with transaction.atomic():
+        # A new code replaces the previous ones: only the latest can be used.
+        OneTimeCode.objects.filter(phone=phone, used_at__isnull=True).update(
+            expires_at=now
+        )
+        otp = OneTimeCode.objects.create(
+            phone=phone,
+            code_hash=_code_hash(phone, code),
+            created_at=now,
+            expires_at=now + dt.timedelta(seconds=settings.SIGAP_OTP_TTL_SECONDS),
+        )
+
+        def send() -> None:
+            from core.notifications.backends import DeliveryError, otp_sender
+
+            text = f"Kode masuk Sigap Anda: {code}. Berlaku 5 menit. Jangan berikan ke siapa pun."
+            try:
+                otp_sender().send_sms(phone=phone, text=text)
+            except DeliveryError:
+                logger.warning("sign-in code %s could not be sent", otp.pk)
+
+        transaction.on_commit(send)
+    return otp
+
+
+def otp_verify(
+    *, phone: str, code: str, client: str = "", device: str = ""
+) -> tuple[User, str, bool]:
+    """Check a code; return (user, api token key, created).
+
+    Failures count against the code (single use, `SIGAP_OTP_MAX_ATTEMPTS` tries) and
+    against the client (`SIGAP_OTP_MAX_FAILURES_PER_CLIENT` an hour), never against
+    the phone: wrong guesses by someone else cannot lock the owner out, who can
+    always ask for a fresh code and use it.
+    """
+    phone = phone_or_error(phone)
+    failures_key = _hourly_key("failures", client)
+    if _hourly_count(failures_key) >= settings.SIGAP_OTP_MAX_FAILURES_PER_CLIENT:
+        raise RateLimited(
+            "Terlalu banyak percobaan; coba lagi dalam satu jam.",
+            code=CoreErrorCode.OTP_RATE_LIMITED,
+        )
+    try:
+        return _otp_check(phone=phone, code=code, device=device)
+    except ApplicationError:
+        _hourly_counter(failures_key)
+        raise
+
+
+def _otp_check(*, phone: str, code: str, device: str) -> tuple[User, str, bool]:
+    now = timezone.now()
+    _otp_consume(phone=phone, code=code, now=now)
+    with transaction.atomic():
+        try:
+            user, created = User.objects.get_or_create(phone=phone)
+        except IntegrityError:
+            user, created = User.objects.get(phone=phone), False
+        if not user.is_active:
+            raise ApplicationError(
+                "Akun dinonaktifkan.", code=CoreErrorCode.ACCOUNT_DISABLED, status=403
+            )
+        if user.role != User.Role.RESIDENT:
+            # Staff reach patients' data: a code by SMS alone is not enough.
+            raise ApplicationError(
+                "Petugas masuk dengan nomor HP dan kata sandi "
+                "(POST /api/v1/auth/password).",
+                code=CoreErrorCode.PASSWORD_REQUIRED,
+                status=403,
+            )
+        ResidentProfile.objects.get_or_create(user=user)
+        _, key = token_issue(user=user, name=device)
+        user.last_login = now
+        user.save(update_fields=["last_login"])
+    return user, key, created
+
+
+def _otp_consume(*, phone: str, code: str, now) -> None:
+    """Check `code` against the phone's latest live code and use it up."""
+    invalid = ApplicationError(
+        "Kode salah atau sudah tidak berlaku.",
+        code=CoreErrorCode.INVALID_CODE,
+        fields={"code": "Kode salah."},
+    )
+    now = timezone.now()
+    otp = (
+        OneTimeCode.objects.filter(phone=phone, used_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    if otp is None:
+        raise invalid
+    if otp.expires_at <= now:
+        raise ApplicationError(
+            "Kode sudah kedaluwarsa; minta kode baru.",
+            code=CoreErrorCode.CODE_EXPIRED,
+            fields={"code": "Kode kedaluwarsa."},
+        )
+    # Count the attempt with a conditional UPDATE so parallel guesses cannot exceed it.
+    counted = OneTimeCode.objects.filter(
+        pk=otp.pk, attempts__lt=settings.SIGAP_OTP_MAX_ATTEMPTS, used_at__isnull=True
+    ).update(attempts=F("attempts") + 1)
+    if not counted:
+        raise ApplicationError(
+            "Terlalu banyak percobaan untuk kode ini; minta kode baru.",
+            code=CoreErrorCode.TOO_MANY_ATTEMPTS,
+            fields={"code": "Minta kode baru."},
+        )
+    if not hmac.compare_digest(otp.code_hash, _code_hash(phone, str(code))):
+        raise invalid
+    # Single use: only one request can flip used_at.
+    if not OneTimeCode.objects.filter(pk=otp.pk, used_at__isnull=True).update(
+        used_at=now
+    ):
+        raise ApplicationError(
+            "Kode sudah digunakan.",
+            code=CoreErrorCode.CODE_USED,
+            fields={"code": "Kode sudah digunakan."},
+        )
+
+
+def staff_sign_in(
+    *, request, phone: str, password: str, code: str = "", device: str = ""
+) -> tuple[User, str]:
+    """Staff (health workers, health offices, curators) sign in to the API with
+    their password, plus a one-time code when `SIGAP_STAFF_SECOND_FACTOR` is on.
+    Failures are limited per account and per client (core.auth_backends)."""
+    from django.contrib.auth import authenticate
+
+    from core.auth_backends import login_blocked
+
+    phone = phone_or_error(phone)
+    if login_blocked(username=phone, request=request):
+        raise RateLimited(
+            "Terlalu banyak percobaan masuk; coba lagi dalam 15 menit.",
+            code=CoreErrorCode.LOGIN_RATE_LIMITED,
+        )
+    user = authenticate(request, username=phone, password=password)
+    if user is None or user.role == User.Role.RESIDENT:
+        raise ApplicationError(
+            "Nomor HP atau kata sandi salah.",
+            code=CoreErrorCode.INVALID_CREDENTIALS,
+            fields={"password": "Nomor HP atau kata sandi salah."},
+        )
+    if settings.SIGAP_STAFF_SECOND_FACTOR:
+        if not code:
+            raise ApplicationError(
+                "Masukkan kode yang dikirim ke HP Anda "
+                "(POST /api/v1/auth/otp/request).",
+                code=CoreErrorCode.CODE_REQUIRED,
+                fields={"code": "Wajib diisi."},
+            )
+        _otp_consume(phone=phone, code=code, now=timezone.now())
+    _, key = token_issue(user=user, name=device)
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return user, key
+
+
+def sign_out(*, user: User, token=None) -> None:
+    """End this sign-in (the token the request came with), or all of the user's."""
+    tokens = ApiToken.objects.filter(user=user)
+    if token is not None and getattr(token, "pk", None):
+        tokens = tokens.filter(pk=token.pk)
+    tokens.delete()
