@@ -597,7 +597,7 @@ def curator_loop(
         for g in inbox[:n]:
             # The curator reads the group and picks the entry it asks about.
             asked = [q["faq"] for q in g["questions"]]
-            key = max(set(asked), key=asked.count)
+            key = max(asked, key=asked.count)  # ties: the first asked
             target = next(
                 (
                     r
