@@ -8,7 +8,10 @@ curator writes, 20 published as an official Q&A, 60 fact-check entries, imported
 with import_faq / import_hoaxes next to the starter set ("test split") and into an
 empty knowledge base ("new entries"), then asked by 122 resident questions, 114
 forwards and 60 ordinary messages. Needs DATABASE_URL (the imports run in a
-transaction that is rolled back). Last: a curator working the unanswered inbox.
+transaction that is rolled back). Last: a curator working the unanswered inbox, on
+the dev questions and on the test split's: each entry's phrasings are a paraphrase
+group, the first half asked before the curator turns the inbox's N largest groups
+into alternates, the rest after (week-2 top-1 overall and on the curated entries).
 
 Indexes the shipped starter set (chatbot/data/*.json) and reports, with the thresholds
 in settings (CHATBOT_* environment variables): FAQ top-1 accuracy and recall@3 on 182
