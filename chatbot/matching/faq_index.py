@@ -43,7 +43,7 @@ class FaqHit:
 class FaqThresholds:
     answer: float = 0.40
     margin: float = 0.06
-    suggest: float = 0.14
+    suggest: float = 0.15
     # A one-word message ("vaksin?") gets suggestions, never a straight answer.
     min_terms: int = 2
 
