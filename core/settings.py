@@ -562,7 +562,7 @@ SATUSEHAT_NIK_KEY = env("SATUSEHAT_NIK_KEY")
 # (bench/chatbot_quality.py --calibrate prints the sweep).
 CHATBOT_FAQ_ANSWER_THRESHOLD = float(env("CHATBOT_FAQ_ANSWER_THRESHOLD", "0.40"))
 CHATBOT_FAQ_MARGIN = float(env("CHATBOT_FAQ_MARGIN", "0.06"))
-CHATBOT_FAQ_SUGGEST_THRESHOLD = float(env("CHATBOT_FAQ_SUGGEST_THRESHOLD", "0.14"))
+CHATBOT_FAQ_SUGGEST_THRESHOLD = float(env("CHATBOT_FAQ_SUGGEST_THRESHOLD", "0.15"))
 CHATBOT_HOAX_AUTO_THRESHOLD = float(env("CHATBOT_HOAX_AUTO_THRESHOLD", "0.52"))
 CHATBOT_HOAX_SUGGEST_THRESHOLD = float(env("CHATBOT_HOAX_SUGGEST_THRESHOLD", "0.44"))
 # Curator inboxes show a "nearest entry" only from this score up: below it, on the eval

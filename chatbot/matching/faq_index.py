@@ -7,6 +7,7 @@ language can be answered with the entry of the user's language.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ class FaqHit:
 class FaqThresholds:
     answer: float = 0.40
     margin: float = 0.06
-    suggest: float = 0.14
+    suggest: float = 0.15
     # A one-word message ("vaksin?") gets suggestions, never a straight answer.
     min_terms: int = 2
 
@@ -86,6 +87,11 @@ class FaqIndex:
     # phrasing scores are discounted by (number of phrasings) ** -phrasing_bias, so
     # entries with dozens of alternates do not outrank a new entry on common words.
     phrasing_bias = 0.2
+    # In the coverage share, a query term's idf is scaled by how much of a content
+    # word it is (its idf among the answers, relative to the highest) ** this:
+    # words most answers use ("sudah", "masih", "tidak", "boleh") weigh less than
+    # the specific ones ("asi", "antibiotik"), however rare among the questions.
+    content_power = 0.5
 
     def __init__(
         self,
@@ -147,6 +153,17 @@ class FaqIndex:
         # Sublinear: a long answer repeating a word is not more about it.
         self._answers = TfidfPostings([sorted(set(w)) for w in answer_words])
         self._has_answers = any(answer_words)
+        # How much of a content word each term is, learned from the answers (see
+        # content_power); with fewer than 5 answers, nothing is learned.
+        n_answers = sum(1 for w in answer_words if w)
+        self._content: dict[str, float] = {}
+        if n_answers >= 5:
+            top = math.log(n_answers + 1) + 1.0
+            for term, i in self._answers.vocab.items():
+                df = int(self._answers.df[i])
+                self._content[term] = (
+                    math.log((n_answers + 1) / (df + 1.0)) + 1.0
+                ) / top
         coverage: list[dict[str, float]] = []
         for words, answer, main in zip(
             group_words,
@@ -235,6 +252,10 @@ class FaqIndex:
         w, g = self.word_weight, self.group_weight
         r = self.answer_weight if self._has_answers else 0.0
         terms = self._spell(a.terms[:MAX_QUERY_TERMS])
+        scale = None
+        if self.content_power and self._content:
+            p = self.content_power
+            scale = {t: self._content[t] ** p for t in terms if t in self._content}
         grams = char_ngrams(a.content[:MAX_QUERY_TERMS])
         scores = w * self._words.scores(terms) + (1 - w) * self._chars.scores(grams)
         if self.phrasing_bias:
@@ -248,7 +269,7 @@ class FaqIndex:
             scores = (1 - g - r) * scores + whole[self._doc_group]
         c = self.coverage_weight
         if c:
-            covered = self._coverage.scores(terms)
+            covered = self._coverage.scores(terms, scale=scale)
             scores = (1 - c) * scores + c * covered[self._doc_group]
         k = min(scores.size, max(limit * 8, 24))
         top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(k)

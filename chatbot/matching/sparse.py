@@ -52,7 +52,11 @@ class TfidfPostings:
         self.post_w = w[order].astype(np.float32)
         self.starts = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
 
-    def query_weights(self, features: Iterable[str]) -> dict[str, float]:
+    def query_weights(
+        self, features: Iterable[str], scale: dict[str, float] | None = None
+    ) -> dict[str, float]:
+        """`scale`: a factor per feature (missing: 1), e.g. how much of a content
+        word it is."""
         c = Counter(features)
         vocab, idf = self.vocab, self.idf
         weights = {}
@@ -61,12 +65,16 @@ class TfidfPostings:
             weights[f] = (1.0 + math.log(n)) * (
                 self.oov_idf if fid is None else float(idf[fid])
             )
+            if scale:
+                weights[f] *= scale.get(f, 1.0)
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         return {f: w / norm for f, w in weights.items()}
 
-    def scores(self, features: Iterable[str]) -> np.ndarray:
+    def scores(
+        self, features: Iterable[str], scale: dict[str, float] | None = None
+    ) -> np.ndarray:
         """Cosine of the query against every doc (float array of n_docs)."""
-        q = self.query_weights(features)
+        q = self.query_weights(features, scale)
         known = [(self.vocab[f], qw) for f, qw in q.items() if f in self.vocab]
         if not known:
             return np.zeros(self.n_docs, dtype=np.float64)
@@ -130,10 +138,15 @@ class CoveragePostings:
         self.starts = np.concatenate([[0], np.cumsum(df)]).astype(np.int64)
 
     def scores(
-        self, features: Iterable[str], *, budget: int | None = None
+        self,
+        features: Iterable[str],
+        *,
+        budget: int | None = None,
+        scale: dict[str, float] | None = None,
     ) -> np.ndarray:
         """`budget`: stop adding the commonest features' postings past this many
-        (they still count in the query's total)."""
+        (they still count in the query's total). `scale`: a factor per feature
+        (missing: 1) on its idf."""
         uniq = list(dict.fromkeys(features))
         total = 0.0
         parts_d, parts_w = [], []
@@ -141,14 +154,14 @@ class CoveragePostings:
         for f in uniq:
             fid = self.vocab.get(f)
             if fid is None:
-                total += self.oov_idf
+                total += self.oov_idf * (scale.get(f, 1.0) if scale else 1.0)
             else:
-                known.append(fid)
+                known.append((fid, scale.get(f, 1.0) if scale else 1.0))
         if budget is not None:
-            known.sort(key=lambda fid: self.starts[fid + 1] - self.starts[fid])
+            known.sort(key=lambda k: self.starts[k[0] + 1] - self.starts[k[0]])
         used = 0
-        for fid in known:
-            idf = float(self.idf[fid])
+        for fid, factor in known:
+            idf = float(self.idf[fid]) * factor
             total += idf
             s, e = self.starts[fid], self.starts[fid + 1]
             if budget is not None and used and used + (e - s) > budget:

@@ -10,14 +10,17 @@ from chatbot import rules
 from chatbot.index import thresholds
 from chatbot.matching import Engine, FaqDoc
 from chatbot.matching.evaluation import (
+    EVAL_SET,
     FAQ_STARTER,
     HOAX_STARTER,
     TEST_FAQ_FILES,
     TEST_HOAX_FILE,
+    curator_loop,
     evaluate_faq_split,
     evaluate_hoax_split,
     held_out_questions,
     load_json,
+    paraphrase_halves,
     starter_engine,
 )
 from chatbot.matching.normalise import detect_language
@@ -216,7 +219,7 @@ def test_the_test_split_holds_its_measured_figures():
     questions = held_out_questions()
     hoaxes = load_json(TEST_HOAX_FILE)
     for faq_files, hoax_files, top1, recall3 in (
-        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 89, 95),
+        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 90, 95),
         (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 91, 95),
     ):
         kb = imported_engine(faq_files=faq_files, hoax_files=hoax_files)
@@ -238,6 +241,72 @@ def test_the_test_split_holds_its_measured_figures():
         )
         del r
         assert met, figures
+
+
+# --- the curator loop -----------------------------------------------------------------
+
+
+def test_each_entrys_phrasings_are_split_into_asked_before_and_after():
+    questions = [
+        {"text": "a1", "faq": "a"},
+        {"text": "b1", "faq": "b"},
+        {"text": "a2", "faq": "a"},
+        {"text": "a3", "faq": "a"},
+        {"text": "c1", "faq": "c"},
+        {"text": "b2", "faq": "b"},
+    ]
+    before, after = paraphrase_halves(questions)
+    assert [q["text"] for q in before] == ["a1", "a2", "b1"]
+    assert [q["text"] for q in after] == ["a3", "b2"]  # c: asked once, left out
+
+
+def test_the_curator_loop_raises_top1_on_the_later_phrasings():
+    """Development split (tuned on): the starter FAQ without alternates; week 1's
+    inbox groups become alternates, the same entries' other phrasings do better."""
+    from chatbot.services.inbox import group_terms
+
+    bare = [dict(r, alternates=[]) for r in load_json(FAQ_STARTER)]
+    rows = curator_loop(
+        bare,
+        load_json(EVAL_SET)["questions"],
+        group_same=rules.same_question,
+        topic=group_terms,
+        steps=(0, 1000),
+        thresholds=thresholds(),
+    )
+    first, last = rows[0], rows[-1]
+    assert first.alternates == 0 and last.alternates > 0
+    assert last.top1 > first.top1
+    assert last.curated_top1 > last.curated_top1_before
+
+
+def test_words_most_answers_use_count_less_than_specific_ones():
+    filler = " Jika sudah sehat, tetap jaga kesehatan."
+    engine = Engine(
+        faq_docs=[
+            FaqDoc(
+                1,
+                "Sudah vaksin kok masih tertular?",
+                group="a",
+                answer="Risiko" + filler,
+            ),
+            FaqDoc(
+                2,
+                "Bolehkah ibu positif menyusui?",
+                group="b",
+                answer="Boleh memberi ASI.",
+            ),
+            FaqDoc(
+                3, "Berapa lama isolasi?", group="c", answer="Sepuluh hari." + filler
+            ),
+            FaqDoc(4, "Apa gejala COVID-19?", group="d", answer="Demam." + filler),
+            FaqDoc(5, "Di mana tes PCR?", group="e", answer="Puskesmas." + filler),
+        ],
+        hoax_docs=[],
+    )
+    content = engine.faq._content
+    assert content["sudah"] < content["asi"]
+    assert content["sehat"] < content["demam"]
 
 
 # --- words nobody wrote: misspellings, the fact-check's explanation ------------------
