@@ -166,14 +166,23 @@ class Columns:
     itself. A `Columns` is worked out once per process (`columns()`); its values go
     through the same converters as in a QuerySet and the instance comes from
     `Model.from_db`. Fields in `defer` are not selected and stay deferred on the
-    instance, as with `QuerySet.defer` (saving it leaves them alone)."""
+    instance, as with `QuerySet.defer` (saving it leaves them alone); with `only`,
+    just those fields in that order, read as plain values (`values`), as
+    `values_list` gives them."""
 
     def __init__(
-        self, model: type[models.Model], alias: str, defer: tuple[str, ...] = ()
+        self,
+        model: type[models.Model],
+        alias: str,
+        defer: tuple[str, ...] = (),
+        only: tuple[str, ...] = (),
     ) -> None:
         qn = connection.ops.quote_name
         self.model = model
-        fields = [f for f in model._meta.concrete_fields if f.name not in defer]
+        if only:
+            fields = [model._meta.get_field(name) for name in only]
+        else:
+            fields = [f for f in model._meta.concrete_fields if f.name not in defer]
         self.sql = ", ".join(f"{qn(alias)}.{qn(f.column)}" for f in fields)
         self.names = [f.attname for f in fields]
         self.converters = []
@@ -188,30 +197,53 @@ class Columns:
     def __len__(self) -> int:
         return len(self.names)
 
+    def values(self, row: Sequence) -> tuple:
+        """The row's values as the ORM converts them (dates, times, JSON, …)."""
+        if not self.converters:
+            return tuple(row)
+        row = list(row)
+        for position, col, found in self.converters:
+            value = row[position]
+            for convert in found:
+                value = convert(value, col, connection)
+            row[position] = value
+        return tuple(row)
+
     def instance(self, values: Sequence) -> models.Model:
-        if self.converters:
-            values = list(values)
-            for position, col, found in self.converters:
-                value = values[position]
-                for convert in found:
-                    value = convert(value, col, connection)
-                values[position] = value
-        return self.model.from_db(connection.alias, self.names, values)
+        return self.model.from_db(connection.alias, self.names, self.values(values))
 
 
 _COLUMNS: dict[tuple, Columns] = {}
 
 
 def columns(
-    model: type[models.Model], alias: str | None = None, defer: tuple[str, ...] = ()
+    model: type[models.Model],
+    alias: str | None = None,
+    defer: tuple[str, ...] = (),
+    only: tuple[str, ...] = (),
 ) -> Columns:
     """The process's `Columns` of `model` under `alias` (default: its table)."""
     alias = alias or model._meta.db_table
-    key = (model, alias, defer, connection.vendor)
+    key = (model, alias, defer, only, connection.vendor)
     found = _COLUMNS.get(key)
     if found is None:
-        found = _COLUMNS[key] = Columns(model, alias, defer)
+        found = _COLUMNS[key] = Columns(model, alias, defer, only)
     return found
+
+
+def select_values(
+    model: type[models.Model], only: tuple[str, ...], where: str, params: Sequence
+) -> list[tuple]:
+    """`values_list(*only)` of the rows matching ``where`` (SQL over the model's own
+    columns, with %s placeholders), converted as the ORM would; SQL prepared once per
+    process (see `Columns`). For small lookups by indexed columns on hot paths.
+    Parameters go to the driver as given: pass datetimes through
+    `connection.ops.adapt_datetimefield_value` (SQLite stores them as naive UTC text)."""
+    cols = columns(model, only=only)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {cols.sql} FROM {table} WHERE {where}", list(params))
+        return [cols.values(row) for row in cursor.fetchall()]
 
 
 def select_first(

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.db import select_values
 from core.exceptions import NotFound
 from core.models import User
 from core.services.audit import audit_record
@@ -53,11 +55,18 @@ def schedule_policy(schedule: DoctorSchedule) -> rules.Policy:
     )
 
 
+# Read on every booking: prepared SQL (`core.db.select_values`) instead of a QuerySet
+# compiled again for each request.
+
+
 def schedule_windows(schedule: DoctorSchedule) -> list[rules.Window]:
     return [
         rules.Window(weekday, start, end)
-        for weekday, start, end in schedule.windows.values_list(
-            "weekday", "start_time", "end_time"
+        for weekday, start, end in select_values(
+            WeeklyAvailability,
+            ("weekday", "start_time", "end_time"),
+            '"schedule_id" = %s',
+            [schedule.pk],
         )
     ]
 
@@ -67,9 +76,16 @@ def schedule_leaves(
 ) -> list[rules.Leave]:
     return [
         rules.Leave(day, start, end)
-        for day, start, end in schedule.exceptions.filter(
-            date__gte=date_from, date__lte=date_to
-        ).values_list("date", "start_time", "end_time")
+        for day, start, end in select_values(
+            AvailabilityException,
+            ("date", "start_time", "end_time"),
+            '"schedule_id" = %s AND "date" >= %s AND "date" <= %s',
+            [
+                schedule.pk,
+                connection.ops.adapt_datefield_value(date_from),
+                connection.ops.adapt_datefield_value(date_to),
+            ],
+        )
     ]
 
 

@@ -11,16 +11,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from core.db import columns
+from core.db import columns, select_values
 from core.models import Facility, Region, User
 from core.services.accounts import consent_require
 from core.services.notifications import notify
 from isolation.teleconsult import rules
 from isolation.teleconsult.error_codes import TeleconsultErrorCode
-from isolation.teleconsult.models import ACTIVE, Booking, DoctorSchedule
+from isolation.teleconsult.models import Booking, DoctorSchedule
 from isolation.teleconsult.selectors import (
     schedule_leaves,
     schedule_policy,
@@ -107,18 +106,26 @@ def _check_slot(schedule: DoctorSchedule, start: datetime, now: datetime) -> dat
     return start + timedelta(minutes=schedule.slot_minutes)
 
 
-def _overlapping(start: datetime, end: datetime, exclude: int | None):
-    qs = Booking.objects.filter(ACTIVE, start__lt=end, end__gt=start)
-    return qs.exclude(pk=exclude) if exclude else qs
-
-
 def _clash(booking: Booking) -> str | None:
-    """Which party already holds an overlapping active booking, if any."""
-    holders = set(
-        _overlapping(booking.start, booking.end, booking.pk)
-        .filter(Q(doctor_id=booking.doctor_id) | Q(patient_id=booking.patient_id))
-        .values_list("doctor_id", flat=True)[:2]
-    )
+    """Which party already holds an overlapping active booking, if any (prepared
+    SQL, `core.db.select_values`: this runs inside the booking's transaction)."""
+    holders = {
+        doctor_id
+        for (doctor_id,) in select_values(
+            Booking,
+            ("doctor",),
+            '"status" <> %s AND "start" < %s AND "end" > %s AND "id" <> %s '
+            'AND ("doctor_id" = %s OR "patient_id" = %s) LIMIT 2',
+            [
+                Booking.Status.CANCELLED,
+                connection.ops.adapt_datetimefield_value(booking.end),
+                connection.ops.adapt_datetimefield_value(booking.start),
+                booking.pk or 0,
+                booking.doctor_id,
+                booking.patient_id,
+            ],
+        )
+    }
     if not holders:
         return None
     return (
