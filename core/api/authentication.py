@@ -119,21 +119,20 @@ def _note_use(token_id: int, now: dt.datetime) -> None:
         )
 
 
-def _token_lookup(digest: str, now: dt.datetime) -> ApiToken | None:
-    """The live token with this digest, its user (password not loaded, time zone
-    remembered) and `consent_given`, in one query whose SQL is built once per process: compiling the
-    equivalent QuerySet (a join, a deferred column, an EXISTS) cost more CPU than the
-    rest of a request that signs in with a token the cache has not seen yet."""
-    token_cols = columns(ApiToken, "t")
-    user_cols = columns(User, "u", defer=("password",))
+_TOKEN_SQL: dict[str, str] = {}
+
+
+def _token_lookup_sql() -> str:
     qn = connection.ops.quote_name
 
     def col(model, name: str) -> str:
         return qn(model._meta.get_field(name).column)
 
+    token_cols = columns(ApiToken, "t")
+    user_cols = columns(User, "u", defer=("password",))
     region, facility, profile = Region, Facility, ResidentProfile
     region_tz = f"{qn(region._meta.db_table)} r"
-    sql = (
+    return (
         f"SELECT {token_cols.sql}, {user_cols.sql}, "
         # `User.tz`: the facility's, else the PSC region's, else the home village's.
         f"COALESCE((SELECT r.{col(region, 'timezone')} FROM {region_tz} "
@@ -154,6 +153,19 @@ def _token_lookup(digest: str, now: dt.datetime) -> ApiToken | None:
         f"WHERE t.{col(ApiToken, 'digest')} = %s "
         f"AND t.{col(ApiToken, 'expires_at')} > %s LIMIT 1"
     )
+
+
+def _token_lookup(digest: str, now: dt.datetime) -> ApiToken | None:
+    """The live token with this digest, its user (password not loaded, time zone
+    remembered) and `consent_given`, in one query whose SQL is built once per
+    process: compiling the equivalent QuerySet (a join, a deferred column, an EXISTS)
+    cost more CPU than the rest of a request that signs in with a token the cache
+    has not seen yet."""
+    sql = _TOKEN_SQL.get(connection.vendor)
+    if sql is None:
+        sql = _TOKEN_SQL[connection.vendor] = _token_lookup_sql()
+    token_cols = columns(ApiToken, "t")
+    user_cols = columns(User, "u", defer=("password",))
     with connection.cursor() as cursor:
         cursor.execute(sql, [digest, connection.ops.adapt_datetimefield_value(now)])
         row = cursor.fetchone()

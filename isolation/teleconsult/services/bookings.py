@@ -46,20 +46,26 @@ def _schedule_for(doctor_id: int) -> DoctorSchedule:
     return schedule
 
 
-def _schedule_lookup(doctor_id: int) -> DoctorSchedule | None:
-    parts = [
+def _schedule_parts() -> list:
+    return [
         columns(DoctorSchedule, "s"),
         columns(User, "d", defer=("password",)),
         columns(Facility, "f"),
         columns(Region, "r"),
     ]
+
+
+_SCHEDULE_SQL: dict[str, str] = {}
+
+
+def _schedule_lookup_sql() -> str:
     qn = connection.ops.quote_name
 
     def col(model, name: str) -> str:
         return qn(model._meta.get_field(name).column)
 
-    sql = (
-        f"SELECT {', '.join(part.sql for part in parts)} "
+    return (
+        f"SELECT {', '.join(part.sql for part in _schedule_parts())} "
         f"FROM {qn(DoctorSchedule._meta.db_table)} s "
         f"JOIN {qn(User._meta.db_table)} d "
         f"ON d.{qn(User._meta.pk.column)} = s.{col(DoctorSchedule, 'doctor')} "
@@ -71,6 +77,13 @@ def _schedule_lookup(doctor_id: int) -> DoctorSchedule | None:
         f"AND s.{col(DoctorSchedule, 'is_active')} AND d.{col(User, 'is_active')} "
         f"AND d.{col(User, 'role')} = %s LIMIT 1"
     )
+
+
+def _schedule_lookup(doctor_id: int) -> DoctorSchedule | None:
+    sql = _SCHEDULE_SQL.get(connection.vendor)
+    if sql is None:
+        sql = _SCHEDULE_SQL[connection.vendor] = _schedule_lookup_sql()
+    parts = _schedule_parts()
     with connection.cursor() as cursor:
         cursor.execute(sql, [doctor_id, User.Role.HEALTH_WORKER])
         row = cursor.fetchone()
