@@ -235,8 +235,9 @@ def select_values(
     model: type[models.Model], only: tuple[str, ...], where: str, params: Sequence
 ) -> list[tuple]:
     """`values_list(*only)` of the rows matching ``where`` (SQL over the model's own
-    columns, with %s placeholders), converted as the ORM would; SQL prepared once per
-    process (see `Columns`). For small lookups by indexed columns on hot paths.
+    columns, with %s placeholders), converted as the ORM would; the column list and
+    converters are worked out once per process (see `Columns`), no QuerySet is
+    compiled. For small lookups by indexed columns on hot paths.
     Parameters go to the driver as given: pass datetimes through
     `connection.ops.adapt_datetimefield_value` (SQLite stores them as naive UTC text)."""
     cols = columns(model, only=only)
@@ -250,8 +251,9 @@ def select_first(
     model: type[models.Model], where: str, params: Sequence
 ) -> models.Model | None:
     """The first row matching ``where`` (SQL over the model's own columns, with %s
-    placeholders), as a model instance, or None; SQL prepared once per process (see
-    `Columns`). For lookups by indexed columns."""
+    placeholders), as a model instance, or None; the column list and converters are
+    worked out once per process (see `Columns`), no QuerySet is compiled. For lookups
+    by indexed columns."""
     cols = columns(model)
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
