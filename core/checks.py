@@ -24,8 +24,8 @@ def check_otp_sender(app_configs, **kwargs):
     if not settings.DEBUG and settings.SIGAP_OTP_SENDER.endswith(".ConsoleSmsBackend"):
         return [
             Warning(
-                "SIGAP_OTP_SENDER is the console backend: sign-in codes are printed to "
-                "the server log instead of reaching residents' phones.",
+                "SIGAP_OTP_SENDER is the console backend: sign-in codes never reach "
+                "residents' phones (and with DEBUG off are not printed either).",
                 hint="Set SIGAP_OTP_SENDER=core.notifications.backends.HttpSmsBackend "
                 "(and SMS_HTTP_URL) in production.",
                 id="sigap.W003",

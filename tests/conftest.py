@@ -131,6 +131,18 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _sms_outbox(settings):
+    """Sign-in codes go to an in-memory outbox (tests read them with
+    `helpers.sign_in_code_sent_to`), never to the console."""
+    from core.notifications.backends import sms_outbox
+
+    settings.SIGAP_OTP_SENDER = "core.notifications.backends.LocmemSmsBackend"
+    sms_outbox.clear()
+    yield
+    sms_outbox.clear()
+
+
 @pytest.fixture
 def throttle_rates(settings, monkeypatch):
     """Rate limits for one test: `throttle_rates(chatbot="3/min")`. Every throttle

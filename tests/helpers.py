@@ -25,6 +25,19 @@ def require_postgres() -> None:
         pytest.skip("needs PostgreSQL (DATABASE_URL)")
 
 
+def sign_in_code_sent_to(phone: str) -> str:
+    """The last sign-in code the in-memory SMS sender took for `phone` (any format)."""
+    import re
+
+    from core.notifications.backends import sms_outbox
+    from core.rules import normalise_phone
+
+    wanted = normalise_phone(phone)
+    texts = [text for to, text in sms_outbox if to == wanted]
+    assert texts, "no sign-in code was sent to that number"
+    return re.search(r"Kode masuk Sigap Anda: (\d{6})", texts[-1]).group(1)
+
+
 def api_token_for(user) -> str:
     """A fresh API token (the key a client sends) for `user`."""
     from core.services.tokens import token_issue

@@ -50,14 +50,31 @@ def _console_line(notification: Notification, extra: str = "") -> str:
 
 
 class ConsoleSmsBackend(BaseBackend, SmsSender):
-    """Development sender. Sign-in codes are printed (a developer needs them to sign
-    in), addressed to the masked number; other messages only by kind."""
+    """Development sender. With DEBUG on (`make run`) a sign-in code is printed, so a
+    developer can sign in, addressed to the masked number; with DEBUG off only that a
+    code was sent. Other messages only by kind."""
 
     def send_sms(self, *, phone: str, text: str) -> None:
+        if not settings.DEBUG:
+            text = "sign-in code sent (not shown: DEBUG is off)"
         print(f"[sigap sms] to {mask_phone(phone)}: {text}", flush=True)
 
     def send(self, notification: Notification) -> None:
         print(f"[sigap sms] {_console_line(notification)}", flush=True)
+
+
+#: What LocmemSmsBackend sent, as (phone, text), like Django's mail.outbox.
+sms_outbox: list[tuple[str, str]] = []
+
+
+class LocmemSmsBackend(BaseBackend, SmsSender):
+    """Test sender: keeps sign-in codes in `sms_outbox`, prints nothing."""
+
+    def send_sms(self, *, phone: str, text: str) -> None:
+        sms_outbox.append((phone, text))
+
+    def send(self, notification: Notification) -> None:
+        sms_outbox.append((notification.user.phone, notification.body))
 
 
 class HttpSmsBackend(BaseBackend, SmsSender):

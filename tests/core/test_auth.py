@@ -8,11 +8,12 @@ from django.db import connection
 
 from core.models import OneTimeCode, User
 from core.rules import mask_phone
+from tests.helpers import sign_in_code_sent_to
 
 pytestmark = pytest.mark.django_db
 
 
-def _request_code(client, capsys, phone="081234567890") -> str:
+def _request_code(client, phone="081234567890") -> str:
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -20,12 +21,11 @@ def _request_code(client, capsys, phone="081234567890") -> str:
             "/api/v1/auth/otp/request", {"phone": phone}, format="json"
         )
     assert response.status_code == 202, response.content
-    out = capsys.readouterr().out
-    return re.search(r"(\d{6})", out.split("Kode masuk Sigap Anda:")[-1]).group(1)
+    return sign_in_code_sent_to(phone)
 
 
-def test_it_signs_in_with_a_code_and_returns_a_token(api_client, capsys):
-    code = _request_code(api_client, capsys)
+def test_it_signs_in_with_a_code_and_returns_a_token(api_client):
+    code = _request_code(api_client)
     response = api_client.post(
         "/api/v1/auth/otp/verify",
         {"phone": "+6281234567890", "code": code},
@@ -42,8 +42,8 @@ def test_it_signs_in_with_a_code_and_returns_a_token(api_client, capsys):
 @pytest.mark.parametrize(
     "variant", ["081234567890", "+6281234567890", "6281234567890", "0812-3456-7890"]
 )
-def test_it_treats_phone_formats_as_one_person(api_client, capsys, variant):
-    code = _request_code(api_client, capsys, phone="081234567890")
+def test_it_treats_phone_formats_as_one_person(api_client, variant):
+    code = _request_code(api_client, phone="081234567890")
     response = api_client.post(
         "/api/v1/auth/otp/verify", {"phone": variant, "code": code}, format="json"
     )
@@ -52,8 +52,10 @@ def test_it_treats_phone_formats_as_one_person(api_client, capsys, variant):
 
 
 def test_it_prints_the_masked_phone_and_code_on_the_console_backend(
-    api_client, capsys, django_capture_on_commit_callbacks
+    api_client, capsys, django_capture_on_commit_callbacks, settings
 ):
+    settings.SIGAP_OTP_SENDER = "core.notifications.backends.ConsoleSmsBackend"
+    settings.DEBUG = True  # `make run`
     with django_capture_on_commit_callbacks(execute=True):
         api_client.post(
             "/api/v1/auth/otp/request", {"phone": "081234567890"}, format="json"
@@ -65,8 +67,8 @@ def test_it_prints_the_masked_phone_and_code_on_the_console_backend(
     assert re.search(r"\b\d{6}\b", out)
 
 
-def test_it_rejects_a_reused_code(api_client, capsys):
-    code = _request_code(api_client, capsys)
+def test_it_rejects_a_reused_code(api_client):
+    code = _request_code(api_client)
     payload = {"phone": "081234567890", "code": code}
     assert (
         api_client.post("/api/v1/auth/otp/verify", payload, format="json").status_code
@@ -77,11 +79,11 @@ def test_it_rejects_a_reused_code(api_client, capsys):
     assert response.json()["error"]["code"] == "invalid_code"
 
 
-def test_it_rejects_an_expired_code(api_client, capsys, time_machine):
+def test_it_rejects_an_expired_code(api_client, time_machine):
     from django.utils import timezone
 
     time_machine.move_to(timezone.now(), tick=False)
-    code = _request_code(api_client, capsys)
+    code = _request_code(api_client)
     time_machine.shift(301)
     response = api_client.post(
         "/api/v1/auth/otp/verify",
@@ -93,8 +95,8 @@ def test_it_rejects_an_expired_code(api_client, capsys, time_machine):
     assert not User.objects.exists()
 
 
-def test_it_locks_a_code_after_five_wrong_guesses(api_client, capsys):
-    code = _request_code(api_client, capsys)
+def test_it_locks_a_code_after_five_wrong_guesses(api_client):
+    code = _request_code(api_client)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
         r = api_client.post(
@@ -113,7 +115,7 @@ def test_it_locks_a_code_after_five_wrong_guesses(api_client, capsys):
     assert OneTimeCode.objects.get().attempts == 5
 
 
-def test_it_limits_code_requests_per_phone_per_hour(api_client, capsys, settings):
+def test_it_limits_code_requests_per_phone_per_hour(api_client, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
     for _ in range(5):
         assert (
@@ -173,12 +175,12 @@ def test_it_answers_401_in_the_error_format(api_client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_counts_parallel_guesses_atomically(capsys):
+def test_it_counts_parallel_guesses_atomically():
     """20 parallel wrong guesses can never buy more than 5 attempts."""
     from rest_framework.test import APIClient
 
     client = APIClient()
-    code = _request_code(client, capsys)
+    code = _request_code(client)
     wrong = "000000" if code != "000000" else "111111"
     results = []
 
@@ -205,7 +207,7 @@ def test_it_counts_parallel_guesses_atomically(capsys):
 # --- nobody can lock a phone out ------------------------------------------------------
 
 
-def test_wrong_guesses_from_elsewhere_never_lock_the_owner_out(capsys, settings):
+def test_wrong_guesses_from_elsewhere_never_lock_the_owner_out(settings):
     from rest_framework.test import APIClient
 
     attacker = {"REMOTE_ADDR": "198.51.100.66"}
@@ -227,7 +229,7 @@ def test_wrong_guesses_from_elsewhere_never_lock_the_owner_out(capsys, settings)
             **attacker,
         )
 
-    code = _request_code_from(client, capsys, owner)
+    code = _request_code_from(client, owner)
     r = client.post(
         "/api/v1/auth/otp/verify",
         {"phone": "081234567890", "code": code},
@@ -252,7 +254,7 @@ def test_it_limits_wrong_codes_per_client_whatever_the_phone(api_client, setting
     assert codes == ["invalid_code"] * 3 + ["otp_rate_limited"] * 2
 
 
-def _request_code_from(client, capsys, extra) -> str:
+def _request_code_from(client, extra) -> str:
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -263,5 +265,4 @@ def _request_code_from(client, capsys, extra) -> str:
             **extra,
         )
     assert response.status_code == 202, response.content
-    out = capsys.readouterr().out
-    return re.search(r"(\d{6})", out.split("Kode masuk Sigap Anda:")[-1]).group(1)
+    return sign_in_code_sent_to("081234567890")

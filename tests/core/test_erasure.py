@@ -30,6 +30,7 @@ from tests.channels.helpers import (
     tg_message_update,
     wa_text,
 )
+from tests.helpers import sign_in_code_sent_to
 from tests.isolation.helpers import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,14 +84,13 @@ def tg_send(client, text, *, first_name):
     assert post_telegram(client, update).status_code == 200
 
 
-def otp_sign_in(capsys, phone) -> str:
+def otp_sign_in(phone) -> str:
     client = Client()
     r = client.post(
         "/api/v1/auth/otp/request", {"phone": phone}, content_type="application/json"
     )
     assert r.status_code == 202, r.content
-    out = capsys.readouterr().out
-    code = re.search(r"(\d{6})", out.split("Kode masuk Sigap Anda:")[-1]).group(1)
+    code = sign_in_code_sent_to(phone)
     r = client.post(
         "/api/v1/auth/otp/verify",
         {"phone": phone, "code": code},
@@ -100,7 +100,7 @@ def otp_sign_in(capsys, phone) -> str:
     return r.json()["token"]
 
 
-def alice_everywhere(alice, nurse, schedule, telegram_api, graph_api, capsys):
+def alice_everywhere(alice, nurse, schedule, telegram_api, graph_api):
     """Alice's data in every app; returns her API client."""
     # The booking below is made years ahead (time-machine); the sign-in must outlive it.
     from django.test import override_settings
@@ -111,7 +111,7 @@ def alice_everywhere(alice, nurse, schedule, telegram_api, graph_api, capsys):
     from tests.teleconsult.helpers import NOW
 
     with override_settings(SIGAP_TOKEN_TTL_DAYS=3650):
-        token = otp_sign_in(capsys, "081100000001")
+        token = otp_sign_in("081100000001")
     api = Client(HTTP_AUTHORIZATION=f"Token {token}")
     r = api.patch(
         "/api/v1/me",
@@ -186,11 +186,9 @@ def alice_everywhere(alice, nurse, schedule, telegram_api, graph_api, capsys):
 
 
 def test_erasure_leaves_nothing_that_names_the_person(
-    alice, nurse, schedule, telegram_api, graph_api, capsys
+    alice, nurse, schedule, telegram_api, graph_api
 ):
-    api, booking_id = alice_everywhere(
-        alice, nurse, schedule, telegram_api, graph_api, capsys
-    )
+    api, booking_id = alice_everywhere(alice, nurse, schedule, telegram_api, graph_api)
     wa_id = alice.phone.lstrip("+")
     needles = [alice.full_name, alice.phone, wa_id, "081100000001", NIK, str(TG_CHAT)]
     assert len(rows_naming(needles)) > 10  # the search does find her before
@@ -240,9 +238,9 @@ def resolve(data, path: str) -> list:
 
 
 def test_the_export_covers_everything_privacy_md_lists(
-    alice, nurse, schedule, telegram_api, graph_api, capsys
+    alice, nurse, schedule, telegram_api, graph_api
 ):
-    api, _ = alice_everywhere(alice, nurse, schedule, telegram_api, graph_api, capsys)
+    api, _ = alice_everywhere(alice, nurse, schedule, telegram_api, graph_api)
     export = api.get("/api/v1/me/export").json()
     paths = documented_export_paths()
     assert len(paths) > 20

@@ -4,7 +4,6 @@ their alerts go out once Redis is back (its own redis-server, killed mid-run).""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 
 import pytest
@@ -16,7 +15,7 @@ from rest_framework.test import APIClient
 from core.demo import DEMO_PASSWORD
 from core.models import Notification
 from isolation.models import Alert, CheckIn
-from tests.helpers import require_postgres
+from tests.helpers import require_postgres, sign_in_code_sent_to
 from tests.isolation.helpers import enrol, new_client_id
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,11 +53,10 @@ def _breakers():
     dispatch.breakers_reset()
 
 
-def sign_in_with_code(client: APIClient, phone: str, capsys) -> str:
+def sign_in_with_code(client: APIClient, phone: str) -> str:
     response = client.post("/api/v1/auth/otp/request", {"phone": phone}, format="json")
     assert response.status_code == 202, response.content
-    out = capsys.readouterr().out
-    code = re.search(r"(\d{6})", out.split("Kode masuk Sigap Anda:")[-1]).group(1)
+    code = sign_in_code_sent_to(phone)
     response = client.post(
         "/api/v1/auth/otp/verify", {"phone": phone, "code": code}, format="json"
     )
@@ -73,7 +71,7 @@ def selfcheck_body() -> dict:
 
 
 def test_it_keeps_serving_and_storing_while_redis_is_down(
-    alice, bob, nurse, redis_server, on_redis, capsys, settings
+    alice, bob, nurse, redis_server, on_redis, settings
 ):
     require_postgres()
     from chatbot.demo import chatbot_demo_seed
@@ -82,7 +80,7 @@ def test_it_keeps_serving_and_storing_while_redis_is_down(
     on_redis(redis_server.url)
     isolation = enrol(nurse, alice)
     resident = APIClient()
-    token = sign_in_with_code(resident, alice.phone, capsys)
+    token = sign_in_with_code(resident, alice.phone)
     resident.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     first = resident.post(
         "/api/v1/isolation/checkins",
@@ -137,9 +135,7 @@ def test_it_keeps_serving_and_storing_while_redis_is_down(
     check(anonymous.get("/api/v1/areas/33.74.10"), 200, "area")
     # Sign-in: a resident by code (their token then works), a nurse by password.
     other = APIClient()
-    other.credentials(
-        HTTP_AUTHORIZATION=f"Token {sign_in_with_code(other, bob.phone, capsys)}"
-    )
+    other.credentials(HTTP_AUTHORIZATION=f"Token {sign_in_with_code(other, bob.phone)}")
     check(other.get("/api/v1/me"), 200, "me after sign-in")
     dashboard = Client()
     check(

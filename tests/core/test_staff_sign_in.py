@@ -7,13 +7,14 @@ import pytest
 from django.test import Client
 
 from core.demo import DEMO_PASSWORD
+from tests.helpers import sign_in_code_sent_to
 
 PASSWORD_API = "/api/v1/auth/password"
 
 
-def test_a_code_by_sms_alone_does_not_sign_staff_in(api_client, nurse, capsys):
+def test_a_code_by_sms_alone_does_not_sign_staff_in(api_client, nurse):
     extra = {"REMOTE_ADDR": "203.0.113.5"}
-    code = _request_code_from_phone(api_client, capsys, nurse.phone, extra)
+    code = _request_code_from_phone(api_client, nurse.phone, extra)
 
     r = api_client.post(
         "/api/v1/auth/otp/verify",
@@ -97,12 +98,12 @@ def test_one_client_cannot_guess_across_accounts(nurse, nurse2, settings):
     assert elsewhere.session["_auth_user_id"] == str(nurse2.pk)
 
 
-def test_a_second_factor_where_configured(api_client, nurse, settings, capsys):
+def test_a_second_factor_where_configured(api_client, nurse, settings):
     settings.SIGAP_STAFF_SECOND_FACTOR = True
     body = {"phone": nurse.phone, "password": DEMO_PASSWORD}
 
     without = api_client.post(PASSWORD_API, body, format="json")
-    code = _request_code_from_phone(api_client, capsys, nurse.phone, {})
+    code = _request_code_from_phone(api_client, nurse.phone, {})
     with_code = api_client.post(PASSWORD_API, {**body, "code": code}, format="json")
 
     assert without.status_code == 400
@@ -110,8 +111,7 @@ def test_a_second_factor_where_configured(api_client, nurse, settings, capsys):
     assert with_code.status_code == 200
 
 
-def _request_code_from_phone(client, capsys, phone, extra) -> str:
-    import re
+def _request_code_from_phone(client, phone, extra) -> str:
 
     from django.test import TestCase
 
@@ -120,5 +120,4 @@ def _request_code_from_phone(client, capsys, phone, extra) -> str:
             "/api/v1/auth/otp/request", {"phone": phone}, format="json", **extra
         )
     assert r.status_code == 202, r.content
-    out = capsys.readouterr().out
-    return re.search(r"(\d{6})", out.split("Kode masuk Sigap Anda:")[-1]).group(1)
+    return sign_in_code_sent_to(phone)
