@@ -28,7 +28,7 @@ def requirements() -> list[Requirement]:
 
 def locked() -> dict[str, list[tuple[str, Marker | None]]]:
     pins: dict[str, list[tuple[str, Marker | None]]] = {}
-    for raw in (ROOT / "requirements.lock").read_text().splitlines():
+    for raw in (ROOT / "requirements.txt").read_text().splitlines():
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
@@ -74,7 +74,7 @@ def test_this_environment_was_installed_from_the_lock():
         if installed not in wanted:
             differs.append(f"{name} {installed} (lock: {wanted[0]})")
     assert differs == [], (
-        "install with `make install-test` (pip install -c requirements.lock)"
+        "install with `make install-test` (pip install -c requirements.txt)"
     )
 
 
