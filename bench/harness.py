@@ -138,7 +138,7 @@ def _granian(host: str, port: int, workers: int) -> list[str]:
         "--host", host,
         "--port", str(port),
         "--workers", str(workers),
-        "--blocking-threads", "1",
+        "--blocking-threads", os.environ.get("SIGAP_BENCH_THREADS", "1"),
         "--no-access-log",
         "--log-level", "warning",
         "core.wsgi:application",
@@ -395,12 +395,15 @@ async def open_loop(
         batches = [
             warm[i::connections] or [warm[i % len(warm)]] for i in range(connections)
         ]
-        await asyncio.gather(
+        outcomes = await asyncio.gather(
             *(warm_up(c, b) for c, b in zip(conns, batches, strict=True)),
             return_exceptions=True,
         )
-        for c in conns:  # a timed-out warm-up leaves a half-read connection
-            c.close()
+        # The measured window keeps the warm connections (as a client app does); a
+        # timed-out warm-up leaves a half-read connection, which starts afresh.
+        for c, outcome in zip(conns, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                c.close()
     workers = [asyncio.ensure_future(worker(c)) for c in conns]
     meter = CpuMeter.for_server(server).start() if server is not None else None
     start = time.perf_counter() + 0.05

@@ -17,7 +17,7 @@ from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 
 logger = logging.getLogger(__name__)
 
@@ -66,19 +66,12 @@ def _user_for_token(key: str):
 def socket_user_current(scope, user_id: int):
     """The socket's user as the database has it now, or None when the token or
     session that opened the socket is gone (signed out, expired) or the user was
-    deactivated. Synchronous: call it through database_sync_to_async."""
+    deactivated. Synchronous: call it through database_sync_to_async. Runs before
+    every batch of events a consumer forwards, so each path is one prepared query
+    (plus the session's own read) rather than compiled QuerySets."""
     from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
     from django.utils.crypto import constant_time_compare
 
-    from core.models import User
-
-    user = (
-        User.objects.filter(pk=user_id, is_active=True)
-        .select_related("facility")
-        .first()
-    )
-    if user is None:
-        return None
     token = scope.get("auth_token")
     if token:
         from rest_framework.exceptions import AuthenticationFailed
@@ -86,10 +79,12 @@ def socket_user_current(scope, user_id: int):
         from core.api.authentication import TokenAuthentication
 
         try:
+            # The token's row with its user, read from the database (not the cache):
+            # refuses unknown, expired and deactivated ones.
             owner = TokenAuthentication._from_database(token)[0]
         except AuthenticationFailed:
             return None
-        return user if owner.pk == user.pk else None
+        return owner if owner.pk == user_id else None
     session = scope.get("session")
     session_key = getattr(session, "session_key", None)
     if not session_key:
@@ -98,6 +93,17 @@ def socket_user_current(scope, user_id: int):
 
     from django.conf import settings
 
+    from core.db import select_first
+    from core.models import User
+
+    qn = connection.ops.quote_name
+    user = select_first(
+        User,
+        f"{qn(User._meta.pk.column)} = %s AND {qn('is_active')} = %s",
+        [user_id, True],
+    )
+    if user is None:
+        return None
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     data = store.load()
     if str(data.get(SESSION_KEY)) != str(user.pk):
