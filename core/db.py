@@ -262,3 +262,59 @@ def select_first(
         )
         row = cursor.fetchone()
     return None if row is None else cols.instance(row)
+
+
+_INSERTS: dict[tuple, tuple[str, list, list]] = {}
+
+
+def _insert_plan(model: type[models.Model]) -> tuple[str, list, list] | None:
+    """The INSERT … RETURNING of one `model` row as `save(force_insert=True)` writes
+    it (the same fields, the auto primary key returned), or None where the ORM's own
+    path is needed (inherited tables, database defaults, generated columns)."""
+    meta = model._meta
+    if meta.parents or any(
+        getattr(f, "generated", False)
+        or getattr(f, "db_default", models.NOT_PROVIDED) is not models.NOT_PROVIDED
+        for f in meta.local_concrete_fields
+    ):
+        return None
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
+    returning = list(meta.db_returning_fields)
+    if any(f is not meta.auto_field for f in returning):
+        return None
+    qn = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if returning:
+        sql += f" RETURNING {', '.join(qn(f.column) for f in returning)}"
+    return sql, fields, returning
+
+
+def insert_one(obj: models.Model) -> models.Model:
+    """Insert a new instance as `obj.save(force_insert=True)` does (auto_now and
+    auto_now_add values, field preparation, the auto primary key set on `obj`), with
+    SQL worked out once per model and process instead of a compiled query. Sends no
+    model signals, so only for models nothing listens to (tests check that). On other
+    databases than PostgreSQL, and for models it cannot plan, it is `save()`."""
+    model = type(obj)
+    key = (model, connection.vendor)
+    if key not in _INSERTS:
+        _INSERTS[key] = (
+            _insert_plan(model) if connection.vendor == "postgresql" else None
+        )
+    plan = _INSERTS[key]
+    if plan is None or (model._meta.auto_field is not None and obj.pk is not None):
+        obj.save(force_insert=True)
+        return obj
+    sql, fields, returning = plan
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone() if returning else ()
+    for field, value in zip(returning, row, strict=True):
+        setattr(obj, field.attname, value)
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.db import insert_one
 from core.exceptions import ApplicationError, Conflict
 from core.models import User
 from core.rules import WIB_ZONE
@@ -106,7 +107,7 @@ def assessment_submit(
         # Insert first and look only on conflict: a fresh submission (nearly all of
         # them) costs one round trip less than look-then-insert.
         with transaction.atomic():
-            assessment.save(force_insert=True)
+            insert_one(assessment)
             AssessmentSymptom.objects.bulk_create(
                 AssessmentSymptom(
                     assessment=assessment,

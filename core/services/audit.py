@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from core.db import insert_one
 from core.logging import request_id_var
 from core.models import AuditLog, User
 
@@ -18,15 +19,17 @@ def audit_record(
         if actor is not None and getattr(actor, "is_authenticated", False)
         else None
     )
-    return AuditLog.objects.create(
-        actor=actor,
-        actor_role=actor.role if actor else "",
-        action=action,
-        target_type=target._meta.label_lower
-        if hasattr(target, "_meta")
-        else str(type(target).__name__),
-        target_id=str(getattr(target, "pk", target)),
-        patient=patient,
-        request_id=request_id_var.get(),
-        detail=detail or {},
+    return insert_one(
+        AuditLog(
+            actor=actor,
+            actor_role=actor.role if actor else "",
+            action=action,
+            target_type=target._meta.label_lower
+            if hasattr(target, "_meta")
+            else str(type(target).__name__),
+            target_id=str(getattr(target, "pk", target)),
+            patient=patient,
+            request_id=request_id_var.get(),
+            detail=detail or {},
+        )
     )

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core.db import select_first
+from core.db import insert_one, select_first
 from core.exceptions import ApplicationError, Conflict
 from core.models import User
 from core.services.accounts import consent_require
@@ -157,7 +157,7 @@ def checkin_build(
 
 @transaction.atomic
 def _store(*, isolation: Isolation, checkin: CheckIn, reasons: list[str]) -> CheckIn:
-    checkin.save(force_insert=True)
+    insert_one(checkin)
     if checkin.unwell and (
         isolation.last_symptom_day is None
         or checkin.slot_date > isolation.last_symptom_day
