@@ -262,10 +262,13 @@ class _Pusher:
         while True:
             frames = list(pending.get())
             batches = 1
-            until = time.monotonic() + PUSH_LINGER_S
+            # Sleep through the linger, then take what gathered: waiting on the queue
+            # instead would wake this thread (and take the GIL from the requests)
+            # once per event.
+            time.sleep(PUSH_LINGER_S)
             while len(frames) < 1000:
                 try:
-                    frames += pending.get(timeout=max(until - time.monotonic(), 0))
+                    frames += pending.get_nowait()
                 except queue.Empty:
                     break
                 batches += 1
