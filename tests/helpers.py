@@ -25,6 +25,11 @@ def require_postgres() -> None:
         pytest.skip("needs PostgreSQL (DATABASE_URL)")
 
 
+def local_phone(user) -> str:
+    """The user's number as people type it in Indonesia (+62812... -> 0812...)."""
+    return "0" + user.phone.removeprefix("+62")
+
+
 def api_token_for(user) -> str:
     """A fresh API token (the key a client sends) for `user`."""
     from core.services.tokens import token_issue
