@@ -111,21 +111,20 @@ class ResidentFactory(UserFactory):
             )
 
 
-class StaffFactory(factory.django.DjangoModelFactory):
+class StaffFactory(UserFactory):
     """A staff account as `staff_create` leaves it: a profile without consent, admin
     access for curators and health offices only, and a password to sign in with."""
 
-    class Meta:
-        model = User
-        django_get_or_create = ("phone",)
-        skip_postgeneration_save = True
-
     phone = factory.Sequence(lambda n: f"+62813{n:08d}")
-    full_name = factory.Faker("name", locale="id_ID")
     role = User.Role.CURATOR
     is_staff = factory.LazyAttribute(
         lambda o: o.role in (User.Role.CURATOR, User.Role.HEALTH_OFFICE)
     )
+
+    @factory.post_generation
+    def profile(obj, create, extracted, **kwargs):
+        if create:
+            ResidentProfile.objects.get_or_create(user=obj)
 
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):
@@ -133,7 +132,6 @@ class StaffFactory(factory.django.DjangoModelFactory):
         obj.set_password(obj.raw_password)
         if create:
             obj.save(update_fields=["password"])
-            ResidentProfile.objects.get_or_create(user=obj)
 
 
 class HealthWorkerFactory(UserFactory):
