@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -95,7 +96,7 @@ def _celery_eager():
 
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
-    """Demo accounts get passwords in many tests; PBKDF2 would dominate the run."""
+    """Staff accounts get passwords in many tests; PBKDF2 would dominate the run."""
     from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 
     original = django_settings.PASSWORD_HASHERS
@@ -178,38 +179,64 @@ def regions_semarang(db):
 
 @pytest.fixture
 def facilities(regions_semarang):
-    from core.demo import demo_facilities_ensure
+    """Kota Semarang's puskesmas, hospitals and lab, by code (tests.factories)."""
+    from tests.factories import semarang_facilities
 
-    return demo_facilities_ensure()
-
-
-@pytest.fixture
-def demo_users(facilities):
-    from core.demo import demo_accounts_ensure
-
-    return demo_accounts_ensure()
+    return semarang_facilities()
 
 
 @pytest.fixture
-def alice(demo_users):
-    return demo_users["alice"]
+def alice(facilities):
+    """A resident of Kecamatan Tembalang, Kota Semarang (kelurahan 33.74.10.1002) who
+    gave consent in the app; phone +6281100000001."""
+    from tests.factories import ResidentFactory
+
+    return ResidentFactory(
+        phone="+6281100000001",
+        full_name="Alice Wulandari",
+        profile__birth_date=dt.date(1991, 4, 12),
+        profile__sex="F",
+        profile__home_village_id="33.74.10.1002",
+    )
 
 
 @pytest.fixture
-def bob(demo_users):
-    return demo_users["bob"]
+def bob(facilities):
+    """Another resident (Kecamatan Semarang Timur); phone +6281100000002."""
+    from tests.factories import ResidentFactory
+
+    return ResidentFactory(
+        phone="+6281100000002",
+        full_name="Bob Santoso",
+        profile__birth_date=dt.date(1985, 9, 30),
+        profile__sex="M",
+        profile__home_village_id="33.74.03.1001",
+    )
 
 
 @pytest.fixture
-def nurse(demo_users):
-    """Health worker at Puskesmas Rowosari (Kecamatan Tembalang, Kota Semarang)."""
-    return demo_users["nurse"]
+def nurse(facilities):
+    """Health worker at Puskesmas Rowosari (Kecamatan Tembalang, Kota Semarang);
+    phone +6281100000003, password `nurse.raw_password`."""
+    from tests.factories import NurseFactory
+
+    return NurseFactory(
+        phone="+6281100000003",
+        full_name="Ns. Siti Rahayu",
+        facility=facilities["P3374100201"],
+    )
 
 
 @pytest.fixture
-def nurse2(demo_users):
+def nurse2(facilities):
     """Health worker at another puskesmas (Puskesmas Halmahera)."""
-    return demo_users["nurse2"]
+    from tests.factories import NurseFactory
+
+    return NurseFactory(
+        phone="+6281100000005",
+        full_name="Ns. Dewi Lestari",
+        facility=facilities["P3374030201"],
+    )
 
 
 @pytest.fixture
@@ -229,8 +256,11 @@ def schedule(nurse):
 
 
 @pytest.fixture
-def curator(demo_users):
-    return demo_users["curator"]
+def curator(facilities):
+    """Curates the chatbot's content in the admin; phone +6281100000004."""
+    from tests.factories import StaffFactory
+
+    return StaffFactory(phone="+6281100000004", full_name="Kurator Sigap")
 
 
 @pytest.fixture
@@ -242,8 +272,12 @@ def operator(db):
 
 
 @pytest.fixture
-def health_office(demo_users):
-    return demo_users["health_office"]
+def health_office(facilities):
+    """Dinas Kesehatan Kota Semarang (sees the city's case data); phone
+    +6281100000006, password `health_office.raw_password`."""
+    from tests.factories import HealthOfficeFactory
+
+    return HealthOfficeFactory(phone="+6281100000006", full_name="Dinkes Kota Semarang")
 
 
 @pytest.fixture

@@ -38,6 +38,11 @@ def sign_in_code_sent_to(phone: str) -> str:
     return re.search(r"Kode masuk Sigap Anda: (\d{6})", texts[-1]).group(1)
 
 
+def local_phone(user) -> str:
+    """The user's number as people type it in Indonesia (+62812... -> 0812...)."""
+    return "0" + user.phone.removeprefix("+62")
+
+
 def api_token_for(user) -> str:
     """A fresh API token (the key a client sends) for `user`."""
     from core.services.tokens import token_issue

@@ -16,51 +16,28 @@ containment-based, not plain Jaccard:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import LCSseq
 
+from .hoax_types import HoaxDoc, HoaxHit, HoaxMatch, HoaxThresholds
+from .hoax_verdict import asks_about_claim, decide_hoax
 from .minhash import MinHashLSH
 from .normalise import Analysis, Normaliser
 from .sparse import CoveragePostings
 
-
-@dataclass(frozen=True, slots=True)
-class HoaxDoc:
-    entry_id: int
-    claim: str
-    variants: tuple[str, ...] = ()
-    urls: tuple[str, ...] = ()
-    explanation: str = ""  # the fact-check's words: only ever a "possible" match
-
-
-@dataclass(frozen=True, slots=True)
-class HoaxHit:
-    entry_id: int
-    score: float
-    via: str = "text"  # "text" | "url"
-    text: str = ""  # the claim or variant that matched
-    # The score without the penalty for little evidence: used only when the message
-    # asks about a claim ("apa benar vaksin bikin mandul?"), never for a verdict.
-    relaxed: float = 0.0
-    # How much of the message the fact-check's explanation holds (weighted): weaker
-    # evidence, enough to show the claim as possible, never for a verdict.
-    explained: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class HoaxThresholds:
-    auto: float = 0.52
-    suggest: float = 0.44
-
-
-@dataclass(frozen=True, slots=True)
-class HoaxMatch:
-    kind: str  # "hoax" | "possible" | "none"
-    best: HoaxHit | None = None
-    hits: tuple[HoaxHit, ...] = field(default_factory=tuple)
+# The claims and hits (hoax_types) and the verdict (hoax_verdict) are re-exported.
+__all__ = [
+    "HoaxDoc",
+    "HoaxHit",
+    "HoaxIndex",
+    "HoaxMatch",
+    "HoaxThresholds",
+    "asks_about_claim",
+    "decide_hoax",
+]
 
 
 # Below this many claim terms found in order, a match is only partial evidence.
@@ -368,72 +345,7 @@ class HoaxIndex:
         )
 
 
-# "apa benar ...", "benarkah ...", "... hoax ga?", "is it true ...": the message asks
-# whether something is true, so a claim it only partly quotes is still worth showing.
-_ASK_WORDS = frozenset(
-    {
-        "benarkah",
-        "betulkah",
-        "hoax",
-        "katanya",
-        "fakta",
-        "benar",
-        "asli",
-        "serius",
-        # what forwards say of themselves: "Sebarkan!!", "share ke grup"
-        "sebarkan",
-        "sebar",
-        "share",
-        "teruskan",
-        "viralkan",
-        "bagikan",
-    }
-)
-_ASK_PAIRS = frozenset(
-    {
-        ("apa", "benar"),
-        ("apakah", "benar"),
-        ("apa", "betul"),
-        ("apakah", "betul"),
-        ("benar", "tidak"),
-        ("benar", "bukan"),
-        ("it", "true"),
-        ("this", "true"),
-        ("true", "or"),
-    }
-)
-
-
 FRAMING_TERMS = frozenset(
     """benar betul tidak bukan sebar share terus viral bagi grup kirim info penting
     waspada awas hati asli serius hoax fakta kata""".split()
 )
-
-
-def asks_about_claim(words: tuple[str, ...] | list[str]) -> bool:
-    if any(w in _ASK_WORDS for w in words):
-        return True
-    return any(pair in _ASK_PAIRS for pair in zip(words, words[1:], strict=False))
-
-
-def decide_hoax(
-    hits: list[HoaxHit], t: HoaxThresholds, *, asks_about_claim: bool = False
-) -> HoaxMatch:
-    kept = tuple(h for h in hits if h.score >= t.suggest)
-    if not kept:
-        # Weaker evidence: a question about a claim that quotes only part of it, or
-        # a message the fact-check's explanation describes. Possible at most.
-        def weak(h: HoaxHit) -> float:
-            return max(h.explained, h.relaxed if asks_about_claim else 0.0)
-
-        asked = sorted(
-            (h for h in hits if weak(h) >= t.suggest), key=lambda h: -weak(h)
-        )
-        if asked:
-            best = asked[0]
-            shown = replace(best, score=min(weak(best), round(t.auto - 0.01, 4)))
-            return HoaxMatch(kind="possible", best=shown, hits=(shown,))
-    if not kept:
-        return HoaxMatch(kind="none")
-    kind = "hoax" if kept[0].score >= t.auto else "possible"
-    return HoaxMatch(kind=kind, best=kept[0], hits=kept)

@@ -15,9 +15,9 @@ def isolation_demo_seed() -> str:
     """Idempotent: alice, enrolled 4 days ago, with check-ins, a missed pair and a
     danger report (SpO2 93) yesterday evening."""
     from core.demo import demo_accounts_ensure
-    from isolation.services.alerts import _insert_slot_alerts
     from isolation.services.checkins import checkin_submit
     from isolation.services.enrolment import isolation_enroll
+    from isolation.services.scans import _insert_slot_alerts
 
     users = demo_accounts_ensure()
     alice, nurse = users["alice"], users["nurse"]

@@ -9,6 +9,7 @@ from tests.beds.helpers import (
     TELOGOREJO,
     WONGSONEGORO,
 )
+from tests.factories import HospitalStaffFactory
 
 
 @pytest.fixture
@@ -34,14 +35,8 @@ def tembalang_located(regions_semarang) -> Region:
 
 @pytest.fixture
 def hospital_staff(kariadi) -> User:
-    from core.services.accounts import staff_create
-
-    return staff_create(
-        phone="+6281100000008",
-        full_name="Petugas RS Kariadi",
-        role=User.Role.HOSPITAL_STAFF,
-        facility=kariadi,
-        password="sigap-demo",
+    return HospitalStaffFactory(
+        phone="+6281100000008", full_name="Petugas RS Kariadi", facility=kariadi
     )
 
 

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from core.demo import DEMO_PASSWORD
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -14,7 +12,7 @@ def test_it_lets_a_curator_sign_in_to_the_indonesian_admin(
     page.goto(f"{live_server.url}/admin/login/")
     assert "Sigap" in page.title()
     page.fill("#id_username", curator.phone)
-    page.fill("#id_password", DEMO_PASSWORD)
+    page.fill("#id_password", curator.raw_password)
     page.click("input[type=submit]")
     page.wait_for_selector("#site-name")
     body = page.inner_text("body")

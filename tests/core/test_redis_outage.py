@@ -12,7 +12,6 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from core.demo import DEMO_PASSWORD
 from core.models import Notification
 from isolation.models import Alert, CheckIn
 from tests.helpers import require_postgres, sign_in_code_sent_to
@@ -140,7 +139,8 @@ def test_it_keeps_serving_and_storing_while_redis_is_down(
     dashboard = Client()
     check(
         dashboard.post(
-            "/dashboard/login/", {"username": nurse.phone, "password": DEMO_PASSWORD}
+            "/dashboard/login/",
+            {"username": nurse.phone, "password": nurse.raw_password},
         ),
         302,
         "dashboard sign-in",

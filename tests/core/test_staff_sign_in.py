@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from core.demo import DEMO_PASSWORD
 from tests.helpers import sign_in_code_sent_to
 
 PASSWORD_API = "/api/v1/auth/password"
@@ -30,7 +29,9 @@ def test_a_code_by_sms_alone_does_not_sign_staff_in(api_client, nurse):
 
 def test_staff_sign_in_with_their_password(api_client, nurse):
     r = api_client.post(
-        PASSWORD_API, {"phone": nurse.phone, "password": DEMO_PASSWORD}, format="json"
+        PASSWORD_API,
+        {"phone": nurse.phone, "password": nurse.raw_password},
+        format="json",
     )
 
     assert r.status_code == 200, r.json()
@@ -56,7 +57,7 @@ def test_the_api_refuses_the_right_password_after_many_wrong_ones(api_client, nu
 
     r = api_client.post(
         PASSWORD_API,
-        {"phone": nurse.phone, "password": DEMO_PASSWORD},
+        {"phone": nurse.phone, "password": nurse.raw_password},
         format="json",
         REMOTE_ADDR="203.0.113.9",
     )
@@ -72,7 +73,7 @@ def test_sign_in_pages_stop_a_password_guesser(nurse, curator, url):
     for n in range(60):
         browser.post(url, {"username": user.phone, "password": f"salah-{n}"})
 
-    browser.post(url, {"username": user.phone, "password": DEMO_PASSWORD})
+    browser.post(url, {"username": user.phone, "password": user.raw_password})
 
     assert "_auth_user_id" not in browser.session
 
@@ -87,20 +88,20 @@ def test_one_client_cannot_guess_across_accounts(nurse, nurse2, settings):
         )
 
     browser.post(
-        "/dashboard/login/", {"username": nurse2.phone, "password": DEMO_PASSWORD}
+        "/dashboard/login/", {"username": nurse2.phone, "password": nurse2.raw_password}
     )
 
     assert "_auth_user_id" not in browser.session
     elsewhere = Client(REMOTE_ADDR="203.0.113.20")
     elsewhere.post(
-        "/dashboard/login/", {"username": nurse2.phone, "password": DEMO_PASSWORD}
+        "/dashboard/login/", {"username": nurse2.phone, "password": nurse2.raw_password}
     )
     assert elsewhere.session["_auth_user_id"] == str(nurse2.pk)
 
 
 def test_a_second_factor_where_configured(api_client, nurse, settings):
     settings.SIGAP_STAFF_SECOND_FACTOR = True
-    body = {"phone": nurse.phone, "password": DEMO_PASSWORD}
+    body = {"phone": nurse.phone, "password": nurse.raw_password}
 
     without = api_client.post(PASSWORD_API, body, format="json")
     code = _request_code_from_phone(api_client, nurse.phone, {})

@@ -367,7 +367,7 @@ def test_a_cold_token_and_its_consent_cost_one_query(alice, regions_semarang):
 
 
 @pytest.mark.parametrize("who", ["resident_home", "resident_none", "staff"])
-def test_token_sign_in_knows_the_time_zone_the_orm_would_work_out(who, demo_users):
+def test_token_sign_in_knows_the_time_zone_the_orm_would_work_out(who, facilities):
     """The sign-in query reads `User.tz` along (no profile or facility query later);
     it must be what the model works out from the rows."""
     from core.api.authentication import TokenAuthentication

@@ -16,9 +16,8 @@ import httpx
 import pytest
 from django.db.models import Max
 
-from core.demo import DEMO_PASSWORD
 from isolation.models import Alert, DashboardEvent
-from tests.helpers import api_token_for
+from tests.helpers import api_token_for, local_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -117,8 +116,8 @@ def test_it_shows_a_danger_alert_live_and_replays_after_a_reconnect(
     page = context.new_page()
     try:
         page.goto(f"{BASE}/dashboard/login/")
-        page.fill("#id_username", "081100000003")
-        page.fill("#id_password", DEMO_PASSWORD)
+        page.fill("#id_username", local_phone(nurse))
+        page.fill("#id_password", nurse.raw_password)
         page.click("button[type=submit]")
         page.wait_for_url(f"{BASE}/dashboard/")
         page.wait_for_selector("#conn.on", timeout=LIVE_TIMEOUT_MS)

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from core.demo import DEMO_PASSWORD
 from isolation import display, services
 from isolation.models import Alert, CheckIn, Isolation
 from tests.factories import UserFactory
+from tests.helpers import local_phone
 from tests.isolation import test_browser
 from tests.isolation.helpers import enrol
 from tests.isolation.test_browser import BASE, LIVE_TIMEOUT_MS, post_checkin
@@ -49,15 +49,15 @@ def token_for(user) -> str:
     return api_token_for(user)
 
 
-def login(browser, **context_args):
+def login(browser, nurse, **context_args):
     # The browser's own zone and locale must not leak into the page.
     context = browser.new_context(
         locale="en-US", timezone_id="America/New_York", **context_args
     )
     page = context.new_page()
     page.goto(f"{BASE}/dashboard/login/")
-    page.fill("#id_username", "081100000003")
-    page.fill("#id_password", DEMO_PASSWORD)
+    page.fill("#id_username", local_phone(nurse))
+    page.fill("#id_password", nurse.raw_password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{BASE}/dashboard/")
     page.wait_for_selector("#conn.on", timeout=LIVE_TIMEOUT_MS)
@@ -108,7 +108,7 @@ def test_it_moves_trend_and_order_on_a_live_checkin_as_a_reload_would(
     checkin(alice, 120, spo2=97, temperature="37.0")
     checkin(carol, 100, spo2=97, temperature="36.8")
     checkin(carol, 90, spo2=96, temperature="36.9")
-    context, page = login(browser)
+    context, page = login(browser, nurse)
     try:
         ids = [row[0] for row in board_state(page)]
         # Both fine today: the lower last SpO2 (carol's 96) comes first.
@@ -158,7 +158,7 @@ def test_it_shows_live_alerts_in_the_patients_zone_and_the_reloaded_order(
         slot_date=alice_isolating.local_today(),
         slot="am",
     )
-    context, page = login(browser)
+    context, page = login(browser, nurse)
     try:
         token = token_for(alice)
         assert post_checkin(token, spo2=93).status_code == 201
@@ -195,7 +195,7 @@ def test_it_makes_the_final_status_a_confirmed_choice(
 ):
     checkin(alice, 30, spo2=91)
     assert Alert.objects.filter(kind=Alert.Kind.DANGER).count() == 1
-    context, page = login(browser)
+    context, page = login(browser, nurse)
     try:
         page.goto(f"{BASE}/dashboard/patients/{alice_isolating.pk}/")
         tel = page.locator("a.tel")

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from core.demo import DEMO_PASSWORD
 from core.models import AuditLog, Facility
 from isolation import services
 from isolation.models import Alert, CheckIn, Isolation
+from tests.helpers import local_phone
 from tests.isolation.helpers import new_client_id
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,8 @@ def test_it_signs_in_with_a_local_phone_number(nurse):
     assert page.status_code == 200 and "Nomor HP" in page.text
 
     response = client.post(
-        "/dashboard/login/", {"username": "081100000003", "password": DEMO_PASSWORD}
+        "/dashboard/login/",
+        {"username": local_phone(nurse), "password": nurse.raw_password},
     )
 
     assert response.status_code == 302 and response.url == "/dashboard/"

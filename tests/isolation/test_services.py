@@ -563,9 +563,11 @@ def test_it_exports_and_erases_a_residents_isolation_data(alice, alice_isolating
     ]
 
 
-def test_it_seeds_the_demo_once(demo_users):
+def test_it_seeds_the_demo_once(regions_semarang):
+    from core.demo import demo_accounts_ensure
     from isolation.services import isolation_demo_seed
 
+    demo_users = demo_accounts_ensure()
     isolation_demo_seed()
     isolation_demo_seed()
 

@@ -127,7 +127,7 @@ async def test_it_checks_again_before_forwarding_an_event(
 
 
 async def test_a_colleague_signing_out_leaves_the_others_connected(
-    alice, alice_isolating, nurse, demo_users
+    alice, alice_isolating, nurse
 ):
     colleague = await database_sync_to_async(
         lambda: User.objects.create_user(

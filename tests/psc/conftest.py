@@ -6,31 +6,32 @@ import pytest
 from django.utils import timezone
 
 from core.models import User
+from tests.factories import PscOperatorFactory, RegionFactory
 from tests.psc.helpers import (
-    SEMARANG,
     critical_body,
-    operator_create,
 )
 
 
 @pytest.fixture
-def operator(demo_users) -> User:
-    return operator_create("+6281100000007", "Operator PSC Semarang", SEMARANG)
+def operator(facilities) -> User:
+    """Operator of Kota Semarang's PSC 119; phone +6281100000007, password
+    `operator.raw_password`."""
+    return PscOperatorFactory(phone="+6281100000007", full_name="Operator PSC Semarang")
 
 
 @pytest.fixture
-def operator2(demo_users) -> User:
-    return operator_create("+6281100000017", "Operator Kedua", SEMARANG)
+def operator2(facilities) -> User:
+    return PscOperatorFactory(phone="+6281100000017", full_name="Operator Kedua")
 
 
 @pytest.fixture
-def magelang_operator(demo_users) -> User:
-    from tests.factories import RegionFactory
-
-    RegionFactory(
+def magelang_operator(facilities) -> User:
+    magelang = RegionFactory(
         code="33.71", name="Kota Magelang", level=2, kind="kota", parent_id="33"
     )
-    return operator_create("+6281100000027", "Operator PSC Magelang", "33.71")
+    return PscOperatorFactory(
+        phone="+6281100000027", full_name="Operator PSC Magelang", psc_region=magelang
+    )
 
 
 @pytest.fixture

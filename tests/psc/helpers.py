@@ -5,21 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from core.models import Region, User
-
 SEMARANG = "33.74"
-
-
-def operator_create(phone: str, name: str, region: str) -> User:
-    from core.services.accounts import staff_create
-
-    return staff_create(
-        phone=phone,
-        full_name=name,
-        role=User.Role.PSC_OPERATOR,
-        psc_region=Region.objects.get(code=region),
-        password="sigap-demo",
-    )
 
 
 def critical_body(**overrides) -> dict:

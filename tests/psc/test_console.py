@@ -11,9 +11,8 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from core.asgi import application
-from core.demo import DEMO_PASSWORD
 from core.models import AuditLog, Escalation
-from tests.helpers import api_token_for
+from tests.helpers import api_token_for, local_phone
 from tests.isolation.test_browser import BASE, browser, daphne_server  # noqa: F401
 
 LIVE_MS = 1000
@@ -135,8 +134,8 @@ def test_a_new_escalation_appears_live_on_the_console_within_a_second(
     page = context.new_page()
     try:
         page.goto(f"{BASE}/dashboard/login/?next=/psc/")
-        page.fill("#id_username", "081100000007")
-        page.fill("#id_password", DEMO_PASSWORD)
+        page.fill("#id_username", local_phone(operator))
+        page.fill("#id_password", operator.raw_password)
         page.click("button[type=submit]")
         page.wait_for_url(f"{BASE}/psc/")
         page.wait_for_selector("#conn.on", timeout=5000)

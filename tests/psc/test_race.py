@@ -11,8 +11,8 @@ from django.utils import timezone
 from core.exceptions import Conflict
 from core.models import Escalation, EscalationAction, PscEvent, Region
 from core.psc import services
+from tests.factories import PscOperatorFactory
 from tests.helpers import require_postgres, run_together
-from tests.psc.helpers import operator_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,10 +21,7 @@ OPERATORS = 50
 
 def test_exactly_one_of_fifty_operators_takes_a_case(alice, regions_semarang):
     require_postgres()
-    operators = [
-        operator_create(f"+628120000{i:04d}", f"Operator {i}", "33.74")
-        for i in range(OPERATORS)
-    ]
+    operators = PscOperatorFactory.create_batch(OPERATORS)
     escalation = Escalation.objects.create(
         resident=alice,
         region=Region.objects.get(code="33.74"),

@@ -19,7 +19,7 @@ def _fresh_map():
 
 
 @pytest.fixture
-def demo_areas(regions_semarang, zone_rules, demo_users):  # noqa: F811
+def demo_areas(facilities, zone_rules):  # noqa: F811
     """Kota Semarang's demo cases: Tembalang merah, Pedurungan oranye, Banyumanik
     kuning (kelurahan Meteseh 7 households, Penggaron 4, Pudakpayung 2)."""
     from core.cases.services import area_demo_seed

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from core.models import AreaDailyFigure, Region, User
+from tests.helpers import local_phone
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,12 @@ def test_it_asks_for_a_sign_in(client):
 
 
 def test_it_signs_in_with_a_phone_number(client, health_office):
-    from core.demo import DEMO_PASSWORD
-
     response = client.post(
-        "/kantor/login/", {"username": "081100000006", "password": DEMO_PASSWORD}
+        "/kantor/login/",
+        {
+            "username": local_phone(health_office),
+            "password": health_office.raw_password,
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/kantor/"
 

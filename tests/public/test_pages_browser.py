@@ -45,20 +45,22 @@ def site(django_db_setup, django_db_blocker):
 
     from core.areas import geo, mapdata
     from core.cases.services import area_demo_seed
-    from core.demo import demo_accounts_ensure
     from core.models import AreaBoundary
+    from core.services.regions import regions_load
     from tests.areas.fixtures import (
         BOUNDARY_COUNT,
         _import_boundaries,
         zone_rules_ensure,
     )
+    from tests.factories import semarang_facilities
 
     with django_db_blocker.unblock():
         if AreaBoundary.objects.count() < BOUNDARY_COUNT:
             _import_boundaries()
         geo.invalidate()
         zone_rules_ensure()
-        demo_accounts_ensure()
+        regions_load(root="33.74")
+        semarang_facilities()
         area_demo_seed()
         mapdata.map_local_reset()
         mapdata.map_shapes(2)  # the national layer the map reads first
@@ -230,12 +232,12 @@ def test_it_shows_the_open_data_page(open_page):
 # Signing in writes a session: on in-memory SQLite no test transaction may hold the
 # tables meanwhile. The last test of the module, so its flush costs nothing.
 @pytest.mark.django_db(transaction=True)
-def test_it_drills_down_on_the_health_office_dashboard(open_page):
-    from core.demo import DEMO_PASSWORD
+def test_it_drills_down_on_the_health_office_dashboard(open_page, health_office):
+    from tests.helpers import local_phone
 
     page, problems = open_page("/kantor/")
-    page.fill("#id_username", "081100000006")
-    page.fill("#id_password", DEMO_PASSWORD)
+    page.fill("#id_username", local_phone(health_office))
+    page.fill("#id_password", health_office.raw_password)
     page.click("main form button[type=submit]")
     page.wait_for_selector("#sources tr.source")
     assert "Lab Demo Semarang" in page.locator("#sources").inner_text()

@@ -1,0 +1,59 @@
+"""The matcher's evaluation material: the starter set, the evaluation set and its
+dev/test halves, the held-out test split."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .engine import (
+    Engine,
+    faq_docs_from_records,
+    hoax_docs_from_records,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+FAQ_STARTER = ROOT / "chatbot" / "data" / "faq_starter.json"
+HOAX_STARTER = ROOT / "chatbot" / "data" / "hoax_starter.json"
+EVAL_SET = ROOT / "tests" / "chatbot" / "data" / "eval_set.json"
+# More development material (issue 17): a public body's Q&A as published, on topics
+# the starter set lacks, with informal questions. Tuned on, like EVAL_SET.
+DEV_OFFICIAL = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_official.json"
+
+
+def load_json(path: Path) -> list | dict:
+    return json.loads(Path(path).read_text("utf-8"))
+
+
+def starter_engine() -> tuple[Engine, dict[int, str], dict[int, str]]:
+    """Engine over the starter set; maps entry ids back to the records' keys."""
+    faq_records = load_json(FAQ_STARTER)
+    hoax_records = load_json(HOAX_STARTER)
+    faq_docs = faq_docs_from_records(faq_records)
+    hoax_docs = hoax_docs_from_records(hoax_records)
+    engine = Engine(faq_docs=faq_docs, hoax_docs=hoax_docs)
+    faq_key = {d.entry_id: d.group for d in faq_docs}
+    hoax_key = {i: r["key"] for i, r in enumerate(hoax_records, start=1)}
+    return engine, faq_key, hoax_key
+
+
+def split(items: list, part: str) -> list:
+    """Positions 0, 3, 4, 7, 8, ... calibrate ("dev"), the others are held out
+    ("test"): items come in pairs per entry, so each half gets first and second
+    items alike."""
+    if part == "dev":
+        return [x for i, x in enumerate(items) if i % 4 in (0, 3)]
+    if part == "test":
+        return [x for i, x in enumerate(items) if i % 4 in (1, 2)]
+    return items
+
+
+# --- the held-out test split (issue 17) ---------------------------------------------
+
+TEST_SPLIT = ROOT / "tests" / "chatbot" / "data" / "test_split"
+TEST_FAQ_FILES = (TEST_SPLIT / "faq_curated.json", TEST_SPLIT / "faq_official.json")
+TEST_HOAX_FILE = TEST_SPLIT / "hoaxes.json"
+
+
+def held_out_questions() -> list[dict]:
+    return [q for path in TEST_FAQ_FILES for q in load_json(path)["questions"]]

@@ -1,0 +1,72 @@
+"""The verdict on a message's hits: hoax, possible or none; a message that asks
+whether a claim is true gets weaker evidence shown as possible."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .hoax_types import HoaxHit, HoaxMatch, HoaxThresholds
+
+# "apa benar ...", "benarkah ...", "... hoax ga?", "is it true ...": the message asks
+# whether something is true, so a claim it only partly quotes is still worth showing.
+_ASK_WORDS = frozenset(
+    {
+        "benarkah",
+        "betulkah",
+        "hoax",
+        "katanya",
+        "fakta",
+        "benar",
+        "asli",
+        "serius",
+        # what forwards say of themselves: "Sebarkan!!", "share ke grup"
+        "sebarkan",
+        "sebar",
+        "share",
+        "teruskan",
+        "viralkan",
+        "bagikan",
+    }
+)
+_ASK_PAIRS = frozenset(
+    {
+        ("apa", "benar"),
+        ("apakah", "benar"),
+        ("apa", "betul"),
+        ("apakah", "betul"),
+        ("benar", "tidak"),
+        ("benar", "bukan"),
+        ("it", "true"),
+        ("this", "true"),
+        ("true", "or"),
+    }
+)
+
+
+def asks_about_claim(words: tuple[str, ...] | list[str]) -> bool:
+    if any(w in _ASK_WORDS for w in words):
+        return True
+    return any(pair in _ASK_PAIRS for pair in zip(words, words[1:], strict=False))
+
+
+def decide_hoax(
+    hits: list[HoaxHit], t: HoaxThresholds, *, asks_about_claim: bool = False
+) -> HoaxMatch:
+    kept = tuple(h for h in hits if h.score >= t.suggest)
+    if not kept:
+        # Weaker evidence: a question about a claim that quotes only part of it, or
+        # a message the fact-check's explanation describes. Possible at most.
+        def weak(h: HoaxHit) -> float:
+            return max(h.explained, h.relaxed if asks_about_claim else 0.0)
+
+        asked = sorted(
+            (h for h in hits if weak(h) >= t.suggest), key=lambda h: -weak(h)
+        )
+        if asked:
+            best = asked[0]
+            shown = replace(best, score=min(weak(best), round(t.auto - 0.01, 4)))
+            return HoaxMatch(kind="possible", best=shown, hits=(shown,))
+    if not kept:
+        return HoaxMatch(kind="none")
+    kind = "hoax" if kept[0].score >= t.auto else "possible"
+    return HoaxMatch(kind=kind, best=kept[0], hits=kept)

@@ -1,0 +1,195 @@
+"""Free slots and bookings: residents book, both sides list, cancel and reschedule."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.permissions import IsResident
+from core.api.serializers import StrictSerializer
+from isolation.teleconsult import rules, selectors, services
+from isolation.teleconsult.api.serializers import (
+    AwareDateTimeField,
+    BookingOutputSerializer,
+    BookingPagination,
+    SlotListingSerializer,
+    TimeZoneField,
+    requester_tz,
+    slot_listing,
+)
+from isolation.teleconsult.api.views.common import TAGS, booking_response
+from isolation.teleconsult.models import REASON_MAX_CHARS, Booking
+from isolation.teleconsult.services.common import message_text
+
+
+class SlotListApi(APIView):
+    """Free slots of a facility's doctors (or one doctor), local days in the
+    doctor's zone; each slot in UTC, the doctor's time and the requester's time."""
+
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(StrictSerializer):
+        facility = serializers.IntegerField(required=False, min_value=1)
+        doctor = serializers.IntegerField(required=False, min_value=1)
+        date_from = serializers.DateField(required=False)
+        date_to = serializers.DateField(required=False)
+        tz = TimeZoneField(required=False)
+
+        def validate(self, attrs):
+            if "facility" not in attrs and "doctor" not in attrs:
+                raise serializers.ValidationError(
+                    {"facility": "Isi facility atau doctor."}, code="required"
+                )
+            date_from = attrs.get("date_from") or timezone.localdate(
+                timezone=requester_tz(self.context["request"], attrs.get("tz"))
+            )
+            date_to = attrs.get("date_to") or date_from + timedelta(days=13)
+            error = rules.date_range_error(date_from, date_to)
+            if error:
+                raise serializers.ValidationError(
+                    {"date_to": message_text(error)}, code=error
+                )
+            return {**attrs, "date_from": date_from, "date_to": date_to}
+
+    @extend_schema(
+        parameters=[InputSerializer], responses=SlotListingSerializer, tags=TAGS
+    )
+    def get(self, request):
+        params = self.InputSerializer(
+            data=request.query_params, context={"request": request}
+        )
+        params.is_valid(raise_exception=True)
+        args = params.validated_data
+        tz = requester_tz(request, args.get("tz"))
+        entries = selectors.slot_list(
+            facility_id=args.get("facility"),
+            doctor_id=args.get("doctor"),
+            date_from=args["date_from"],
+            date_to=args["date_to"],
+        )
+        doctors = slot_listing(entries, tz)
+        return Response(
+            {
+                "timezone": tz.key,
+                "tz_label": rules.zone_abbreviation(tz),
+                "date_from": args["date_from"],
+                "date_to": args["date_to"],
+                "count": sum(len(d["slots"]) for d in doctors),
+                "doctors": doctors,
+            }
+        )
+
+
+class BookingListCreateApi(APIView):
+    """GET: the caller's bookings (a health worker: their appointments).
+    POST: book a slot (residents with consent)."""
+
+    class FilterSerializer(StrictSerializer):
+        status = serializers.ChoiceField(choices=Booking.Status.choices, required=False)
+        upcoming = serializers.BooleanField(
+            required=False, allow_null=True, default=None
+        )
+        cursor = serializers.CharField(required=False)
+        page_size = serializers.IntegerField(required=False)
+
+    class InputSerializer(StrictSerializer):
+        start = AwareDateTimeField()
+        doctor = serializers.IntegerField(min_value=1)
+        reason = serializers.CharField(
+            max_length=REASON_MAX_CHARS, required=False, allow_blank=True, default=""
+        )
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [IsResident()]
+        return [IsAuthenticated()]
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=BookingOutputSerializer(many=True),
+        tags=TAGS,
+    )
+    def get(self, request):
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = {
+            k: v
+            for k, v in params.validated_data.items()
+            if k in ("status", "upcoming")
+        }
+        qs = selectors.booking_list(user=request.user, **filters)
+        paginator = BookingPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        data = BookingOutputSerializer(
+            page, many=True, context={"tz": requester_tz(request)}
+        ).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        request=InputSerializer, responses={201: BookingOutputSerializer}, tags=TAGS
+    )
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.booking_create(
+            patient=request.user,
+            doctor_id=data.validated_data["doctor"],
+            start=data.validated_data["start"],
+            reason=data.validated_data["reason"],
+        )
+        return booking_response(request, booking, 201)
+
+
+class BookingDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=BookingOutputSerializer, tags=TAGS)
+    def get(self, request, booking_id: int):
+        booking = selectors.booking_get_for_user(
+            user=request.user, booking_id=booking_id
+        )
+        return booking_response(request, booking)
+
+
+class BookingCancelApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(StrictSerializer):
+        reason = serializers.CharField(
+            max_length=300, required=False, allow_blank=True, default=""
+        )
+
+    @extend_schema(
+        request=InputSerializer, responses=BookingOutputSerializer, tags=TAGS
+    )
+    def post(self, request, booking_id: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.booking_cancel(
+            booking_id=booking_id, user=request.user, **data.validated_data
+        )
+        return booking_response(request, booking)
+
+
+class BookingRescheduleApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    class InputSerializer(StrictSerializer):
+        start = AwareDateTimeField()
+
+    @extend_schema(
+        request=InputSerializer, responses=BookingOutputSerializer, tags=TAGS
+    )
+    def post(self, request, booking_id: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.booking_reschedule(
+            booking_id=booking_id, user=request.user, **data.validated_data
+        )
+        return booking_response(request, booking)

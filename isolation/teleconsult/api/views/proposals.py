@@ -1,0 +1,68 @@
+"""Slots a doctor proposes to a resident: the resident lists, accepts or declines."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.pagination import CursorPagination
+from core.api.permissions import IsResident
+from core.api.serializers import StrictSerializer
+from isolation.teleconsult import selectors, services
+from isolation.teleconsult.api.serializers import (
+    BookingOutputSerializer,
+    ProposalOutputSerializer,
+    requester_tz,
+)
+from isolation.teleconsult.api.views.common import TAGS, booking_response
+from isolation.teleconsult.models import REASON_MAX_CHARS
+
+
+class ProposalListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ProposalOutputSerializer(many=True), tags=TAGS)
+    def get(self, request):
+        qs = selectors.proposal_list(user=request.user)
+        paginator = CursorPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        data = ProposalOutputSerializer(
+            page, many=True, context={"tz": requester_tz(request)}
+        ).data
+        return paginator.get_paginated_response(data)
+
+
+class ProposalAcceptApi(APIView):
+    permission_classes = [IsResident]
+
+    class InputSerializer(StrictSerializer):
+        reason = serializers.CharField(
+            max_length=REASON_MAX_CHARS, required=False, allow_blank=True, default=""
+        )
+
+    @extend_schema(
+        request=InputSerializer, responses={201: BookingOutputSerializer}, tags=TAGS
+    )
+    def post(self, request, proposal_id: int):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        booking = services.proposal_accept(
+            proposal_id=proposal_id, patient=request.user, **data.validated_data
+        )
+        return booking_response(request, booking, 201)
+
+
+class ProposalDeclineApi(APIView):
+    permission_classes = [IsResident]
+
+    @extend_schema(request=None, responses=ProposalOutputSerializer, tags=TAGS)
+    def post(self, request, proposal_id: int):
+        services.proposal_decline(proposal_id=proposal_id, patient=request.user)
+        proposal = selectors.proposal_get_for_user(
+            user=request.user, proposal_id=proposal_id
+        )
+        data = ProposalOutputSerializer(proposal, context={"tz": requester_tz(request)})
+        return Response(data.data)
