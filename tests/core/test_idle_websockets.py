@@ -3,7 +3,7 @@
 redis-py 8 gives every connection a 5 s socket timeout, the same as channels_redis's
 blocking read (BZPOPMIN, 5 s): with the layer's defaults every idle consumer died
 after ~5.6 s with `redis.exceptions.TimeoutError` (close 1011). The layer's hosts set
-a longer socket timeout (core/settings/redis_celery.py).
+a longer socket timeout (core/settings.py).
 """
 
 from __future__ import annotations
