@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .normalise import Analysis, Normaliser
+from .normalise import Analysis, Normaliser, indonesian_roots
 from .sparse import CoveragePostings, TfidfPostings, char_ngrams
 
 
@@ -206,10 +206,14 @@ class FaqIndex:
         if len(terms) > SPELL_MAX_TERMS:
             return terms
         vocab = self._coverage.vocab
+        roots = indonesian_roots()
         out, fixed = [], 0
         for term in terms:
             if (
                 term in vocab
+                # A real word is no typo ("teman" is not "tekan", "barang" not
+                # "baring"): only words the dictionary lacks are read as another.
+                or term in roots
                 or len(term) < SPELL_MIN_LENGTH
                 or term.isdigit()
                 or fixed >= SPELL_MAX_WORDS
