@@ -46,6 +46,10 @@ class FaqThresholds:
     suggest: float = 0.15
     # A one-word message ("vaksin?") gets suggestions, never a straight answer.
     min_terms: int = 2
+    # A best entry a little under the bar is still answered when it is far ahead
+    # of every other (no entry comes close: the question is about it).
+    lead_answer: float = 0.35
+    lead_margin: float = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +327,10 @@ def decide_faq(hits: list[FaqHit], t: FaqThresholds, *, n_terms: int = 2) -> Faq
         return FaqMatch(kind="none", hits=tuple(hits))
     best = hits[0]
     runner_up = hits[1].score if len(hits) > 1 else 0.0
-    confident = best.score >= t.answer and best.score - runner_up >= t.margin
+    lead = best.score - runner_up
+    confident = (best.score >= t.answer and lead >= t.margin) or (
+        best.score >= t.lead_answer and lead >= t.lead_margin
+    )
     if confident and n_terms >= t.min_terms:
         return FaqMatch(kind="answer", best=best, hits=tuple(hits))
     suggestions = tuple(h for h in hits if h.score >= t.suggest * 0.8)
