@@ -397,7 +397,7 @@ def test_without_the_explanation_the_same_question_finds_no_claim():
 
 
 def test_a_dictionary_word_is_not_read_as_another_entry_word():
-    """"teman" is a word, not a typo of "tekan"; "barang" is not "baring"."""
+    """ "teman" is a word, not a typo of "tekan"; "barang" is not "baring"."""
     engine = Engine(
         faq_docs=[
             FaqDoc(
