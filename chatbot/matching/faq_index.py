@@ -43,13 +43,13 @@ class FaqHit:
 class FaqThresholds:
     answer: float = 0.40
     margin: float = 0.06
-    suggest: float = 0.15
+    suggest: float = 0.12
     # A one-word message ("vaksin?") gets suggestions, never a straight answer.
     min_terms: int = 2
     # A best entry a little under the bar is still answered when it is far ahead
     # of every other (no entry comes close: the question is about it).
-    lead_answer: float = 0.35
-    lead_margin: float = 0.15
+    lead_answer: float = 0.28
+    lead_margin: float = 0.14
 
 
 @dataclass(frozen=True, slots=True)

@@ -441,15 +441,16 @@ def test_everyday_and_english_words_find_the_entry(text, group):
 
 
 def test_a_clear_lead_just_under_the_bar_is_answered():
-    from chatbot.matching.faq_index import FaqHit, FaqThresholds, decide_faq
+    from chatbot.matching.faq_index import FaqHit, decide_faq
 
-    t = FaqThresholds(answer=0.40, margin=0.06, suggest=0.15)
+    t = thresholds().faq
+    assert (t.answer, t.lead_answer, t.lead_margin) == (0.40, 0.28, 0.14)
     best = FaqHit(1, "a", 0.37)
     assert decide_faq([best, FaqHit(2, "b", 0.15)], t).kind == "answer"
     # Close runner-up: the resident chooses.
     assert decide_faq([best, FaqHit(2, "b", 0.30)], t).kind == "suggestions"
     # Well under the bar: never an answer, however far ahead.
-    assert decide_faq([FaqHit(1, "a", 0.30), FaqHit(2, "b", 0.05)], t).kind == (
+    assert decide_faq([FaqHit(1, "a", 0.25), FaqHit(2, "b", 0.05)], t).kind == (
         "suggestions"
     )
     # One word: suggestions only.
