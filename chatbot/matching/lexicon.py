@@ -239,6 +239,9 @@ SLANG: dict[str, str] = {
     "kaya": "seperti",
     "abis": "setelah",
     "hbs": "setelah",
+    "n": "dan",  # "capek n pusing"
+    "gampang": "mudah",
+    "susah": "sulit",
     "habis": "setelah",  # "habis vaksin", "habis isoman": after, in chat
     "pas": "saat",  # "pas isoman", "pas hamil": when, in chat
     "ngos2an": "sesak napas",
