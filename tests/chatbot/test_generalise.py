@@ -219,7 +219,7 @@ def test_the_test_split_holds_its_measured_figures():
     questions = held_out_questions()
     hoaxes = load_json(TEST_HOAX_FILE)
     for faq_files, hoax_files, top1, recall3 in (
-        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 90, 95),
+        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 91, 95),
         (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 91, 95),
     ):
         kb = imported_engine(faq_files=faq_files, hoax_files=hoax_files)
