@@ -75,6 +75,8 @@ def thresholds() -> Thresholds:
             answer=settings.CHATBOT_FAQ_ANSWER_THRESHOLD,
             margin=settings.CHATBOT_FAQ_MARGIN,
             suggest=settings.CHATBOT_FAQ_SUGGEST_THRESHOLD,
+            lead_answer=settings.CHATBOT_FAQ_LEAD_ANSWER,
+            lead_margin=settings.CHATBOT_FAQ_LEAD_MARGIN,
         ),
         hoax=HoaxThresholds(
             auto=settings.CHATBOT_HOAX_AUTO_THRESHOLD,

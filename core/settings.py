@@ -562,7 +562,11 @@ SATUSEHAT_NIK_KEY = env("SATUSEHAT_NIK_KEY")
 # (bench/chatbot_quality.py --calibrate prints the sweep).
 CHATBOT_FAQ_ANSWER_THRESHOLD = float(env("CHATBOT_FAQ_ANSWER_THRESHOLD", "0.40"))
 CHATBOT_FAQ_MARGIN = float(env("CHATBOT_FAQ_MARGIN", "0.06"))
-CHATBOT_FAQ_SUGGEST_THRESHOLD = float(env("CHATBOT_FAQ_SUGGEST_THRESHOLD", "0.15"))
+CHATBOT_FAQ_SUGGEST_THRESHOLD = float(env("CHATBOT_FAQ_SUGGEST_THRESHOLD", "0.12"))
+# A best entry just under the answer bar is still answered when it leads every other
+# by this much (chosen on the development material, issue 17).
+CHATBOT_FAQ_LEAD_ANSWER = float(env("CHATBOT_FAQ_LEAD_ANSWER", "0.28"))
+CHATBOT_FAQ_LEAD_MARGIN = float(env("CHATBOT_FAQ_LEAD_MARGIN", "0.14"))
 CHATBOT_HOAX_AUTO_THRESHOLD = float(env("CHATBOT_HOAX_AUTO_THRESHOLD", "0.52"))
 CHATBOT_HOAX_SUGGEST_THRESHOLD = float(env("CHATBOT_HOAX_SUGGEST_THRESHOLD", "0.44"))
 # Curator inboxes show a "nearest entry" only from this score up: below it, on the eval

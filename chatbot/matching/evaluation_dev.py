@@ -184,7 +184,9 @@ def calibrate(engine: Engine, faq_key: dict, hoax_key: dict, data: dict) -> dict
     # Highest thresholds first: on a tie the more cautious setting wins.
     for answer in [x / 100 for x in range(80, 39, -2)]:
         for margin in [x / 100 for x in range(20, 3, -2)]:
-            t = FaqThresholds(answer=answer, margin=margin, suggest=0.0)
+            t = FaqThresholds(
+                answer=answer, margin=margin, suggest=0.0, lead_answer=1.0
+            )
             right = wrong = 0
             for hits, n_terms, key in runs:
                 m = decide_faq(hits, t, n_terms=n_terms)
@@ -197,6 +199,29 @@ def calibrate(engine: Engine, faq_key: dict, hoax_key: dict, data: dict) -> dict
             if best is None or gain > best[0]:
                 best = (gain, answer, margin, right, wrong)
     _, answer, margin, right, wrong = best
+    # Then a clear lead just under that bar: the same gain, lower bars and wider
+    # leads tried after higher and narrower ones lose ties to them.
+    best_lead = (best[0], 1.0, 1.0, right, wrong)
+    for lead_answer in [x / 100 for x in range(round(answer * 100) - 1, 24, -1)]:
+        for lead_margin in [x / 100 for x in range(30, 9, -1)]:
+            t = FaqThresholds(
+                answer=answer,
+                margin=margin,
+                suggest=0.0,
+                lead_answer=lead_answer,
+                lead_margin=lead_margin,
+            )
+            lr = lw = 0
+            for hits, n_terms, key in runs:
+                m = decide_faq(hits, t, n_terms=n_terms)
+                if m.kind == "answer":
+                    if key is not None and faq_key[m.best.entry_id] == key:
+                        lr += 1
+                    else:
+                        lw += 1
+            if lr - 5 * lw > best_lead[0]:
+                best_lead = (lr - 5 * lw, lead_answer, lead_margin, lr, lw)
+    _, lead_answer, lead_margin, right, wrong = best_lead
     # Suggestions matter most for entries nobody has added alternates to yet: the
     # sweep also asks the dev half against the starter FAQ stripped of alternates.
     bare_docs = faq_docs_from_records(
@@ -230,7 +255,13 @@ def calibrate(engine: Engine, faq_key: dict, hoax_key: dict, data: dict) -> dict
         sweep.append((official.faq.search(a), len(set(a.terms)), None, official_key))
     best_s = None
     for suggest in [x / 100 for x in range(50, 9, -1)]:
-        t = FaqThresholds(answer=answer, margin=margin, suggest=suggest)
+        t = FaqThresholds(
+            answer=answer,
+            margin=margin,
+            suggest=suggest,
+            lead_answer=lead_answer,
+            lead_margin=lead_margin,
+        )
         useful = noise = 0
         for hits, n_terms, key, keys in sweep:
             m = decide_faq(hits, t, n_terms=n_terms)
@@ -262,6 +293,8 @@ def calibrate(engine: Engine, faq_key: dict, hoax_key: dict, data: dict) -> dict
         "faq_answer": answer,
         "faq_margin": margin,
         "faq_suggest": best_s[1],
+        "faq_lead_answer": lead_answer,
+        "faq_lead_margin": lead_margin,
         "faq_dev_right_answers": right,
         "faq_dev_wrong_answers": wrong,
         "hoax_auto": auto,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .normalise import Analysis, Normaliser
+from .normalise import Analysis, Normaliser, indonesian_roots
 from .sparse import CoveragePostings, TfidfPostings, char_ngrams
 
 
@@ -43,9 +43,13 @@ class FaqHit:
 class FaqThresholds:
     answer: float = 0.40
     margin: float = 0.06
-    suggest: float = 0.15
+    suggest: float = 0.12
     # A one-word message ("vaksin?") gets suggestions, never a straight answer.
     min_terms: int = 2
+    # A best entry a little under the bar is still answered when it is far ahead
+    # of every other (no entry comes close: the question is about it).
+    lead_answer: float = 0.28
+    lead_margin: float = 0.14
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,10 +210,14 @@ class FaqIndex:
         if len(terms) > SPELL_MAX_TERMS:
             return terms
         vocab = self._coverage.vocab
+        roots = indonesian_roots()
         out, fixed = [], 0
         for term in terms:
             if (
                 term in vocab
+                # A real word is no typo ("teman" is not "tekan", "barang" not
+                # "baring"): only words the dictionary lacks are read as another.
+                or term in roots
                 or len(term) < SPELL_MIN_LENGTH
                 or term.isdigit()
                 or fixed >= SPELL_MAX_WORDS
@@ -319,7 +327,10 @@ def decide_faq(hits: list[FaqHit], t: FaqThresholds, *, n_terms: int = 2) -> Faq
         return FaqMatch(kind="none", hits=tuple(hits))
     best = hits[0]
     runner_up = hits[1].score if len(hits) > 1 else 0.0
-    confident = best.score >= t.answer and best.score - runner_up >= t.margin
+    lead = best.score - runner_up
+    confident = (best.score >= t.answer and lead >= t.margin) or (
+        best.score >= t.lead_answer and lead >= t.lead_margin
+    )
     if confident and n_terms >= t.min_terms:
         return FaqMatch(kind="answer", best=best, hits=tuple(hits))
     suggestions = tuple(h for h in hits if h.score >= t.suggest * 0.8)

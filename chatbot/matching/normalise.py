@@ -265,6 +265,9 @@ def _phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], tup
     return table
 
 
+QUESTION_TAG = "tidak"
+
+
 class Normaliser:
     """Normalise messages; `synonyms` maps a phrase to its canonical phrase."""
 
@@ -306,6 +309,10 @@ class Normaliser:
             text = URL_RE.sub(" ", text)
         words = self._apply_synonyms(_words(_strip_symbols(text)))
         content = tuple(w for w in words if w not in STOPWORDS)
+        if len(content) > 1 and content[-1] == QUESTION_TAG:
+            # "bahaya gak?", "bayar nggak ya": a closing "tidak" asks yes or no,
+            # it says nothing about the subject.
+            content = content[:-1]
         terms = tuple(stem(w) for w in content)
         return Analysis(words=tuple(words), content=content, terms=terms, urls=urls)
 

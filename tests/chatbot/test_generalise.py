@@ -219,7 +219,7 @@ def test_the_test_split_holds_its_measured_figures():
     questions = held_out_questions()
     hoaxes = load_json(TEST_HOAX_FILE)
     for faq_files, hoax_files, top1, recall3 in (
-        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 90, 95),
+        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 91, 95),
         (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 91, 95),
     ):
         kb = imported_engine(faq_files=faq_files, hoax_files=hoax_files)
@@ -391,3 +391,82 @@ def test_without_the_explanation_the_same_question_finds_no_claim():
         assert engine.answer(text, thresholds=thresholds()).kind != "hoax_possible"
     finally:
         hoax_index.EXPLANATION_WEIGHT = weight
+
+
+# --- words people use, dictionary words, a clear lead (session 4) --------------------
+
+
+def test_a_dictionary_word_is_not_read_as_another_entry_word():
+    """ "teman" is a word, not a typo of "tekan"; "barang" is not "baring"."""
+    engine = Engine(
+        faq_docs=[
+            FaqDoc(
+                1,
+                "Berapa saturasi oksigen normal?",
+                group="saturasi",
+                answer="Bila turun, berbaring tengkurap dan tekan tombol darurat.",
+            ),
+            FaqDoc(2, "Teman kantor positif, harus karantina?", group="kontak"),
+        ],
+        hoax_docs=[],
+    )
+    assert engine.faq._spell(("teman", "barang")) == ("teman", "barang")
+    assert engine.faq._spell(("saturasii",)) == ("saturasi",)  # a typo still is
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("habis vaksin demam wajar gak", "kipi"),
+        ("tes covid harus bayar?", "biaya"),
+        ("udah sembuh tp masih ngos2an", "sesak"),
+        ("can kids get the covid vaccine?", "anak"),
+        ("how is covid transmitted", "tular"),
+    ],
+)
+def test_everyday_and_english_words_find_the_entry(text, group):
+    engine = Engine(
+        faq_docs=[
+            FaqDoc(1, "Apakah demam setelah vaksin normal?", group="kipi"),
+            FaqDoc(2, "Berapa biaya tes PCR?", group="biaya"),
+            FaqDoc(3, "Sesak napas setelah sembuh, kenapa?", group="sesak"),
+            FaqDoc(4, "Can children get the COVID-19 vaccine?", "en", group="anak"),
+            FaqDoc(5, "How does COVID-19 spread?", "en", group="tular"),
+            FaqDoc(6, "Where can I get tested?", "en", group="tes"),
+        ],
+        hoax_docs=[],
+    )
+    language = detect_language(engine.normaliser.analyse(text).words) or "id"
+    assert engine.faq.search(text, language=language)[0].group == group
+
+
+def test_a_clear_lead_just_under_the_bar_is_answered():
+    from chatbot.matching.faq_index import FaqHit, decide_faq
+
+    t = thresholds().faq
+    assert (t.answer, t.lead_answer, t.lead_margin) == (0.40, 0.28, 0.14)
+    best = FaqHit(1, "a", 0.37)
+    assert decide_faq([best, FaqHit(2, "b", 0.15)], t).kind == "answer"
+    # Close runner-up: the resident chooses.
+    assert decide_faq([best, FaqHit(2, "b", 0.30)], t).kind == "suggestions"
+    # Well under the bar: never an answer, however far ahead.
+    assert decide_faq([FaqHit(1, "a", 0.25), FaqHit(2, "b", 0.05)], t).kind == (
+        "suggestions"
+    )
+    # One word: suggestions only.
+    assert decide_faq([best], t, n_terms=1).kind == "suggestions"
+
+
+def test_a_vague_question_gets_suggestions_not_a_dead_end():
+    records = load_json(FAQ_STARTER)
+    engine = Engine(
+        faq_docs=[
+            FaqDoc(i, r["question"], r.get("language", "id"), r["key"])
+            for i, r in enumerate(records, 1)
+        ],
+        hoax_docs=[],
+    )
+    out = engine.answer("vaksin gmn ya?", thresholds=thresholds())
+    assert out.kind == "faq_suggestions"
+    assert 1 <= len(out.suggestions) <= 3
+    assert all("vaksin" in s.group for s in out.suggestions)

@@ -99,3 +99,12 @@ def test_it_returns_empty_analysis_for_emoji_and_junk():
     assert N.analyse("😂😂🙏").is_empty
     assert N.analyse("\x00\x01\x02").is_empty
     assert N.analyse("").is_empty
+
+
+def test_a_closing_gak_asks_yes_or_no_and_is_not_a_term():
+    n = Normaliser()
+    assert n.analyse("oksimeter 93 bahaya gak?").terms == ("oksimeter", "93", "bahaya")
+    assert n.analyse("vaksin covid bayar nggak ya kak").terms[-1] != "tidak"
+    # Inside the question it still means "not".
+    assert "tidak" in n.analyse("udah ga ada gejala tp masih positif").terms
+    assert n.analyse("gak").terms == ("tidak",)
