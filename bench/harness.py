@@ -124,11 +124,15 @@ def server_kind() -> str:
 
 
 def default_workers() -> int:
-    """As README "Deployment" sizes them: two single-request WSGI processes per CPU
-    (one runs while the other waits on PostgreSQL or Redis); daphne processes run
-    several requests each, one per CPU."""
-    cpus = os.cpu_count() or 1
-    return cpus if server_kind() == "daphne" else 2 * cpus
+    """As README "Deployment" sizes them: one process per CPU, granian's running
+    `default_threads()` requests each (one runs while another waits on PostgreSQL or
+    Redis), daphne's several on its own thread pool."""
+    return os.cpu_count() or 1
+
+
+def default_threads() -> int:
+    """Threads per granian worker: GRANIAN_BLOCKING_THREADS, as deployed, else 2."""
+    return int(os.environ.get("GRANIAN_BLOCKING_THREADS") or 2)
 
 
 def _granian(host: str, port: int, workers: int) -> list[str]:
@@ -138,7 +142,7 @@ def _granian(host: str, port: int, workers: int) -> list[str]:
         "--host", host,
         "--port", str(port),
         "--workers", str(workers),
-        "--blocking-threads", os.environ.get("SIGAP_BENCH_THREADS", "1"),
+        "--blocking-threads", str(default_threads()),
         "--no-access-log",
         "--log-level", "warning",
         "core.wsgi:application",
@@ -180,7 +184,9 @@ class Server:
         if self.kind == "daphne":
             return f"{self.workers} daphne worker(s)"
         ws = " + 1 daphne (websockets)" if self.websockets else ""
-        return f"{self.workers} granian WSGI worker(s){ws}"
+        return (
+            f"{self.workers} granian WSGI worker(s) x {default_threads()} threads{ws}"
+        )
 
     def worker_pids(self) -> list[int]:
         """The processes that serve HTTP requests (granian's workers are children of

@@ -148,6 +148,17 @@ class Dashboard:
                     checkin_id = event["payload"].get("checkin_id")
                     self.alert_seen.setdefault(checkin_id, now)
 
+    async def close(self, feed: asyncio.Future) -> None:
+        """Close as a browser does (1000), so the server leaves the facility's group:
+        a socket dropped with its server stays a member for channels_redis's
+        group_expiry (a day), and every later run's events would be queued for it."""
+        try:
+            self._send(0x8, struct.pack(">H", 1000))
+            await asyncio.wait_for(asyncio.shield(feed), 3)
+        except (TimeoutError, OSError, asyncio.IncompleteReadError):
+            pass
+        feed.cancel()
+
     def _send(self, opcode: int, payload: bytes) -> None:
         mask = os.urandom(4)
         masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
@@ -260,7 +271,7 @@ async def load(
         w.cancel()
     for c in connections:
         c.close()
-    feed.cancel()
+    await dashboard.close(feed)
 
     latencies.sort()
     q = statistics.quantiles(latencies, n=100, method="inclusive")
