@@ -9,7 +9,8 @@
    scheduled send time, so a server that falls behind cannot hide its queue), to:
    a no-op endpoint (baseline, GET /api/v1/), anonymous submissions, and signed-in
    submissions (token auth, consent check, audit row).
-   Target: submission p99 <= 50 ms at 200 requests/s on PostgreSQL + Redis.
+   Target: submission p99 <= 50 ms at 200 requests/s on PostgreSQL + Redis, and
+   p99 <= 75 ms at 300/s (--rate 300, the next load step).
 
 The run stays under 60 s: requests still unanswered 3 s after a phase are cut off and
 counted at the cut-off. The anonymous/user throttles are raised for the server it
@@ -47,6 +48,8 @@ from harness import server_env as harness_env  # noqa: E402
 HOST, PORT = "127.0.0.1", 8104
 RULE_TARGET_PER_S = 50_000
 P99_TARGET_MS = 50.0
+# Issue 21's next load step: at 300 submissions/s, p99 <= 75 ms.
+NEXT_STEP_RATE, NEXT_STEP_P99_MS = 300.0, 75.0
 DEADLINE_S = 58.0
 STARTED = time.monotonic()
 CONNECTIONS = 32
@@ -259,26 +262,27 @@ def main() -> None:
             f"               {r['statuses']}"
         )
     baseline = results[0]
-    if baseline["rate"] < 0.95 * args.rate or baseline["p99"] > P99_TARGET_MS:
+    target_ms = NEXT_STEP_P99_MS if args.rate >= NEXT_STEP_RATE else P99_TARGET_MS
+    if baseline["rate"] < 0.95 * args.rate or baseline["p99"] > target_ms:
         print(
             f"note: even the no-op baseline misses {args.rate:.0f} req/s or a p99 of "
-            f"{P99_TARGET_MS:.0f} ms: this machine is saturated (load average "
+            f"{target_ms:.0f} ms: this machine is saturated (load average "
             f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs), so the verdicts "
             "below describe the machine more than the endpoint."
         )
     for r in results[1:]:
-        ok = r["p99"] <= P99_TARGET_MS and set(r["statuses"]) <= {201}
+        ok = r["p99"] <= target_ms and set(r["statuses"]) <= {201}
         print(
             f"{r['name']}: p99 {r['p99']:.1f} ms ({r['p99'] - baseline['p99']:+.1f} ms"
             f" vs baseline) -> {'ok' if ok else 'ABOVE TARGET'} (target p99 <= "
-            f"{P99_TARGET_MS:.0f} ms at {args.rate:.0f} req/s)"
+            f"{target_ms:.0f} ms at {args.rate:.0f} req/s)"
         )
         record(
             bench="selfcheck",
             figure=r["name"] + " p99",
             result=r["p99"],
             unit="ms",
-            target=f"p99 <= {P99_TARGET_MS:.0f} ms at {args.rate:.0f}/s",
+            target=f"p99 <= {target_ms:.0f} ms at {args.rate:.0f}/s",
             baseline=baseline["p99"],
             ok=ok,
             cpu=r.get("cpu"),
