@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP
 
 from django.core.validators import MaxValueValidator
 from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
 from rest_framework.utils.formatting import lazy_format
 
 from core.error_codes import CoreErrorCode
@@ -118,6 +119,25 @@ class FieldsOnceMixin:
             built = super().get_fields()
             cls._fields_once = built
         return {name: _fresh(field) for name, field in built.items()}
+
+
+def represent(serializer_class: type[serializers.Serializer], instance) -> dict:
+    """`serializer_class(instance).data`, as DRF's `Serializer.to_representation`
+    builds it, from fields bound once per class (a prototype instance) instead of
+    copied for every response. For output serializers of plain fields whose output
+    does not depend on the context (`tests/core/test_db_helpers.py` compares)."""
+    fields = serializer_class.__dict__.get("_represent_fields")
+    if fields is None:
+        fields = list(serializer_class()._readable_fields)
+        serializer_class._represent_fields = fields
+    out = {}
+    for field in fields:
+        attribute = field.get_attribute(instance)
+        check = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        out[field.field_name] = (
+            None if check is None else field.to_representation(attribute)
+        )
+    return out
 
 
 class RegionRefSerializer(serializers.ModelSerializer):

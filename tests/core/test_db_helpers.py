@@ -1,5 +1,5 @@
-"""Hot-path helpers: `core.db.select_first`, `core.db.insert_one` and the
-serializers' field copies."""
+"""Hot-path helpers: `core.db.select_first`, `core.db.insert_one`, the serializers'
+field copies and `represent`."""
 
 from __future__ import annotations
 
@@ -91,3 +91,33 @@ def test_each_serializer_instance_gets_its_own_fields():
     assert good.fields["symptoms"].child.root is good
     # The class's own declared fields are never bound.
     assert Report._declared_fields["symptoms"].parent is None
+
+
+@pytest.mark.django_db
+def test_represent_gives_what_the_serializer_gives(alice, nurse, settings):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from core.api.serializers import represent
+    from isolation.api.serializers import CheckInOutputSerializer
+    from isolation.services import checkin_submit
+    from tests.isolation.helpers import enrol
+
+    enrol(nurse, alice)
+    checkin, _ = checkin_submit(
+        patient=alice,
+        client_id="repr-1",
+        measured_at=timezone.now(),
+        temperature=Decimal("37.9"),
+        spo2=93,
+        breathing_rate=None,
+        symptoms=["cough"],
+        danger_signs=[],
+        note="batuk",
+    )
+    for zone in ("Asia/Jakarta", "Asia/Jayapura"):
+        with timezone.override(zone):
+            assert represent(CheckInOutputSerializer, checkin) == dict(
+                CheckInOutputSerializer(checkin).data
+            )

@@ -9,7 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsResident
-from core.api.serializers import StrictSerializer, TemperatureField, vitals_from_aliases
+from core.api.serializers import (
+    StrictSerializer,
+    TemperatureField,
+    represent,
+    vitals_from_aliases,
+)
 from core.i18n import pick, request_language
 from core.services.audit import audit_record
 from isolation import content, rules, selectors, services
@@ -93,7 +98,7 @@ class CheckInSubmitApi(APIView):
             patient=request.user, **vitals_from_aliases(data.validated_data)
         )
         return Response(
-            self.OutputSerializer(checkin).data,
+            represent(self.OutputSerializer, checkin),
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
