@@ -83,6 +83,11 @@ class Engine:
             )
         hits = self.faq.search(a, language=language, limit=3)
         faq = decide_faq(hits, t.faq, n_terms=len(set(a.terms)))
+        if faq.kind != "answer":
+            filled = self.faq.second_opinion(a, hits, language=language)
+            if filled is not hits:
+                hits = filled
+                faq = decide_faq(hits, t.faq, n_terms=len(set(a.terms)))
         top = tuple(hits)
         if faq.kind == "answer":
             return Outcome(
