@@ -9,6 +9,7 @@ from django.core.management import call_command
 from chatbot import rules
 from chatbot.index import thresholds
 from chatbot.matching import Engine, FaqDoc
+from chatbot.matching.engine import faq_docs_from_records
 from chatbot.matching.evaluation import (
     EVAL_SET,
     FAQ_STARTER,
@@ -219,8 +220,8 @@ def test_the_test_split_holds_its_measured_figures():
     questions = held_out_questions()
     hoaxes = load_json(TEST_HOAX_FILE)
     for faq_files, hoax_files, top1, recall3 in (
-        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 91, 95),
-        (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 91, 95),
+        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 91, 95.5),
+        (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 91, 96.5),
     ):
         kb = imported_engine(faq_files=faq_files, hoax_files=hoax_files)
         r = evaluate_faq_split(
@@ -470,3 +471,57 @@ def test_a_vague_question_gets_suggestions_not_a_dead_end():
     assert out.kind == "faq_suggestions"
     assert 1 <= len(out.suggestions) <= 3
     assert all("vaksin" in s.group for s in out.suggestions)
+
+
+# --- a second opinion on the third suggestion: word shapes ----------------------------
+
+
+def test_word_shapes_share_grams_across_inflections():
+    from chatbot.matching.faq_index import shape_grams
+
+    shared = set(shape_grams(["vaksinnya"])) & set(shape_grams(["divaksin"]))
+    assert {"vak", "vaks", "vaksi", "aksin"} <= shared
+
+
+def _bare_starter() -> Engine:
+    records = [dict(r, alternates=[]) for r in load_json(FAQ_STARTER)]
+    return Engine(faq_docs=faq_docs_from_records(records), hoax_docs=[])
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        # "quarantine" is shaped like the entry's "karantina".
+        ("How long is quarantine?", "tes-kontak-erat"),
+        ("puskesmas bisa swab antigen gak", "tes-dimana"),
+    ],
+)
+def test_an_entry_alike_in_shape_takes_the_third_suggestion(text, group):
+    engine = _bare_starter()
+    out = engine.answer(text, thresholds=thresholds())
+    assert out.kind == "faq_suggestions"
+    assert group in [h.group for h in out.suggestions]
+    # Without the second opinion the word ranking alone misses it.
+    words_only = engine.faq.search(text, language=out.language)
+    assert group not in [h.group for h in words_only]
+
+
+def test_chatter_is_never_alike_in_shape_to_an_entry():
+    from chatbot.matching.faq_index import shape_grams
+
+    chatter = [
+        o["text"] for o in load_json(EVAL_SET)["ordinary"] if o.get("topic") != "health"
+    ]
+    for engine in (_bare_starter(), starter_engine()[0]):
+        bar = engine.faq.shape_bar
+        for text in chatter:
+            grams = shape_grams(engine.normaliser.analyse(text).words)
+            assert engine.faq._shapes.scores(grams).max() < bar, text
+
+
+def test_an_answer_keeps_its_suggestions_untouched():
+    engine = _bare_starter()
+    out = engine.answer("berapa lama isolasi mandiri?", thresholds=thresholds())
+    assert out.kind == "faq"
+    hits = engine.faq.search("berapa lama isolasi mandiri?", language=out.language)
+    assert list(out.faq_hits) == hits
