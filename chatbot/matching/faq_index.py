@@ -185,7 +185,10 @@ class FaqIndex:
             ** -self.phrasing_bias
         )
         self._words = TfidfPostings(word_docs)
-        self._shapes = TfidfPostings([shape_grams(w) for w in shape_words])
+        # One entry's grams at a time: held together, 5,000 entries' would cost
+        # hundreds of MB while building.
+        self._shapes = TfidfPostings(shape_grams(w) for w in shape_words)
+        del shape_words
         self._chars = TfidfPostings(char_docs)
         group_words: list[list[str]] = [[] for _ in self._groups]
         for gid, words in zip(doc_group, word_docs, strict=True):

@@ -8,6 +8,7 @@ in Python to number the features, the rest in numpy.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -21,11 +22,13 @@ POSTINGS_BUDGET = 60_000
 class TfidfPostings:
     """Cosine similarity between a query and `docs`, each a sequence of features."""
 
-    def __init__(self, docs: Sequence[Iterable[str]]) -> None:
+    def __init__(self, docs: Iterable[Iterable[str]]) -> None:
         vocab: dict[str, int] = {}
-        feats: list[int] = []
-        counts: list[int] = []
-        lengths: list[int] = []
+        # Machine integers, not lists of int objects: millions of postings (a large
+        # knowledge base's character n-grams) stay a few MB while building.
+        feats = array("q")
+        counts = array("q")
+        lengths = array("q")
         for doc in docs:
             c = Counter(doc)
             for f, n in c.items():
