@@ -47,6 +47,8 @@ CRASHED = 3  # the child's exit status for an exception or a SystemExit message
 # name, arguments, ports it listens on, timeout in seconds, note for the table
 BENCHES: list[tuple[str, list[str], list[int], int, str]] = [
     ("selfcheck", [], [8104], 300, ""),
+    # The next load step (issue 21), as runs of their own: "<script>@<tag>".
+    ("selfcheck@300", ["--rate", "300"], [8104], 300, "next load step"),
     ("teleconsult", [], [8107], 300, ""),
     ("beds", [], [8170, 8171], 900, ""),
     ("areas", [], [8103], 1200, ""),
@@ -56,6 +58,13 @@ BENCHES: list[tuple[str, list[str], list[int], int, str]] = [
     ("channels", [], [8108], 900, ""),
     ("satusehat", [], [8181], 900, ""),
     ("isolation", [], [8106, 9106], 2400, ""),
+    (
+        "isolation@400",
+        ["--rate", "400", "--skip-scan"],
+        [8106, 9106],
+        600,
+        "next load step",
+    ),
     (
         "ws_soak",
         # Its own port pair (8109/9109): teleconsult's 8107 is ws_soak's default.
@@ -142,7 +151,9 @@ def wait_for_ports(ports: list[int], limit: float = 300) -> list[int]:
 
 
 def run_one(name: str, args: list[str], timeout: int, env: dict, log: Path) -> dict:
-    command = [sys.executable, __file__, "--child", f"bench/{name}.py", *args]
+    """Run the bench `name` ("<script>" or "<script>@<tag>" for another run of it)."""
+    script = name.split("@")[0]
+    command = [sys.executable, __file__, "--child", f"bench/{script}.py", *args]
     started = time.monotonic()
     process = subprocess.Popen(
         command,
@@ -263,10 +274,8 @@ def main() -> int:
 
     RESULTS.mkdir(exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="sigap-bench-all-"))
-    records = RESULTS / "records.jsonl"
-    records.write_text("")
     env, db, cache = scratch_env(tmp)
-    env.update(SIGAP_BENCH_RESULTS=str(records), PYTHONUNBUFFERED="1")
+    env.update(PYTHONUNBUFFERED="1")
     started = time.time()
     load_before = os.getloadavg()
     print(f"make bench: {len(benches)} benches on {db}; {cache}", flush=True)
@@ -290,22 +299,29 @@ def main() -> int:
     print(f"scratch database migrated in {time.monotonic() - t:.0f} s", flush=True)
 
     runs: dict[str, dict] = {}
+    figures: list[dict] = []
     for name, args, ports, timeout, _note in benches:
         print(f"\n== {name} {' '.join(args)}".rstrip(), flush=True)
         log = RESULTS / f"{name}.log"
+        # Each run writes its own figures, so two runs of one script stay apart.
+        records = RESULTS / f"{name}.records.jsonl"
+        records.write_text("")
         busy = wait_for_ports(ports)
         if busy:
             runs[name] = {"skipped": f"NOT RUN: port(s) {busy} stayed in use"}
         else:
-            runs[name] = run_one(name, args, timeout, env, log)
+            run_env = dict(env, SIGAP_BENCH_RESULTS=str(records))
+            runs[name] = run_one(name, args, timeout, run_env, log)
         runs[name].update(args=args, log=str(log))
+        figures += [
+            {**json.loads(line), "run": name}
+            for line in records.read_text().splitlines()
+            if line.strip()
+        ]
 
-    figures = [
-        json.loads(line) for line in records.read_text().splitlines() if line.strip()
-    ]
     rows, failed, summary = [], [], []
     for name, _args, _ports, _timeout, note in benches:
-        mine = [f for f in figures if f["bench"] == name]
+        mine = [f for f in figures if f["run"] == name]
         status, did_fail = status_of(runs[name], mine)
         runs[name]["status"] = status
         if did_fail:
