@@ -6,6 +6,7 @@ A backend's send() raises DeliveryError; `transient=True` means "retry later".
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -13,8 +14,6 @@ from typing import TYPE_CHECKING
 import httpx
 from django.conf import settings
 from django.utils.module_loading import import_string
-
-from core.rules import mask_phone
 
 if TYPE_CHECKING:
     from core.models import Notification
@@ -50,14 +49,14 @@ def _console_line(notification: Notification, extra: str = "") -> str:
 
 
 class ConsoleSmsBackend(BaseBackend, SmsSender):
-    """Development sender. With DEBUG on (`make run`) a sign-in code is printed, so a
-    developer can sign in, addressed to the masked number; with DEBUG off only that a
-    code was sent. Other messages only by kind."""
+    """Development sender. With DEBUG on (`make run`) it prints the sign-in code alone,
+    so a developer can sign in: never the number, masked or not, nor the message;
+    with DEBUG off only that a code was sent. Other messages only by kind."""
 
     def send_sms(self, *, phone: str, text: str) -> None:
-        if not settings.DEBUG:
-            text = "sign-in code sent (not shown: DEBUG is off)"
-        print(f"[sigap sms] to {mask_phone(phone)}: {text}", flush=True)
+        code = re.search(r"\b\d{6}\b", text) if settings.DEBUG else None
+        shown = f"sign-in code {code.group()}" if code else "sign-in code sent"
+        print(f"[sigap sms] {shown} (development sender)", flush=True)
 
     def send(self, notification: Notification) -> None:
         print(f"[sigap sms] {_console_line(notification)}", flush=True)
