@@ -61,6 +61,21 @@ def test_every_dependency_is_pinned_in_the_lock():
             )
 
 
+def test_the_constraints_are_uv_lock_exported():
+    """requirements.txt (what pip installs with -c) says what uv.lock says."""
+    packages = tomllib.loads((ROOT / "uv.lock").read_text())["package"]
+    in_uv_lock = {
+        (canonicalize_name(p["name"]), p["version"])
+        for p in packages
+        if "version" in p and p["name"] != project()["name"]
+    }
+    exported = {
+        (name, version) for name, pins in locked().items() for version, _ in pins
+    }
+    assert exported <= in_uv_lock, sorted(exported - in_uv_lock)
+    assert {name for name, _ in in_uv_lock} == set(locked())
+
+
 def test_this_environment_was_installed_from_the_lock():
     differs = []
     for name, versions in locked().items():
