@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from lokal import parse_nik, parse_phone
+
+# Plausible vital signs as a device or a person reports them, for the self-check and
+# the check-in alike; outside them a report is rejected, not judged.
+TEMPERATURE_RANGE = (Decimal("30.0"), Decimal("45.0"))
+SPO2_RANGE = (50, 100)
+RESPIRATORY_RATE_RANGE = (4, 80)
 
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
 # The same zones as tzinfo. WIB is also the zone for anyone whose own is not known

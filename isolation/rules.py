@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from core import rules as core_rules
+
 MORNING, EVENING = "am", "pm"
 SLOTS = (MORNING, EVENING)
 
@@ -48,10 +50,11 @@ SPO2_DANGER_BELOW = 95
 BREATHING_RATE_DANGER_ABOVE = 24
 FEVER_FROM = Decimal("38.0")
 
-# Plausible measured values; outside them the report is rejected, not judged.
-TEMPERATURE_RANGE = (Decimal("30.0"), Decimal("45.0"))
-SPO2_RANGE = (50, 100)
-BREATHING_RATE_RANGE = (4, 80)
+# Plausible measured values (core.rules, shared with the self-check); the check-in's
+# earlier name for the respiratory rate is still BREATHING_RATE here.
+TEMPERATURE_RANGE = core_rules.TEMPERATURE_RANGE
+SPO2_RANGE = core_rules.SPO2_RANGE
+BREATHING_RATE_RANGE = core_rules.RESPIRATORY_RATE_RANGE
 
 SEEN_OK, SEEN_NOT_OK, MISSED, NOT_DUE = "seen_ok", "seen_not_ok", "missed", "not_due"
 DAILY_STATUSES = (SEEN_OK, SEEN_NOT_OK, MISSED, NOT_DUE)

@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
+from core.rules import RESPIRATORY_RATE_RANGE, SPO2_RANGE, TEMPERATURE_RANGE
+
 LOW, MODERATE, HIGH, CRITICAL = "low", "moderate", "high", "critical"
 RISK_LEVELS = (LOW, MODERATE, HIGH, CRITICAL)
 # Risk levels that may ask a puskesmas for isolation monitoring.
@@ -42,11 +44,9 @@ COMORBIDITIES = (
 )
 EXPOSURES = ("none", "close_contact", "unsure")
 
-# Plausible input ranges; outside them the answer is rejected, not judged.
+# Plausible input ranges; outside them the answer is rejected, not judged (the vital
+# signs' ranges are core.rules', shared with the check-in).
 AGE_RANGE = (0, 120)
-SPO2_RANGE = (50, 100)
-TEMPERATURE_RANGE = (Decimal("30.0"), Decimal("45.0"))
-RESPIRATORY_RATE_RANGE = (4, 80)
 
 ANSWER_FIELDS = (
     "age",

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 from rest_framework.utils.formatting import lazy_format
 
+from core import rules as core_rules
 from core.error_codes import CoreErrorCode
 from core.models import Facility, Region, User
 
@@ -83,6 +84,31 @@ class TemperatureField(serializers.DecimalField):
         if value.adjusted() >= 3:
             self.fail("max_value", max_value=self.max_value)
         return value
+
+
+class VitalSignsSerializer(StrictSerializer):
+    """The vital signs a self-check and a check-in both take, under one vocabulary
+    (`temperature_c`, `spo2`, `respiratory_rate`), each optional, within the plausible
+    ranges of `core.rules`."""
+
+    temperature_c = TemperatureField(
+        min_value=core_rules.TEMPERATURE_RANGE[0],
+        max_value=core_rules.TEMPERATURE_RANGE[1],
+        required=False,
+        allow_null=True,
+    )
+    spo2 = serializers.IntegerField(
+        min_value=core_rules.SPO2_RANGE[0],
+        max_value=core_rules.SPO2_RANGE[1],
+        required=False,
+        allow_null=True,
+    )
+    respiratory_rate = serializers.IntegerField(
+        min_value=core_rules.RESPIRATORY_RATE_RANGE[0],
+        max_value=core_rules.RESPIRATORY_RATE_RANGE[1],
+        required=False,
+        allow_null=True,
+    )
 
 
 #: Vital signs have one name across the API (the self-check's); the check-in's earlier

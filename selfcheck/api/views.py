@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from core.api.pagination import CursorPagination
 from core.api.permissions import IsHealthOffice
-from core.api.serializers import StrictSerializer, TemperatureField
+from core.api.serializers import StrictSerializer, VitalSignsSerializer
 from core.api.throttling import WindowRateThrottle
 from core.areas.selectors import local_today
 from core.i18n import request_language
@@ -65,30 +65,12 @@ class AssessmentListCreateApi(APIView):
 
     throttle_classes = [AnonOrUserRateThrottle]
 
-    class InputSerializer(StrictSerializer):
+    class InputSerializer(VitalSignsSerializer):
         age = serializers.IntegerField(
             min_value=rules.AGE_RANGE[0], max_value=rules.AGE_RANGE[1]
         )
         symptoms = _choices(rules.SYMPTOMS)
         danger_signs = _choices(rules.DANGER_SIGNS)
-        temperature_c = TemperatureField(
-            min_value=rules.TEMPERATURE_RANGE[0],
-            max_value=rules.TEMPERATURE_RANGE[1],
-            required=False,
-            allow_null=True,
-        )
-        spo2 = serializers.IntegerField(
-            min_value=rules.SPO2_RANGE[0],
-            max_value=rules.SPO2_RANGE[1],
-            required=False,
-            allow_null=True,
-        )
-        respiratory_rate = serializers.IntegerField(
-            min_value=rules.RESPIRATORY_RATE_RANGE[0],
-            max_value=rules.RESPIRATORY_RATE_RANGE[1],
-            required=False,
-            allow_null=True,
-        )
         exposure = serializers.ChoiceField(choices=rules.EXPOSURES)
         comorbidities = _choices(rules.COMORBIDITIES)
         pregnant = serializers.BooleanField(required=False, default=False)

@@ -12,6 +12,7 @@ from core.api.permissions import IsResident
 from core.api.serializers import (
     StrictSerializer,
     TemperatureField,
+    VitalSignsSerializer,
     represent,
     vitals_from_aliases,
 )
@@ -37,30 +38,12 @@ class CheckInSubmitApi(APIView):
 
     permission_classes = [IsResident]
 
-    class InputSerializer(StrictSerializer):
+    class InputSerializer(VitalSignsSerializer):
         client_id = serializers.RegexField(
             r"^[A-Za-z0-9_.:-]{8,64}$",
             error_messages={"invalid": "Gunakan 8-64 huruf, angka, atau - _ . :"},
         )
         measured_at = serializers.DateTimeField(required=False)
-        temperature_c = TemperatureField(
-            min_value=rules.TEMPERATURE_RANGE[0],
-            max_value=rules.TEMPERATURE_RANGE[1],
-            required=False,
-            allow_null=True,
-        )
-        spo2 = serializers.IntegerField(
-            min_value=rules.SPO2_RANGE[0],
-            max_value=rules.SPO2_RANGE[1],
-            required=False,
-            allow_null=True,
-        )
-        respiratory_rate = serializers.IntegerField(
-            min_value=rules.BREATHING_RATE_RANGE[0],
-            max_value=rules.BREATHING_RATE_RANGE[1],
-            required=False,
-            allow_null=True,
-        )
         # Deprecated names (before one vocabulary with the self-check), accepted for
         # one release: see README "Vitals".
         temperature = TemperatureField(
