@@ -4,7 +4,6 @@ hospitals by free beds of the needed kind, then distance."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -13,26 +12,15 @@ from django.utils import timezone
 
 from tests.beds.helpers import report
 from tests.isolation.helpers import danger_alert_create
+from tests.selfcheck.helpers import body as selfcheck_body
 
 SELFCHECK = "/api/v1/selfcheck/assessments"
 
 
 def critical(**overrides) -> dict:
-    data = {
-        "age": 50,
-        "symptoms": ["fever", "cough"],
-        "danger_signs": [],
-        "temperature_c": 38.5,
-        "spo2": 93,
-        "respiratory_rate": 22,
-        "exposure": "none",
-        "comorbidities": [],
-        "pregnant": False,
-        "district_code": "33.74.10",
-        "client_key": str(uuid.uuid4()),
-    }
-    data.update(overrides)
-    return data
+    """A self-check whose answers call for a hospital (SpO2 93, fever, fast breathing)."""
+    answers = {"age": 50, "temperature_c": 38.5, "spo2": 93, "respiratory_rate": 22}
+    return selfcheck_body(**{**answers, **overrides})
 
 
 def hospitals(data: dict) -> list[dict]:
