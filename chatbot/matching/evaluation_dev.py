@@ -11,11 +11,11 @@ from .engine import (
     Thresholds,
     faq_docs_from_records,
 )
-from .evaluation_sets import DEV_OFFICIAL, FAQ_STARTER, load_json, split
+from .evaluation_sets import DEV_OFFICIAL, FAQ_STARTER, FaqRates, load_json, split
 
 
 @dataclass
-class Report:
+class Report(FaqRates):
     n_questions: int = 0
     top1: int = 0
     recall3: int = 0
@@ -34,17 +34,6 @@ class Report:
     chatter_answered: int = 0
     by_style: dict = field(default_factory=dict)  # style -> [forwards, auto right]
     misses: list[str] = field(default_factory=list)
-
-    def pct(self, num: int, den: int) -> float:
-        return 100.0 * num / den if den else 0.0
-
-    @property
-    def faq_top1(self) -> float:
-        return self.pct(self.top1, self.n_questions)
-
-    @property
-    def faq_recall3(self) -> float:
-        return self.pct(self.recall3, self.n_questions)
 
     @property
     def hoax_precision(self) -> float:

@@ -9,10 +9,11 @@ from .engine import (
     Engine,
     Thresholds,
 )
+from .evaluation_sets import FaqRates
 
 
 @dataclass
-class SplitReport:
+class SplitReport(FaqRates):
     """FAQ and hoax figures on material written apart from the matcher."""
 
     n_questions: int = 0
@@ -35,18 +36,6 @@ class SplitReport:
     ordinary_possible: int = 0
     # Never in the repr: a failing assertion must not show held-out items.
     misses: list[str] = field(default_factory=list, repr=False)
-
-    @staticmethod
-    def pct(num: int, den: int) -> float:
-        return 100.0 * num / den if den else 0.0
-
-    @property
-    def faq_top1(self) -> float:
-        return self.pct(self.top1, self.n_questions)
-
-    @property
-    def faq_recall3(self) -> float:
-        return self.pct(self.recall3, self.n_questions)
 
     @property
     def language_rate(self) -> float:

@@ -57,3 +57,24 @@ TEST_HOAX_FILE = TEST_SPLIT / "hoaxes.json"
 
 def held_out_questions() -> list[dict]:
     return [q for path in TEST_FAQ_FILES for q in load_json(path)["questions"]]
+
+
+class FaqRates:
+    """Percentages a report of FAQ questions shows; the report counts `top1`,
+    `recall3` and `n_questions`."""
+
+    top1: int
+    recall3: int
+    n_questions: int
+
+    @staticmethod
+    def pct(num: int, den: int) -> float:
+        return 100.0 * num / den if den else 0.0
+
+    @property
+    def faq_top1(self) -> float:
+        return self.pct(self.top1, self.n_questions)
+
+    @property
+    def faq_recall3(self) -> float:
+        return self.pct(self.recall3, self.n_questions)
