@@ -441,6 +441,49 @@ def test_everyday_and_english_words_find_the_entry(text, group):
     assert engine.faq.search(text, language=language)[0].group == group
 
 
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("amoxicillin ampuh buat covid ga", "antibiotik"),
+        ("should i take antibiotics for covid", "antibiotik"),
+        ("vape juga bikin covid makin parah?", "rokok"),
+        ("is smoking bad if i get covid", "rokok"),
+        ("can my dog give me covid?", "hewan"),
+        ("naik pesawat ke bali aman gak", "perjalanan"),
+        ("abis covid jadi pelupa, normal?", "pasca"),
+    ],
+)
+def test_a_medicine_habit_or_animal_is_read_as_the_word_entries_use(text, group):
+    """Session 6: a drug's name also says its class, vaping is smoking, a dog is the
+    pet an entry means (general vocabulary)."""
+    engine = Engine(
+        faq_docs=[
+            FaqDoc(
+                1, "Apakah antibiotik bisa menyembuhkan COVID-19?", group="antibiotik"
+            ),
+            FaqDoc(2, "Apakah perokok lebih berisiko sakit berat?", group="rokok"),
+            FaqDoc(
+                3,
+                "Apakah hewan peliharaan menularkan COVID-19?",
+                group="hewan",
+                answer="Tidak ada bukti anjing dan kucing menularkan virus.",
+            ),
+            FaqDoc(4, "Apa syarat perjalanan dalam negeri?", group="perjalanan"),
+            FaqDoc(
+                5,
+                "Apa itu kondisi pasca COVID-19?",
+                group="pasca",
+                answer="Keluhan seperti gangguan daya ingat dan sulit konsentrasi.",
+            ),
+            FaqDoc(6, "Obat apa yang diminum saat sakit COVID-19?", group="obat"),
+            FaqDoc(7, "Apakah COVID-19 bisa parah pada anak?", group="anak"),
+            FaqDoc(8, "Kapan harus tes PCR?", group="tes"),
+        ],
+        hoax_docs=[],
+    )
+    assert engine.faq.search(text)[0].group == group
+
+
 def test_a_clear_lead_just_under_the_bar_is_answered():
     from chatbot.matching.faq_index import FaqHit, decide_faq
 
