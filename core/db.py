@@ -292,6 +292,52 @@ def _insert_plan(model: type[models.Model]) -> tuple[str, list, list] | None:
     return sql, fields, returning
 
 
+def _plan_for(model: type[models.Model]) -> tuple[str, list, list] | None:
+    key = (model, connection.vendor)
+    if key not in _INSERTS:
+        _INSERTS[key] = (
+            _insert_plan(model) if connection.vendor == "postgresql" else None
+        )
+    return _INSERTS[key]
+
+
+def insert_select(
+    obj: models.Model, refs: dict[str, str] | None = None
+) -> tuple[str, list] | None:
+    """``INSERT INTO … (columns) SELECT values`` of a new instance, as `insert_one`
+    writes it (the same fields and preparation, ``RETURNING`` the auto primary key),
+    for a statement that writes several rows at once (a data-modifying ``WITH``).
+
+    ``refs`` maps field names to SQL that takes the value's place, e.g. a column of
+    an earlier part of the statement (``"ck.id::text"``); a ``%s`` in it stands for
+    the field's own value (``"jsonb_set(%s, '{id}', to_jsonb(ck.id))"``). The caller
+    adds ``FROM`` for what the references name. None where `insert_one` would call
+    ``save()`` (other databases than PostgreSQL, models it cannot plan, a preset key).
+    """
+    model = type(obj)
+    plan = _plan_for(model)
+    if plan is None or (model._meta.auto_field is not None and obj.pk is not None):
+        return None
+    _, fields, returning = plan
+    refs = refs or {}
+    unknown = set(refs) - {f.name for f in fields}
+    if unknown:
+        raise ValueError(f"not columns of {model.__name__}: {sorted(unknown)}")
+    qn = connection.ops.quote_name
+    values, params = [], []
+    for f in fields:
+        value = f.get_db_prep_save(f.pre_save(obj, True), connection)
+        expression = refs.get(f.name, "%s")
+        if "%s" in expression:
+            params.append(value)
+        values.append(expression)
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} "
+        f"({', '.join(qn(f.column) for f in fields)}) SELECT {', '.join(values)}"
+    )
+    return sql, params
+
+
 def insert_one(obj: models.Model) -> models.Model:
     """Insert a new instance as `obj.save(force_insert=True)` does (auto_now and
     auto_now_add values, field preparation, the auto primary key set on `obj`), with
@@ -299,12 +345,7 @@ def insert_one(obj: models.Model) -> models.Model:
     model signals, so only for models nothing listens to (tests check that). On other
     databases than PostgreSQL, and for models it cannot plan, it is `save()`."""
     model = type(obj)
-    key = (model, connection.vendor)
-    if key not in _INSERTS:
-        _INSERTS[key] = (
-            _insert_plan(model) if connection.vendor == "postgresql" else None
-        )
-    plan = _INSERTS[key]
+    plan = _plan_for(model)
     if plan is None or (model._meta.auto_field is not None and obj.pk is not None):
         obj.save(force_insert=True)
         return obj

@@ -2,23 +2,29 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from contextlib import nullcontext
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from core.db import insert_one, select_first
+from core.db import insert_one, insert_select, select_first
 from core.exceptions import ApplicationError, Conflict
 from core.models import User
 from core.services.accounts import consent_require
-from core.services.audit import audit_record
+from core.services.audit import audit_entry
 from isolation import rules
 from isolation.error_codes import IsolationErrorCode
 from isolation.hooks import danger_alert_hooks
 from isolation.messages import message
 from isolation.models import Alert, CheckIn, DashboardEvent, Isolation
 from isolation.services.dispatch import task_enqueue
-from isolation.services.events import NewEvent, events_record
+from isolation.services.events import (
+    NewEvent,
+    event_ctes,
+    event_stored,
+    events_record,
+)
 from isolation.services.payloads import alert_payload, checkin_payload
 
 # Devices' clocks drift; a report "from the future" beyond this is refused.
@@ -81,7 +87,12 @@ def checkin_submit(
         note=note,
     )
     try:
-        return _store(isolation=isolation, checkin=checkin, reasons=reasons), True
+        stored = None
+        if not reasons and connection.vendor == "postgresql":
+            stored = _store_at_once(isolation=isolation, checkin=checkin)
+        if stored is None:
+            stored = _store(isolation=isolation, checkin=checkin, reasons=reasons)
+        return stored, True
     except IntegrityError:
         existing = _existing(patient, client_id)
         if existing is None:
@@ -155,41 +166,98 @@ def checkin_build(
     return checkin, reasons
 
 
+def _symptom_day_moves(isolation: Isolation, checkin: CheckIn) -> bool:
+    """An unwell report on a later day than the last one moves the isolation's last
+    symptom day and so its estimated end; set both on `isolation`, say whether."""
+    if not checkin.unwell or (
+        isolation.last_symptom_day is not None
+        and checkin.slot_date <= isolation.last_symptom_day
+    ):
+        return False
+    isolation.last_symptom_day = checkin.slot_date
+    isolation.estimated_end = rules.estimated_end(
+        test_date=isolation.test_date,
+        start_date=isolation.start_date,
+        symptom_days=[isolation.symptom_onset, isolation.last_symptom_day],
+        extended_until=isolation.extended_until,
+    )
+    return True
+
+
+def _audit(isolation: Isolation, checkin: CheckIn):
+    return audit_entry(
+        actor=isolation.patient,
+        action="isolation.checkin.create",
+        target=checkin,
+        patient=isolation.patient,
+        detail={"isolation": isolation.pk},
+    )
+
+
+def _checkin_event(isolation: Isolation, checkin: CheckIn) -> NewEvent:
+    today_status = _today_status(isolation, checkin)
+    return NewEvent(
+        facility_id=isolation.facility_id,
+        kind=DashboardEvent.Kind.CHECKIN,
+        isolation_id=isolation.pk,
+        payload=checkin_payload(checkin, today_status=today_status),
+    )
+
+
+def _store_at_once(*, isolation: Isolation, checkin: CheckIn) -> CheckIn | None:
+    """PostgreSQL, a report without danger: the check-in, the isolation's symptom day
+    and estimated end (when they move), its audit row and its dashboard event in one
+    statement, which is atomic on its own: one round trip instead of five (BEGIN,
+    three writes, COMMIT), the same rows `_store` writes (tests compare them).
+    None when a row cannot be written this way (then `_store` writes it)."""
+    report = insert_select(checkin)
+    audit_row = insert_select(
+        _audit(isolation, checkin), refs={"target_id": "ck.id::text"}
+    )
+    if report is None or audit_row is None:
+        return None
+    moves = _symptom_day_moves(isolation, checkin)
+    event = _checkin_event(isolation, checkin)
+    sql, params = [f"ck AS ({report[0]} RETURNING id)"], list(report[1])
+    if moves:
+        sql.append(
+            f"iso AS (UPDATE {connection.ops.quote_name(Isolation._meta.db_table)} "
+            "SET last_symptom_day = %s, estimated_end = %s WHERE id = %s)"
+        )
+        params += [isolation.last_symptom_day, isolation.estimated_end, isolation.pk]
+    sql.append(f"au AS ({audit_row[0]} FROM ck)")
+    params += audit_row[1]
+    event_sql, event_params, stored_event = event_ctes(
+        event, payload_sql="jsonb_set(%s, '{checkin_id}', to_jsonb(ck.id))", after="ck"
+    )
+    sql.append(event_sql)
+    params += event_params
+    statement = "WITH " + ", ".join(sql) + " SELECT ck.id, ev.id, ev.seq FROM ck, ev"
+    # Inside a caller's transaction a refused row (a retried client_id) must not
+    # abort it: a savepoint. Alone, the statement needs no transaction block.
+    block = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with block, connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        checkin_id, event_id, seq = cursor.fetchone()
+    checkin.pk = checkin_id
+    checkin._state.adding = False
+    checkin._state.db = connection.alias
+    stored_event.payload["checkin_id"] = checkin_id
+    event_stored(stored_event, event_id, seq)
+    return checkin
+
+
 @transaction.atomic
 def _store(*, isolation: Isolation, checkin: CheckIn, reasons: list[str]) -> CheckIn:
     insert_one(checkin)
-    if checkin.unwell and (
-        isolation.last_symptom_day is None
-        or checkin.slot_date > isolation.last_symptom_day
-    ):
-        isolation.last_symptom_day = checkin.slot_date
-        end = rules.estimated_end(
-            test_date=isolation.test_date,
-            start_date=isolation.start_date,
-            symptom_days=[isolation.symptom_onset, isolation.last_symptom_day],
-            extended_until=isolation.extended_until,
-        )
-        isolation.estimated_end = end
+    if _symptom_day_moves(isolation, checkin):
         Isolation.objects.filter(pk=isolation.pk).update(
-            last_symptom_day=isolation.last_symptom_day, estimated_end=end
+            last_symptom_day=isolation.last_symptom_day,
+            estimated_end=isolation.estimated_end,
         )
     patient = isolation.patient
-    audit_record(
-        actor=patient,
-        action="isolation.checkin.create",
-        target=checkin,
-        patient=patient,
-        detail={"isolation": isolation.pk},
-    )
-    today_status = _today_status(isolation, checkin)
-    events = [
-        NewEvent(
-            facility_id=isolation.facility_id,
-            kind=DashboardEvent.Kind.CHECKIN,
-            isolation_id=isolation.pk,
-            payload=checkin_payload(checkin, today_status=today_status),
-        )
-    ]
+    insert_one(_audit(isolation, checkin))
+    events = [_checkin_event(isolation, checkin)]
     alert = None
     if reasons:
         alert = Alert.objects.create(

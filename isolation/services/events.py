@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from asgiref.sync import async_to_sync
 from django.db import IntegrityError, connection, transaction
 
+from core.db import insert_select
 from isolation.models import DashboardEvent, EventCounter
 from isolation.services.dispatch import layer_breaker
 
@@ -91,22 +92,16 @@ def _reserve(counts: dict[int, int]) -> dict[int, int]:
     return first
 
 
-_INSERT_ONE = None
-
-
-def _record_one(item: NewEvent) -> DashboardEvent | None:
-    """PostgreSQL, one event (a check-in): number it and store it in one statement.
-    None when the facility has no counter yet (its first event takes the long way)."""
-    global _INSERT_ONE
-    if _INSERT_ONE is None:
-        qn = connection.ops.quote_name
-        _INSERT_ONE = (
-            f"WITH c AS (UPDATE {qn(EventCounter._meta.db_table)} "
-            "SET last_seq = last_seq + 1 WHERE facility_id = %s RETURNING last_seq) "
-            f"INSERT INTO {qn(DashboardEvent._meta.db_table)} "
-            "(facility_id, seq, kind, isolation_id, alert_id, payload, created_at) "
-            "SELECT %s, c.last_seq, %s, %s, %s, %s, %s FROM c RETURNING id, seq"
-        )
+def event_ctes(
+    item: NewEvent, *, payload_sql: str = "%s", after: str = ""
+) -> tuple[str, list, DashboardEvent]:
+    """Two parts of a data-modifying ``WITH`` that number and store one event
+    (PostgreSQL): ``c`` bumps the facility's counter (created at 1 when missing; its
+    row stays locked until commit, so numbers follow commit order) and ``ev`` stores
+    the event, ``RETURNING id, seq``. A writer that stores its own rows in the same
+    statement names them in ``after`` (for ``FROM``) and may refer to them in
+    ``payload_sql``, where ``%s`` is the payload. Returns the SQL, its parameters and
+    the unsaved event."""
     event = DashboardEvent(
         facility_id=item.facility_id,
         kind=item.kind,
@@ -114,28 +109,38 @@ def _record_one(item: NewEvent) -> DashboardEvent | None:
         alert_id=item.alert_id,
         payload=item.payload,
     )
-    payload = DashboardEvent._meta.get_field("payload").get_db_prep_save(
-        event.payload, connection
+    qn = connection.ops.quote_name
+    counter = qn(EventCounter._meta.db_table)
+    key = qn(EventCounter._meta.pk.column)
+    insert, params = insert_select(
+        event, refs={"seq": "c.last_seq", "payload": payload_sql}
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _INSERT_ONE,
-            [
-                item.facility_id,
-                item.facility_id,
-                item.kind,
-                item.isolation_id,
-                item.alert_id,
-                payload,
-                event.created_at,
-            ],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    event.pk, event.seq = row
+    sql = (
+        f"c AS (INSERT INTO {counter} ({key}, last_seq) VALUES (%s, 1) "
+        f"ON CONFLICT ({key}) DO UPDATE SET last_seq = {counter}.last_seq + 1 "
+        "RETURNING last_seq), "
+        f"ev AS ({insert} FROM c{', ' + after if after else ''} RETURNING id, seq)"
+    )
+    return sql, [item.facility_id, *params], event
+
+
+def event_stored(event: DashboardEvent, pk: int, seq: int) -> DashboardEvent:
+    """The event of `event_ctes` once its statement ran; its push follows commit."""
+    event.pk, event.seq = pk, seq
     event._state.adding = False
+    event._state.db = connection.alias
+    frames = [event_frame(event)]
+    transaction.on_commit(lambda: events_push(frames), robust=True)
     return event
+
+
+def _record_one(item: NewEvent) -> DashboardEvent:
+    """PostgreSQL, one event: number it and store it in one statement."""
+    sql, params, event = event_ctes(item)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {sql} SELECT id, seq FROM ev", params)
+        pk, seq = cursor.fetchone()
+    return event_stored(event, pk, seq)
 
 
 def events_record(items: Iterable[NewEvent]) -> list[DashboardEvent]:
@@ -146,11 +151,7 @@ def events_record(items: Iterable[NewEvent]) -> list[DashboardEvent]:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("events_record must run inside the writer's transaction")
     if len(items) == 1 and connection.vendor == "postgresql":
-        event = _record_one(items[0])
-        if event is not None:
-            frames = [event_frame(event)]
-            transaction.on_commit(lambda: events_push(frames), robust=True)
-            return [event]
+        return [_record_one(items[0])]
     counts: dict[int, int] = defaultdict(int)
     for item in items:
         counts[item.facility_id] += 1
