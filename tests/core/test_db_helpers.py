@@ -121,3 +121,38 @@ def test_represent_gives_what_the_serializer_gives(alice, nurse, settings):
             assert represent(CheckInOutputSerializer, checkin) == dict(
                 CheckInOutputSerializer(checkin).data
             )
+
+
+@pytest.mark.django_db
+def test_insert_select_writes_the_row_insert_one_writes(alice):
+    from django.db import connection
+
+    from core.db import insert_select
+
+    if connection.vendor != "postgresql":
+        assert insert_select(AuditLog(action="x")) is None
+        return
+    entry = AuditLog(
+        actor=alice,
+        actor_role=alice.role,
+        action="test.select",
+        target_type="core.user",
+        target_id="placeholder",
+        patient=alice,
+        detail={"n": 1},
+    )
+    sql, params = insert_select(
+        entry,
+        refs={"target_id": "src.n::text", "detail": "jsonb_set(%s, '{m}', '2')"},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH src AS (SELECT 7 AS n) {sql} FROM src RETURNING id", params
+        )
+        (pk,) = cursor.fetchone()
+    stored = AuditLog.objects.get(pk=pk)
+    assert stored.target_id == "7" and stored.detail == {"n": 1, "m": 2}
+    assert stored.actor_id == alice.pk and stored.created_at == entry.created_at
+    with pytest.raises(ValueError, match="not columns"):
+        insert_select(entry, refs={"nope": "1"})
+    assert insert_select(stored) is None  # a saved row: insert_one would save()
