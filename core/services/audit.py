@@ -5,20 +5,10 @@ from core.logging import request_id_var
 from core.models import AuditLog, User
 
 
-def audit_record(
-    *,
-    actor: User | None,
-    action: str,
-    target,
-    patient: User | None = None,
-    detail: dict | None = None,
-) -> AuditLog:
-    """Append one row to the audit log (who, what, when, which record)."""
-    return insert_one(
-        audit_entry(
-            actor=actor, action=action, target=target, patient=patient, detail=detail
-        )
-    )
+def audit_record(**entry) -> AuditLog:
+    """Append one row to the audit log (who, what, when, which record): the row
+    `audit_entry` describes, from the same keyword arguments."""
+    return insert_one(audit_entry(**entry))
 
 
 def audit_entry(
@@ -30,7 +20,7 @@ def audit_entry(
     detail: dict | None = None,
 ) -> AuditLog:
     """The audit row `audit_record` appends, unsaved (for a writer that stores it in
-    the same statement as its target)."""
+    the same statement as its target). ``actor`` is dropped when not signed in."""
     actor = (
         actor
         if actor is not None and getattr(actor, "is_authenticated", False)
