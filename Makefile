@@ -7,7 +7,7 @@ PORT ?= 8000
 BOUNDARIES ?= ../shared/data/kecamatan.geojson.gz
 # Every install takes its versions from the lock (uv.lock, exported to $(LOCK): what CI
 # tested); `make lock` renews both.
-LOCK := requirements.txt
+LOCK := constraints.txt
 UV_VERSION := uv>=0.9,<1
 
 .DEFAULT_GOAL := help
@@ -43,7 +43,7 @@ lock: | $(BIN)/python
 	$(BIN)/uv lock --quiet $(if $(UPGRADE),--upgrade)
 	$(BIN)/uv export --frozen --no-hashes --all-extras --no-emit-project --no-header \
 		--quiet -o $(LOCK)
-	@sed -i '1i # Exact versions CI tested (runtime + test extras, every platform, Python 3.11+), exported\n# from uv.lock by `make lock`; make install/test/run and CI install with\n# `pip install -c $(LOCK) -e .[test]`. Do not edit by hand: run `make lock`.' $(LOCK)
+	@sed -i '1i # Exact versions CI tested (runtime + test extras, every platform, Python 3.11+), exported\n# from uv.lock by `make lock`: the constraints make install/test/run and CI install with\n# `pip install -c $(LOCK) -e .[test]`. Do not edit by hand: run `make lock`.' $(LOCK)
 	@echo "uv.lock and $(LOCK) updated; run make install-test to apply them"
 
 install: $(VENV)/.installed

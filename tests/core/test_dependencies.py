@@ -28,7 +28,7 @@ def requirements() -> list[Requirement]:
 
 def locked() -> dict[str, list[tuple[str, Marker | None]]]:
     pins: dict[str, list[tuple[str, Marker | None]]] = {}
-    for raw in (ROOT / "requirements.txt").read_text().splitlines():
+    for raw in (ROOT / "constraints.txt").read_text().splitlines():
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
@@ -62,7 +62,7 @@ def test_every_dependency_is_pinned_in_the_lock():
 
 
 def test_the_constraints_are_uv_lock_exported():
-    """requirements.txt (what pip installs with -c) says what uv.lock says."""
+    """constraints.txt (what pip installs with -c) says what uv.lock says."""
     packages = tomllib.loads((ROOT / "uv.lock").read_text())["package"]
     in_uv_lock = {
         (canonicalize_name(p["name"]), p["version"])
@@ -89,7 +89,7 @@ def test_this_environment_was_installed_from_the_lock():
         if installed not in wanted:
             differs.append(f"{name} {installed} (lock: {wanted[0]})")
     assert differs == [], (
-        "install with `make install-test` (pip install -c requirements.txt)"
+        "install with `make install-test` (pip install -c constraints.txt)"
     )
 
 
