@@ -169,6 +169,19 @@ def calibrate(engine: Engine, faq_key: dict, hoax_key: dict, data: dict) -> dict
             continue
         a = engine.normaliser.analyse(o["text"])
         runs.append((engine.faq.search(a), len(set(a.terms)), None))
+
+    def answered(t: FaqThresholds) -> tuple[int, int]:
+        """Right and wrong outright answers of the runs with thresholds `t`."""
+        right = wrong = 0
+        for hits, n_terms, key in runs:
+            m = decide_faq(hits, t, n_terms=n_terms)
+            if m.kind == "answer":
+                if key is not None and faq_key[m.best.entry_id] == key:
+                    right += 1
+                else:
+                    wrong += 1
+        return right, wrong
+
     best = None
     # Highest thresholds first: on a tie the more cautious setting wins.
     for answer in [x / 100 for x in range(80, 39, -2)]:
@@ -176,14 +189,7 @@ def calibrate(engine: Engine, faq_key: dict, hoax_key: dict, data: dict) -> dict
             t = FaqThresholds(
                 answer=answer, margin=margin, suggest=0.0, lead_answer=1.0
             )
-            right = wrong = 0
-            for hits, n_terms, key in runs:
-                m = decide_faq(hits, t, n_terms=n_terms)
-                if m.kind == "answer":
-                    if key is not None and faq_key[m.best.entry_id] == key:
-                        right += 1
-                    else:
-                        wrong += 1
+            right, wrong = answered(t)
             gain = right - 5 * wrong
             if best is None or gain > best[0]:
                 best = (gain, answer, margin, right, wrong)
@@ -200,14 +206,7 @@ def calibrate(engine: Engine, faq_key: dict, hoax_key: dict, data: dict) -> dict
                 lead_answer=lead_answer,
                 lead_margin=lead_margin,
             )
-            lr = lw = 0
-            for hits, n_terms, key in runs:
-                m = decide_faq(hits, t, n_terms=n_terms)
-                if m.kind == "answer":
-                    if key is not None and faq_key[m.best.entry_id] == key:
-                        lr += 1
-                    else:
-                        lw += 1
+            lr, lw = answered(t)
             if lr - 5 * lw > best_lead[0]:
                 best_lead = (lr - 5 * lw, lead_answer, lead_margin, lr, lw)
     _, lead_answer, lead_margin, right, wrong = best_lead
