@@ -6,6 +6,7 @@ from contextlib import nullcontext
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.db import insert_one, insert_select, select_first
@@ -220,11 +221,14 @@ def _store_at_once(*, isolation: Isolation, checkin: CheckIn) -> CheckIn | None:
     event = _checkin_event(isolation, checkin)
     sql, params = [f"ck AS ({report[0]} RETURNING id)"], list(report[1])
     if moves:
+        # Never back: a later day written concurrently stays.
         sql.append(
             f"iso AS (UPDATE {connection.ops.quote_name(Isolation._meta.db_table)} "
-            "SET last_symptom_day = %s, estimated_end = %s WHERE id = %s)"
+            "SET last_symptom_day = %s, estimated_end = %s WHERE id = %s "
+            "AND (last_symptom_day IS NULL OR last_symptom_day < %s))"
         )
-        params += [isolation.last_symptom_day, isolation.estimated_end, isolation.pk]
+        day = isolation.last_symptom_day
+        params += [day, isolation.estimated_end, isolation.pk, day]
     sql.append(f"au AS ({audit_row[0]} FROM ck)")
     params += audit_row[1]
     event_sql, event_params, stored_event = event_ctes(
@@ -251,7 +255,12 @@ def _store_at_once(*, isolation: Isolation, checkin: CheckIn) -> CheckIn | None:
 def _store(*, isolation: Isolation, checkin: CheckIn, reasons: list[str]) -> CheckIn:
     insert_one(checkin)
     if _symptom_day_moves(isolation, checkin):
-        Isolation.objects.filter(pk=isolation.pk).update(
+        # Never back: a later day written concurrently stays.
+        Isolation.objects.filter(
+            Q(last_symptom_day__isnull=True)
+            | Q(last_symptom_day__lt=isolation.last_symptom_day),
+            pk=isolation.pk,
+        ).update(
             last_symptom_day=isolation.last_symptom_day,
             estimated_end=isolation.estimated_end,
         )

@@ -4,6 +4,8 @@ of `_store` writes, and a retry must still change nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -167,3 +169,41 @@ def test_outside_a_transaction_a_retry_changes_nothing(nurse, pushed):
     )
     assert [f["kind"] for f in pushed] == ["checkin"]
     assert Isolation.objects.get(pk=isolation.pk).last_symptom_day == first.slot_date
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["one statement", "transaction"])
+def test_a_late_report_never_moves_the_symptom_day_back(
+    alice, alice_isolating, monkeypatch, path
+):
+    # The report read the isolation before another one moved its symptom day to
+    # today: writing it must not put yesterday back.
+    stale = Isolation.objects.get(pk=alice_isolating.pk)
+    stale.patient = alice
+    today = stale.local_today()
+    Isolation.objects.filter(pk=stale.pk).update(
+        last_symptom_day=today, estimated_end=today + dt.timedelta(days=3)
+    )
+    yesterday = dt.datetime.combine(
+        today - dt.timedelta(days=1), dt.time(10), tzinfo=stale.tz
+    )
+    checkin, _ = checkins.checkin_build(
+        isolation=stale,
+        client_id=new_client_id(),
+        measured_at=yesterday,
+        temperature=None,
+        spo2=97,
+        breathing_rate=None,
+        symptoms=["cough"],
+        danger_signs=[],
+        note="",
+    )
+    if path == "one statement":
+        checkins._store_at_once(isolation=stale, checkin=checkin)
+    else:
+        checkins._store(isolation=stale, checkin=checkin, reasons=[])
+
+    assert CheckIn.objects.filter(pk=checkin.pk).exists()
+    stored = Isolation.objects.get(pk=stale.pk)
+    assert stored.last_symptom_day == today
+    assert stored.estimated_end == today + dt.timedelta(days=3)
