@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
@@ -264,10 +265,17 @@ def select_first(
     return None if row is None else cols.instance(row)
 
 
-_INSERTS: dict[tuple, tuple[str, list, list]] = {}
+class InsertPlan(NamedTuple):
+    into: str  # INSERT INTO table (columns)
+    sql: str  # `into` VALUES (%s, …) RETURNING the auto primary key
+    fields: list
+    returning: list
 
 
-def _insert_plan(model: type[models.Model]) -> tuple[str, list, list] | None:
+_INSERTS: dict[tuple, InsertPlan | None] = {}
+
+
+def _insert_plan(model: type[models.Model]) -> InsertPlan | None:
     """The INSERT … RETURNING of one `model` row as `save(force_insert=True)` writes
     it (the same fields, the auto primary key returned), or None where the ORM's own
     path is needed (inherited tables, database defaults, generated columns)."""
@@ -283,16 +291,16 @@ def _insert_plan(model: type[models.Model]) -> tuple[str, list, list] | None:
     if any(f is not meta.auto_field for f in returning):
         return None
     qn = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    into = (
+        f"INSERT INTO {qn(meta.db_table)} ({', '.join(qn(f.column) for f in fields)})"
     )
+    sql = f"{into} VALUES ({', '.join(['%s'] * len(fields))})"
     if returning:
         sql += f" RETURNING {', '.join(qn(f.column) for f in returning)}"
-    return sql, fields, returning
+    return InsertPlan(into, sql, fields, returning)
 
 
-def _plan_for(model: type[models.Model]) -> tuple[str, list, list] | None:
+def _plan_for(model: type[models.Model]) -> InsertPlan | None:
     key = (model, connection.vendor)
     if key not in _INSERTS:
         _INSERTS[key] = (
@@ -318,24 +326,18 @@ def insert_select(
     plan = _plan_for(model)
     if plan is None or (model._meta.auto_field is not None and obj.pk is not None):
         return None
-    _, fields, returning = plan
     refs = refs or {}
-    unknown = set(refs) - {f.name for f in fields}
+    unknown = set(refs) - {f.name for f in plan.fields}
     if unknown:
         raise ValueError(f"not columns of {model.__name__}: {sorted(unknown)}")
-    qn = connection.ops.quote_name
     values, params = [], []
-    for f in fields:
+    for f in plan.fields:
         value = f.get_db_prep_save(f.pre_save(obj, True), connection)
         expression = refs.get(f.name, "%s")
         if "%s" in expression:
             params.append(value)
         values.append(expression)
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} "
-        f"({', '.join(qn(f.column) for f in fields)}) SELECT {', '.join(values)}"
-    )
-    return sql, params
+    return f"{plan.into} SELECT {', '.join(values)}", params
 
 
 def insert_one(obj: models.Model) -> models.Model:
@@ -349,7 +351,7 @@ def insert_one(obj: models.Model) -> models.Model:
     if plan is None or (model._meta.auto_field is not None and obj.pk is not None):
         obj.save(force_insert=True)
         return obj
-    sql, fields, returning = plan
+    _, sql, fields, returning = plan
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -12,22 +12,25 @@ admin.site.site_header = "Sigap — Administrasi"
 admin.site.site_title = "Sigap"
 admin.site.index_title = "Kurasi dan pengelolaan data"
 
+# Django tries the patterns in order and the first match wins. None of these overlap,
+# so the residents' busiest routes (self-check, isolation check-ins) come first: every
+# request pays for each pattern tried before its own.
 api_v1 = [
-    path("", include("core.api.urls")),
     path("selfcheck/", include("selfcheck.api.urls")),
     path("isolation/", include("isolation.api.urls")),
+    path("", include("core.api.urls")),
     path("teleconsult/", include("isolation.teleconsult.api.urls")),
     path("chatbot/", include("chatbot.api.urls")),
     path("psc/", include("core.psc.api.urls")),
 ]
 
 urlpatterns = [
+    path("api/v1/", include(api_v1)),
     path("", RedirectView.as_view(url="/peta/", permanent=False)),
     path("peta/", include("core.public.urls")),
     path("data/", include("core.public.data_urls")),
     path("kantor/", include("core.office.urls")),
     path("healthz", healthz, name="healthz"),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"
