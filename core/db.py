@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.expressions import RawSQL
 
 
@@ -338,6 +339,40 @@ def insert_select(
             params.append(value)
         values.append(expression)
     return f"{plan.into} SELECT {', '.join(values)}", params
+
+
+def insert_together(objs: Sequence[models.Model]) -> bool:
+    """Insert new instances, of one model or several, in ONE statement (the first
+    row's ``INSERT`` with the others as data-modifying ``WITH`` parts), written as
+    `insert_one` writes each: one round trip instead of a transaction's BEGIN, one
+    per row and COMMIT. The statement is atomic on its own: a refused row (a unique
+    key already taken) writes none of them and raises IntegrityError; inside a
+    caller's transaction it runs in a savepoint, so that transaction goes on.
+
+    For rows that reference no generated key of another (a UUID primary key set in
+    Python is known beforehand; foreign keys are checked at the end of the
+    statement). Auto primary keys are not read back. False, writing nothing, where
+    `insert_select` cannot write one of them (then the caller writes them its own
+    way, e.g. with `insert_one` in a transaction)."""
+    parts = [insert_select(obj) for obj in objs]
+    if not parts or any(part is None for part in parts):
+        return False
+    (head_sql, head_params), rest = parts[0], parts[1:]
+    sql, params = head_sql, []
+    if rest:
+        ctes = ", ".join(
+            f"w{n} AS ({part_sql})" for n, (part_sql, _) in enumerate(rest)
+        )
+        sql = f"WITH {ctes} {head_sql}"
+        params = [value for _, part_params in rest for value in part_params]
+    params += head_params
+    block = transaction.atomic() if connection.in_atomic_block else nullcontext()
+    with block, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return True
 
 
 def insert_one(obj: models.Model) -> models.Model:

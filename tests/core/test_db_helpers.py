@@ -11,10 +11,10 @@ from core.api.serializers import StrictSerializer
 from core.db import insert_one, select_first
 from core.models import AuditLog, User
 from isolation.models import CheckIn
-from selfcheck.models import Assessment
+from selfcheck.models import Assessment, AssessmentSymptom
 
 #: Models written with `insert_one` on hot paths, which sends no model signals.
-INSERTED_WITHOUT_SIGNALS = (AuditLog, CheckIn, Assessment)
+INSERTED_WITHOUT_SIGNALS = (AuditLog, CheckIn, Assessment, AssessmentSymptom)
 
 
 @pytest.mark.django_db
