@@ -89,13 +89,25 @@ def referral_hospitals_near(
     return found
 
 
+def teleconsult_cache_key(code: str) -> str:
+    return f"selfcheck:teleconsult:{code}"
+
+
+#: A kecamatan built for a submission (`submission_context`) carries its cached
+#: teleconsultation facility under this attribute when it came in the same cache read
+#: ({} for none); absent or None, it is read from the cache here.
+PREFETCHED_TELECONSULT = "teleconsult_prefetched"
+
+
 def teleconsult_facility_near(*, district: Region | None) -> dict | None:
     """The facility whose doctors take teleconsultations closest in the hierarchy to
     the kecamatan: the same kecamatan, then kabupaten/kota, then province."""
     if district is None:
         return None
-    key = f"selfcheck:teleconsult:{district.code}"
-    cached = cache.get(key)
+    key = teleconsult_cache_key(district.code)
+    cached = getattr(district, PREFETCHED_TELECONSULT, None)
+    if cached is None:
+        cached = cache.get(key)
     if cached is not None:
         return cached or None
     from isolation.teleconsult.models import DoctorSchedule

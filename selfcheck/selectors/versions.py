@@ -13,6 +13,10 @@ from django.utils import timezone
 from core.models import Region
 from selfcheck import content, rules
 from selfcheck.models import Questionnaire, RuleSet
+from selfcheck.selectors.assessments import (
+    PREFETCHED_TELECONSULT,
+    teleconsult_cache_key,
+)
 
 PUBLICATIONS_CACHE_KEY = "selfcheck:publications"
 PUBLICATIONS_TTL = 60
@@ -136,7 +140,8 @@ def district_resolve(code: str) -> Region | None:
 def submission_context(
     *, district_code: str | None, at: dt.datetime | None = None
 ) -> tuple[VersionsInForce, Region | None, bool]:
-    """Versions in force and the kecamatan of a submission, in one cache round trip.
+    """Versions in force and the kecamatan of a submission (with its teleconsultation
+    facility, see `teleconsult_facility_near`), in one cache round trip.
 
     Returns (versions, district, district_known): district_known is False when a code
     was given that names no kecamatan or kelurahan.
@@ -146,7 +151,9 @@ def submission_context(
     )
     keys = [PUBLICATIONS_CACHE_KEY]
     if valid_code:
-        keys.append(_district_key(district_code))
+        # The answer's teleconsultation step needs the kecamatan's facility: read it
+        # in the same round trip (a kelurahan code names another key; it is read then).
+        keys += [_district_key(district_code), teleconsult_cache_key(district_code)]
     found = cache.get_many(keys)
     publications = found.get(PUBLICATIONS_CACHE_KEY)
     if publications is None:
@@ -159,5 +166,11 @@ def submission_context(
             district_data = _district_load(district_code)
             cache.set(_district_key(district_code), district_data, REGION_TTL)
     district = _district_from(district_data)
+    if district is not None and district.code == district_code:
+        setattr(
+            district,
+            PREFETCHED_TELECONSULT,
+            found.get(teleconsult_cache_key(district_code)),
+        )
     known = not district_code or district is not None
     return _versions(publications, at), district, known

@@ -253,6 +253,36 @@ def test_its_teleconsult_link_answers_with_the_nearest_facilitys_slots(
     assert response.json()  # weekday mornings: free slots
 
 
+def test_a_warm_submission_reads_its_teleconsult_facility_with_its_context(
+    regions_semarang, submit, schedule, nurse, monkeypatch
+):
+    from django.core.cache import cache
+
+    from selfcheck.selectors import assessments
+
+    high = ["fever", "cough", "sore_throat"]
+    submit(symptoms=high)  # the kecamatan's facility is cached now
+    reads: list[str] = []
+
+    class ReadsRecorded:
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def get(self, key, *args, **kwargs):
+            reads.append(key)
+            return cache.get(key, *args, **kwargs)
+
+    monkeypatch.setattr(assessments, "cache", ReadsRecorded())
+    for code in ("33.74.10", "33.74.10.1002"):  # a kecamatan, then one of its villages
+        data = submit(symptoms=high, district_code=code).json()
+        step = {s["kind"]: s for s in data["next_steps"]}["teleconsult"]
+        assert step["facility"]["id"] == nurse.facility_id
+
+    # The kecamatan's code came with the submission's context (one cache round trip);
+    # a village's code names another key, so its kecamatan's facility is read apart.
+    assert reads == [assessments.teleconsult_cache_key("33.74.10")]
+
+
 def test_its_teleconsult_link_lists_puskesmas_when_none_offers_it(
     regions_semarang, facilities, submit, api_client
 ):
