@@ -8,6 +8,10 @@ BOUNDARIES ?= ../shared/data/kecamatan.geojson.gz
 # Every install takes its versions from the lock (uv.lock, exported to $(LOCK): what CI
 # tested); `make lock` renews both.
 LOCK := constraints.txt
+# The installers themselves, pinned too (what CI used): pip, and the setuptools that
+# builds the project (pyproject's [build-system], used without build isolation, which
+# would take the newest release allowed).
+TOOLS := pip==26.3 setuptools==84.2.1
 UV_VERSION := uv>=0.9,<1
 
 .DEFAULT_GOAL := help
@@ -24,14 +28,14 @@ help:
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml uv.lock $(LOCK) | $(BIN)/python
-	$(BIN)/pip install -q -c $(LOCK) -e .
+$(VENV)/.installed: Makefile pyproject.toml uv.lock $(LOCK) | $(BIN)/python
+	$(BIN)/pip install -q $(TOOLS)
+	$(BIN)/pip install -q --no-build-isolation -c $(LOCK) -e .
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(LOCK) $(VENV)/.installed
-	$(BIN)/pip install -q -c $(LOCK) -e '.[test]'
+	$(BIN)/pip install -q --no-build-isolation -c $(LOCK) -e '.[test]'
 	@touch $@
 
 # One command, same result on any machine: every dependency (runtime and test extras)

@@ -95,3 +95,23 @@ def test_this_environment_was_installed_from_the_lock():
 
 def test_the_license_is_an_spdx_expression():
     assert project()["license"] == "MIT"  # setuptools deprecates the table form
+
+
+def test_the_installers_are_pinned_and_used():
+    """pip and the build backend are pinned in the Makefile (`TOOLS`), inside the
+    bounds of pyproject's [build-system], and this environment has those versions."""
+    import re
+
+    makefile = (ROOT / "Makefile").read_text()
+    tools = dict(
+        pin.split("==")
+        for pin in re.search(r"^TOOLS := (.+)$", makefile, re.M).group(1).split()
+    )
+    assert set(tools) == {"pip", "setuptools"}
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text())["build-system"]
+    backend = Requirement(build["requires"][0])
+    assert backend.name == "setuptools"
+    assert backend.specifier.contains(tools["setuptools"])
+    assert "--no-build-isolation" in makefile  # else pip builds with the newest
+    for name, version in tools.items():
+        assert metadata.version(name) == version, "run `make install-test`"
