@@ -341,6 +341,14 @@ def insert_select(
     return f"{plan.into} SELECT {', '.join(values)}", params
 
 
+def one_statement():
+    """Where one statement writes several rows that may be refused together (a unique
+    key already taken): alone it needs no transaction block, since it is atomic on its
+    own; inside a caller's transaction, a savepoint, so that the refusal does not
+    abort that transaction."""
+    return transaction.atomic() if connection.in_atomic_block else nullcontext()
+
+
 def insert_together(objs: Sequence[models.Model]) -> bool:
     """Insert new instances, of one model or several, in ONE statement (the first
     row's ``INSERT`` with the others as data-modifying ``WITH`` parts), written as
@@ -366,8 +374,7 @@ def insert_together(objs: Sequence[models.Model]) -> bool:
         sql = f"WITH {ctes} {head_sql}"
         params = [value for _, part_params in rest for value in part_params]
     params += head_params
-    block = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    with block, connection.cursor() as cursor:
+    with one_statement(), connection.cursor() as cursor:
         cursor.execute(sql, params)
     for obj in objs:
         obj._state.adding = False

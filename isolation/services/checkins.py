@@ -2,14 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from contextlib import nullcontext
 from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core.db import insert_one, insert_select, select_first
+from core.db import insert_one, insert_select, one_statement, select_first
 from core.exceptions import ApplicationError, Conflict
 from core.models import User
 from core.services.accounts import consent_require
@@ -237,10 +236,8 @@ def _store_at_once(*, isolation: Isolation, checkin: CheckIn) -> CheckIn | None:
     sql.append(event_sql)
     params += event_params
     statement = "WITH " + ", ".join(sql) + " SELECT ck.id, ev.id, ev.seq FROM ck, ev"
-    # Inside a caller's transaction a refused row (a retried client_id) must not
-    # abort it: a savepoint. Alone, the statement needs no transaction block.
-    block = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    with block, connection.cursor() as cursor:
+    # A retried client_id refuses the whole statement (see `one_statement`).
+    with one_statement(), connection.cursor() as cursor:
         cursor.execute(statement, params)
         checkin_id, event_id, seq = cursor.fetchone()
     checkin.pk = checkin_id
