@@ -13,6 +13,12 @@ the dev questions and on the test split's: each entry's phrasings are a paraphra
 group, the first half asked before the curator turns the inbox's N largest groups
 into alternates, the rest after (week-2 top-1 overall and on the curated entries).
 
+Development Q&A material (tuned on): tests/chatbot/data/dev/faq_official.json (a
+ministry's Q&A on COVID-19 topics the starter set lacks) and, from session 8,
+tests/chatbot/data/dev/faq_resident.json (33 public-health entries beyond COVID-19,
+formal and curated, 7 with English versions, asked by 116 resident questions), each
+alone (new entries, empty KB) and next to the starter set.
+
 Indexes the shipped starter set (chatbot/data/*.json) and reports, with the thresholds
 in settings (CHATBOT_* environment variables): FAQ top-1 accuracy and recall@3 on 182
 paraphrased questions (slang, typos, short and long, some English), hoax precision and
@@ -126,11 +132,17 @@ def main() -> None:
         " without them"
     )
     print("\n".join(alternates.lines()))
-    for title, report in dev_official(t):
-        print(f"\n== development official Q&A ({title})")
-        print("\n".join(report.lines()))
-        if args.misses:
-            print("\n".join("  " + m for m in report.misses))
+    from chatbot.matching.evaluation import DEV_OFFICIAL, DEV_RESIDENT
+
+    for name, path in (
+        ("official Q&A", DEV_OFFICIAL),
+        ("public-health FAQ, resident questions", DEV_RESIDENT),
+    ):
+        for title, report in dev_official(t, path):
+            print(f"\n== development {name} ({title})")
+            print("\n".join(report.lines()))
+            if args.misses:
+                print("\n".join("  " + m for m in report.misses))
     from chatbot.matching.evaluation import FAQ_STARTER, curator_loop
 
     bare = [dict(r, alternates=[]) for r in load_json(FAQ_STARTER)]
@@ -220,20 +232,20 @@ def dev_alternates(t):
     )
 
 
-def dev_official(t):
-    """The dev official Q&A imported as published, alone and next to the starter
-    set (pure engine: the import path itself is exercised by the test split)."""
+def dev_official(t, path):
+    """Dev Q&A material (`DEV_OFFICIAL`, `DEV_RESIDENT`) as published, alone and
+    next to the starter set (pure engine: the import path itself is exercised by the
+    test split)."""
     from chatbot.matching import Engine
     from chatbot.matching.engine import faq_docs_from_records, hoax_docs_from_records
     from chatbot.matching.evaluation import (
-        DEV_OFFICIAL,
         FAQ_STARTER,
         HOAX_STARTER,
         evaluate_faq_split,
         load_json,
     )
 
-    dev = load_json(DEV_OFFICIAL)
+    dev = load_json(path)
     hoax_docs = hoax_docs_from_records(load_json(HOAX_STARTER))
     for title, records in (
         ("new entries, alone", dev["entries"]),

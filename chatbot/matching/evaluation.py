@@ -27,6 +27,7 @@ from .evaluation_held_out import (
 )
 from .evaluation_sets import (
     DEV_OFFICIAL,
+    DEV_RESIDENT,
     EVAL_SET,
     FAQ_STARTER,
     HOAX_STARTER,
@@ -43,6 +44,7 @@ from .evaluation_sets import (
 __all__ = [
     "CuratorStep",
     "DEV_OFFICIAL",
+    "DEV_RESIDENT",
     "EVAL_SET",
     "FAQ_STARTER",
     "HOAX_STARTER",

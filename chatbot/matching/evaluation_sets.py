@@ -19,6 +19,9 @@ EVAL_SET = ROOT / "tests" / "chatbot" / "data" / "eval_set.json"
 # More development material (issue 17): a public body's Q&A as published, on topics
 # the starter set lacks, with informal questions. Tuned on, like EVAL_SET.
 DEV_OFFICIAL = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_official.json"
+# Session 8: public-health entries beyond COVID-19 (formal and curated, some English)
+# and resident questions in everyday words. Tuned on, like EVAL_SET.
+DEV_RESIDENT = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_resident.json"
 
 
 def load_json(path: Path) -> list | dict:
