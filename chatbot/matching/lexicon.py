@@ -389,6 +389,19 @@ SLANG: dict[str, str] = {
     "wont": "will not",
     "isnt": "is not",
     "doesnt": "does not",
+    # everyday spellings of session 8 (general chat Indonesian and English)
+    "malem": "malam",
+    "mlm": "malam",
+    "keringetan": "berkeringat",
+    "keringatan": "berkeringat",
+    "dikasih": "diberi",
+    "dikasi": "diberi",
+    "dikash": "diberi",
+    "sufor": "susu formula",
+    "surket": "surat keterangan",
+    "ambulan": "ambulans",
+    "ambulance": "ambulans",
+    "ambulances": "ambulans",
 }
 
 NUMBER_WORDS: dict[str, str] = {
@@ -774,6 +787,69 @@ SYNONYMS: dict[str, str] = {
     "pets": "hewan peliharaan",
     "animal": "hewan",
     "animals": "hewan",
+    # everyday public-health vocabulary beyond COVID-19 (session 8, general
+    # knowledge: what residents call a disease, a service or a complaint)
+    "db": "dbd",
+    "demam berdarah": "dbd",
+    "dengue": "dbd",
+    "dengue fever": "dbd",
+    "tb": "tbc",
+    "tuberkulosis": "tbc",
+    "tuberculosis": "tbc",
+    "flek paru": "tbc",
+    "tampek": "campak",
+    "gabag": "campak",
+    "measles": "campak",
+    "rubella": "rubela",
+    "monkeypox": "mpox",
+    "cacar monyet": "mpox",
+    "contagious": "menular",
+    "infectious": "menular",
+    "immunisation": "imunisasi",
+    "immunisations": "imunisasi",
+    "immunization": "imunisasi",
+    "immunizations": "imunisasi",
+    "immunise": "imunisasi",
+    "immunize": "imunisasi",
+    "toddler": "anak balita",
+    "toddlers": "anak balita",
+    "stop": "berhenti",
+    "quit": "berhenti",
+    "quitting": "berhenti",
+    "bunuh diri": "bunuh diri mengakhiri hidup",
+    "suicide": "bunuh diri mengakhiri hidup",
+    "suicidal": "bunuh diri mengakhiri hidup",
+    "self harm": "menyakiti diri",
+    "kesehatan mental": "kesehatan jiwa",
+    "mental health": "kesehatan jiwa",
+    "gangguan mental": "gangguan jiwa",
+    "mental": "jiwa",
+    "depressed": "depresi",
+    "depression": "depresi",
+    "anxiety": "cemas",
+    "anxious": "cemas",
+    "stress": "stres",
+    "stressed": "stres",
+    "psikiater": "psikiater dokter jiwa",
+    "psychiatrist": "psikiater dokter jiwa",
+    "pingsan": "tidak sadar",
+    "tidak sadarkan diri": "tidak sadar",
+    "fainted": "tidak sadar",
+    "unconscious": "tidak sadar",
+    "cek kandungan": "periksa kehamilan",
+    "periksa kandungan": "periksa kehamilan",
+    "kontrol kandungan": "periksa kehamilan",
+    "usia kandungan": "usia kehamilan",
+    "bayi di perut": "hamil",
+    "bayi dalam perut": "hamil",
+    "bayi di kandungan": "hamil",
+    "bayi dalam kandungan": "hamil",
+    "nendang": "gerak",
+    "menendang": "gerak",
+    "tendangan": "gerak",
+    "kurang darah": "anemia",
+    "pil tambah darah": "tablet tambah darah",
+    "panas tinggi": "demam tinggi",
 }
 
 STOPWORDS: frozenset[str] = frozenset(
@@ -781,7 +857,7 @@ STOPWORDS: frozenset[str] = frozenset(
     yang di ke dari dan atau itu ini dengan untuk pada dalam akan ada adalah sebagai
     juga saja lagi bisa dapat apa apakah bagaimana saya kamu anda kita kami dia mereka
     beliau nya ya iya yaa dong sih deh kok nih tuh lah kah pun loh lho yah kan kak kakak
-    kk min mimin admin gan sis bro bang mas mbak mba pak bapak bu dok halo hai hallo
+    kk min mimin admin gan sis bund bun bro bang mas mbak mba pak bapak bu dok halo hai hallo
     hello hi hey helo selamat pagi siang sore malam permisi tolong mohon maaf terima
     kasih thanks thank tanya bertanya mau ingin info tentang mengenai soal seperti
     kalau jika bila apabila agar supaya tapi tetapi namun karena jadi maka oleh para
