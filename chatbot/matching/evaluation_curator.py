@@ -85,7 +85,7 @@ def curator_loop(
         out = engine.answer(q["text"], language="id", thresholds=t)
         if out.kind not in ("faq_suggestions", "fallback"):
             continue
-        language = q.get("language") or detect_language(out.analysis.words) or "id"
+        language = q.get("language") or detect_language(out.analysis.written) or "id"
         if language not in languages:
             language = "id"
         best = key_of[out.faq_hits[0].entry_id] if out.faq_hits else None

@@ -70,6 +70,9 @@ class Analysis:
     content: tuple[str, ...]  # words without stopwords, not stemmed
     terms: tuple[str, ...]  # content words stemmed: what indexes compare
     urls: tuple[str, ...]  # normalised links found in the text
+    # The words as written (slang expanded, before synonyms): what tells the
+    # language, since synonyms read English words as Indonesian ("vaccine").
+    written: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -307,14 +310,21 @@ class Normaliser:
         urls = tuple(dict.fromkeys(find_urls(text)))
         if urls:
             text = URL_RE.sub(" ", text)
-        words = self._apply_synonyms(_words(_strip_symbols(text)))
+        written = _words(_strip_symbols(text))
+        words = self._apply_synonyms(written)
         content = tuple(w for w in words if w not in STOPWORDS)
         if len(content) > 1 and content[-1] == QUESTION_TAG:
             # "bahaya gak?", "bayar nggak ya": a closing "tidak" asks yes or no,
             # it says nothing about the subject.
             content = content[:-1]
         terms = tuple(stem(w) for w in content)
-        return Analysis(words=tuple(words), content=content, terms=terms, urls=urls)
+        return Analysis(
+            words=tuple(words),
+            content=content,
+            terms=terms,
+            urls=urls,
+            written=tuple(written),
+        )
 
     def terms(self, text: str) -> tuple[str, ...]:
         return self.analyse(text).terms
@@ -341,15 +351,48 @@ _ID_MARKERS = frozenset(
 def detect_language(words: Iterable[str]) -> str | None:
     """ "en" or "id" when the function words say so clearly, else None."""
     en = idn = 0
+    others: list[str] = []
     for w in words:
         if w in _EN_MARKERS:
             en += 1
         elif w in _ID_MARKERS:
             idn += 1
+        else:
+            others.append(w)
     # Two function words at least: "isoman brp hari?" from someone who chose English
     # is too little to overrule their choice.
     if en >= 2 and en > 2 * idn:
         return "en"
     if idn >= 2 and idn > 2 * en:
         return "id"
+    # One English function word, not one Indonesian word and an English word the
+    # lexicon knows ("is monkeypox contagious?", "symptoms of covid"): English
+    # all the same, though too short for two function words.
+    if (
+        en == 1
+        and not idn
+        and not any(map(_indonesian, others))
+        and any(w in _english_words() for w in others)
+    ):
+        return "en"
     return None
+
+
+def _indonesian(word: str) -> bool:
+    roots = indonesian_roots()
+    return word in roots or stem(word) in roots
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """Words the lexicon reads as other words, not Indonesian and never a reading
+    themselves: mostly its English ("contagious", "symptoms", "vaccine")."""
+    readings = {
+        w for text in (*SYNONYMS.values(), *SLANG.values()) for w in text.split()
+    }
+    words = {w for phrase in SYNONYMS for w in phrase.split()}
+    return frozenset(
+        w
+        for w in words - readings
+        if len(w) >= 4 and w.isalpha() and not _indonesian(w)
+    )

@@ -76,12 +76,45 @@ def test_it_answers_in_the_language_of_the_question(linked, text, channel, expec
         ("where can i get a free hiv test", "en"),
         ("isoman brp hari?", None),
         ("covid", None),
+        # One function word, but no Indonesian word and English ones the lexicon
+        # reads as Indonesian (session 8): English.
+        ("is monkeypox contagious?", "en"),
+        ("symptoms of covid?", "en"),
+        ("dbd in jakarta", None),
     ],
 )
 def test_detect_language(text, language):
     from chatbot.matching import Normaliser
 
-    assert detect_language(Normaliser().analyse(text).words) == language
+    assert detect_language(Normaliser().analyse(text).written) == language
+
+
+def test_a_short_english_question_is_answered_in_english():
+    """The language is read from the words as written: synonyms turn "contagious"
+    into "menular" before matching, and must not make the question Indonesian."""
+    engine = Engine(
+        faq_docs=faq_docs_from_records(
+            [
+                {
+                    "key": "mpox",
+                    "language": "id",
+                    "question": "Apa itu mpox (cacar monyet) dan bagaimana penularannya?",
+                    "answer": "Mpox menular melalui kontak erat dengan ruam penderita.",
+                },
+                {
+                    "key": "mpox",
+                    "language": "en",
+                    "question": "What is mpox (monkeypox) and how does it spread?",
+                    "answer": "Mpox spreads through close contact with the rash.",
+                },
+            ]
+        ),
+        hoax_docs=[],
+    )
+    out = engine.answer("is monkeypox contagious", language="id")
+    assert out.language == "en"
+    shown = [out.faq] if out.faq else list(out.suggestions)
+    assert shown and shown[0].question.startswith("What is mpox")
 
 
 def test_a_new_entry_is_found_through_its_answer_and_offered_when_unsure():
