@@ -399,6 +399,14 @@ SLANG: dict[str, str] = {
     "dikash": "diberi",
     "sufor": "susu formula",
     "surket": "surat keterangan",
+    "biar": "agar",
+    "tu": "itu",
+    "rame": "ramai",
+    "telat": "terlambat",
+    "lewat": "melalui",
+    "ngaruh": "pengaruh",
+    "ketauan": "ketahuan",
+    "bitten": "bite",
     "ambulan": "ambulans",
     "ambulance": "ambulans",
     "ambulances": "ambulans",
@@ -850,6 +858,8 @@ SYNONYMS: dict[str, str] = {
     "kurang darah": "anemia",
     "pil tambah darah": "tablet tambah darah",
     "panas tinggi": "demam tinggi",
+    "uget uget": "jentik",
+    "uget": "jentik",
 }
 
 STOPWORDS: frozenset[str] = frozenset(
