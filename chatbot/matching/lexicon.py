@@ -399,6 +399,8 @@ SLANG: dict[str, str] = {
     "dikash": "diberi",
     "sufor": "susu formula",
     "surket": "surat keterangan",
+    # Sastrawi reads "gerakan" as gera + -kan; the noun is gerak + -an.
+    "gerakan": "gerak",
     "biar": "agar",
     "tu": "itu",
     "rame": "ramai",
