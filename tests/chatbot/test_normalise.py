@@ -33,6 +33,38 @@ def test_it_normalises_chat_spelling(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("asked", "written", "shared"),
+    [
+        # Session 8: what residents call a disease, a complaint or a service, and
+        # the word a public-health entry uses for it.
+        ("anak sy kena db", "demam berdarah dengue (DBD)", "dbd"),
+        ("ciri2 flek paru", "gejala tuberkulosis", "tbc"),
+        ("obat tb brp lama", "pengobatan TBC", "tbc"),
+        ("anak tampek", "gejala campak", "campak"),
+        ("ada yg pingsan", "tidak sadarkan diri", "sadar"),
+        ("cek kandungan", "pemeriksaan kehamilan", "hamil"),
+        ("dedek bayi jarang nendang", "gerakan janin berkurang", "gerak"),
+        ("temen pengen bunuh diri", "keinginan mengakhiri hidup", "hidup"),
+        ("bak mandi banyak uget2", "jentik nyamuk", "jentik"),
+        ("suami keringetan tiap malem", "berkeringat di malam hari", "keringat"),
+        ("is monkeypox contagious", "mpox menular melalui kontak", "mpox"),
+        ("how do i call an ambulance", "mengirim ambulans", "ambulans"),
+        ("how can i quit smoking", "berhenti merokok", "henti"),
+        ("bab cair 5x", "buang air besar cair", "buang"),
+        ("anak tipes", "demam tifoid", "tifoid"),
+        ("iron tablets for girls", "tablet tambah darah", "tambah"),
+    ],
+)
+def test_everyday_health_words_meet_the_entries_words(asked, written, shared):
+    assert shared in set(N.analyse(asked).terms) & set(N.analyse(written).terms)
+
+
+def test_gerakan_is_gerak_not_gera():
+    # Sastrawi reads "gerakan" as gera + -kan; the noun is gerak + -an.
+    assert N.analyse("gerakan janin").terms[0] == "gerak"
+
+
+@pytest.mark.parametrize(
     "variant",
     ["covid19", "COVID-19", "covid 19", "corona", "korona", "virus corona", "Kopid"],
 )
