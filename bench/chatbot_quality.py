@@ -16,8 +16,11 @@ into alternates, the rest after (week-2 top-1 overall and on the curated entries
 Development Q&A material (tuned on): tests/chatbot/data/dev/faq_official.json (a
 ministry's Q&A on COVID-19 topics the starter set lacks) and, from session 8,
 tests/chatbot/data/dev/faq_resident.json (33 public-health entries beyond COVID-19,
-formal and curated, 7 with English versions, asked by 116 resident questions), each
-alone (new entries, empty KB) and next to the starter set.
+formal and curated, 7 with English versions, asked by 116 resident questions) and,
+from session 9, tests/chatbot/data/dev/faq_covid_curated.json (34 COVID-era and
+public-health entries a curator writes next to the starter set, 11 with English
+versions, asked by 113 resident questions), each alone (new entries, empty KB) and
+next to the starter set.
 
 Indexes the shipped starter set (chatbot/data/*.json) and reports, with the thresholds
 in settings (CHATBOT_* environment variables): FAQ top-1 accuracy and recall@3 on 182
@@ -132,11 +135,12 @@ def main() -> None:
         " without them"
     )
     print("\n".join(alternates.lines()))
-    from chatbot.matching.evaluation import DEV_OFFICIAL, DEV_RESIDENT
+    from chatbot.matching.evaluation import DEV_CURATED, DEV_OFFICIAL, DEV_RESIDENT
 
     for name, path in (
         ("official Q&A", DEV_OFFICIAL),
         ("public-health FAQ, resident questions", DEV_RESIDENT),
+        ("COVID-era curated FAQ, resident questions", DEV_CURATED),
     ):
         for title, report in dev_official(t, path):
             print(f"\n== development {name} ({title})")
@@ -233,7 +237,7 @@ def dev_alternates(t):
 
 
 def dev_official(t, path):
-    """Dev Q&A material (`DEV_OFFICIAL`, `DEV_RESIDENT`) as published, alone and
+    """Dev Q&A material (`DEV_OFFICIAL`, `DEV_RESIDENT`, `DEV_CURATED`) as published, alone and
     next to the starter set (pure engine: the import path itself is exercised by the
     test split)."""
     from chatbot.matching import Engine

@@ -26,6 +26,7 @@ from .evaluation_held_out import (
     evaluate_hoax_split,
 )
 from .evaluation_sets import (
+    DEV_CURATED,
     DEV_OFFICIAL,
     DEV_RESIDENT,
     EVAL_SET,
@@ -43,6 +44,7 @@ from .evaluation_sets import (
 
 __all__ = [
     "CuratorStep",
+    "DEV_CURATED",
     "DEV_OFFICIAL",
     "DEV_RESIDENT",
     "EVAL_SET",

@@ -22,6 +22,9 @@ DEV_OFFICIAL = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_official.json"
 # Session 8: public-health entries beyond COVID-19 (formal and curated, some English)
 # and resident questions in everyday words. Tuned on, like EVAL_SET.
 DEV_RESIDENT = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_resident.json"
+# Session 9: COVID-era and public-health entries a curator writes next to the starter
+# set (words overlapping the starter's, questions different), with resident questions.
+DEV_CURATED = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_covid_curated.json"
 
 
 def load_json(path: Path) -> list | dict:
