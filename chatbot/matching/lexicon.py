@@ -930,6 +930,17 @@ SYNONYMS: dict[str, str] = {
     "odha": "orang dengan hiv",
     "uget uget": "jentik",
     "uget": "jentik",
+    # session 9: everyday words for a toilet, English words for cover and care
+    "wc": "kamar mandi",
+    "toilet": "kamar mandi",
+    "jamban": "kamar mandi",
+    "kakus": "kamar mandi",
+    "kamar kecil": "kamar mandi",
+    "bathroom": "kamar mandi",
+    "cover": "ditanggung",
+    "covered": "ditanggung",
+    "covers": "ditanggung",
+    "treatment": "perawatan",
 }
 
 STOPWORDS: frozenset[str] = frozenset(

@@ -53,6 +53,10 @@ def test_it_normalises_chat_spelling(text, expected):
         ("bab cair 5x", "buang air besar cair", "buang"),
         ("anak tipes", "demam tifoid", "tifoid"),
         ("iron tablets for girls", "tablet tambah darah", "tambah"),
+        # Session 9: a toilet by its everyday names; English "cover" for a cost.
+        ("wc nya gantian", "kamar mandi dipakai bersama", "kamar"),
+        ("toilet cuma satu", "satu kamar mandi", "mandi"),
+        ("does bpjs cover it", "biaya ditanggung JKN", "tanggung"),
     ],
 )
 def test_everyday_health_words_meet_the_entries_words(asked, written, shared):
