@@ -365,14 +365,15 @@ def detect_language(words: Iterable[str]) -> str | None:
         return "en"
     if idn >= 2 and idn > 2 * en:
         return "id"
-    # One English function word, not one Indonesian word and an English word the
-    # lexicon knows ("is monkeypox contagious?", "symptoms of covid"): English
-    # all the same, though too short for two function words.
+    # One English function word, no Indonesian function word, and more English
+    # words the lexicon knows than words that are also Indonesian ("is monkeypox
+    # contagious?", "symptoms of covid", "does bpjs cover hospital treatment":
+    # "hospital" is in the Indonesian dictionary too): English all the same, though
+    # too short for two function words.
     if (
         en == 1
         and not idn
-        and not any(map(_indonesian, others))
-        and any(w in _english_words() for w in others)
+        and sum(w in _english_words() for w in others) > sum(map(_indonesian, others))
     ):
         return "en"
     return None

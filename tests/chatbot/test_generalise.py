@@ -81,6 +81,10 @@ def test_it_answers_in_the_language_of_the_question(linked, text, channel, expec
         ("is monkeypox contagious?", "en"),
         ("symptoms of covid?", "en"),
         ("dbd in jakarta", None),
+        # Session 9: "hospital" is in the Indonesian dictionary too; two English
+        # words the lexicon knows outweigh it.
+        ("does bpjs cover covid hospital treatment", "en"),
+        ("dbd di rumah sakit", None),
     ],
 )
 def test_detect_language(text, language):
