@@ -941,6 +941,21 @@ SYNONYMS: dict[str, str] = {
     "covered": "ditanggung",
     "covers": "ditanggung",
     "treatment": "perawatan",
+    # session 10 (tried in session 9): umrah's spelling, public transport, a mask as a
+    # verb, household bleach, nail polish, sterilising, ivermectin's spelling, proning
+    "umroh": "umrah",
+    "krl": "transportasi umum",
+    "angkot": "transportasi umum",
+    "busway": "transportasi umum",
+    "public transport": "transportasi umum",
+    "maskeran": "masker",
+    "bayclin": "pemutih",
+    "bleach": "pemutih",
+    "kutek": "cat kuku",
+    "nail polish": "cat kuku",
+    "sterilisasi": "disinfeksi",
+    "ivermektin": "ivermectin",
+    "proning": "tengkurap",
 }
 
 STOPWORDS: frozenset[str] = frozenset(

@@ -57,6 +57,19 @@ def test_it_normalises_chat_spelling(text, expected):
         ("wc nya gantian", "kamar mandi dipakai bersama", "kamar"),
         ("toilet cuma satu", "satu kamar mandi", "mandi"),
         ("does bpjs cover it", "biaya ditanggung JKN", "tanggung"),
+        # Session 10: a pilgrimage, public transport, household bleach, nail polish,
+        # sterilising, ivermectin's and proning's everyday spellings.
+        ("vaksin buat umroh", "berangkat umrah", "umrah"),
+        ("naik krl pake masker?", "di transportasi umum", "transportasi"),
+        ("masker di angkot", "di transportasi umum", "transportasi"),
+        ("mask on public transport", "di transportasi umum", "transportasi"),
+        ("harus maskeran gak", "memakai masker", "masker"),
+        ("ngepel pake bayclin", "larutan pemutih", "mutih"),
+        ("clean with bleach", "larutan pemutih", "mutih"),
+        ("kutek ngaruh gak", "cat kuku", "kuku"),
+        ("sterilisasi badan", "disinfeksi tubuh", "disinfeksi"),
+        ("minum ivermektin", "ivermectin obat cacing", "ivermectin"),
+        ("proning buat sesak", "posisi tengkurap", "tengkurap"),
     ],
 )
 def test_everyday_health_words_meet_the_entries_words(asked, written, shared):
