@@ -760,6 +760,11 @@ SYNONYMS: dict[str, str] = {
     "dogs": "anjing",
     "cat": "kucing",
     "cats": "kucing",
+    # ... but Indonesian "cat" is paint: its compounds stay as written.
+    "cat kuku": "cat kuku",
+    "cat rambut": "cat rambut",
+    "cat tembok": "cat tembok",
+    "cat rumah": "cat rumah",
     "bepergian": "perjalanan",
     "berpergian": "perjalanan",
     "travel": "perjalanan",

@@ -263,7 +263,9 @@ def _phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], tup
     for term, canonical in pairs:
         key = tuple(_words(_strip_symbols(term)))
         value = tuple(_words(_strip_symbols(canonical)))
-        if key and value and key != value:
+        # A phrase mapped to itself is kept: it shields a compound from its words'
+        # own mappings (Indonesian "cat kuku", nail polish, is no English cat).
+        if key and value and (key != value or len(key) > 1):
             table[key] = value
     return table
 

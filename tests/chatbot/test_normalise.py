@@ -67,6 +67,9 @@ def test_it_normalises_chat_spelling(text, expected):
         ("ngepel pake bayclin", "larutan pemutih", "mutih"),
         ("clean with bleach", "larutan pemutih", "mutih"),
         ("kutek ngaruh gak", "cat kuku", "kuku"),
+        # Indonesian "cat" is paint: "cat kuku" stays nail polish, never a cat's.
+        ("kutek ngaruh gak", "boleh pakai cat kuku?", "cat"),
+        ("my cat has a fever", "kucing peliharaan", "kucing"),
         ("sterilisasi badan", "disinfeksi tubuh", "disinfeksi"),
         ("minum ivermektin", "ivermectin obat cacing", "ivermectin"),
         ("proning buat sesak", "posisi tengkurap", "tengkurap"),
