@@ -478,6 +478,46 @@ def test_everyday_and_english_words_find_the_entry(text, group):
     assert engine.faq.search(text, language=language)[0].group == group
 
 
+def test_an_entry_written_only_in_the_other_language_is_shown_rather_than_nothing():
+    """An English question on an entry the curator wrote only in Indonesian gets that
+    entry (no dead end), while an English entry that fits as well comes first."""
+    engine = Engine(
+        faq_docs=[
+            FaqDoc(
+                1,
+                "Bagaimana cara berhenti merokok?",
+                "id",
+                "rokok",
+                answer="Layanan berhenti merokok gratis di puskesmas: konseling.",
+            ),
+            FaqDoc(2, "How long is home isolation?", "en", "isoman"),
+            FaqDoc(3, "Berapa lama isolasi mandiri?", "id", "isoman"),
+        ],
+        hoax_docs=[],
+    )
+    hits = engine.faq.search("how can i quit smoking?", language="en")
+    assert hits and hits[0].entry_id == 1
+    out = engine.answer("how can i quit smoking?", language="id")
+    shown = [out.faq] if out.faq else list(out.suggestions)
+    assert [h.entry_id for h in shown][:1] == [1]
+    # The linked entry is still shown in the asked language only.
+    hits = engine.faq.search("how long is home isolation?", language="en")
+    assert [h.entry_id for h in hits][:1] == [2]
+    assert 3 not in {h.entry_id for h in hits}
+
+
+def test_the_language_figure_counts_an_entry_without_the_asked_version_as_right():
+    from chatbot.matching.evaluation_held_out import evaluate_faq_split
+
+    engine = Engine(
+        faq_docs=[FaqDoc(1, "Bagaimana cara berhenti merokok?", "id", "rokok")],
+        hoax_docs=[],
+    )
+    questions = [{"text": "how can i quit smoking?", "faq": "rokok", "language": "en"}]
+    r = evaluate_faq_split(engine, {1: "rokok"}, {1: "id"}, questions)
+    assert (r.shown, r.right_language, r.recall3) == (1, 1, 1)
+
+
 @pytest.mark.parametrize(
     ("text", "group"),
     [
