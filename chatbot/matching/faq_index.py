@@ -335,27 +335,21 @@ class FaqIndex:
         k = min(scores.size, max(limit * 8, 24))
         top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(k)
         top = top[np.argsort(-scores[top], kind="stable")]
+        written_in = {
+            doc: self.has_version(self._groups[self._doc_group[doc]], language)
+            for doc in top.tolist()
+        }
         # On equal scores an entry written in the asked language comes first.
         top = sorted(
-            top.tolist(),
-            key=lambda doc: (
-                -round(float(scores[doc]), 4),
-                not self.has_version(self._groups[self._doc_group[doc]], language),
-            ),
+            written_in,
+            key=lambda doc: (-round(float(scores[doc]), 4), not written_in[doc]),
         )
         hits: list[FaqHit] = []
         taken: set[int] = set()
         in_language = False
         # The best entry written in the asked language: one written only in the
         # other language must lead it clearly to be shown.
-        best_here = next(
-            (
-                float(scores[doc])
-                for doc in top
-                if self.has_version(self._groups[self._doc_group[doc]], language)
-            ),
-            0.0,
-        )
+        best_here = next((float(scores[d]) for d in top if written_in[d]), 0.0)
         for doc in top:
             score = float(scores[doc])
             if score <= 0:

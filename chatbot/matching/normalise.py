@@ -72,7 +72,7 @@ class Analysis:
     urls: tuple[str, ...]  # normalised links found in the text
     # The words as written (slang expanded, before synonyms): what tells the
     # language, since synonyms read English words as Indonesian ("vaccine").
-    written: tuple[str, ...] = ()
+    written: tuple[str, ...]
 
     @property
     def is_empty(self) -> bool:
