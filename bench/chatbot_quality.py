@@ -135,12 +135,20 @@ def main() -> None:
         " without them"
     )
     print("\n".join(alternates.lines()))
-    from chatbot.matching.evaluation import DEV_CURATED, DEV_OFFICIAL, DEV_RESIDENT
+    from chatbot.matching.evaluation import (
+        DEV_CURATED,
+        DEV_HEALTH_OFFICE,
+        DEV_OFFICIAL,
+        DEV_RESIDENT,
+        DEV_SERVICES,
+    )
 
     for name, path in (
         ("official Q&A", DEV_OFFICIAL),
         ("public-health FAQ, resident questions", DEV_RESIDENT),
         ("COVID-era curated FAQ, resident questions", DEV_CURATED),
+        ("health office Q&A beyond COVID-19, resident questions", DEV_HEALTH_OFFICE),
+        ("services and everyday health, resident questions", DEV_SERVICES),
     ):
         for title, report in dev_official(t, path):
             print(f"\n== development {name} ({title})")

@@ -27,8 +27,10 @@ from .evaluation_held_out import (
 )
 from .evaluation_sets import (
     DEV_CURATED,
+    DEV_HEALTH_OFFICE,
     DEV_OFFICIAL,
     DEV_RESIDENT,
+    DEV_SERVICES,
     EVAL_SET,
     FAQ_STARTER,
     HOAX_STARTER,
@@ -45,8 +47,10 @@ from .evaluation_sets import (
 __all__ = [
     "CuratorStep",
     "DEV_CURATED",
+    "DEV_HEALTH_OFFICE",
     "DEV_OFFICIAL",
     "DEV_RESIDENT",
+    "DEV_SERVICES",
     "EVAL_SET",
     "FAQ_STARTER",
     "HOAX_STARTER",

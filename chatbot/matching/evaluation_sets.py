@@ -25,6 +25,11 @@ DEV_RESIDENT = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_resident.json"
 # Session 9: COVID-era and public-health entries a curator writes next to the starter
 # set (words overlapping the starter's, questions different), with resident questions.
 DEV_CURATED = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_covid_curated.json"
+# Session 12: a health office's published Q&A beyond COVID-19 (infectious and
+# environmental diseases, first aid, sanitation), and services and everyday health
+# next to the starter set, each with resident questions. Tuned on, like EVAL_SET.
+DEV_HEALTH_OFFICE = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_health_office.json"
+DEV_SERVICES = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_services.json"
 
 
 def load_json(path: Path) -> list | dict:

@@ -185,8 +185,15 @@ def stem(word: str) -> str:
 _ASCII_JUNK_RE = re.compile(r"[^A-Za-z0-9@$-]+")
 
 
+# An apostrophe inside a word joins it: "i'm", "isn't", "kid's", "Jum'at".
+_APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])['\u2019](?=[^\W\d_])")
+
+
 def _strip_symbols(text: str) -> str:
-    """Fold fancy letters (𝐕𝐚𝐤𝐬𝐢𝐧), drop accents, emoji and other symbols."""
+    """Fold fancy letters (𝐕𝐚𝐤𝐬𝐢𝐧), drop accents, emoji and other symbols; an
+    apostrophe inside a word is dropped ("isn't" -> "isnt", read as "is not")."""
+    if "'" in text or "\u2019" in text:
+        text = _APOSTROPHE_RE.sub("", text)
     if text.isascii():
         return _ASCII_JUNK_RE.sub(" ", text)
     text = unicodedata.normalize("NFKC", text)
