@@ -28,7 +28,9 @@ DEV_CURATED = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_covid_curated.j
 # Session 12: a health office's published Q&A beyond COVID-19 (infectious and
 # environmental diseases, first aid, sanitation), and services and everyday health
 # next to the starter set, each with resident questions. Tuned on, like EVAL_SET.
-DEV_HEALTH_OFFICE = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_health_office.json"
+DEV_HEALTH_OFFICE = (
+    ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_health_office.json"
+)
 DEV_SERVICES = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_services.json"
 
 
