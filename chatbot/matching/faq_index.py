@@ -125,11 +125,12 @@ class FaqIndex:
     shape_bar = 0.3
     shape_margin = 0.1
     shape_candidates = 2
-    # Session 11 (development material only): an entry written only in the other
-    # language than the question's is shown when its score is at least this many
-    # times that of the best entry in the question's language (dev: English
-    # questions on Indonesian-only entries lead by 1.37-280x; an unlinked
-    # translation of the asked language's entry ties or leads by a few percent).
+    # Session 11, revised in session 12 (development material only): an entry
+    # written only in another language than the question's is left out when an
+    # entry of the question's language with no translation at all scores at least
+    # 1 / foreign_lead of its score: the two may be one answer imported twice and
+    # not linked (dev: an unlinked translation ties or leads its original by a few
+    # percent; English questions on Indonesian-only entries lead by 1.37-280x).
     foreign_lead = 1.25
 
     def __init__(
@@ -344,36 +345,50 @@ class FaqIndex:
             written_in,
             key=lambda doc: (-round(float(scores[doc]), 4), not written_in[doc]),
         )
-        hits: list[FaqHit] = []
+        # Each entry once, at its best phrasing's score.
+        ranked: list[tuple[int, float, bool]] = []
         taken: set[int] = set()
-        in_language = False
-        # The best entry written in the asked language: one written only in the
-        # other language must lead it clearly to be shown.
-        best_here = next((float(scores[d]) for d in top if written_in[d]), 0.0)
         for doc in top:
             score = float(scores[doc])
             if score <= 0:
                 break
             gid = int(self._doc_group[doc])
-            if gid in taken:
-                continue
-            taken.add(gid)
-            # The entry's text in the asked language, never its translation. An
-            # entry written only in the other language is shown as it is when it
-            # leads every entry in the asked language by `foreign_lead` (an English
-            # question on it meets no dead end), never after one: an unlinked
-            # translation of the asked language's entry is not offered beside it.
-            hit = self._hit(gid, round(min(score, 1.0), 4), language)
-            if hit is None:
-                if in_language or score < self.foreign_lead * best_here:
+            if gid not in taken:
+                taken.add(gid)
+                ranked.append((gid, score, written_in[doc]))
+        return self._in_language_first(ranked, language, limit)
+
+    def _in_language_first(
+        self, ranked: list[tuple[int, float, bool]], language: str, limit: int
+    ) -> list[FaqHit]:
+        """The entries' text in the asked language, never their translation. An
+        entry written only in another language is shown as it is, where its score
+        puts it (no dead end for an English question on an Indonesian entry),
+        unless it may be an unlinked translation of an entry of the asked language
+        that scores about as well (at least 1 / `foreign_lead` of its score): one
+        with no version in any of its languages. An entry that has its translation
+        linked is never such a one, so the starter set's entries never hide a new
+        Indonesian entry from an English question."""
+        single = [  # entries of the asked language without any translation
+            (set(self._versions[self._groups[g]]), s)
+            for g, s, here in ranked
+            if here and len(self._versions[self._groups[g]]) == 1
+        ]
+        order: list[tuple[int, float, bool]] = []
+        for gid, score, here in ranked:
+            if not here:
+                mine = set(self._versions[self._groups[gid]])
+                if any(
+                    not (mine & theirs) and s * self.foreign_lead >= score
+                    for theirs, s in single
+                ):
                     continue
-                versions = self._versions[self._groups[gid]]
-                hit = self._hit(gid, round(min(score, 1.0), 4), next(iter(versions)))
-            else:
-                in_language = True
-            hits.append(hit)
-            if len(hits) == limit:
-                break
+            order.append((gid, score, here))
+        hits: list[FaqHit] = []
+        for gid, score, here in order[:limit]:
+            versions = self._versions[self._groups[gid]]
+            shown = language if here else next(iter(versions))
+            hits.append(self._hit(gid, round(min(score, 1.0), 4), shown))
         return hits
 
     def second_opinion(

@@ -506,6 +506,50 @@ def test_an_entry_written_only_in_the_other_language_is_shown_rather_than_nothin
     assert 3 not in {h.entry_id for h in hits}
 
 
+def test_a_linked_entry_of_the_asked_language_never_hides_an_untranslated_one():
+    """Session 12: an Indonesian-only entry that an English question fits second is
+    offered second, behind the English entry of a linked pair (a linked entry has its
+    translation, so the other cannot be an unlinked copy of it)."""
+    engine = Engine(
+        faq_docs=[
+            FaqDoc(1, "What are the symptoms of COVID-19 in children?", "en", "anak"),
+            FaqDoc(2, "Apa gejala COVID-19 pada anak?", "id", "anak"),
+            FaqDoc(
+                3,
+                "Apa yang harus dilakukan bila anak kejang demam?",
+                "id",
+                "kejang",
+                answer="Kejang demam (step) pada anak: baringkan miring, jangan "
+                "masukkan apa pun ke mulut, bawa ke puskesmas bila lebih dari 5 menit.",
+            ),
+            FaqDoc(4, "How long is home isolation?", "en", "isoman"),
+            FaqDoc(5, "Berapa lama isolasi mandiri?", "id", "isoman"),
+        ],
+        hoax_docs=[],
+    )
+    text = "what are the symptoms of covid in children, can it cause seizures?"
+    hits = engine.faq.search(text, language="en")
+    assert [h.entry_id for h in hits][:2] == [1, 3]
+    # Where it fits best, it comes first.
+    hits = engine.faq.search("my child had a seizure with fever", language="en")
+    assert hits[0].entry_id == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "shown", "hidden"),
+    [
+        ("apakah vaksin corona itu haram?", "id", 1, 2),
+        ("is the corona vaccine haram or not?", "en", 2, 1),
+    ],
+)
+def test_an_unlinked_translation_is_not_offered_beside_its_original(
+    text, language, shown, hidden
+):
+    hits = halal_engine(linked=False).faq.search(text, language=language)
+    assert hits[0].entry_id == shown
+    assert hidden not in {h.entry_id for h in hits}
+
+
 def test_the_language_figure_counts_an_entry_without_the_asked_version_as_right():
     from chatbot.matching.evaluation_held_out import evaluate_faq_split
 

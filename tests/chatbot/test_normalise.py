@@ -73,6 +73,20 @@ def test_it_normalises_chat_spelling(text, expected):
         ("sterilisasi badan", "disinfeksi tubuh", "disinfeksi"),
         ("minum ivermektin", "ivermectin obat cacing", "ivermectin"),
         ("proning buat sesak", "posisi tengkurap", "tengkurap"),
+        # session 12: Javanese, Sundanese and Betawi words, English complaints
+        ("watuke anakku ra mandek", "batuk rejan", "batuk"),
+        ("budak abdi kuru pisan", "anak kurus", "anak"),
+        ("keselek biji rambutan", "anak tersedak", "sedak"),
+        ("anakku stip", "kejang demam pada anak", "kejang"),
+        ("my son gets nosebleeds", "mimisan pada anak", "mimisan"),
+        ("pink eye going around", "konjungtivitis menular", "konjungtivitis"),
+        ("my daughter has lice", "kutu rambut", "kutu"),
+        ("haze is bad today", "kabut asap kebakaran hutan", "kabut"),
+        ("where to check uric acid", "cek asam urat", "urat"),
+        ("obat rumput ketelan", "keracunan pestisida", "pestisida"),
+        ("tetangga dipukulin lakinya", "kekerasan dalam rumah tangga", "keras"),
+        ("update no wa di aplikasi", "ubah nomor ponsel", "ponsel"),
+        ("bpjs mati, bisa berobat?", "bpjs nonaktif karena menunggak", "nonaktif"),
     ],
 )
 def test_everyday_health_words_meet_the_entries_words(asked, written, shared):
@@ -160,3 +174,15 @@ def test_a_closing_gak_asks_yes_or_no_and_is_not_a_term():
     # Inside the question it still means "not".
     assert "tidak" in n.analyse("udah ga ada gejala tp masih positif").terms
     assert n.analyse("gak").terms == ("tidak",)
+
+
+def test_an_apostrophe_inside_a_word_joins_it():
+    """English contractions read as their words ("isn't" -> "is not"), possessives
+    and Indonesian "Jum'at" as one word, never as stray letters."""
+    assert (
+        N.analyse("he isn't breathing").terms == N.analyse("he is not breathing").terms
+    )
+    assert "t" not in N.analyse("he isn\u2019t breathing").terms
+    assert N.analyse("i'm tired").terms == N.analyse("i am tired").terms
+    assert N.analyse("my kid's class").terms == N.analyse("my kids class").terms
+    assert N.analyse("sholat Jum'at").terms == N.analyse("sholat jumat").terms
