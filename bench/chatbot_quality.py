@@ -137,6 +137,8 @@ def main() -> None:
     print("\n".join(alternates.lines()))
     from chatbot.matching.evaluation import (
         DEV_CURATED,
+        DEV_CURATED_MORE,
+        DEV_FAMILY,
         DEV_HEALTH_OFFICE,
         DEV_OFFICIAL,
         DEV_RESIDENT,
@@ -149,6 +151,8 @@ def main() -> None:
         ("COVID-era curated FAQ, resident questions", DEV_CURATED),
         ("health office Q&A beyond COVID-19, resident questions", DEV_HEALTH_OFFICE),
         ("services and everyday health, resident questions", DEV_SERVICES),
+        ("more curated entries, resident questions", DEV_CURATED_MORE),
+        ("family health, resident questions", DEV_FAMILY),
     ):
         for title, report in dev_official(t, path):
             print(f"\n== development {name} ({title})")

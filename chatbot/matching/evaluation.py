@@ -27,6 +27,8 @@ from .evaluation_held_out import (
 )
 from .evaluation_sets import (
     DEV_CURATED,
+    DEV_CURATED_MORE,
+    DEV_FAMILY,
     DEV_HEALTH_OFFICE,
     DEV_OFFICIAL,
     DEV_RESIDENT,
@@ -47,6 +49,8 @@ from .evaluation_sets import (
 __all__ = [
     "CuratorStep",
     "DEV_CURATED",
+    "DEV_CURATED_MORE",
+    "DEV_FAMILY",
     "DEV_HEALTH_OFFICE",
     "DEV_OFFICIAL",
     "DEV_RESIDENT",

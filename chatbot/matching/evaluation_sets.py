@@ -32,6 +32,10 @@ DEV_HEALTH_OFFICE = (
     ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_health_office.json"
 )
 DEV_SERVICES = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_services.json"
+# Also session 12: more curated entries next to the starter set (most Indonesian only,
+# English questions on them) and family health next to the starter set.
+DEV_CURATED_MORE = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_curated_more.json"
+DEV_FAMILY = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_family_health.json"
 
 
 def load_json(path: Path) -> list | dict:
