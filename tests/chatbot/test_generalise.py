@@ -258,7 +258,7 @@ def test_the_test_split_holds_its_measured_figures():
     hoaxes = load_json(TEST_HOAX_FILE)
     for faq_files, hoax_files, top1, recall3 in (
         ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 95, 96.5),
-        (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 94, 97.5),
+        (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 95, 97.5),
     ):
         kb = imported_engine(faq_files=faq_files, hoax_files=hoax_files)
         r = evaluate_faq_split(
