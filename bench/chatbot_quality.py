@@ -135,25 +135,9 @@ def main() -> None:
         " without them"
     )
     print("\n".join(alternates.lines()))
-    from chatbot.matching.evaluation import (
-        DEV_CURATED,
-        DEV_CURATED_MORE,
-        DEV_FAMILY,
-        DEV_HEALTH_OFFICE,
-        DEV_OFFICIAL,
-        DEV_RESIDENT,
-        DEV_SERVICES,
-    )
+    from chatbot.matching.evaluation import DEV_QA_SETS
 
-    for name, path in (
-        ("official Q&A", DEV_OFFICIAL),
-        ("public-health FAQ, resident questions", DEV_RESIDENT),
-        ("COVID-era curated FAQ, resident questions", DEV_CURATED),
-        ("health office Q&A beyond COVID-19, resident questions", DEV_HEALTH_OFFICE),
-        ("services and everyday health, resident questions", DEV_SERVICES),
-        ("more curated entries, resident questions", DEV_CURATED_MORE),
-        ("family health, resident questions", DEV_FAMILY),
-    ):
+    for name, path in DEV_QA_SETS:
         for title, report in dev_official(t, path):
             print(f"\n== development {name} ({title})")
             print("\n".join(report.lines()))

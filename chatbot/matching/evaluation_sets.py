@@ -36,6 +36,16 @@ DEV_SERVICES = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_services.json"
 # English questions on them) and family health next to the starter set.
 DEV_CURATED_MORE = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_curated_more.json"
 DEV_FAMILY = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_family_health.json"
+# The development Q&A sets as the bench reports them: title, file.
+DEV_QA_SETS: tuple[tuple[str, Path], ...] = (
+    ("official Q&A", DEV_OFFICIAL),
+    ("public-health FAQ, resident questions", DEV_RESIDENT),
+    ("COVID-era curated FAQ, resident questions", DEV_CURATED),
+    ("health office Q&A beyond COVID-19, resident questions", DEV_HEALTH_OFFICE),
+    ("services and everyday health, resident questions", DEV_SERVICES),
+    ("more curated entries, resident questions", DEV_CURATED_MORE),
+    ("family health, resident questions", DEV_FAMILY),
+)
 
 
 def load_json(path: Path) -> list | dict:
