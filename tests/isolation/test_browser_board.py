@@ -33,7 +33,7 @@ WALL_TIME = re.compile(
 )
 
 
-def checkin(patient, minutes_ago: int, **values) -> CheckIn:
+def checkin(patient, minutes_ago: float, **values) -> CheckIn:
     values = {k: Decimal(v) if k == "temperature" else v for k, v in values.items()}
     return services.checkin_submit(
         patient=patient,
@@ -41,6 +41,18 @@ def checkin(patient, minutes_ago: int, **values) -> CheckIn:
         measured_at=timezone.now() - dt.timedelta(minutes=minutes_ago),
         **values,
     )[0]
+
+
+def minutes_ago_today(tz, *minutes: float) -> list[float]:
+    """`minutes` ago, scaled down when needed so that each still falls on today's
+    date in `tz`: seeded as "fine today", they must not cross local midnight (between
+    00:00 and 02:00 WIB, 120 minutes ago is yesterday and the patient is "not seen
+    today", which sorts first)."""
+    now = timezone.now().astimezone(tz)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    since_midnight = (now - midnight).total_seconds() / 60
+    scale = min(1.0, since_midnight / (max(minutes) + 1))
+    return [m * scale for m in minutes]
 
 
 def token_for(user) -> str:
@@ -105,9 +117,11 @@ def test_it_moves_trend_and_order_on_a_live_checkin_as_a_reload_would(
 ):
     carol = UserFactory(full_name="Carol Wulandari")
     carol_isolating = enrol(nurse, carol)
-    checkin(alice, 120, spo2=97, temperature="37.0")
-    checkin(carol, 100, spo2=97, temperature="36.8")
-    checkin(carol, 90, spo2=96, temperature="36.9")
+    assert carol_isolating.tz == alice_isolating.tz
+    first, second, third = minutes_ago_today(alice_isolating.tz, 120, 100, 90)
+    checkin(alice, first, spo2=97, temperature="37.0")
+    checkin(carol, second, spo2=97, temperature="36.8")
+    checkin(carol, third, spo2=96, temperature="36.9")
     context, page = login(browser, nurse)
     try:
         ids = [row[0] for row in board_state(page)]
