@@ -233,7 +233,7 @@ def dev_alternates(t):
 
 
 def dev_official(t, path):
-    """Dev Q&A material (`DEV_OFFICIAL`, `DEV_RESIDENT`, `DEV_CURATED`) as published, alone and
+    """A dev Q&A set (`evaluation_sets.DEV_QA_SETS`) as published, alone and
     next to the starter set (pure engine: the import path itself is exercised by the
     test split)."""
     from chatbot.matching import Engine

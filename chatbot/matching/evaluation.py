@@ -26,14 +26,9 @@ from .evaluation_held_out import (
     evaluate_hoax_split,
 )
 from .evaluation_sets import (
-    DEV_CURATED,
-    DEV_CURATED_MORE,
-    DEV_FAMILY,
-    DEV_HEALTH_OFFICE,
     DEV_OFFICIAL,
     DEV_QA_SETS,
     DEV_RESIDENT,
-    DEV_SERVICES,
     EVAL_SET,
     FAQ_STARTER,
     HOAX_STARTER,
@@ -49,14 +44,9 @@ from .evaluation_sets import (
 
 __all__ = [
     "CuratorStep",
-    "DEV_CURATED",
-    "DEV_CURATED_MORE",
-    "DEV_FAMILY",
-    "DEV_HEALTH_OFFICE",
     "DEV_OFFICIAL",
     "DEV_QA_SETS",
     "DEV_RESIDENT",
-    "DEV_SERVICES",
     "EVAL_SET",
     "FAQ_STARTER",
     "HOAX_STARTER",

@@ -364,26 +364,25 @@ class FaqIndex:
         """The entries' text in the asked language, never their translation. An
         entry written only in another language is shown as it is, where its score
         puts it (no dead end for an English question on an Indonesian entry),
-        unless it may be an unlinked translation of an entry of the asked language
-        that scores about as well (at least 1 / `foreign_lead` of its score): one
-        with no version in any of its languages. An entry that has its translation
-        linked is never such a one, so the starter set's entries never hide a new
-        Indonesian entry from an English question."""
-        single = [  # entries of the asked language without any translation
-            (set(self._versions[self._groups[g]]), s)
-            for g, s, here in ranked
-            if here and len(self._versions[self._groups[g]]) == 1
+        unless it may be an unlinked translation of an entry of the asked language:
+        one written in that language only (an entry with its translation linked is
+        never such a one) that scores at least 1 / `foreign_lead` of it. So the
+        starter set's linked entries never hide a new Indonesian entry from an
+        English question."""
+        # The best entry of the asked language that has no translation at all.
+        untranslated = max(
+            (
+                s
+                for g, s, here in ranked
+                if here and len(self._versions[self._groups[g]]) == 1
+            ),
+            default=0.0,
+        )
+        order = [
+            (gid, score, here)
+            for gid, score, here in ranked
+            if here or untranslated * self.foreign_lead < score
         ]
-        order: list[tuple[int, float, bool]] = []
-        for gid, score, here in ranked:
-            if not here:
-                mine = set(self._versions[self._groups[gid]])
-                if any(
-                    not (mine & theirs) and s * self.foreign_lead >= score
-                    for theirs, s in single
-                ):
-                    continue
-            order.append((gid, score, here))
         hits: list[FaqHit] = []
         for gid, score, here in order[:limit]:
             versions = self._versions[self._groups[gid]]
