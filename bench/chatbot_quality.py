@@ -7,8 +7,8 @@ Test split (only measured, issue 17): tests/chatbot/data/test_split/ - 36 FAQ en
 curator writes, 20 published as an official Q&A, 60 fact-check entries, imported
 with import_faq / import_hoaxes next to the starter set ("test split") and into an
 empty knowledge base ("new entries"), then asked by 123 resident questions, 114
-forwards and 60 ordinary messages. Needs DATABASE_URL (the imports run in a
-transaction that is rolled back). Last: a curator working the unanswered inbox, on
+forwards and 60 ordinary messages. Needs DATABASE_URL (migrated first if it is a
+scratch database; the imports run in a transaction that is rolled back). Last: a curator working the unanswered inbox, on
 the dev questions and on the test split's: each entry's phrasings are a paraphrase
 group, the first half asked before the curator turns the inbox's N largest groups
 into alternates, the rest after (week-2 top-1 overall and on the curated entries).
@@ -277,7 +277,10 @@ def test_split(t) -> None:
         load_json,
     )
     from chatbot.quality import imported_engine
+    from django.core.management import call_command
 
+    # The imports go through the real models: a scratch database gets its tables.
+    call_command("migrate", interactive=False, verbosity=0)
     questions = held_out_questions()
     hoax_data = load_json(TEST_HOAX_FILE)
     scenarios = {

@@ -108,12 +108,12 @@ class FaqIndex:
     # The best of many phrasings is a better match by chance alone: an entry's
     # phrasing scores are discounted by (number of phrasings) ** -phrasing_bias, so
     # entries with dozens of alternates do not outrank a new entry on common words.
-    phrasing_bias = 0.2
+    phrasing_bias = 0.25
     # In the coverage share, a query term's idf is scaled by how much of a content
     # word it is (its idf among the answers, relative to the highest) ** this:
     # words most answers use ("sudah", "masih", "tidak", "boleh") weigh less than
     # the specific ones ("asi", "antibiotik"), however rare among the questions.
-    content_power = 0.5
+    content_power = 0.4
     # Session 5 (chosen on development material only): a second opinion on the
     # third suggestion. Each entry's words as written (question, alternates and the
     # answer's first sentence; stopwords kept) are compared by character 3-5-grams

@@ -87,6 +87,14 @@ def test_it_normalises_chat_spelling(text, expected):
         ("tetangga dipukulin lakinya", "kekerasan dalam rumah tangga", "keras"),
         ("update no wa di aplikasi", "ubah nomor ponsel", "ponsel"),
         ("bpjs mati, bisa berobat?", "bpjs nonaktif karena menunggak", "nonaktif"),
+        # session 13: English words for checking and paying, chat spellings
+        ("is this pcr letter legit", "surat hasil pcr asli", "asli"),
+        ("do i have to pay for the swab", "biaya tes swab", "biaya"),
+        ("can i request a vaccine brand", "memilih merek vaksin", "merek"),
+        ("i lost my sense of smell", "penciuman hilang, tidak bisa mencium bau", "cium"),
+        ("got a scam call", "penipuan mengatasnamakan dinas kesehatan", "tipu"),
+        ("cara mengecek status vaksin", "cek status vaksin", "cek"),
+        ("td sy ditelpon", "tadi saya ditelepon", "tadi"),
     ],
 )
 def test_everyday_health_words_meet_the_entries_words(asked, written, shared):
@@ -174,6 +182,13 @@ def test_a_closing_gak_asks_yes_or_no_and_is_not_a_term():
     # Inside the question it still means "not".
     assert "tidak" in n.analyse("udah ga ada gejala tp masih positif").terms
     assert n.analyse("gak").terms == ("tidak",)
+
+
+def test_ngaku_is_claiming_not_stiff():
+    """Sastrawi reads colloquial "ngaku" (to claim) as kaku, a symptom word (stiff
+    neck): a scam call "ngaku dari dinkes" must not match stiffness."""
+    assert "kaku" not in N.analyse("ada yg nelpon ngaku dr dinkes").terms
+    assert "kaku" in N.analyse("leher kaku").terms
 
 
 def test_an_apostrophe_inside_a_word_joins_it():
