@@ -265,6 +265,8 @@ def dev_official(t, path):
 
 def test_split(t) -> None:
     """Only ever measured: aggregate figures, never the items it misses."""
+    from django.core.management import call_command
+
     from chatbot.matching.evaluation import (
         FAQ_STARTER,
         HOAX_STARTER,
@@ -277,7 +279,6 @@ def test_split(t) -> None:
         load_json,
     )
     from chatbot.quality import imported_engine
-    from django.core.management import call_command
 
     # The imports go through the real models: a scratch database gets its tables.
     call_command("migrate", interactive=False, verbosity=0)

@@ -91,7 +91,11 @@ def test_it_normalises_chat_spelling(text, expected):
         ("is this pcr letter legit", "surat hasil pcr asli", "asli"),
         ("do i have to pay for the swab", "biaya tes swab", "biaya"),
         ("can i request a vaccine brand", "memilih merek vaksin", "merek"),
-        ("i lost my sense of smell", "penciuman hilang, tidak bisa mencium bau", "cium"),
+        (
+            "i lost my sense of smell",
+            "penciuman hilang, tidak bisa mencium bau",
+            "cium",
+        ),
         ("got a scam call", "penipuan mengatasnamakan dinas kesehatan", "tipu"),
         ("cara mengecek status vaksin", "cek status vaksin", "cek"),
         ("td sy ditelpon", "tadi saya ditelepon", "tadi"),
