@@ -21,6 +21,10 @@ class SplitReport(FaqRates):
     recall3: int = 0
     right_language: int = 0  # the entry shown (answer or first suggestion) is in it
     shown: int = 0  # questions given an answer or suggestions
+    # The right entry among what the resident sees (the answer or a suggestion):
+    # recall@3 counts the ranking, also where the reply offers a health worker
+    # instead (fallback).
+    right_shown: int = 0
     answered_right: int = 0
     answered_wrong: int = 0
     suggested: int = 0
@@ -56,6 +60,8 @@ class SplitReport(FaqRates):
             out += [
                 f"FAQ top-1               {self.faq_top1:5.1f} %  ({self.top1}/{q})",
                 f"FAQ recall@3            {self.faq_recall3:5.1f} %  ({self.recall3}/{q})",
+                f"  right entry shown     {self.pct(self.right_shown, q):5.1f} %"
+                f"  ({self.right_shown}/{q}, as the answer or a suggestion)",
                 f"  answered right {self.answered_right}, wrong {self.answered_wrong}"
                 f", suggestions {self.suggested}, fallback {self.fallback}"
                 f", taken for a hoax {self.faq_flagged_hoax}",
@@ -111,6 +117,7 @@ def evaluate_faq_split(
         )
         if shown:
             r.shown += 1
+            r.right_shown += q["faq"] in [faq_key[h.entry_id] for h in shown]
             # In the asked language wherever the entry is written in it.
             if all(
                 faq_language[h.entry_id] == q["language"]

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from chatbot import rules
 from chatbot.index import thresholds
 from chatbot.matching import Engine, FaqDoc
-from chatbot.matching.engine import faq_docs_from_records
+from chatbot.matching.engine import Thresholds, faq_docs_from_records
 from chatbot.matching.evaluation import (
     EVAL_SET,
     FAQ_STARTER,
@@ -24,6 +24,7 @@ from chatbot.matching.evaluation import (
     paraphrase_halves,
     starter_engine,
 )
+from chatbot.matching.faq_index import FaqThresholds
 from chatbot.matching.normalise import detect_language
 from chatbot.models import HoaxEntry, UnansweredQuestion
 from chatbot.services import message_answer
@@ -560,6 +561,28 @@ def test_the_language_figure_counts_an_entry_without_the_asked_version_as_right(
     questions = [{"text": "how can i quit smoking?", "faq": "rokok", "language": "en"}]
     r = evaluate_faq_split(engine, {1: "rokok"}, {1: "id"}, questions)
     assert (r.shown, r.right_language, r.recall3) == (1, 1, 1)
+    assert r.right_shown == 1
+
+
+def test_right_shown_counts_what_the_resident_sees_not_the_ranking():
+    """A question the FAQ ranks but does not answer or suggest (fallback: the reply
+    offers a health worker) counts for recall@3, never as shown."""
+    from chatbot.matching.evaluation_held_out import evaluate_faq_split
+
+    engine = Engine(
+        faq_docs=[FaqDoc(1, "Bagaimana cara berhenti merokok?", "id", "rokok")],
+        hoax_docs=[],
+    )
+    questions = [{"text": "cara berhenti merokok", "faq": "rokok", "language": "id"}]
+    always_fallback = Thresholds(
+        faq=FaqThresholds(answer=2.0, margin=0.0, suggest=2.0, lead_answer=2.0)
+    )
+    r = evaluate_faq_split(
+        engine, {1: "rokok"}, {1: "id"}, questions, thresholds=always_fallback
+    )
+    assert (r.recall3, r.fallback, r.shown, r.right_shown) == (1, 1, 0, 0)
+    r = evaluate_faq_split(engine, {1: "rokok"}, {1: "id"}, questions)
+    assert (r.recall3, r.right_shown) == (1, 1)
 
 
 @pytest.mark.parametrize(
