@@ -8,10 +8,13 @@ curator writes, 20 published as an official Q&A, 60 fact-check entries, imported
 with import_faq / import_hoaxes next to the starter set ("test split") and into an
 empty knowledge base ("new entries"), then asked by 123 resident questions, 114
 forwards and 60 ordinary messages. Needs DATABASE_URL (migrated first if it is a
-scratch database; the imports run in a transaction that is rolled back). Last: a curator working the unanswered inbox, on
-the dev questions and on the test split's: each entry's phrasings are a paraphrase
-group, the first half asked before the curator turns the inbox's N largest groups
-into alternates, the rest after (week-2 top-1 overall and on the curated entries).
+scratch database; the imports run in a transaction that is rolled back). Besides
+recall@3 (the ranking), each Q&A row reports how often the right entry is shown
+(the answer, or one of the suggestions). Last: a curator working the unanswered
+inbox, on the dev questions and on the test split's: each entry's phrasings are a
+paraphrase group, the first half asked before the curator turns the inbox's N
+largest groups into alternates, the rest after (week-2 top-1 overall and on the
+curated entries).
 
 Development Q&A material (tuned on): tests/chatbot/data/dev/faq_official.json (a
 ministry's Q&A on COVID-19 topics the starter set lacks) and, from session 8,
