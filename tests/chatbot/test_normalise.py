@@ -205,3 +205,19 @@ def test_an_apostrophe_inside_a_word_joins_it():
     assert N.analyse("i'm tired").terms == N.analyse("i am tired").terms
     assert N.analyse("my kid's class").terms == N.analyse("my kids class").terms
     assert N.analyse("sholat Jum'at").terms == N.analyse("sholat jumat").terms
+
+
+@pytest.mark.parametrize(
+    ("everyday", "canonical"),
+    [
+        ("anak sy kesetrum", "anak saya tersengat listrik"),
+        ("kaki keseleo", "kaki terkilir"),
+        ("sering panas dingin", "sering demam menggigil"),
+        ("he keeps throwing up", "he keeps muntah"),
+        ("puskesmas buka pas tanggal merah", "puskesmas buka pas hari libur"),
+        ("minta surat sakit", "minta surat keterangan sakit"),
+    ],
+)
+def test_everyday_words_for_complaints_and_paperwork(everyday, canonical):
+    """Residents' words and the curators' words for the same thing read the same."""
+    assert N.analyse(everyday).terms == N.analyse(canonical).terms
