@@ -216,6 +216,8 @@ def test_an_apostrophe_inside_a_word_joins_it():
         ("he keeps throwing up", "he keeps muntah"),
         ("puskesmas buka pas tanggal merah", "puskesmas buka pas hari libur"),
         ("minta surat sakit", "minta surat keterangan sakit"),
+        ("bangun tidur salah bantal", "bangun tidur leher kaku"),
+        ("puser bayi", "pusar bayi"),
     ],
 )
 def test_everyday_words_for_complaints_and_paperwork(everyday, canonical):
