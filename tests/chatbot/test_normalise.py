@@ -218,6 +218,8 @@ def test_an_apostrophe_inside_a_word_joins_it():
         ("minta surat sakit", "minta surat keterangan sakit"),
         ("bangun tidur salah bantal", "bangun tidur leher kaku"),
         ("puser bayi", "pusar bayi"),
+        ("chat dokter ga direspon", "chat dokter ga dibalas"),
+        ("jadwal vaksin diundur", "jadwal vaksin ditunda"),
     ],
 )
 def test_everyday_words_for_complaints_and_paperwork(everyday, canonical):
