@@ -1541,6 +1541,15 @@ SYNONYMS: dict[str, str] = {
     "diundur": "ditunda",
     "jadwal ulang": "tunda jadwal",
     "ganti jadwal": "tunda jadwal",
+    "isoter": "isolasi terpusat",
+    "o2": "oksigen",
+    "herd immunity": "kekebalan kelompok",
+    "post covid": "pasca covid",
+    "tracing": "lacak",
+    "contact tracing": "lacak kontak",
+    "tracer": "pelacak",
+    "retest": "tes ulang",
+    "ct value": "nilai ct",
 }
 
 STOPWORDS: frozenset[str] = frozenset(
