@@ -1521,7 +1521,6 @@ SYNONYMS: dict[str, str] = {
     "aduan": "laporan",
     "ngekos": "kos",
     "ngebales": "balas",
-    "respon": "balas",
     "direspon": "dibalas",
     "show up": "datang",
     "showed up": "datang",
