@@ -1535,6 +1535,8 @@ SYNONYMS: dict[str, str] = {
     "dilapisi": "dobel",
     "double": "dobel",
     "kf94": "masker",
+    "p3k": "pertolongan pertama",
+    "first aid": "pertolongan pertama",
     "barcode": "kode qr",
     "qr code": "kode qr",
     "diundur": "ditunda",

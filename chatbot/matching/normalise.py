@@ -59,7 +59,8 @@ _LEET_RE = re.compile(
 _RUN3_RE = re.compile(r"([a-z])\1{2,}")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
 _KEEP_MIXED = frozenset(
-    {"5g", "4g", "3g", "h1n1", "h5n1", "b117", "n95", "kn95", "ba2"}
+    {"5g", "4g", "3g", "h1n1", "h5n1", "b117", "n95", "kn95", "kf94", "ba2", "p3k"}
+    | {"omega3", "omega6"}
 )
 _TRACKING_PARAMS = re.compile(r"(?:^|&)(?:utm_[a-z]+|fbclid|gclid|igshid|si|s)=[^&]*")
 

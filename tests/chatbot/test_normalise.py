@@ -220,8 +220,17 @@ def test_an_apostrophe_inside_a_word_joins_it():
         ("puser bayi", "pusar bayi"),
         ("chat dokter ga direspon", "chat dokter ga dibalas"),
         ("jadwal vaksin diundur", "jadwal vaksin ditunda"),
+        ("isi kotak p3k", "isi kotak pertolongan pertama"),
+        ("first aid for a cut", "pertolongan pertama for a cut"),
     ],
 )
 def test_everyday_words_for_complaints_and_paperwork(everyday, canonical):
     """Residents' words and the curators' words for the same thing read the same."""
     assert N.analyse(everyday).terms == N.analyse(canonical).terms
+
+
+def test_codes_with_digits_are_not_read_as_leetspeak():
+    """A first-aid kit, "P3K", is no "pek"; "KF94" no "kf9a"; "omega3" no "omegae"."""
+    assert "pek" not in N.analyse("kotak p3k").terms
+    assert N.analyse("kf94").terms == N.analyse("masker").terms
+    assert N.analyse("minyak ikan omega3").terms[-1] == "omega3"
