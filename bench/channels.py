@@ -207,15 +207,19 @@ def main() -> int:
         connection.settings_dict["TEST"]["NAME"] = str(
             Path(tempfile.gettempdir()) / "sigap-bench-chan-test.sqlite3"
         )
-    t0 = time.perf_counter()
-    db_name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-    print(
-        f"database: {connection.vendor} ({db_name}), ready in {time.perf_counter() - t0:.1f} s"
-    )
     from chatbot.channels import intake, processing
     from chatbot.channels.models import InboundUpdate, OutboundMessage
     from chatbot.conversation.types import Reply
-    from tests.channels.conftest import TG_TOKEN, FakeServer, telegram_handler
+    from tests.channels.helpers import TG_TOKEN, FakeServer, telegram_handler
+
+    t0 = time.perf_counter()
+    # A run that crashed may have left its database: replace it, do not ask.
+    db_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, keepdb=False
+    )
+    print(
+        f"database: {connection.vendor} ({db_name}), ready in {time.perf_counter() - t0:.1f} s"
+    )
 
     assert TG_TOKEN  # the fake server answers /bot<TG_TOKEN>/...
     settings.TELEGRAM_BOT_TOKEN = TG_TOKEN
