@@ -58,9 +58,9 @@ _LEET_RE = re.compile(
 )
 _RUN3_RE = re.compile(r"([a-z])\1{2,}")
 _TOKEN_RE = re.compile(r"[a-z0-9]+")
+# Codes that carry digits, kept whole rather than read as leetspeak.
 _KEEP_MIXED = frozenset(
-    {"5g", "4g", "3g", "h1n1", "h5n1", "b117", "n95", "kn95", "kf94", "ba2", "p3k"}
-    | {"omega3", "omega6"}
+    "5g 4g 3g h1n1 h5n1 b117 ba2 n95 kn95 kf94 p3k omega3 omega6".split()
 )
 _TRACKING_PARAMS = re.compile(r"(?:^|&)(?:utm_[a-z]+|fbclid|gclid|igshid|si|s)=[^&]*")
 
