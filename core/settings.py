@@ -148,19 +148,23 @@ if DATABASE_URL:
     # connection rather than connecting each time. For the ASGI web process; Celery's
     # prefork workers keep plain connections (a pool does not survive fork).
     DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0)
-    if DB_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if DB_POOL_SIZE and IS_POSTGRES:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
             "max_size": DB_POOL_SIZE,
             "timeout": 10,
         }
+        # A pooled connection handed out again within this many seconds is not
+        # checked with an extra round trip first (core/postgres/base.py); 0 checks
+        # every time, as Django does.
+        DATABASES["default"]["ENGINE"] = "core.postgres"
+    DB_POOL_CHECK_AFTER = float(env("DB_POOL_CHECK_AFTER", "1") or 1)
     # Behind pgbouncer in transaction pooling mode each transaction may run on another
     # server connection: no server-side cursors (they live across transactions) and no
     # server-side prepared statements (psycopg prepares a query after 5 runs).
-    if env_bool("DB_PGBOUNCER", False) and DATABASES["default"]["ENGINE"].endswith(
-        "postgresql"
-    ):
+    if env_bool("DB_PGBOUNCER", False) and IS_POSTGRES:
         DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
         DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 else:
@@ -177,8 +181,8 @@ else:
             },
         }
     }
+    IS_POSTGRES = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 # --- Redis: cache, channel layer, Celery broker -----------------------------------------
 # Threads per web process running Django's request cycle (core/handlers.py).
