@@ -1551,6 +1551,35 @@ SYNONYMS: dict[str, str] = {
     "tracer": "pelacak",
     "retest": "tes ulang",
     "ct value": "nilai ct",
+    # session 15: vaccine brands and product names read as what they are (general
+    # knowledge, as medicine brands are read as their class above)
+    "pfizer": "merek vaksin",
+    "comirnaty": "merek vaksin",
+    "moderna": "merek vaksin",
+    "spikevax": "merek vaksin",
+    "sinovac": "merek vaksin",
+    "coronavac": "merek vaksin",
+    "astrazeneca": "merek vaksin",
+    "astra zeneca": "merek vaksin",
+    "vaxzevria": "merek vaksin",
+    "sinopharm": "merek vaksin",
+    "novavax": "merek vaksin",
+    "covovax": "merek vaksin",
+    "janssen": "merek vaksin",
+    "johnson and johnson": "merek vaksin",
+    "zifivax": "merek vaksin",
+    "sputnik": "merek vaksin",
+    "cansino": "merek vaksin",
+    "indovac": "merek vaksin",
+    "inavac": "merek vaksin",
+    "vaccine brand": "merek vaksin",
+    "brand of vaccine": "merek vaksin",
+    # saliva and face shields, as people write them
+    "air liur": "ludah",
+    "liur": "ludah",
+    "spit": "ludah",
+    "faceshield": "face shield",
+    "pelindung wajah": "face shield",
 }
 
 STOPWORDS: frozenset[str] = frozenset(
