@@ -4,16 +4,21 @@ while the connection is in steady use.
 Django's pool checks every connection it hands out with an empty query: one more
 round trip per request, on the server and on PostgreSQL. A connection that was
 handed out less than ``DB_POOL_CHECK_AFTER`` seconds ago was working then and is
-handed out again unchecked; one that sat longer (where a restart of PostgreSQL, a
-failover or an idle timeout may have closed it) is checked as before, and a dead
-one replaced. The time since the last hand-out is never shorter than the time the
-connection sat idle, so nothing is checked less often than that rule says.
+handed out again unchecked, unless its socket has something to read: an idle
+connection is sent nothing, so anything there is the server's goodbye (a restart,
+a terminated backend, an idle timeout) or the socket's end, and the connection is
+checked, and replaced when dead. One that sat longer (where a network failure may
+have cut it without a word) is checked as before. The time since the last hand-out
+is never shorter than the time the connection sat idle, so nothing is checked less
+often than that rule says.
 """
 
 from __future__ import annotations
 
+import select
 import time
 
+import psycopg
 from django.conf import settings
 from django.db.backends.postgresql import base
 from psycopg_pool import ConnectionPool
@@ -24,9 +29,19 @@ def check_after_idle(conn) -> None:
     handed out within the last ``DB_POOL_CHECK_AFTER`` seconds."""
     now = time.monotonic()
     last = getattr(conn, "_sigap_handed_out", None)
-    if last is None or now - last >= settings.DB_POOL_CHECK_AFTER:
+    if last is None or now - last >= settings.DB_POOL_CHECK_AFTER or _has_news(conn):
         ConnectionPool.check_connection(conn)
     conn._sigap_handed_out = now
+
+
+def _has_news(conn) -> bool:
+    """Whether an idle connection's socket has anything to read (one system call,
+    no round trip)."""
+    try:
+        readable, _, _ = select.select([conn.pgconn.socket], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return True
+    return bool(readable)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

@@ -80,6 +80,25 @@ def test_it_replaces_a_connection_closed_while_it_sat_idle(pool, checks, setting
         assert conn.info.backend_pid != first
 
 
+def test_it_replaces_a_connection_the_server_closed_during_steady_use(
+    pool, checks, settings
+):
+    """PostgreSQL restarted or the backend terminated between two requests: the
+    server's goodbye waits on the socket, so the connection is checked although it
+    was handed out a moment ago."""
+    settings.DB_POOL_CHECK_AFTER = 60
+    with pool.connection() as conn:
+        first = conn.info.backend_pid
+    _kill(first)
+    time.sleep(0.1)
+
+    with pool.connection() as conn:
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+        assert conn.info.backend_pid != first
+    # the first hand-out, the dead one caught by its socket, the new one
+    assert len(checks) == 3
+
+
 def test_the_configured_backend_hands_django_the_idle_check(settings):
     require_postgres()
     from core.postgres.base import DatabaseWrapper
