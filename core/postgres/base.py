@@ -26,7 +26,8 @@ from psycopg_pool import ConnectionPool
 
 def check_after_idle(conn) -> None:
     """The pool's ``check``: `ConnectionPool.check_connection` unless ``conn`` was
-    handed out within the last ``DB_POOL_CHECK_AFTER`` seconds."""
+    handed out within the last ``DB_POOL_CHECK_AFTER`` seconds and its socket has
+    nothing to read."""
     now = time.monotonic()
     last = getattr(conn, "_sigap_handed_out", None)
     if last is None or now - last >= settings.DB_POOL_CHECK_AFTER or _has_news(conn):

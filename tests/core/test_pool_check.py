@@ -50,56 +50,47 @@ def _kill(pid: int) -> None:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
-def test_it_checks_a_new_connection_then_skips_while_in_steady_use(
-    pool, checks, settings
+@pytest.mark.parametrize(
+    ("check_after", "full_checks"),
+    [(5, 1), (0, 3)],  # in steady use only the new connection's; 0: every hand-out
+)
+def test_it_checks_a_new_connection_then_as_configured(
+    pool, checks, settings, check_after, full_checks
 ):
-    settings.DB_POOL_CHECK_AFTER = 5
-    for _ in range(5):
-        with pool.connection() as conn:
-            conn.execute("SELECT 1")
-    assert len(checks) == 1
-
-
-def test_it_checks_every_time_when_set_to_zero(pool, checks, settings):
-    settings.DB_POOL_CHECK_AFTER = 0
+    settings.DB_POOL_CHECK_AFTER = check_after
     for _ in range(3):
         with pool.connection() as conn:
             conn.execute("SELECT 1")
-    assert len(checks) == 3
+    assert len(checks) == full_checks
 
 
-def test_it_replaces_a_connection_closed_while_it_sat_idle(pool, checks, settings):
-    settings.DB_POOL_CHECK_AFTER = 0.2
-    with pool.connection() as conn:
-        first = conn.info.backend_pid
-    _kill(first)
-    time.sleep(0.3)
-
-    with pool.connection() as conn:
-        assert conn.execute("SELECT 1").fetchone() == (1,)
-        assert conn.info.backend_pid != first
-
-
-def test_it_replaces_a_connection_the_server_closed_during_steady_use(
-    pool, checks, settings
+@pytest.mark.parametrize(
+    ("check_after", "wait"),
+    [
+        # sat idle longer than DB_POOL_CHECK_AFTER: checked by the rule of time
+        (0.2, 0.3),
+        # in steady use, but PostgreSQL restarted or the backend was terminated in
+        # between: the server's goodbye waits on the socket, so it is checked too
+        (60, 0.1),
+    ],
+)
+def test_it_replaces_a_connection_the_server_closed(
+    pool, checks, settings, check_after, wait
 ):
-    """PostgreSQL restarted or the backend terminated between two requests: the
-    server's goodbye waits on the socket, so the connection is checked although it
-    was handed out a moment ago."""
-    settings.DB_POOL_CHECK_AFTER = 60
+    settings.DB_POOL_CHECK_AFTER = check_after
     with pool.connection() as conn:
         first = conn.info.backend_pid
     _kill(first)
-    time.sleep(0.1)
+    time.sleep(wait)
 
     with pool.connection() as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
         assert conn.info.backend_pid != first
-    # the first hand-out, the dead one caught by its socket, the new one
+    # the first hand-out, the dead connection, its replacement
     assert len(checks) == 3
 
 
-def test_the_configured_backend_hands_django_the_idle_check(settings):
+def test_the_configured_backend_hands_django_the_idle_check():
     require_postgres()
     from core.postgres.base import DatabaseWrapper
 
