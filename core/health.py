@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels import DEFAULT_CHANNEL_LAYER
+from channels.layers import channel_layers
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -43,15 +45,28 @@ def _cache() -> str:
     return "redis" if settings.REDIS_URL else "locmem"
 
 
+_probe_layer = None
+_probe_lock = threading.Lock()
+
+
 def _channel_layer() -> str:
-    layer = get_channel_layer()
+    """A message sent and received through the configured channel layer. Through a
+    layer of its own (same backend and configuration): each round trip runs on a
+    new event loop, and channels_redis refuses two loops receiving on one layer at
+    once, so the shared layer, whose websocket consumers receive on the server's
+    loop, is left to them, and probes of one process take turns."""
+    global _probe_layer
+    with _probe_lock:
+        if _probe_layer is None:
+            _probe_layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+        layer = _probe_layer
 
-    async def roundtrip() -> None:
-        channel = await layer.new_channel()
-        await layer.send(channel, {"type": "healthz"})
-        await layer.receive(channel)
+        async def roundtrip() -> None:
+            channel = await layer.new_channel()
+            await layer.send(channel, {"type": "healthz"})
+            await layer.receive(channel)
 
-    async_to_sync(roundtrip)()
+        async_to_sync(roundtrip)()
     return type(layer).__name__
 
 

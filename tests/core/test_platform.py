@@ -89,6 +89,27 @@ def test_it_reports_health(client):
     assert all(c["ok"] for c in body["checks"].values())
 
 
+@pytest.mark.django_db(transaction=True)
+def test_it_reports_health_to_probes_that_arrive_together():
+    """A load balancer and an orchestrator probing one process at the same moment:
+    each round trip through the channel layer runs on its own event loop, and two
+    loops must not receive on the web process's shared layer at once
+    (channels_redis refuses that with a RuntimeError: /healthz said 503)."""
+    from django.test import Client
+
+    from tests.helpers import require_redis, run_together
+
+    require_redis()
+
+    def probe():
+        r = Client().get("/healthz")
+        return r.status_code, r.json()["checks"]["channel_layer"]
+
+    results = run_together([probe] * 6)
+
+    assert [status for status, _ in results] == [200] * 6, results
+
+
 @pytest.mark.django_db
 def test_it_serves_the_schema_and_docs(client):
     assert b"openapi" in client.get("/api/schema/").content
