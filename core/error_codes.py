@@ -36,6 +36,7 @@ class CoreErrorCode(StrEnum):
     PERMISSION_DENIED = "permission_denied"
     RATE_LIMITED = "rate_limited"
     SERVER_ERROR = "server_error"
+    SERVICE_UNAVAILABLE = "service_unavailable"
     SESSION_NOT_FOUND = "session_not_found"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     UNKNOWN_FIELD = "unknown_field"

@@ -7,6 +7,7 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -16,6 +17,9 @@ from core.error_codes import CoreErrorCode
 from core.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
+
+#: Seconds a client is asked to wait before retrying when the database is away.
+DATABASE_RETRY_AFTER_S = 5
 
 _DRF_CODES = {
     drf.ParseError: (
@@ -109,6 +113,25 @@ def exception_handler(exc, context):
         )
         message = " ".join(exc.messages) if not fields else "Data tidak valid."
         return Response(error_body(CoreErrorCode.INVALID, message, fields), status=400)
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        # The database went away (a restart, a failover, a cut connection) or
+        # refused in time: nothing half-written stays (each write is one statement
+        # or one transaction), and the client's retry, with its client id, is
+        # safe. Only the error's type is logged: its text may quote the values.
+        logger.warning(
+            "database unavailable in %s (%s)",
+            context.get("view").__class__.__name__,
+            type(exc).__name__,
+        )
+        response = Response(
+            error_body(
+                CoreErrorCode.SERVICE_UNAVAILABLE,
+                "Layanan sedang tidak tersedia; coba lagi sebentar lagi.",
+            ),
+            status=503,
+        )
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
+        return response
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

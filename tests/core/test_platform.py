@@ -210,3 +210,38 @@ def test_it_gives_the_web_process_a_connection_pool_when_asked():
         "shell", "-c", show, env_extra={"DATABASE_URL": url, "DB_POOL_SIZE": ""}
     )
     assert plain.stdout.strip().splitlines()[-1] == "0 None"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_answers_503_with_retry_after_when_the_database_does_not_answer(
+    alice, auth_client
+):
+    """The token table is locked by another session and this one gives a statement
+    200 ms: PostgreSQL cancels the lookup, as it would on a failover or an
+    overloaded server. The client is told to retry, in the error format."""
+    import psycopg
+    from django.db import connection
+
+    from core.models import ApiToken
+    from tests.helpers import require_postgres
+
+    require_postgres()
+    client = auth_client(alice)
+    params = {**connection.get_connection_params(), "autocommit": False}
+    with psycopg.connect(**params) as other:
+        other.execute(
+            f'LOCK TABLE "{ApiToken._meta.db_table}" IN ACCESS EXCLUSIVE MODE'
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 200")
+        try:
+            r = client.get("/api/v1/isolation/me")
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
+            other.rollback()
+
+    assert r.status_code == 503
+    assert r["Retry-After"] == "5"
+    assert r.json()["error"]["code"] == "service_unavailable"
+    assert client.get("/api/v1/isolation/me").status_code in (200, 404)
