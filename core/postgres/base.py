@@ -50,7 +50,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def pool(self):
         pool = super().pool
         # Django passes the pool the full check when CONN_HEALTH_CHECKS is on; the
-        # pool keeps it in `_check` (psycopg_pool 3.2 and 3.3).
-        if pool is not None and pool._check is ConnectionPool.check_connection:
+        # pool keeps it in `_check` (psycopg_pool 3.2 and 3.3). A pool that keeps it
+        # elsewhere keeps Django's check: slower, never less safe.
+        check = getattr(pool, "_check", None)
+        if pool is not None and check is ConnectionPool.check_connection:
             pool._check = check_after_idle
         return pool
