@@ -32,7 +32,16 @@ class AskApi(APIView):
         kind = serializers.ChoiceField(choices=KINDS)
         reply = serializers.CharField()
         faq = FaqRefSerializer(allow_null=True)
-        suggestions = FaqRefSerializer(many=True)
+        suggestions = FaqRefSerializer(
+            many=True,
+            help_text="faq_suggestions: the entries the question may be about (tap "
+            "one); hoax_possible: the FAQ's entries on the question, beside the claim.",
+        )
+        related = FaqRefSerializer(
+            many=True,
+            help_text="faq: up to 2 other entries the question may be about, shown "
+            "under the answer.",
+        )
         hoax = HoaxRefSerializer(allow_null=True)
 
     @extend_schema(

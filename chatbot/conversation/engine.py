@@ -29,7 +29,7 @@ from chatbot.conversation.flows import (
     selfcheck,
     zone,
 )
-from chatbot.conversation.flows.base import Ctx, choice
+from chatbot.conversation.flows.base import Ctx, choice, faq_choice
 from chatbot.conversation.selectors import linked_user
 from chatbot.conversation.services import (
     session_get,
@@ -188,6 +188,12 @@ def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
         ctx.end()
         FLOWS[ctx.choice[2:]].start(ctx)
         return
+    if ctx.choice.startswith("faq:"):
+        # A FAQ entry offered anywhere (suggestions, related questions, beside a
+        # possibly related claim) answers and ends the flow it was offered in.
+        ctx.end()
+        _faq(ctx, ctx.choice.removeprefix("faq:"))
+        return
 
     if session.flow in FLOWS:
         FLOWS[session.flow].step(ctx)
@@ -197,9 +203,6 @@ def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
         return
     if inbound.location is not None:
         zone.by_location(ctx)
-        return
-    if ctx.choice.startswith("faq:"):
-        _faq(ctx, ctx.choice.removeprefix("faq:"))
         return
     if ctx.text:
         _free_text(ctx)
@@ -285,11 +288,7 @@ def _free_text(ctx: Ctx) -> None:
     if result.kind == "faq_suggestions":
         ctx.say(
             result.reply,
-            [
-                choice(f"faq:{s.id}", s.question, s.question)
-                for s in result.suggestions[:3]
-            ]
-            + [ctx.menu_choice()],
+            [faq_choice(s) for s in result.suggestions[:3]] + [ctx.menu_choice()],
         )
         return
     if result.kind in ("hoax", "hoax_possible"):
@@ -301,4 +300,9 @@ def _free_text(ctx: Ctx) -> None:
             [choice("m:handoff", ctx.t("m_handoff")), ctx.menu_choice()],
         )
         return
-    ctx.say(result.reply, [ctx.menu_choice()])
+    # An answer, with the other entries the question may be about under it.
+    ctx.say(
+        result.reply,
+        [faq_choice(r) for r in result.related] + [ctx.menu_choice()],
+        list_button=ctx.t("related_button"),
+    )

@@ -151,6 +151,14 @@ TEXTS: dict[str, T] = {
         "curators to be checked?",
     },
     "report": {"id": "Laporkan", "en": "Report"},
+    "report_offer_or_faq": {
+        "id": "Pesan ini belum ada di data cek fakta kami. Laporkan ke kurator agar "
+        "diperiksa, atau pilih pertanyaan terkait yang sudah kami jawab.",
+        "en": "This message is not in our fact-check data yet. Report it to the "
+        "curators to be checked, or pick a related question we have answered.",
+    },
+    "related_button": {"id": "Pertanyaan terkait", "en": "Related questions"},
+    "options_button": {"id": "Pilihan", "en": "Options"},
     # --- self-check --------------------------------------------------------------
     "sc_intro": {
         "id": "*{title}*\n{intro}\nKetik *batal* untuk berhenti.",

@@ -8,7 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .faq_index import FaqDoc, FaqHit, FaqIndex, FaqThresholds, decide_faq
+from .faq_index import (
+    FaqDoc,
+    FaqHit,
+    FaqIndex,
+    FaqThresholds,
+    decide_faq,
+    related_hits,
+)
 from .hoax_index import (
     HoaxDoc,
     HoaxHit,
@@ -37,9 +44,23 @@ class Outcome:
     language: str = "id"  # the language the reply is in (detected or given)
     faq: FaqHit | None = None
     suggestions: tuple[FaqHit, ...] = ()
+    # Beside an answer: the next entries over the suggestions' floor (no dead end
+    # when the answer is not the one asked for).
+    related: tuple[FaqHit, ...] = ()
     hoax: HoaxHit | None = None
     hoaxes: tuple[HoaxHit, ...] = ()  # every claim above the suggest bar, best first
     faq_hits: tuple[FaqHit, ...] = ()  # top FAQ candidates, whatever the decision
+
+    @property
+    def faq_shown(self) -> tuple[FaqHit, ...]:
+        """The FAQ entries the resident sees: the answer and its related entries, or
+        the suggestions, also those beside a possibly related claim (at most 3; none
+        beside a verdict or a fallback)."""
+        if self.kind == "faq":
+            return (self.faq, *self.related)
+        if self.kind in ("faq_suggestions", "hoax_possible"):
+            return self.suggestions
+        return ()
 
 
 class Engine:
@@ -91,7 +112,12 @@ class Engine:
         top = tuple(hits)
         if faq.kind == "answer":
             return Outcome(
-                kind="faq", analysis=a, language=language, faq=faq.best, faq_hits=top
+                kind="faq",
+                analysis=a,
+                language=language,
+                faq=faq.best,
+                related=related_hits(hits, t.faq),
+                faq_hits=top,
             )
         if (
             hoax.kind == "possible"
@@ -105,12 +131,18 @@ class Engine:
             # The question is one the FAQ knows well: its answers come first.
             hoax = HoaxMatch(kind="none")
         if hoax.kind == "possible":
+            # The claim first, and the FAQ's entries on the question beside it.
             return Outcome(
                 kind="hoax_possible",
                 analysis=a,
                 language=language,
                 hoax=hoax.best,
                 hoaxes=hoax.hits,
+                suggestions=(
+                    tuple(h for h in hits if h.score >= t.faq.also_suggest)
+                    if hits and hits[0].score >= max(t.faq.suggest, t.faq.beside_claim)
+                    else ()
+                ),
                 faq_hits=top,
             )
         if faq.kind == "suggestions":

@@ -141,7 +141,7 @@ def curator_loop(
             keys = [key_of[h.entry_id] for h in out.faq_hits[:3]]
             hit = keys[:1] == [q["faq"]]
             top1 += hit
-            recall3 += q["faq"] in keys
+            recall3 += q["faq"] in [key_of[h.entry_id] for h in out.faq_shown]
             right += out.kind == "faq" and key_of[out.faq.entry_id] == q["faq"]
             if q["faq"] in curated:
                 curated_n += 1

@@ -18,13 +18,13 @@ class SplitReport(FaqRates):
 
     n_questions: int = 0
     top1: int = 0
+    # recall@3: the right entry among the (at most 3) entries the resident sees: the
+    # answer and its related entries, or the suggestions. `ranked3`: among the
+    # ranking's first 3, shown or not (a fallback offers a health worker instead).
     recall3: int = 0
-    right_language: int = 0  # the entry shown (answer or first suggestion) is in it
+    ranked3: int = 0
+    right_language: int = 0  # every entry shown is in it
     shown: int = 0  # questions given an answer or suggestions
-    # The right entry among what the resident sees (the answer or a suggestion):
-    # recall@3 counts the ranking, also where the reply offers a health worker
-    # instead (fallback).
-    right_shown: int = 0
     answered_right: int = 0
     answered_wrong: int = 0
     suggested: int = 0
@@ -59,9 +59,10 @@ class SplitReport(FaqRates):
         if q:
             out += [
                 f"FAQ top-1               {self.faq_top1:5.1f} %  ({self.top1}/{q})",
-                f"FAQ recall@3            {self.faq_recall3:5.1f} %  ({self.recall3}/{q})",
-                f"  right entry shown     {self.pct(self.right_shown, q):5.1f} %"
-                f"  ({self.right_shown}/{q}, as the answer or a suggestion)",
+                f"FAQ recall@3            {self.faq_recall3:5.1f} %  ({self.recall3}/{q}"
+                ", shown: the answer and its related entries, or a suggestion)",
+                f"  in the ranking's top 3 {self.pct(self.ranked3, q):4.1f} %"
+                f"  ({self.ranked3}/{q}, shown or not)",
                 f"  answered right {self.answered_right}, wrong {self.answered_wrong}"
                 f", suggestions {self.suggested}, fallback {self.fallback}"
                 f", taken for a hoax {self.faq_flagged_hoax}",
@@ -107,17 +108,11 @@ def evaluate_faq_split(
             r.faq_flagged_hoax += 1
         right_top = out.kind != "hoax" and keys[:1] == [q["faq"]]
         r.top1 += right_top
-        r.recall3 += out.kind != "hoax" and q["faq"] in keys[:3]
-        shown = (
-            [out.faq]
-            if out.kind == "faq"
-            else list(out.suggestions)
-            if out.kind == "faq_suggestions"
-            else []
-        )
+        r.ranked3 += out.kind != "hoax" and q["faq"] in keys[:3]
+        shown = out.faq_shown
+        r.recall3 += q["faq"] in [faq_key[h.entry_id] for h in shown]
         if shown:
             r.shown += 1
-            r.right_shown += q["faq"] in [faq_key[h.entry_id] for h in shown]
             # In the asked language wherever the entry is written in it.
             if all(
                 faq_language[h.entry_id] == q["language"]

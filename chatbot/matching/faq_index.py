@@ -51,6 +51,16 @@ class FaqThresholds:
     # of every other (no entry comes close: the question is about it).
     lead_answer: float = 0.28
     lead_margin: float = 0.14
+    # Beside a possibly related claim the FAQ's entries are shown from this score
+    # (dev: the questions whose entry is shown there stay 14 from 0.12 up to 0.20,
+    # forwards and ordinary messages given entries beside a claim fall from 9 to 2).
+    beside_claim: float = 0.20
+
+    @property
+    def also_suggest(self) -> float:
+        """The floor of the second and third suggestions, and of the entries shown
+        beside an answer."""
+        return self.suggest * 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,5 +458,11 @@ def decide_faq(hits: list[FaqHit], t: FaqThresholds, *, n_terms: int = 2) -> Faq
     )
     if confident and n_terms >= t.min_terms:
         return FaqMatch(kind="answer", best=best, hits=tuple(hits))
-    suggestions = tuple(h for h in hits if h.score >= t.suggest * 0.8)
+    suggestions = tuple(h for h in hits if h.score >= t.also_suggest)
     return FaqMatch(kind="suggestions", best=best, hits=suggestions)
+
+
+def related_hits(hits: list[FaqHit], t: FaqThresholds, limit: int = 2) -> tuple:
+    """The entries shown beside an answer ("related questions"): the next ones that
+    clear the floor of the second and third suggestions."""
+    return tuple(h for h in hits[1 : 1 + limit] if h.score >= t.also_suggest)

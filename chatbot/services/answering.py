@@ -37,7 +37,10 @@ class AnswerResult:
     reply: str  # light markup, see chatbot.richtext.render(reply, channel)
     language: str
     faq: FaqRef | None = None
+    # faq_suggestions: the entries it may be; hoax_possible: the FAQ's entries on
+    # the question beside the claim.
     suggestions: tuple[FaqRef, ...] = ()
+    related: tuple[FaqRef, ...] = ()  # beside an answer: other entries it may be
     hoax: HoaxRef | None = None
     other_hoaxes: tuple[HoaxRef, ...] = ()  # further checked claims in the message
     source_url: str = ""
@@ -50,6 +53,7 @@ class AnswerResult:
             "reply": self.reply,
             "faq": _faq_dict(self.faq) if self.faq else None,
             "suggestions": [_faq_dict(s) for s in self.suggestions],
+            "related": [_faq_dict(s) for s in self.related],
             "hoax": (
                 {
                     "id": self.hoax.id,
@@ -120,6 +124,14 @@ def message_answer(
     return result
 
 
+def _refs(hits, snapshot: Snapshot) -> tuple[FaqRef, ...]:
+    return tuple(
+        FaqRef(id=h.entry_id, question=snapshot.faq[h.entry_id].question, score=h.score)
+        for h in hits
+        if h.entry_id in snapshot.faq
+    )
+
+
 def _result(outcome: Outcome, snapshot: Snapshot, lang: str) -> AnswerResult:
     if outcome.kind in ("hoax", "hoax_possible"):
         entries = snapshot.hoax
@@ -135,6 +147,7 @@ def _result(outcome: Outcome, snapshot: Snapshot, lang: str) -> AnswerResult:
                 score=best.score,
             )
             reply, other_refs = rules.reply_hoax_possible(view, lang), ()
+            suggestions = _refs(outcome.suggestions, snapshot)
             if outcome.kind == "hoax":
                 others = [h for h in hits[1:] if h.score >= thresholds().hoax.auto]
                 views = [_claim_view(entries[h.entry_id], lang) for h in others]
@@ -151,6 +164,7 @@ def _result(outcome: Outcome, snapshot: Snapshot, lang: str) -> AnswerResult:
                 language=lang,
                 hoax=ref,
                 other_hoaxes=other_refs,
+                suggestions=suggestions if outcome.kind == "hoax_possible" else (),
                 source_url=entry.source_url,
             )
     if outcome.kind == "faq" and outcome.faq.entry_id in snapshot.faq:
@@ -164,16 +178,11 @@ def _result(outcome: Outcome, snapshot: Snapshot, lang: str) -> AnswerResult:
                 question=entry.question,
                 score=outcome.faq.score,
             ),
+            related=_refs(outcome.related, snapshot),
             source_url=entry.source_url,
         )
     if outcome.kind == "faq_suggestions":
-        refs = tuple(
-            FaqRef(
-                id=h.entry_id, question=snapshot.faq[h.entry_id].question, score=h.score
-            )
-            for h in outcome.suggestions
-            if h.entry_id in snapshot.faq
-        )
+        refs = _refs(outcome.suggestions, snapshot)
         if refs:
             return AnswerResult(
                 kind="faq_suggestions",

@@ -58,6 +58,27 @@ def test_it_offers_suggestions_when_unsure(api_client, starter):
     assert group.kind == "low_confidence"
 
 
+def test_an_answer_lists_the_related_entries_under_it(api_client, starter):
+    from chatbot.models import FaqEntry
+
+    body = ask(api_client, "berapa lama isoman?").json()
+    assert body["kind"] == "faq"
+    assert 1 <= len(body["related"]) <= 2
+    ids = [body["faq"]["id"], *(r["id"] for r in body["related"])]
+    assert len(set(ids)) == len(ids)
+    entries = FaqEntry.objects.in_bulk(ids)
+    # Each in the language asked, with the question as shown.
+    for r in body["related"]:
+        assert entries[r["id"]].language == "id"
+        assert r["question"] == entries[r["id"]].question
+        assert 0 < r["score"] <= body["faq"]["score"]
+
+
+def test_every_reply_has_the_related_list(api_client, starter):
+    assert ask(api_client, "vaksin").json()["related"] == []
+    assert ask(api_client, CHIP_FORWARD).json()["related"] == []
+
+
 def test_it_gives_the_verdict_for_a_hoax_forward(api_client, starter):
     body = ask(api_client, CHIP_FORWARD).json()
     assert body["kind"] == "hoax"

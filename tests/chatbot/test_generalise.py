@@ -258,8 +258,8 @@ def test_the_test_split_holds_its_measured_figures():
     questions = held_out_questions()
     hoaxes = load_json(TEST_HOAX_FILE)
     for faq_files, hoax_files, top1, recall3 in (
-        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 95, 96.5),
-        (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 95, 97.5),
+        ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 95, 95.5),
+        (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 95, 96.5),
     ):
         kb = imported_engine(faq_files=faq_files, hoax_files=hoax_files)
         r = evaluate_faq_split(
@@ -560,13 +560,13 @@ def test_the_language_figure_counts_an_entry_without_the_asked_version_as_right(
     )
     questions = [{"text": "how can i quit smoking?", "faq": "rokok", "language": "en"}]
     r = evaluate_faq_split(engine, {1: "rokok"}, {1: "id"}, questions)
-    assert (r.shown, r.right_language, r.recall3) == (1, 1, 1)
-    assert r.right_shown == 1
+    assert (r.shown, r.right_language, r.recall3, r.ranked3) == (1, 1, 1, 1)
 
 
-def test_right_shown_counts_what_the_resident_sees_not_the_ranking():
+def test_recall_counts_what_the_resident_sees_not_the_ranking():
     """A question the FAQ ranks but does not answer or suggest (fallback: the reply
-    offers a health worker) counts for recall@3, never as shown."""
+    offers a health worker) is in the ranking's top 3, never recalled: recall@3
+    counts the entries shown."""
     from chatbot.matching.evaluation_held_out import evaluate_faq_split
 
     engine = Engine(
@@ -580,9 +580,9 @@ def test_right_shown_counts_what_the_resident_sees_not_the_ranking():
     r = evaluate_faq_split(
         engine, {1: "rokok"}, {1: "id"}, questions, thresholds=always_fallback
     )
-    assert (r.recall3, r.fallback, r.shown, r.right_shown) == (1, 1, 0, 0)
+    assert (r.ranked3, r.fallback, r.shown, r.recall3) == (1, 1, 0, 0)
     r = evaluate_faq_split(engine, {1: "rokok"}, {1: "id"}, questions)
-    assert (r.recall3, r.right_shown) == (1, 1)
+    assert (r.ranked3, r.recall3) == (1, 1)
 
 
 @pytest.mark.parametrize(

@@ -180,6 +180,44 @@ def test_it_answers_the_hoax_first_when_a_message_is_both():
     assert out.hoax.entry_id == 10
 
 
+def test_an_answer_shows_the_next_entries_over_the_suggestion_floor_beside_it():
+    """A resident whose question got the wrong answer can still tap the right one."""
+    docs = [
+        FaqDoc(1, "Berapa lama isolasi mandiri?", "id", "isoman"),
+        FaqDoc(2, "Kapan isolasi mandiri boleh selesai?", "id", "selesai"),
+        FaqDoc(3, "Berapa harga tes PCR?", "id", "biaya"),
+    ]
+    engine = Engine(faq_docs=docs, hoax_docs=[])
+    t = FaqThresholds(answer=0.3, margin=0.05, suggest=0.1, lead_answer=1.0)
+    out = engine.answer("berapa lama isolasi mandiri", thresholds=Thresholds(faq=t))
+    assert (out.kind, out.faq.entry_id) == ("faq", 1)
+    assert [h.entry_id for h in out.related] == [
+        h.entry_id for h in out.faq_hits[1:3] if h.score >= t.also_suggest
+    ]
+    assert 2 in {h.entry_id for h in out.related}
+    assert all(h.score >= t.also_suggest for h in out.related)
+    assert out.faq_shown == (out.faq, *out.related)
+    # Nothing under the floor is shown beside it.
+    high = FaqThresholds(answer=0.3, margin=0.05, suggest=0.99, lead_answer=1.0)
+    high_floor = engine.answer(
+        "berapa lama isolasi mandiri", thresholds=Thresholds(faq=high)
+    )
+    assert high_floor.kind == "faq"
+    assert high_floor.related == ()
+    assert high_floor.faq_shown == (high_floor.faq,)
+
+
+def test_a_possibly_related_claim_comes_with_the_faq_entries_on_the_question():
+    docs = [*FAQ, FaqDoc(6, "Apa isi vaksin COVID-19?", "id", "isi")]
+    engine = Engine(faq_docs=docs, hoax_docs=HOAXES)
+    out = engine.answer("apa benar vaksin mengandung chip?")
+    assert (out.kind, out.hoax.entry_id) == ("hoax_possible", 10)
+    assert out.suggestions and out.suggestions[0].entry_id == 6
+    assert out.faq_shown == out.suggestions
+    # A verdict stands alone.
+    assert engine.answer(CHIP).faq_shown == ()
+
+
 def test_it_falls_back_on_empty_and_unknown_messages():
     engine = Engine(faq_docs=FAQ, hoax_docs=HOAXES)
     assert engine.answer("🙏🙏").kind == "fallback"

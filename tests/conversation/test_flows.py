@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -281,3 +282,46 @@ def test_free_text_gets_a_faq_answer(chat, starter):
     chat.send("apa itu isoman?")
     assert chat.last
     assert chat.text
+
+
+def test_an_answer_offers_the_related_questions_and_one_tap_answers(chat, starter):
+    from chatbot.index import snapshot_get
+    from chatbot.services import message_answer
+
+    expected = message_answer(text="berapa lama isoman?", channel="telegram")
+    assert expected.kind == "faq" and expected.related
+    chat.send("berapa lama isoman?")
+    assert plain(chat.text) == plain(expected.reply)
+    assert chat.choices == [f"faq:{r.id}" for r in expected.related] + ["menu"]
+    first = expected.related[0]
+    chat.send(choice=f"faq:{first.id}")
+    assert plain(chat.text) == plain(snapshot_get().faq[first.id].answer)
+
+
+def test_a_faq_choice_offered_beside_a_claim_answers_inside_the_hoax_flow(
+    chat, starter
+):
+    """A question that is possibly about a checked claim shows the claim, then the
+    report offer with the FAQ's entries on the question; tapping one answers it and
+    leaves the report flow."""
+    from chatbot.conversation.models import ChatSession
+    from chatbot.index import snapshot_get
+    from chatbot.services import message_answer
+
+    text = "anak saya habis imunisasi campak demam, normal tidak?"
+    expected = message_answer(text=text, channel="telegram")
+    assert expected.kind == "hoax_possible" and expected.suggestions
+    chat.send(text)
+    assert "h:report" in chat.choices
+    faq_ids = [f"faq:{s.id}" for s in expected.suggestions]
+    assert [c for c in chat.choices if c.startswith("faq:")] == faq_ids
+    chat.send(choice=faq_ids[0])
+    answer = snapshot_get().faq[expected.suggestions[0].id].answer
+    assert plain(chat.text) == plain(answer)
+    assert ChatSession.objects.get(chat_id=chat.chat_id).flow == ""
+    assert not HoaxReport.objects.exists()
+
+
+def plain(text: str) -> str:
+    """The text without the channel's emphasis markup."""
+    return re.sub(r"[*_\\]", "", text)

@@ -27,6 +27,11 @@ def choice(id: str, title: str, description: str = "") -> Choice:
     return Choice(id=id, title=title, description=description)
 
 
+def faq_choice(ref) -> Choice:
+    """A FAQ entry (answering.FaqRef) as a choice: tapping it shows its answer."""
+    return choice(f"faq:{ref.id}", ref.question, ref.question)
+
+
 @dataclass
 class Ctx:
     inbound: Inbound

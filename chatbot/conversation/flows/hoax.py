@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chatbot import richtext
 from chatbot import rules as chatbot_rules
-from chatbot.conversation.flows.base import Ctx, choice
+from chatbot.conversation.flows.base import Ctx, choice, faq_choice
 from chatbot.services import hoax_report_create, message_answer
 
 FLOW = "hoax"
@@ -41,9 +41,13 @@ def check(ctx: Ctx, text: str, *, offer_report: bool, result=None) -> None:
         ctx.say(richtext.to_plain(result.reply))
     if offer_report or result.kind == "hoax_possible":
         ctx.goto(FLOW, "report", {"text": text[:4000]})
+        # The FAQ's entries on the question, when it is one (a "faq:" choice works
+        # in any flow).
+        faq = [faq_choice(s) for s in result.suggestions[:3]]
         ctx.say(
-            ctx.t("report_offer"),
-            [choice("h:report", ctx.t("report")), ctx.menu_choice()],
+            ctx.t("report_offer_or_faq" if faq else "report_offer"),
+            [choice("h:report", ctx.t("report")), *faq, ctx.menu_choice()],
+            list_button=ctx.t("options_button"),
         )
         return
     ctx.end()
