@@ -967,8 +967,15 @@ SYNONYMS: dict[str, str] = {
     "mental health": "kesehatan jiwa",
     "gangguan mental": "gangguan jiwa",
     "mental": "jiwa",
-    "depressed": "depresi",
-    "depression": "depresi",
+    # Depression and the other common disorders are mental health (jiwa), as
+    # psychiatrist is dokter jiwa.
+    "depressed": "depresi jiwa",
+    "depression": "depresi jiwa",
+    "depresi": "depresi jiwa",
+    "bipolar": "bipolar jiwa",
+    "skizofrenia": "skizofrenia jiwa",
+    "schizophrenia": "skizofrenia jiwa",
+    "odgj": "gangguan jiwa",
     "anxiety": "cemas",
     "anxious": "cemas",
     "stress": "stres",

@@ -99,6 +99,10 @@ def test_it_normalises_chat_spelling(text, expected):
         ("got a scam call", "penipuan mengatasnamakan dinas kesehatan", "tipu"),
         ("cara mengecek status vaksin", "cek status vaksin", "cek"),
         ("td sy ditelpon", "tadi saya ditelepon", "tadi"),
+        # Session 16: depression and other disorders are mental health (jiwa).
+        ("i feel depressed", "layanan kesehatan jiwa", "jiwa"),
+        ("gejala depresi", "gangguan jiwa", "jiwa"),
+        ("keluarga odgj", "anggota keluarga dengan gangguan jiwa", "jiwa"),
     ],
 )
 def test_everyday_health_words_meet_the_entries_words(asked, written, shared):
