@@ -210,12 +210,21 @@ def test_an_answer_shows_the_next_entries_over_the_suggestion_floor_beside_it():
 def test_a_possibly_related_claim_comes_with_the_faq_entries_on_the_question():
     docs = [*FAQ, FaqDoc(6, "Apa isi vaksin COVID-19?", "id", "isi")]
     engine = Engine(faq_docs=docs, hoax_docs=HOAXES)
-    out = engine.answer("apa benar vaksin mengandung chip?")
+    question = "apa benar vaksin mengandung chip?"
+    best = engine.faq.search(question)[0]
+    assert best.entry_id == 6
+    # From `beside_claim` on, the FAQ's entries are shown beside the claim.
+    beside = Thresholds(faq=FaqThresholds(beside_claim=best.score))
+    out = engine.answer(question, thresholds=beside)
     assert (out.kind, out.hoax.entry_id) == ("hoax_possible", 10)
     assert out.suggestions and out.suggestions[0].entry_id == 6
     assert out.faq_shown == out.suggestions
+    # Under it the claim stands alone.
+    above = Thresholds(faq=FaqThresholds(beside_claim=best.score + 0.01))
+    out = engine.answer(question, thresholds=above)
+    assert (out.kind, out.suggestions, out.faq_shown) == ("hoax_possible", (), ())
     # A verdict stands alone.
-    assert engine.answer(CHIP).faq_shown == ()
+    assert engine.answer(CHIP, thresholds=beside).faq_shown == ()
 
 
 def test_it_falls_back_on_empty_and_unknown_messages():
