@@ -79,6 +79,13 @@ SPELL_MIN_LENGTH = 5
 SPELL_CUTOFF = 80
 SPELL_MAX_WORDS = 3
 SPELL_MAX_TERMS = 16
+# Session 17 (development material only): a word no entry uses and no dictionary
+# knows, and no near spelling either, may be a shortened word ("autis" for
+# "autisme", "infect" for "infection", "chikun"): it is read as the one term the
+# entries use that starts with it and is at most SPELL_EXTRA_LETTERS longer; or a
+# doubled word with a suffix ("panas2an", "kambuh2an"), read as its base.
+SPELL_EXTRA_LETTERS = 4
+_DOUBLED = re.compile(r"([a-z]{3,})2[a-z]{1,3}")
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
@@ -296,11 +303,27 @@ class FaqIndex:
                 found = process.extractOne(
                     term, choices, scorer=fuzz.ratio, score_cutoff=SPELL_CUTOFF
                 )
-                near = found[0] if found else term
+                near = found[0] if found else self._shortened(term)
                 if len(self._spelt) < 50_000:
                     self._spelt[term] = near
             out.append(near)
         return tuple(out)
+
+    def _shortened(self, term: str) -> str:
+        """The entries' term that `term` shortens (see SPELL_EXTRA_LETTERS), or
+        `term` itself when there is none or more than one."""
+        doubled = _DOUBLED.fullmatch(term)
+        if doubled:
+            base = doubled[1]
+            return base if base in self._coverage.vocab else term
+        n = len(term)
+        longer = [
+            w
+            for k in range(n + 1, n + SPELL_EXTRA_LETTERS + 1)
+            for w in self._known.get((term[0], k), ())
+            if w.startswith(term)
+        ]
+        return longer[0] if len(longer) == 1 else term
 
     def common_terms(self, share: float = 0.005, at_least: int = 3) -> frozenset[str]:
         """Terms in the phrasings of many entries: what questions are about."""

@@ -453,6 +453,26 @@ def test_a_dictionary_word_is_not_read_as_another_entry_word():
     assert engine.faq._spell(("saturasii",)) == ("saturasi",)  # a typo still is
 
 
+def test_a_shortened_or_doubled_word_is_read_as_the_entries_word():
+    """Session 17: "autis" for "autisme", "panas2an" for "panas"; only when exactly
+    one of the entries' words starts with it, and never a dictionary word."""
+    engine = Engine(
+        faq_docs=[
+            FaqDoc(1, "Apa tanda awal autisme pada anak?", group="autisme"),
+            FaqDoc(2, "Kerja di bawah panas terik, kepala pusing?", group="panas"),
+            FaqDoc(3, "Imunisasi menambah imunitas anak?", group="imunisasi"),
+        ],
+        hoax_docs=[],
+    )
+    spell = engine.faq._spell
+    assert spell(("autis", "panas2an")) == ("autisme", "panas")
+    # Two entry words start with it: which one is meant is unknown.
+    assert spell(("imuni",)) == ("imuni",)
+    # Longer than SPELL_EXTRA_LETTERS more, or a base no entry uses: as written.
+    assert spell(("autisx", "hujan2an")) == ("autisx", "hujan2an")
+    assert engine.faq.search("ciri anak autis")[0].group == "autisme"
+
+
 @pytest.mark.parametrize(
     ("text", "group"),
     [
