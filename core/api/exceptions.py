@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
@@ -212,6 +213,10 @@ def json_404(request, exception=None):
 
 
 def json_500(request):
+    # Django calls this while handling the exception, in a view or a middleware.
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return database_unavailable(request, exc)
     if _wants_page(request):
         return _page(
             request,
@@ -227,6 +232,37 @@ def json_500(request):
         ),
         status=500,
     )
+
+
+def database_unavailable(request, exc: Exception):
+    """503 with Retry-After when the database does not answer outside DRF's views
+    (pages, webhooks, a middleware reading the session): the same answer DRF's views
+    give, a page for browsers. Nothing half-written stays, and reloading is the right
+    thing to do. Only the error's type is logged: its text may quote the values."""
+    match = getattr(request, "resolver_match", None)
+    logger.warning(
+        "database unavailable in %s (%s)",
+        match.view_name if match else "a page",
+        type(exc).__name__,
+    )
+    if _wants_page(request):
+        response = _page(
+            request,
+            503,
+            "Layanan sedang tidak tersedia",
+            "Basis data sedang tidak menjawab; muat ulang halaman ini sebentar lagi.",
+            "The database is not answering; reload this page in a moment.",
+        )
+    else:
+        response = JsonResponse(
+            error_body(
+                CoreErrorCode.SERVICE_UNAVAILABLE,
+                "Layanan sedang tidak tersedia; coba lagi sebentar lagi.",
+            ),
+            status=503,
+        )
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
+    return response
 
 
 def json_400(request, exception=None):
