@@ -122,6 +122,26 @@ def test_a_report_without_danger_is_one_write_statement(alice, alice_isolating):
 
 
 @pytest.mark.django_db
+def test_postgresql_plans_the_write_once_per_connection(alice, alice_isolating):
+    """Prepared statements (DB_PREPARED_STATEMENTS, on by default): once the write
+    and the isolation lookup ran DB_PREPARE_THRESHOLD times on a connection,
+    PostgreSQL keeps their plans instead of parsing and planning each check-in."""
+    from django.conf import settings
+
+    if not settings.DB_PREPARED_STATEMENTS:
+        pytest.skip("prepared statements off (DB_PGBOUNCER or DB_PREPARED_STATEMENTS)")
+    runs = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"] + 1
+    for _ in range(runs):
+        checkins.checkin_submit(patient=alice, client_id=new_client_id(), spo2=97)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(s.startswith('WITH ck AS (INSERT INTO "isolation_checkin"') for s in prepared)
+    assert any(s.startswith('SELECT "isolation_isolation"."id"') for s in prepared)
+    assert CheckIn.objects.filter(isolation=alice_isolating).count() == runs
+
+
+@pytest.mark.django_db
 def test_a_dangerous_report_still_takes_the_transaction(alice, alice_isolating):
     checkin, _ = checkins.checkin_submit(
         patient=alice, client_id=new_client_id(), spo2=88
