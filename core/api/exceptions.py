@@ -118,21 +118,12 @@ def exception_handler(exc, context):
         # The database went away (a restart, a failover, a cut connection) or
         # refused in time: nothing half-written stays (each write is one statement
         # or one transaction), and the client's retry, with its client id, is
-        # safe. Only the error's type is logged: its text may quote the values.
-        logger.warning(
-            "database unavailable in %s (%s)",
+        # safe.
+        return _unavailable(
             context.get("view").__class__.__name__,
-            type(exc).__name__,
+            exc,
+            lambda body: Response(body, status=503),
         )
-        response = Response(
-            error_body(
-                CoreErrorCode.SERVICE_UNAVAILABLE,
-                "Layanan sedang tidak tersedia; coba lagi sebentar lagi.",
-            ),
-            status=503,
-        )
-        response["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
-        return response
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -234,35 +225,43 @@ def json_500(request):
     )
 
 
-def database_unavailable(request, exc: Exception):
-    """503 with Retry-After when the database does not answer outside DRF's views
-    (pages, webhooks, a middleware reading the session): the same answer DRF's views
-    give, a page for browsers. Nothing half-written stays, and reloading is the right
-    thing to do. Only the error's type is logged: its text may quote the values."""
-    match = getattr(request, "resolver_match", None)
-    logger.warning(
-        "database unavailable in %s (%s)",
-        match.view_name if match else "a page",
-        type(exc).__name__,
+def _unavailable(where: str, exc: Exception, respond):
+    """503 with Retry-After, the body in the error format (`respond` makes the
+    response from it). Only the error's type is logged: its text may quote values."""
+    logger.warning("database unavailable in %s (%s)", where, type(exc).__name__)
+    response = respond(
+        error_body(
+            CoreErrorCode.SERVICE_UNAVAILABLE,
+            "Layanan sedang tidak tersedia; coba lagi sebentar lagi.",
+        )
     )
-    if _wants_page(request):
-        response = _page(
-            request,
-            503,
-            "Layanan sedang tidak tersedia",
-            "Basis data sedang tidak menjawab; muat ulang halaman ini sebentar lagi.",
-            "The database is not answering; reload this page in a moment.",
-        )
-    else:
-        response = JsonResponse(
-            error_body(
-                CoreErrorCode.SERVICE_UNAVAILABLE,
-                "Layanan sedang tidak tersedia; coba lagi sebentar lagi.",
-            ),
-            status=503,
-        )
     response["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
     return response
+
+
+def database_unavailable(request, exc: Exception):
+    """When the database does not answer outside DRF's views (pages, webhooks, a
+    middleware reading the session): the answer DRF's views give, a page for
+    browsers. Nothing half-written stays, and reloading is the right thing to do."""
+    match = getattr(request, "resolver_match", None)
+    if _wants_page(request):
+
+        def respond(body):
+            return _page(
+                request,
+                503,
+                "Layanan sedang tidak tersedia",
+                "Basis data sedang tidak menjawab; muat ulang halaman ini sebentar "
+                "lagi.",
+                "The database is not answering; reload this page in a moment.",
+            )
+
+    else:
+
+        def respond(body):
+            return JsonResponse(body, status=503)
+
+    return _unavailable(match.view_name if match else "a page", exc, respond)
 
 
 def json_400(request, exception=None):

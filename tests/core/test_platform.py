@@ -286,9 +286,7 @@ def test_a_page_answers_503_with_retry_after_when_the_database_does_not_answer(n
     machine.cookies = browser.cookies
     params = {**connection.get_connection_params(), "autocommit": False}
     with psycopg.connect(**params) as other:
-        other.execute(
-            f'LOCK TABLE "{Session._meta.db_table}" IN ACCESS EXCLUSIVE MODE'
-        )
+        other.execute(f'LOCK TABLE "{Session._meta.db_table}" IN ACCESS EXCLUSIVE MODE')
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = 200")
         try:

@@ -136,7 +136,9 @@ def test_postgresql_plans_the_write_once_per_connection(alice, alice_isolating):
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
-    assert any(s.startswith('WITH ck AS (INSERT INTO "isolation_checkin"') for s in prepared)
+    assert any(
+        s.startswith('WITH ck AS (INSERT INTO "isolation_checkin"') for s in prepared
+    )
     assert any(s.startswith('SELECT "isolation_isolation"."id"') for s in prepared)
     assert CheckIn.objects.filter(isolation=alice_isolating).count() == runs
 
