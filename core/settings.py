@@ -171,9 +171,9 @@ if DATABASE_URL:
     # Otherwise prepared statements: parameters are bound by the server and psycopg
     # prepares a statement on its DB_PREPARE_THRESHOLD-th run on a connection, so
     # PostgreSQL stops parsing and planning the hot paths' statements (a check-in's
-    # one write, its isolation lookup, the token read): 35-45 % less PostgreSQL CPU
-    # per check-in, measured (docs/capacity.md). Django's default binds on the
-    # client and prepares nothing (DB_PREPARED_STATEMENTS=0).
+    # one write, its isolation lookup, the token read): about a third less
+    # PostgreSQL CPU per check-in, measured (docs/capacity.md). Django's default
+    # binds on the client and prepares nothing (DB_PREPARED_STATEMENTS=0).
     DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", not DB_PGBOUNCER)
     if DB_PREPARED_STATEMENTS and IS_POSTGRES:
         options = DATABASES["default"].setdefault("OPTIONS", {})
