@@ -122,7 +122,7 @@ def exception_handler(exc, context):
         return _unavailable(
             context.get("view").__class__.__name__,
             exc,
-            lambda body: Response(body, status=503),
+            Response(_unavailable_body(), status=503),
         )
     if isinstance(exc, Http404):
         exc = drf.NotFound()
@@ -225,16 +225,17 @@ def json_500(request):
     )
 
 
-def _unavailable(where: str, exc: Exception, respond):
-    """503 with Retry-After, the body in the error format (`respond` makes the
-    response from it). Only the error's type is logged: its text may quote values."""
-    logger.warning("database unavailable in %s (%s)", where, type(exc).__name__)
-    response = respond(
-        error_body(
-            CoreErrorCode.SERVICE_UNAVAILABLE,
-            "Layanan sedang tidak tersedia; coba lagi sebentar lagi.",
-        )
+def _unavailable_body() -> dict:
+    return error_body(
+        CoreErrorCode.SERVICE_UNAVAILABLE,
+        "Layanan sedang tidak tersedia; coba lagi sebentar lagi.",
     )
+
+
+def _unavailable(where: str, exc: Exception, response):
+    """`response` (503) with Retry-After. Only the error's type is logged: its text
+    may quote values."""
+    logger.warning("database unavailable in %s (%s)", where, type(exc).__name__)
     response["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
     return response
 
@@ -245,23 +246,16 @@ def database_unavailable(request, exc: Exception):
     browsers. Nothing half-written stays, and reloading is the right thing to do."""
     match = getattr(request, "resolver_match", None)
     if _wants_page(request):
-
-        def respond(body):
-            return _page(
-                request,
-                503,
-                "Layanan sedang tidak tersedia",
-                "Basis data sedang tidak menjawab; muat ulang halaman ini sebentar "
-                "lagi.",
-                "The database is not answering; reload this page in a moment.",
-            )
-
+        response = _page(
+            request,
+            503,
+            "Layanan sedang tidak tersedia",
+            "Basis data sedang tidak menjawab; muat ulang halaman ini sebentar lagi.",
+            "The database is not answering; reload this page in a moment.",
+        )
     else:
-
-        def respond(body):
-            return JsonResponse(body, status=503)
-
-    return _unavailable(match.view_name if match else "a page", exc, respond)
+        response = JsonResponse(_unavailable_body(), status=503)
+    return _unavailable(match.view_name if match else "a page", exc, response)
 
 
 def json_400(request, exception=None):
