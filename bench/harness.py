@@ -461,7 +461,14 @@ async def open_loop(
 # --- CPU per request ----------------------------------------------------------------
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-CPU_LABELS = {"server": "server", "postgres": "PostgreSQL", "redis": "Redis"}
+CPUS = os.cpu_count() or 1
+CPU_LABELS = {
+    "server": "server",
+    "postgres": "PostgreSQL",
+    "redis": "Redis",
+    "client": "load generator",
+}
+NOT_PER_REQUEST = ("requests", "machine_cores")
 
 
 def _proc_stat(pid: str) -> tuple[str, int, int] | None:
@@ -500,6 +507,16 @@ def _postgres_database(cmdline: str) -> str | None:
     return None
 
 
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, all) clock ticks of every CPU since boot: /proc/stat's first line, idle
+    and iowait counting as not busy."""
+    ticks = [
+        int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    ]
+    idle = ticks[3] + ticks[4]
+    return sum(ticks) - idle, sum(ticks)
+
+
 class CpuMeter:
     """CPU time spent between `start()` and `stop(requests)`, per request, in ms.
 
@@ -511,7 +528,9 @@ class CpuMeter:
     the redis-server process (the whole server: other users of it count too).
     utime + stime come from /proc/<pid>/stat. A process that exits inside the window
     loses its CPU (the pooled database connections stay open); one that appears counts
-    in full. A group with no process seen reports None."""
+    in full. A group with no process seen reports None. Beside the groups, `stop`
+    reports "machine_cores": how many of the machine's CPUs were busy on average over
+    the window (/proc/stat, every process), the headroom a latency figure had."""
 
     def __init__(
         self,
@@ -531,10 +550,13 @@ class CpuMeter:
 
     @classmethod
     def for_server(cls, server: Server) -> CpuMeter:
-        """The server's processes (granian supervisor and workers, daphne), and the
-        database and Redis of its environment."""
+        """The server's processes (granian supervisor and workers, daphne), the
+        database and Redis of its environment, and this load generator."""
         return cls(
-            {"server": lambda: [proc.pid for proc in server.procs]},
+            {
+                "server": lambda: [proc.pid for proc in server.procs],
+                "client": [os.getpid()],
+            },
             database_url=server.env.get("DATABASE_URL"),
             redis_url=server.env.get("REDIS_URL"),
         )
@@ -573,10 +595,16 @@ class CpuMeter:
 
     def start(self) -> CpuMeter:
         self.before = self.snapshot()
+        self.machine_before = _machine_ticks()
         return self
 
     def stop(self, requests: int) -> dict:
-        """{"server": ms per request, "postgres": …, "redis": …, "requests": n}."""
+        """{"server": ms per request, "postgres": …, "redis": …, "requests": n,
+        "machine_cores": CPUs busy}."""
+        busy, total = (
+            now - then
+            for now, then in zip(_machine_ticks(), self.machine_before, strict=True)
+        )
         after = self.snapshot()
         result: dict = {}
         for name, now in after.items():
@@ -587,20 +615,24 @@ class CpuMeter:
             ticks = sum(t - then.get(pid, 0) for pid, t in now.items())
             result[name] = ticks / CLK_TCK * 1000 / max(requests, 1)
         result["requests"] = requests
+        result["machine_cores"] = busy / total * CPUS if total else None
         return result
 
 
 def cpu_text(cpu: dict | None, per: str = "req") -> str:
-    """ "cpu ms/req: server 1.20, PostgreSQL 0.41, Redis 0.05" (groups with no process
-    seen left out)."""
+    """ "cpu ms/req: server 1.20, PostgreSQL 0.41, Redis 0.05, load generator 0.20;
+    machine 1.4 of 2 CPUs busy" (groups with no process seen left out)."""
     if not cpu:
         return f"cpu ms/{per}: n/a"
     parts = [
         f"{CPU_LABELS.get(name, name)} {value:.2f}"
         for name, value in cpu.items()
-        if name != "requests" and value is not None
+        if name not in NOT_PER_REQUEST and value is not None
     ]
-    return f"cpu ms/{per}: " + (", ".join(parts) or "n/a")
+    text = f"cpu ms/{per}: " + (", ".join(parts) or "n/a")
+    if cpu.get("machine_cores") is not None:
+        text += f"; machine {cpu['machine_cores']:.2f} of {CPUS} CPUs busy"
+    return text
 
 
 def cpu_columns(cpu: dict | None) -> str:

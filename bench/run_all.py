@@ -230,17 +230,24 @@ def number(value: float | None, unit: str = "") -> str:
     return f"{text}{unit}" if unit.startswith("/") else f"{text} {unit}".strip()
 
 
-CPU_SHORT = {"server": "srv", "postgres": "pg", "redis": "redis"}
+CPU_SHORT = {"server": "srv", "postgres": "pg", "redis": "redis", "client": "gen"}
+NOT_PER_REQUEST = ("requests", "machine_cores")  # as in harness.CpuMeter
+CPUS = os.cpu_count() or 1
 
 
 def cpu_cell(cpu: dict | None) -> str:
+    """ "srv 2.71 pg 0.54 redis 0.12 gen 0.24 busy 1.54/2": ms per request of each
+    process group, then the machine's CPUs busy over the window."""
     if not cpu:
         return ""
-    return " ".join(
+    cell = " ".join(
         f"{CPU_SHORT.get(k, k)} {v:.2f}"
         for k, v in cpu.items()
-        if k != "requests" and v is not None
+        if k not in NOT_PER_REQUEST and v is not None
     )
+    if cpu.get("machine_cores") is not None:
+        cell += f" busy {cpu['machine_cores']:.2f}/{CPUS}"
+    return cell
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:
@@ -367,7 +374,8 @@ def main() -> int:
         "cpu ms per request answered (per update, escalation or resource where the "
         "figure counts those): srv = the server's processes (the bench process or "
         "Sigap where in-process),\npg = PostgreSQL backends serving the bench database, "
-        "redis = the whole redis-server (other users count too)."
+        "redis = the whole redis-server (other users count too),\ngen = the bench's own "
+        "load generator; busy = the machine's CPUs in use over the window (every process)."
     )
     print(
         f"machine: {os.cpu_count()} CPUs, load average {load_before[0]:.1f} before, "
