@@ -85,7 +85,7 @@ class Engine:
         if a.is_empty:
             return Outcome(kind="fallback", analysis=a)
         # Answer in the language the question is written in, whatever the setting.
-        language = detect_language(a.written) or language
+        language = detect_language(a.written, self.faq.language_words) or language
         # A short message that quotes a claim ("vaksin ada chipnya") is as good as
         # a question about it: worth showing the claim, never a verdict on its own.
         short = len(set(a.terms)) <= SHORT_MESSAGE_TERMS

@@ -65,8 +65,6 @@ def curator_loop(
     language). The curator turns the N largest groups into alternates of the
     entry they ask about, in the question's language. Week 2 asks the other
     phrasings of the same entries, never seen: top-1 there must rise with N."""
-    from .normalise import detect_language
-
     t = thresholds or Thresholds()
     topic = topic or list
     week1, week2 = paraphrase_halves(questions)
@@ -85,7 +83,7 @@ def curator_loop(
         out = engine.answer(q["text"], language="id", thresholds=t)
         if out.kind not in ("faq_suggestions", "fallback"):
             continue
-        language = q.get("language") or detect_language(out.analysis.written) or "id"
+        language = q.get("language") or out.language
         if language not in languages:
             language = "id"
         best = key_of[out.faq_hits[0].entry_id] if out.faq_hits else None

@@ -25,6 +25,9 @@ class SplitReport(FaqRates):
     ranked3: int = 0
     right_language: int = 0  # every entry shown is in it
     shown: int = 0  # questions given an answer or suggestions
+    # ... of them written in a known language (a question may carry none: eval_set's
+    # do not, and the rule is then not judged on it).
+    language_known: int = 0
     answered_right: int = 0
     answered_wrong: int = 0
     suggested: int = 0
@@ -43,7 +46,9 @@ class SplitReport(FaqRates):
 
     @property
     def language_rate(self) -> float:
-        return self.pct(self.right_language, self.shown) if self.shown else 100.0
+        if not self.language_known:
+            return 100.0
+        return self.pct(self.right_language, self.language_known)
 
     @property
     def claim_right(self) -> float:
@@ -66,8 +71,13 @@ class SplitReport(FaqRates):
                 f"  answered right {self.answered_right}, wrong {self.answered_wrong}"
                 f", suggestions {self.suggested}, fallback {self.fallback}"
                 f", taken for a hoax {self.faq_flagged_hoax}",
-                f"  in the asked language {self.language_rate:5.1f} %"
-                f"  ({self.right_language}/{self.shown} shown)",
+                (
+                    f"  in the asked language {self.language_rate:5.1f} %"
+                    f"  ({self.right_language}/{self.language_known} shown)"
+                    if self.language_known or not self.shown
+                    else "  in the asked language: not judged (the questions carry"
+                    " no language)"
+                ),
             ]
         if f:
             out += [
@@ -97,7 +107,8 @@ def evaluate_faq_split(
     channel_language: str = "id",
 ) -> SplitReport:
     """Residents write in their own language whatever the channel's setting: every
-    question is asked with `channel_language` and must be shown in its own."""
+    question is asked with `channel_language` and must be shown in its own
+    (`language`; a question without one is not judged on the language rule)."""
     t = thresholds or Thresholds()
     r = report or SplitReport()
     for q in questions:
@@ -113,6 +124,8 @@ def evaluate_faq_split(
         r.recall3 += q["faq"] in [faq_key[h.entry_id] for h in shown]
         if shown:
             r.shown += 1
+        if shown and q.get("language"):
+            r.language_known += 1
             # In the asked language wherever the entry is written in it.
             if all(
                 faq_language[h.entry_id] == q["language"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .normalise import Analysis, Normaliser, indonesian_roots
+from .normalise import Analysis, Normaliser, indonesian_roots, indonesian_word
 from .sparse import CoveragePostings, TfidfPostings, char_ngrams
 
 
@@ -172,8 +172,10 @@ class FaqIndex:
         word_docs: list[tuple[str, ...]] = []
         char_docs: list[list[str]] = []
         seen: set[tuple[int, tuple[str, ...]]] = set()
-        answers: list[tuple[int, str]] = []
+        answers: list[tuple[int, str, str]] = []
         question_words: defaultdict[int, set[str]] = defaultdict(set)
+        # The words each language's entries are written in (see `language_words`).
+        written: defaultdict[str, set[str]] = defaultdict(set)
         for doc in docs:
             group = doc.group or f"entry:{doc.entry_id}"
             gid = group_ids.setdefault(group, len(group_ids))
@@ -184,7 +186,7 @@ class FaqIndex:
                 doc.language, (doc.entry_id, doc.question)
             )
             if doc.answer:
-                answers.append((gid, doc.answer))
+                answers.append((gid, doc.answer, doc.language))
             for text in (
                 doc.question,
                 *doc.alternates,
@@ -194,6 +196,7 @@ class FaqIndex:
                     shape_words[gid].extend(self.normaliser.analyse(text).words)
             for n, text in enumerate((doc.question, *doc.alternates)):
                 a = self.normaliser.analyse(text)
+                written[doc.language].update(a.written)
                 if n == 0:
                     question_words[gid].update(a.terms)
                 if not a.terms or (gid, a.terms) in seen:
@@ -219,8 +222,12 @@ class FaqIndex:
             group_words[gid].extend(words)
         self._group_words = TfidfPostings(group_words)
         answer_words: list[list[str]] = [[] for _ in self._groups]
-        for gid, text in answers:
-            answer_words[gid].extend(self.normaliser.analyse(text).terms)
+        for gid, text, language in answers:
+            a = self.normaliser.analyse(text)
+            answer_words[gid].extend(a.terms)
+            written[language].update(a.written)
+        self.language_words = _language_words(written)
+        del written
         # Sublinear: a long answer repeating a word is not more about it.
         self._answers = TfidfPostings([sorted(set(w)) for w in answer_words])
         self._has_answers = any(answer_words)
@@ -489,3 +496,24 @@ def related_hits(hits: list[FaqHit], t: FaqThresholds, limit: int = 2) -> tuple:
     """The entries shown beside an answer ("related questions"): the next ones that
     clear the floor of the second and third suggestions."""
     return tuple(h for h in hits[1 : 1 + limit] if h.score >= t.also_suggest)
+
+
+def _language_words(written: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    """Per language, the words only its entries use (questions, alternates, answers;
+    at least 3 letters, no Indonesian dictionary word among the English ones):
+    evidence of the language a resident writes in that the knowledge base itself
+    teaches ("emergency", "checklist" once an English entry uses them), for
+    `normalise.detect_language`. A knowledge base in one language teaches nothing."""
+    if len(written) < 2:
+        return {}
+    out = {}
+    for language, words in written.items():
+        others = set().union(*(w for lang, w in written.items() if lang != language))
+        out[language] = frozenset(
+            w
+            for w in words - others
+            if len(w) >= 3
+            and w.isalpha()
+            and (language != "en" or not indonesian_word(w))
+        )
+    return out

@@ -358,8 +358,14 @@ _ID_MARKERS = frozenset(
 )
 
 
-def detect_language(words: Iterable[str]) -> str | None:
-    """ "en" or "id" when the function words say so clearly, else None."""
+def detect_language(
+    words: Iterable[str], learned: Mapping[str, frozenset[str]] | None = None
+) -> str | None:
+    """ "en" or "id" when the function words say so clearly, else None.
+
+    `learned`: per language, words only that language's entries of the knowledge
+    base use (`FaqIndex.language_words`), evidence beside the lexicon's English and
+    the Indonesian dictionary for messages with too few function words."""
     en = idn = 0
     others: list[str] = []
     for w in words:
@@ -380,16 +386,23 @@ def detect_language(words: Iterable[str]) -> str | None:
     # contagious?", "symptoms of covid", "does bpjs cover hospital treatment":
     # "hospital" is in the Indonesian dictionary too): English all the same, though
     # too short for two function words.
-    if (
-        en == 1
-        and not idn
-        and sum(w in _english_words() for w in others) > sum(map(_indonesian, others))
-    ):
+    if en > 1 or idn:
+        return None
+    learned = learned or {}
+    english = _english_words() | learned.get("en", frozenset())
+    indonesian = learned.get("id", frozenset())
+    n_en = sum(w in english for w in others)
+    n_id = sum(w in indonesian or indonesian_word(w) for w in others)
+    if en == 1 and n_en > n_id:
+        return "en"
+    # No function word at all ("covid emergency phone number", "home isolation
+    # checklist"): two English words at least, more than Indonesian ones.
+    if not en and n_en >= 2 and n_en > n_id:
         return "en"
     return None
 
 
-def _indonesian(word: str) -> bool:
+def indonesian_word(word: str) -> bool:
     roots = indonesian_roots()
     return word in roots or stem(word) in roots
 
@@ -405,5 +418,5 @@ def _english_words() -> frozenset[str]:
     return frozenset(
         w
         for w in words - readings
-        if len(w) >= 4 and w.isalpha() and not _indonesian(w)
+        if len(w) >= 4 and w.isalpha() and not indonesian_word(w)
     )

@@ -122,6 +122,64 @@ def test_a_short_english_question_is_answered_in_english():
     assert shown and shown[0].question.startswith("What is mpox")
 
 
+def emergency_engine() -> Engine:
+    return Engine(
+        faq_docs=faq_docs_from_records(
+            [
+                {
+                    "key": "darurat",
+                    "language": "id",
+                    "question": "Berapa nomor darurat jika gejala COVID-19 memburuk?",
+                    "answer": "Hubungi 119 ekstensi 9 atau puskesmas terdekat bila "
+                    "sesak napas, bibir kebiruan, atau tidak sadar.",
+                },
+                {
+                    "key": "darurat",
+                    "language": "en",
+                    "question": "Which number do I call when COVID-19 gets worse?",
+                    "answer": "Call the 119 emergency line, extension 9, or the "
+                    "nearest puskesmas hotline when breathing gets hard.",
+                },
+            ]
+        ),
+        hoax_docs=[],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # No function word at all: the words only the English entry uses.
+        ("covid emergency hotline", "en"),
+        ("emergency number covid", "en"),
+        # Indonesian, or too little to tell: the channel's language.
+        ("nomor darurat covid", "id"),
+        ("covid 119", "id"),
+    ],
+)
+def test_words_only_the_english_entries_use_tell_a_short_question_english(
+    text, language
+):
+    engine = emergency_engine()
+    assert engine.faq.language_words["en"] >= {"emergency", "hotline", "call"}
+    assert "darurat" in engine.faq.language_words["id"]
+    out = engine.answer(text, language="id")
+    assert out.language == language
+    shown = [out.faq] if out.faq else list(out.suggestions)
+    assert shown and shown[0].question.startswith(
+        "Which" if language == "en" else "Berapa"
+    )
+
+
+def test_a_knowledge_base_in_one_language_teaches_no_language_words():
+    engine = Engine(
+        faq_docs=[FaqDoc(1, "Berapa nomor darurat COVID-19?", "id", "darurat")],
+        hoax_docs=[],
+    )
+    assert engine.faq.language_words == {}
+    assert engine.answer("covid emergency hotline", language="id").language == "id"
+
+
 def test_a_new_entry_is_found_through_its_answer_and_offered_when_unsure():
     engine = Engine(
         faq_docs=[
