@@ -389,9 +389,9 @@ def detect_language(
     if en > 1 or idn:
         return None
     learned = learned or {}
-    english = _english_words() | learned.get("en", frozenset())
+    lexicon, english = _english_words(), learned.get("en", frozenset())
     indonesian = learned.get("id", frozenset())
-    n_en = sum(w in english for w in others)
+    n_en = sum(w in lexicon or w in english for w in others)
     n_id = sum(w in indonesian or indonesian_word(w) for w in others)
     if en == 1 and n_en > n_id:
         return "en"
