@@ -330,7 +330,7 @@ def test_split(t) -> None:
         ok = (
             report.faq_top1 >= 90
             and report.faq_recall3 >= 97
-            and report.language_rate == 100
+            and report.language_ok
             and report.claim_right >= 85
             and report.claim_wrong <= 2
             and report.ordinary_flagged == 0

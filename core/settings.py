@@ -180,6 +180,7 @@ if DATABASE_URL:
         options["server_side_binding"] = True
         options["prepare_threshold"] = env_int("DB_PREPARE_THRESHOLD", 5)
 else:
+    DB_PGBOUNCER = DB_PREPARED_STATEMENTS = False  # PostgreSQL's settings
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

@@ -51,6 +51,12 @@ class SplitReport(FaqRates):
         return self.pct(self.right_language, self.language_known)
 
     @property
+    def language_ok(self) -> bool:
+        """The language rule held for every question shown, and every one said its
+        language (a split without languages does not pass by default)."""
+        return self.language_known == self.shown == self.right_language
+
+    @property
     def claim_right(self) -> float:
         return self.pct(self.verdict_right + self.possible_right, self.n_forwards)
 
