@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from .lexicon import (
     DOUBLE_LETTER_WORDS,
     NUMBER_WORDS,
@@ -50,6 +52,32 @@ _ORDINALS = {
     "9": "kesembilan",
 }
 _TIMES_RE = re.compile(r"\b(\d+)\s*x\b")
+# A number written together with its unit ("3th", "6bln", "500mg", "40rb", "38c"):
+# apart, so that the unit is read as a word and the digits are never taken for
+# leetspeak ("40thn" is no "aothn"). "th" after a number is Indonesian "tahun" (an
+# English ordinal says "1st", "2nd", "3rd"), unless a word an English ordinal counts
+# follows ("4th dose"); "an" ("10an", about ten) says nothing more than the number.
+_UNIT_RE = re.compile(
+    r"\b(\d+(?:[.,]\d+)?)(thn|th|tahun|bln|bulan|hr|hri|hari|mgg|minggu|jam|jm"
+    r"|menit|mnt|detik|dtk|kg|gr|gram|cm|mm|ml|mg|mcg|rb|ribu|jt|juta|an|derajat|c"
+    r"|tablet|tab|kali)\b"
+)
+_UNITS = {"th": "tahun", "an": ""}
+_ORDINAL_EN_RE = re.compile(
+    r"\b(\d+)(?:st|nd|rd|th(?=\s+(?:dose|doses|day|days|week|weeks|month|months"
+    r"|booster|shot|jab|time|vaccine|vaccination|trimester|year|birthday|of)\b))\b"
+)
+_ORDINALS_EN = {
+    "1": "first",
+    "2": "second",
+    "3": "third",
+    "4": "fourth",
+    "5": "fifth",
+    "6": "sixth",
+    "7": "seventh",
+    "8": "eighth",
+    "9": "ninth",
+}
 _REDUP_HYPHEN_RE = re.compile(r"\b([a-z]+)-\1(?=\b|nya\b)")
 _REDUP_TWO_RE = re.compile(r"\b([a-z]{3,})2(nya)?\b")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
@@ -245,6 +273,12 @@ def _words(text: str) -> list[str]:
     if _DIGIT_HINT_RE.search(text):
         text = _ORDINAL_RE.sub(lambda m: " " + _ORDINALS[m.group(1)] + " ", text)
         text = _TIMES_RE.sub(r" \1 kali ", text)
+        text = _ORDINAL_EN_RE.sub(
+            lambda m: " " + _ORDINALS_EN.get(m.group(1), m.group(1)) + " ", text
+        )
+        text = _UNIT_RE.sub(
+            lambda m: f" {m.group(1)} {_UNITS.get(m.group(2), m.group(2))} ", text
+        )
         text = _LEET_RE.sub(_deleet, text)
         text = _REDUP_TWO_RE.sub(r"\1\2", text)
     if "-" in text:
@@ -262,8 +296,73 @@ def _word(raw: str) -> tuple[str, ...]:
     if expanded is None and word.endswith("nya") and len(word) > 5:
         expanded = SLANG.get(word[:-3])  # "microchipnya", "faskesnya"
     if expanded is None:
+        known = _lexicon_singular(word) or _misspelt_lexicon_word(word)
+        if known is not None:
+            return _word(known)
         return (NUMBER_WORDS.get(word, word),)
     return tuple(expanded.split())
+
+
+# A long word the lexicon does not know, and no dictionary either, one letter away
+# from one the lexicon reads ("faceshild" for "faceshield", "imunisasii"): read as
+# that word. The index corrects words its entries use; this corrects words only
+# the lexicon turns into them (a "faceshield" is a "face shield" in every entry).
+LEXICON_SPELL_MIN_LENGTH = 8
+LEXICON_SPELL_CUTOFF = 90
+
+
+@lru_cache(maxsize=1)
+def _lexicon_keys() -> dict[str, tuple[str, ...]]:
+    """The lexicon's one-word keys (slang and synonyms) by their first and last two
+    letters: typos rarely hit those, inflections do ("infections" is no misspelt
+    "infectious", "isolated" no "isolate")."""
+    keys: dict[str, list[str]] = {}
+    for key in {*SLANG, *(k for k in SYNONYMS if " " not in k)}:
+        if len(key) >= LEXICON_SPELL_MIN_LENGTH - 1 and key.isalpha():
+            keys.setdefault(key[0] + key[-2:], []).append(key)
+    return {ends: tuple(sorted(words)) for ends, words in keys.items()}
+
+
+_PLURALS = (("ies", "y"), ("es", ""), ("s", ""))
+
+
+def _lexicon_singular(word: str) -> str | None:
+    """An English plural of a word the lexicon reads ("certificates", "oximeters",
+    "vaccinations"): that word, so the plural reads as the singular does."""
+    if len(word) < 5 or not word.endswith("s") or word in SYNONYMS:
+        return None
+    for suffix, replacement in _PLURALS:
+        if word.endswith(suffix):
+            base = word[: -len(suffix)] + replacement
+            if (base in SLANG or base in SYNONYMS) and not indonesian_word(word):
+                return base
+    return None
+
+
+@lru_cache(maxsize=1)
+def _lexicon_readings() -> frozenset[str]:
+    """The words the lexicon reads others as: known words, never typos."""
+    return frozenset(
+        w for text in (*SLANG.values(), *SYNONYMS.values()) for w in text.split()
+    )
+
+
+def _misspelt_lexicon_word(word: str) -> str | None:
+    if (
+        len(word) < LEXICON_SPELL_MIN_LENGTH
+        or not word.isalpha()
+        or word in SYNONYMS
+        or word in _lexicon_readings()
+        or indonesian_word(word)
+    ):
+        return None
+    found = process.extractOne(
+        word,
+        _lexicon_keys().get(word[0] + word[-2:], ()),
+        scorer=fuzz.ratio,
+        score_cutoff=LEXICON_SPELL_CUTOFF,
+    )
+    return found[0] if found and found[0] != word else None
 
 
 def _phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], tuple]:

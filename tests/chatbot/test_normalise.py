@@ -238,3 +238,46 @@ def test_codes_with_digits_are_not_read_as_leetspeak():
     assert "pek" not in N.analyse("kotak p3k").terms
     assert N.analyse("kf94").terms == N.analyse("masker").terms
     assert N.analyse("minyak ikan omega3").terms[-1] == "omega3"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("anak umur 3th", ("anak", "umur", "3", "tahun")),
+        ("umur 40thn", ("umur", "40", "tahun")),
+        ("demam 3hr", ("demam", "3", "hari")),
+        ("hamil 7bln", ("hamil", "7", "bulan")),
+        ("paracetamol 500mg", ("parasetamol", "500", "mg")),
+        ("trombosit 40rb", ("trombosit", "40", "rb")),
+        ("jam 10an", ("jam", "10")),
+    ],
+)
+def test_a_number_written_with_its_unit_is_the_number_and_the_unit(text, expected):
+    """Chat glues units to numbers; the digits were read as leetspeak ("40thn" was
+    "aothn", "500mg" "5oomg", "3th" "eth")."""
+    assert N.analyse(text).terms == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("my 2nd dose", ("second", "dosis")),
+        ("1st", ("first",)),
+        ("4th dose", ("fourth", "dosis")),
+        ("lansia 70th", ("lansia", "70", "tahun")),
+    ],
+)
+def test_english_ordinals_are_words_and_th_after_a_number_is_tahun(text, expected):
+    """ "3rd" was "erd"; "Nth" is an English ordinal only before what one counts."""
+    assert N.analyse(text).terms == expected
+
+
+def test_a_misspelt_word_the_lexicon_reads_is_read_as_that_word():
+    """ "faceshild" is the lexicon's "faceshield" (a face shield), one letter away;
+    inflections are no typos ("infections" is not "infectious") and dictionary
+    words are left as they are."""
+    assert N.analyse("faceshild").terms == N.analyse("faceshield").terms
+    assert N.analyse("ivermectin").terms == N.analyse("ivermektin").terms
+    assert N.analyse("infections").terms != N.analyse("infectious").terms
+    assert N.analyse("pemeriksaan").terms == ("periksa",)
+    assert N.analyse("vaccinations").terms == N.analyse("vaksinasi").terms
