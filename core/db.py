@@ -8,7 +8,7 @@ from contextlib import nullcontext
 from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models.expressions import RawSQL
 
 
@@ -159,6 +159,13 @@ def many(values: Iterable[str | int], *, integers: bool = False) -> RawSQL:
     return RawSQL("SELECT value FROM json_each(%s)", [data])
 
 
+def _db():
+    """The thread's default connection. `connection` is a proxy that looks it up in
+    asgiref's thread-local storage on every attribute; the hot helpers below look it
+    up once per call (preparing a row's values asks for it once per field)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 class Columns:
     """A model's columns under a table alias in a hand-written SELECT, and how to
     turn their values back into an instance exactly as a QuerySet would.
@@ -204,15 +211,16 @@ class Columns:
         if not self.converters:
             return tuple(row)
         row = list(row)
+        db = _db()
         for position, col, found in self.converters:
             value = row[position]
             for convert in found:
-                value = convert(value, col, connection)
+                value = convert(value, col, db)
             row[position] = value
         return tuple(row)
 
     def instance(self, values: Sequence) -> models.Model:
-        return self.model.from_db(connection.alias, self.names, self.values(values))
+        return self.model.from_db(DEFAULT_DB_ALIAS, self.names, self.values(values))
 
 
 _COLUMNS: dict[tuple, Columns] = {}
@@ -242,9 +250,10 @@ def select_values(
     compiled. For small lookups by indexed columns on hot paths.
     Parameters go to the driver as given: pass datetimes through
     `connection.ops.adapt_datetimefield_value` (SQLite stores them as naive UTC text)."""
+    db = _db()
     cols = columns(model, only=only)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
+    table = db.ops.quote_name(model._meta.db_table)
+    with db.cursor() as cursor:
         cursor.execute(f"SELECT {cols.sql} FROM {table} WHERE {where}", list(params))
         return [cols.values(row) for row in cursor.fetchall()]
 
@@ -256,9 +265,10 @@ def select_first(
     placeholders), as a model instance, or None; the column list and converters are
     worked out once per process (see `Columns`), no QuerySet is compiled. For lookups
     by indexed columns."""
+    db = _db()
     cols = columns(model)
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
+    table = db.ops.quote_name(model._meta.db_table)
+    with db.cursor() as cursor:
         cursor.execute(
             f"SELECT {cols.sql} FROM {table} WHERE {where} LIMIT 1", list(params)
         )
@@ -302,11 +312,10 @@ def _insert_plan(model: type[models.Model]) -> InsertPlan | None:
 
 
 def _plan_for(model: type[models.Model]) -> InsertPlan | None:
-    key = (model, connection.vendor)
+    db = _db()
+    key = (model, db.vendor)
     if key not in _INSERTS:
-        _INSERTS[key] = (
-            _insert_plan(model) if connection.vendor == "postgresql" else None
-        )
+        _INSERTS[key] = _insert_plan(model) if db.vendor == "postgresql" else None
     return _INSERTS[key]
 
 
@@ -323,6 +332,7 @@ def insert_select(
     adds ``FROM`` for what the references name. None where `insert_one` would call
     ``save()`` (other databases than PostgreSQL, models it cannot plan, a preset key).
     """
+    db = _db()
     model = type(obj)
     plan = _plan_for(model)
     if plan is None or (model._meta.auto_field is not None and obj.pk is not None):
@@ -333,7 +343,7 @@ def insert_select(
         raise ValueError(f"not columns of {model.__name__}: {sorted(unknown)}")
     values, params = [], []
     for f in plan.fields:
-        value = f.get_db_prep_save(f.pre_save(obj, True), connection)
+        value = f.get_db_prep_save(f.pre_save(obj, True), db)
         expression = refs.get(f.name, "%s")
         if "%s" in expression:
             params.append(value)
@@ -362,6 +372,7 @@ def insert_together(objs: Sequence[models.Model]) -> bool:
     statement). Auto primary keys are not read back. False, writing nothing, where
     `insert_select` cannot write one of them (then the caller writes them its own
     way, e.g. with `insert_one` in a transaction)."""
+    db = _db()
     parts = [insert_select(obj) for obj in objs]
     if not parts or any(part is None for part in parts):
         return False
@@ -374,11 +385,11 @@ def insert_together(objs: Sequence[models.Model]) -> bool:
         sql = f"WITH {ctes} {head_sql}"
         params = [value for _, part_params in rest for value in part_params]
     params += head_params
-    with one_statement(), connection.cursor() as cursor:
+    with one_statement(), db.cursor() as cursor:
         cursor.execute(sql, params)
     for obj in objs:
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = db.alias
     return True
 
 
@@ -388,18 +399,19 @@ def insert_one(obj: models.Model) -> models.Model:
     SQL worked out once per model and process instead of a compiled query. Sends no
     model signals, so only for models nothing listens to (tests check that). On other
     databases than PostgreSQL, and for models it cannot plan, it is `save()`."""
+    db = _db()
     model = type(obj)
     plan = _plan_for(model)
     if plan is None or (model._meta.auto_field is not None and obj.pk is not None):
         obj.save(force_insert=True)
         return obj
     _, sql, fields, returning = plan
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
+    params = [f.get_db_prep_save(f.pre_save(obj, True), db) for f in fields]
+    with db.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone() if returning else ()
     for field, value in zip(returning, row, strict=True):
         setattr(obj, field.attname, value)
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = db.alias
     return obj

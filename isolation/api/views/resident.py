@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fast import fast_post
 from core.api.permissions import IsResident
 from core.api.serializers import (
     StrictSerializer,
@@ -69,6 +70,14 @@ class CheckInSubmitApi(APIView):
     class OutputSerializer(CheckInOutputSerializer):
         pass
 
+    def dispatch(self, request, *args, **kwargs):
+        # The app's plain request skips DRF's plumbing (core.api.fast); anything
+        # else, errors included, is answered by DRF below.
+        response = fast_post(request, type(self), self.submit)
+        if response is not None:
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
     @extend_schema(
         request=InputSerializer,
         responses={201: OutputSerializer, 200: OutputSerializer},
@@ -77,12 +86,17 @@ class CheckInSubmitApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        body, code = self.submit(request.user, data.validated_data)
+        return Response(body, status=code)
+
+    @classmethod
+    def submit(cls, user, validated_data: dict) -> tuple[dict, int]:
         checkin, created = services.checkin_submit(
-            patient=request.user, **vitals_from_aliases(data.validated_data)
+            patient=user, **vitals_from_aliases(validated_data)
         )
-        return Response(
-            represent(self.OutputSerializer, checkin),
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        return (
+            represent(cls.OutputSerializer, checkin),
+            status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 
