@@ -3,6 +3,7 @@ stay in conftest.py): servers a test needs, tokens, websocket close codes."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -23,6 +24,28 @@ def require_postgres() -> None:
         if os.environ.get("CI"):
             pytest.fail("DATABASE_URL must point at PostgreSQL in CI")
         pytest.skip("needs PostgreSQL (DATABASE_URL)")
+
+
+@contextlib.contextmanager
+def database_not_answering(model):
+    """`model`'s table locked by another session while this one gives a statement
+    200 ms: PostgreSQL cancels what reads it, as on a failover or an overloaded
+    server."""
+    import psycopg
+    from django.db import connection
+
+    require_postgres()
+    params = {**connection.get_connection_params(), "autocommit": False}
+    with psycopg.connect(**params) as other:
+        other.execute(f'LOCK TABLE "{model._meta.db_table}" IN ACCESS EXCLUSIVE MODE')
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 200")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
+            other.rollback()
 
 
 def sign_in_code_sent_to(phone: str) -> str:

@@ -119,7 +119,9 @@ def fast_post(
 ) -> HttpResponse | None:
     """The response of `view_class`'s POST for a plain token-and-JSON request, or
     None when the view's DRF path must answer (see the module's docstring).
-    `submit(user, validated_data)` does the work and returns (body, status)."""
+    `submit(user, validated_data)` does the work and returns (body, status); it must
+    write nothing when it raises (one statement or one transaction), since the DRF
+    path then does it again to answer with the error."""
     only_json = list(view_class.renderer_classes) == [JSONRenderer]
     if request.method != "POST" or not _plain_json_call(request, only_json=only_json):
         return None

@@ -238,27 +238,12 @@ def test_it_answers_503_with_retry_after_when_the_database_does_not_answer(
     """The token table is locked by another session and this one gives a statement
     200 ms: PostgreSQL cancels the lookup, as it would on a failover or an
     overloaded server. The client is told to retry, in the error format."""
-    import psycopg
-    from django.db import connection
-
     from core.models import ApiToken
-    from tests.helpers import require_postgres
+    from tests.helpers import database_not_answering
 
-    require_postgres()
     client = auth_client(alice)
-    params = {**connection.get_connection_params(), "autocommit": False}
-    with psycopg.connect(**params) as other:
-        other.execute(
-            f'LOCK TABLE "{ApiToken._meta.db_table}" IN ACCESS EXCLUSIVE MODE'
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("SET statement_timeout = 200")
-        try:
-            r = client.get("/api/v1/isolation/me")
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 0")
-            other.rollback()
+    with database_not_answering(ApiToken):
+        r = client.get("/api/v1/isolation/me")
 
     assert r.status_code == 503
     assert r["Retry-After"] == "5"
@@ -271,31 +256,19 @@ def test_a_page_answers_503_with_retry_after_when_the_database_does_not_answer(n
     """The same cancelled statement under a signed-in page (the session table is
     locked): a page saying to reload in a moment, 503 with Retry-After, not a 500;
     a machine asking the same address gets the JSON error."""
-    import psycopg
     from django.contrib.sessions.models import Session
-    from django.db import connection
     from django.test import Client
 
-    from tests.helpers import require_postgres
+    from tests.helpers import database_not_answering
 
-    require_postgres()
     # As a browser meets it: the response, not the exception re-raised.
     browser = Client(raise_request_exception=False, HTTP_ACCEPT="text/html")
     browser.force_login(nurse)
     machine = Client(raise_request_exception=False, HTTP_ACCEPT="application/json")
     machine.cookies = browser.cookies
-    params = {**connection.get_connection_params(), "autocommit": False}
-    with psycopg.connect(**params) as other:
-        other.execute(f'LOCK TABLE "{Session._meta.db_table}" IN ACCESS EXCLUSIVE MODE')
-        with connection.cursor() as cursor:
-            cursor.execute("SET statement_timeout = 200")
-        try:
-            page = browser.get("/dashboard/")
-            answer = machine.get("/dashboard/")
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 0")
-            other.rollback()
+    with database_not_answering(Session):
+        page = browser.get("/dashboard/")
+        answer = machine.get("/dashboard/")
 
     assert page.status_code == 503 and page["Retry-After"] == "5"
     assert "muat ulang" in page.text and "reload" in page.text

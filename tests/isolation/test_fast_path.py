@@ -259,30 +259,16 @@ def test_with_the_database_away_both_paths_answer_503_once(
     """The isolation table is locked by another session and this one gives a
     statement 200 ms, as on a failover: 503 with Retry-After in the error format,
     from either path, and nothing written."""
-    import psycopg
-    from django.db import connection
-
     from isolation.models import Isolation
-    from tests.helpers import require_postgres
+    from tests.helpers import database_not_answering, require_postgres
 
     require_postgres()
     if path == "drf":
         monkeypatch.setattr(resident, "fast_post", lambda *args, **kwargs: None)
     client = auth_client(alice)
     assert _post(client, {"client_id": new_client_id()}).status_code == 201
-    params = {**connection.get_connection_params(), "autocommit": False}
-    with psycopg.connect(**params) as other:
-        other.execute(
-            f'LOCK TABLE "{Isolation._meta.db_table}" IN ACCESS EXCLUSIVE MODE'
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("SET statement_timeout = 200")
-        try:
-            response = _post(client, {"client_id": new_client_id()})
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SET statement_timeout = 0")
-            other.rollback()
+    with database_not_answering(Isolation):
+        response = _post(client, {"client_id": new_client_id()})
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert response.json()["error"]["code"] == "service_unavailable"
