@@ -37,6 +37,9 @@ import traceback
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import harness  # bench/, the script's own directory
+from harness import CPUS, NOT_PER_REQUEST
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "results"
@@ -231,8 +234,6 @@ def number(value: float | None, unit: str = "") -> str:
 
 
 CPU_SHORT = {"server": "srv", "postgres": "pg", "redis": "redis", "client": "gen"}
-NOT_PER_REQUEST = ("requests", "machine_cores")  # as in harness.CpuMeter
-CPUS = os.cpu_count() or 1
 
 
 def cpu_cell(cpu: dict | None) -> str:
@@ -289,11 +290,6 @@ def main() -> int:
     # Migrated once here: benches bounded to a minute (selfcheck, teleconsult) would
     # otherwise spend their live phases migrating a fresh database.
     t = time.monotonic()
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("harness", BENCH / "harness.py")
-    harness = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(harness)
     os.environ.clear()
     os.environ.update(env)  # server_env starts from os.environ
     subprocess.run(

@@ -323,7 +323,7 @@ def _lexicon_keys() -> dict[str, tuple[str, ...]]:
     return {ends: tuple(sorted(words)) for ends, words in keys.items()}
 
 
-_PLURALS = (("ies", "y"), ("es", ""), ("s", ""))
+_PLURALS = tuple((suffix, r) for suffix, r in _EN_SUFFIXES if suffix.endswith("s"))
 
 
 def _lexicon_singular(word: str) -> str | None:
@@ -510,12 +510,9 @@ def indonesian_word(word: str) -> bool:
 def _english_words() -> frozenset[str]:
     """Words the lexicon reads as other words, not Indonesian and never a reading
     themselves: mostly its English ("contagious", "symptoms", "vaccine")."""
-    readings = {
-        w for text in (*SYNONYMS.values(), *SLANG.values()) for w in text.split()
-    }
     words = {w for phrase in SYNONYMS for w in phrase.split()}
     return frozenset(
         w
-        for w in words - readings
+        for w in words - _lexicon_readings()
         if len(w) >= 4 and w.isalpha() and not indonesian_word(w)
     )
