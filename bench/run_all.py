@@ -83,7 +83,10 @@ def child(script: str, args: list[str]) -> None:
     """Run one bench as `python bench/<script>` would, telling its own exit status (an
     int: its verdict) from a crash (an exception or a SystemExit message)."""
     sys.argv = [script, *args]
-    sys.path[0] = str(Path(script).resolve().parent)
+    # Not bench/ on sys.path, as `python bench/<script>` would have it: the scripts
+    # import only `harness` from there, already loaded (and having taken bench/ off
+    # the path), and bench/channels.py would shadow the Channels package in a
+    # script that starts Django in-process (map's page budgets).
     try:
         runpy.run_path(script, run_name="__main__")
     except SystemExit as exc:
