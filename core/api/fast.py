@@ -1,16 +1,20 @@
 """A fast path for the API's hottest writes, beside DRF's own.
 
 A resident's app sends the same plain request thousands of times a second at peak (a
-check-in): token, JSON body, no unusual headers. DRF spends about a third of such a
+check-in, a self-check): a token or no credentials at all, a JSON body, no unusual
+headers. DRF spends about a third of such a
 request's CPU on its own plumbing (request wrapper, content negotiation, parser,
 serializer instance, response rendering), more than the write itself. `fast_post`
 answers exactly that plain case with the same parts DRF would use (the view's token
 authentication, permission and throttle classes, its input serializer's own bound
-fields, its JSON renderer) and the view's one `submit` for the work. Anything else
-returns None and the view's ordinary DRF path answers instead: another method or
-content type, an Accept header asking for more than plain JSON, session auth, a
-refused token, role or rate, any field error, any error of the work itself. So
-every error response, header and message stays DRF's, written in one place.
+fields, its JSON renderer) and the view's one `submit` for the work. A request with
+no Authorization header and no session cookie is anonymous, as DRF's token and
+session authentication would find it, and the view's permissions decide. Anything
+else returns None and the view's ordinary DRF path answers instead: another method
+or content type, an Accept header asking for more than plain JSON, another kind of
+credentials, a session, a refused token, role or rate, any field error, any error of
+the work itself. So every error response, header and message stays DRF's, written in
+one place.
 
 A request the fast path gave up on after counting it against a rate limit (refused
 by the limit itself, or failing in the work) is counted again by the DRF path; a
@@ -23,6 +27,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
@@ -31,6 +37,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.fields import SkipField
 from rest_framework.renderers import JSONRenderer
 from rest_framework.serializers import Serializer
+from rest_framework.settings import api_settings
 from rest_framework.utils.json import strict_constant
 
 from core import jsonparse
@@ -65,10 +72,14 @@ def _plain_json_call(request: HttpRequest, *, only_json: bool = True) -> bool:
     return any(takes_json) if only_json else all(takes_json)
 
 
-def _token_key(request: HttpRequest) -> str | None:
+def _credentials(request: HttpRequest) -> str | None:
     """The key of `Authorization: Token <key>` as DRF's token authentication reads
-    it (keyword in any case, exactly two parts)."""
-    parts = request.META.get("HTTP_AUTHORIZATION", "").split()
+    it (keyword in any case, exactly two parts); "" for a caller with no credentials
+    at all (no Authorization header, no session cookie), whom DRF's authentication
+    leaves anonymous; None for anything else."""
+    if "HTTP_AUTHORIZATION" not in request.META:
+        return "" if settings.SESSION_COOKIE_NAME not in request.COOKIES else None
+    parts = request.META["HTTP_AUTHORIZATION"].split()
     if len(parts) != 2 or parts[0].lower() != TokenAuthentication.keyword.lower():
         return None
     key = parts[1]
@@ -117,15 +128,16 @@ def fast_post(
     view_class: type,
     submit: Callable[[Any, dict], tuple[dict, int]],
 ) -> HttpResponse | None:
-    """The response of `view_class`'s POST for a plain token-and-JSON request, or
-    None when the view's DRF path must answer (see the module's docstring).
-    `submit(user, validated_data)` does the work and returns (body, status); it must
-    write nothing when it raises (one statement or one transaction), since the DRF
-    path then does it again to answer with the error."""
+    """The response of `view_class`'s POST for a plain JSON request (a token or no
+    credentials), or None when the view's DRF path must answer (see the module's
+    docstring). `submit(request, validated_data)` does the work and returns (body,
+    status); `request.user` and `request.LANGUAGE_CODE` are set as DRF's request
+    would have them. It must write nothing when it raises (one statement or one
+    transaction), since the DRF path then does it again to answer with the error."""
     only_json = list(view_class.renderer_classes) == [JSONRenderer]
     if request.method != "POST" or not _plain_json_call(request, only_json=only_json):
         return None
-    key = _token_key(request)
+    key = _credentials(request)
     if key is None:
         return None
     try:
@@ -136,7 +148,7 @@ def fast_post(
     if values is None:
         return None
     view = view_class()
-    view.request = request
+    view.setup(request)  # as as_view() does: request, args, HEAD for GET (Allow)
     try:
         response = _answer(request, view, key, values, submit)
     except (OperationalError, InterfaceError) as exc:
@@ -150,21 +162,27 @@ def fast_post(
 
 
 def _answer(request, view, key: str, values: dict, submit) -> HttpResponse | None:
-    try:
-        user, _token = TokenAuthentication().authenticate_credentials(key)
-    except APIException:
-        return None
+    if key:
+        try:
+            user, _token = TokenAuthentication().authenticate_credentials(key)
+        except APIException:
+            return None
+    else:
+        # DRF's session authentication reads the (empty) session, which marks the
+        # answer `Vary: Cookie`; read it too, so the headers are the same.
+        request.session.get(SESSION_KEY)
+        user = api_settings.UNAUTHENTICATED_USER()
     request.user = user  # as DRF sets it on the request it wraps
-    if not all(p().has_permission(request, view) for p in view.permission_classes):
+    if not all(p.has_permission(request, view) for p in view.get_permissions()):
         return None
-    if "HTTP_ACCEPT_LANGUAGE" not in request.META and user.language:
+    if key and "HTTP_ACCEPT_LANGUAGE" not in request.META and user.language:
         # As the token authentication does on the DRF path.
         translation.activate(user.language)
         request.LANGUAGE_CODE = user.language
     if not all(t.allow_request(request, view) for t in view.get_throttles()):
         return None
     try:
-        body, status = submit(user, values)
+        body, status = submit(request, values)
     except (APIException, ApplicationError, DjangoValidationError):
         return None  # nothing was written: the DRF path answers with the error
     return HttpResponse(

@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fast import fast_post
 from core.api.pagination import CursorPagination
 from core.api.permissions import IsHealthOffice
 from core.api.serializers import StrictSerializer, VitalSignsSerializer
@@ -94,18 +95,34 @@ class AssessmentListCreateApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        body = dict(data.validated_data)
+        body, code = self.submit(request, data.validated_data)
+        return Response(body, status=code)
+
+    def dispatch(self, request, *args, **kwargs):
+        # The app's plain submission, anonymous or with a token, skips DRF's plumbing
+        # (core.api.fast); anything else, errors included, is answered by DRF below.
+        response = fast_post(request, type(self), self.submit)
+        if response is not None:
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
+    @classmethod
+    def submit(cls, request, validated_data: dict) -> tuple[dict, int]:
         lang = request_language(request)
         assessment, created = services.assessment_submit(
             actor=request.user,
-            answers={k: body[k] for k in rules.ANSWER_FIELDS if k in body},
-            client_key=body["client_key"],
-            district_code=body.get("district_code") or None,
+            answers={
+                k: validated_data[k] for k in rules.ANSWER_FIELDS if k in validated_data
+            },
+            client_key=validated_data["client_key"],
+            district_code=validated_data.get("district_code") or None,
             language=lang,
         )
-        return Response(
-            AssessmentOutputSerializer(assessment, context={"lang": lang}).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        return (
+            AssessmentOutputSerializer(context={"lang": lang}).to_representation(
+                assessment
+            ),
+            status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
     @extend_schema(responses=AssessmentOutputSerializer(many=True), tags=["selfcheck"])

@@ -207,11 +207,19 @@ def test_beside_the_browsable_api_every_type_asked_must_take_json(accept, plain)
         ("Token a b", None),
         ("Token k\u00e9y", None),
         ("", None),
+        (None, ""),  # no credentials at all: anonymous
     ],
 )
 def test_the_token_key_is_read_as_drf_reads_it(header, key):
-    request = RequestFactory().post(URL, HTTP_AUTHORIZATION=header)
-    assert fast._token_key(request) == key
+    extra = {} if header is None else {"HTTP_AUTHORIZATION": header}
+    request = RequestFactory().post(URL, **extra)
+    assert fast._credentials(request) == key
+
+
+def test_a_session_cookie_is_left_to_drf():
+    request = RequestFactory().post(URL)
+    request.COOKIES["sessionid"] = "abc"
+    assert fast._credentials(request) is None
 
 
 _values = st.one_of(

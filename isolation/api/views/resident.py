@@ -86,13 +86,13 @@ class CheckInSubmitApi(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        body, code = self.submit(request.user, data.validated_data)
+        body, code = self.submit(request, data.validated_data)
         return Response(body, status=code)
 
     @classmethod
-    def submit(cls, user, validated_data: dict) -> tuple[dict, int]:
+    def submit(cls, request, validated_data: dict) -> tuple[dict, int]:
         checkin, created = services.checkin_submit(
-            patient=user, **vitals_from_aliases(validated_data)
+            patient=request.user, **vitals_from_aliases(validated_data)
         )
         return (
             represent(cls.OutputSerializer, checkin),
