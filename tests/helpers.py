@@ -48,6 +48,24 @@ def database_not_answering(model):
             other.rollback()
 
 
+def count_fast_answers(monkeypatch, module) -> list[int]:
+    """Wraps `module.fast_post` (core.api.fast, as a view module imports it): the
+    returned list gets the status of every request the fast path answered itself."""
+    from core.api import fast
+
+    taken: list[int] = []
+    real = fast.fast_post
+
+    def counting(*args, **kwargs):
+        response = real(*args, **kwargs)
+        if response is not None:
+            taken.append(response.status_code)
+        return response
+
+    monkeypatch.setattr(module, "fast_post", counting)
+    return taken
+
+
 def sign_in_code_sent_to(phone: str) -> str:
     """The last sign-in code the in-memory SMS sender took for `phone` (any format)."""
     import re

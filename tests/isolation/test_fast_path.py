@@ -15,6 +15,7 @@ from core.api import fast
 from isolation import rules
 from isolation.api.views import resident
 from isolation.models import CheckIn
+from tests.helpers import count_fast_answers
 from tests.isolation.helpers import new_client_id
 
 pytestmark = pytest.mark.django_db
@@ -26,17 +27,7 @@ InputSerializer = resident.CheckInSubmitApi.InputSerializer
 @pytest.fixture
 def fast_taken(monkeypatch):
     """Counts the requests the fast path answered itself."""
-    taken = []
-    real = fast.fast_post
-
-    def counting(*args, **kwargs):
-        response = real(*args, **kwargs)
-        if response is not None:
-            taken.append(response.status_code)
-        return response
-
-    monkeypatch.setattr(resident, "fast_post", counting)
-    return taken
+    return count_fast_answers(monkeypatch, resident)
 
 
 def _post(client, body: dict, **headers):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.api import fast
 from selfcheck.api import views
 from selfcheck.models import Assessment
+from tests.helpers import count_fast_answers
 from tests.selfcheck.helpers import URL, body
 
 pytestmark = pytest.mark.django_db
@@ -18,17 +18,7 @@ VOLATILE = {"id", "created_at", "recheck_after"}  # the clock's
 @pytest.fixture
 def fast_taken(monkeypatch):
     """Counts the requests the fast path answered itself."""
-    taken = []
-    real = fast.fast_post
-
-    def counting(*args, **kwargs):
-        response = real(*args, **kwargs)
-        if response is not None:
-            taken.append(response.status_code)
-        return response
-
-    monkeypatch.setattr(views, "fast_post", counting)
-    return taken
+    return count_fast_answers(monkeypatch, views)
 
 
 @pytest.fixture
