@@ -36,6 +36,7 @@ from django.utils import translation
 from rest_framework.exceptions import APIException
 from rest_framework.fields import SkipField
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.settings import api_settings
 from rest_framework.utils.json import strict_constant
@@ -188,3 +189,22 @@ def _answer(request, view, key: str, values: dict, submit) -> HttpResponse | Non
     return HttpResponse(
         _renderer.render(body), status=status, content_type=_renderer.media_type
     )
+
+
+class FastPostMixin:
+    """For an APIView whose POST is one `submit(request, validated_data)` classmethod
+    returning (body, status) from its `InputSerializer`'s data: the plain request is
+    answered by `fast_post`, anything else by DRF through `post_validated`, which
+    the view's `post` returns (the view keeps `post` for its schema)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = fast_post(request, type(self), self.submit)
+        if response is not None:
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
+    def post_validated(self, request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        body, status = self.submit(request, data.validated_data)
+        return Response(body, status=status)

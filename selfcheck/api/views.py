@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.fast import fast_post
+from core.api.fast import FastPostMixin
 from core.api.pagination import CursorPagination
 from core.api.permissions import IsHealthOffice
 from core.api.serializers import StrictSerializer, VitalSignsSerializer
@@ -61,8 +61,9 @@ def _choices(values) -> serializers.ListField:
     )
 
 
-class AssessmentListCreateApi(APIView):
-    """POST: submit a self-check (anonymous or signed in). GET: my history."""
+class AssessmentListCreateApi(FastPostMixin, APIView):
+    """POST: submit a self-check (anonymous or signed in; the app's plain submission
+    skips DRF's plumbing, core.api.fast). GET: my history."""
 
     throttle_classes = [AnonOrUserRateThrottle]
 
@@ -93,18 +94,7 @@ class AssessmentListCreateApi(APIView):
         "same client_key with another body: 409 client_key_reused.",
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        body, code = self.submit(request, data.validated_data)
-        return Response(body, status=code)
-
-    def dispatch(self, request, *args, **kwargs):
-        # The app's plain submission, anonymous or with a token, skips DRF's plumbing
-        # (core.api.fast); anything else, errors included, is answered by DRF below.
-        response = fast_post(request, type(self), self.submit)
-        if response is not None:
-            return response
-        return super().dispatch(request, *args, **kwargs)
+        return self.post_validated(request)
 
     @classmethod
     def submit(cls, request, validated_data: dict) -> tuple[dict, int]:

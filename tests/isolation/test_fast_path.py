@@ -27,7 +27,7 @@ InputSerializer = resident.CheckInSubmitApi.InputSerializer
 @pytest.fixture
 def fast_taken(monkeypatch):
     """Counts the requests the fast path answered itself."""
-    return count_fast_answers(monkeypatch, resident)
+    return count_fast_answers(monkeypatch)
 
 
 def _post(client, body: dict, **headers):
@@ -64,7 +64,7 @@ def test_a_plain_check_in_is_answered_by_the_fast_path_as_drf_answers_it(
     fast_retry = _post(auth_client(alice), body)
     assert fast_taken == [201, 200]
 
-    monkeypatch.setattr(resident, "fast_post", lambda *args, **kwargs: None)
+    monkeypatch.setattr(fast, "fast_post", lambda *args, **kwargs: None)
     drf_body = dict(PLAIN, client_id=new_client_id())
     drf_first = _post(auth_client(bob), drf_body)
     drf_retry = _post(auth_client(bob), drf_body)
@@ -144,7 +144,7 @@ def test_the_user_language_is_applied_as_on_the_drf_path(
     alice.save(update_fields=["language"])
     fast_response = _post(auth_client(alice), {"client_id": new_client_id()})
     assert fast_taken == [201]
-    monkeypatch.setattr(resident, "fast_post", lambda *args, **kwargs: None)
+    monkeypatch.setattr(fast, "fast_post", lambda *args, **kwargs: None)
     drf = _post(auth_client(alice), {"client_id": new_client_id()})
     assert drf["Content-Language"] == fast_response["Content-Language"] == "en"
 
@@ -263,7 +263,7 @@ def test_with_the_database_away_both_paths_answer_503_once(
 
     require_postgres()
     if path == "drf":
-        monkeypatch.setattr(resident, "fast_post", lambda *args, **kwargs: None)
+        monkeypatch.setattr(fast, "fast_post", lambda *args, **kwargs: None)
     client = auth_client(alice)
     assert _post(client, {"client_id": new_client_id()}).status_code == 201
     with database_not_answering(Isolation):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from selfcheck.api import views
+from core.api import fast
 from selfcheck.models import Assessment
 from tests.helpers import count_fast_answers
 from tests.selfcheck.helpers import URL, body
@@ -18,13 +18,13 @@ VOLATILE = {"id", "created_at", "recheck_after"}  # the clock's
 @pytest.fixture
 def fast_taken(monkeypatch):
     """Counts the requests the fast path answered itself."""
-    return count_fast_answers(monkeypatch, views)
+    return count_fast_answers(monkeypatch)
 
 
 @pytest.fixture
 def drf_only(monkeypatch):
     def use() -> None:
-        monkeypatch.setattr(views, "fast_post", lambda *args, **kwargs: None)
+        monkeypatch.setattr(fast, "fast_post", lambda *args, **kwargs: None)
 
     return use
 

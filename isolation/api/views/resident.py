@@ -8,7 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.fast import fast_post
+from core.api.fast import FastPostMixin
 from core.api.permissions import IsResident
 from core.api.serializers import (
     StrictSerializer,
@@ -34,8 +34,9 @@ from isolation.api.views.common import (
 from isolation.models import Isolation
 
 
-class CheckInSubmitApi(APIView):
-    """Send a check-in. Retrying with the same client_id is safe (200, same body)."""
+class CheckInSubmitApi(FastPostMixin, APIView):
+    """Send a check-in. Retrying with the same client_id is safe (200, same body).
+    The app's plain request skips DRF's plumbing (core.api.fast)."""
 
     permission_classes = [IsResident]
 
@@ -70,24 +71,13 @@ class CheckInSubmitApi(APIView):
     class OutputSerializer(CheckInOutputSerializer):
         pass
 
-    def dispatch(self, request, *args, **kwargs):
-        # The app's plain request skips DRF's plumbing (core.api.fast); anything
-        # else, errors included, is answered by DRF below.
-        response = fast_post(request, type(self), self.submit)
-        if response is not None:
-            return response
-        return super().dispatch(request, *args, **kwargs)
-
     @extend_schema(
         request=InputSerializer,
         responses={201: OutputSerializer, 200: OutputSerializer},
         tags=TAGS_RESIDENT,
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        body, code = self.submit(request, data.validated_data)
-        return Response(body, status=code)
+        return self.post_validated(request)
 
     @classmethod
     def submit(cls, request, validated_data: dict) -> tuple[dict, int]:
