@@ -61,9 +61,8 @@ def _choices(values) -> serializers.ListField:
     )
 
 
-class AssessmentListCreateApi(FastPostMixin, APIView):
-    """POST: submit a self-check (anonymous or signed in; the app's plain submission
-    skips DRF's plumbing, core.api.fast). GET: my history."""
+class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.fast
+    """POST: submit a self-check (anonymous or signed in). GET: my history."""
 
     throttle_classes = [AnonOrUserRateThrottle]
 

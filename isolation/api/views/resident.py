@@ -34,9 +34,8 @@ from isolation.api.views.common import (
 from isolation.models import Isolation
 
 
-class CheckInSubmitApi(FastPostMixin, APIView):
-    """Send a check-in. Retrying with the same client_id is safe (200, same body).
-    The app's plain request skips DRF's plumbing (core.api.fast)."""
+class CheckInSubmitApi(FastPostMixin, APIView):  # the plain request: core.api.fast
+    """Send a check-in. Retrying with the same client_id is safe (200, same body)."""
 
     permission_classes = [IsResident]
 
