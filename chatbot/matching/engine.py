@@ -153,6 +153,18 @@ class Engine:
                 suggestions=faq.hits,
                 faq_hits=top,
             )
+        if a.asks:
+            # No dead end for a question on an entry's own rare subject ("tawon",
+            # "mimisan") that scores low on everything else.
+            related = self.faq.sharing_rare_words(a, hits, floor=t.faq.rare_word)
+            if related:
+                return Outcome(
+                    kind="faq_suggestions",
+                    analysis=a,
+                    language=language,
+                    suggestions=related,
+                    faq_hits=top,
+                )
         return Outcome(kind="fallback", analysis=a, language=language, faq_hits=top)
 
 

@@ -102,6 +102,9 @@ class Analysis:
     # The words as written (slang expanded, before synonyms): what tells the
     # language, since synonyms read English words as Indonesian ("vaccine").
     written: tuple[str, ...]
+    # Whether the message asks something: a question mark, a question word or a
+    # closing "ga?" (see `asks_question`).
+    asks: bool = False
 
     @property
     def is_empty(self) -> bool:
@@ -379,6 +382,33 @@ def _phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], tup
 
 QUESTION_TAG = "tidak"
 
+# Words that make a message a question (slang already expanded: "gmn" is
+# "bagaimana", "knp" "mengapa"), in Indonesian and English.
+_QUESTION_WORDS = frozenset(
+    """apa apakah bagaimana gimana mengapa kenapa berapa kapan mana dimana kemana
+    siapa bisakah bolehkah perlukah haruskah adakah benarkah bisa boleh perlu harus
+    atau how what why where when which who whom whose should can could""".split()
+)
+# Said after the closing "ga" ("ga ya", "ga sih", "ga min").
+_CLOSING_PARTICLES = frozenset("ya sih kah dong deh kak min dok bu pak".split())
+_QUESTION_PAIRS = frozenset(
+    {("is", "it"), ("is", "this"), ("do", "i"), ("do", "you"), ("does", "it")}
+)
+
+
+def asks_question(written: Iterable[str]) -> bool:
+    """Whether the words ask something: a question word anywhere ("dikasih apa",
+    "where can i"), an English question pair, or a closing "tidak" ("... ga?")."""
+    words = tuple(written)
+    if any(w in _QUESTION_WORDS for w in words):
+        return True
+    end = len(words)
+    while end > 1 and words[end - 1] in _CLOSING_PARTICLES:
+        end -= 1
+    if end and words[end - 1] == QUESTION_TAG:
+        return True
+    return any(pair in _QUESTION_PAIRS for pair in zip(words, words[1:], strict=False))
+
 
 class Normaliser:
     """Normalise messages; `synonyms` maps a phrase to its canonical phrase."""
@@ -433,6 +463,7 @@ class Normaliser:
             terms=terms,
             urls=urls,
             written=tuple(written),
+            asks="?" in text or asks_question(written),
         )
 
     def terms(self, text: str) -> tuple[str, ...]:

@@ -791,3 +791,88 @@ def test_an_answer_keeps_its_suggestions_untouched():
     assert out.kind == "faq"
     hits = engine.faq.search("berapa lama isolasi mandiri?", language=out.language)
     assert list(out.faq_hits) == hits
+
+
+# --- no dead end on a question about an entry's rare subject (session 21) -----------
+
+
+@pytest.mark.parametrize(
+    ("words", "everyday"),
+    [
+        ("tawon mimisan pikun swab dbd", False),
+        ("jam paket skor minggu obat rumah cara", True),
+        ("hour day time bank", True),
+        ("12 2026", True),
+    ],
+)
+def test_everyday_words_come_from_general_word_frequencies(words, everyday):
+    from chatbot.matching.everyday import everyday as is_everyday
+
+    assert {is_everyday(w) for w in words.split()} == {everyday}
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("anak diserang tawon, dikasih apa", True),
+        ("mau operasi minggu dpn disuruh swab dulu ga ya", True),
+        ("my son gets nosebleeds, should he tilt his head back", True),
+        ("is it dementia", True),
+        ("tawon di kebun", False),
+        ("Kerja bakti hari Minggu untuk mencegah DBD, warga diharap hadir.", False),
+        ("ga ada yang sakit", False),
+        ("tawon di kebun?", True),
+    ],
+)
+def test_a_message_asks_by_its_question_words_or_mark(text, asks):
+    from chatbot.matching.normalise import Normaliser
+
+    assert Normaliser().analyse(text).asks is asks
+
+
+def _health_office() -> tuple[Engine, dict[int, str]]:
+    from chatbot.matching.evaluation_sets import DEV_HEALTH_OFFICE
+
+    docs = faq_docs_from_records(load_json(DEV_HEALTH_OFFICE)["entries"])
+    return Engine(faq_docs=docs, hoax_docs=[]), {d.entry_id: d.group for d in docs}
+
+
+def test_a_question_sharing_a_rare_word_with_an_entry_gets_it_suggested():
+    engine, key = _health_office()
+    text = "anak diserang tawon gede item kuning pas main di kebon, kena banyak, dikasih apa"
+    # Under the suggestion bar on score alone ...
+    hits = engine.faq.search(text)
+    assert key[hits[0].entry_id] == "ho-sengatan-lebah"
+    assert hits[0].score < FaqThresholds().suggest
+    # ... yet "tawon" is the entry's own subject: offered, not a dead end.
+    out = engine.answer(text, thresholds=thresholds())
+    assert out.kind == "faq_suggestions"
+    assert [key[h.entry_id] for h in out.suggestions] == ["ho-sengatan-lebah"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The same rare word in a message that asks nothing.
+        "anak diserang tawon gede item kuning pas main di kebon, kena banyak",
+        # A question sharing only everyday words with the entries.
+        "skor bola tadi malam berapa?",
+    ],
+)
+def test_no_rare_word_or_no_question_still_falls_back(text):
+    engine, _ = _health_office()
+    hits = engine.faq.search(text)
+    assert hits and hits[0].score < FaqThresholds().suggest
+    assert engine.answer(text, thresholds=thresholds()).kind == "fallback"
+
+
+def test_eval_sets_chatter_gets_no_suggestion_from_a_rare_word():
+    chatter = [
+        o["text"] for o in load_json(EVAL_SET)["ordinary"] if o.get("topic") != "health"
+    ]
+    t = thresholds()
+    for engine in (_bare_starter(), starter_engine()[0], _health_office()[0]):
+        for text in chatter:
+            hits = engine.faq.search(text)
+            if not hits or hits[0].score < t.faq.suggest:
+                assert engine.answer(text, thresholds=t).kind == "fallback", text
