@@ -267,9 +267,6 @@ class FaqIndex:
             doc.update(dict.fromkeys(main, 1.0))
             coverage.append(doc)
         self._coverage = CoveragePostings(coverage)
-        # Each entry's terms (questions, alternates, answer): what a question shares
-        # with it (`sharing_rare_words`).
-        self._entry_terms = [frozenset(doc) for doc in coverage]
         everyday_words.load()
         # Every term the entries use, by length: a misspelt query word ("gejalah",
         # "vaksinnasi") is read as the nearest of them.
@@ -495,13 +492,17 @@ class FaqIndex:
             for term, word in zip(terms, content, strict=True)
             if not everyday(term) and (term != stem(word) or not everyday(word))
         }
-        if not rare:
-            return ()
+        # The entries using them, from the coverage postings (one per entry, any of
+        # its phrasings or its answer): rare words have few.
+        cov, using = self._coverage, set()
+        for term in rare:
+            fid = cov.vocab.get(term)
+            if fid is not None:
+                using.update(
+                    cov.post_docs[cov.starts[fid] : cov.starts[fid + 1]].tolist()
+                )
         return tuple(
-            h
-            for h in hits
-            if h.score >= floor
-            and not rare.isdisjoint(self._entry_terms[self._group_ids[h.group]])
+            h for h in hits if h.score >= floor and self._group_ids[h.group] in using
         )
 
     def match(
