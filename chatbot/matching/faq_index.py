@@ -23,7 +23,6 @@ from .normalise import (
     Normaliser,
     indonesian_roots,
     indonesian_word,
-    stem,
 )
 from .sparse import CoveragePostings, TfidfPostings, char_ngrams
 
@@ -482,15 +481,15 @@ class FaqIndex:
     ) -> tuple[FaqHit, ...]:
         """The `hits` from `floor` up whose entry uses a word of the question that is
         rare in everyday language (`everyday.everyday`: neither the word as the
-        resident wrote it, read through the lexicon, nor its stem is common).
-        Spelling is corrected first, as in `search`; a corrected word counts by the
-        word it was read as."""
+        resident wrote it, read through the lexicon, nor its stem, nor the entry's
+        word a misspelling is read as, is common: "semarang" read as "sembarang" or
+        "going" as "groin" never counts)."""
         content = a.content[:MAX_QUERY_TERMS]
         terms = self._spell(a.terms[:MAX_QUERY_TERMS])
         rare = {
             term
             for term, word in zip(terms, content, strict=True)
-            if not everyday(term) and (term != stem(word) or not everyday(word))
+            if not everyday(term) and not everyday(word)
         }
         # The entries using them, from the coverage postings (one per entry, any of
         # its phrasings or its answer): rare words have few.

@@ -857,6 +857,9 @@ def test_a_question_sharing_a_rare_word_with_an_entry_gets_it_suggested():
         "anak diserang tawon gede item kuning pas main di kebon, kena banyak",
         # A question sharing only everyday words with the entries.
         "skor bola tadi malam berapa?",
+        # "semarang" is read as the entries' "sembarang" (rare): the resident's own
+        # word is everyday, so it does not count.
+        "jadwal kereta api dari semarang ke jakarta besok pagi jam berapa?",
     ],
 )
 def test_no_rare_word_or_no_question_still_falls_back(text):
