@@ -22,17 +22,20 @@ LANGUAGES = ("id", "en")
 
 @lru_cache(maxsize=1)
 def _everyday_words() -> frozenset[str]:
-    """The words over the bar in either language (some 9,000): the lists themselves
-    (60,000 words with their frequencies) are not kept."""
-    from wordfreq import get_frequency_dict
+    """The words over the bar in either language (some 8,400). Read with
+    `read_cBpack`, not `get_frequency_dict`: that one caches the whole lists
+    (60,000 words with their frequencies, about 9 MB a process) for good."""
+    from wordfreq import available_languages, read_cBpack
 
-    bar = 10 ** (EVERYDAY_ZIPF - 9)
-    # The "small" lists hold every word down to Zipf 3: all the bar needs.
+    files = available_languages("small")  # every word down to Zipf 3
+    # A cBpack's i-th list holds the words at -i centibels: frequency 10 ** (-i / 100),
+    # i.e. Zipf 9 - i / 100 (see read_cBpack).
+    last = round((9 - EVERYDAY_ZIPF) * 100)
     return frozenset(
         word
         for language in LANGUAGES
-        for word, freq in get_frequency_dict(language, wordlist="small").items()
-        if freq >= bar
+        for bucket in read_cBpack(files[language])[: last + 1]
+        for word in bucket
     )
 
 
