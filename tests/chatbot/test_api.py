@@ -104,6 +104,21 @@ def test_it_queues_a_possible_match_for_the_curators(api_client, starter):
     assert match.hoax_id == first["hoax"]["id"]
 
 
+def test_a_question_on_an_entrys_rare_word_gets_it_offered(api_client, starter):
+    # Under the suggestion bar on score, but "thermometer" (rare in everyday
+    # language) is a word of the isolation supplies entry: offered, and logged.
+    body = ask(api_client, "thermometer digital yang bagus merek apa").json()
+    assert body["kind"] == "faq_suggestions"
+    assert [s["question"] for s in body["suggestions"]] == [
+        "Apa saja yang perlu disiapkan untuk isolasi mandiri?"
+    ]
+    assert UnansweredQuestion.objects.get().kind == "low_confidence"
+    # The same words without a question: nothing to offer.
+    assert ask(api_client, "thermometer digital merek baru").json()["kind"] == (
+        "fallback"
+    )
+
+
 def test_it_falls_back_and_groups_unanswered_questions(api_client, starter):
     for text in [
         "kapan puskesmas tembalang buka hari minggu",
