@@ -16,14 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from . import everyday as everyday_words
 from .everyday import everyday
-from .normalise import (
-    Analysis,
-    Normaliser,
-    indonesian_roots,
-    indonesian_word,
-)
+from .everyday import load as load_everyday_words
+from .normalise import Analysis, Normaliser, indonesian_roots, indonesian_word
 from .sparse import CoveragePostings, TfidfPostings, char_ngrams
 
 
@@ -65,7 +60,7 @@ class FaqThresholds:
     # Session 21 (development material only): a question left with nothing is
     # offered the entries among its top 3 that share a word rare in everyday
     # language with it (`FaqIndex.sharing_rare_words`) from this score (dev: the
-    # same 10 questions shown their entry from 0.0 to 0.075, no ordinary message).
+    # same 10 questions shown their entry from 0.05 to 0.075, no ordinary message).
     rare_word: float = 0.05
 
     @property
@@ -266,7 +261,7 @@ class FaqIndex:
             doc.update(dict.fromkeys(main, 1.0))
             coverage.append(doc)
         self._coverage = CoveragePostings(coverage)
-        everyday_words.load()
+        load_everyday_words()
         # Every term the entries use, by length: a misspelt query word ("gejalah",
         # "vaksinnasi") is read as the nearest of them.
         # Keyed by first letter and length: typos rarely hit the first letter, and
