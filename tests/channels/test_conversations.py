@@ -205,3 +205,26 @@ def test_flagging_a_hoax_over_telegram(telegram_api, db):
     chat.tap("h:report")
     report = HoaxReport.objects.get()
     assert report.channel == "telegram" and "batu akik" in report.text
+
+
+def test_a_question_on_an_entrys_rare_word_is_offered_it_on_both_platforms(
+    telegram_api, graph_api, db
+):
+    """Issue 17, session 21: under the suggestion bar, but "thermometer" is a word of
+    the isolation supplies entry; the resident taps it and gets its answer."""
+    from chatbot.demo import chatbot_demo_seed
+
+    chatbot_demo_seed()
+    question = "thermometer digital yang bagus merek apa"
+    chat = TelegramChat(telegram_api, chat_id=5550303)
+    chat.send(question)
+    assert "1. Apa saja yang perlu disiapkan untuk isolasi mandiri?" in chat.text
+    chat.tap_titled("Apa saja yang perlu")
+    assert "termometer" in chat.text.lower()
+
+    wa = WhatsAppChat(graph_api, wa_id="6281234500303")
+    wa.send(question)
+    entries = [choice for choice in wa.offered() if choice.startswith("faq:")]
+    assert len(entries) == 1, wa.offered()
+    wa.tap(entries[0])
+    assert "termometer" in wa.text.lower()
