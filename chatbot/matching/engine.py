@@ -156,7 +156,9 @@ class Engine:
         if a.asks:
             # No dead end for a question on an entry's own rare subject ("tawon",
             # "mimisan") that scores low on everything else.
-            related = self.faq.sharing_rare_words(a, hits, floor=t.faq.rare_word)
+            related = self.faq.sharing_rare_words(
+                a, hits, floor=t.faq.rare_word, beside=t.faq.also_suggest
+            )
             if related:
                 return Outcome(
                     kind="faq_suggestions",

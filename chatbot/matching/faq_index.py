@@ -472,13 +472,23 @@ class FaqIndex:
         return hits
 
     def sharing_rare_words(
-        self, a: Analysis, hits: Iterable[FaqHit], *, floor: float
+        self, a: Analysis, hits: Iterable[FaqHit], *, floor: float, beside: float
     ) -> tuple[FaqHit, ...]:
         """The `hits` from `floor` up whose entry uses a word of the question that is
         rare in everyday language (`everyday.everyday`: neither the word as the
         resident wrote it, read through the lexicon, nor its stem, nor the entry's
         word a misspelling is read as, is common: "semarang" read as "sembarang" or
-        "going" as "groin" never counts)."""
+        "going" as "groin" never counts); none when no entry does.
+
+        Once one does, the question is on the knowledge base's subject, yet the
+        entry sharing the word is not always the one asked for ("operasi usus
+        buntu, disuruh swab dulu?" shares "swab" with the gargle-test entry; the
+        one on tests before surgery ranks beside it): after the entries sharing
+        it come the other `hits` from `beside` (the second suggestion's floor) up.
+        """
+        hits = [h for h in hits if h.score >= floor]
+        if not hits:
+            return ()
         content = a.content[:MAX_QUERY_TERMS]
         terms = self._spell(a.terms[:MAX_QUERY_TERMS])
         rare = {
@@ -495,8 +505,14 @@ class FaqIndex:
                 using.update(
                     cov.post_docs[cov.starts[fid] : cov.starts[fid + 1]].tolist()
                 )
-        return tuple(
-            h for h in hits if h.score >= floor and self._group_ids[h.group] in using
+        sharing = [self._group_ids[h.group] in using for h in hits]
+        if not any(sharing):
+            return ()
+        # Those sharing it first (the word is the strongest evidence), then the
+        # others from the second suggestion's floor up.
+        pairs = list(zip(hits, sharing, strict=True))
+        return tuple(h for h, s in pairs if s) + tuple(
+            h for h, s in pairs if not s and h.score >= beside
         )
 
     def match(

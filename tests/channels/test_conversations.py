@@ -225,6 +225,7 @@ def test_a_question_on_an_entrys_rare_word_is_offered_it_on_both_platforms(
     wa = WhatsAppChat(graph_api, wa_id="6281234500303")
     wa.send(question)
     entries = [choice for choice in wa.offered() if choice.startswith("faq:")]
-    assert len(entries) == 1, wa.offered()
+    # The entry sharing the word first (others may follow it, up to 3).
+    assert 1 <= len(entries) <= 3, wa.offered()
     wa.tap(entries[0])
     assert "termometer" in wa.text.lower()

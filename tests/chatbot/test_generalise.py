@@ -850,6 +850,35 @@ def test_a_question_sharing_a_rare_word_with_an_entry_gets_it_suggested():
     assert [key[h.entry_id] for h in out.suggestions] == ["ho-sengatan-lebah"]
 
 
+def test_entries_ranked_beside_the_one_sharing_a_rare_word_are_offered_too():
+    """Session 22: "swab" is the gargle-test entry's word, but the question is the
+    one on tests before surgery, ranked beside it at the second suggestion's floor:
+    both are offered. One under that floor is not (the bee-sting question above
+    gets no unrelated entries beside it)."""
+    from chatbot.matching.evaluation_sets import DEV_CURATED_MORE
+
+    docs = faq_docs_from_records(load_json(DEV_CURATED_MORE)["entries"])
+    engine, key = (
+        Engine(faq_docs=docs, hoax_docs=[]),
+        {d.entry_id: d.group for d in docs},
+    )
+    text = "mau operasi usus buntu minggu dpn disuruh swab dulu ga ya"
+    t = thresholds()
+    hits = engine.faq.search(text)
+    assert [key[h.entry_id] for h in hits[:2]] == [
+        "cm-tes-kumur",
+        "cm-tes-sebelum-operasi",
+    ]
+    assert hits[0].score < t.faq.suggest
+    assert t.faq.rare_word <= hits[2].score < t.faq.also_suggest <= hits[1].score
+    out = engine.answer(text, thresholds=t)
+    assert out.kind == "faq_suggestions"
+    assert [key[h.entry_id] for h in out.suggestions] == [
+        "cm-tes-kumur",
+        "cm-tes-sebelum-operasi",
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
