@@ -478,7 +478,8 @@ class FaqIndex:
         rare in everyday language (`everyday.everyday`: neither the word as the
         resident wrote it, read through the lexicon, nor its stem, nor the entry's
         word a misspelling is read as, is common: "semarang" read as "sembarang" or
-        "going" as "groin" never counts); none when no entry does.
+        "going" as "groin" never counts; a rare word the lexicon reads as others
+        counts as its reading, "depressed" as jiwa); none when no entry does.
 
         Once one does, the question is on the knowledge base's subject, yet the
         entry sharing the word is not always the one asked for ("operasi usus
@@ -496,6 +497,11 @@ class FaqIndex:
             for term, word in zip(terms, content, strict=True)
             if not everyday(term) and not everyday(word)
         }
+        # A rare word the lexicon reads as the knowledge base's own ("depressed" as
+        # jiwa): its reading counts, however common.
+        for word in set(a.written):
+            if not everyday(word):
+                rare.update(self.normaliser.read_as(word))
         # The entries using them, from the coverage postings (one per entry, any of
         # its phrasings or its answer): rare words have few.
         cov, using = self._coverage, set()

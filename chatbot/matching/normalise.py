@@ -469,6 +469,14 @@ class Normaliser:
     def terms(self, text: str) -> tuple[str, ...]:
         return self.analyse(text).terms
 
+    def read_as(self, word: str) -> tuple[str, ...]:
+        """The terms the lexicon reads one written word as ("depressed" as depresi,
+        jiwa), or () when the lexicon leaves it as it is."""
+        read = self._apply_synonyms([word])
+        if read == [word]:
+            return ()
+        return tuple(stem(w) for w in read if w not in STOPWORDS)
+
     def clean(self, text: str) -> str:
         """The normalised words joined: handy to compare and group questions."""
         return " ".join(self.analyse(text).words)

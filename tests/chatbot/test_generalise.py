@@ -879,6 +879,27 @@ def test_entries_ranked_beside_the_one_sharing_a_rare_word_are_offered_too():
     ]
 
 
+def test_a_rare_word_counts_as_the_lexicons_reading_of_it():
+    """Session 22: "depressed" is rare in everyday language and the lexicon reads it
+    as depresi, jiwa; the mental-health entry says "kesehatan jiwa" (never
+    "depresi"): offered, though under the suggestion bar."""
+    from chatbot.matching.evaluation_sets import DEV_RESIDENT
+
+    docs = faq_docs_from_records(load_json(DEV_RESIDENT)["entries"])
+    engine = Engine(faq_docs=docs, hoax_docs=[])
+    key = {d.entry_id: d.group for d in docs}
+    text = "i feel depressed all the time, where can i get help"
+    assert engine.normaliser.read_as("depressed") == ("depresi", "jiwa")
+    assert engine.normaliser.read_as("puskesmas") == ()
+    t = thresholds()
+    hits = engine.faq.search(text)
+    assert key[hits[0].entry_id] == "res-jiwa-layanan"
+    assert hits[0].score < t.faq.suggest
+    out = engine.answer(text, thresholds=t)
+    assert out.kind == "faq_suggestions"
+    assert key[out.suggestions[0].entry_id] == "res-jiwa-layanan"
+
+
 @pytest.mark.parametrize(
     "text",
     [
