@@ -72,7 +72,8 @@ class ImportExportMixin:
     """Adds "Impor" (upload CSV/JSON, upsert, per-line errors) and export actions."""
 
     change_list_template = "admin/chatbot/change_list_import.html"
-    import_columns: list[str] = []
+    import_columns: list[str] = []  # the documented header
+    import_required: list[str] = []  # the columns a file must have
     export_columns: list[str] = []
     export_name = "entries"
 
@@ -102,7 +103,7 @@ class ImportExportMixin:
             upload = form.cleaned_data["file"]
             try:
                 rows = read_records(
-                    upload.read(), filename=upload.name, required=self.import_columns
+                    upload.read(), filename=upload.name, required=self.import_required
                 )
             except ApplicationError as exc:
                 form.add_error("file", exc.message)
@@ -120,6 +121,7 @@ class ImportExportMixin:
             "form": form,
             "report": report,
             "columns": self.import_columns,
+            "required": self.import_required,
         }
         return TemplateResponse(request, "admin/chatbot/import.html", context)
 

@@ -26,8 +26,10 @@ from chatbot.services import (
 from chatbot.services.transfer import (
     FAQ_COLUMNS,
     FAQ_OPTIONAL,
+    FAQ_REQUIRED,
     HOAX_COLUMNS,
     HOAX_OPTIONAL,
+    HOAX_REQUIRED,
 )
 
 
@@ -137,6 +139,7 @@ class FaqEntryAdmin(
     ]
     actions = ["publish", "archive", "make_draft", "export_csv", "export_json"]
     import_columns = FAQ_COLUMNS
+    import_required = FAQ_REQUIRED
     export_columns = FAQ_COLUMNS + FAQ_OPTIONAL
     export_name = "faq"
     list_per_page = 50
@@ -242,6 +245,7 @@ class HoaxEntryAdmin(
     ]
     actions = ["publish", "archive", "make_draft", "export_csv", "export_json"]
     import_columns = HOAX_COLUMNS
+    import_required = HOAX_REQUIRED
     export_columns = HOAX_COLUMNS + HOAX_OPTIONAL
     export_name = "hoaks"
     list_per_page = 50

@@ -1,17 +1,27 @@
 """CSV/JSON import (upsert, per-line errors, idempotent) and export of FAQ and hoax
 entries, shared by the admin and the management commands.
 
-FAQ CSV header: question,answer,category,language,alternates  (alternates split by |)
-Hoax CSV header: claim,verdict,explanation,source_url,published_on,tags  (tags by |)
+FAQ CSV header: question,answer,category,language,alternates  (alternates split by |;
+only question and answer are required)
+Hoax CSV header: claim,verdict,explanation,source_url,published_on,tags  (tags by |;
+only claim, verdict and explanation are required)
 Optional columns: FAQ key,tags,status,source_url,review_on; hoax key,claim_en,
 explanation_en,narrative (or narasi: the text as it circulated),variants,variant_1,
 variant_2, ... (each column one more circulating version),status. A fact-check label
 at the start of a headline ("[SALAH]", "[HOAKS]") is not part of the claim. JSON: a list of objects with the same keys (lists may be
 real lists). Rows are matched on `key` when given, else on question+language / claim.
+
+Files as spreadsheets save them are read too: comma-, semicolon- (Excel with
+Indonesian regional settings) or tab-separated; UTF-8 (with or without a BOM),
+UTF-16 with a BOM (Excel's "Unicode Text") or Windows-1252 (Excel's older "CSV");
+column names in any case, with spaces or dashes for "_", and in Indonesian
+(pertanyaan, jawaban, kategori, bahasa, alternatif, klaim, narasi, penjelasan,
+putusan, sumber, tanggal, …; `_COLUMN_ALIASES`).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -32,7 +42,11 @@ from core.exceptions import ApplicationError
 
 FAQ_COLUMNS = ["question", "answer", "category", "language", "alternates"]
 FAQ_OPTIONAL = ["key", "tags", "status", "source_url", "review_on"]
+# The columns a row cannot do without (the others may be left out of the file: a
+# ministry's Q&A sheet has a question and an answer).
+FAQ_REQUIRED = ["question", "answer"]
 HOAX_COLUMNS = ["claim", "verdict", "explanation", "source_url", "published_on", "tags"]
+HOAX_REQUIRED = ["claim", "verdict", "explanation"]
 HOAX_OPTIONAL = [
     "key",
     "claim_en",
@@ -48,6 +62,47 @@ _LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _VARIANT_COLUMN_RE = re.compile(r"^(?:variant|varian)s?[\s_-]*\d+$", re.IGNORECASE)
+
+# Column names a curator may write instead of the documented ones (after lower
+# case and "_" for spaces and dashes): Indonesian names, and what fact-check
+# archives and ministry Q&A sheets call them.
+_COLUMN_ALIASES = {
+    "kunci": "key",
+    "id_entri": "key",
+    "pertanyaan": "question",
+    "tanya": "question",
+    "jawaban": "answer",
+    "jawab": "answer",
+    "kategori": "category",
+    "topik": "category",
+    "bahasa": "language",
+    "lang": "language",
+    "alternatif": "alternates",
+    "pertanyaan_lain": "alternates",
+    "pertanyaan_alternatif": "alternates",
+    "tag": "tags",
+    "sumber": "source_url",
+    "url_sumber": "source_url",
+    "source": "source_url",
+    "url": "source_url",
+    "tautan": "source_url",
+    "link": "source_url",
+    "tinjau_ulang": "review_on",
+    "tanggal_tinjau": "review_on",
+    "klaim": "claim",
+    "judul": "claim",
+    "headline": "claim",
+    "klaim_en": "claim_en",
+    "narasi": "narrative",
+    "varian": "variants",
+    "putusan": "verdict",
+    "penjelasan": "explanation",
+    "penjelasan_en": "explanation_en",
+    "tanggal": "published_on",
+    "tanggal_terbit": "published_on",
+    "diterbitkan": "published_on",
+}
+_DELIMITERS = (",", ";", "\t")
 
 _VERDICTS = {
     "hoax": "hoax",
@@ -100,9 +155,7 @@ def read_records(
 ) -> list[tuple[str, dict]]:
     """Rows of a CSV or JSON file as (line label, record). Raises ApplicationError
     when the file as a whole cannot be read (bad JSON, missing columns)."""
-    text = (
-        data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
-    )
+    text = _decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
     name = filename.lower()
     is_json = name.endswith(".json") or (
         not name.endswith(".csv") and text.lstrip()[:1] in ("[", "{")
@@ -125,9 +178,12 @@ def read_records(
             raise ApplicationError(
                 "JSON harus berupa daftar objek.", code=ChatbotErrorCode.INVALID_FILE
             )
-        return [(f"butir {i}", item) for i, item in enumerate(payload, start=1)]
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
+        return [
+            (f"butir {i}", _with_columns(item) if isinstance(item, dict) else item)
+            for i, item in enumerate(payload, start=1)
+        ]
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
+    header = [_column(h) for h in reader.fieldnames or []]
     missing = [c for c in required if c not in header]
     if missing:
         raise ApplicationError(
@@ -142,6 +198,52 @@ def read_records(
         row = {k: csvsafe.cell_unescape(v) for k, v in row.items()}
         rows.append((f"baris {reader.line_num}", row))
     return rows
+
+
+def _decode(data: bytes) -> str:
+    """Text of an uploaded file: UTF-16 when it starts with its BOM, else UTF-8 (a
+    BOM dropped), else Windows-1252 (what older Excel writes for "CSV")."""
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ApplicationError(
+            "Berkas tidak terbaca sebagai teks (UTF-8, UTF-16 atau Windows-1252). "
+            'Simpan ulang sebagai "CSV UTF-8".',
+            code=ChatbotErrorCode.INVALID_FILE,
+        ) from exc
+
+
+def _delimiter(text: str) -> str:
+    """The separator of a CSV file: whichever of comma, semicolon and tab its
+    header line uses most (a comma when it uses none)."""
+    header = text.lstrip("\r\n").split("\n", 1)[0]
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _column(name) -> str:
+    """A column name as the importer knows it ("Pertanyaan" -> question, "Source
+    URL" -> source_url); unknown names are kept (normalised) and ignored."""
+    if not isinstance(name, str):
+        return name
+    key = re.sub(r"[\s\-]+", "_", name.strip().strip("\ufeff").lower())
+    return _COLUMN_ALIASES.get(key, key)
+
+
+def _with_columns(record: dict) -> dict:
+    out = {}
+    for name, value in record.items():
+        column = _column(name)
+        # The documented name wins over an alias of it in the same record.
+        if column not in out or column == name:
+            out[column] = value
+    return out
 
 
 def _text(record: dict, name: str) -> str:
@@ -253,7 +355,7 @@ def _hoax_values(record: dict, default_status: str) -> dict:
     for column in sorted(record, key=str):
         if isinstance(column, str) and _VARIANT_COLUMN_RE.match(column.strip()):
             variants += _list(record, column)
-    narrative = _text(record, "narrative") or _text(record, "narasi")
+    narrative = _text(record, "narrative")
     values = {
         "key": _text(record, "key"),
         "claim": _LABEL_RE.sub("", " ".join(_text(record, "claim").split())),

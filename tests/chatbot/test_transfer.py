@@ -71,11 +71,22 @@ def test_it_reports_line_errors_and_imports_the_rest(tmp_path, capsys):
 
 
 def test_it_refuses_a_file_without_the_required_columns(tmp_path):
-    with pytest.raises(CommandError, match="alternates"):
+    with pytest.raises(CommandError, match="Kolom wajib tidak ada: answer"):
         call_command(
             "import_faq",
-            write(tmp_path, "x.csv", "question,answer,category,language\n"),
+            write(tmp_path, "x.csv", "question,category,language,alternates\n"),
         )
+    with pytest.raises(CommandError, match="verdict, explanation"):
+        call_command("import_hoaxes", write(tmp_path, "h.csv", "claim,tags\n"))
+
+
+def test_a_sheet_with_only_questions_and_answers_is_enough(tmp_path):
+    call_command(
+        "import_faq",
+        write(tmp_path, "q.csv", "question,answer\nIsoman berapa hari?,10 hari.\n"),
+    )
+    entry = FaqEntry.objects.get()
+    assert (entry.language, entry.category, entry.alternates) == ("id", "", [])
 
 
 def test_it_refuses_broken_json(tmp_path):
@@ -173,3 +184,79 @@ def test_a_csv_export_neutralises_formulas_and_reimports_them(tmp_path, curator_
     assert got == {
         f"f{i}": (t.strip(), t.strip(), ["@x", "biasa"]) for i, t in enumerate(FORMULAS)
     }
+
+
+# --- files as spreadsheets save them (session 22) ---------------------------------------
+
+
+def test_it_reads_an_excel_csv_with_semicolons_windows_1252_and_indonesian_columns(
+    tmp_path, capsys
+):
+    # Excel with Indonesian regional settings separates with ";" and its older
+    # "CSV" saves Windows-1252 (curly quotes, en dashes); the ministry's sheet names
+    # its columns in Indonesian.
+    body = (
+        "No;Pertanyaan;Jawaban;Kategori;Bahasa;Pertanyaan Lain;Sumber\r\n"
+        "1;Apakah vaksin “aman” untuk lansia?;Ya – aman; efek samping ringan.;"
+        "vaksin;Indonesia;Vaksin lansia aman?|Lansia boleh vaksin?;"
+        "https://example.org/lansia\r\n"
+    )
+    # The answer holds a ";" inside quotes, as Excel writes it.
+    body = body.replace("Ya – aman; efek samping ringan.", '"Ya – aman; ringan."')
+    path = tmp_path / "kemenkes.csv"
+    path.write_bytes(body.encode("cp1252"))
+    call_command("import_faq", str(path))
+    assert "1 baru" in capsys.readouterr().out
+    entry = FaqEntry.objects.get()
+    assert entry.question == "Apakah vaksin “aman” untuk lansia?"
+    assert entry.answer == "Ya – aman; ringan."
+    assert (entry.category, entry.language) == ("vaksin", "id")
+    assert entry.alternates == ["Vaksin lansia aman?", "Lansia boleh vaksin?"]
+    assert entry.source_url == "https://example.org/lansia"
+    call_command("import_faq", str(path))
+    assert "1 tetap" in capsys.readouterr().out
+
+
+def test_it_reads_excels_unicode_text_fact_checks_with_indonesian_columns(
+    tmp_path, capsys
+):
+    # "Unicode Text" from Excel: UTF-16 with a BOM, tab-separated.
+    body = (
+        "Klaim\tPutusan\tPenjelasan\tNarasi\tVarian 1\tTanggal\n"
+        "[SALAH] Vaksin berisi chip\thoaks\tTidak ada chip di vaksin.\t"
+        "Vaksin ada chip pelacaknya, sebarkan!\tchip di vaksin buat melacak\t"
+        "2021-01-18\n"
+    )
+    path = tmp_path / "cekfakta.txt"
+    path.write_bytes(body.encode("utf-16"))
+    call_command("import_hoaxes", str(path))
+    assert "1 baru" in capsys.readouterr().out
+    hoax = HoaxEntry.objects.get()
+    assert (hoax.claim, hoax.verdict) == ("Vaksin berisi chip", "hoax")
+    assert hoax.narrative == "Vaksin ada chip pelacaknya, sebarkan!"
+    assert hoax.variants == ["chip di vaksin buat melacak"]
+    assert str(hoax.published_on) == "2021-01-18"
+
+
+def test_a_json_list_may_name_its_keys_in_indonesian(tmp_path):
+    records = [{"Pertanyaan": "Isoman berapa hari?", "Jawaban": "10 hari."}]
+    call_command("import_faq", write(tmp_path, "f.json", json.dumps(records)))
+    assert FaqEntry.objects.get().answer == "10 hari."
+
+
+def test_a_file_that_is_not_text_gets_a_clear_error(tmp_path, curator_client):
+    # 0x81 is no character in UTF-8 or Windows-1252: no traceback, a message.
+    data = b"question,answer\nA\x81\x8d,B\n"
+    path = tmp_path / "rusak.csv"
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match="CSV UTF-8"):
+        call_command("import_faq", str(path))
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = curator_client.post(
+        "/admin/chatbot/faqentry/import/",
+        {"file": SimpleUploadedFile("rusak.csv", data), "status": "draft"},
+    )
+    assert r.status_code == 200
+    assert "CSV UTF-8" in r.content.decode()
+    assert not FaqEntry.objects.exists()
