@@ -115,11 +115,33 @@ _VERDICTS = {
     "fakta": "fact",
     "benar": "fact",
     "true": "fact",
+    # The labels of Indonesian fact-check archives (Kominfo, Mafindo's seven kinds
+    # of mis- and disinformation).
+    "disinformasi": "hoax",
+    "misinformasi": "hoax",
+    "palsu": "hoax",
+    "konten palsu": "hoax",
+    "konten yang dimanipulasi": "hoax",
+    "konten dimanipulasi": "hoax",
+    "konten tiruan": "hoax",
+    "konten yang menyesatkan": "misleading",
+    "konten menyesatkan": "misleading",
+    "koneksi yang salah": "misleading",
+    "konteks yang salah": "misleading",
+    "konteks keliru": "misleading",
+    "keliru": "misleading",
+    "satire": "misleading",
+    "satire atau parodi": "misleading",
 }
 _LANGUAGES = {
     "id": "id",
     "indonesia": "id",
+    "bahasa indonesia": "id",
+    "indonesian": "id",
+    "ind": "id",
     "en": "en",
+    "eng": "en",
+    "bahasa inggris": "en",
     "english": "en",
     "inggris": "en",
 }
@@ -267,7 +289,8 @@ def _list(record: dict, name: str) -> list[str]:
 
 
 def _choice(record: dict, name: str, choices: dict, default: str) -> str:
-    raw = _text(record, name).lower()
+    # "[SALAH]", "Konten  Palsu": case, brackets and spacing do not matter.
+    raw = " ".join(_text(record, name).lower().strip("[]() ").split())
     if not raw:
         return default
     if raw not in choices:

@@ -260,3 +260,26 @@ def test_a_file_that_is_not_text_gets_a_clear_error(tmp_path, curator_client):
     assert r.status_code == 200
     assert "CSV UTF-8" in r.content.decode()
     assert not FaqEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("label", "verdict"),
+    [
+        ("[SALAH]", "hoax"),
+        ("Disinformasi", "hoax"),
+        ("Konten  yang Dimanipulasi", "hoax"),
+        ("Konten yang Menyesatkan", "misleading"),
+        ("Satire atau Parodi", "misleading"),
+        ("FAKTA", "fact"),
+    ],
+)
+def test_fact_check_archive_labels_are_read_as_verdicts(tmp_path, label, verdict):
+    body = f"claim,verdict,explanation\nKlaim X,{label},Penjelasan.\n"
+    call_command("import_hoaxes", write(tmp_path, "h.csv", body))
+    assert HoaxEntry.objects.get().verdict == verdict
+
+
+def test_a_language_written_out_is_read(tmp_path):
+    body = "pertanyaan,jawaban,bahasa\nIsoman?,10 hari.,Bahasa Indonesia\nHow long?,10 days.,English\n"
+    call_command("import_faq", write(tmp_path, "f.csv", body))
+    assert sorted(FaqEntry.objects.values_list("language", flat=True)) == ["en", "id"]
