@@ -60,7 +60,7 @@ class LinesField(forms.CharField):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Berkas CSV atau JSON")
+    file = forms.FileField(label="Berkas Excel (.xlsx), CSV atau JSON")
     status = forms.ChoiceField(
         label="Status untuk baris tanpa status",
         choices=[("published", "Terbit"), ("draft", "Draf")],
@@ -69,7 +69,8 @@ class ImportForm(forms.Form):
 
 
 class ImportExportMixin:
-    """Adds "Impor" (upload CSV/JSON, upsert, per-line errors) and export actions."""
+    """Adds "Impor" (upload .xlsx/CSV/JSON, upsert, per-line errors) and export
+    actions."""
 
     change_list_template = "admin/chatbot/change_list_import.html"
     import_columns: list[str] = []  # the documented header

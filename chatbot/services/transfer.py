@@ -11,7 +11,8 @@ variant_2, ... (each column one more circulating version),status. A fact-check l
 at the start of a headline ("[SALAH]", "[HOAKS]") is not part of the claim. JSON: a list of objects with the same keys (lists may be
 real lists). Rows are matched on `key` when given, else on question+language / claim.
 
-Files as spreadsheets save them are read too: comma-, semicolon- (Excel with
+Excel workbooks (.xlsx: the first sheet, its first non-blank row the header) and
+files as spreadsheets save them are read too: comma-, semicolon- (Excel with
 Indonesian regional settings) or tab-separated; UTF-8 (with or without a BOM),
 UTF-16 with a BOM (Excel's "Unicode Text") or Windows-1252 (Excel's older "CSV");
 column names in any case, with spaces or dashes for "_", and in Indonesian
@@ -103,6 +104,8 @@ _COLUMN_ALIASES = {
     "diterbitkan": "published_on",
 }
 _DELIMITERS = (",", ";", "\t")
+_ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
 
 _VERDICTS = {
     "hoax": "hoax",
@@ -175,10 +178,21 @@ class ImportReport:
 def read_records(
     data: bytes | str, *, filename: str, required: list[str]
 ) -> list[tuple[str, dict]]:
-    """Rows of a CSV or JSON file as (line label, record). Raises ApplicationError
-    when the file as a whole cannot be read (bad JSON, missing columns)."""
-    text = _decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
+    """Rows of an Excel workbook (its first sheet), a CSV or a JSON file as (line
+    label, record). Raises ApplicationError when the file as a whole cannot be read
+    (bad JSON, a broken workbook, missing columns)."""
     name = filename.lower()
+    if isinstance(data, bytes) and data.startswith(_OLE_MAGIC):
+        raise ApplicationError(
+            'Format Excel lama (.xls) tidak didukung: simpan sebagai ".xlsx" atau '
+            '"CSV UTF-8".',
+            code=ChatbotErrorCode.INVALID_FILE,
+        )
+    if isinstance(data, bytes) and (
+        name.endswith(".xlsx") or data.startswith(_ZIP_MAGIC)
+    ):
+        return _table(*_xlsx_rows(data), required=required)
+    text = _decode(data) if isinstance(data, bytes) else data.lstrip("\ufeff")
     is_json = name.endswith(".json") or (
         not name.endswith(".csv") and text.lstrip()[:1] in ("[", "{")
     )
@@ -204,22 +218,75 @@ def read_records(
             (f"butir {i}", _with_columns(item) if isinstance(item, dict) else item)
             for i, item in enumerate(payload, start=1)
         ]
-    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
-    header = [_column(h) for h in reader.fieldnames or []]
-    missing = [c for c in required if c not in header]
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    header = next(reader, [])
+    # Our CSV exports start a cell that looks like a formula with "'": undone here.
+    rows = (
+        (reader.line_num, [csvsafe.cell_unescape(v) for v in row]) for row in reader
+    )
+    return _table(header, rows, required=required)
+
+
+def _table(
+    header: list, rows: Iterable[tuple[int, list]], *, required: list[str]
+) -> list[tuple[str, dict]]:
+    """Records of a sheet or CSV: its header row (names read by `_column`) over the
+    other rows, blank rows skipped; labelled by line."""
+    columns = [_column(h) for h in header]
+    missing = [c for c in required if c not in columns]
     if missing:
         raise ApplicationError(
             "Kolom wajib tidak ada: " + ", ".join(missing),
             code=ChatbotErrorCode.INVALID_FILE,
         )
-    reader.fieldnames = header
-    rows = []
-    for row in reader:
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+    records = []
+    for line, values in rows:
+        if not any(str(v).strip() for v in values if v is not None):
             continue
-        row = {k: csvsafe.cell_unescape(v) for k, v in row.items()}
-        rows.append((f"baris {reader.line_num}", row))
-    return rows
+        record = {}
+        for column, value in zip(columns, values, strict=False):
+            if column and column not in record:
+                record[column] = value
+        records.append((f"baris {line}", record))
+    return records
+
+
+def _xlsx_rows(data: bytes) -> tuple[list, Iterable[tuple[int, list]]]:
+    """The header and the rows of a workbook's first sheet, as text (dates as
+    YYYY-MM-DD, whole numbers without ".0", formulas as last computed)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        table = [
+            (n, [_cell(v) for v in row])
+            for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+        book.close()
+    except Exception as exc:  # zipfile, XML and openpyxl's own errors alike
+        raise ApplicationError(
+            "Berkas Excel tidak terbaca (hanya .xlsx; simpan ulang dari Excel "
+            'atau sebagai "CSV UTF-8").',
+            code=ChatbotErrorCode.INVALID_FILE,
+        ) from exc
+    while table and not any(table[0][1]):
+        table.pop(0)  # blank rows above the header
+    if not table:
+        return [], []
+    return table[0][1], table[1:]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _decode(data: bytes) -> str:

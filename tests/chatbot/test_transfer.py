@@ -283,3 +283,91 @@ def test_a_language_written_out_is_read(tmp_path):
     body = "pertanyaan,jawaban,bahasa\nIsoman?,10 hari.,Bahasa Indonesia\nHow long?,10 days.,English\n"
     call_command("import_faq", write(tmp_path, "f.csv", body))
     assert sorted(FaqEntry.objects.values_list("language", flat=True)) == ["en", "id"]
+
+
+def _workbook(rows) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_it_imports_the_first_sheet_of_an_excel_workbook(tmp_path, capsys):
+    import datetime as dt
+
+    data = _workbook(
+        [
+            [None],  # a blank row above the header, as sheets often have
+            ["No", "Klaim", "Putusan", "Penjelasan", "Tanggal", "Narasi"],
+            [
+                1,
+                "[HOAKS] Vaksin berisi chip",
+                "Hoaks",
+                "Tidak ada chip.",
+                dt.datetime(2021, 1, 18),
+                "Vaksin ada chipnya, sebarkan!",
+            ],
+            [None, None, None, None, None, None],
+            [
+                2,
+                "5G menyebarkan corona",
+                "salah",
+                "Virus tidak lewat sinyal.",
+                dt.date(2020, 4, 18),
+                None,
+            ],
+        ]
+    )
+    path = tmp_path / "cek-fakta.xlsx"
+    path.write_bytes(data)
+    call_command("import_hoaxes", str(path))
+    assert "2 baru" in capsys.readouterr().out
+    chip = HoaxEntry.objects.get(claim="Vaksin berisi chip")
+    assert (chip.verdict, str(chip.published_on)) == ("hoax", "2021-01-18")
+    assert chip.narrative == "Vaksin ada chipnya, sebarkan!"
+    call_command("import_hoaxes", str(path))
+    assert "2 tetap" in capsys.readouterr().out
+
+
+def test_an_excel_workbook_uploads_in_the_admin_with_line_errors(curator_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = _workbook(
+        [
+            ["Pertanyaan", "Jawaban", "Kategori"],
+            ["Isoman berapa hari?", "10 hari sejak tes.", "isoman"],
+            ["Tanpa jawaban", None, "isoman"],
+        ]
+    )
+    r = curator_client.post(
+        "/admin/chatbot/faqentry/import/",
+        {"file": SimpleUploadedFile("kemenkes.xlsx", data), "status": "draft"},
+    )
+    assert r.status_code == 200
+    assert "baris 3: answer" in r.content.decode()
+    entry = FaqEntry.objects.get()
+    assert (entry.question, entry.status) == ("Isoman berapa hari?", "draft")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "rusak.xlsx",
+            b"PK\x03\x04 not really a workbook",
+            "Berkas Excel tidak terbaca",
+        ),
+        ("lama.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), ".xls"),
+    ],
+)
+def test_a_broken_or_old_excel_file_gets_a_clear_error(tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_faq", str(path))
+    assert not FaqEntry.objects.exists()

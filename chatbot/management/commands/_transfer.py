@@ -17,7 +17,8 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", help="CSV or JSON file ('-' reads stdin as CSV/JSON)"
+            "file",
+            help="Excel (.xlsx, first sheet), CSV or JSON file ('-' reads stdin)",
         )
         parser.add_argument(
             "--status",
