@@ -5,7 +5,9 @@ FAQ CSV header: question,answer,category,language,alternates  (alternates split 
 only question and answer are required)
 Hoax CSV header: claim,verdict,explanation,source_url,published_on,tags  (tags by |;
 only claim, verdict and explanation are required)
-Optional columns: FAQ key,tags,status,source_url,review_on; hoax key,claim_en,
+Optional columns: FAQ key,tags,status,source_url,review_on, and for a bilingual sheet
+question_en,answer_en,alternates_en (the row's English version, linked to it by a
+shared key); hoax key,claim_en,
 explanation_en,narrative (or narasi: the text as it circulated),variants,variant_1,
 variant_2, ... (each column one more circulating version),status. A fact-check label
 at the start of a headline ("[SALAH]", "[HOAKS]") is not part of the claim. JSON: a list of objects with the same keys (lists may be
@@ -25,6 +27,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -34,6 +37,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from chatbot.error_codes import ChatbotErrorCode
 from chatbot.index import index_version_bump
@@ -94,6 +98,11 @@ _COLUMN_ALIASES = {
     "judul": "claim",
     "headline": "claim",
     "klaim_en": "claim_en",
+    "pertanyaan_en": "question_en",
+    "pertanyaan_inggris": "question_en",
+    "jawaban_en": "answer_en",
+    "jawaban_inggris": "answer_en",
+    "alternatif_en": "alternates_en",
     "narasi": "narrative",
     "varian": "variants",
     "putusan": "verdict",
@@ -321,7 +330,8 @@ def _column(name) -> str:
     URL" -> source_url); unknown names are kept (normalised) and ignored."""
     if not isinstance(name, str):
         return name
-    key = re.sub(r"[\s\-]+", "_", name.strip().strip("\ufeff").lower())
+    # "Question (EN)" -> question_en, "Source URL" -> source_url, "Varian 1" -> varian_1
+    key = re.sub(r"[^\w]+", "_", name.strip("\ufeff ").lower()).strip("_")
     return _COLUMN_ALIASES.get(key, key)
 
 
@@ -489,27 +499,81 @@ def _upsert(model, existing, values: dict, fields: list[str]) -> str:
 def faq_import(
     *, rows: Iterable[tuple[str, dict]], default_status: str = Status.PUBLISHED
 ) -> ImportReport:
+    """Upsert each row; a row that also carries `question_en` and `answer_en` (a
+    bilingual sheet) gives the English version too, linked to the row's entry by a
+    shared key (the row's own, the existing entry's, or one made from its question).
+    A row counts once: created when either version is new, else updated when
+    either changed."""
     report = ImportReport()
     for label, record in rows:
         try:
             with transaction.atomic():
                 values = _faq_values(record, default_status)
-                if values["key"]:
-                    existing = FaqEntry.objects.filter(
-                        key=values["key"], language=values["language"]
-                    ).first()
-                else:
-                    existing = FaqEntry.objects.filter(
-                        question=values["question"], language=values["language"]
-                    ).first()
-                outcome = _upsert(FaqEntry, existing, values, FAQ_FIELDS)
+                english = _english_version(record, values)
+                existing = _existing_faq(values)
+                if english is not None:
+                    values["key"] = (
+                        values["key"]
+                        or (existing and existing.key)
+                        or (_key_for(values["question"]))
+                    )
+                    english["key"] = values["key"]
+                outcomes = [_upsert(FaqEntry, existing, values, FAQ_FIELDS)]
+                if english is not None:
+                    outcomes.append(
+                        _upsert(FaqEntry, _existing_faq(english), english, FAQ_FIELDS)
+                    )
         except ValidationError as exc:
             report.errors.append(f"{label}: {_errors(exc)}")
             continue
+        outcome = next(
+            (o for o in ("created", "updated") if o in outcomes), "unchanged"
+        )
         setattr(report, outcome, getattr(report, outcome) + 1)
     if report.created or report.updated:
         index_version_bump()
     return report
+
+
+def _existing_faq(values: dict) -> FaqEntry | None:
+    if values["key"]:
+        return FaqEntry.objects.filter(
+            key=values["key"], language=values["language"]
+        ).first()
+    return FaqEntry.objects.filter(
+        question=values["question"], language=values["language"]
+    ).first()
+
+
+def _english_version(record: dict, values: dict) -> dict | None:
+    """The English version a bilingual row carries (`question_en`, `answer_en`,
+    optional `alternates_en`), or None."""
+    question = " ".join(_text(record, "question_en").split())
+    answer = _text(record, "answer_en").replace("\r\n", "\n")
+    if not question and not answer:
+        return None
+    if values["language"] != "id":
+        raise ValidationError(
+            {"question_en": "Versi Inggris hanya untuk baris berbahasa Indonesia."}
+        )
+    if not question or not answer:
+        raise ValidationError(
+            {"question_en": "Versi Inggris perlu question_en dan answer_en."}
+        )
+    return {
+        **values,
+        "language": "en",
+        "question": question,
+        "answer": answer,
+        "alternates": _list(record, "alternates_en"),
+    }
+
+
+def _key_for(question: str) -> str:
+    """A stable key for a question that has none: its slug (cut) and a digest of
+    the whole question, so a re-import finds the same pair."""
+    digest = hashlib.sha1(question.encode("utf-8"), usedforsecurity=False)
+    return f"{slugify(question)[:60].strip('-') or 'faq'}-{digest.hexdigest()[:8]}"
 
 
 @transaction.atomic

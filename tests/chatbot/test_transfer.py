@@ -371,3 +371,41 @@ def test_a_broken_or_old_excel_file_gets_a_clear_error(tmp_path, name, data, mes
     with pytest.raises(CommandError, match=message):
         call_command("import_faq", str(path))
     assert not FaqEntry.objects.exists()
+
+
+def test_a_bilingual_sheet_imports_both_versions_linked(tmp_path, capsys):
+    from chatbot.index import snapshot_build
+
+    data = _workbook(
+        [
+            ["Pertanyaan", "Jawaban", "Question (EN)", "Answer (EN)", "Kategori"],
+            [
+                "Apakah ibu hamil boleh vaksin booster?",
+                "Boleh, mulai trimester kedua.",
+                "Can pregnant women get a booster?",
+                "Yes, from the second trimester.",
+                "vaksin",
+            ],
+            ["Isoman berapa hari?", "10 hari.", None, None, "isoman"],
+            ["Only one half", "Satu saja.", "Only the question?", None, "x"],
+        ]
+    )
+    path = tmp_path / "dwibahasa.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(CommandError):
+        call_command("import_faq", str(path))
+    out, err = capsys.readouterr()
+    assert "2 baru" in out and "baris 4: question_en" in err
+    en, id_ = FaqEntry.objects.filter(category="vaksin").order_by("language")
+    assert (en.language, id_.language) == ("en", "id")
+    assert id_.key and id_.key == en.key
+    assert en.question == "Can pregnant women get a booster?"
+    assert FaqEntry.objects.get(category="isoman").key == ""
+    # Linked: one answer in two languages, each shown in the language asked.
+    engine = snapshot_build().engine
+    assert engine.faq.has_version(en.key, "en") and engine.faq.has_version(en.key, "id")
+    # A re-import finds the same pair (the key made from the question is stable).
+    with pytest.raises(CommandError):
+        call_command("import_faq", str(path))
+    assert "0 baru, 0 diperbarui, 2 tetap" in capsys.readouterr().out
+    assert FaqEntry.objects.count() == 3
