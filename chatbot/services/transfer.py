@@ -17,7 +17,8 @@ Excel workbooks (.xlsx: the first sheet, its first non-blank row the header) and
 files as spreadsheets save them are read too: comma-, semicolon- (Excel with
 Indonesian regional settings) or tab-separated; UTF-8 (with or without a BOM),
 UTF-16 with a BOM (Excel's "Unicode Text") or Windows-1252 (Excel's older "CSV");
-column names in any case, with spaces or dashes for "_", and in Indonesian
+column names in any case, with spaces or punctuation for "_" ("Question (EN)"),
+and in Indonesian
 (pertanyaan, jawaban, kategori, bahasa, alternatif, klaim, narasi, penjelasan,
 putusan, sumber, tanggal, …; `_COLUMN_ALIASES`).
 """
@@ -69,8 +70,8 @@ _LABEL_RE = re.compile(
 _VARIANT_COLUMN_RE = re.compile(r"^(?:variant|varian)s?[\s_-]*\d+$", re.IGNORECASE)
 
 # Column names a curator may write instead of the documented ones (after lower
-# case and "_" for spaces and dashes): Indonesian names, and what fact-check
-# archives and ministry Q&A sheets call them.
+# case and "_" for every run of spaces and punctuation): Indonesian names, and what
+# fact-check archives and ministry Q&A sheets call them.
 _COLUMN_ALIASES = {
     "kunci": "key",
     "id_entri": "key",
