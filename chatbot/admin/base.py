@@ -11,7 +11,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from chatbot.services.transfer import read_records, to_csv, to_json
+from chatbot.services.transfer import (
+    XLSX_CONTENT_TYPE,
+    read_records,
+    to_csv,
+    to_json,
+    to_xlsx,
+)
 from core.exceptions import ApplicationError
 
 
@@ -129,11 +135,15 @@ class ImportExportMixin:
     def _export(self, queryset, fmt: str) -> HttpResponse:
         records = self.export_records(queryset.order_by("id"))
         stamp = dt.date.today().isoformat()
-        if fmt == "csv":
-            body, ctype = to_csv(records, self.export_columns), "text/csv"
+        if fmt == "xlsx":
+            body = to_xlsx(records, self.export_columns, sheet=self.export_name)
+            response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
         else:
-            body, ctype = to_json(records), "application/json"
-        response = HttpResponse(body, content_type=f"{ctype}; charset=utf-8")
+            if fmt == "csv":
+                body, ctype = to_csv(records, self.export_columns), "text/csv"
+            else:
+                body, ctype = to_json(records), "application/json"
+            response = HttpResponse(body, content_type=f"{ctype}; charset=utf-8")
         response["Content-Disposition"] = (
             f'attachment; filename="{self.export_name}-{stamp}.{fmt}"'
         )
@@ -146,3 +156,7 @@ class ImportExportMixin:
     @admin.action(description="Ekspor terpilih sebagai JSON")
     def export_json(self, request, queryset):
         return self._export(queryset, "json")
+
+    @admin.action(description="Ekspor terpilih sebagai Excel")
+    def export_xlsx(self, request, queryset):
+        return self._export(queryset, "xlsx")

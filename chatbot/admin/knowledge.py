@@ -137,7 +137,14 @@ class FaqEntryAdmin(
             },
         ),
     ]
-    actions = ["publish", "archive", "make_draft", "export_csv", "export_json"]
+    actions = [
+        "publish",
+        "archive",
+        "make_draft",
+        "export_xlsx",
+        "export_csv",
+        "export_json",
+    ]
     import_columns = FAQ_COLUMNS
     import_required = FAQ_REQUIRED
     export_columns = FAQ_COLUMNS + FAQ_OPTIONAL
@@ -243,7 +250,14 @@ class HoaxEntryAdmin(
             },
         ),
     ]
-    actions = ["publish", "archive", "make_draft", "export_csv", "export_json"]
+    actions = [
+        "publish",
+        "archive",
+        "make_draft",
+        "export_xlsx",
+        "export_csv",
+        "export_json",
+    ]
     import_columns = HOAX_COLUMNS
     import_required = HOAX_REQUIRED
     export_columns = HOAX_COLUMNS + HOAX_OPTIONAL

@@ -645,8 +645,30 @@ def to_json(records: list[dict]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=1)
 
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def to_xlsx(records: list[dict], columns: list[str], *, sheet: str) -> bytes:
+    """An Excel workbook of the records, lists joined by "|" as in CSV; text cells
+    are text, never formulas (`core.csvsafe.xlsx`), so it re-imports as it was."""
+    return csvsafe.xlsx(
+        sheet,
+        columns,
+        (
+            [
+                "|".join(v) if isinstance(v, list) else v
+                for v in (record.get(c, "") for c in columns)
+            ]
+            for record in records
+        ),
+    )
+
+
 def to_csv(records: list[dict], columns: list[str]) -> str:
+    """CSV with a UTF-8 BOM (so Excel reads the text as UTF-8) and formula-looking
+    cells escaped (`core.csvsafe`)."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for record in records:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import io
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -14,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from core import csvsafe
 from core.areas.selectors import local_today
 from core.exceptions import ApplicationError, NotFound
 from core.i18n import request_language
@@ -166,17 +166,14 @@ def discrepancy_export(request, region, fmt: str):
     )
     name = f"selisih-{region.code}-{start}-{end}"
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("selisih")
-        sheet.append(EXPORT_COLUMNS)
-        for row in rows:
-            sheet.append([row[c] for c in EXPORT_COLUMNS])
-        out = io.BytesIO()
-        book.save(out)
+        # Record ids come from other systems' files: text cells, never formulas.
+        body = csvsafe.xlsx(
+            "selisih",
+            EXPORT_COLUMNS,
+            ([row[c] for c in EXPORT_COLUMNS] for row in rows),
+        )
         response = HttpResponse(
-            out.getvalue(),
+            body,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
@@ -186,7 +183,7 @@ def discrepancy_export(request, region, fmt: str):
     def stream():
         yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
         for row in rows:
-            yield writer.writerow([row[c] for c in EXPORT_COLUMNS])
+            yield writer.writerow(csvsafe.row([row[c] for c in EXPORT_COLUMNS]))
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

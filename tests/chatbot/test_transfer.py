@@ -133,7 +133,7 @@ def test_it_reports_hoax_rows_without_a_verdict(tmp_path, capsys):
     assert "baris 4: verdict" in err and "baris 5: verdict" in err
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
 def test_an_export_reimports_without_changes(tmp_path, capsys, starter, fmt):
     for kind, model in (("faq", FaqEntry), ("hoaxes", HoaxEntry)):
         out = str(tmp_path / f"{kind}.{fmt}")
@@ -409,3 +409,35 @@ def test_a_bilingual_sheet_imports_both_versions_linked(tmp_path, capsys):
         call_command("import_faq", str(path))
     assert "0 baru, 0 diperbarui, 2 tetap" in capsys.readouterr().out
     assert FaqEntry.objects.count() == 3
+
+
+def test_an_excel_export_keeps_formula_looking_text_as_text(tmp_path, curator_client):
+    """No formula in a workbook we write: text beginning with "=" is a text cell,
+    shown and re-imported as it was (a CSV escapes it with "'")."""
+    from openpyxl import load_workbook
+
+    entries = [
+        FaqEntry.objects.create(
+            key=f"f{i}", question=text, answer=text + "\x0b", alternates=["@x"]
+        )
+        for i, text in enumerate(FORMULAS)
+    ]
+    r = curator_client.post(
+        "/admin/chatbot/faqentry/",
+        {"action": "export_xlsx", "_selected_action": [e.pk for e in entries]},
+    )
+    assert r.status_code == 200
+    assert r["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value]
+    assert {c.data_type for c in cells} == {"s"}
+    assert "=cmd|' /C calc'!A0" in [c.value for c in cells]
+    path = tmp_path / "faq.xlsx"
+    path.write_bytes(r.content)
+    FaqEntry.objects.update(question="x", answer="y", alternates=[])
+    call_command("import_faq", str(path))
+    got = {e.key: (e.question, e.answer, e.alternates) for e in FaqEntry.objects.all()}
+    # The vertical tab a workbook cannot hold is dropped; whitespace trimmed.
+    assert got == {
+        f"f{i}": (t.strip(), t.strip(), ["@x"]) for i, t in enumerate(FORMULAS)
+    }

@@ -143,3 +143,26 @@ def test_it_charts_signals_with_small_counts_hidden(office_client, demo_areas):
     page = office_client.get("/kantor/").content.decode()
     tembalang = page.split('aria-label="Tembalang:')[1].split('"')[0]
     assert "low 6" in tembalang and "moderate &lt;5" in tembalang
+
+
+def test_exported_cells_never_run_as_formulas(office_client, demo_areas):
+    """A source named like a formula (it comes from another system's records) is
+    text in both exports: escaped with "'" in CSV, a text cell in the workbook."""
+    from core.models import CaseReport
+
+    integrator = CaseReport.objects.get(record_id="PKM-0003").integrator
+    integrator.name = '=HYPERLINK("http://example.org","x")'
+    integrator.save(update_fields=["name"])
+    response = office_client.get("/kantor/selisih.csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(body)) for c in row]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    assert not [c for c in cells if c.startswith(("=", "+", "@"))]
+
+    from openpyxl import load_workbook
+
+    response = office_client.get("/kantor/selisih.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    texts = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(c.value.startswith("=HYPERLINK") for c in texts)
+    assert {c.data_type for c in texts} == {"s"}

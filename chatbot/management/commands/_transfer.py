@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chatbot.services.transfer import read_records, to_csv, to_json
+from chatbot.services.transfer import read_records, to_csv, to_json, to_xlsx
 from core.exceptions import ApplicationError
 
 
@@ -52,10 +52,11 @@ class ImportCommand(BaseCommand):
 
 class ExportCommand(BaseCommand):
     columns: list[str] = []
+    sheet = "entries"  # the workbook's sheet name
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="output .csv or .json ('-' for stdout)")
-        parser.add_argument("--format", choices=["csv", "json"], default=None)
+        parser.add_argument("file", help="output .xlsx, .csv or .json ('-' for stdout)")
+        parser.add_argument("--format", choices=["xlsx", "csv", "json"], default=None)
         parser.add_argument(
             "--status", choices=["draft", "published", "archived"], default=None
         )
@@ -64,11 +65,18 @@ class ExportCommand(BaseCommand):
         raise NotImplementedError
 
     def handle(self, *args, file, format, status, **options):
-        fmt = format or ("csv" if file.endswith(".csv") else "json")
+        suffix = Path(file).suffix.lower().lstrip(".")
+        fmt = format or (suffix if suffix in ("xlsx", "csv") else "json")
         records = self.records(status)
-        body = to_csv(records, self.columns) if fmt == "csv" else to_json(records)
-        if file == "-":
-            self.stdout.write(body)
+        if fmt == "xlsx":
+            body = to_xlsx(records, self.columns, sheet=self.sheet)
+        elif fmt == "csv":
+            body = to_csv(records, self.columns).encode("utf-8")
         else:
-            Path(file).write_text(body, encoding="utf-8")
+            body = to_json(records).encode("utf-8")
+        if file == "-":
+            sys.stdout.buffer.write(body)
+            sys.stdout.buffer.flush()
+        else:
+            Path(file).write_bytes(body)
             self.stdout.write(f"{len(records)} entries written to {file}")

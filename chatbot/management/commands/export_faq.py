@@ -6,8 +6,9 @@ from chatbot.services.transfer import FAQ_COLUMNS, FAQ_OPTIONAL, faq_export
 
 
 class Command(ExportCommand):
-    help = "Export FAQ entries as CSV or JSON (the format import_faq reads)."
+    help = "Export FAQ entries as Excel (.xlsx), CSV or JSON (what import_faq reads)."
     columns = FAQ_COLUMNS + FAQ_OPTIONAL
+    sheet = "faq"
 
     def records(self, status):
         entries = FaqEntry.objects.order_by("id")

@@ -6,8 +6,11 @@ from chatbot.services.transfer import HOAX_COLUMNS, HOAX_OPTIONAL, hoax_export
 
 
 class Command(ExportCommand):
-    help = "Export hoax entries as CSV or JSON (the format import_hoaxes reads)."
+    help = (
+        "Export hoax entries as Excel (.xlsx), CSV or JSON (what import_hoaxes reads)."
+    )
     columns = HOAX_COLUMNS + HOAX_OPTIONAL
+    sheet = "hoaks"
 
     def records(self, status):
         entries = HoaxEntry.objects.order_by("id")
