@@ -32,6 +32,16 @@ from chatbot.services.transfer import (
     HOAX_REQUIRED,
 )
 
+# The bulk actions of the FAQ and hoax change lists.
+KNOWLEDGE_ACTIONS = [
+    "publish",
+    "archive",
+    "make_draft",
+    "export_xlsx",
+    "export_csv",
+    "export_json",
+]
+
 
 class StatusActionsMixin:
     def _set_status(self, request, queryset, status: str, label: str):
@@ -137,14 +147,7 @@ class FaqEntryAdmin(
             },
         ),
     ]
-    actions = [
-        "publish",
-        "archive",
-        "make_draft",
-        "export_xlsx",
-        "export_csv",
-        "export_json",
-    ]
+    actions = KNOWLEDGE_ACTIONS
     import_columns = FAQ_COLUMNS
     import_required = FAQ_REQUIRED
     export_columns = FAQ_COLUMNS + FAQ_OPTIONAL
@@ -250,14 +253,7 @@ class HoaxEntryAdmin(
             },
         ),
     ]
-    actions = [
-        "publish",
-        "archive",
-        "make_draft",
-        "export_xlsx",
-        "export_csv",
-        "export_json",
-    ]
+    actions = KNOWLEDGE_ACTIONS
     import_columns = HOAX_COLUMNS
     import_required = HOAX_REQUIRED
     export_columns = HOAX_COLUMNS + HOAX_OPTIONAL

@@ -175,15 +175,18 @@ def test_a_csv_export_neutralises_formulas_and_reimports_them(tmp_path, curator_
     assert "'=cmd|' /C calc'!A0" in cells
     assert [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
 
-    path = tmp_path / "faq.csv"
-    path.write_bytes(r.content)
-    FaqEntry.objects.update(question="x", answer="y", alternates=[])
-    call_command("import_faq", str(path))
-    got = {e.key: (e.question, e.answer, e.alternates) for e in FaqEntry.objects.all()}
     # The import trims surrounding whitespace, as it always did.
-    assert got == {
+    assert _reimported(tmp_path / "faq.csv", r.content) == {
         f"f{i}": (t.strip(), t.strip(), ["@x", "biasa"]) for i, t in enumerate(FORMULAS)
     }
+
+
+def _reimported(path, content: bytes) -> dict:
+    """The FAQ entries after overwriting them and importing `content` again."""
+    path.write_bytes(content)
+    FaqEntry.objects.update(question="x", answer="y", alternates=[])
+    call_command("import_faq", str(path))
+    return {e.key: (e.question, e.answer, e.alternates) for e in FaqEntry.objects.all()}
 
 
 # --- files as spreadsheets save them (session 22) ---------------------------------------
@@ -432,12 +435,7 @@ def test_an_excel_export_keeps_formula_looking_text_as_text(tmp_path, curator_cl
     cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value]
     assert {c.data_type for c in cells} == {"s"}
     assert "=cmd|' /C calc'!A0" in [c.value for c in cells]
-    path = tmp_path / "faq.xlsx"
-    path.write_bytes(r.content)
-    FaqEntry.objects.update(question="x", answer="y", alternates=[])
-    call_command("import_faq", str(path))
-    got = {e.key: (e.question, e.answer, e.alternates) for e in FaqEntry.objects.all()}
     # The vertical tab a workbook cannot hold is dropped; whitespace trimmed.
-    assert got == {
+    assert _reimported(tmp_path / "faq.xlsx", r.content) == {
         f"f{i}": (t.strip(), t.strip(), ["@x"]) for i, t in enumerate(FORMULAS)
     }
