@@ -439,3 +439,10 @@ def test_an_excel_export_keeps_formula_looking_text_as_text(tmp_path, curator_cl
     assert _reimported(tmp_path / "faq.xlsx", r.content) == {
         f"f{i}": (t.strip(), t.strip(), ["@x"]) for i, t in enumerate(FORMULAS)
     }
+
+
+def test_an_export_to_stdout_is_the_file_itself(starter):
+    out = io.StringIO()
+    call_command("export_faq", "-", "--format", "csv", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
+    assert len(rows) == FaqEntry.objects.count()

@@ -74,9 +74,11 @@ class ExportCommand(BaseCommand):
             body = to_csv(records, self.columns).encode("utf-8")
         else:
             body = to_json(records).encode("utf-8")
-        if file == "-":
-            sys.stdout.buffer.write(body)
-            sys.stdout.buffer.flush()
-        else:
+        if file != "-":
             Path(file).write_bytes(body)
             self.stdout.write(f"{len(records)} entries written to {file}")
+        elif fmt == "xlsx":
+            sys.stdout.buffer.write(body)  # a workbook is bytes
+            sys.stdout.buffer.flush()
+        else:
+            self.stdout.write(body.decode("utf-8"))

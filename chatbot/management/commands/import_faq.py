@@ -6,7 +6,8 @@ from chatbot.services.transfer import FAQ_REQUIRED, faq_import
 
 class Command(ImportCommand):
     help = (
-        "Import (upsert) FAQ entries from CSV (header question,answer,category,language,"
+        "Import (upsert) FAQ entries from an Excel workbook (.xlsx, first sheet) or CSV "
+        "(header question,answer,category,language,"
         "alternates; only question and answer required; alternates split by |; comma, "
         "semicolon or tab separated; Indonesian column names too) or a JSON list. "
         "Re-importing changes nothing."
