@@ -11,13 +11,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from chatbot.services.transfer import (
-    XLSX_CONTENT_TYPE,
-    read_records,
-    to_csv,
-    to_json,
-    to_xlsx,
-)
+from chatbot.services.transfer import read_records, to_csv, to_json, to_xlsx
+from core.csvsafe import XLSX_CONTENT_TYPE
 from core.exceptions import ApplicationError
 
 

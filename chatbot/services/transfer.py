@@ -645,9 +645,6 @@ def to_json(records: list[dict]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=1)
 
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def to_xlsx(records: list[dict], columns: list[str], *, sheet: str) -> bytes:
     """An Excel workbook of the records, lists joined by "|" as in CSV; text cells
     are text, never formulas (`core.csvsafe.xlsx`), so it re-imports as it was."""

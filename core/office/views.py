@@ -174,7 +174,7 @@ def discrepancy_export(request, region, fmt: str):
         )
         response = HttpResponse(
             body,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=csvsafe.XLSX_CONTENT_TYPE,
         )
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
