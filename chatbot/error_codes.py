@@ -10,6 +10,7 @@ class ChatbotErrorCode(StrEnum):
     ALREADY_REVIEWED = "already_reviewed"
     BLANK = "blank"
     BROADCAST_NOT_FOUND = "broadcast_not_found"
+    FILE_TOO_LARGE = "file_too_large"
     HANDOFF_CLOSED = "handoff_closed"
     HANDOFF_NOT_FOUND = "handoff_not_found"
     INVALID_FILE = "invalid_file"

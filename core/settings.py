@@ -591,6 +591,11 @@ CHATBOT_HOAX_SUGGEST_THRESHOLD = float(env("CHATBOT_HOAX_SUGGEST_THRESHOLD", "0.
 CHATBOT_INBOX_FAQ_MIN_SCORE = float(env("CHATBOT_INBOX_FAQ_MIN_SCORE", "0.35"))
 CHATBOT_INBOX_HOAX_MIN_SCORE = float(env("CHATBOT_INBOX_HOAX_MIN_SCORE", "0.30"))
 CHATBOT_MAX_MESSAGE_CHARS = env_int("CHATBOT_MAX_MESSAGE_CHARS", 4000)
+# FAQ/hoax imports (admin "Impor", import_faq, import_hoaxes): a file over this size or
+# with more rows is refused with a message to split it (a 50,000-claim fact-check
+# archive with explanations is some 30 MB of CSV).
+CHATBOT_IMPORT_MAX_BYTES = env_int("CHATBOT_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+CHATBOT_IMPORT_MAX_ROWS = env_int("CHATBOT_IMPORT_MAX_ROWS", 100_000)
 # Each process checks the shared index version at most this often (seconds) and, when
 # it changed, rebuilds in a background thread while answering with the old index.
 CHATBOT_INDEX_CHECK_SECONDS = float(env("CHATBOT_INDEX_CHECK_SECONDS", "1"))

@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from chatbot.services.transfer import read_records, to_csv, to_json, to_xlsx
+from chatbot.services.transfer import (
+    check_size,
+    megabytes,
+    read_records,
+    thousands,
+    to_csv,
+    to_json,
+    to_xlsx,
+)
 from core.csvsafe import XLSX_CONTENT_TYPE
 from core.exceptions import ApplicationError
 
@@ -104,6 +113,7 @@ class ImportExportMixin:
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
+                check_size(upload.size)  # before it is read into memory
                 rows = read_records(
                     upload.read(), filename=upload.name, required=self.import_required
                 )
@@ -124,6 +134,8 @@ class ImportExportMixin:
             "report": report,
             "columns": self.import_columns,
             "required": self.import_required,
+            "max_size": megabytes(settings.CHATBOT_IMPORT_MAX_BYTES),
+            "max_rows": thousands(settings.CHATBOT_IMPORT_MAX_ROWS),
         }
         return TemplateResponse(request, "admin/chatbot/import.html", context)
 

@@ -21,6 +21,11 @@ column names in any case, with spaces or punctuation for "_" ("Question (EN)"),
 and in Indonesian
 (pertanyaan, jawaban, kategori, bahasa, alternatif, klaim, narasi, penjelasan,
 putusan, sumber, tanggal, …; `_COLUMN_ALIASES`).
+
+Limits (settings): a file over CHATBOT_IMPORT_MAX_BYTES or with more than
+CHATBOT_IMPORT_MAX_ROWS rows is refused before it costs memory, and so is a workbook
+that unpacks to more than XLSX_MAX_UNPACK_RATIO times the byte limit; a sheet is read
+up to column XLSX_MAX_COLUMNS.
 """
 
 from __future__ import annotations
@@ -32,9 +37,11 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -116,6 +123,12 @@ _COLUMN_ALIASES = {
 _DELIMITERS = (",", ";", "\t")
 _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
+# A sheet is read up to this column: the importer's columns are a few dozen, and a
+# sheet claiming 16,384 columns would otherwise give every row that many cells.
+XLSX_MAX_COLUMNS = 100
+# A workbook may unpack to at most this many times the upload limit (text compresses
+# some 5-10 times; a "zip bomb" of a few KB unpacks to gigabytes).
+XLSX_MAX_UNPACK_RATIO = 4
 
 _VERDICTS = {
     "hoax": "hoax",
@@ -192,6 +205,7 @@ def read_records(
     label, record). Raises ApplicationError when the file as a whole cannot be read
     (bad JSON, a broken workbook, missing columns)."""
     name = filename.lower()
+    check_size(len(data.encode("utf-8") if isinstance(data, str) else data))
     if isinstance(data, bytes) and data.startswith(_OLE_MAGIC):
         raise ApplicationError(
             'Format Excel lama (.xls) tidak didukung: simpan sebagai ".xlsx" atau '
@@ -224,17 +238,72 @@ def read_records(
             raise ApplicationError(
                 "JSON harus berupa daftar objek.", code=ChatbotErrorCode.INVALID_FILE
             )
+        if len(payload) > settings.CHATBOT_IMPORT_MAX_ROWS:
+            raise _too_many_rows()
         return [
             (f"butir {i}", _with_columns(item) if isinstance(item, dict) else item)
             for i, item in enumerate(payload, start=1)
         ]
     reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
-    header = next(reader, [])
-    # Our CSV exports start a cell that looks like a formula with "'": undone here.
-    rows = (
-        (reader.line_num, [csvsafe.cell_unescape(v) for v in row]) for row in reader
-    )
+    rows = _csv_rows(reader)
+    _, header = next(rows, (0, []))
     return _table(header, rows, required=required)
+
+
+def check_size(n_bytes: int) -> None:
+    """An upload over CHATBOT_IMPORT_MAX_BYTES is refused before it is read."""
+    limit = settings.CHATBOT_IMPORT_MAX_BYTES
+    if n_bytes > limit:
+        raise ApplicationError(
+            f"Berkas terlalu besar: {megabytes(n_bytes)} (batas {megabytes(limit)}, "
+            "CHATBOT_IMPORT_MAX_BYTES). Bagi menjadi beberapa berkas.",
+            code=ChatbotErrorCode.FILE_TOO_LARGE,
+        )
+
+
+def thousands(n: int) -> str:
+    """A count as Indonesian writes it (100.000)."""
+    return f"{n:,}".replace(",", ".")
+
+
+def megabytes(n_bytes: int) -> str:
+    """A size as Indonesian writes it (64,0 MB; 1,5 KB under a megabyte)."""
+    if n_bytes < 1_048_576:
+        size = f"{n_bytes / 1024:.1f} KB"
+    else:
+        size = f"{n_bytes / 1_048_576:.1f} MB"
+    return size.replace(".", ",")
+
+
+def _too_many_rows() -> ApplicationError:
+    return ApplicationError(
+        f"Terlalu banyak baris (batas {thousands(settings.CHATBOT_IMPORT_MAX_ROWS)}, "
+        "CHATBOT_IMPORT_MAX_ROWS). Bagi menjadi beberapa berkas.",
+        code=ChatbotErrorCode.FILE_TOO_LARGE,
+    )
+
+
+def _csv_rows(reader) -> Iterator[tuple[int, list]]:
+    """A CSV's rows with their line numbers. A file the csv module cannot read is
+    refused with the line of the row it broke on, never an error page: a quote never
+    closed runs on over the lines below it until the cell passes the module's 128 KB
+    limit."""
+    limit = settings.CHATBOT_IMPORT_MAX_ROWS
+    start = 1
+    try:
+        for n, row in enumerate(reader):
+            if n > limit:
+                raise _too_many_rows()
+            # Our CSV exports start a cell that looks like a formula with "'": undone
+            # here.
+            yield reader.line_num, [csvsafe.cell_unescape(v) for v in row]
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ApplicationError(
+            f"CSV tidak terbaca mulai baris {start}: sel terlalu panjang (lebih dari "
+            '128 KB), biasanya karena tanda kutip (") yang tidak ditutup.',
+            code=ChatbotErrorCode.INVALID_FILE,
+        ) from exc
 
 
 def _table(
@@ -266,14 +335,24 @@ def _xlsx_rows(data: bytes) -> tuple[list, Iterable[tuple[int, list]]]:
     YYYY-MM-DD, whole numbers without ".0", formulas as last computed)."""
     from openpyxl import load_workbook
 
+    _check_unpacked(data)
+    # Every row counts, blank ones too: a sheet may claim a million of them (its last
+    # cell at row 1,048,576) in a file of a few KB.
+    limit = settings.CHATBOT_IMPORT_MAX_ROWS + 1_000
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
-        table = [
-            (n, [_cell(v) for v in row])
-            for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        table = []
+        for n, row in enumerate(
+            sheet.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS), start=1
+        ):
+            if n > limit:
+                book.close()
+                raise _too_many_rows()
+            table.append((n, [_cell(v) for v in row]))
         book.close()
+    except ApplicationError:
+        raise
     except Exception as exc:  # zipfile, XML and openpyxl's own errors alike
         raise ApplicationError(
             "Berkas Excel tidak terbaca (hanya .xlsx; simpan ulang dari Excel "
@@ -285,6 +364,23 @@ def _xlsx_rows(data: bytes) -> tuple[list, Iterable[tuple[int, list]]]:
     if not table:
         return [], []
     return table[0][1], table[1:]
+
+
+def _check_unpacked(data: bytes) -> None:
+    """A workbook (a zip archive) that unpacks to far more than an upload may weigh
+    is refused before openpyxl reads it (its shared strings are held in memory)."""
+    limit = settings.CHATBOT_IMPORT_MAX_BYTES * XLSX_MAX_UNPACK_RATIO
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        return  # openpyxl says it is unreadable, in the usual words
+    if unpacked > limit:
+        raise ApplicationError(
+            f"Berkas Excel terlalu besar setelah dibuka: {megabytes(unpacked)} "
+            f"(batas {megabytes(limit)}). Bagi menjadi beberapa berkas.",
+            code=ChatbotErrorCode.FILE_TOO_LARGE,
+        )
 
 
 def _cell(value) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -446,3 +448,103 @@ def test_an_export_to_stdout_is_the_file_itself(starter):
     call_command("export_faq", "-", "--format", "csv", stdout=out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
     assert len(rows) == FaqEntry.objects.count()
+
+
+def _sparse_workbook() -> bytes:
+    """A few KB that claim a million rows and 16,384 columns (the last cell at
+    XFD1048576): before the limits, reading it took the process down."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["question", "answer"])
+    sheet.append(["Isoman berapa hari?", "10 hari."])
+    sheet.cell(row=1_048_576, column=16_384, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _zip_bomb() -> bytes:
+    """A valid workbook with one more member that unpacks to 300 MB (300 KB packed)."""
+    import zipfile
+
+    packed = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(_workbook([["question", "answer"]]))) as source,
+        zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for info in source.infolist():
+            archive.writestr(info, source.read(info))
+        with archive.open("xl/padding.xml", "w") as member:
+            block = b" " * 1_048_576
+            for _ in range(300):
+                member.write(block)
+    return packed.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("jarang.xlsx", _sparse_workbook, "Terlalu banyak baris (batas 100.000"),
+        ("bom.xlsx", _zip_bomb, "terlalu besar setelah dibuka: 300,0 MB"),
+        (
+            "kutip.csv",
+            lambda: (
+                b'question,answer\n"Tanda kutip tak ditutup,x\n' + b"a,b\n" * 40_000
+            ),
+            "mulai baris 2: sel terlalu panjang",
+        ),
+        (
+            "banyak.csv",
+            lambda: b"question,answer\n" + b"q,a\n" * 100_001,
+            "Terlalu banyak baris",
+        ),
+        (
+            "banyak.json",
+            lambda: json.dumps([{"question": "q", "answer": "a"}] * 100_001).encode(),
+            "Terlalu banyak baris",
+        ),
+    ],
+)
+def test_an_oversized_or_runaway_file_is_refused_before_it_costs_memory(
+    tmp_path, curator_client, name, data, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = data()
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("import_faq", str(path))
+    r = curator_client.post(
+        "/admin/chatbot/faqentry/import/",
+        {"file": SimpleUploadedFile(name, data), "status": "draft"},
+    )
+    assert r.status_code == 200
+    assert message in html.unescape(r.content.decode())
+    assert not FaqEntry.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(
+    tmp_path, settings, curator_client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.CHATBOT_IMPORT_MAX_BYTES = 1_000
+    data = b"question,answer\n" + b"Isoman berapa hari?,10 hari.\n" * 40
+    path = tmp_path / "besar.csv"
+    path.write_bytes(data)
+    message = "Berkas terlalu besar: 1,1 KB (batas 1,0 KB, CHATBOT_IMPORT_MAX_BYTES)"
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("import_faq", str(path))
+    r = curator_client.post(
+        "/admin/chatbot/faqentry/import/",
+        {"file": SimpleUploadedFile("besar.csv", data), "status": "draft"},
+    )
+    assert message in r.content.decode()
+    assert not FaqEntry.objects.exists()
+    # Within the limit, the same rows import.
+    settings.CHATBOT_IMPORT_MAX_BYTES = 10_000
+    call_command("import_faq", str(path))
+    assert FaqEntry.objects.count() == 1

@@ -5,9 +5,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from chatbot.services.transfer import read_records, to_csv, to_json, to_xlsx
+from chatbot.services.transfer import (
+    check_size,
+    read_records,
+    to_csv,
+    to_json,
+    to_xlsx,
+)
 from core.exceptions import ApplicationError
 
 
@@ -31,14 +38,17 @@ class ImportCommand(BaseCommand):
         raise NotImplementedError
 
     def handle(self, *args, file, status, **options):
-        if file == "-":
-            data, name = sys.stdin.buffer.read(), "stdin"
-        else:
-            path = Path(file)
-            if not path.is_file():
-                raise CommandError(f"File not found: {file}")
-            data, name = path.read_bytes(), path.name
         try:
+            if file == "-":
+                # One byte over the limit is enough to refuse it.
+                limit = settings.CHATBOT_IMPORT_MAX_BYTES
+                data, name = sys.stdin.buffer.read(limit + 1), "stdin"
+            else:
+                path = Path(file)
+                if not path.is_file():
+                    raise CommandError(f"File not found: {file}")
+                check_size(path.stat().st_size)
+                data, name = path.read_bytes(), path.name
             rows = read_records(data, filename=name, required=self.required)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
