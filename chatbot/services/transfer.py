@@ -576,20 +576,117 @@ def _hoax_values(record: dict, default_status: str) -> dict:
     return values
 
 
-def _upsert(model, existing, values: dict, fields: list[str]) -> str:
+@dataclass
+class _Change:
+    """One version of a row applied to its entry (found or new) and validated, not
+    saved yet: a row whose other version is invalid is undone, never half written."""
+
+    entry: object
+    outcome: str  # "created" | "updated" | "unchanged"
+    before: dict
+
+    def undo(self) -> None:
+        for name, value in self.before.items():
+            setattr(self.entry, name, value)
+
+    def save(self) -> None:
+        if self.outcome == "unchanged":
+            return
+        if self.entry.status == Status.PUBLISHED and self.entry.published_at is None:
+            self.entry.published_at = timezone.now()
+        self.entry.save()
+
+
+def _apply(model, existing, values: dict, fields: list[str]) -> _Change:
+    """`values` set on `existing` (or a new entry) and validated; an invalid row
+    leaves `existing` as it was (a later row may find it)."""
     entry = existing or model()
-    before = {f: getattr(entry, f) for f in fields}
+    change = _Change(
+        entry, "created", {f: getattr(entry, f) for f in {*fields, *values}}
+    )
     for name, value in values.items():
         setattr(entry, name, value)
     # The row was looked up by its natural key already and the database enforces the
     # constraints: skip their per-row SELECTs (bulk imports run 5x faster).
-    entry.full_clean(validate_constraints=False)
-    if existing is not None and all(getattr(entry, f) == before[f] for f in fields):
-        return "unchanged"
-    if entry.status == Status.PUBLISHED and entry.published_at is None:
-        entry.published_at = timezone.now()
-    entry.save()
-    return "updated" if existing is not None else "created"
+    try:
+        entry.full_clean(validate_constraints=False)
+    except ValidationError:
+        change.undo()
+        raise
+    if existing is not None:
+        same = all(getattr(entry, f) == change.before[f] for f in fields)
+        change.outcome = "unchanged" if same else "updated"
+    return change
+
+
+# Rows are read and written this many at a time: the entries they may update are
+# looked up in one query per natural key a chunk (`_Known`), not one a row.
+IMPORT_CHUNK = 500
+
+
+def _chunks(rows: Iterable, size: int = IMPORT_CHUNK) -> Iterator[list]:
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Known:
+    """The entries one chunk of an import may update, found by their natural keys
+    ((key,) or (claim,); (key, language) or (question, language)). They are read in
+    one query per key a chunk: a claim has no index, so a query a row scanned the
+    whole table for each of a fact-check archive's rows. One object per entry
+    whichever key finds it, kept current as rows are written; a value not read
+    beforehand is read when asked for."""
+
+    def __init__(self, model, *lookups: tuple[str, ...]) -> None:
+        self.model = model
+        self.lookups = lookups
+        self.found: dict[tuple[str, ...], dict[tuple, object]] = {
+            k: {} for k in lookups
+        }
+        self.read: dict[tuple[str, ...], set] = {k: set() for k in lookups}
+        self.entries: dict[int, object] = {}
+
+    def prefetch(self, fields: tuple[str, ...], values: Iterable[str]) -> None:
+        """Read the entries whose first field of `fields` is one of `values`."""
+        wanted = sorted({v for v in values if v} - self.read[fields])
+        for start in range(0, len(wanted), IMPORT_CHUNK):
+            part = wanted[start : start + IMPORT_CHUNK]
+            # The model's ordering decides among duplicates, as `.first()` did.
+            for entry in self.model.objects.filter(**{f"{fields[0]}__in": part}):
+                entry = self.entries.setdefault(entry.pk, entry)
+                for lookup in self.lookups:
+                    self.found[lookup].setdefault(self._values(entry, lookup), entry)
+            self.read[fields].update(part)
+
+    def get(self, fields: tuple[str, ...], values: dict):
+        key = tuple(values[f] for f in fields)
+        if key[0] not in self.read[fields]:
+            self.prefetch(fields, [key[0]])
+        return self.found[fields].get(key)
+
+    def before(self, entry) -> dict | None:
+        if entry is None:
+            return None
+        return {lookup: self._values(entry, lookup) for lookup in self.lookups}
+
+    def written(self, entry, before: dict | None) -> None:
+        """`entry` was just written: found from now on by its keys as they are."""
+        self.entries[entry.pk] = entry
+        for lookup in self.lookups:
+            found = self.found[lookup]
+            if before is not None and found.get(before[lookup]) is entry:
+                del found[before[lookup]]
+            found.setdefault(self._values(entry, lookup), entry)
+
+    @staticmethod
+    def _values(entry, fields: tuple[str, ...]) -> tuple:
+        return tuple(getattr(entry, f) for f in fields)
 
 
 @transaction.atomic
@@ -602,44 +699,79 @@ def faq_import(
     A row counts once: created when either version is new, else updated when
     either changed."""
     report = ImportReport()
-    for label, record in rows:
-        try:
-            with transaction.atomic():
+    for chunk in _chunks(rows):
+        known = _Known(FaqEntry, _BY_KEY, _BY_QUESTION)
+        read = []
+        for label, record in chunk:
+            try:
                 values = _faq_values(record, default_status)
                 english = _english_version(record, values)
-                existing = _existing_faq(values)
-                if english is not None:
-                    values["key"] = (
-                        values["key"]
-                        or (existing and existing.key)
-                        or (_key_for(values["question"]))
-                    )
-                    english["key"] = values["key"]
-                outcomes = [_upsert(FaqEntry, existing, values, FAQ_FIELDS)]
-                if english is not None:
-                    outcomes.append(
-                        _upsert(FaqEntry, _existing_faq(english), english, FAQ_FIELDS)
-                    )
-        except ValidationError as exc:
-            report.errors.append(f"{label}: {_errors(exc)}")
-            continue
-        outcome = next(
-            (o for o in ("created", "updated") if o in outcomes), "unchanged"
+            except ValidationError as exc:
+                read.append((label, exc, None))
+                continue
+            read.append((label, values, english))
+        versions = [
+            v
+            for _, values, english in read
+            if isinstance(values, dict)
+            for v in (values, english)
+            if v is not None
+        ]
+        known.prefetch(_BY_KEY, [v["key"] for v in versions])
+        known.prefetch(
+            _BY_KEY,
+            [
+                _key_for(values["question"])
+                for _, values, english in read
+                if english is not None and not values["key"]
+            ],
         )
-        setattr(report, outcome, getattr(report, outcome) + 1)
+        known.prefetch(_BY_QUESTION, [v["question"] for v in versions if not v["key"]])
+        for label, values, english in read:
+            if isinstance(values, ValidationError):
+                report.errors.append(f"{label}: {_errors(values)}")
+                continue
+            existing = _existing_faq(known, values)
+            if english is not None:
+                values["key"] = (
+                    values["key"]
+                    or (existing and existing.key)
+                    or (_key_for(values["question"]))
+                )
+                english = {**english, "key": values["key"]}
+            found = [(existing, values)]
+            if english is not None:
+                found.append((_existing_faq(known, english), english))
+            befores = [known.before(entry) for entry, _ in found]
+            changes: list[_Change] = []
+            try:
+                for entry, version in found:
+                    changes.append(_apply(FaqEntry, entry, version, FAQ_FIELDS))
+            except ValidationError as exc:
+                for change in changes:
+                    change.undo()
+                report.errors.append(f"{label}: {_errors(exc)}")
+                continue
+            for change, before in zip(changes, befores, strict=True):
+                change.save()
+                if change.outcome != "unchanged":
+                    known.written(change.entry, before)
+            outcomes = [change.outcome for change in changes]
+            outcome = next(
+                (o for o in ("created", "updated") if o in outcomes), "unchanged"
+            )
+            setattr(report, outcome, getattr(report, outcome) + 1)
     if report.created or report.updated:
         index_version_bump()
     return report
 
 
-def _existing_faq(values: dict) -> FaqEntry | None:
-    if values["key"]:
-        return FaqEntry.objects.filter(
-            key=values["key"], language=values["language"]
-        ).first()
-    return FaqEntry.objects.filter(
-        question=values["question"], language=values["language"]
-    ).first()
+_BY_KEY = ("key", "language")
+_BY_QUESTION = ("question", "language")
+
+
+def _existing_faq(known: _Known, values: dict) -> FaqEntry | None:
+    return known.get(_BY_KEY if values["key"] else _BY_QUESTION, values)
 
 
 def _english_version(record: dict, values: dict) -> dict | None:
@@ -678,19 +810,33 @@ def hoax_import(
     *, rows: Iterable[tuple[str, dict]], default_status: str = Status.PUBLISHED
 ) -> ImportReport:
     report = ImportReport()
-    for label, record in rows:
-        try:
-            with transaction.atomic():
-                values = _hoax_values(record, default_status)
-                if values["key"]:
-                    existing = HoaxEntry.objects.filter(key=values["key"]).first()
-                else:
-                    existing = HoaxEntry.objects.filter(claim=values["claim"]).first()
-                outcome = _upsert(HoaxEntry, existing, values, HOAX_FIELDS)
-        except ValidationError as exc:
-            report.errors.append(f"{label}: {_errors(exc)}")
-            continue
-        setattr(report, outcome, getattr(report, outcome) + 1)
+    for chunk in _chunks(rows):
+        known = _Known(HoaxEntry, ("key",), ("claim",))
+        read = []
+        for label, record in chunk:
+            try:
+                read.append((label, _hoax_values(record, default_status)))
+            except ValidationError as exc:
+                read.append((label, exc))
+        values_read = [v for _, v in read if isinstance(v, dict)]
+        known.prefetch(("key",), [v["key"] for v in values_read])
+        known.prefetch(("claim",), [v["claim"] for v in values_read if not v["key"]])
+        for label, values in read:
+            if isinstance(values, ValidationError):
+                report.errors.append(f"{label}: {_errors(values)}")
+                continue
+            lookup = ("key",) if values["key"] else ("claim",)
+            existing = known.get(lookup, values)
+            before = known.before(existing)
+            try:
+                change = _apply(HoaxEntry, existing, values, HOAX_FIELDS)
+            except ValidationError as exc:
+                report.errors.append(f"{label}: {_errors(exc)}")
+                continue
+            change.save()
+            if change.outcome != "unchanged":
+                known.written(change.entry, before)
+            setattr(report, change.outcome, getattr(report, change.outcome) + 1)
     if report.created or report.updated:
         index_version_bump()
     return report

@@ -548,3 +548,68 @@ def test_a_file_over_the_size_limit_is_refused_unread(
     settings.CHATBOT_IMPORT_MAX_BYTES = 10_000
     call_command("import_faq", str(path))
     assert FaqEntry.objects.count() == 1
+
+
+def _hoax_rows(*rows) -> list[tuple[str, dict]]:
+    return [
+        (
+            f"baris {n}",
+            {"claim": claim, "verdict": "hoaks", "explanation": why, **extra},
+        )
+        for n, (claim, why, extra) in enumerate(rows, start=2)
+    ]
+
+
+@pytest.mark.parametrize("chunk", [2, 500])
+def test_rows_of_one_file_see_each_other_across_chunks(monkeypatch, chunk):
+    from chatbot.services import transfer
+
+    monkeypatch.setattr(transfer, "IMPORT_CHUNK", chunk)
+    report = transfer.hoax_import(
+        rows=_hoax_rows(
+            ("Bawang putih menyembuhkan corona.", "Tidak terbukti.", {}),
+            ("5G menyebarkan corona.", "Tidak.", {"key": "5g"}),
+            ("Bawang putih menyembuhkan corona.", "Tidak ada bukti.", {}),
+            # The keyed entry's claim changes: its old claim no longer finds it.
+            ("Jaringan 5G menyebarkan corona.", "Tidak.", {"key": "5g"}),
+            ("5G menyebarkan corona.", "Sinyal tidak membawa virus.", {}),
+        )
+    )
+    assert (report.created, report.updated, report.unchanged) == (3, 2, 0)
+    assert HoaxEntry.objects.get(claim__startswith="Bawang").explanation == (
+        "Tidak ada bukti."
+    )
+    assert HoaxEntry.objects.get(key="5g").claim == "Jaringan 5G menyebarkan corona."
+    assert HoaxEntry.objects.get(claim="5G menyebarkan corona.").key == ""
+
+
+def test_a_bilingual_row_with_an_invalid_half_writes_neither():
+    from chatbot.services import transfer
+
+    same = {"key": "isoman", "question": "Isoman berapa hari?", "answer": "10."}
+    assert transfer.faq_import(rows=[("baris 2", same)]).created == 1
+    # The Indonesian half is valid, the English question too long for the model.
+    bad = dict(same, answer="Jawaban baru.", question_en="x" * 600, answer_en="Ten.")
+    report = transfer.faq_import(rows=[("baris 2", bad), ("baris 3", same)])
+    assert len(report.errors) == 1
+    assert report.errors[0].startswith("baris 2: question:")
+    # Nothing of row 2 was written, nor kept in memory: row 3 finds the entry as the
+    # database holds it, unchanged.
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
+    assert FaqEntry.objects.get(key="isoman").answer == "10."
+    assert not FaqEntry.objects.filter(language="en").exists()
+
+
+def test_a_re_import_reads_its_entries_a_chunk_at_a_time(
+    tmp_path, django_assert_max_num_queries
+):
+    rows = "".join(
+        f"Klaim nomor {n} tentang corona.,hoaks,Penjelasan {n}.\n" for n in range(60)
+    )
+    path = write(tmp_path, "h.csv", "claim,verdict,explanation\n" + rows)
+    call_command("import_hoaxes", path)
+    # Unchanged rows: one lookup query for the chunk (and the admin's bookkeeping),
+    # not one a row (a claim has no index: each was a scan of the whole table).
+    with django_assert_max_num_queries(4):
+        call_command("import_hoaxes", path)
+    assert HoaxEntry.objects.count() == 60
