@@ -46,6 +46,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from chatbot.error_codes import ChatbotErrorCode
 from chatbot.index import index_version_bump
@@ -589,12 +590,25 @@ class _Change:
         for name, value in self.before.items():
             setattr(self.entry, name, value)
 
-    def save(self) -> None:
+    def save(self, new: list) -> None:
+        """An entry that exists is written now; a new one joins `new`, created with
+        the rest of its chunk in one statement (`_create`). One created earlier in
+        the chunk and changed again by a later row is in `new` already."""
         if self.outcome == "unchanged":
             return
         if self.entry.status == Status.PUBLISHED and self.entry.published_at is None:
             self.entry.published_at = timezone.now()
-        self.entry.save()
+        if self.entry.pk is not None:
+            self.entry.save()
+        elif self.outcome == "created":
+            new.append(self.entry)
+
+
+def _create(model, new: list) -> None:
+    """A chunk's new entries and their history records, a statement each (the
+    history records the curator of the request, as `save()` does)."""
+    if new:
+        bulk_create_with_history(new, model, batch_size=IMPORT_CHUNK)
 
 
 def _apply(model, existing, values: dict, fields: list[str]) -> _Change:
@@ -676,8 +690,10 @@ class _Known:
         return {lookup: self._values(entry, lookup) for lookup in self.lookups}
 
     def written(self, entry, before: dict | None) -> None:
-        """`entry` was just written: found from now on by its keys as they are."""
-        self.entries[entry.pk] = entry
+        """`entry` was just written (or is to be created with its chunk): found from
+        now on by its keys as they are."""
+        if entry.pk is not None:
+            self.entries[entry.pk] = entry
         for lookup in self.lookups:
             found = self.found[lookup]
             if before is not None and found.get(before[lookup]) is entry:
@@ -701,7 +717,7 @@ def faq_import(
     report = ImportReport()
     for chunk in _chunks(rows):
         known = _Known(FaqEntry, _BY_KEY, _BY_QUESTION)
-        read = []
+        read, new = [], []
         for label, record in chunk:
             try:
                 values = _faq_values(record, default_status)
@@ -753,7 +769,7 @@ def faq_import(
                 report.errors.append(f"{label}: {_errors(exc)}")
                 continue
             for change, before in zip(changes, befores, strict=True):
-                change.save()
+                change.save(new)
                 if change.outcome != "unchanged":
                     known.written(change.entry, before)
             outcomes = [change.outcome for change in changes]
@@ -761,6 +777,7 @@ def faq_import(
                 (o for o in ("created", "updated") if o in outcomes), "unchanged"
             )
             setattr(report, outcome, getattr(report, outcome) + 1)
+        _create(FaqEntry, new)
     if report.created or report.updated:
         index_version_bump()
     return report
@@ -812,7 +829,7 @@ def hoax_import(
     report = ImportReport()
     for chunk in _chunks(rows):
         known = _Known(HoaxEntry, ("key",), ("claim",))
-        read = []
+        read, new = [], []
         for label, record in chunk:
             try:
                 read.append((label, _hoax_values(record, default_status)))
@@ -833,10 +850,11 @@ def hoax_import(
             except ValidationError as exc:
                 report.errors.append(f"{label}: {_errors(exc)}")
                 continue
-            change.save()
+            change.save(new)
             if change.outcome != "unchanged":
                 known.written(change.entry, before)
             setattr(report, change.outcome, getattr(report, change.outcome) + 1)
+        _create(HoaxEntry, new)
     if report.created or report.updated:
         index_version_bump()
     return report

@@ -339,7 +339,9 @@ def test_it_imports_the_first_sheet_of_an_excel_workbook(tmp_path, capsys):
     assert "2 tetap" in capsys.readouterr().out
 
 
-def test_an_excel_workbook_uploads_in_the_admin_with_line_errors(curator_client):
+def test_an_excel_workbook_uploads_in_the_admin_with_line_errors(
+    curator_client, chat_curator
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data = _workbook(
@@ -357,6 +359,8 @@ def test_an_excel_workbook_uploads_in_the_admin_with_line_errors(curator_client)
     assert "baris 3: answer" in r.content.decode()
     entry = FaqEntry.objects.get()
     assert (entry.question, entry.status) == ("Isoman berapa hari?", "draft")
+    # Created with its chunk in one statement, its history still names the curator.
+    assert entry.history.get().history_user == chat_curator
 
 
 @pytest.mark.parametrize(
