@@ -58,6 +58,7 @@ BENCHES: list[tuple[str, list[str], list[int], int, str]] = [
     ("map", [], [8162], 1200, ""),
     ("chatbot", [], [8105], 600, ""),
     ("chatbot_quality", [], [], 600, ""),
+    ("imports", [], [], 600, ""),
     ("channels", [], [8108], 900, ""),
     ("satusehat", [], [8181], 900, ""),
     ("isolation", [], [8106, 9106], 2400, ""),
