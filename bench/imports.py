@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+import harness  # bench/harness.py, while bench/ is still on the path
+
 ROOT = Path(__file__).resolve().parent.parent
 # bench/ holds channels.py and chatbot.py: never let them shadow the packages.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
@@ -42,18 +44,6 @@ WORDS = (
     "kementerian kesehatan penelitian ilmuwan dunia negara rakyat bantuan sosial "
     "imunisasi anak sekolah puskesmas isolasi karantina gejala demam batuk sesak"
 ).split()
-
-
-def record(**figure) -> None:
-    """harness.record (bench/harness.py, loaded by path: bench/ stays off sys.path)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        "harness", ROOT / "bench" / "harness.py"
-    )
-    harness = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(harness)
-    harness.record(bench="imports", **figure)
 
 
 def words(rng: random.Random, n: int) -> str:
@@ -166,7 +156,8 @@ def main() -> None:
         f"target <= {TARGET_REIMPORT_S:.0f} s]"
     )
     for name, target in (("import", TARGET_IMPORT_S), ("reimport", TARGET_REIMPORT_S)):
-        record(
+        harness.record(
+            bench="imports",
             figure=f"hoax_import of {args.rows:,} rows into {args.existing:,} claims"
             + (" (unchanged re-import)" if name == "reimport" else ""),
             result=figures[name],
