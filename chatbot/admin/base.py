@@ -11,12 +11,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import number_format
 
 from chatbot.services.transfer import (
     check_size,
-    megabytes,
     read_records,
-    thousands,
     to_csv,
     to_json,
     to_xlsx,
@@ -134,8 +133,10 @@ class ImportExportMixin:
             "report": report,
             "columns": self.import_columns,
             "required": self.import_required,
-            "max_size": megabytes(settings.CHATBOT_IMPORT_MAX_BYTES),
-            "max_rows": thousands(settings.CHATBOT_IMPORT_MAX_ROWS),
+            "max_bytes": settings.CHATBOT_IMPORT_MAX_BYTES,
+            "max_rows": number_format(
+                settings.CHATBOT_IMPORT_MAX_ROWS, force_grouping=True
+            ),
         }
         return TemplateResponse(request, "admin/chatbot/import.html", context)
 

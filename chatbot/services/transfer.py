@@ -44,7 +44,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
@@ -256,29 +258,19 @@ def check_size(n_bytes: int) -> None:
     limit = settings.CHATBOT_IMPORT_MAX_BYTES
     if n_bytes > limit:
         raise ApplicationError(
-            f"Berkas terlalu besar: {megabytes(n_bytes)} (batas {megabytes(limit)}, "
+            f"Berkas terlalu besar: {filesizeformat(n_bytes)} (batas {filesizeformat(limit)}, "
             "CHATBOT_IMPORT_MAX_BYTES). Bagi menjadi beberapa berkas.",
             code=ChatbotErrorCode.FILE_TOO_LARGE,
         )
 
 
-def thousands(n: int) -> str:
-    """A count as Indonesian writes it (100.000)."""
-    return f"{n:,}".replace(",", ".")
-
-
-def megabytes(n_bytes: int) -> str:
-    """A size as Indonesian writes it (64,0 MB; 1,5 KB under a megabyte)."""
-    if n_bytes < 1_048_576:
-        size = f"{n_bytes / 1024:.1f} KB"
-    else:
-        size = f"{n_bytes / 1_048_576:.1f} MB"
-    return size.replace(".", ",")
+def _rows(n: int) -> str:
+    return number_format(n, force_grouping=True)  # 100.000 in Indonesian
 
 
 def _too_many_rows() -> ApplicationError:
     return ApplicationError(
-        f"Terlalu banyak baris (batas {thousands(settings.CHATBOT_IMPORT_MAX_ROWS)}, "
+        f"Terlalu banyak baris (batas {_rows(settings.CHATBOT_IMPORT_MAX_ROWS)}, "
         "CHATBOT_IMPORT_MAX_ROWS). Bagi menjadi beberapa berkas.",
         code=ChatbotErrorCode.FILE_TOO_LARGE,
     )
@@ -289,12 +281,9 @@ def _csv_rows(reader) -> Iterator[tuple[int, list]]:
     refused with the line of the row it broke on, never an error page: a quote never
     closed runs on over the lines below it until the cell passes the module's 128 KB
     limit."""
-    limit = settings.CHATBOT_IMPORT_MAX_ROWS
     start = 1
     try:
-        for n, row in enumerate(reader):
-            if n > limit:
-                raise _too_many_rows()
+        for row in reader:
             # Our CSV exports start a cell that looks like a formula with "'": undone
             # here.
             yield reader.line_num, [csvsafe.cell_unescape(v) for v in row]
@@ -323,6 +312,8 @@ def _table(
     for line, values in rows:
         if not any(str(v).strip() for v in values if v is not None):
             continue
+        if len(records) == settings.CHATBOT_IMPORT_MAX_ROWS:
+            raise _too_many_rows()
         record = {}
         for column, value in zip(columns, values, strict=False):
             if column and column not in record:
@@ -378,8 +369,8 @@ def _check_unpacked(data: bytes) -> None:
         return  # openpyxl says it is unreadable, in the usual words
     if unpacked > limit:
         raise ApplicationError(
-            f"Berkas Excel terlalu besar setelah dibuka: {megabytes(unpacked)} "
-            f"(batas {megabytes(limit)}). Bagi menjadi beberapa berkas.",
+            f"Berkas Excel terlalu besar setelah dibuka: {filesizeformat(unpacked)} "
+            f"(batas {filesizeformat(limit)}). Bagi menjadi beberapa berkas.",
             code=ChatbotErrorCode.FILE_TOO_LARGE,
         )
 
