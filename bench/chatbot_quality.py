@@ -146,6 +146,7 @@ def main() -> None:
             print("\n".join(report.lines()))
             if args.misses:
                 print("\n".join("  " + m for m in report.misses))
+    print_offtopic(dev_offtopic(t))
     from chatbot.matching.evaluation import FAQ_STARTER, curator_loop
 
     bare = [dict(r, alternates=[]) for r in load_json(FAQ_STARTER)]
@@ -265,6 +266,56 @@ def dev_official(t, path):
             thresholds=t,
         )
         yield title, report
+
+
+def dev_offtopic(t) -> tuple[int, int, dict[str, int]]:
+    """The dev off-topic questions (`evaluation_sets.DEV_OFFTOPIC`) asked against
+    each dev knowledge base: the starter FAQ without alternates, and each dev Q&A set
+    alone and next to the starter set. Returns (questions, knowledge bases, outcome
+    counts)."""
+    from chatbot.matching import Engine
+    from chatbot.matching.engine import faq_docs_from_records, hoax_docs_from_records
+    from chatbot.matching.evaluation import (
+        DEV_OFFTOPIC,
+        DEV_QA_SETS,
+        FAQ_STARTER,
+        HOAX_STARTER,
+        load_json,
+    )
+
+    questions = load_json(DEV_OFFTOPIC)["questions"]
+    starter = load_json(FAQ_STARTER)
+    hoax_docs = hoax_docs_from_records(load_json(HOAX_STARTER))
+    bases = [([dict(r, alternates=[]) for r in starter], [])]
+    for _, path in DEV_QA_SETS:
+        entries = load_json(path)["entries"]
+        bases += [(entries, hoax_docs), (starter + entries, hoax_docs)]
+    counts: dict[str, int] = {}
+    for records, hoaxes in bases:
+        engine = Engine(faq_docs=faq_docs_from_records(records), hoax_docs=hoaxes)
+        for q in questions:
+            kind = engine.answer(q["text"], language="id", thresholds=t).kind
+            counts[kind] = counts.get(kind, 0) + 1
+    return len(questions), len(bases), counts
+
+
+def print_offtopic(result) -> None:
+    n, bases, counts = result
+    total = n * bases
+    print(
+        f"\n== development: {n} off-topic questions (trains, prices, documents,"
+        f" phones, pets, taxes) against the {bases} dev knowledge bases above,"
+        f" {total:,} messages; the right outcome is a fallback"
+    )
+    for kind, title in (
+        ("faq", "answered (wrong)"),
+        ("faq_suggestions", "given suggestions"),
+        ("hoax_possible", "given a possible claim"),
+        ("hoax", "given a hoax verdict"),
+        ("fallback", "fallback (right)"),
+    ):
+        count = counts.get(kind, 0)
+        print(f"  {title:<24} {count:5d}  ({100.0 * count / total:.1f} %)")
 
 
 def test_split(t) -> None:

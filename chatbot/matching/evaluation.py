@@ -27,6 +27,7 @@ from .evaluation_held_out import (
 )
 from .evaluation_sets import (
     DEV_OFFICIAL,
+    DEV_OFFTOPIC,
     DEV_QA_SETS,
     DEV_RESIDENT,
     EVAL_SET,
@@ -45,6 +46,7 @@ from .evaluation_sets import (
 __all__ = [
     "CuratorStep",
     "DEV_OFFICIAL",
+    "DEV_OFFTOPIC",
     "DEV_QA_SETS",
     "DEV_RESIDENT",
     "EVAL_SET",

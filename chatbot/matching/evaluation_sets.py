@@ -36,6 +36,10 @@ DEV_SERVICES = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_services.json"
 # English questions on them) and family health next to the starter set.
 DEV_CURATED_MORE = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_curated_more.json"
 DEV_FAMILY = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_family_health.json"
+# Session 24: questions on topics no health FAQ covers (trains, prices, documents,
+# phones, cooking, pets, taxes), asked against every dev knowledge base: the right
+# outcome is a fallback. Written before any experiment; development material.
+DEV_OFFTOPIC = ROOT / "tests" / "chatbot" / "data" / "dev" / "offtopic.json"
 # The development Q&A sets as the bench reports them: title, file.
 DEV_QA_SETS: tuple[tuple[str, Path], ...] = (
     ("official Q&A", DEV_OFFICIAL),
