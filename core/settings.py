@@ -643,3 +643,7 @@ CELERY_BEAT_SCHEDULE["chatbot.channels.sweep_outbound"] = {
     "task": "chatbot.channels.tasks.sweep_outbound",
     "schedule": 15.0,
 }
+CELERY_BEAT_SCHEDULE["chatbot.channels.sweep_broadcasts"] = {
+    "task": "chatbot.channels.tasks.sweep_broadcasts",
+    "schedule": 60.0,
+}

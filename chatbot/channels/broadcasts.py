@@ -50,8 +50,21 @@ def _enqueue_fanout(broadcast_id: int) -> None:
 
     try:
         task.delay(broadcast_id)
-    except Exception:  # broker down: an admin can re-run; recipients are keyed
+    except Exception:  # broker down: the sweep fans it out (`broadcast_stale_ids`)
         pass
+
+
+def broadcast_stale_ids(*, older_than_seconds: float = 60, limit: int = 100) -> list:
+    """Broadcasts still queued a while after they were made: their fan-out was never
+    enqueued (broker down) or its task was lost. Fanning out again is harmless."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    return list(
+        Broadcast.objects.filter(
+            status=Broadcast.Status.QUEUED, created_at__lte=cutoff
+        )
+        .order_by("id")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def _rate(channel: str) -> float:
@@ -65,11 +78,15 @@ def broadcast_fanout(*, broadcast_id: int) -> int:
     spread over time at the platform rate so the buckets are not stormed."""
     from chatbot.conversation.selectors import subscribers_for_area
 
-    broadcast = Broadcast.objects.get(pk=broadcast_id)
-    recipients = list(subscribers_for_area(broadcast.region_code))
     now = timezone.now()
     position: dict[str, int] = {}
     with transaction.atomic():
+        # One fan-out at a time (a sweep may enqueue it beside a slow first run):
+        # the second waits here, then finds it done.
+        broadcast = Broadcast.objects.select_for_update().get(pk=broadcast_id)
+        if broadcast.status == Broadcast.Status.DONE:
+            return broadcast.recipients
+        recipients = list(subscribers_for_area(broadcast.region_code))
         Broadcast.objects.filter(pk=broadcast.pk).update(
             status=Broadcast.Status.SENDING
         )

@@ -51,6 +51,15 @@ def sweep_outbound() -> None:
 
 
 @shared_task(ignore_result=True)
+def sweep_broadcasts() -> None:
+    """Broadcasts whose fan-out was never enqueued (broker down) or was lost."""
+    from chatbot.channels.broadcasts import broadcast_stale_ids
+
+    for pk in broadcast_stale_ids():
+        broadcast_fanout.delay(pk)
+
+
+@shared_task(ignore_result=True)
 def broadcast_fanout(broadcast_id: int) -> None:
     from chatbot.channels.broadcasts import broadcast_fanout as fanout
 

@@ -244,6 +244,49 @@ def test_curators_broadcast_to_an_areas_subscribers(
     assert detail.status_code == 200 and detail.json()["counts"]["sent"] == 3
 
 
+def test_a_broadcast_made_while_the_broker_is_down_is_fanned_out_by_the_sweep(
+    telegram_api, curator, auth_client, regions_semarang, monkeypatch
+):
+    import datetime as dt
+
+    from kombu.exceptions import OperationalError
+
+    from chatbot.channels import tasks
+    from chatbot.channels.broadcasts import broadcast_stale_ids
+
+    _subscribe([("telegram", "9301", "id", False), ("telegram", "9302", "id", False)])
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379.")
+
+    with monkeypatch.context() as m:
+        m.setattr(tasks.broadcast_fanout, "delay", broker_down)
+        response = auth_client(curator).post(
+            "/api/v1/chatbot/broadcasts",
+            {"region_code": "33.74.10", "text_id": "Zona merah."},
+            format="json",
+        )
+    assert response.status_code == 201, response.json()
+    broadcast = Broadcast.objects.get(pk=response.json()["id"])
+    assert broadcast.status == Broadcast.Status.QUEUED
+    assert not telegram_api.methods("sendMessage")
+    assert broadcast_stale_ids() == []  # young: its task may still be on the way
+    Broadcast.objects.update(created_at=broadcast.created_at - dt.timedelta(minutes=2))
+    assert broadcast_stale_ids() == [broadcast.pk]
+    tasks.sweep_broadcasts()
+    broadcast.refresh_from_db()
+    assert broadcast.status == Broadcast.Status.DONE and broadcast.recipients == 2
+    assert sorted(m["chat_id"] for m in telegram_api.methods("sendMessage")) == [
+        "9301",
+        "9302",
+    ]
+    # Swept again, or its lost task delivered late: nothing is sent twice.
+    tasks.sweep_broadcasts()
+    tasks.broadcast_fanout(broadcast.pk)
+    assert len(telegram_api.methods("sendMessage")) == 2
+    assert broadcast_stale_ids() == []
+
+
 def test_broadcast_input_and_permissions(
     telegram_api, alice, curator, auth_client, api_client, regions_semarang
 ):
