@@ -49,7 +49,7 @@ def _enqueue_fanout(broadcast_id: int) -> None:
     from chatbot.channels.tasks import broadcast_fanout as task
 
     try:
-        task.delay(broadcast_id)
+        task.apply_async((broadcast_id,), retry=False)
     except Exception:  # broker down: the sweep fans it out (`broadcast_stale_ids`)
         pass
 

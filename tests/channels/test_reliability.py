@@ -260,7 +260,7 @@ def test_a_broadcast_made_while_the_broker_is_down_is_fanned_out_by_the_sweep(
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379.")
 
     with monkeypatch.context() as m:
-        m.setattr(tasks.broadcast_fanout, "delay", broker_down)
+        m.setattr(tasks.broadcast_fanout, "apply_async", broker_down)
         response = auth_client(curator).post(
             "/api/v1/chatbot/broadcasts",
             {"region_code": "33.74.10", "text_id": "Zona merah."},
