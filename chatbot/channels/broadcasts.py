@@ -59,9 +59,7 @@ def broadcast_stale_ids(*, older_than_seconds: float = 60, limit: int = 100) -> 
     enqueued (broker down) or its task was lost. Fanning out again is harmless."""
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
     return list(
-        Broadcast.objects.filter(
-            status=Broadcast.Status.QUEUED, created_at__lte=cutoff
-        )
+        Broadcast.objects.filter(status=Broadcast.Status.QUEUED, created_at__lte=cutoff)
         .order_by("id")
         .values_list("pk", flat=True)[:limit]
     )
