@@ -597,6 +597,13 @@ CHATBOT_MAX_MESSAGE_CHARS = env_int("CHATBOT_MAX_MESSAGE_CHARS", 4000)
 # the starter set's rows average 0.7 KB).
 CHATBOT_IMPORT_MAX_BYTES = env_int("CHATBOT_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
 CHATBOT_IMPORT_MAX_ROWS = env_int("CHATBOT_IMPORT_MAX_ROWS", 100_000)
+# An admin upload up to this size is imported in the request (a few thousand rows, a
+# few seconds); a larger one by a Celery worker, the curator watching its progress
+# (a 100,000-row import takes minutes: longer than a proxy waits for a response).
+CHATBOT_IMPORT_INLINE_BYTES = env_int("CHATBOT_IMPORT_INLINE_BYTES", 1024 * 1024)
+# A job still "running" this long after it started lost its worker: run it again.
+# Longer than the largest import takes (100,000 rows: 1-2 minutes).
+CHATBOT_IMPORT_STALE_SECONDS = env_int("CHATBOT_IMPORT_STALE_SECONDS", 1800)
 # Each process checks the shared index version at most this often (seconds) and, when
 # it changed, rebuilds in a background thread while answering with the old index.
 CHATBOT_INDEX_CHECK_SECONDS = float(env("CHATBOT_INDEX_CHECK_SECONDS", "1"))
@@ -642,6 +649,11 @@ CELERY_BEAT_SCHEDULE["chatbot.channels.sweep_inbound"] = {
 CELERY_BEAT_SCHEDULE["chatbot.channels.sweep_outbound"] = {
     "task": "chatbot.channels.tasks.sweep_outbound",
     "schedule": 15.0,
+}
+CELERY_IMPORTS += ["chatbot.tasks"]
+CELERY_BEAT_SCHEDULE["chatbot.sweep_import_jobs"] = {
+    "task": "chatbot.tasks.sweep_import_jobs",
+    "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE["chatbot.channels.sweep_broadcasts"] = {
     "task": "chatbot.channels.tasks.sweep_broadcasts",

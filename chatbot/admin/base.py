@@ -7,15 +7,21 @@ import datetime as dt
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import number_format
 
+from chatbot.models import ImportJob
+from chatbot.services.imports import (
+    import_job_create,
+    import_job_enqueue,
+    import_job_progress,
+    import_job_run,
+)
 from chatbot.services.transfer import (
     check_size,
-    read_records,
     to_csv,
     to_json,
     to_xlsx,
@@ -78,17 +84,16 @@ class ImportForm(forms.Form):
 
 
 class ImportExportMixin:
-    """Adds "Impor" (upload .xlsx/CSV/JSON, upsert, per-line errors) and export
+    """Adds "Impor" (upload .xlsx/CSV/JSON, upsert, per-line errors; a large file is
+    imported by a worker while the curator watches its progress) and export
     actions."""
 
     change_list_template = "admin/chatbot/change_list_import.html"
+    import_kind = ""  # ImportJob.Kind
     import_columns: list[str] = []  # the documented header
     import_required: list[str] = []  # the columns a file must have
     export_columns: list[str] = []
     export_name = "entries"
-
-    def run_import(self, rows, status):  # pragma: no cover - overridden
-        raise NotImplementedError
 
     def export_records(self, queryset):  # pragma: no cover - overridden
         raise NotImplementedError
@@ -101,8 +106,17 @@ class ImportExportMixin:
                 self.admin_site.admin_view(self.import_view),
                 name=f"{info[0]}_{info[1]}_import",
             ),
+            path(
+                "import/<int:job_id>/",
+                self.admin_site.admin_view(self.import_job_view),
+                name=f"{info[0]}_{info[1]}_import_job",
+            ),
             *super().get_urls(),
         ]
+
+    def _url(self, name: str, *args) -> str:
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return reverse(f"admin:{info[0]}_{info[1]}_{name}", args=args)
 
     def import_view(self, request):
         if not self.has_add_permission(request):
@@ -113,32 +127,92 @@ class ImportExportMixin:
             upload = form.cleaned_data["file"]
             try:
                 check_size(upload.size)  # before it is read into memory
-                rows = read_records(
-                    upload.read(), filename=upload.name, required=self.import_required
+                job = import_job_create(
+                    kind=self.import_kind,
+                    file_name=upload.name,
+                    content=upload.read(),
+                    default_status=form.cleaned_data["status"],
+                    user=request.user,
                 )
             except ApplicationError as exc:
                 form.add_error("file", exc.message)
             else:
-                report = self.run_import(rows, form.cleaned_data["status"])
-                level = messages.WARNING if report.errors else messages.SUCCESS
-                self.message_user(request, f"Impor: {report.summary()}", level)
-                if not report.errors:
-                    info = self.model._meta.app_label, self.model._meta.model_name
-                    return redirect(reverse(f"admin:{info[0]}_{info[1]}_changelist"))
+                if job.size > settings.CHATBOT_IMPORT_INLINE_BYTES:
+                    import_job_enqueue(job)
+                    self.message_user(
+                        request,
+                        f"Berkas {job.file_name} diterima dan diimpor di latar "
+                        "belakang; halaman ini menunjukkan kemajuannya.",
+                        messages.INFO,
+                    )
+                    return redirect(self._url("import_job", job.pk))
+                try:
+                    job = import_job_run(job_id=job.pk)
+                except Exception:
+                    self.message_user(
+                        request,
+                        "Impor gagal karena galat sistem; dicoba lagi otomatis "
+                        "dalam beberapa menit.",
+                        messages.ERROR,
+                    )
+                    return redirect(self._url("import_job", job.pk))
+                if job.state == ImportJob.State.FAILED:
+                    form.add_error("file", job.message)
+                else:
+                    report = job
+                    level = messages.WARNING if job.error_count else messages.SUCCESS
+                    self.message_user(request, f"Impor: {job.summary()}", level)
+                    if not job.error_count:
+                        return redirect(self._url("changelist"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"Impor {self.model._meta.verbose_name_plural}",
             "form": form,
             "report": report,
+            "jobs": self._recent_jobs(),
             "columns": self.import_columns,
             "required": self.import_required,
             "max_bytes": settings.CHATBOT_IMPORT_MAX_BYTES,
+            "inline_bytes": settings.CHATBOT_IMPORT_INLINE_BYTES,
             "max_rows": number_format(
                 settings.CHATBOT_IMPORT_MAX_ROWS, force_grouping=True
             ),
         }
         return TemplateResponse(request, "admin/chatbot/import.html", context)
+
+    def _recent_jobs(self) -> list:
+        jobs = ImportJob.objects.filter(kind=self.import_kind).select_related(
+            "created_by"
+        )
+        return [
+            (job, self._url("import_job", job.pk))
+            for job in jobs.defer("content", "errors")[:10]
+        ]
+
+    def import_job_view(self, request, job_id: int):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        job = (
+            ImportJob.objects.filter(pk=job_id, kind=self.import_kind)
+            .select_related("created_by")
+            .defer("content")
+            .first()
+        )
+        if job is None:
+            raise Http404("Impor tidak ditemukan.")
+        done = import_job_progress(job)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Impor {job.file_name}",
+            "job": job,
+            "done": number_format(done, force_grouping=True) if done else None,
+            "rows": number_format(job.rows, force_grouping=True) if job.rows else None,
+            "more_errors": job.error_count - len(job.errors),
+            "import_url": self._url("import"),
+        }
+        return TemplateResponse(request, "admin/chatbot/import_job.html", context)
 
     def _export(self, queryset, fmt: str) -> HttpResponse:
         records = self.export_records(queryset.order_by("id"))

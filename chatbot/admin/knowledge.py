@@ -9,16 +9,14 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from chatbot.admin.base import CuratorAccessMixin, ImportExportMixin, LinesField
-from chatbot.models import FaqEntry, HoaxEntry, Status, Synonym
+from chatbot.models import FaqEntry, HoaxEntry, ImportJob, Status, Synonym
 from chatbot.richtext import to_html
 from chatbot.selectors import matches_subquery
 from chatbot.services import (
     entries_set_status,
     faq_export,
-    faq_import,
     faq_save,
     hoax_export,
-    hoax_import,
     hoax_save,
     knowledge_delete,
     synonym_save,
@@ -148,6 +146,7 @@ class FaqEntryAdmin(
         ),
     ]
     actions = KNOWLEDGE_ACTIONS
+    import_kind = ImportJob.Kind.FAQ
     import_columns = FAQ_COLUMNS
     import_required = FAQ_REQUIRED
     export_columns = FAQ_COLUMNS + FAQ_OPTIONAL
@@ -178,9 +177,6 @@ class FaqEntryAdmin(
 
     def save_model(self, request, obj, form, change):
         faq_save(entry=obj)
-
-    def run_import(self, rows, status):
-        return faq_import(rows=rows, default_status=status)
 
     def export_records(self, queryset):
         return faq_export(queryset)
@@ -254,6 +250,7 @@ class HoaxEntryAdmin(
         ),
     ]
     actions = KNOWLEDGE_ACTIONS
+    import_kind = ImportJob.Kind.HOAX
     import_columns = HOAX_COLUMNS
     import_required = HOAX_REQUIRED
     export_columns = HOAX_COLUMNS + HOAX_OPTIONAL
@@ -290,9 +287,6 @@ class HoaxEntryAdmin(
 
     def save_model(self, request, obj, form, change):
         hoax_save(entry=obj)
-
-    def run_import(self, rows, status):
-        return hoax_import(rows=rows, default_status=status)
 
     def export_records(self, queryset):
         return hoax_export(queryset)

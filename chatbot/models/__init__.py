@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from chatbot.models.imports import ImportJob
 from chatbot.models.inbox import HoaxReport, PossibleHoaxMatch, UnansweredQuestion
 from chatbot.models.knowledge import FaqEntry, HoaxEntry, Status, Synonym
 from chatbot.models.stats import MatchStat
@@ -8,6 +9,7 @@ __all__ = [
     "FaqEntry",
     "HoaxEntry",
     "HoaxReport",
+    "ImportJob",
     "MatchStat",
     "PossibleHoaxMatch",
     "Status",

@@ -38,7 +38,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -581,7 +581,7 @@ class _Change:
         for name, value in self.before.items():
             setattr(self.entry, name, value)
 
-    def save(self, new: list) -> None:
+    def save(self, new: list, user=None) -> None:
         """An entry that exists is written now; a new one joins `new`, created with
         the rest of its chunk in one statement (`_create`). One created earlier in
         the chunk and changed again by a later row is in `new` already."""
@@ -589,6 +589,10 @@ class _Change:
             return
         if self.entry.status == Status.PUBLISHED and self.entry.published_at is None:
             self.entry.published_at = timezone.now()
+        if user is not None:
+            # The history names the curator who uploaded the file, also when a
+            # worker imports it (no request to take the user from).
+            self.entry._history_user = user
         if self.entry.pk is not None:
             self.entry.save()
         elif self.outcome == "created":
@@ -698,14 +702,20 @@ class _Known:
 
 @transaction.atomic
 def faq_import(
-    *, rows: Iterable[tuple[str, dict]], default_status: str = Status.PUBLISHED
+    *,
+    rows: Iterable[tuple[str, dict]],
+    default_status: str = Status.PUBLISHED,
+    user=None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Upsert each row; a row that also carries `question_en` and `answer_en` (a
     bilingual sheet) gives the English version too, linked to the row's entry by a
     shared key (the row's own, the existing entry's, or one made from its question).
     A row counts once: created when either version is new, else updated when
-    either changed."""
+    either changed. `user`: whom the history names (else the request's user);
+    `progress` is told the rows done after each chunk."""
     report = ImportReport()
+    done = 0
     for chunk in _chunks(rows):
         known = _Known(FaqEntry, _BY_KEY, _BY_QUESTION)
         read, new = [], []
@@ -760,7 +770,7 @@ def faq_import(
                 report.errors.append(f"{label}: {_errors(exc)}")
                 continue
             for change, before in zip(changes, befores, strict=True):
-                change.save(new)
+                change.save(new, user)
                 if change.outcome != "unchanged":
                     known.written(change.entry, before)
             outcomes = [change.outcome for change in changes]
@@ -769,6 +779,9 @@ def faq_import(
             )
             setattr(report, outcome, getattr(report, outcome) + 1)
         _create(FaqEntry, new)
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
     if report.created or report.updated:
         index_version_bump()
     return report
@@ -815,9 +828,16 @@ def _key_for(question: str) -> str:
 
 @transaction.atomic
 def hoax_import(
-    *, rows: Iterable[tuple[str, dict]], default_status: str = Status.PUBLISHED
+    *,
+    rows: Iterable[tuple[str, dict]],
+    default_status: str = Status.PUBLISHED,
+    user=None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
+    """Upsert each row by its key, else its claim (`user`, `progress`: as for
+    `faq_import`)."""
     report = ImportReport()
+    done = 0
     for chunk in _chunks(rows):
         known = _Known(HoaxEntry, ("key",), ("claim",))
         read, new = [], []
@@ -841,11 +861,14 @@ def hoax_import(
             except ValidationError as exc:
                 report.errors.append(f"{label}: {_errors(exc)}")
                 continue
-            change.save(new)
+            change.save(new, user)
             if change.outcome != "unchanged":
                 known.written(change.entry, before)
             setattr(report, change.outcome, getattr(report, change.outcome) + 1)
         _create(HoaxEntry, new)
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
     if report.created or report.updated:
         index_version_bump()
     return report

@@ -11,7 +11,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from chatbot.models import FaqEntry, HoaxEntry
+from chatbot.models import FaqEntry, HoaxEntry, ImportJob
 
 pytestmark = pytest.mark.django_db
 
@@ -512,7 +512,7 @@ def _zip_bomb() -> bytes:
     ],
 )
 def test_an_oversized_or_runaway_file_is_refused_before_it_costs_memory(
-    tmp_path, curator_client, name, data, message
+    tmp_path, curator_client, name, data, message, django_capture_on_commit_callbacks
 ):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -521,10 +521,16 @@ def test_an_oversized_or_runaway_file_is_refused_before_it_costs_memory(
     path.write_bytes(data)
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("import_faq", str(path))
-    r = curator_client.post(
-        "/admin/chatbot/faqentry/import/",
-        {"file": SimpleUploadedFile(name, data), "status": "draft"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        r = curator_client.post(
+            "/admin/chatbot/faqentry/import/",
+            {"file": SimpleUploadedFile(name, data), "status": "draft"},
+        )
+    if len(data) > 1024 * 1024:  # CHATBOT_IMPORT_INLINE_BYTES: a worker's job
+        assert r.status_code == 302
+        r = curator_client.get(r["Location"])
+        assert ImportJob.objects.get().state == ImportJob.State.FAILED
+        assert ImportJob.objects.get().content == b""  # not kept
     assert r.status_code == 200
     assert message in html.unescape(r.content.decode())
     assert not FaqEntry.objects.exists()
