@@ -524,19 +524,33 @@ def detect_language(
     # contagious?", "symptoms of covid", "does bpjs cover hospital treatment":
     # "hospital" is in the Indonesian dictionary too): English all the same, though
     # too short for two function words.
-    if en > 1 or idn:
+    if en > 1 or idn > 1 or (en and idn):
         return None
     learned = learned or {}
     lexicon, english = _english_words(), learned.get("en", frozenset())
     indonesian = learned.get("id", frozenset())
     n_en = sum(w in lexicon or w in english for w in others)
-    n_id = sum(w in indonesian or indonesian_word(w) for w in others)
+    n_id = sum(
+        (w in indonesian or indonesian_word(w))
+        and w not in lexicon
+        and w not in english
+        for w in others
+    )
     if en == 1 and n_en > n_id:
         return "en"
+    # And the reverse (session 24): one Indonesian function word and more words
+    # only Indonesian has ("berapa lama isolasi mandiri?" in a chat set to English
+    # was answered in English).
+    if idn == 1 and n_id > n_en:
+        return "id"
     # No function word at all ("covid emergency phone number", "home isolation
-    # checklist"): two English words at least, more than Indonesian ones.
-    if not en and n_en >= 2 and n_en > n_id:
-        return "en"
+    # checklist"; "demam berdarah anak"): two words of one language at least, more
+    # than of the other.
+    if not en and not idn:
+        if n_en >= 2 and n_en > n_id:
+            return "en"
+        if n_id >= 2 and n_id > n_en:
+            return "id"
     return None
 
 

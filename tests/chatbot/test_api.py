@@ -36,16 +36,31 @@ def test_it_answers_a_faq_with_slang_and_typos(api_client, starter):
 
 
 def test_it_answers_in_english_when_asked(api_client, starter):
-    body = ask(api_client, "isoman brp hari?", language="en").json()
-    assert body["faq"]["question"] == "How long do I need to self-isolate?"
-    assert "10 days" in body["reply"]
+    # Words of either language: the request's language decides.
+    body = ask(api_client, "isolasi covid?", language="en").json()
+    assert [s["question"] for s in body["suggestions"]][:2] == [
+        "How long do I need to self-isolate?",
+        "Who can self-isolate at home?",
+    ]
 
 
 def test_it_takes_the_language_from_the_request_headers(api_client, starter):
     r = api_client.post(
-        ASK, {"text": "isoman brp hari?"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        ASK, {"text": "isolasi covid?"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
     )
-    assert r.json()["faq"]["question"] == "How long do I need to self-isolate?"
+    suggested = r.json()["suggestions"][0]["question"]
+    assert suggested == "How long do I need to self-isolate?"
+
+
+def test_an_indonesian_question_is_answered_in_indonesian_in_english(
+    api_client, starter
+):
+    """The question's own language wins over the app's (session 24: "berapa lama
+    isolasi mandiri?" from an English app got the English answer)."""
+    for text in ("berapa lama isolasi mandiri?", "isoman brp hari?"):
+        body = ask(api_client, text, language="en").json()
+        assert body["faq"]["question"] == "Berapa lama isolasi mandiri?", text
+        assert "10 hari" in body["reply"]
 
 
 def test_it_offers_suggestions_when_unsure(api_client, starter):

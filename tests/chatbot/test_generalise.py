@@ -75,7 +75,12 @@ def test_it_answers_in_the_language_of_the_question(linked, text, channel, expec
         ("gmn cara daftar vaksin ya kak", "id"),
         ("what are the symptoms of dengue?", "en"),
         ("where can i get a free hiv test", "en"),
-        ("isoman brp hari?", None),
+        # Session 24: one Indonesian function word and Indonesian words decide too,
+        # whatever the chat's language (an English chat got English answers).
+        ("isoman brp hari?", "id"),
+        ("berapa lama isolasi mandiri?", "id"),
+        ("demam berdarah anak", "id"),
+        ("isolasi?", None),
         ("covid", None),
         # One function word, but no Indonesian word and English ones the lexicon
         # reads as Indonesian (session 8): English.
@@ -85,7 +90,8 @@ def test_it_answers_in_the_language_of_the_question(linked, text, channel, expec
         # Session 9: "hospital" is in the Indonesian dictionary too; two English
         # words the lexicon knows outweigh it.
         ("does bpjs cover covid hospital treatment", "en"),
-        ("dbd di rumah sakit", None),
+        ("dbd di rumah sakit", "id"),
+        ("covid vaccine booster", None),
     ],
 )
 def test_detect_language(text, language):
