@@ -496,61 +496,48 @@ _ID_MARKERS = frozenset(
 )
 
 
+# Function words weigh this many content words in `detect_language`.
+FUNCTION_WORD_WEIGHT = 1.5
+
+
 def detect_language(
     words: Iterable[str], learned: Mapping[str, frozenset[str]] | None = None
 ) -> str | None:
-    """ "en" or "id" when the function words say so clearly, else None.
+    """ "en" or "id" when the words say so clearly, else None (the chat's language).
 
-    `learned`: per language, words only that language's entries of the knowledge
-    base use (`FaqIndex.language_words`), evidence beside the lexicon's English and
-    the Indonesian dictionary for messages with too few function words."""
-    en = idn = 0
-    others: list[str] = []
+    A vote (session 24, replacing rules that trusted one Indonesian function word
+    less than one English one): each function word counts 1.5, each content word
+    whose language is known 1; a language wins with 2 or more that are over 1.5
+    times the other's. A content word's language: the knowledge base's own
+    (`learned`, per language the words only its entries of that language use,
+    `FaqIndex.language_words`), else everyday use (`everyday.word_language`,
+    wordfreq), else the lexicon's English ("contagious") or the Indonesian
+    dictionary. "isoman brp hari?" and "berapa lama isolasi mandiri?" are
+    Indonesian, "is monkeypox contagious?" English, "dbd in jakarta" and "covid"
+    neither."""
+    from .everyday import word_language
+
+    learned = learned or {}
+    english, indonesian = learned.get("en", frozenset()), learned.get("id", frozenset())
+    votes = {"en": 0.0, "id": 0.0}
     for w in words:
         if w in _EN_MARKERS:
-            en += 1
+            votes["en"] += FUNCTION_WORD_WEIGHT
         elif w in _ID_MARKERS:
-            idn += 1
-        else:
-            others.append(w)
-    # Two function words at least: "isoman brp hari?" from someone who chose English
-    # is too little to overrule their choice.
-    if en >= 2 and en > 2 * idn:
-        return "en"
-    if idn >= 2 and idn > 2 * en:
-        return "id"
-    # One English function word, no Indonesian function word, and more English
-    # words the lexicon knows than words that are also Indonesian ("is monkeypox
-    # contagious?", "symptoms of covid", "does bpjs cover hospital treatment":
-    # "hospital" is in the Indonesian dictionary too): English all the same, though
-    # too short for two function words.
-    if en > 1 or idn > 1 or (en and idn):
-        return None
-    learned = learned or {}
-    lexicon, english = _english_words(), learned.get("en", frozenset())
-    indonesian = learned.get("id", frozenset())
-    n_en = sum(w in lexicon or w in english for w in others)
-    n_id = sum(
-        (w in indonesian or indonesian_word(w))
-        and w not in lexicon
-        and w not in english
-        for w in others
-    )
-    if en == 1 and n_en > n_id:
-        return "en"
-    # And the reverse (session 24): one Indonesian function word and more words
-    # only Indonesian has ("berapa lama isolasi mandiri?" in a chat set to English
-    # was answered in English).
-    if idn == 1 and n_id > n_en:
-        return "id"
-    # No function word at all ("covid emergency phone number", "home isolation
-    # checklist"; "demam berdarah anak"): two words of one language at least, more
-    # than of the other.
-    if not en and not idn:
-        if n_en >= 2 and n_en > n_id:
-            return "en"
-        if n_id >= 2 and n_id > n_en:
-            return "id"
+            votes["id"] += FUNCTION_WORD_WEIGHT
+        elif w in english:
+            votes["en"] += 1
+        elif w in indonesian:
+            votes["id"] += 1
+        elif (language := word_language(w)) is not None:
+            votes[language] += 1
+        elif w in _english_words():
+            votes["en"] += 1
+        elif indonesian_word(w):
+            votes["id"] += 1
+    for language, other in (("en", "id"), ("id", "en")):
+        if votes[language] >= 2 and votes[language] > 1.5 * votes[other]:
+            return language
     return None
 
 
