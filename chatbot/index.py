@@ -151,9 +151,9 @@ def snapshot_build() -> Snapshot:
         HoaxDoc(
             entry_id=e["id"],
             claim=e["claim"],
+            claim_en=e["claim_en"] or "",
             variants=((e["narrative"],) if e["narrative"] else ())
-            + tuple(e["variants"] or ())
-            + ((e["claim_en"],) if e["claim_en"] else ()),
+            + tuple(e["variants"] or ()),
             explanation=e["explanation"],
             urls=(e["source_url"],) if e["source_url"] else (),
         )

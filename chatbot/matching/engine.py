@@ -130,6 +130,17 @@ class Engine:
         ):
             # The question is one the FAQ knows well: its answers come first.
             hoax = HoaxMatch(kind="none")
+        if (
+            hoax.kind == "possible"
+            and not hoax.best.on_claim
+            and a.asks
+            and hits
+            and hits[0].score >= t.faq.suggest
+        ):
+            # A question that shares a narrative's background but none of the
+            # claim's own words ("digigit anjing tetangga harus ngapain dok" and a
+            # rabies-vaccine forward): the FAQ's entries on it, not the claim.
+            hoax = HoaxMatch(kind="none")
         if hoax.kind == "possible":
             # The claim first, and the FAQ's entries on the question beside it.
             return Outcome(
@@ -196,12 +207,11 @@ def hoax_docs_from_records(records: Iterable[Mapping]) -> list[HoaxDoc]:
         variants = list(r.get("variants") or ())
         if r.get("narrative"):
             variants.insert(0, r["narrative"])
-        if r.get("claim_en"):
-            variants.append(r["claim_en"])
         docs.append(
             HoaxDoc(
                 entry_id=i,
                 claim=r["claim"],
+                claim_en=r.get("claim_en") or "",
                 variants=tuple(variants),
                 urls=tuple(u for u in [r.get("source_url", "")] if u),
                 explanation=r.get("explanation", ""),

@@ -25,7 +25,7 @@ from rapidfuzz.distance import LCSseq
 from .hoax_types import HoaxDoc, HoaxHit, HoaxMatch, HoaxThresholds
 from .hoax_verdict import asks_about_claim, decide_hoax
 from .minhash import MinHashLSH
-from .normalise import Analysis, Normaliser
+from .normalise import STOPWORDS, Analysis, Normaliser
 from .sparse import CoveragePostings
 
 # The claims and hits (hoax_types) and the verdict (hoax_verdict) are re-exported.
@@ -57,6 +57,9 @@ EXPLANATION_WEIGHT = 0.75
 EXPLANATION_SHARE = 0.8
 EXPLANATION_MIN_TERMS = 4
 EXPLANATION_CANDIDATES = 3
+# A verdict needs this many of the claim's own words (headline, id or en) in the
+# message, however closely it copies a narrative (see HoaxHit.on_claim).
+CLAIM_WORDS_FOR_VERDICT = 2
 
 
 class HoaxIndex:
@@ -80,15 +83,22 @@ class HoaxIndex:
         entries: set[int] = set()
         explained: list[dict[str, float]] = []
         self._explained_entry: list[int] = []
+        self._claim_terms: dict[int, frozenset[str]] = {}
         for doc in docs:
             entries.add(doc.entry_id)
+            self._claim_terms[doc.entry_id] = frozenset(
+                t
+                for text in (doc.claim, doc.claim_en)
+                if text
+                for t in self.normaliser.analyse(text).terms
+            )
             if doc.explanation:
                 terms = self.normaliser.analyse(doc.explanation).terms
                 if terms:
                     # The whole fact-check: its explanation, and the claim's own
                     # words in full.
                     fact_check = dict.fromkeys(terms, EXPLANATION_SHARE)
-                    for text in (doc.claim, *doc.variants):
+                    for text in (doc.claim, *doc.variants, doc.claim_en):
                         fact_check.update(
                             dict.fromkeys(self.normaliser.analyse(text).terms, 1.0)
                         )
@@ -98,7 +108,9 @@ class HoaxIndex:
             for url in doc.urls:
                 if url:
                     url_entries.setdefault(normalise_url(url), set()).add(doc.entry_id)
-            for text in (doc.claim, *doc.variants):
+            for text in (doc.claim, *doc.variants, doc.claim_en):
+                if not text:
+                    continue
                 a = self.normaliser.analyse(text)
                 for url in a.urls:
                     url_entries.setdefault(url, set()).add(doc.entry_id)
@@ -198,9 +210,12 @@ class HoaxIndex:
         msg_set: set[str],
         loose: list[str],
         msg_weight: float,
+        msg_words: int,
     ) -> tuple[float, float]:
         """(score, relaxed score); `loose`: message terms unknown to the index
-        (typos) for fuzzy matching."""
+        (typos) for fuzzy matching; `msg_words`: the message's content words as
+        written, before the lexicon reads one as several ("kencing" as "buang air
+        kecil")."""
         claim = self._text_terms[i]
         claim_set = set(claim)
         idf, oov = self._idf, self._oov_idf
@@ -230,9 +245,14 @@ class HoaxIndex:
         cov_msg = min(1.0, matched / msg_weight) if msg_weight else 0.0
         in_order = lcs / len(claim)
         whole = (cov_claim + in_order) / 2
+        # How many words of the message the in-order match stands for: a word the
+        # lexicon reads as three terms is still one word of evidence (session 24:
+        # "penyakit kencing tikus itu apa" matched five terms of a fact-check's
+        # narrative in order and got a verdict).
+        run = min(lcs, msg_words)
         # A truncated copy: most of the message is this claim, in the claim's order.
-        part = cov_msg * min(1.0, lcs / TRUNCATED_FULL_TERMS)
-        evidence = min(1.0, lcs / FULL_EVIDENCE_TERMS) ** EVIDENCE_EXPONENT
+        part = cov_msg * min(1.0, run / TRUNCATED_FULL_TERMS)
+        evidence = min(1.0, run / FULL_EVIDENCE_TERMS) ** EVIDENCE_EXPONENT
         best = max(whole, part)
         # Asking about a claim quotes its key words: count how much of the question
         # the claim explains as much as how much of the claim the question holds.
@@ -264,6 +284,7 @@ class HoaxIndex:
             msg_weight = sum(
                 self._idf.get(u, self._oov_idf) for u in uniq if u not in FRAMING_TERMS
             )
+            msg_words = sum(1 for w in a.written if w not in STOPWORDS)
             seen: set[int] = set()
 
             def score_all(candidates: list[int]) -> None:
@@ -271,7 +292,9 @@ class HoaxIndex:
                     if i in seen:
                         continue
                     seen.add(i)
-                    score, relaxed = self._score(i, a.terms, msg_set, loose, msg_weight)
+                    score, relaxed = self._score(
+                        i, a.terms, msg_set, loose, msg_weight, msg_words
+                    )
                     score, relaxed = round(score, 4), round(relaxed, 4)
                     entry = self._text_entry[i]
                     old = best.get(entry)
@@ -296,6 +319,13 @@ class HoaxIndex:
                 and top < explain_below
             ):
                 self._explanation_hits(uniq, best)
+        if a.terms:
+            msg_set = set(a.terms)
+            for entry, hit in best.items():
+                if hit.via != "url":
+                    shared = len(msg_set & self._claim_terms.get(entry, frozenset()))
+                    if shared < CLAIM_WORDS_FOR_VERDICT:
+                        best[entry] = replace(hit, on_claim=False)
         hits = sorted(best.values(), key=lambda h: (-h.score, -h.relaxed, -h.explained))
         return hits[:limit]
 

@@ -13,6 +13,9 @@ class HoaxDoc:
     variants: tuple[str, ...] = ()
     urls: tuple[str, ...] = ()
     explanation: str = ""  # the fact-check's words: only ever a "possible" match
+    # The claim as the fact-checker summed it up, in English (matched as a variant,
+    # and counted with `claim` as the claim's own words).
+    claim_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,11 @@ class HoaxHit:
     # How much of the message the fact-check's explanation holds (weighted): weaker
     # evidence, enough to show the claim as possible, never for a verdict.
     explained: float = 0.0
+    # Whether the message holds at least CLAIM_WORDS_FOR_VERDICT of the claim's own
+    # words (its headline, id or en): a message that only shares a narrative's
+    # background ("habis banjir terus demam, kencing tikus?") is a possible match at
+    # most, never a verdict.
+    on_claim: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,5 +68,10 @@ def decide_hoax(
             return HoaxMatch(kind="possible", best=shown, hits=(shown,))
     if not kept:
         return HoaxMatch(kind="none")
-    kind = "hoax" if kept[0].score >= t.auto else "possible"
-    return HoaxMatch(kind=kind, best=kept[0], hits=kept)
+    best = kept[0]
+    kind = "hoax" if best.score >= t.auto and best.on_claim else "possible"
+    if kind == "possible" and best.score >= t.auto:
+        # Shown as possible: its score says no more than that.
+        best = replace(best, score=round(t.auto - 0.01, 4))
+        kept = (best, *kept[1:])
+    return HoaxMatch(kind=kind, best=best, hits=kept)

@@ -741,6 +741,9 @@ SYNONYMS: dict[str, str] = {
     "tekanan darah tinggi": "hipertensi",
     "sakit gula": "diabetes",
     "kencing manis": "diabetes",
+    # Session 24 (an outside tester): the everyday name of leptospirosis.
+    "kencing tikus": "leptospirosis",
+    "penyakit kencing tikus": "leptospirosis",
     "gula darah tinggi": "diabetes",
     "janin": "hamil",
     "almarhum": "jenazah",

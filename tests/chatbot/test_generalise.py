@@ -935,3 +935,84 @@ def test_eval_sets_chatter_gets_no_suggestion_from_a_rare_word():
             hits = engine.faq.search(text)
             if not hits or hits[0].score < t.faq.suggest:
                 assert engine.answer(text, thresholds=t).kind == "fallback", text
+
+
+def leptospirosis_engine() -> Engine:
+    """A fact-check whose narrative opens with true background (the symptoms) before
+    the false cure, and the FAQ entries residents ask about (session 24, an outside
+    tester: a plain question got "HOAKS" on the narrative's background)."""
+    from chatbot.matching.engine import hoax_docs_from_records
+
+    return Engine(
+        faq_docs=faq_docs_from_records(
+            [
+                {
+                    "key": "lepto",
+                    "question": "Apakah yang dimaksud dengan leptospirosis dan "
+                    "bagaimana penularannya?",
+                    "answer": "Leptospirosis disebabkan bakteri Leptospira dari urin "
+                    "tikus; waspadai demam dan nyeri betis setelah banjir.",
+                },
+                {
+                    "key": "rabies",
+                    "question": "Apa yang harus dilakukan apabila seseorang digigit "
+                    "hewan penular rabies?",
+                    "answer": "Cuci luka gigitan dengan sabun di air mengalir 15 "
+                    "menit, lalu segera ke puskesmas untuk vaksin anti rabies.",
+                },
+            ]
+        ),
+        hoax_docs=hoax_docs_from_records(
+            [
+                {
+                    "claim": "Minum Air Kelapa Campur Garam Sembuhkan Leptospirosis",
+                    "narrative": "Kalau habis kena banjir terus demam dan betis "
+                    "sakit, itu kencing tikus. Obatnya gampang, minum air kelapa "
+                    "hijau dicampur garam krosok 3 hari pasti sembuh, tidak usah "
+                    "ke dokter.",
+                    "explanation": "Leptospirosis harus diobati dengan antibiotik.",
+                },
+                {
+                    "claim": "Vaksin Rabies Untuk Manusia Mengandung Virus Hidup",
+                    "narrative": "Jangan mau disuntik vaksin anti rabies kalau "
+                    "digigit anjing, vaksinnya isi virus hidup, tetangga saya jadi "
+                    "gila setelah disuntik.",
+                    "explanation": "Vaksin anti rabies berisi virus yang dimatikan.",
+                },
+            ]
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "faq"),
+    [
+        ("penyakit kencing tikus itu apa", "faq_suggestions", "lepto"),
+        (
+            "habis banjir terus demam, betis sakit, apa kena kencing tikus?",
+            "faq",
+            "lepto",
+        ),
+        ("digigit anjing tetangga harus ngapain dok", "faq_suggestions", "rabies"),
+    ],
+)
+def test_a_question_on_a_narratives_background_gets_the_faq_not_a_verdict(
+    text, kind, faq
+):
+    out = leptospirosis_engine().answer(text, thresholds=thresholds())
+    assert out.kind == kind
+    shown = [out.faq] if out.faq else list(out.suggestions)
+    assert shown[0].group == faq
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kencing tikus bisa sembuh pakai air kelapa campur garam?",
+        "Kalau habis kena banjir terus demam dan betis sakit itu kencing tikus, obatnya"
+        " minum air kelapa hijau dicampur garam krosok 3 hari pasti sembuh!!",
+    ],
+)
+def test_the_claim_itself_still_gets_its_verdict(text):
+    out = leptospirosis_engine().answer(text, thresholds=thresholds())
+    assert out.kind == "hoax" and out.hoax.on_claim
