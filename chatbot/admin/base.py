@@ -77,9 +77,11 @@ class LinesField(forms.CharField):
 class ImportForm(forms.Form):
     file = forms.FileField(label="Berkas Excel (.xlsx), CSV atau JSON")
     status = forms.ChoiceField(
-        label="Status untuk baris tanpa status",
+        label="Status entri baru",
         choices=[("published", "Terbit"), ("draft", "Draf")],
         initial="draft",
+        help_text="Untuk baris tanpa kolom status yang menjadi entri baru. Entri "
+        "yang sudah ada tetap dengan statusnya, kecuali barisnya menyebut status.",
     )
 
 

@@ -515,7 +515,7 @@ HOAX_FIELDS = [
 ]
 
 
-def _faq_values(record: dict, default_status: str) -> dict:
+def _faq_values(record: dict) -> dict:
     if not isinstance(record, dict):
         raise ValidationError("Butir harus berupa objek.")
     values = {
@@ -526,7 +526,8 @@ def _faq_values(record: dict, default_status: str) -> dict:
         "category": _text(record, "category"),
         "alternates": _list(record, "alternates"),
         "tags": _list(record, "tags"),
-        "status": _choice(record, "status", _STATUSES, default_status),
+        # "" when the row does not say: see `_status`.
+        "status": _choice(record, "status", _STATUSES, ""),
         "source_url": _text(record, "source_url"),
         "review_on": _date(record, "review_on"),
     }
@@ -537,7 +538,7 @@ def _faq_values(record: dict, default_status: str) -> dict:
     return values
 
 
-def _hoax_values(record: dict, default_status: str) -> dict:
+def _hoax_values(record: dict) -> dict:
     if not isinstance(record, dict):
         raise ValidationError("Butir harus berupa objek.")
     variants = _list(record, "variants")
@@ -557,7 +558,7 @@ def _hoax_values(record: dict, default_status: str) -> dict:
         "source_url": _text(record, "source_url"),
         "published_on": _date(record, "published_on"),
         "tags": _list(record, "tags"),
-        "status": _choice(record, "status", _STATUSES, default_status),
+        "status": _choice(record, "status", _STATUSES, ""),  # see `_status`
     }
     if not values["claim"]:
         raise ValidationError({"claim": "Klaim wajib diisi."})
@@ -566,6 +567,16 @@ def _hoax_values(record: dict, default_status: str) -> dict:
     if not values["explanation"]:
         raise ValidationError({"explanation": "Penjelasan wajib diisi."})
     return values
+
+
+def _status(values: dict, existing, default_status: str) -> dict:
+    """A row without a status keeps its entry's (re-importing a file with "Draf"
+    chosen must not unpublish what a curator published); a new entry gets the
+    import's default."""
+    if values["status"]:
+        return values
+    status = existing.status if existing is not None else default_status
+    return {**values, "status": status}
 
 
 @dataclass
@@ -721,7 +732,7 @@ def faq_import(
         read, new = [], []
         for label, record in chunk:
             try:
-                values = _faq_values(record, default_status)
+                values = _faq_values(record)
                 english = _english_version(record, values)
             except ValidationError as exc:
                 read.append((label, exc, None))
@@ -763,6 +774,7 @@ def faq_import(
             changes: list[_Change] = []
             try:
                 for entry, version in found:
+                    version = _status(version, entry, default_status)
                     changes.append(_apply(FaqEntry, entry, version, FAQ_FIELDS))
             except ValidationError as exc:
                 for change in changes:
@@ -843,7 +855,7 @@ def hoax_import(
         read, new = [], []
         for label, record in chunk:
             try:
-                read.append((label, _hoax_values(record, default_status)))
+                read.append((label, _hoax_values(record)))
             except ValidationError as exc:
                 read.append((label, exc))
         values_read = [v for _, v in read if isinstance(v, dict)]
@@ -857,6 +869,7 @@ def hoax_import(
             existing = known.get(lookup, values)
             before = known.before(existing)
             try:
+                values = _status(values, existing, default_status)
                 change = _apply(HoaxEntry, existing, values, HOAX_FIELDS)
             except ValidationError as exc:
                 report.errors.append(f"{label}: {_errors(exc)}")

@@ -625,3 +625,38 @@ def test_a_re_import_reads_its_entries_a_chunk_at_a_time(
     with django_assert_max_num_queries(4):
         call_command("import_hoaxes", path)
     assert HoaxEntry.objects.count() == 60
+
+
+def test_reimporting_with_draft_chosen_keeps_published_entries_published(
+    curator_client,
+):
+    """An outside tester re-imported a ministry's Q&A with the form's default
+    ("Draf") and every entry it held was unpublished."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = (
+        b"pertanyaan,jawaban\n"
+        b"Apa itu kusta?,Kusta adalah penyakit infeksi kronis.\n"
+        b"Apakah kusta bisa sembuh?,Bisa: diobati dengan MDT.\n"
+    )
+    for status, expected in (("published", "2 baru"), ("draft", "2 tetap")):
+        r = curator_client.post(
+            "/admin/chatbot/faqentry/import/",
+            {"file": SimpleUploadedFile("kusta.csv", data), "status": status},
+            follow=True,
+        )
+        assert expected in r.content.decode()
+    assert set(FaqEntry.objects.values_list("status", flat=True)) == {"published"}
+    # A row that says its status still sets it; a new row gets the form's choice.
+    data += b"Obat kusta gratis?,Ya: di puskesmas.\n"
+    data = data.replace(b"pertanyaan,jawaban", b"pertanyaan,jawaban,status")
+    data = data.replace(b"dengan MDT.\n", b"dengan MDT.,arsip\n")
+    curator_client.post(
+        "/admin/chatbot/faqentry/import/",
+        {"file": SimpleUploadedFile("kusta.csv", data), "status": "draft"},
+    )
+    assert dict(FaqEntry.objects.values_list("question", "status")) == {
+        "Apa itu kusta?": "published",
+        "Apakah kusta bisa sembuh?": "archived",
+        "Obat kusta gratis?": "draft",
+    }

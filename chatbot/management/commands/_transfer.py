@@ -31,7 +31,8 @@ class ImportCommand(BaseCommand):
             "--status",
             choices=["draft", "published", "archived"],
             default="published",
-            help="status for rows that do not say (default: published)",
+            help="status of new entries whose row does not say (default: "
+            "published); existing entries keep theirs unless the row says",
         )
 
     def run_import(self, rows, status):  # pragma: no cover - overridden
