@@ -162,8 +162,15 @@ class ImportExportMixin:
                     form.add_error("file", job.message)
                 else:
                     report = job
-                    level = messages.WARNING if job.error_count else messages.SUCCESS
-                    self.message_user(request, f"Impor: {job.summary()}", level)
+                    level = (
+                        messages.WARNING
+                        if job.error_count or job.message
+                        else messages.SUCCESS
+                    )
+                    notice = f" {job.message}" if job.message else ""
+                    self.message_user(
+                        request, f"Impor: {job.summary()}.{notice}", level
+                    )
                     if not job.error_count:
                         return redirect(self._url("changelist"))
         context = {
@@ -173,6 +180,7 @@ class ImportExportMixin:
             "form": form,
             "report": report,
             "jobs": self._recent_jobs(),
+            "kind": self.import_kind,
             "columns": self.import_columns,
             "required": self.import_required,
             "max_bytes": settings.CHATBOT_IMPORT_MAX_BYTES,

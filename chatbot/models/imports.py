@@ -48,7 +48,9 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField("galat", default=0)
     # The first rows' messages (`services.imports.KEEP_ERRORS`); `error_count` all.
     errors = models.JSONField("galat per baris", default=list, blank=True)
-    message = models.TextField("pesan", blank=True)  # why the file as a whole failed
+    # Why the file as a whole failed; once done, what the curator should know (the
+    # columns it ignored).
+    message = models.TextField("pesan", blank=True)
 
     class Meta:
         verbose_name = "impor berkas"

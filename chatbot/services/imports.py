@@ -134,6 +134,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         unchanged=report.unchanged,
         error_count=len(report.errors),
         errors=report.errors[:KEEP_ERRORS],
+        message=report.notice(),
     )
 
 

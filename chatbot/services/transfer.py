@@ -62,7 +62,8 @@ FAQ_OPTIONAL = ["key", "tags", "status", "source_url", "review_on"]
 # ministry's Q&A sheet has a question and an answer).
 FAQ_REQUIRED = ["question", "answer"]
 HOAX_COLUMNS = ["claim", "verdict", "explanation", "source_url", "published_on", "tags"]
-HOAX_REQUIRED = ["claim", "verdict", "explanation"]
+# The verdict may also be the label of the claim's headline ("[SALAH] …").
+HOAX_REQUIRED = ["claim", "explanation"]
 HOAX_OPTIONAL = [
     "key",
     "claim_en",
@@ -73,7 +74,7 @@ HOAX_OPTIONAL = [
 ]
 # "[SALAH]", "[HOAKS] ", "(DISINFORMASI)": the archive's verdict label, not the claim.
 _LABEL_RE = re.compile(
-    r"^\s*[\[(]\s*(?:salah|hoaks?|hoax|disinformasi|misinformasi|menyesatkan|"
+    r"^\s*[\[(]\s*(salah|hoaks?|hoax|disinformasi|misinformasi|menyesatkan|"
     r"misleading|false|fakta|benar|keliru|satire|konten\s+\w+)\s*[\])]\s*[:\-–]?\s*",
     re.IGNORECASE,
 )
@@ -122,7 +123,48 @@ _COLUMN_ALIASES = {
     "tanggal": "published_on",
     "tanggal_terbit": "published_on",
     "diterbitkan": "published_on",
+    # What fact-check archives call their link (session 24: "Link Referensi" was
+    # dropped without a word).
+    "link_referensi": "source_url",
+    "referensi": "source_url",
+    "link_sumber": "source_url",
+    "tautan_sumber": "source_url",
+    "url_referensi": "source_url",
 }
+# The columns as messages name them: the Indonesian name, the documented one beside.
+_COLUMN_NAMES_ID = {
+    "key": "kunci",
+    "question": "pertanyaan",
+    "answer": "jawaban",
+    "category": "kategori",
+    "language": "bahasa",
+    "alternates": "alternatif",
+    "tags": "tag",
+    "source_url": "sumber",
+    "review_on": "tinjau ulang",
+    "question_en": "pertanyaan (EN)",
+    "answer_en": "jawaban (EN)",
+    "alternates_en": "alternatif (EN)",
+    "claim": "klaim",
+    "claim_en": "klaim (EN)",
+    "narrative": "narasi",
+    "variants": "varian",
+    "verdict": "putusan",
+    "explanation": "penjelasan",
+    "explanation_en": "penjelasan (EN)",
+    "published_on": "tanggal",
+}
+# Set on a row with more cells than the header has columns (a stray quote or
+# separator shifted its cells): the row is refused, never imported shifted.
+_EXTRA_CELLS = "\x00extra"
+
+
+def column_label(name: str) -> str:
+    """ "pertanyaan (question)": how messages name a column."""
+    indonesian = _COLUMN_NAMES_ID.get(name)
+    return f"{indonesian} ({name})" if indonesian and indonesian != name else name
+
+
 _DELIMITERS = (",", ";", "\t")
 _ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls)
@@ -190,6 +232,15 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+    # Columns of the file the importer does not know (their cells were not read).
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def notice(self) -> str:
+        if not self.ignored_columns:
+            return ""
+        return (
+            "Kolom tidak dikenal, diabaikan: " + ", ".join(self.ignored_columns) + "."
+        )
 
     def summary(self) -> str:
         return (
@@ -276,18 +327,23 @@ def _too_many_rows() -> ApplicationError:
     )
 
 
-def _csv_rows(reader) -> Iterator[tuple[int, list]]:
-    """A CSV's rows with their line numbers. A file the csv module cannot read is
+def _csv_rows(reader) -> Iterator[tuple[int | str, list]]:
+    """A CSV's rows with the line each starts on, or "3–6" for one whose quoted cell
+    spans lines (a quote never closed takes the lines below it into one cell: the
+    span tells the curator where to look). A file the csv module cannot read is
     refused with the line of the row it broke on, never an error page: a quote never
-    closed runs on over the lines below it until the cell passes the module's 128 KB
-    limit."""
+    closed runs on until the cell passes the module's 128 KB limit."""
     start = 1
     try:
         for row in reader:
+            end = reader.line_num
             # Our CSV exports start a cell that looks like a formula with "'": undone
             # here.
-            yield reader.line_num, [csvsafe.cell_unescape(v) for v in row]
-            start = reader.line_num + 1
+            yield (
+                start if end == start else f"{start}–{end}",
+                [csvsafe.cell_unescape(v) for v in row],
+            )
+            start = end + 1
     except csv.Error as exc:
         raise ApplicationError(
             f"CSV tidak terbaca mulai baris {start}: sel terlalu panjang (lebih dari "
@@ -297,15 +353,20 @@ def _csv_rows(reader) -> Iterator[tuple[int, list]]:
 
 
 def _table(
-    header: list, rows: Iterable[tuple[int, list]], *, required: list[str]
+    header: list, rows: Iterable[tuple[int | str, list]], *, required: list[str]
 ) -> list[tuple[str, dict]]:
     """Records of a sheet or CSV: its header row (names read by `_column`) over the
     other rows, blank rows skipped; labelled by line."""
     columns = [_column(h) for h in header]
     missing = [c for c in required if c not in columns]
     if missing:
+        found = [str(h).strip() for h in header if h is not None and str(h).strip()]
         raise ApplicationError(
-            "Kolom wajib tidak ada: " + ", ".join(missing),
+            "Kolom wajib tidak ada: "
+            + ", ".join(column_label(c) for c in missing)
+            + ". Kolom di berkas: "
+            + (", ".join(found[:20]) or "(baris pertama kosong)")
+            + ".",
             code=ChatbotErrorCode.INVALID_FILE,
         )
     records = []
@@ -318,6 +379,9 @@ def _table(
         for column, value in zip(columns, values, strict=False):
             if column and column not in record:
                 record[column] = value
+        extra = [v for v in values[len(columns) :] if v is not None and str(v).strip()]
+        if extra:
+            record[_EXTRA_CELLS] = len(values) - len(columns)
         records.append((f"baris {line}", record))
     return records
 
@@ -473,15 +537,57 @@ def _date(record: dict, name: str) -> dt.date | None:
             return dt.datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
-    raise ValidationError({name: f"Tanggal tidak dikenal: {raw!r} (pakai YYYY-MM-DD)."})
+    raise ValidationError(
+        {name: f"Tanggal tidak dikenal: {raw!r} (pakai YYYY-MM-DD atau DD/MM/YYYY)."}
+    )
 
 
 def _errors(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
         return "; ".join(
-            f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items()
+            f"{column_label(name)}: {' '.join(msgs)}"
+            for name, msgs in exc.message_dict.items()
         )
     return " ".join(exc.messages)
+
+
+class _Fields:
+    """Reads a row's fields, collecting every field's error (a curator fixes a row
+    once, not once per upload)."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def read(self, name: str, read, *args):
+        try:
+            return read(*args)
+        except ValidationError as exc:
+            messages = (
+                exc.message_dict.get(name, exc.messages)
+                if hasattr(exc, "error_dict")
+                else exc.messages
+            )
+            self.errors.setdefault(name, []).extend(messages)
+            return None
+
+    def require(self, name: str, value, message: str) -> None:
+        if not value and name not in self.errors:
+            self.errors[name] = [message]
+
+    def done(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _row(record) -> None:
+    if not isinstance(record, dict):
+        raise ValidationError("Butir harus berupa objek.")
+    if record.get(_EXTRA_CELLS):
+        raise ValidationError(
+            f"Baris ini punya {record[_EXTRA_CELLS]} sel lebih banyak daripada judul "
+            "kolom: ada tanda kutip yang tidak ditutup atau pemisah berlebih di baris "
+            "ini atau sebelumnya. Baris tidak diimpor."
+        )
 
 
 # --- upsert ----------------------------------------------------------------------------------
@@ -516,57 +622,98 @@ HOAX_FIELDS = [
 
 
 def _faq_values(record: dict) -> dict:
-    if not isinstance(record, dict):
-        raise ValidationError("Butir harus berupa objek.")
+    _row(record)
+    f = _Fields()
     values = {
-        "key": _text(record, "key"),
-        "language": _choice(record, "language", _LANGUAGES, "id"),
-        "question": " ".join(_text(record, "question").split()),
-        "answer": _text(record, "answer").replace("\r\n", "\n"),
-        "category": _text(record, "category"),
-        "alternates": _list(record, "alternates"),
-        "tags": _list(record, "tags"),
+        "key": f.read("key", _text, record, "key"),
+        "language": f.read("language", _choice, record, "language", _LANGUAGES, "id"),
+        "question": " ".join(
+            (f.read("question", _text, record, "question") or "").split()
+        ),
+        "answer": (f.read("answer", _text, record, "answer") or "").replace(
+            "\r\n", "\n"
+        ),
+        "category": f.read("category", _text, record, "category"),
+        "alternates": f.read("alternates", _list, record, "alternates"),
+        "tags": f.read("tags", _list, record, "tags"),
         # "" when the row does not say: see `_status`.
-        "status": _choice(record, "status", _STATUSES, ""),
-        "source_url": _text(record, "source_url"),
-        "review_on": _date(record, "review_on"),
+        "status": f.read("status", _choice, record, "status", _STATUSES, ""),
+        "source_url": f.read("source_url", _text, record, "source_url"),
+        "review_on": f.read("review_on", _date, record, "review_on"),
     }
-    if not values["question"]:
-        raise ValidationError({"question": "Pertanyaan wajib diisi."})
-    if not values["answer"]:
-        raise ValidationError({"answer": "Jawaban wajib diisi."})
+    f.require("question", values["question"], "Pertanyaan wajib diisi.")
+    f.require("answer", values["answer"], "Jawaban wajib diisi.")
+    f.done()
     return values
 
 
 def _hoax_values(record: dict) -> dict:
-    if not isinstance(record, dict):
-        raise ValidationError("Butir harus berupa objek.")
-    variants = _list(record, "variants")
+    _row(record)
+    f = _Fields()
+    variants = f.read("variants", _list, record, "variants") or []
     for column in sorted(record, key=str):
         if isinstance(column, str) and _VARIANT_COLUMN_RE.match(column.strip()):
-            variants += _list(record, column)
-    narrative = _text(record, "narrative")
+            variants += f.read("variants", _list, record, column) or []
+    narrative = f.read("narrative", _text, record, "narrative") or ""
+    headline = " ".join((f.read("claim", _text, record, "claim") or "").split())
+    verdict = f.read("verdict", _choice, record, "verdict", _VERDICTS, "")
+    label = _LABEL_RE.match(headline)
+    if not verdict and "verdict" not in f.errors and label:
+        # An archive's headline carries its verdict: "[SALAH] Minum air kelapa …".
+        verdict = _VERDICTS.get(" ".join(label.group(1).lower().split()), "")
     values = {
-        "key": _text(record, "key"),
-        "claim": _LABEL_RE.sub("", " ".join(_text(record, "claim").split())),
-        "claim_en": _LABEL_RE.sub("", _text(record, "claim_en")),
+        "key": f.read("key", _text, record, "key"),
+        "claim": _LABEL_RE.sub("", headline),
+        "claim_en": _LABEL_RE.sub(
+            "", f.read("claim_en", _text, record, "claim_en") or ""
+        ),
         "narrative": narrative.replace("\r\n", "\n"),
         "variants": list(dict.fromkeys(v for v in variants if v != narrative)),
-        "verdict": _choice(record, "verdict", _VERDICTS, ""),
-        "explanation": _text(record, "explanation").replace("\r\n", "\n"),
-        "explanation_en": _text(record, "explanation_en").replace("\r\n", "\n"),
-        "source_url": _text(record, "source_url"),
-        "published_on": _date(record, "published_on"),
-        "tags": _list(record, "tags"),
-        "status": _choice(record, "status", _STATUSES, ""),  # see `_status`
+        "verdict": verdict,
+        "explanation": (
+            f.read("explanation", _text, record, "explanation") or ""
+        ).replace("\r\n", "\n"),
+        "explanation_en": (
+            f.read("explanation_en", _text, record, "explanation_en") or ""
+        ).replace("\r\n", "\n"),
+        "source_url": f.read("source_url", _text, record, "source_url"),
+        "published_on": f.read("published_on", _date, record, "published_on"),
+        "tags": f.read("tags", _list, record, "tags"),
+        "status": f.read(
+            "status", _choice, record, "status", _STATUSES, ""
+        ),  # `_status`
     }
-    if not values["claim"]:
-        raise ValidationError({"claim": "Klaim wajib diisi."})
-    if not values["verdict"]:
-        raise ValidationError({"verdict": "Verdict wajib: hoax, misleading atau fact."})
-    if not values["explanation"]:
-        raise ValidationError({"explanation": "Penjelasan wajib diisi."})
+    f.require("claim", values["claim"], "Klaim wajib diisi.")
+    f.require(
+        "verdict",
+        values["verdict"],
+        "Putusan wajib: isi kolom putusan (hoaks, menyesatkan atau fakta), atau beri "
+        "label di depan klaim seperti [SALAH].",
+    )
+    f.require("explanation", values["explanation"], "Penjelasan wajib diisi.")
+    f.done()
     return values
+
+
+_FAQ_COLUMNS_READ = frozenset(
+    [*FAQ_FIELDS, "question_en", "answer_en", "alternates_en", _EXTRA_CELLS]
+)
+_HOAX_COLUMNS_READ = frozenset([*HOAX_FIELDS, _EXTRA_CELLS])
+
+
+def _ignored_columns(rows: list, read: frozenset) -> list[str]:
+    """The columns of the file (the first rows' keys) that no field reads."""
+    seen: dict[str, None] = {}
+    for _, record in rows[:50]:
+        if isinstance(record, dict):
+            for name in record:
+                if (
+                    isinstance(name, str)
+                    and name not in read
+                    and not _VARIANT_COLUMN_RE.match(name.strip())
+                ):
+                    seen.setdefault(name, None)
+    return list(seen)
 
 
 def _status(values: dict, existing, default_status: str) -> dict:
@@ -725,7 +872,8 @@ def faq_import(
     A row counts once: created when either version is new, else updated when
     either changed. `user`: whom the history names (else the request's user);
     `progress` is told the rows done after each chunk."""
-    report = ImportReport()
+    rows = list(rows)
+    report = ImportReport(ignored_columns=_ignored_columns(rows, _FAQ_COLUMNS_READ))
     done = 0
     for chunk in _chunks(rows):
         known = _Known(FaqEntry, _BY_KEY, _BY_QUESTION)
@@ -848,7 +996,8 @@ def hoax_import(
 ) -> ImportReport:
     """Upsert each row by its key, else its claim (`user`, `progress`: as for
     `faq_import`)."""
-    report = ImportReport()
+    rows = list(rows)
+    report = ImportReport(ignored_columns=_ignored_columns(rows, _HOAX_COLUMNS_READ))
     done = 0
     for chunk in _chunks(rows):
         known = _Known(HoaxEntry, ("key",), ("claim",))

@@ -144,7 +144,7 @@ def test_it_imports_from_the_admin(curator_client):
         f"{ADMIN}/faqentry/import/", {"file": upload, "status": "draft"}
     )
     assert r.status_code == 200
-    assert "baris 3: answer" in r.content.decode()
+    assert "baris 3: jawaban (answer)" in r.content.decode()
     assert FaqEntry.objects.get().status == "draft"
 
 

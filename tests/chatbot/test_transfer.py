@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from chatbot.models import FaqEntry, HoaxEntry, ImportJob
+from chatbot.services import transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -67,18 +68,23 @@ def test_it_reports_line_errors_and_imports_the_rest(tmp_path, capsys):
     with pytest.raises(CommandError, match="2 rows"):
         call_command("import_faq", write(tmp_path, "bad.csv", bad))
     err = capsys.readouterr().err
-    assert "baris 6: answer" in err
-    assert "baris 7: language" in err
+    assert "baris 6: jawaban (answer)" in err
+    assert "baris 7: bahasa (language)" in err
     assert FaqEntry.objects.count() == 3
 
 
 def test_it_refuses_a_file_without_the_required_columns(tmp_path):
-    with pytest.raises(CommandError, match="Kolom wajib tidak ada: answer"):
+    with pytest.raises(
+        CommandError,
+        match=r"Kolom wajib tidak ada: jawaban \(answer\)\. Kolom di berkas: question",
+    ):
         call_command(
             "import_faq",
             write(tmp_path, "x.csv", "question,category,language,alternates\n"),
         )
-    with pytest.raises(CommandError, match="verdict, explanation"):
+    with pytest.raises(
+        CommandError, match=r"Kolom wajib tidak ada: penjelasan \(explanation\)"
+    ):
         call_command("import_hoaxes", write(tmp_path, "h.csv", "claim,tags\n"))
 
 
@@ -132,7 +138,7 @@ def test_it_reports_hoax_rows_without_a_verdict(tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_hoaxes", write(tmp_path, "h.csv", bad))
     err = capsys.readouterr().err
-    assert "baris 4: verdict" in err and "baris 5: verdict" in err
+    assert "baris 4: putusan (verdict)" in err and "baris 5: putusan (verdict)" in err
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
@@ -356,7 +362,7 @@ def test_an_excel_workbook_uploads_in_the_admin_with_line_errors(
         {"file": SimpleUploadedFile("kemenkes.xlsx", data), "status": "draft"},
     )
     assert r.status_code == 200
-    assert "baris 3: answer" in r.content.decode()
+    assert "baris 3: jawaban (answer)" in r.content.decode()
     entry = FaqEntry.objects.get()
     assert (entry.question, entry.status) == ("Isoman berapa hari?", "draft")
     # Created with its chunk in one statement, its history still names the curator.
@@ -404,7 +410,7 @@ def test_a_bilingual_sheet_imports_both_versions_linked(tmp_path, capsys):
     with pytest.raises(CommandError):
         call_command("import_faq", str(path))
     out, err = capsys.readouterr()
-    assert "2 baru" in out and "baris 4: question_en" in err
+    assert "2 baru" in out and "baris 4: pertanyaan (EN) (question_en)" in err
     en, id_ = FaqEntry.objects.filter(category="vaksin").order_by("language")
     assert (en.language, id_.language) == ("en", "id")
     assert id_.key and id_.key == en.key
@@ -604,7 +610,7 @@ def test_a_bilingual_row_with_an_invalid_half_writes_neither():
     bad = dict(same, answer="Jawaban baru.", question_en="x" * 600, answer_en="Ten.")
     report = transfer.faq_import(rows=[("baris 2", bad), ("baris 3", same)])
     assert len(report.errors) == 1
-    assert report.errors[0].startswith("baris 2: question:")
+    assert report.errors[0].startswith("baris 2: pertanyaan (question):")
     # Nothing of row 2 was written, nor kept in memory: row 3 finds the entry as the
     # database holds it, unchanged.
     assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
@@ -660,3 +666,82 @@ def test_reimporting_with_draft_chosen_keeps_published_entries_published(
         "Apakah kusta bisa sembuh?": "archived",
         "Obat kusta gratis?": "draft",
     }
+
+
+def test_a_stray_quote_is_reported_where_it_is_and_imports_nothing_shifted(tmp_path):
+    """An outside tester's files: a quote closed a line late shifted a row's cells
+    (imported as "2 baru, 0 galat" with one answer swallowing the next question); one
+    never closed was reported on the wrong line."""
+    shifted = (
+        "pertanyaan,jawaban\n"
+        '"Apakah obat cacing aman untuk ibu hamil?","Konsultasikan dengan bidan.\n'
+        '"Apa itu DBD?,DBD adalah demam berdarah dengue.\n'
+        "Apa itu ISPA?,Infeksi saluran pernapasan akut.\n"
+    )
+    report = transfer.faq_import(
+        rows=transfer.read_records(
+            shifted.encode(), filename="kutip.csv", required=["question", "answer"]
+        )
+    )
+    assert report.created == 1  # ISPA only
+    assert report.errors == [
+        "baris 2–3: Baris ini punya 1 sel lebih banyak daripada judul kolom: ada "
+        "tanda kutip yang tidak ditutup atau pemisah berlebih di baris ini atau "
+        "sebelumnya. Baris tidak diimpor."
+    ]
+    unclosed = (
+        "pertanyaan,jawaban\n"
+        "Apa itu ISPA?,Infeksi saluran pernapasan akut.\n"
+        '"Apakah obat cacing aman untuk ibu hamil?,Konsultasikan dengan bidan.\n'
+        "Apa itu DBD?,DBD adalah demam berdarah dengue.\n"
+    )
+    report = transfer.faq_import(
+        rows=transfer.read_records(
+            unclosed.encode(), filename="kutip.csv", required=["question", "answer"]
+        )
+    )
+    assert report.errors == ["baris 3–4: jawaban (answer): Jawaban wajib diisi."]
+
+
+def test_an_archive_headline_label_gives_the_verdict_and_unknown_columns_are_named():
+    rows = transfer.read_records(
+        (
+            b"Judul,Narasi,Penjelasan,Link Referensi,Catatan Redaksi\n"
+            b"[SALAH] Air kelapa campur garam sembuhkan leptospirosis,Kalau kena "
+            b"banjir minum air kelapa.,Harus antibiotik.,https://cek.example/1,x\n"
+            b"Bawang putih cegah covid,Makan bawang.,Tidak terbukti.,,y\n"
+        ),
+        filename="arsip.csv",
+        required=transfer.HOAX_REQUIRED,
+    )
+    report = transfer.hoax_import(rows=rows)
+    assert report.created == 1
+    entry = HoaxEntry.objects.get()
+    assert (entry.verdict, entry.source_url) == ("hoax", "https://cek.example/1")
+    assert entry.claim == "Air kelapa campur garam sembuhkan leptospirosis"
+    assert report.errors == [
+        "baris 3: putusan (verdict): Putusan wajib: isi kolom putusan (hoaks, "
+        "menyesatkan atau fakta), atau beri label di depan klaim seperti [SALAH]."
+    ]
+    assert report.notice() == "Kolom tidak dikenal, diabaikan: catatan_redaksi."
+
+
+def test_every_problem_of_a_row_is_reported_at_once():
+    report = transfer.hoax_import(
+        rows=[
+            (
+                "baris 2",
+                {
+                    "claim": "Klaim",
+                    "verdict": "belum jelas",
+                    "explanation": "x",
+                    "published_on": "kemarin",
+                },
+            )
+        ]
+    )
+    assert report.errors == [
+        "baris 2: putusan (verdict): Nilai tidak dikenal: 'belum jelas'.; tanggal "
+        "(published_on): Tanggal tidak dikenal: 'kemarin' (pakai YYYY-MM-DD atau "
+        "DD/MM/YYYY)."
+    ]

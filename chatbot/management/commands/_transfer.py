@@ -56,6 +56,10 @@ class ImportCommand(BaseCommand):
         report = self.run_import(rows, status)
         for error in report.errors:
             self.stderr.write(f"  {error}")
+        if report.ignored_columns:
+            self.stderr.write(
+                "  columns ignored (unknown): " + ", ".join(report.ignored_columns)
+            )
         self.stdout.write(f"{self.kind}: {report.summary()}")
         if report.errors:
             raise CommandError(f"{len(report.errors)} rows were not imported")
