@@ -104,12 +104,13 @@ class HoaxReport(models.Model):
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name="ditinjau oleh",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField("ditinjau pada", null=True, blank=True)
     created_at = models.DateTimeField("dilaporkan", auto_now_add=True)
     last_reported_at = models.DateTimeField("laporan terakhir", auto_now_add=True)
 
@@ -153,12 +154,13 @@ class PossibleHoaxMatch(models.Model):
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name="ditinjau oleh",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField("ditinjau pada", null=True, blank=True)
     created_at = models.DateTimeField("pertama", auto_now_add=True)
     last_seen_at = models.DateTimeField("terakhir", auto_now_add=True)
 

@@ -67,8 +67,8 @@ class FaqEntry(models.Model):
     source_url = models.URLField("tautan sumber", max_length=500, blank=True)
     review_on = models.DateField("tinjau ulang pada", null=True, blank=True)
     published_at = models.DateTimeField("diterbitkan", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("diperbarui", auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -122,7 +122,7 @@ class HoaxEntry(models.Model):
         blank=True,
         help_text="Teks pesan seperti yang beredar (kolom 'narasi' arsip cek fakta).",
     )
-    verdict = models.CharField("verdict", max_length=12, choices=Verdict.choices)
+    verdict = models.CharField("putusan", max_length=12, choices=Verdict.choices)
     explanation = models.TextField("penjelasan", blank=True)
     explanation_en = models.TextField("penjelasan (English)", blank=True)
     source_url = models.URLField("tautan sumber", max_length=500, blank=True)
@@ -132,8 +132,8 @@ class HoaxEntry(models.Model):
         "status", max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField("diterbitkan", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("diperbarui", auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -181,8 +181,8 @@ class Synonym(models.Model):
     canonical = models.CharField("diartikan sebagai", max_length=100)
     is_active = models.BooleanField("aktif", default=True)
     note = models.CharField("catatan", max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("dibuat", auto_now_add=True)
+    updated_at = models.DateTimeField("diperbarui", auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
