@@ -81,6 +81,9 @@ class FaqEntry(models.Model):
                 fields=["key", "language"],
                 condition=~Q(key=""),
                 name="chatbot_faq_key_language_unique",
+                violation_error_message="Kunci ini sudah dipakai entri lain dalam "
+                "bahasa yang sama. Versi bahasa lain dari satu jawaban memakai kunci "
+                "yang sama; dalam satu bahasa setiap entri perlu kunci sendiri.",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="chatbot_faq_status_valid"
@@ -143,7 +146,10 @@ class HoaxEntry(models.Model):
         indexes = [models.Index(fields=["status"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["key"], condition=~Q(key=""), name="chatbot_hoax_key_unique"
+                fields=["key"],
+                condition=~Q(key=""),
+                name="chatbot_hoax_key_unique",
+                violation_error_message="Kunci ini sudah dipakai entri hoaks lain.",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="chatbot_hoax_status_valid"

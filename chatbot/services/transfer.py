@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -821,20 +822,29 @@ class _Known:
 
     def prefetch(self, fields: tuple[str, ...], values: Iterable[str]) -> None:
         """Read the entries whose first field of `fields` is one of `values`."""
-        wanted = sorted({v for v in values if v} - self.read[fields])
+        first = fields[0]
+        wanted = sorted({_natural(first, v) for v in values if v} - self.read[fields])
         for start in range(0, len(wanted), IMPORT_CHUNK):
             part = wanted[start : start + IMPORT_CHUNK]
+            if first in _CASELESS:
+                # A question or claim is the same whatever its case ("apakah kusta
+                # …" re-imported made a second entry beside "Apakah kusta …").
+                found = self.model.objects.annotate(_natural=Lower(first)).filter(
+                    _natural__in=part
+                )
+            else:
+                found = self.model.objects.filter(**{f"{first}__in": part})
             # The model's ordering decides among duplicates, as `.first()` did.
-            for entry in self.model.objects.filter(**{f"{fields[0]}__in": part}):
+            for entry in found:
                 entry = self.entries.setdefault(entry.pk, entry)
                 for lookup in self.lookups:
                     self.found[lookup].setdefault(self._values(entry, lookup), entry)
             self.read[fields].update(part)
 
     def get(self, fields: tuple[str, ...], values: dict):
-        key = tuple(values[f] for f in fields)
+        key = tuple(_natural(f, values[f]) for f in fields)
         if key[0] not in self.read[fields]:
-            self.prefetch(fields, [key[0]])
+            self.prefetch(fields, [values[fields[0]]])
         return self.found[fields].get(key)
 
     def before(self, entry) -> dict | None:
@@ -855,7 +865,16 @@ class _Known:
 
     @staticmethod
     def _values(entry, fields: tuple[str, ...]) -> tuple:
-        return tuple(getattr(entry, f) for f in fields)
+        return tuple(_natural(f, getattr(entry, f)) for f in fields)
+
+
+# Natural keys compared without case (the database's LOWER, Python's lower: the same
+# for the letters questions are written in).
+_CASELESS = frozenset({"question", "claim"})
+
+
+def _natural(field: str, value):
+    return value.lower() if field in _CASELESS and isinstance(value, str) else value
 
 
 @transaction.atomic

@@ -745,3 +745,38 @@ def test_every_problem_of_a_row_is_reported_at_once():
         "(published_on): Tanggal tidak dikenal: 'kemarin' (pakai YYYY-MM-DD atau "
         "DD/MM/YYYY)."
     ]
+
+
+def test_a_question_in_other_case_or_spacing_updates_its_entry():
+    rows = [
+        ("baris 2", {"question": "Apakah kusta dapat disembuhkan?", "answer": "Ya."})
+    ]
+    assert transfer.faq_import(rows=rows).created == 1
+    again = [
+        (
+            "baris 2",
+            {
+                "question": "  apakah KUSTA  dapat disembuhkan? ",
+                "answer": "Ya, dengan MDT.",
+            },
+        )
+    ]
+    report = transfer.faq_import(rows=again)
+    assert (report.created, report.updated) == (0, 1)
+    entry = FaqEntry.objects.get()
+    assert entry.answer == "Ya, dengan MDT."
+    claims = [
+        (
+            "baris 2",
+            {
+                "claim": "Bawang putih cegah COVID",
+                "verdict": "hoaks",
+                "explanation": "x",
+            },
+        )
+    ]
+    assert transfer.hoax_import(rows=claims).created == 1
+    claims[0][1]["claim"] = "bawang putih cegah covid"
+    assert transfer.hoax_import(rows=claims).updated == 1  # its new spelling
+    assert transfer.hoax_import(rows=claims).unchanged == 1
+    assert HoaxEntry.objects.count() == 1
