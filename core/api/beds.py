@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
-from core.api.permissions import IsHealthOffice, IsHospitalStaff
+from core.api.permissions import IsHospitalStaff, IsRegionalHealthOffice
 from core.api.serializers import StrictSerializer
-from core.areas.selectors import region_get, region_get_regency_or_province
+from core.areas.selectors import region_get, region_require_regency_or_province
 from core.beds import rules, selectors, services
 from core.beds.error_codes import BedErrorCode
 from core.cases.api.authentication import (
@@ -24,6 +24,7 @@ from core.cases.api.authentication import (
 )
 from core.exceptions import ApplicationError
 from core.models import BedReport
+from core.office.selectors import office_area_get
 from core.services.audit import audit_record
 
 PAGE_SIZE = 20
@@ -238,7 +239,7 @@ class MyHospitalBedsApi(APIView):
 class BedOccupancyApi(APIView):
     """Health office: BOR per kabupaten/kota and day."""
 
-    permission_classes = [IsHealthOffice]
+    permission_classes = [IsRegionalHealthOffice]
 
     class FilterSerializer(StrictSerializer):
         area = serializers.CharField(max_length=13)
@@ -258,7 +259,9 @@ class BedOccupancyApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        area = region_get_regency_or_province(data["area"])
+        area = region_require_regency_or_province(
+            office_area_get(region=request.user.region, code=data["area"])
+        )
         date_to = data.get("date_to") or local_today(area.code)
         date_from = data.get("date_from") or date_to - dt.timedelta(days=13)
         if date_from > date_to:

@@ -10,11 +10,13 @@ from rest_framework.views import APIView
 
 from core.api.fast import FastPostMixin
 from core.api.pagination import CursorPagination
-from core.api.permissions import IsHealthOffice
+from core.api.permissions import IsCurator, IsRegionalHealthOffice
 from core.api.serializers import StrictSerializer, VitalSignsSerializer
 from core.api.throttling import WindowRateThrottle
 from core.areas.selectors import local_today
 from core.i18n import request_language
+from core.models import User
+from core.office.selectors import office_area_get
 from selfcheck import rules, selectors, services
 from selfcheck.api.serializers import (
     AssessmentOutputSerializer,
@@ -168,9 +170,10 @@ class QuestionnaireApi(APIView):
 
 
 class SignalsApi(APIView):
-    """Anonymised daily counts per kecamatan for health offices (and curators)."""
+    """Anonymised daily counts per kecamatan for health offices (their wilayah kerja)
+    and curators (every area: their broadcasts reach any area)."""
 
-    permission_classes = [IsHealthOffice]
+    permission_classes = [IsCurator | IsRegionalHealthOffice]
 
     class FilterSerializer(StrictSerializer):
         area = serializers.CharField(required=False, max_length=13)
@@ -222,6 +225,12 @@ class SignalsApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
+        if request.user.role == User.Role.HEALTH_OFFICE:
+            # Its own wilayah kerja only, the whole of it when no area is asked.
+            params["area"] = office_area_get(
+                region=request.user.region,
+                code=params["area"] or request.user.region_id,
+            ).code
         signals = {
             "area": params["area"],
             "from": params["date_from"],

@@ -12,14 +12,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.permissions import IsHealthOffice, IsPscOperator
+from core.api.permissions import IsPscOperator, IsRegionalHealthOffice
 from core.api.serializers import StrictSerializer
 from core.areas.selectors import (
     local_today,
-    region_get_regency_or_province,
+    region_require_regency_or_province,
 )
 from core.exceptions import ApplicationError, PermissionDenied
 from core.models import Escalation, User
+from core.office.selectors import office_area_get
 from core.psc import rules, selectors, services
 from core.psc.error_codes import PscErrorCode
 from core.services.accounts import consent_require
@@ -248,7 +249,7 @@ class EscalationActionApi(APIView):
 
 
 class ResponseTimesApi(APIView):
-    permission_classes = [IsHealthOffice]
+    permission_classes = [IsRegionalHealthOffice]
 
     class FilterSerializer(StrictSerializer):
         area = serializers.CharField(max_length=13)
@@ -265,7 +266,9 @@ class ResponseTimesApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        area = region_get_regency_or_province(data["area"])
+        area = region_require_regency_or_province(
+            office_area_get(region=request.user.region, code=data["area"])
+        )
         date_to = data.get("date_to") or local_today(area.code)
         date_from = data.get("date_from") or date_to - dt.timedelta(days=13)
         if date_from > date_to or (date_to - date_from).days > 92:
