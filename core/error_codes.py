@@ -17,6 +17,7 @@ class CoreErrorCode(StrEnum):
     CONFLICT = "conflict"
     CONFLICTING_ALIAS = "conflicting_alias"
     CONSENT_REQUIRED = "consent_required"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
     INVALID = "invalid"
     INVALID_CODE = "invalid_code"
     INVALID_CREDENTIALS = "invalid_credentials"

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
 from core.api.permissions import IsHospitalStaff, IsRegionalHealthOffice
-from core.api.serializers import StrictSerializer
+from core.api.serializers import BoundedDateField, StrictSerializer
 from core.areas.selectors import region_get, region_require_regency_or_province
 from core.beds import rules, selectors, services
 from core.beds.error_codes import BedErrorCode
@@ -243,8 +243,8 @@ class BedOccupancyApi(APIView):
 
     class FilterSerializer(StrictSerializer):
         area = serializers.CharField(max_length=13)
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date_from = BoundedDateField(required=False)
+        date_to = BoundedDateField(required=False)
         kind = serializers.ChoiceField(choices=list(rules.BED_KINDS), required=False)
 
     @extend_schema(

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
 from core.api.permissions import IsRegionalHealthOffice
+from core.api.serializers import BoundedDateField
 from core.cases.api.authentication import (
     IntegratorKeyAuthentication,
     IntegratorRateThrottle,
@@ -59,7 +60,7 @@ class ReconciliationApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         area = serializers.CharField(max_length=16)
-        date = serializers.DateField(required=False)
+        date = BoundedDateField(required=False)
 
     @extend_schema(
         parameters=[InputSerializer],

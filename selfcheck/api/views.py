@@ -11,7 +11,11 @@ from rest_framework.views import APIView
 from core.api.fast import FastPostMixin
 from core.api.pagination import CursorPagination
 from core.api.permissions import IsCurator, IsRegionalHealthOffice
-from core.api.serializers import StrictSerializer, VitalSignsSerializer
+from core.api.serializers import (
+    BoundedDateField,
+    StrictSerializer,
+    VitalSignsSerializer,
+)
 from core.api.throttling import WindowRateThrottle
 from core.areas.selectors import local_today
 from core.i18n import request_language
@@ -181,8 +185,8 @@ class SignalsApi(APIView):
         def get_fields(self):
             fields = super().get_fields()
             # "from" is a Python keyword, so these two are added by name.
-            fields["from"] = serializers.DateField(required=False)
-            fields["to"] = serializers.DateField(required=False)
+            fields["from"] = BoundedDateField(required=False)
+            fields["to"] = BoundedDateField(required=False)
             return fields
 
         def validate_area(self, value: str) -> str:

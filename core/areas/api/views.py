@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
+from core.api.serializers import BoundedDateField
 from core.api.throttling import WindowRateThrottle
 from core.areas import selectors
 from core.areas.cache import cached_json, cached_payload, json_response
@@ -181,8 +182,8 @@ class AreaChildrenApi(_PublicAreaApi):
 
 class AreaHistoryApi(_PublicAreaApi):
     class InputSerializer(serializers.Serializer):
-        vars()["from"] = serializers.DateField(required=False)
-        to = serializers.DateField(required=False)
+        vars()["from"] = BoundedDateField(required=False)
+        to = BoundedDateField(required=False)
 
     @extend_schema(
         parameters=[InputSerializer], responses=OpenApiTypes.OBJECT, tags=["areas"]

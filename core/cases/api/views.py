@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
 from core.api.permissions import IsRegionalHealthOffice
+from core.api.serializers import BoundedDateField
 from core.cases import rules
 from core.cases import selectors as case_selectors
 from core.cases.api.authentication import (
@@ -89,7 +90,7 @@ class DiscrepancyApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         area = serializers.CharField(max_length=16)
-        date = serializers.DateField()
+        date = BoundedDateField()
 
     @extend_schema(
         parameters=[InputSerializer], responses=OpenApiTypes.OBJECT, tags=["cases"]

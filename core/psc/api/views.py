@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsPscOperator, IsRegionalHealthOffice
-from core.api.serializers import StrictSerializer
+from core.api.serializers import BoundedDateField, StrictSerializer
 from core.areas.selectors import (
     local_today,
     region_require_regency_or_province,
@@ -253,8 +253,8 @@ class ResponseTimesApi(APIView):
 
     class FilterSerializer(StrictSerializer):
         area = serializers.CharField(max_length=13)
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date_from = BoundedDateField(required=False)
+        date_to = BoundedDateField(required=False)
 
     @extend_schema(
         parameters=[FilterSerializer],

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from core.api.fast import FastPostMixin
 from core.api.permissions import IsResident
 from core.api.serializers import (
+    BoundedDateField,
     StrictSerializer,
     TemperatureField,
     VitalSignsSerializer,
@@ -184,8 +185,8 @@ class IsolationRequestCreateApi(APIView):
             required=False,
         )
         assessment_id = serializers.UUIDField(required=False, allow_null=True)
-        test_date = serializers.DateField(required=False, allow_null=True)
-        symptom_onset = serializers.DateField(required=False, allow_null=True)
+        test_date = BoundedDateField(required=False, allow_null=True)
+        symptom_onset = BoundedDateField(required=False, allow_null=True)
         facility_id = serializers.IntegerField(required=False, allow_null=True)
         note = serializers.CharField(
             max_length=1000, required=False, allow_blank=True, default=""

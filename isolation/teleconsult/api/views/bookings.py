@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsResident
-from core.api.serializers import StrictSerializer
+from core.api.serializers import BoundedDateField, StrictSerializer
 from isolation.teleconsult import rules, selectors, services
 from isolation.teleconsult.api.serializers import (
     AwareDateTimeField,
@@ -37,8 +37,8 @@ class SlotListApi(APIView):
     class InputSerializer(StrictSerializer):
         facility = serializers.IntegerField(required=False, min_value=1)
         doctor = serializers.IntegerField(required=False, min_value=1)
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date_from = BoundedDateField(required=False)
+        date_to = BoundedDateField(required=False)
         tz = TimeZoneField(required=False)
 
         def validate(self, attrs):
