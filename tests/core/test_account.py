@@ -127,6 +127,18 @@ def test_it_erases_a_resident_on_request(alice, auth_client):
     assert client.get("/api/v1/me").status_code == 401
 
 
+@pytest.mark.parametrize("body", [{"x": 1}, {"keep_data": True}])
+def test_it_refuses_an_erasure_with_fields_it_does_not_know(alice, auth_client, body):
+    client = auth_client(alice)
+    response = client.delete("/api/v1/me", body, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "unknown_field" and set(error["fields"]) == set(body)
+    alice.refresh_from_db()
+    assert alice.is_active and alice.full_name == "Alice Wulandari"
+    assert client.delete("/api/v1/me", {}, format="json").status_code == 204
+
+
 def test_it_remembers_the_users_language(alice, auth_client):
     alice.language = "en"
     alice.save()
