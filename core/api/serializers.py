@@ -95,6 +95,18 @@ class BoundedDateField(serializers.DateField):
         return date
 
 
+class UUIDStringField(serializers.UUIDField):
+    """A UUID sent as a JSON string. DRF's UUIDField also takes integers, and so
+    booleans: `true`, `false`, `0`, `1` became the fixed UUIDs ...0001 and ...0000,
+    one key every anonymous client shared (an idempotency key then returned another
+    person's stored self-check)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class TemperatureField(serializers.DecimalField):
     """Body temperature in °C, rounded half-up to one decimal (what thermometers show):
     37.45 is stored as 37.5 instead of refused for its number of digits."""

@@ -14,6 +14,7 @@ from core.api.permissions import IsCurator, IsRegionalHealthOffice
 from core.api.serializers import (
     BoundedDateField,
     StrictSerializer,
+    UUIDStringField,
     VitalSignsSerializer,
 )
 from core.api.throttling import WindowRateThrottle
@@ -84,7 +85,7 @@ class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.f
         district_code = serializers.CharField(
             max_length=13, required=False, allow_null=True, allow_blank=True
         )
-        client_key = serializers.UUIDField()
+        client_key = UUIDStringField()
 
     def get_permissions(self):
         if self.request.method == "POST":

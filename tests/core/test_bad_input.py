@@ -263,3 +263,14 @@ def test_an_isolation_request_date_at_the_end_of_the_calendar_is_refused(
     )
     error = assert_error(response, 400, "date_out_of_range")
     assert set(error["fields"]) == {field}
+
+
+@pytest.mark.parametrize("value", [True, 0, 1])
+def test_an_assessment_id_must_be_a_uuid_string(value, alice, auth_client):
+    response = auth_client(alice).post(
+        "/api/v1/isolation/requests",
+        {"reason": "high_selfcheck", "assessment_id": value},
+        format="json",
+    )
+    error = assert_error(response, 400)
+    assert set(error["fields"]) == {"assessment_id"}

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsPscOperator, IsRegionalHealthOffice
-from core.api.serializers import BoundedDateField, StrictSerializer
+from core.api.serializers import BoundedDateField, StrictSerializer, UUIDStringField
 from core.areas.selectors import (
     local_today,
     region_require_regency_or_province,
@@ -59,7 +59,7 @@ class EscalationListCreateApi(APIView):
         client_key = serializers.CharField(max_length=64, required=False, default="")
         lat = serializers.FloatField(required=False, min_value=-11.5, max_value=6.5)
         lng = serializers.FloatField(required=False, min_value=94, max_value=141.5)
-        assessment_id = serializers.UUIDField(required=False)
+        assessment_id = UUIDStringField(required=False)
         note = serializers.CharField(
             max_length=1000, required=False, allow_blank=True, default=""
         )

@@ -14,6 +14,7 @@ from core.api.serializers import (
     BoundedDateField,
     StrictSerializer,
     TemperatureField,
+    UUIDStringField,
     VitalSignsSerializer,
     represent,
     vitals_from_aliases,
@@ -184,7 +185,7 @@ class IsolationRequestCreateApi(APIView):
             choices=[Isolation.Reason.POSITIVE_TEST, Isolation.Reason.HIGH_SELFCHECK],
             required=False,
         )
-        assessment_id = serializers.UUIDField(required=False, allow_null=True)
+        assessment_id = UUIDStringField(required=False, allow_null=True)
         test_date = BoundedDateField(required=False, allow_null=True)
         symptom_onset = BoundedDateField(required=False, allow_null=True)
         facility_id = serializers.IntegerField(required=False, allow_null=True)
