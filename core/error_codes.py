@@ -19,6 +19,7 @@ class CoreErrorCode(StrEnum):
     CONSENT_REQUIRED = "consent_required"
     DATE_OUT_OF_RANGE = "date_out_of_range"
     INVALID = "invalid"
+    INVALID_BIRTH_DATE = "invalid_birth_date"
     INVALID_CODE = "invalid_code"
     INVALID_CREDENTIALS = "invalid_credentials"
     INVALID_NIK = "invalid_nik"

@@ -34,6 +34,21 @@ def date_range_error(
     return f"Tanggal harus antara {earliest.isoformat()} dan {latest.isoformat()}."
 
 
+# A birth date before this is a typo (0001-01-01, 1090 for 1990), in a profile as in a
+# case report.
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+def birth_date_error(value: dt.date, *, today: dt.date) -> str | None:
+    """Why a birth date cannot be a living person's (in the future, before 1900), or
+    None. `today` is the person's own local day."""
+    if value > today:
+        return "Tanggal lahir tidak boleh di masa depan."
+    if value < EARLIEST_BIRTH_DATE:
+        return f"Tanggal lahir tidak boleh sebelum {EARLIEST_BIRTH_DATE.isoformat()}."
+    return None
+
+
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
 # The same zones as tzinfo. WIB is also the zone for anyone whose own is not known
 # (anonymous visitors, national figures, reports by Indonesian day).
