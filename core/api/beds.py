@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -79,7 +79,20 @@ class BedSearchApi(APIView):
 
     @extend_schema(
         parameters=[FilterSerializer],
-        responses=BedsOutputSerializer(many=True),
+        responses=inline_serializer(
+            "BedsSearchPage",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "origin": inline_serializer(
+                    "BedsSearchOrigin",
+                    {"lat": serializers.FloatField(), "lng": serializers.FloatField()},
+                    allow_null=True,
+                ),
+                "results": BedsOutputSerializer(many=True),
+            },
+        ),
         tags=["facilities"],
         summary="Hospitals with free beds, nearest first",
     )

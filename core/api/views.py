@@ -189,7 +189,7 @@ class ConsentApi(APIView):
         recorded something (a scope, a flag) that was silently ignored."""
 
     @extend_schema(
-        request=InputSerializer, responses=UserOutputSerializer, tags=["account"]
+        request=InputSerializer, responses={201: UserOutputSerializer}, tags=["account"]
     )
     def post(self, request):
         self.InputSerializer(data=request.data or {}).is_valid(raise_exception=True)

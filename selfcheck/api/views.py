@@ -72,6 +72,8 @@ class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.f
     """POST: submit a self-check (anonymous or signed in). GET: my history."""
 
     throttle_classes = [AnonOrUserRateThrottle]
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = AssessmentPagination
 
     class InputSerializer(VitalSignsSerializer):
         age = serializers.IntegerField(
@@ -123,7 +125,7 @@ class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.f
 
     @extend_schema(responses=AssessmentOutputSerializer(many=True), tags=["selfcheck"])
     def get(self, request):
-        paginator = AssessmentPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             selectors.assessment_list(user=request.user), request, view=self
         )

@@ -82,7 +82,8 @@ class EscalationListCreateApi(APIView):
 
     @extend_schema(
         request=ResidentInput,
-        responses=OpenApiTypes.OBJECT,
+        # 201 created; 200 when the same client_key asked already (the stored one).
+        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
         tags=TAGS,
         operation_id="psc_escalation_create",
         summary="Minta bantuan PSC 119 (resident) or escalate a danger alert (nurse)",

@@ -158,11 +158,13 @@ class MyIsolationApi(APIView):
 
 class MyCheckInListApi(APIView):
     permission_classes = [IsResident]
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = CheckInPagination
 
     @extend_schema(responses=CheckInOutputSerializer(many=True), tags=TAGS_RESIDENT)
     def get(self, request):
         qs = selectors.checkins_for_patient(patient=request.user)
-        paginator = CheckInPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         audit_record(
             actor=request.user,

@@ -3,7 +3,7 @@ requests, the event feed."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -330,7 +330,13 @@ class EventListApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("after", int)],
-        responses=DashboardEventSerializer(many=True),
+        responses=inline_serializer(
+            "DashboardEventReplay",
+            {
+                "last_seq": serializers.IntegerField(),
+                "events": DashboardEventSerializer(many=True),
+            },
+        ),
         tags=TAGS_WORKER,
     )
     def get(self, request):

@@ -175,7 +175,7 @@ class BookingOutputSerializer(serializers.Serializer):
     reason = serializers.CharField()
     reschedule_count = serializers.IntegerField()
     reschedules_left = serializers.SerializerMethodField()
-    cancelled_at = serializers.DateTimeField()
+    cancelled_at = serializers.DateTimeField(allow_null=True)
     cancelled_by = serializers.CharField()
     cancel_reason = serializers.CharField()
     has_outcome = serializers.SerializerMethodField()

@@ -87,6 +87,8 @@ class SlotListApi(APIView):
 
 
 class BookingListCreateApi(APIView):
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = BookingPagination
     """GET: the caller's bookings (a health worker: their appointments).
     POST: book a slot (residents with consent)."""
 
@@ -124,7 +126,7 @@ class BookingListCreateApi(APIView):
             if k in ("status", "upcoming")
         }
         qs = selectors.booking_list(user=request.user, **filters)
-        paginator = BookingPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = BookingOutputSerializer(
             page, many=True, context={"tz": requester_tz(request)}
