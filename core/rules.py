@@ -15,6 +15,40 @@ TEMPERATURE_RANGE = (Decimal("30.0"), Decimal("45.0"))
 SPO2_RANGE = (50, 100)
 RESPIRATORY_RATE_RANGE = (4, 80)
 
+# Dates a request may name (a query's from/to, a day, a start date): wide enough for any
+# real use, narrow enough that the windows built around them (to - 13 days, a day's end
+# in UTC+9, start + 14 days) never leave Python's 0001-01-01 .. 9999-12-31, where date
+# arithmetic raises OverflowError (a 500).
+REQUEST_DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2199, 12, 31))
+
+
+def date_range_error(
+    value: dt.date, *, earliest: dt.date | None = None, latest: dt.date | None = None
+) -> str | None:
+    """Why `value` is outside [earliest, latest] (REQUEST_DATE_RANGE by default), or
+    None when it is inside."""
+    earliest = earliest or REQUEST_DATE_RANGE[0]
+    latest = latest or REQUEST_DATE_RANGE[1]
+    if earliest <= value <= latest:
+        return None
+    return f"Tanggal harus antara {earliest.isoformat()} dan {latest.isoformat()}."
+
+
+# A birth date before this is a typo (0001-01-01, 1090 for 1990), in a profile as in a
+# case report.
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+def birth_date_error(value: dt.date, *, today: dt.date) -> str | None:
+    """Why a birth date cannot be a living person's (in the future, before 1900), or
+    None. `today` is the person's own local day."""
+    if value > today:
+        return "Tanggal lahir tidak boleh di masa depan."
+    if value < EARLIEST_BIRTH_DATE:
+        return f"Tanggal lahir tidak boleh sebelum {EARLIEST_BIRTH_DATE.isoformat()}."
+    return None
+
+
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
 # The same zones as tzinfo. WIB is also the zone for anyone whose own is not known
 # (anonymous visitors, national figures, reports by Indonesian day).

@@ -281,6 +281,29 @@ def health_office(facilities):
 
 
 @pytest.fixture
+def jakarta_office(facilities):
+    """Dinas Kesehatan Kota Jakarta Pusat (31.71): a health office whose wilayah kerja
+    holds none of the Semarang data the other fixtures make."""
+    from core.models import Region
+    from core.services.regions import regions_load
+    from tests.factories import HealthOfficeFactory
+
+    regions_load(root="31.71")
+    return HealthOfficeFactory(
+        full_name="Dinkes Jakarta Pusat",
+        region=Region.objects.get(code="31.71"),
+    )
+
+
+@pytest.fixture
+def regionless_office(facilities):
+    """A health office whose wilayah kerja was never set in the admin."""
+    from tests.factories import HealthOfficeFactory
+
+    return HealthOfficeFactory(full_name="Dinkes tanpa wilayah", region=None)
+
+
+@pytest.fixture
 def api_client():
     return APIClient()
 

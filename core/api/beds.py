@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
-from core.api.permissions import IsHealthOffice, IsHospitalStaff
-from core.api.serializers import StrictSerializer
-from core.areas.selectors import region_get, region_get_regency_or_province
+from core.api.permissions import IsHospitalStaff, IsRegionalHealthOffice
+from core.api.serializers import BoundedDateField, StrictSerializer
+from core.areas.selectors import region_get, region_require_regency_or_province
 from core.beds import rules, selectors, services
 from core.beds.error_codes import BedErrorCode
 from core.cases.api.authentication import (
@@ -24,6 +24,7 @@ from core.cases.api.authentication import (
 )
 from core.exceptions import ApplicationError
 from core.models import BedReport
+from core.office.selectors import office_area_get
 from core.services.audit import audit_record
 
 PAGE_SIZE = 20
@@ -78,7 +79,20 @@ class BedSearchApi(APIView):
 
     @extend_schema(
         parameters=[FilterSerializer],
-        responses=BedsOutputSerializer(many=True),
+        responses=inline_serializer(
+            "BedsSearchPage",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "origin": inline_serializer(
+                    "BedsSearchOrigin",
+                    {"lat": serializers.FloatField(), "lng": serializers.FloatField()},
+                    allow_null=True,
+                ),
+                "results": BedsOutputSerializer(many=True),
+            },
+        ),
         tags=["facilities"],
         summary="Hospitals with free beds, nearest first",
     )
@@ -238,12 +252,12 @@ class MyHospitalBedsApi(APIView):
 class BedOccupancyApi(APIView):
     """Health office: BOR per kabupaten/kota and day."""
 
-    permission_classes = [IsHealthOffice]
+    permission_classes = [IsRegionalHealthOffice]
 
     class FilterSerializer(StrictSerializer):
         area = serializers.CharField(max_length=13)
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date_from = BoundedDateField(required=False)
+        date_to = BoundedDateField(required=False)
         kind = serializers.ChoiceField(choices=list(rules.BED_KINDS), required=False)
 
     @extend_schema(
@@ -258,7 +272,9 @@ class BedOccupancyApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        area = region_get_regency_or_province(data["area"])
+        area = region_require_regency_or_province(
+            office_area_get(region=request.user.region, code=data["area"])
+        )
         date_to = data.get("date_to") or local_today(area.code)
         date_from = data.get("date_from") or date_to - dt.timedelta(days=13)
         if date_from > date_to:

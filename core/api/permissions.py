@@ -29,8 +29,30 @@ class IsCurator(_Role):
     roles = ("curator",)
 
 
-class IsHealthOffice(_Role):
+class IsHealthOfficeOrCurator(_Role):
+    """Anonymised self-check signals and announcements to subscribers: work curators
+    share with health offices. Never identifiable case or health data."""
+
     roles = ("health_office", "curator")
+
+
+# The old name, with the old meaning: chatbot.channels.views (broadcasts) still imports
+# it. New views choose IsHealthOfficeOrCurator or IsRegionalHealthOffice explicitly.
+IsHealthOffice = IsHealthOfficeOrCurator
+
+
+class IsRegionalHealthOffice(_Role):
+    """A health office with its wilayah kerja (`User.region`), as /kantor/ requires:
+    case data, reconciliation, bed occupancy, PSC response times. Curators (chatbot
+    content only, docs/privacy.md) are refused; the view scopes every area to the
+    region with `core.office.selectors.office_area_get` (404 next door)."""
+
+    roles = ("health_office",)
+
+    def has_permission(self, request, view) -> bool:
+        return (
+            super().has_permission(request, view) and request.user.region_id is not None
+        )
 
 
 class IsHospitalStaff(_Role):

@@ -70,6 +70,43 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class BoundedDateField(serializers.DateField):
+    """A date a request names (query `from`/`to`, a day, a start date), refused with
+    `date_out_of_range` outside `core.rules.REQUEST_DATE_RANGE` (or the bounds given):
+    0001-01-01 or 9999-12-31 are valid dates, but a window around them is not."""
+
+    default_error_messages = {
+        CoreErrorCode.DATE_OUT_OF_RANGE.value: "{message}",
+    }
+
+    def __init__(self, *, earliest=None, latest=None, **kwargs):
+        self.earliest, self.latest = earliest, latest
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        date = super().to_internal_value(value)
+        message = core_rules.date_range_error(
+            date,
+            earliest=self.earliest() if callable(self.earliest) else self.earliest,
+            latest=self.latest() if callable(self.latest) else self.latest,
+        )
+        if message:
+            self.fail(CoreErrorCode.DATE_OUT_OF_RANGE.value, message=message)
+        return date
+
+
+class UUIDStringField(serializers.UUIDField):
+    """A UUID sent as a JSON string. DRF's UUIDField also takes integers, and so
+    booleans: `true`, `false`, `0`, `1` became the fixed UUIDs ...0001 and ...0000,
+    one key every anonymous client shared (an idempotency key then returned another
+    person's stored self-check)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
+
 class TemperatureField(serializers.DecimalField):
     """Body temperature in °C, rounded half-up to one decimal (what thermometers show):
     37.45 is stored as 37.5 instead of refused for its number of digits."""

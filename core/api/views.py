@@ -157,8 +157,15 @@ class MeApi(APIView):
         request.user.refresh_from_db()
         return Response(UserOutputSerializer(request.user).data)
 
-    @extend_schema(responses={204: None}, tags=["account"])
+    class DeleteInputSerializer(StrictSerializer):
+        """Nothing to send: any field is refused (as for `POST /me/consent`), so a
+        client never believes an option it sent (a scope, "keep my data") applied."""
+
+    @extend_schema(request=None, responses={204: None}, tags=["account"])
     def delete(self, request):
+        self.DeleteInputSerializer(data=request.data or {}).is_valid(
+            raise_exception=True
+        )
         privacy.user_erase(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -182,7 +189,7 @@ class ConsentApi(APIView):
         recorded something (a scope, a flag) that was silently ignored."""
 
     @extend_schema(
-        request=InputSerializer, responses=UserOutputSerializer, tags=["account"]
+        request=InputSerializer, responses={201: UserOutputSerializer}, tags=["account"]
     )
     def post(self, request):
         self.InputSerializer(data=request.data or {}).is_valid(raise_exception=True)

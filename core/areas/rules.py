@@ -395,6 +395,12 @@ def parent_codes(code: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
 
 
+def code_within(code: str, root: str) -> bool:
+    """Whether `code` is `root` or lies below it: "33.74.10" is within "33.74", not
+    within "33.7" or "33.74.1"."""
+    return code == root or code.startswith(root + ".")
+
+
 def level_of(code: str) -> int:
     return code.count(".") + 1
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
+from core.areas.rules import descendant_range
 from core.cases import rules
 from core.cases.error_codes import CaseErrorCode
 from core.exceptions import NotFound
@@ -50,8 +51,19 @@ def _in_area(code: str, area: Region) -> bool:
     return code == area.code or code.startswith(area.code + ".")
 
 
-def case_get(*, case_id: int) -> Case:
-    case = Case.objects.select_related("kelurahan").filter(pk=case_id).first()
+def case_get_for_office(*, region: Region, case_id: int) -> Case:
+    """A case living in the health office's region (its kelurahan at or below the
+    region's code); 404 for any other, as for a case that does not exist."""
+    low, high = descendant_range(region.code)
+    case = (
+        Case.objects.select_related("kelurahan")
+        .filter(
+            Q(kelurahan_id=region.code)
+            | Q(kelurahan_id__gte=low, kelurahan_id__lt=high),
+            pk=case_id,
+        )
+        .first()
+    )
     if case is None:
         raise NotFound("Kasus tidak ditemukan.", code=CaseErrorCode.CASE_NOT_FOUND)
     return case

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from core.areas.rules import descendant_range
+from core.areas.rules import code_within, descendant_range, parse_code
 from core.areas.selectors import local_today
 from core.cases import selectors as case_selectors
 from core.exceptions import NotFound
@@ -30,11 +30,13 @@ def _in(code_field: str, region: Region) -> Q:
 
 
 def office_area_get(*, region: Region, code: str) -> Region:
-    """An area inside the office's region (404 for any other: no peeking next door)."""
-    area = Region.objects.filter(code=code).first()
-    if area is None or not (
-        area.code == region.code or area.code.startswith(region.code + ".")
-    ):
+    """An area inside the office's region (404 for any other: no peeking next door).
+
+    The one check every health-office endpoint and page uses on an `area` it is
+    given: an unknown code and a code next door get the same answer."""
+    normalised = parse_code(code or "")
+    area = Region.objects.filter(code=normalised).first() if normalised else None
+    if area is None or not code_within(area.code, region.code):
         raise NotFound("Wilayah di luar wilayah kerja Anda.", code="area_not_found")
     return area
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import shapely
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max, Min, Q
 
 from core.areas import rules as area_rules
@@ -61,23 +62,37 @@ AREA_COLUMNS = (
     ),
 )
 PERSONS = "orang"
-FIGURE_COLUMNS = (
-    _c("new_confirmed", "integer", "Kasus konfirmasi baru hari itu", "New confirmed cases that day", PERSONS),
-    _c("active_confirmed", "integer", "Kasus konfirmasi aktif", "Active confirmed cases", PERSONS),
-    _c("recovered", "integer", "Sembuh hari itu", "Recovered that day", PERSONS),
-    _c("deaths", "integer", "Meninggal hari itu", "Deaths that day", PERSONS),
-    _c("suspect", "integer", "Suspek aktif", "Active suspect cases", PERSONS),
-    _c("probable", "integer", "Probable aktif", "Active probable cases", PERSONS),
-    _c("isolating", "integer", "Sedang isolasi", "Isolating", PERSONS),
-)  # fmt: skip
+HOUSEHOLDS_COLUMN = _c(
+    "households_confirmed_7d",
+    "integer",
+    "Rumah dengan kasus konfirmasi dalam 7 hari terakhir",
+    "Households with a confirmed case in the last 7 days",
+    "rumah",
+)
+_FIGURE_COLUMN = {
+    c.name: c
+    for c in (
+        _c("new_confirmed", "integer", "Kasus konfirmasi baru hari itu", "New confirmed cases that day", PERSONS),
+        _c("active_confirmed", "integer", "Kasus konfirmasi aktif", "Active confirmed cases", PERSONS),
+        _c("recovered", "integer", "Sembuh hari itu", "Recovered that day", PERSONS),
+        _c("deaths", "integer", "Meninggal hari itu", "Deaths that day", PERSONS),
+        _c("suspect", "integer", "Suspek aktif", "Active suspect cases", PERSONS),
+        _c("probable", "integer", "Probable aktif", "Active probable cases", PERSONS),
+        _c("isolating", "integer", "Sedang isolasi", "Isolating", PERSONS),
+        HOUSEHOLDS_COLUMN,
+    )
+}  # fmt: skip
+if set(_FIGURE_COLUMN) != set(FIGURES):
+    # A figure added to core.cases.rules.FIGURES needs its description here: fail at
+    # start-up, not with a header shorter than its rows in every download.
+    raise ImproperlyConfigured(
+        "Open-data figure columns differ from core.cases.rules.FIGURES: "
+        f"{sorted(set(FIGURES) ^ set(_FIGURE_COLUMN))}"
+    )
+# The figures dataset's columns, one per derived figure in the order its rows carry them.
+FIGURE_COLUMNS = tuple(_FIGURE_COLUMN[name] for name in FIGURES)
 ZONE_COLUMNS = (
-    _c(
-        "households_confirmed_7d",
-        "integer",
-        "Rumah dengan kasus konfirmasi dalam 7 hari terakhir",
-        "Households with a confirmed case in the last 7 days",
-        "rumah",
-    ),
+    HOUSEHOLDS_COLUMN,
     _c("zone", "string", "Zona: hijau, kuning, oranye, merah (kosong: belum ada aturan)", "Zone: hijau, kuning, oranye, merah (blank: no rule yet)"),
     _c("rule_version", "string", "Versi aturan zonasi yang menilai", "Zoning rule version that judged it"),
 )  # fmt: skip
@@ -245,7 +260,8 @@ def _public(value: int, level: int) -> int | str:
 
 
 def rows_figures(q: Query) -> Iterator[list]:
-    fields = ["date", "region_id", "region__name", "level", *FIGURES]
+    fields = ["date", "region_id", "region__name", "level"]
+    fields += [c.name for c in FIGURE_COLUMNS]
     for row in (
         _figures_scope(q)
         .order_by("date", "region_id")

@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from core.api.exceptions import error_body
 from core.exceptions import ApplicationError
 from core.public.error_codes import PublicErrorCode
+from core.rules import date_range_error
 
 
 def json_errors(view):
@@ -35,13 +36,21 @@ def parse_date(value: str | None, field: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ApplicationError(
             f"'{field}' is not a date.",
             code=PublicErrorCode.INVALID_DATE,
             fields={field: "Tanggal harus berbentuk YYYY-MM-DD."},
         ) from exc
+    message = date_range_error(date)
+    if message:
+        raise ApplicationError(
+            "Date out of range.",
+            code=PublicErrorCode.DATE_OUT_OF_RANGE,
+            fields={field: message},
+        )
+    return date
 
 
 def parse_level(value: str | None, *, allowed=(1, 2, 3, 4)) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import logging
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -20,6 +21,8 @@ from core.i18n import pick, request_language
 from core.public.datasets import DATASETS, ROWS, Query, temporal_coverage
 from core.public.error_codes import PublicErrorCode
 from core.public.http import json_errors, parse_date, parse_level
+
+logger = logging.getLogger(__name__)
 
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 CATALOG_SCHEMA = "docs/open-data-catalog.schema.json"
@@ -208,6 +211,20 @@ def _geojson_stream(rows):
     yield "]}\n"
 
 
+def _logged(stream, *, slug: str, fmt: str):
+    """The download's chunks. A failure once the status line has gone out can no longer
+    become an error response: it is logged and the body ends there, so the client gets
+    a cut-off file (JSON that does not parse) and a closed connection. Unguarded, the
+    exception left the ASGI app after `http.response.start` (Django's ASGI handler
+    drains a sync iterator into a list before sending any of it), daphne's 500 then
+    failed with "response has already been started", and the client waited forever
+    with 0 bytes."""
+    try:
+        yield from stream
+    except Exception:
+        logger.exception("open data: %s.%s failed mid-stream; body cut off", slug, fmt)
+
+
 @require_GET
 @json_errors
 def download(request, slug: str, fmt: str):
@@ -236,7 +253,9 @@ def download(request, slug: str, fmt: str):
         }
         stream = _json_stream(meta, header, ROWS[slug](query))
         content_type = "application/json"
-    response = StreamingHttpResponse(stream, content_type=content_type)
+    response = StreamingHttpResponse(
+        _logged(stream, slug=slug, fmt=fmt), content_type=content_type
+    )
     suffix = f"-{query.area}" if query.area else ""
     response["Content-Disposition"] = (
         f'attachment; filename="sigap-{slug}{suffix}.{"geojson" if content_type.endswith("geo+json") else fmt}"'

@@ -11,8 +11,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
-from core.api.permissions import IsHealthOffice
-from core.areas.selectors import region_get
+from core.api.permissions import IsRegionalHealthOffice
+from core.api.serializers import BoundedDateField
 from core.cases.api.authentication import (
     IntegratorKeyAuthentication,
     IntegratorRateThrottle,
@@ -56,11 +56,11 @@ class CaseFhirSubmitApi(APIView):
 
 
 class ReconciliationApi(APIView):
-    permission_classes = [IsHealthOffice]
+    permission_classes = [IsRegionalHealthOffice]
 
     class InputSerializer(serializers.Serializer):
         area = serializers.CharField(max_length=16)
-        date = serializers.DateField(required=False)
+        date = BoundedDateField(required=False)
 
     @extend_schema(
         parameters=[InputSerializer],
@@ -71,12 +71,10 @@ class ReconciliationApi(APIView):
     def get(self, request):
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        code = data.validated_data["area"]
-        if request.user.region_id is not None:
-            # A health office reads its own wilayah kerja only (404 next door).
-            area = office_area_get(region=request.user.region, code=code)
-        else:
-            area = region_get(code)
+        # A health office reads its own wilayah kerja only (404 next door).
+        area = office_area_get(
+            region=request.user.region, code=data.validated_data["area"]
+        )
         run = reconciliation_latest()
         if run is None:
             raise NotFound(

@@ -13,7 +13,7 @@ from core.models import (
     ResidentProfile,
     User,
 )
-from core.rules import InvalidPhone, check_nik, normalise_phone
+from core.rules import InvalidPhone, birth_date_error, check_nik, normalise_phone
 from core.selectors import consent_remember
 
 CONSENT_VERSION = "2026-1"
@@ -60,6 +60,15 @@ def phone_or_error(raw: str) -> str:
 @transaction.atomic
 def profile_update(*, user: User, data: dict) -> ResidentProfile:
     profile, _ = ResidentProfile.objects.select_for_update().get_or_create(user=user)
+    birth_date = data.get("birth_date")
+    if birth_date is not None:
+        error = birth_date_error(birth_date, today=timezone.localdate(timezone=user.tz))
+        if error:
+            raise ApplicationError(
+                error,
+                code=CoreErrorCode.INVALID_BIRTH_DATE,
+                fields={"birth_date": error},
+            )
     if "full_name" in data:
         user.full_name = data["full_name"].strip()
     if "language" in data:

@@ -102,7 +102,7 @@ def user_erase(*, user: User) -> None:
     blockers = user_erasure_blockers(user=user)
     if blockers:
         raise Conflict(
-            "Akun belum dapat dihapus selama Anda masih dalam perawatan: "
+            "Akun belum dapat dihapus selama perawatan atau konsultasi masih berjalan: "
             + " ".join(blockers.values()),
             code=CoreErrorCode.ACTIVE_ISOLATION,
             fields=blockers,

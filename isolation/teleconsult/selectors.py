@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.areas.rules import descendant_range
 from core.db import select_values
 from core.exceptions import NotFound
 from core.models import User
@@ -27,8 +28,6 @@ from isolation.teleconsult.models import (
     WeeklyAvailability,
 )
 
-# Roles that may read any outcome note for oversight; every such read is audited.
-AUDITOR_ROLES = (User.Role.CURATOR, User.Role.HEALTH_OFFICE)
 BOOKING_RELATED = (
     "doctor__facility__district",
     "patient__profile__home_village",
@@ -251,12 +250,19 @@ def booking_get_for_user(*, user: User, booking_id: int) -> Booking:
 
 
 def booking_outcome_get(*, user: User, booking_id: int) -> Booking:
-    """The outcome note for its two participants and auditors.
+    """The outcome note for its two participants and, for oversight, the health office
+    of the facility's wilayah kerja (curators: chatbot content only, never this).
 
     Every read by someone other than the patient is written to the audit log.
     """
     qs = Booking.objects.select_related(*BOOKING_RELATED)
-    if user.role not in AUDITOR_ROLES:
+    if user.role == User.Role.HEALTH_OFFICE and user.region_id:
+        low, high = descendant_range(user.region_id)
+        qs = qs.filter(
+            Q(facility__district_id=user.region_id)
+            | Q(facility__district_id__gte=low, facility__district_id__lt=high)
+        )
+    else:
         qs = qs.filter(_participant(user))
     booking = qs.filter(pk=booking_id).first()
     if booking is None:

@@ -10,11 +10,18 @@ from rest_framework.views import APIView
 
 from core.api.fast import FastPostMixin
 from core.api.pagination import CursorPagination
-from core.api.permissions import IsHealthOffice
-from core.api.serializers import StrictSerializer, VitalSignsSerializer
+from core.api.permissions import IsCurator, IsRegionalHealthOffice
+from core.api.serializers import (
+    BoundedDateField,
+    StrictSerializer,
+    UUIDStringField,
+    VitalSignsSerializer,
+)
 from core.api.throttling import WindowRateThrottle
 from core.areas.selectors import local_today
 from core.i18n import request_language
+from core.models import User
+from core.office.selectors import office_area_get
 from selfcheck import rules, selectors, services
 from selfcheck.api.serializers import (
     AssessmentOutputSerializer,
@@ -65,6 +72,8 @@ class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.f
     """POST: submit a self-check (anonymous or signed in). GET: my history."""
 
     throttle_classes = [AnonOrUserRateThrottle]
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = AssessmentPagination
 
     class InputSerializer(VitalSignsSerializer):
         age = serializers.IntegerField(
@@ -78,7 +87,7 @@ class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.f
         district_code = serializers.CharField(
             max_length=13, required=False, allow_null=True, allow_blank=True
         )
-        client_key = serializers.UUIDField()
+        client_key = UUIDStringField()
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -116,7 +125,7 @@ class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.f
 
     @extend_schema(responses=AssessmentOutputSerializer(many=True), tags=["selfcheck"])
     def get(self, request):
-        paginator = AssessmentPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             selectors.assessment_list(user=request.user), request, view=self
         )
@@ -168,9 +177,10 @@ class QuestionnaireApi(APIView):
 
 
 class SignalsApi(APIView):
-    """Anonymised daily counts per kecamatan for health offices (and curators)."""
+    """Anonymised daily counts per kecamatan for health offices (their wilayah kerja)
+    and curators (every area: their broadcasts reach any area)."""
 
-    permission_classes = [IsHealthOffice]
+    permission_classes = [IsCurator | IsRegionalHealthOffice]
 
     class FilterSerializer(StrictSerializer):
         area = serializers.CharField(required=False, max_length=13)
@@ -178,8 +188,8 @@ class SignalsApi(APIView):
         def get_fields(self):
             fields = super().get_fields()
             # "from" is a Python keyword, so these two are added by name.
-            fields["from"] = serializers.DateField(required=False)
-            fields["to"] = serializers.DateField(required=False)
+            fields["from"] = BoundedDateField(required=False)
+            fields["to"] = BoundedDateField(required=False)
             return fields
 
         def validate_area(self, value: str) -> str:
@@ -222,6 +232,12 @@ class SignalsApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
+        if request.user.role == User.Role.HEALTH_OFFICE:
+            # Its own wilayah kerja only, the whole of it when no area is asked.
+            params["area"] = office_area_get(
+                region=request.user.region,
+                code=params["area"] or request.user.region_id,
+            ).code
         signals = {
             "area": params["area"],
             "from": params["date_from"],

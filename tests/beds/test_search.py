@@ -149,3 +149,18 @@ def test_the_health_office_sees_occupancy_per_kota_over_time(
         .status_code
         == 400
     )
+
+
+def test_occupancy_is_for_the_health_office_of_that_wilayah_kerja(
+    auth_client, health_office, jakarta_office, curator, kariadi
+):
+    url = "/api/v1/facilities/beds/occupancy"
+    report(kariadi, {"icu": {"total": 10, "free": 5}})
+    assert auth_client(curator).get(url, {"area": "33.74"}).status_code == 403
+    for area in ("33.74", "33"):
+        outside = auth_client(jakarta_office).get(url, {"area": area})
+        assert outside.status_code == 404
+        assert outside.json()["error"]["code"] == "area_not_found"
+    # Kota Semarang's office: its own kota, not the province above it.
+    assert auth_client(health_office).get(url, {"area": "33"}).status_code == 404
+    assert auth_client(health_office).get(url, {"area": "33.74"}).status_code == 200

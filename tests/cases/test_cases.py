@@ -634,13 +634,53 @@ def test_it_says_sources_agree_when_they_do(
 
 
 def test_it_keeps_discrepancies_for_the_health_office(
-    setup, api_client, auth_client, alice, nurse, curator
+    setup, api_client, auth_client, alice, nurse, curator, regionless_office
 ):
     params = {"area": "33.74.10", "date": day(2)}
     assert api_client.get(DISCREPANCIES, params).status_code == 401
     assert auth_client(alice).get(DISCREPANCIES, params).status_code == 403
     assert auth_client(nurse).get(DISCREPANCIES, params).status_code == 403
-    assert auth_client(curator).get(DISCREPANCIES, params).status_code == 200
+    # Curators keep chatbot content, never case records (docs/privacy.md).
+    assert auth_client(curator).get(DISCREPANCIES, params).status_code == 403
+    assert auth_client(regionless_office).get(DISCREPANCIES, params).status_code == 403
+    assert not AuditLog.objects.filter(action="cases.discrepancies.view").exists()
+
+
+def test_it_keeps_each_health_office_to_its_wilayah_kerja(
+    setup, lab, auth_client, health_office, jakarta_office, curator
+):
+    reports_submit(integrator=lab, reports=[report("LAB-1", nik=NIK)])
+    case = Case.objects.get()
+    url = f"/api/v1/cases/{case.pk}"
+    for user in (jakarta_office, curator):
+        response = auth_client(user).get(url)
+        assert response.status_code in (403, 404)
+        assert "full_name" not in response.json()
+    outside = auth_client(jakarta_office).get(url)
+    assert outside.status_code == 404
+    assert outside.json()["error"]["code"] == "case_not_found"
+    for area in ("33.74.10", "33.74", "33"):
+        response = auth_client(jakarta_office).get(
+            DISCREPANCIES, {"area": area, "date": day(2)}
+        )
+        assert response.status_code == 404
+        assert response.json()["error"] == {
+            "code": "area_not_found",
+            "message": "Wilayah di luar wilayah kerja Anda.",
+            "fields": {},
+        }
+    # Kota Semarang's office reads its own areas, not the province above it.
+    semarang = auth_client(health_office)
+    assert semarang.get(url).status_code == 200
+    assert (
+        semarang.get(DISCREPANCIES, {"area": "33.74.10", "date": day(2)}).status_code
+        == 200
+    )
+    assert semarang.get(DISCREPANCIES, {"area": "33", "date": day(2)}).status_code == (
+        404
+    )
+    views = AuditLog.objects.filter(action__startswith="cases.")
+    assert set(views.values_list("actor_id", flat=True)) == {health_office.pk}
 
 
 def test_it_validates_discrepancy_parameters(setup, auth_client, health_office):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -99,6 +101,38 @@ def test_it_rejects_unknown_fields_and_wrong_types(alice, auth_client):
     assert r.json()["error"]["code"] == "unknown_region"
 
 
+@pytest.mark.parametrize(
+    ("birth_date", "accepted"),
+    [
+        ("2099-01-01", False),
+        ("2026-03-11", False),  # tomorrow in Semarang (WIB)
+        ("2026-03-10", True),  # today in Semarang, still the 9th in UTC
+        ("1900-01-01", True),
+        ("1899-12-31", False),
+        ("0001-01-01", False),
+    ],
+)
+def test_a_birth_date_is_not_in_the_future_nor_before_1900(
+    alice, auth_client, time_machine, birth_date, accepted
+):
+    time_machine.move_to(dt.datetime(2026, 3, 9, 20, 0, tzinfo=dt.UTC))  # 03:00 WIB
+
+    r = auth_client(alice).patch(
+        "/api/v1/me", {"birth_date": birth_date}, format="json"
+    )
+
+    alice.profile.refresh_from_db()
+    if accepted:
+        assert r.status_code == 200, r.content
+        assert str(alice.profile.birth_date) == birth_date
+    else:
+        assert r.status_code == 400
+        error = r.json()["error"]
+        assert error["code"] == "invalid_birth_date"
+        assert set(error["fields"]) == {"birth_date"}
+        assert str(alice.profile.birth_date) == "1991-04-12"
+
+
 def test_it_records_consent_with_purpose_and_time(bob, auth_client):
     client = auth_client(bob)
     client.delete("/api/v1/me/consent")
@@ -125,6 +159,18 @@ def test_it_erases_a_resident_on_request(alice, auth_client):
     assert alice.full_name == ""
     assert not ResidentProfile.objects.filter(user=alice).exists()
     assert client.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.parametrize("body", [{"x": 1}, {"keep_data": True}])
+def test_it_refuses_an_erasure_with_fields_it_does_not_know(alice, auth_client, body):
+    client = auth_client(alice)
+    response = client.delete("/api/v1/me", body, format="json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "unknown_field" and set(error["fields"]) == set(body)
+    alice.refresh_from_db()
+    assert alice.is_active and alice.full_name == "Alice Wulandari"
+    assert client.delete("/api/v1/me", {}, format="json").status_code == 204
 
 
 def test_it_remembers_the_users_language(alice, auth_client):

@@ -197,3 +197,80 @@ def test_the_schema_documents_the_aliases_as_deprecated(api_client, db):
     assert {"temperature_c", "respiratory_rate"} <= set(props)
     assert "Deprecated" in props["temperature"]["description"]
     assert "Deprecated" in props["breathing_rate"]["description"]
+
+
+# --- dates at the ends of the calendar -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ("2026-03-10", None),
+        ("1900-01-01", None),
+        ("2199-12-31", None),
+        ("0001-01-01", "Tanggal harus antara 1900-01-01 dan 2199-12-31."),
+        ("9999-12-31", "Tanggal harus antara 1900-01-01 dan 2199-12-31."),
+    ],
+)
+def test_the_request_date_rule(value, error):
+    import datetime as dt
+
+    from core.rules import date_range_error
+
+    assert date_range_error(dt.date.fromisoformat(value)) == error
+
+
+# Every query or body date whose window (to - 13 days, a day's end, start + 14 days)
+# left Python's calendar at its two ends and answered 500 OverflowError.
+DATE_PARAMS = [
+    ("anonymous", "/api/v1/areas/33.74/history", "to"),
+    ("anonymous", "/api/v1/areas/33.74/history", "from"),
+    ("alice", "/api/v1/teleconsult/slots?doctor={nurse}", "date_from"),
+    ("alice", "/api/v1/teleconsult/slots?doctor={nurse}", "date_to"),
+    ("health_office", "/api/v1/selfcheck/signals", "to"),
+    ("health_office", "/api/v1/selfcheck/signals", "from"),
+    ("health_office", "/api/v1/facilities/beds/occupancy?area=33.74", "date_to"),
+    ("health_office", "/api/v1/facilities/beds/occupancy?area=33.74", "date_from"),
+    ("health_office", "/api/v1/psc/response-times?area=33.74", "date_to"),
+    ("health_office", "/api/v1/cases/discrepancies?area=33.74", "date"),
+    ("health_office", "/api/v1/satusehat/reconciliation?area=33.74", "date"),
+    ("anonymous", "/data/figures.csv?area=33.74", "to"),
+]
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31"])
+@pytest.mark.parametrize(("who", "path", "param"), DATE_PARAMS)
+def test_a_date_at_the_end_of_the_calendar_is_a_field_error(
+    who, path, param, value, request, schedule, nurse, api_client, auth_client
+):
+    client = (
+        api_client if who == "anonymous" else auth_client(request.getfixturevalue(who))
+    )
+    url = path.format(nurse=nurse.pk)
+    url += ("&" if "?" in url else "?") + f"{param}={value}"
+    error = assert_error(client.get(url), 400, "date_out_of_range")
+    assert set(error["fields"]) == {param}
+
+
+@pytest.mark.parametrize("field", ["test_date", "symptom_onset"])
+def test_an_isolation_request_date_at_the_end_of_the_calendar_is_refused(
+    field, alice, auth_client
+):
+    response = auth_client(alice).post(
+        "/api/v1/isolation/requests",
+        {"reason": "positive_test", field: "9999-12-31"},
+        format="json",
+    )
+    error = assert_error(response, 400, "date_out_of_range")
+    assert set(error["fields"]) == {field}
+
+
+@pytest.mark.parametrize("value", [True, 0, 1])
+def test_an_assessment_id_must_be_a_uuid_string(value, alice, auth_client):
+    response = auth_client(alice).post(
+        "/api/v1/isolation/requests",
+        {"reason": "high_selfcheck", "assessment_id": value},
+        format="json",
+    )
+    error = assert_error(response, 400)
+    assert set(error["fields"]) == {"assessment_id"}

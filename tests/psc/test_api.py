@@ -235,3 +235,16 @@ def test_the_health_office_sees_response_times_per_day(
         .status_code
         == 403
     )
+
+
+def test_response_times_are_for_the_health_office_of_that_wilayah_kerja(
+    auth_client, health_office, jakarta_office, curator
+):
+    url = "/api/v1/psc/response-times"
+    assert auth_client(curator).get(url, {"area": "33.74"}).status_code == 403
+    outside = auth_client(jakarta_office).get(url, {"area": "33.74"})
+    assert outside.status_code == 404
+    assert outside.json()["error"]["code"] == "area_not_found"
+    assert auth_client(health_office).get(url, {"area": "33"}).status_code == 404
+    assert auth_client(health_office).get(url, {"area": "33.74"}).status_code == 200
+    assert auth_client(health_office).get(url, {"area": "33.74.10"}).status_code == 400

@@ -118,3 +118,67 @@ def test_it_refuses_bad_filters(client, regions_semarang):
 def test_it_shows_the_open_data_page(client):
     page = client.get("/data/").content.decode()
     assert "catalog.json" in page and "Unduh CSV" in page
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+@pytest.mark.parametrize("slug", ["figures", "zones", "facilities", "boundaries"])
+def test_every_download_has_a_header_matching_its_rows_and_catalogue(
+    client, demo_areas, boundaries, slug, fmt
+):
+    from core.public.datasets import DATASETS
+
+    columns = [c.name for c in DATASETS[slug].columns]
+    catalogued = next(
+        d
+        for d in client.get("/data/catalog.json").json()["dataset"]
+        if d["identifier"].endswith(f"/{slug}")
+    )
+    assert [c["name"] for c in catalogued["columns"]] == columns
+    response = client.get(f"/data/{slug}.{fmt}?area=33.74")
+    assert response.status_code == 200
+    chunks = list(response.streaming_content)
+    body = b"".join(chunks).decode("utf-8-sig")
+    if fmt == "csv":
+        header, *rows = list(csv.reader(io.StringIO(body)))
+        assert header == columns
+        assert rows and all(len(row) == len(header) for row in rows)
+    elif slug == "boundaries":
+        features = json.loads(body)["features"]
+        assert features and all(
+            set(f["properties"]) == {"code", "name", "area_km2", "centroid"}
+            for f in features
+        )
+    else:
+        data = json.loads(body)
+        assert data["columns"] == columns
+        assert data["rows"] and all(list(row) == columns for row in data["rows"])
+        # Streamed row by row: the opening, one chunk per row, the closing.
+        assert len(chunks) == len(data["rows"]) + 2
+
+
+def test_the_figures_columns_are_the_derived_figures():
+    from core.cases.rules import FIGURES
+    from core.public.datasets import DATASETS
+
+    names = [c.name for c in DATASETS["figures"].columns]
+    assert names == ["date", "code", "name", "level", *FIGURES]
+
+
+def test_a_failure_mid_stream_is_logged_and_ends_the_body(
+    client, demo_areas, monkeypatch, caplog
+):
+    from core.public import datasets
+
+    def broken(query):
+        yield from list(datasets.rows_figures(query))[:1]
+        raise ValueError("row with more fields than the header")
+
+    monkeypatch.setitem(datasets.ROWS, "figures", broken)
+    response = client.get("/data/figures.json?area=33.74")
+    assert response.status_code == 200  # the status line went out before the rows
+    body = b"".join(response.streaming_content).decode()
+    assert body.startswith('{"dataset":"figures"') and not body.endswith("]}\n")
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(body)
+    [record] = [r for r in caplog.records if r.name == "core.public.opendata"]
+    assert record.levelname == "ERROR" and "figures.json" in record.getMessage()

@@ -82,6 +82,18 @@ def test_the_health_office_sees_its_areas_report(
     assert auth_client(health_office).get(URL, {"area": "33"}).status_code == 404
 
 
+def test_the_reconciliation_is_for_the_health_office_of_that_wilayah_kerja(
+    centre, auth_client, curator, jakarta_office, regionless_office
+):
+    call_command("satusehat_reconcile", stdout=io.StringIO())
+    for user in (curator, regionless_office):
+        assert auth_client(user).get(URL, {"area": "33.74"}).status_code == 403
+    outside = auth_client(jakarta_office).get(URL, {"area": "33.74"})
+    assert outside.status_code == 404
+    assert outside.json()["error"]["code"] == "area_not_found"
+    assert not AuditLog.objects.filter(action="satusehat.reconciliation.view").exists()
+
+
 def test_it_says_when_there_is_no_report_yet(
     centre, auth_client, health_office, regions_semarang
 ):

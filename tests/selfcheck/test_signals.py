@@ -132,3 +132,22 @@ def test_it_keeps_signals_for_health_offices(alice, nurse, auth_client, api_clie
     assert api_client.get(URL).status_code == 401
     assert auth_client(alice).get(URL).status_code == 403
     assert auth_client(nurse).get(URL).status_code == 403
+
+
+def test_a_health_office_reads_the_signals_of_its_wilayah_kerja_only(
+    history, health_office, jakarta_office, curator, auth_client
+):
+    dates = {"from": "2026-03-10", "to": "2026-03-11"}
+    outside = auth_client(jakarta_office).get(URL, {"area": "33.74", **dates})
+    assert outside.status_code == 404
+    assert outside.json()["error"]["code"] == "area_not_found"
+    # Without an area a health office gets its own wilayah kerja, and nothing else.
+    own = auth_client(jakarta_office).get(URL, dates).json()
+    assert (own["area"], own["results"]) == ("31.71", [])
+    semarang = auth_client(health_office).get(URL, dates).json()
+    assert semarang["area"] == "33.74" and len(semarang["results"]) == 3
+    assert auth_client(health_office).get(URL, {"area": "33", **dates}).status_code == (
+        404
+    )
+    # Curators see every area's anonymised counts (for their broadcasts).
+    assert auth_client(curator).get(URL, {"area": "33", **dates}).status_code == 200

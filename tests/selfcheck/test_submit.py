@@ -161,6 +161,13 @@ def test_it_rejects_an_invalid_token(regions_semarang, api_client):
         ({"district_code": "Tembalang"}, "district_code"),
         ({"client_key": "not-a-uuid"}, "client_key"),
         ({"client_key": None}, "client_key"),
+        # DRF's UUIDField turned integers and booleans into fixed UUIDs.
+        ({"client_key": True}, "client_key"),
+        ({"client_key": False}, "client_key"),
+        ({"client_key": 0}, "client_key"),
+        ({"client_key": 1}, "client_key"),
+        ({"client_key": 2**100}, "client_key"),
+        ({"client_key": ["0" * 32]}, "client_key"),
     ],
 )
 def test_it_rejects_bad_input_and_stores_nothing(
@@ -477,3 +484,16 @@ def test_a_withdrawn_consent_applies_to_the_next_submission(alice, auth_client, 
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "consent_required"
     assert accepted.status_code == 201
+
+
+def test_a_boolean_client_key_never_returns_someone_elses_assessment(
+    regions_semarang, submit
+):
+    # Another anonymous person's self-check under the UUID `false` used to map to.
+    submit(client_key="00000000-0000-0000-0000-000000000000", symptoms=["fever"])
+
+    response = submit(client_key=False, symptoms=["fever"])
+
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"client_key"}
+    assert Assessment.objects.count() == 1

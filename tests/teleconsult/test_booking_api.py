@@ -273,6 +273,31 @@ def test_it_rejects_missing_and_unknown_fields(clock, schedule, alice, auth_clie
     assert "slot" in unknown.json()["error"]["fields"]
 
 
+@pytest.mark.parametrize(
+    "start",
+    [
+        "2030-03-04T08:60:00+07:00",
+        "2030-02-30T08:00:00Z",
+        "2030-03-04T25:00:00Z",
+        "2030-03-04T08:00:60Z",
+        "2030-13-04T08:00:00Z",
+        "9999-12-31T23:59:59-14:00",
+    ],
+)
+def test_it_answers_an_impossible_start_with_a_field_error(
+    clock, schedule, nurse, alice, auth_client, start
+):
+    client = auth_client(alice)
+    booked = client.post(BOOKINGS, {"doctor": nurse.pk, "start": start}, format="json")
+    assert booked.status_code == 400
+    assert set(booked.json()["error"]["fields"]) == {"start"}
+    pk = book(client, nurse, MONDAY_0800_WIB).json()["id"]
+    moved = client.post(f"{BOOKINGS}/{pk}/reschedule", {"start": start}, format="json")
+    assert moved.status_code == 400
+    assert set(moved.json()["error"]["fields"]) == {"start"}
+    assert Booking.objects.get().start == MONDAY_0800_WIB
+
+
 def test_it_speaks_english_when_asked(clock, schedule, nurse, alice, auth_client):
     response = auth_client(alice).post(
         BOOKINGS,

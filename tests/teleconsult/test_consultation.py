@@ -47,21 +47,34 @@ def test_it_lets_the_doctor_write_the_outcome_once_it_started(
 
 
 @pytest.mark.django_db
-def test_it_shows_the_outcome_only_to_participants_and_auditors(
-    clock, nurse, nurse2, alice, bob, curator, health_office, make_booking, auth_client
+def test_it_shows_the_outcome_only_to_participants_and_the_regions_office(
+    clock,
+    nurse,
+    nurse2,
+    alice,
+    bob,
+    curator,
+    health_office,
+    jakarta_office,
+    make_booking,
+    auth_client,
 ):
     booking = make_booking(MONDAY_0800_WIB, outcome_note="Rujuk ke RSUD.")
     url = f"{BOOKINGS}/{booking.pk}/outcome"
     assert auth_client(alice).get(url).json()["note"] == "Rujuk ke RSUD."
     assert not AuditLog.objects.filter(action="teleconsult.outcome.view").exists()
 
-    for reader in (nurse, curator, health_office):
+    for reader in (nurse, health_office):
         assert auth_client(reader).get(url).status_code == 200
     views = AuditLog.objects.filter(action="teleconsult.outcome.view", patient=alice)
-    assert {row.actor_id for row in views} == {nurse.pk, curator.pk, health_office.pk}
+    assert {row.actor_id for row in views} == {nurse.pk, health_office.pk}
 
-    assert auth_client(bob).get(url).status_code == 404
-    assert auth_client(nurse2).get(url).status_code == 404
+    # Curators keep chatbot content; an office reads its own wilayah kerja only.
+    for outsider in (bob, nurse2, curator, jakarta_office):
+        response = auth_client(outsider).get(url)
+        assert response.status_code == 404
+        assert "Rujuk" not in response.content.decode()
+    assert views.count() == 2
 
 
 @pytest.mark.django_db

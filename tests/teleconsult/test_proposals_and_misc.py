@@ -165,3 +165,25 @@ def test_it_applies_the_window_rules_in_the_admin(operator, nurse, client):
     fine = _schedule_form(nurse, [(0, "08:00", "12:00"), (0, "13:00", "15:00")])
     assert client.post(url, fine).status_code == 302
     assert DoctorSchedule.objects.get(doctor=nurse).windows.count() == 2
+
+
+def test_a_doctor_with_upcoming_appointments_cannot_erase_the_account(
+    clock, nurse, alice, make_booking, auth_client
+):
+    booking = make_booking(MONDAY_0800_WIB)
+    client = auth_client(nurse)
+
+    refused = client.delete("/api/v1/me")
+
+    assert refused.status_code == 409
+    error = refused.json()["error"]
+    assert error["code"] == "active_isolation"
+    assert list(error["fields"]) == ["appointments"]
+    assert "sebagai dokter" in error["fields"]["appointments"]
+    nurse.refresh_from_db()
+    assert nurse.is_active and Booking.objects.filter(doctor=nurse).exists()
+
+    # Cancelled (the patient is told), nothing blocks any more.
+    cancelled = client.post(f"/api/v1/teleconsult/bookings/{booking.pk}/cancel")
+    assert cancelled.status_code == 200
+    assert client.delete("/api/v1/me").status_code == 204

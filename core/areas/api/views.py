@@ -8,10 +8,11 @@ import math
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.views import APIView
 
+from core.api.serializers import BoundedDateField
 from core.api.throttling import WindowRateThrottle
 from core.areas import selectors
 from core.areas.cache import cached_json, cached_payload, json_response
@@ -61,10 +62,23 @@ class ZoneSerializer(serializers.Serializer):
     children = serializers.DictField(allow_null=True)
 
 
+FIGURES_HELP = 'count, or "<5" at kelurahan/desa level (SMALL_COUNT_SUPPRESSION)'
+
+
 class AreaStateSerializer(AreaRefSerializer):
     parents = AreaRefSerializer(many=True)
     date = serializers.DateField()
-    figures = serializers.DictField(child=serializers.IntegerField())
+    figures = serializers.DictField(help_text=FIGURES_HELP)
+    zone = ZoneSerializer(allow_null=True)
+
+
+class AreaChildSerializer(AreaRefSerializer):
+    """One child in `/children`: its figures and zone, no parents (the `parent`)."""
+
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    date = serializers.DateField()
+    figures = serializers.DictField(help_text=FIGURES_HELP)
     zone = ZoneSerializer(allow_null=True)
 
 
@@ -129,7 +143,9 @@ class AreaSearchApi(_PublicAreaApi):
 
     @extend_schema(
         parameters=[InputSerializer],
-        responses=OutputSerializer(many=True),
+        responses=inline_serializer(
+            "AreaSearchResults", {"results": OutputSerializer(many=True)}
+        ),
         tags=["areas"],
         summary="Regions by name (typos, prefixes, 'Kec.', 'Kab.', 'Kota') or by code",
     )
@@ -165,7 +181,16 @@ class AreaDetailApi(_PublicAreaApi):
 
 
 class AreaChildrenApi(_PublicAreaApi):
-    @extend_schema(responses=AreaStateSerializer(many=True), tags=["areas"])
+    @extend_schema(
+        responses=inline_serializer(
+            "AreaChildren",
+            {
+                "parent": AreaRefSerializer(),
+                "results": AreaChildSerializer(many=True),
+            },
+        ),
+        tags=["areas"],
+    )
     def get(self, request, code: str):
         region = selectors.region_get(code)
         lang = request_language(request)
@@ -181,8 +206,8 @@ class AreaChildrenApi(_PublicAreaApi):
 
 class AreaHistoryApi(_PublicAreaApi):
     class InputSerializer(serializers.Serializer):
-        vars()["from"] = serializers.DateField(required=False)
-        to = serializers.DateField(required=False)
+        vars()["from"] = BoundedDateField(required=False)
+        to = BoundedDateField(required=False)
 
     @extend_schema(
         parameters=[InputSerializer], responses=OpenApiTypes.OBJECT, tags=["areas"]

@@ -19,6 +19,7 @@ from core.areas.selectors.regions import (
     region_get_regency_or_province,
     region_parents,
     region_ref,
+    region_require_regency_or_province,
 )
 from core.areas.selectors.state import (
     MAX_HISTORY_DAYS,
@@ -52,6 +53,7 @@ __all__ = [
     "region_find",
     "region_get",
     "region_get_regency_or_province",
+    "region_require_regency_or_province",
     "region_parents",
     "region_ref",
     "zone_payload",

@@ -32,7 +32,11 @@ def region_get(code: str) -> Region:
 def region_get_regency_or_province(code: str) -> Region:
     """A province or kabupaten/kota (figures kept per regency): anything smaller is
     400 invalid_area."""
-    region = region_get(code)
+    return region_require_regency_or_province(region_get(code))
+
+
+def region_require_regency_or_province(region: Region) -> Region:
+    """`region` itself when it is a province or kabupaten/kota, else 400 invalid_area."""
     if region.level > Region.Level.REGENCY:
         raise ApplicationError(
             "Pilih provinsi atau kabupaten/kota.",

@@ -10,8 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
-from core.api.permissions import IsHealthOffice
-from core.areas.selectors import region_get
+from core.api.permissions import IsRegionalHealthOffice
+from core.api.serializers import BoundedDateField
 from core.cases import rules
 from core.cases import selectors as case_selectors
 from core.cases.api.authentication import (
@@ -20,6 +20,7 @@ from core.cases.api.authentication import (
     IsIntegrator,
 )
 from core.cases.services import reports_submit
+from core.office.selectors import office_area_get
 from core.services.audit import audit_record
 
 
@@ -85,11 +86,11 @@ class CaseReportSubmitApi(APIView):
 
 
 class DiscrepancyApi(APIView):
-    permission_classes = [IsHealthOffice]
+    permission_classes = [IsRegionalHealthOffice]
 
     class InputSerializer(serializers.Serializer):
         area = serializers.CharField(max_length=16)
-        date = serializers.DateField()
+        date = BoundedDateField()
 
     @extend_schema(
         parameters=[InputSerializer], responses=OpenApiTypes.OBJECT, tags=["cases"]
@@ -97,7 +98,9 @@ class DiscrepancyApi(APIView):
     def get(self, request):
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        area = region_get(data.validated_data["area"])
+        area = office_area_get(
+            region=request.user.region, code=data.validated_data["area"]
+        )
         date = data.validated_data["date"]
         report = case_selectors.discrepancies(area=area, date=date)
         audit_record(
@@ -113,7 +116,7 @@ class DiscrepancyApi(APIView):
 
 
 class CaseDetailApi(APIView):
-    permission_classes = [IsHealthOffice]
+    permission_classes = [IsRegionalHealthOffice]
 
     class OutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
@@ -161,6 +164,8 @@ class CaseDetailApi(APIView):
         summary="An integrated case with provenance",
     )
     def get(self, request, case_id: int):
-        case = case_selectors.case_get(case_id=case_id)
+        case = case_selectors.case_get_for_office(
+            region=request.user.region, case_id=case_id
+        )
         audit_record(actor=request.user, action="cases.case.view", target=case)
         return Response(self.OutputSerializer(case).data)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.rules import EARLIEST_BIRTH_DATE
+
 SUSPECT, PROBABLE, CONFIRMED, RECOVERED, DIED = (
     "suspect",
     "probable",
@@ -79,7 +81,7 @@ TEST_RESULT_ALIASES = {
 SUSPECT_DISCARD_DAYS = 14
 HOUSEHOLD_WINDOW_DAYS = 7
 EARLIEST_EVENT = dt.date(2020, 1, 1)
-EARLIEST_BIRTH = dt.date(1900, 1, 1)
+EARLIEST_BIRTH = EARLIEST_BIRTH_DATE
 
 REPORT_FIELDS = (
     "record_id",

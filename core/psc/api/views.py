@@ -12,14 +12,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.permissions import IsHealthOffice, IsPscOperator
-from core.api.serializers import StrictSerializer
+from core.api.permissions import IsPscOperator, IsRegionalHealthOffice
+from core.api.serializers import BoundedDateField, StrictSerializer, UUIDStringField
 from core.areas.selectors import (
     local_today,
-    region_get_regency_or_province,
+    region_require_regency_or_province,
 )
 from core.exceptions import ApplicationError, PermissionDenied
 from core.models import Escalation, User
+from core.office.selectors import office_area_get
 from core.psc import rules, selectors, services
 from core.psc.error_codes import PscErrorCode
 from core.services.accounts import consent_require
@@ -58,7 +59,7 @@ class EscalationListCreateApi(APIView):
         client_key = serializers.CharField(max_length=64, required=False, default="")
         lat = serializers.FloatField(required=False, min_value=-11.5, max_value=6.5)
         lng = serializers.FloatField(required=False, min_value=94, max_value=141.5)
-        assessment_id = serializers.UUIDField(required=False)
+        assessment_id = UUIDStringField(required=False)
         note = serializers.CharField(
             max_length=1000, required=False, allow_blank=True, default=""
         )
@@ -81,7 +82,8 @@ class EscalationListCreateApi(APIView):
 
     @extend_schema(
         request=ResidentInput,
-        responses=OpenApiTypes.OBJECT,
+        # 201 created; 200 when the same client_key asked already (the stored one).
+        responses={201: OpenApiTypes.OBJECT, 200: OpenApiTypes.OBJECT},
         tags=TAGS,
         operation_id="psc_escalation_create",
         summary="Minta bantuan PSC 119 (resident) or escalate a danger alert (nurse)",
@@ -248,12 +250,12 @@ class EscalationActionApi(APIView):
 
 
 class ResponseTimesApi(APIView):
-    permission_classes = [IsHealthOffice]
+    permission_classes = [IsRegionalHealthOffice]
 
     class FilterSerializer(StrictSerializer):
         area = serializers.CharField(max_length=13)
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date_from = BoundedDateField(required=False)
+        date_to = BoundedDateField(required=False)
 
     @extend_schema(
         parameters=[FilterSerializer],
@@ -265,7 +267,9 @@ class ResponseTimesApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
-        area = region_get_regency_or_province(data["area"])
+        area = region_require_regency_or_province(
+            office_area_get(region=request.user.region, code=data["area"])
+        )
         date_to = data.get("date_to") or local_today(area.code)
         date_from = data.get("date_from") or date_to - dt.timedelta(days=13)
         if date_from > date_to or (date_to - date_from).days > 92:

@@ -11,8 +11,10 @@ from rest_framework.views import APIView
 from core.api.fast import FastPostMixin
 from core.api.permissions import IsResident
 from core.api.serializers import (
+    BoundedDateField,
     StrictSerializer,
     TemperatureField,
+    UUIDStringField,
     VitalSignsSerializer,
     represent,
     vitals_from_aliases,
@@ -156,11 +158,13 @@ class MyIsolationApi(APIView):
 
 class MyCheckInListApi(APIView):
     permission_classes = [IsResident]
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = CheckInPagination
 
     @extend_schema(responses=CheckInOutputSerializer(many=True), tags=TAGS_RESIDENT)
     def get(self, request):
         qs = selectors.checkins_for_patient(patient=request.user)
-        paginator = CheckInPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         audit_record(
             actor=request.user,
@@ -183,9 +187,9 @@ class IsolationRequestCreateApi(APIView):
             choices=[Isolation.Reason.POSITIVE_TEST, Isolation.Reason.HIGH_SELFCHECK],
             required=False,
         )
-        assessment_id = serializers.UUIDField(required=False, allow_null=True)
-        test_date = serializers.DateField(required=False, allow_null=True)
-        symptom_onset = serializers.DateField(required=False, allow_null=True)
+        assessment_id = UUIDStringField(required=False, allow_null=True)
+        test_date = BoundedDateField(required=False, allow_null=True)
+        symptom_onset = BoundedDateField(required=False, allow_null=True)
         facility_id = serializers.IntegerField(required=False, allow_null=True)
         note = serializers.CharField(
             max_length=1000, required=False, allow_blank=True, default=""

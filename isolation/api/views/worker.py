@@ -3,13 +3,13 @@ requests, the event feed."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsHealthWorker
-from core.api.serializers import StrictSerializer
+from core.api.serializers import BoundedDateField, StrictSerializer
 from core.services.audit import audit_record
 from isolation import rules, selectors, services
 from isolation.api.serializers import (
@@ -42,9 +42,9 @@ class PatientListApi(APIView):
             "puskesmas; the enrolment records it. Must be true."
         )
         reason = serializers.ChoiceField(choices=Isolation.Reason.choices)
-        test_date = serializers.DateField(required=False, allow_null=True)
-        symptom_onset = serializers.DateField(required=False, allow_null=True)
-        start_date = serializers.DateField(required=False, allow_null=True)
+        test_date = BoundedDateField(required=False, allow_null=True)
+        symptom_onset = BoundedDateField(required=False, allow_null=True)
+        start_date = BoundedDateField(required=False, allow_null=True)
         note = serializers.CharField(
             max_length=2000, required=False, allow_blank=True, default=""
         )
@@ -186,7 +186,7 @@ class ExtendApi(APIView):
     permission_classes = [IsHealthWorker]
 
     class InputSerializer(StrictSerializer):
-        until = serializers.DateField(required=False)
+        until = BoundedDateField(required=False)
         days = serializers.IntegerField(min_value=1, max_value=30, required=False)
         note = serializers.CharField(
             max_length=2000, required=False, allow_blank=True, default=""
@@ -274,7 +274,7 @@ class RequestConfirmApi(APIView):
     permission_classes = [IsHealthWorker]
 
     class InputSerializer(StrictSerializer):
-        start_date = serializers.DateField(required=False, allow_null=True)
+        start_date = BoundedDateField(required=False, allow_null=True)
         note = serializers.CharField(
             max_length=2000, required=False, allow_blank=True, default=""
         )
@@ -330,7 +330,13 @@ class EventListApi(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("after", int)],
-        responses=DashboardEventSerializer(many=True),
+        responses=inline_serializer(
+            "DashboardEventReplay",
+            {
+                "last_seq": serializers.IntegerField(),
+                "events": DashboardEventSerializer(many=True),
+            },
+        ),
         tags=TAGS_WORKER,
     )
     def get(self, request):

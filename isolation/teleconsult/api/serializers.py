@@ -109,7 +109,12 @@ class AwareDateTimeField(serializers.DateTimeField):
 
     def to_internal_value(self, value):
         if isinstance(value, str):
-            parsed = parse_datetime(value)
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:
+                # Well formed but no such moment (08:60, 25:00, 30 February):
+                # DRF's own parse below answers it as an invalid datetime.
+                parsed = None
             if parsed is not None and parsed.tzinfo is None:
                 self.fail("naive")
         return super().to_internal_value(value)
@@ -170,7 +175,7 @@ class BookingOutputSerializer(serializers.Serializer):
     reason = serializers.CharField()
     reschedule_count = serializers.IntegerField()
     reschedules_left = serializers.SerializerMethodField()
-    cancelled_at = serializers.DateTimeField()
+    cancelled_at = serializers.DateTimeField(allow_null=True)
     cancelled_by = serializers.CharField()
     cancel_reason = serializers.CharField()
     has_outcome = serializers.SerializerMethodField()

@@ -41,17 +41,27 @@ def teleconsult_export(user: User) -> dict:
 
 
 def teleconsult_erasure_blockers(user: User) -> dict[str, str]:
-    """An upcoming consultation is a doctor's appointment: cancel it first, so the
-    doctor is told, instead of the booking vanishing from the schedule."""
+    """An upcoming consultation is an appointment of two people: cancel it first, so
+    the other one is told, instead of the booking vanishing from their schedule. That
+    holds for the patient's bookings and for a health worker's, as the doctor."""
     upcoming = Booking.objects.filter(
-        patient=user, status=Booking.Status.BOOKED, end__gt=timezone.now()
-    ).count()
-    if not upcoming:
-        return {}
-    return {
-        "bookings": f"{upcoming} jadwal konsultasi belum lewat; batalkan dulu "
-        "(POST /api/v1/teleconsult/bookings/{id}/cancel)."
-    }
+        status=Booking.Status.BOOKED, end__gt=timezone.now()
+    )
+    blockers = {}
+    as_patient = upcoming.filter(patient=user).count()
+    if as_patient:
+        blockers["bookings"] = (
+            f"{as_patient} jadwal konsultasi belum lewat; batalkan dulu "
+            "(POST /api/v1/teleconsult/bookings/{id}/cancel)."
+        )
+    as_doctor = upcoming.filter(doctor=user).count()
+    if as_doctor:
+        blockers["appointments"] = (
+            f"{as_doctor} konsultasi pasien dengan Anda sebagai dokter belum lewat; "
+            "batalkan dulu agar pasien diberi tahu "
+            "(POST /api/v1/teleconsult/bookings/{id}/cancel)."
+        )
+    return blockers
 
 
 def teleconsult_erase(user: User) -> None:

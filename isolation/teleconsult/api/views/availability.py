@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsHealthWorker
-from core.api.serializers import StrictSerializer
+from core.api.serializers import BoundedDateField, StrictSerializer
 from isolation.teleconsult import rules, selectors, services
 from isolation.teleconsult.api.serializers import DoctorRefSerializer
 from isolation.teleconsult.api.views.common import TAGS
@@ -95,7 +95,7 @@ class ExceptionListCreateApi(APIView):
     permission_classes = [IsHealthWorker]
 
     class InputSerializer(StrictSerializer):
-        date = serializers.DateField()
+        date = BoundedDateField()
         start_time = serializers.TimeField(required=False, allow_null=True)
         end_time = serializers.TimeField(required=False, allow_null=True)
         note = serializers.CharField(

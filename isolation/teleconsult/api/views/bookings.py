@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsResident
-from core.api.serializers import StrictSerializer
+from core.api.serializers import BoundedDateField, StrictSerializer
 from isolation.teleconsult import rules, selectors, services
 from isolation.teleconsult.api.serializers import (
     AwareDateTimeField,
@@ -37,8 +37,8 @@ class SlotListApi(APIView):
     class InputSerializer(StrictSerializer):
         facility = serializers.IntegerField(required=False, min_value=1)
         doctor = serializers.IntegerField(required=False, min_value=1)
-        date_from = serializers.DateField(required=False)
-        date_to = serializers.DateField(required=False)
+        date_from = BoundedDateField(required=False)
+        date_to = BoundedDateField(required=False)
         tz = TimeZoneField(required=False)
 
         def validate(self, attrs):
@@ -87,6 +87,8 @@ class SlotListApi(APIView):
 
 
 class BookingListCreateApi(APIView):
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = BookingPagination
     """GET: the caller's bookings (a health worker: their appointments).
     POST: book a slot (residents with consent)."""
 
@@ -124,7 +126,7 @@ class BookingListCreateApi(APIView):
             if k in ("status", "upcoming")
         }
         qs = selectors.booking_list(user=request.user, **filters)
-        paginator = BookingPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = BookingOutputSerializer(
             page, many=True, context={"tz": requester_tz(request)}

@@ -59,6 +59,8 @@ class MessageListCreateApi(APIView):
     POST: send a message while the room is open (the websocket is the live path)."""
 
     permission_classes = [IsAuthenticated]
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = MessagePagination
 
     class InputSerializer(StrictSerializer):
         text = serializers.CharField(max_length=MESSAGE_MAX_CHARS)
@@ -66,7 +68,7 @@ class MessageListCreateApi(APIView):
     @extend_schema(responses=MessageOutputSerializer(many=True), tags=TAGS)
     def get(self, request, booking_id: int):
         qs = selectors.message_list(user=request.user, booking_id=booking_id)
-        paginator = MessagePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(
             MessageOutputSerializer(page, many=True).data

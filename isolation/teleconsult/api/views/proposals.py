@@ -23,11 +23,13 @@ from isolation.teleconsult.models import REASON_MAX_CHARS
 
 class ProposalListApi(APIView):
     permission_classes = [IsAuthenticated]
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = CursorPagination
 
     @extend_schema(responses=ProposalOutputSerializer(many=True), tags=TAGS)
     def get(self, request):
         qs = selectors.proposal_list(user=request.user)
-        paginator = CursorPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = ProposalOutputSerializer(
             page, many=True, context={"tz": requester_tz(request)}
