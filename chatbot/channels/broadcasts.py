@@ -12,6 +12,7 @@ from django.utils import timezone
 from chatbot.channels.models import Broadcast, OutboundMessage
 from chatbot.channels.outbox import replies_enqueue
 from chatbot.conversation.types import Reply
+from core.areas.rules import code_within
 from core.exceptions import ApplicationError
 from core.models import Region, User
 
@@ -25,6 +26,16 @@ def broadcast_create(
     region_code = (region_code or "").strip()
     if not Region.objects.filter(code=region_code).exists():
         fields["region_code"] = "Wilayah tidak dikenal. / Unknown region."
+    elif (
+        actor.role == User.Role.HEALTH_OFFICE
+        and actor.region_id
+        and not code_within(region_code, actor.region_id)
+    ):
+        # A health office announces to its own wilayah kerja; curators (the
+        # province's chatbot team) to any area.
+        fields["region_code"] = (
+            "Wilayah di luar wilayah kerja Anda. / Outside your region."
+        )
     if not (text_id or "").strip():
         fields["text_id"] = "Teks Bahasa Indonesia wajib diisi. / Required."
     for name, value in (("text_id", text_id), ("text_en", text_en)):

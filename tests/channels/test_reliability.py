@@ -287,6 +287,22 @@ def test_a_broadcast_made_while_the_broker_is_down_is_fanned_out_by_the_sweep(
     assert broadcast_stale_ids() == []
 
 
+def test_a_health_office_broadcasts_to_its_own_region_only(
+    telegram_api, health_office, jakarta_office, auth_client, regions_semarang
+):
+    body = {"region_code": "33.74.10", "text_id": "Zona merah."}
+    ok = auth_client(health_office).post(
+        "/api/v1/chatbot/broadcasts", body, format="json"
+    )
+    assert ok.status_code == 201, ok.json()
+    next_door = auth_client(jakarta_office).post(
+        "/api/v1/chatbot/broadcasts", body, format="json"
+    )
+    assert next_door.status_code == 400
+    assert "region_code" in next_door.json()["error"]["fields"]
+    assert Broadcast.objects.count() == 1
+
+
 def test_broadcast_input_and_permissions(
     telegram_api, alice, curator, auth_client, api_client, regions_semarang
 ):
