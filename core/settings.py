@@ -626,6 +626,9 @@ TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN")
 # Sent by Telegram in X-Telegram-Bot-Api-Secret-Token (set with telegram_set_webhook).
 TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET")
 TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", "https://api.telegram.org")
+# The bot's @username (without @): group replies point to https://t.me/<username> for
+# private features, and "/cmd@otherbot" commands are left to that bot. Optional.
+TELEGRAM_BOT_USERNAME = env("TELEGRAM_BOT_USERNAME")
 WHATSAPP_TOKEN = env("WHATSAPP_TOKEN")
 WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET")
 WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN")

@@ -22,6 +22,10 @@ class Inbound:
     display_name: str = ""  # profile name, only for greeting; never logged
     language_hint: str | None = None  # e.g. Telegram from.language_code
     user_id: int | None = None  # web chat: the authenticated Sigap user
+    # False in a group chat (Telegram group/supergroup): its members share one chat
+    # id, so only stateless answers (FAQ, hoax check) run there, never a flow or an
+    # account link.
+    private: bool = True
 
 
 @dataclass(frozen=True)
