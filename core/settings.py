@@ -641,6 +641,9 @@ CHATBOT_TELEGRAM_CHAT_RATE = float(env("CHATBOT_TELEGRAM_CHAT_RATE", "1"))
 CHATBOT_WHATSAPP_RATE = float(env("CHATBOT_WHATSAPP_RATE", "80"))
 # An unsent reply is retried with backoff until it is this old (WhatsApp's 24 h window).
 CHATBOT_OUTBOX_MAX_AGE_SECONDS = env_int("CHATBOT_OUTBOX_MAX_AGE_SECONDS", 86400)
+# A send that fails with an unexpected error (not a platform error: a bug, an answer
+# that cannot be read) is retried with backoff up to this many attempts in all.
+CHATBOT_OUTBOX_MAX_ATTEMPTS = env_int("CHATBOT_OUTBOX_MAX_ATTEMPTS", 5)
 CHATBOT_INBOUND_MAX_ATTEMPTS = env_int("CHATBOT_INBOUND_MAX_ATTEMPTS", 5)
 CELERY_IMPORTS += ["chatbot.channels.tasks"]
 # httpx logs every request URL at INFO, and Telegram's URLs contain the bot token.
