@@ -240,3 +240,34 @@ def test_a_question_on_an_entrys_rare_word_is_offered_it_on_both_platforms(
     assert entries == expected, wa.offered()
     wa.tap(entries[0])
     assert "termometer" in wa.text.lower()
+
+
+def test_telegram_command_forms_work_and_never_reach_the_inbox(
+    telegram_api, alice, settings
+):
+    """/start with a deep-link payload, commands with the bot's @username (their
+    form in groups and from the command menu), a bare link code, an unknown command:
+    none is a question for the FAQ or for the curators' inbox."""
+    from chatbot.conversation.services import link_code_create
+    from chatbot.models import UnansweredQuestion
+    from core.models import ChannelIdentity
+
+    settings.TELEGRAM_BOT_USERNAME = "SigapBot"
+    chat = TelegramChat(telegram_api, chat_id=5550404)
+    chat.send("/start ref_abc123")
+    assert "Halo Alice" in chat.text and "m:selfcheck" in str(chat.last[0])
+    chat.send("/start@SigapBot")
+    assert "Halo" in chat.text
+    chat.send("/help@sigapbot")
+    assert "Pilih layanan" in chat.text
+    chat.send("/bahasa@SigapBot")
+    assert "lang:en" in str(chat.last)
+    chat.send("/frobnicate")
+    assert "tidak saya kenal" in chat.text
+    code = link_code_create(user=alice).code
+    chat.send(f"{(int(code) + 1) % 10**6:06d}")  # a bare (wrong) code
+    assert "Kode salah" in chat.text
+    chat.send(f"/link@SigapBot {code}")
+    assert "terhubung" in chat.text
+    assert ChannelIdentity.objects.get(user=alice).external_id == "5550404"
+    assert not UnansweredQuestion.objects.exists()
