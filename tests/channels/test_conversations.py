@@ -271,3 +271,50 @@ def test_telegram_command_forms_work_and_never_reach_the_inbox(
     assert "terhubung" in chat.text
     assert ChannelIdentity.objects.get(user=alice).external_id == "5550404"
     assert not UnansweredQuestion.objects.exists()
+
+
+def test_replying_with_a_suggestions_number_answers_it(telegram_api, graph_api, db):
+    """ "Balas dengan nomor pertanyaan yang Anda maksud": a bare number (also "nomor
+    2", or a WhatsApp reply quoting the bot's message) picks that suggestion; it
+    answers the next message only, and no number lands in the curators' inbox."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from chatbot import richtext
+    from chatbot.demo import chatbot_demo_seed
+    from chatbot.index import engine_get, snapshot_get, thresholds
+    from chatbot.models import UnansweredQuestion
+
+    chatbot_demo_seed()
+    question = "thermometer digital yang bagus merek apa"
+    out = engine_get().answer(question, thresholds=thresholds())
+    assert out.kind == "faq_suggestions" and len(out.suggestions) >= 2
+    answers = [
+        richtext.to_plain(snapshot_get().faq[h.entry_id].answer)
+        for h in out.suggestions
+    ]
+
+    chat = TelegramChat(telegram_api, chat_id=5550505)
+    chat.send(question)
+    assert "Balas dengan nomor" in chat.text
+    chat.send("2")
+    assert answers[1] in chat.text
+    chat.send("nomor 1")  # the list was answered already
+    assert "sudah tidak berlaku" in chat.text
+    chat.send(question)
+    chat.send("9")
+    assert "nomor 1–" in chat.text
+    chat.send("yang nomor 1")  # still open after a number out of range
+    assert answers[0] in chat.text
+
+    wa = WhatsAppChat(graph_api, wa_id="6281234500505")
+    wa.send(question)
+    bot_message = {"from": "15550783881", "id": "wamid.HBgM1001"}
+    wa._post(wa_text("1", wa_id=wa.wa_id, context=bot_message))
+    assert answers[0] in wa.text
+    wa.send(question)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)):
+        wa.send("no 2")
+    assert "sudah tidak berlaku" in wa.text
+    assert set(UnansweredQuestion.objects.values_list("text", flat=True)) == {question}
