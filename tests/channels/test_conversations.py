@@ -318,3 +318,28 @@ def test_replying_with_a_suggestions_number_answers_it(telegram_api, graph_api, 
         wa.send("no 2")
     assert "sudah tidak berlaku" in wa.text
     assert set(UnansweredQuestion.objects.values_list("text", flat=True)) == {question}
+
+
+def test_a_message_longer_than_the_matcher_reads_is_still_answered(
+    telegram_api, graph_api, db
+):
+    """Telegram and WhatsApp allow 4,096 characters; a long forwarded chain is
+    matched on its first CHATBOT_MAX_MESSAGE_CHARS (4,000) instead of refused."""
+    from chatbot.demo import chatbot_demo_seed
+    from chatbot.models import HoaxEntry
+
+    chatbot_demo_seed()
+    entry = HoaxEntry.objects.filter(status="published", verdict="hoax").first()
+    chain = f"Sebarkan!! {entry.claim}\n\n"
+    chain += "Teruskan ke 10 grup keluarga hari ini. " * 200
+    chain = chain[:4096]
+    assert len(chain) == 4096
+    chat = TelegramChat(telegram_api, chat_id=5550606)
+    chat._post(tg_forward_update(chain, chat_id=5550606))
+    assert "terlalu panjang" not in chat.text
+    assert "HOAKS" in chat.text.upper() and entry.source_url in chat.text
+
+    wa = WhatsAppChat(graph_api, wa_id="6281234500606")
+    wa._post(wa_text(chain, wa_id=wa.wa_id, context={"forwarded": True}))
+    assert "terlalu panjang" not in wa.text
+    assert entry.source_url in wa.text

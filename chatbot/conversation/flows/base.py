@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from chatbot.conversation.services.sessions import Session
 from chatbot.conversation.texts import t
 from chatbot.conversation.types import Choice, Inbound, Reply
@@ -45,7 +47,10 @@ class Ctx:
 
     @property
     def text(self) -> str:
-        return (self.inbound.text or "").strip()
+        # Chat platforms allow longer messages than the matcher reads (Telegram
+        # 4,096 characters, WhatsApp 4,096): a long forwarded chain is read up to the
+        # limit rather than refused.
+        return (self.inbound.text or "").strip()[: settings.CHATBOT_MAX_MESSAGE_CHARS]
 
     @property
     def choice(self) -> str:
