@@ -33,6 +33,7 @@ class Choice:
     id: str  # <= 64 bytes (Telegram callback_data), stable, ASCII
     title: str  # <= 20 chars fits a WhatsApp button, <= 24 a list row
     description: str = ""  # WhatsApp list row description (<= 72 chars)
+    long_title: str = ""  # the whole title when `title` was cut (Telegram shows it)
 
 
 @dataclass(frozen=True)

@@ -343,3 +343,48 @@ def test_a_message_longer_than_the_matcher_reads_is_still_answered(
     wa._post(wa_text(chain, wa_id=wa.wa_id, context={"forwarded": True}))
     assert "terlalu panjang" not in wa.text
     assert entry.source_url in wa.text
+
+
+def test_places_of_one_name_are_told_apart_on_both_platforms(
+    telegram_api, graph_api, regions_semarang
+):
+    from core.areas import search as area_search
+    from core.areas.cache import areas_local_reset
+    from core.services.regions import regions_load
+
+    regions_load(root="35.05")  # Kabupaten Blitar: Desa Tembalang
+    regions_load(root="65.03")  # Kabupaten Nunukan: Desa Tembalang
+    area_search.invalidate()
+    areas_local_reset()
+
+    chat = TelegramChat(telegram_api, chat_id=5550707)
+    chat.send("/start")
+    chat.tap("m:zone")
+    chat.send("Tembalang")
+    buttons = [
+        b["text"]
+        for m in chat.last
+        for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
+        for b in row
+        if b["callback_data"].startswith("z:a:")
+    ]
+    assert len(buttons) == 4 and len(set(buttons)) == 4, buttons
+    assert all("Tembalang" in b and len(b) <= 60 for b in buttons), buttons
+    assert any("Blitar" in b for b in buttons)
+    assert any("Nunukan" in b for b in buttons)
+
+    wa = WhatsAppChat(graph_api, wa_id="6281234500707")
+    wa.send("menu")
+    wa.tap("m:zone")
+    wa.send("Tembalang")
+    (listed,) = [m for m in wa.last if m["type"] == "interactive"]
+    rows = [
+        r
+        for section in listed["interactive"]["action"]["sections"]
+        for r in section["rows"]
+        if r["id"].startswith("z:a:")
+    ]
+    assert len({(r["title"], r["description"]) for r in rows}) == 4
+    assert all(len(r["title"]) <= 24 and len(r["description"]) <= 72 for r in rows)
+    area_search.invalidate()
+    areas_local_reset()

@@ -19,14 +19,16 @@ MAX_CHOICES = 10
 
 def choice(id: str, title: str, description: str = "") -> Choice:
     """A choice that fits every channel: long titles are cut and kept whole in the
-    description (WhatsApp list rows show it)."""
+    description (WhatsApp list rows show it) and in `long_title` (Telegram buttons)."""
     title = " ".join(title.split())
+    long_title = ""
     if len(title) > TITLE_MAX:
         description = description or title
+        long_title = title
         title = title[: TITLE_MAX - 1].rstrip() + "…"
     if len(description) > DESCRIPTION_MAX:
         description = description[: DESCRIPTION_MAX - 1].rstrip() + "…"
-    return Choice(id=id, title=title, description=description)
+    return Choice(id=id, title=title, description=description, long_title=long_title)
 
 
 def faq_choice(ref) -> Choice:
