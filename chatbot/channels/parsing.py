@@ -9,6 +9,33 @@ from telegram import Update
 
 from chatbot.conversation.types import Inbound
 
+# What a person sends that the bot cannot read (without a caption): it says so.
+TELEGRAM_UNREADABLE = (
+    "photo",
+    "sticker",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "animation",
+    "document",
+    "contact",
+    "poll",
+    "dice",
+)
+# WhatsApp message types of that kind; "reaction", "system" and the like get no answer.
+WHATSAPP_UNREADABLE = (
+    "audio",
+    "voice",
+    "sticker",
+    "image",
+    "video",
+    "document",
+    "contacts",
+    "unsupported",
+    "unknown",
+)
+
 
 @dataclass(frozen=True)
 class TelegramParsed:
@@ -80,8 +107,18 @@ def parse_telegram(payload: dict) -> TelegramParsed:
         else None
     )
     text = message.text or message.caption
+    private = message.chat.type == "private"
     if text is None and location is None:
-        return TelegramParsed(None)  # stickers, photos without caption, …
+        if not any(getattr(message, kind, None) for kind in TELEGRAM_UNREADABLE):
+            return TelegramParsed(None)  # service messages: members joining, pins, …
+        return TelegramParsed(
+            Inbound(
+                channel="telegram",
+                chat_id=str(message.chat.id),
+                private=private,
+                unsupported=True,
+            )
+        )
     if text is not None:
         text = _command_for_us(text)
         if text is None:
@@ -90,7 +127,7 @@ def parse_telegram(payload: dict) -> TelegramParsed:
         Inbound(
             channel="telegram",
             chat_id=str(message.chat.id),
-            private=message.chat.type == "private",
+            private=private,
             text=text,
             location=location,
             forwarded=message.forward_origin is not None,
@@ -162,8 +199,11 @@ def parse_whatsapp(chat_id: str, payload: dict) -> Inbound | None:
             return None
     elif kind in ("image", "video", "document"):
         text = (message.get(kind) or {}).get("caption")
+    unsupported = False
     if text is None and choice is None and location is None:
-        return None
+        if kind not in WHATSAPP_UNREADABLE:
+            return None  # reactions, system messages, …
+        unsupported = True
     context = message.get("context") or {}
     profile = (payload.get("contact") or {}).get("profile") or {}
     return Inbound(
@@ -172,6 +212,7 @@ def parse_whatsapp(chat_id: str, payload: dict) -> Inbound | None:
         text=text,
         choice=choice,
         location=location,
+        unsupported=unsupported,
         forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
         display_name=profile.get("name") or "",
     )

@@ -165,6 +165,10 @@ def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
             group.handle(ctx, command)
         return
 
+    if inbound.unsupported:
+        # Whatever flow is on waits for an answer it can read.
+        ctx.say(ctx.t("unsupported"))
+        return
     if session.flow == "handoff" and handoff.is_open(ctx):
         handoff.step(ctx)
         return

@@ -41,6 +41,8 @@ def private_only(ctx: Ctx) -> None:
 
 def handle(ctx: Ctx, command: Command) -> None:
     ctx.end()  # nothing of one member's message is kept for the next
+    if ctx.inbound.unsupported:
+        return  # members share photos and stickers with each other, not with us
     code = link_code_in(ctx.text)
     if code is not None:
         # Everyone in the group has read it: nobody may link with it any more.

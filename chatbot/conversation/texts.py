@@ -168,6 +168,12 @@ TEXTS: dict[str, T] = {
         "en": "The numbered choices from before are no longer open. Please type "
         "your question again.",
     },
+    "unsupported": {
+        "id": "Maaf, saya hanya bisa membaca pesan teks (dan lokasi, bila saya "
+        "memintanya).",
+        "en": "Sorry, I can only read text messages (and a location, when I ask for "
+        "one).",
+    },
     "unknown_command": {
         "id": "Perintah itu tidak saya kenal. Ketik pertanyaan Anda, atau buka menu.",
         "en": "I do not know that command. Type your question, or open the menu.",

@@ -26,6 +26,9 @@ class Inbound:
     # id, so only stateless answers (FAQ, hoax check) run there, never a flow or an
     # account link.
     private: bool = True
+    # A message the bot cannot read (photo or voice note without text, sticker,
+    # contact card, …): answered with a short note, never matched.
+    unsupported: bool = False
 
 
 @dataclass(frozen=True)

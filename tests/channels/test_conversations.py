@@ -18,6 +18,7 @@ from tests.channels.helpers import (
     tg_message_update,
     wa_button_reply,
     wa_list_reply,
+    wa_status,
     wa_text,
 )
 
@@ -388,3 +389,69 @@ def test_places_of_one_name_are_told_apart_on_both_platforms(
     assert all(len(r["title"]) <= 24 and len(r["description"]) <= 72 for r in rows)
     area_search.invalidate()
     areas_local_reset()
+
+
+TG_FILE = {"file_id": "AgACAgQAAxkBAAIB", "file_unique_id": "AQADrbgxG"}
+TG_UNREADABLE = {
+    "photo": {"photo": [{**TG_FILE, "width": 90, "height": 60, "file_size": 1200}]},
+    "sticker": {
+        "sticker": {
+            **TG_FILE,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
+    },
+    "voice": {"voice": {**TG_FILE, "duration": 4, "mime_type": "audio/ogg"}},
+    "contact": {"contact": {"phone_number": "+6281100000009", "first_name": "Bu RT"}},
+    "document": {"document": {**TG_FILE, "file_name": "hasil-lab.pdf"}},
+}
+
+
+def test_a_message_it_cannot_read_gets_one_short_note(telegram_api, graph_api, db):
+    from chatbot.conversation.models import ChatSession
+    from tests.channels.helpers import tg_group_message_update, wa_message
+
+    chat = TelegramChat(telegram_api, chat_id=5550808)
+    chat.send("menu")
+    chat.tap("m:zone")
+    for kind, content in TG_UNREADABLE.items():
+        chat._post(tg_message_update(chat_id=5550808, **content))
+        assert len(chat.last) == 1, kind
+        assert "hanya bisa membaca pesan teks" in chat.text, kind
+    # The flow that asked for a place still waits for one.
+    assert ChatSession.objects.get(chat_id="5550808").flow == "zone"
+    before = len(telegram_api.methods("sendMessage"))
+    joined = {"new_chat_members": [{"id": 5550809, "is_bot": False, "first_name": "B"}]}
+    for update in (
+        tg_message_update(chat_id=5550808, **joined),  # a service message
+        tg_group_message_update(**TG_UNREADABLE["photo"]),  # members' photos
+    ):
+        assert post_telegram(chat.client, update).status_code == 200
+    assert len(telegram_api.methods("sendMessage")) == before
+
+    wa = WhatsAppChat(graph_api, wa_id="6281234500808")
+    media = {"mime_type": "image/jpeg", "sha256": "abc", "id": "1481098012590187"}
+    for kind, content in (
+        ("audio", {**media, "mime_type": "audio/ogg; codecs=opus", "voice": True}),
+        ("sticker", {**media, "mime_type": "image/webp", "animated": False}),
+        ("image", media),
+        ("contacts", [{"name": {"formatted_name": "Bu RT"}, "phones": []}]),
+        ("unsupported", None),
+    ):
+        body = wa_message(kind, content, wa_id=wa.wa_id)
+        if kind == "unsupported":
+            message = body["entry"][0]["changes"][0]["value"]["messages"][0]
+            message.pop("unsupported")
+            message["errors"] = [{"code": 131051, "title": "Message type unknown"}]
+        wa._post(body)
+        assert len(wa.last) == 1, kind
+        assert "hanya bisa membaca pesan teks" in wa.text, kind
+    before = len(graph_api.calls)
+    reaction = {"message_id": "wamid.HBgM1001", "emoji": "👍"}
+    post_whatsapp(wa.client, wa_message("reaction", reaction, wa_id=wa.wa_id))
+    post_whatsapp(wa.client, wa_status("wamid.HBgM1001", "read", wa_id=wa.wa_id))
+    assert len(graph_api.calls) == before
