@@ -30,6 +30,35 @@ _NUMBER_PICK = re.compile(
     r"^(?:(?:yang|the)\s+)?(?:(?:no|nomor|nomer|number|nr|#)\s*\.?\s*)?(\d{1,2})[.)]?$"
 )
 
+_NUMBER_WITH_UNIT = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)\s*(.*)$")
+# Usual ways of writing the questionnaires' units, by the unit as written there.
+UNIT_ALIASES = {
+    "tahun": {"thn", "th", "years", "year", "yrs", "yo"},
+    "years": {"tahun", "thn", "th", "year", "yrs", "yo"},
+    "c": {"celsius", "derajat", "derajatcelsius", "degrees", "degreescelsius"},
+    "%": {"persen", "percent"},
+    "napas/menit": {"x/menit", "kali/menit", "/menit", "permenit", "breaths/min"},
+    "breaths/min": {"/min", "permin", "perminute", "x/min", "napas/menit"},
+}
+
+
+def _unit_key(unit: str) -> str:
+    return "".join(unit.lower().replace("°", "").split()).rstrip(".")
+
+
+def number_with_unit(text: str, units: tuple[str, ...] = ()) -> str | None:
+    """ "94%" -> "94", "42 tahun" -> "42", "38,6 °C" -> "38.6": the number, when
+    nothing or one of `units` (or a usual way of writing it) follows; else None."""
+    match = _NUMBER_WITH_UNIT.match(text.strip())
+    if match is None:
+        return None
+    suffix = _unit_key(match.group(2))
+    if suffix:
+        known = {_unit_key(u) for u in units if u}
+        if suffix not in known | {a for k in known for a in UNIT_ALIASES.get(k, ())}:
+            return None
+    return match.group(1).replace(",", ".")
+
 
 def chat_is_personal(channel: str, chat_id: str) -> bool:
     """Whether a chat id can only be one person's chat. Telegram gives a private chat

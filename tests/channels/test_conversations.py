@@ -455,3 +455,19 @@ def test_a_message_it_cannot_read_gets_one_short_note(telegram_api, graph_api, d
     post_whatsapp(wa.client, wa_message("reaction", reaction, wa_id=wa.wa_id))
     post_whatsapp(wa.client, wa_status("wamid.HBgM1001", "read", wa_id=wa.wa_id))
     assert len(graph_api.calls) == before
+
+
+def test_numbers_may_carry_their_unit(telegram_api, db):
+    """The prompts say "Ketik angka 50–100 %" and ask an age in years: "94%" and
+    "42 tahun" are answers, not typos."""
+    chat = TelegramChat(telegram_api, chat_id=5550909)
+    chat.send("menu")
+    chat.tap("m:selfcheck")
+    chat.send("42 tahun")
+    assert "(2/" in chat.text
+    chat.tap("sc:none")  # symptoms
+    chat.tap("sc:none")  # danger signs
+    chat.send("38,6 °C")
+    assert "50–100 %" in chat.text
+    chat.send("94%")
+    assert "(6/" in chat.text

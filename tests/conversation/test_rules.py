@@ -8,6 +8,7 @@ from chatbot.conversation.rules import (
     command_parse,
     link_code_in,
     number_pick,
+    number_with_unit,
 )
 
 
@@ -75,3 +76,25 @@ def test_it_reads_a_number_pick(text, expected):
 )
 def test_only_one_persons_chats_are_personal(channel, chat_id, expected):
     assert chat_is_personal(channel, chat_id) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "units", "expected"),
+    [
+        ("94", ("%",), "94"),
+        ("94%", ("%",), "94"),
+        ("94 persen", ("%",), "94"),
+        ("42 tahun", ("tahun", "years"), "42"),
+        ("42 years", ("tahun", "years"), "42"),
+        ("42 thn", ("tahun", "years"), "42"),
+        ("38,6 °C", ("°C",), "38.6"),
+        ("37.5C", ("°C",), "37.5"),
+        ("37,5 derajat", ("°C",), "37.5"),
+        ("20 x/menit", ("napas/menit", "breaths/min"), "20"),
+        ("42 kg", ("tahun", "years"), None),
+        ("94%", (), None),
+        ("sembilan", ("%",), None),
+    ],
+)
+def test_it_reads_a_number_with_its_unit(text, units, expected):
+    assert number_with_unit(text, units) == expected
