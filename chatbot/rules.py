@@ -11,8 +11,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Long digit runs are NIKs, phone or account numbers: never stored in the inboxes.
-_LONG_NUMBER = re.compile(r"\+?\d(?:[\d .-]{6,}\d)")
+# Long digit runs are NIKs, phone or account numbers, six digits may be a live chat
+# link code: never stored in the inboxes.
+_LONG_NUMBER = re.compile(r"\+?\d(?:[\d .-]{6,}\d)|(?<!\d)\d{3} ?\d{3}(?!\d)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -31,7 +32,8 @@ def clean_message(text: str, *, max_chars: int) -> str:
 
 
 def redact(text: str) -> str:
-    """Drop identifying numbers (NIK, phone, account) before a message is stored."""
+    """Drop identifying numbers (NIK, phone, account, link code) before a message is
+    stored."""
     return _LONG_NUMBER.sub("[angka]", text)
 
 

@@ -626,6 +626,9 @@ TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN")
 # Sent by Telegram in X-Telegram-Bot-Api-Secret-Token (set with telegram_set_webhook).
 TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET")
 TELEGRAM_API_BASE_URL = env("TELEGRAM_API_BASE_URL", "https://api.telegram.org")
+# The bot's @username (without @): group replies point to https://t.me/<username> for
+# private features, and "/cmd@otherbot" commands are left to that bot. Optional.
+TELEGRAM_BOT_USERNAME = env("TELEGRAM_BOT_USERNAME")
 WHATSAPP_TOKEN = env("WHATSAPP_TOKEN")
 WHATSAPP_APP_SECRET = env("WHATSAPP_APP_SECRET")
 WHATSAPP_VERIFY_TOKEN = env("WHATSAPP_VERIFY_TOKEN")
@@ -638,6 +641,9 @@ CHATBOT_TELEGRAM_CHAT_RATE = float(env("CHATBOT_TELEGRAM_CHAT_RATE", "1"))
 CHATBOT_WHATSAPP_RATE = float(env("CHATBOT_WHATSAPP_RATE", "80"))
 # An unsent reply is retried with backoff until it is this old (WhatsApp's 24 h window).
 CHATBOT_OUTBOX_MAX_AGE_SECONDS = env_int("CHATBOT_OUTBOX_MAX_AGE_SECONDS", 86400)
+# A send that fails with an unexpected error (not a platform error: a bug, an answer
+# that cannot be read) is retried with backoff up to this many attempts in all.
+CHATBOT_OUTBOX_MAX_ATTEMPTS = env_int("CHATBOT_OUTBOX_MAX_ATTEMPTS", 5)
 CHATBOT_INBOUND_MAX_ATTEMPTS = env_int("CHATBOT_INBOUND_MAX_ATTEMPTS", 5)
 CELERY_IMPORTS += ["chatbot.channels.tasks"]
 # httpx logs every request URL at INFO, and Telegram's URLs contain the bot token.

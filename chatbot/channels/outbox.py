@@ -96,6 +96,55 @@ def _head(channel: str, chat_id: str) -> int | None:
 def _send_head(message_id: int) -> float | None:
     """Send one message if it is due. Returns 0 (go on with the chat), a wait in
     seconds, or None (another worker holds it, or it is no longer pending)."""
+    try:
+        return _send_head_locked(message_id)
+    except Exception as exc:
+        # Not a platform error (those are SendError): a bug, or an answer we could
+        # not read after the request went out. Rolled back, the row would stay
+        # pending with no attempt counted and be resent forever, holding every
+        # later message of its chat; count it and give up after a few.
+        return _unexpected_error_record(message_id, exc)
+
+
+def _unexpected_error_record(message_id: int, exc: Exception) -> float | None:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = (
+        f"{tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
+        if tb is not None
+        else "?"
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            OutboundMessage.objects.select_for_update()
+            .filter(pk=message_id, status=OutboundMessage.Status.PENDING)
+            .first()
+        )
+        if row is None:
+            return None
+        row.attempts += 1
+        # The type and place only: an exception's text may quote the message.
+        row.last_error = f"unexpected {type(exc).__name__} at {where}"[:200]
+        delay = outbound_backoff(row.attempts)
+        if row.attempts >= settings.CHATBOT_OUTBOX_MAX_ATTEMPTS:
+            row.status = OutboundMessage.Status.FAILED
+            delay = 0.0
+        row.send_after = now + dt.timedelta(seconds=delay)
+        row.save(update_fields=["attempts", "last_error", "status", "send_after"])
+    logger.error(
+        "outbound %s: unexpected %s at %s (attempt %s, %s)",
+        row.pk,
+        type(exc).__name__,
+        where,
+        row.attempts,
+        row.status,
+    )
+    return delay
+
+
+def _send_head_locked(message_id: int) -> float | None:
     now = timezone.now()
     with transaction.atomic():
         qs = OutboundMessage.objects.filter(
@@ -119,9 +168,7 @@ def _send_head(message_id: int) -> float | None:
             return wait
         row.attempts += 1
         try:
-            row.platform_message_id = client_for(row.channel).send(
-                row.chat_id, row.payload
-            )
+            sent_id = client_for(row.channel).send(row.chat_id, row.payload)
         except SendError as exc:
             row.last_error = str(exc)[:200]
             if exc.kind == "permanent":
@@ -135,6 +182,7 @@ def _send_head(message_id: int) -> float | None:
             row.save(update_fields=["attempts", "last_error", "status", "send_after"])
             logger.info("outbound %s not sent (%s)", row.pk, exc.kind)
             return delay
+        row.platform_message_id = str(sent_id)[:128]
         row.status = OutboundMessage.Status.SENT
         row.sent_at = now
         row.last_error = ""

@@ -4,9 +4,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from telegram import Update
 
 from chatbot.conversation.types import Inbound
+
+# What a person sends that the bot cannot read (without a caption): it says so.
+TELEGRAM_UNREADABLE = (
+    "photo",
+    "sticker",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "animation",
+    "document",
+    "contact",
+    "poll",
+    "dice",
+)
+# WhatsApp message types of that kind; "reaction", "system" and the like get no answer.
+WHATSAPP_UNREADABLE = (
+    "audio",
+    "voice",
+    "sticker",
+    "image",
+    "video",
+    "document",
+    "contacts",
+    "unsupported",
+    "unknown",
+)
 
 
 @dataclass(frozen=True)
@@ -34,11 +62,27 @@ def telegram_chat_id(payload: dict) -> str:
     return ""
 
 
+def _command_for_us(text: str) -> str | None:
+    """ "/start@SigapBot payload" -> "/start payload" (Telegram's form of a command in
+    a group); None for a command addressed to another bot."""
+    if not text.startswith("/"):
+        return text
+    head, sep, rest = text.partition(" ")
+    command, at, bot = head.partition("@")
+    if not at:
+        return text
+    ours = settings.TELEGRAM_BOT_USERNAME.lstrip("@").lower()
+    if ours and bot.lower() != ours:
+        return None
+    return command + sep + rest
+
+
 def parse_telegram(payload: dict) -> TelegramParsed:
     update = Update.de_json(payload, None)
     if update.callback_query is not None:
         query = update.callback_query
-        chat = query.message.chat.id if query.message else query.from_user.id
+        message = query.message
+        chat = message.chat.id if message else query.from_user.id
         return TelegramParsed(
             Inbound(
                 channel="telegram",
@@ -46,6 +90,9 @@ def parse_telegram(payload: dict) -> TelegramParsed:
                 choice=query.data,
                 display_name=query.from_user.first_name or "",
                 language_hint=query.from_user.language_code,
+                # Without its message the button was on an inline-mode message; the
+                # chat is then the user's own.
+                private=message is None or message.chat.type == "private",
             ),
             callback_query_id=query.id,
             callback_message_id=query.message.message_id if query.message else None,
@@ -60,12 +107,27 @@ def parse_telegram(payload: dict) -> TelegramParsed:
         else None
     )
     text = message.text or message.caption
+    private = message.chat.type == "private"
     if text is None and location is None:
-        return TelegramParsed(None)  # stickers, photos without caption, …
+        if not any(getattr(message, kind, None) for kind in TELEGRAM_UNREADABLE):
+            return TelegramParsed(None)  # service messages: members joining, pins, …
+        return TelegramParsed(
+            Inbound(
+                channel="telegram",
+                chat_id=str(message.chat.id),
+                private=private,
+                unsupported=True,
+            )
+        )
+    if text is not None:
+        text = _command_for_us(text)
+        if text is None:
+            return TelegramParsed(None)
     return TelegramParsed(
         Inbound(
             channel="telegram",
             chat_id=str(message.chat.id),
+            private=private,
             text=text,
             location=location,
             forwarded=message.forward_origin is not None,
@@ -113,6 +175,10 @@ def whatsapp_messages(body: dict) -> tuple[list[WhatsAppMessage], list[dict]]:
 
 def parse_whatsapp(chat_id: str, payload: dict) -> Inbound | None:
     message = payload.get("message") or {}
+    if message.get("group_id"):
+        # A group of the Groups API: its members would share the sender's chat with
+        # the bot, and Sigap serves no WhatsApp groups (replies go 1:1 only).
+        return None
     kind = message.get("type")
     text = choice = location = None
     if kind == "text":
@@ -133,8 +199,11 @@ def parse_whatsapp(chat_id: str, payload: dict) -> Inbound | None:
             return None
     elif kind in ("image", "video", "document"):
         text = (message.get(kind) or {}).get("caption")
+    unsupported = False
     if text is None and choice is None and location is None:
-        return None
+        if kind not in WHATSAPP_UNREADABLE:
+            return None  # reactions, system messages, …
+        unsupported = True
     context = message.get("context") or {}
     profile = (payload.get("contact") or {}).get("profile") or {}
     return Inbound(
@@ -143,6 +212,7 @@ def parse_whatsapp(chat_id: str, payload: dict) -> Inbound | None:
         text=text,
         choice=choice,
         location=location,
+        unsupported=unsupported,
         forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
         display_name=profile.get("name") or "",
     )

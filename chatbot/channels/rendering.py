@@ -1,8 +1,10 @@
 """Engine replies -> platform messages (pure). One Reply may become several messages.
 
 Telegram text is sent without parse_mode, so nothing the engine writes can break
-Markdown. WhatsApp gets reply buttons (<= 3, titles <= 20), lists (<= 10 rows, titles
-<= 24) or a location request where they fit, plain text otherwise.
+Markdown; its buttons show the whole title and a disambiguating description
+(<= 60 characters). WhatsApp gets reply buttons (<= 3, titles <= 20, no description
+needed), lists (<= 10 rows, titles <= 24, descriptions <= 72) or a location request
+where they fit, plain text otherwise.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from chatbot.channels.rules import split_text
 from chatbot.conversation.types import Choice, Reply
 
 TELEGRAM_TEXT_LIMIT = 4096
+# Telegram has no short title limit for buttons, but a phone shows about this much of
+# a full-width button before cutting it itself.
+TELEGRAM_BUTTON_TEXT = 60
 WHATSAPP_TEXT_LIMIT = 4096
 WHATSAPP_BODY_LIMIT = 1024  # interactive message body
 LOCATION_LABEL = "📍 Kirim lokasi / Share location"
@@ -21,13 +26,27 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _repeats(description: str, title: str) -> bool:
+    """Whether a description only repeats the title (a cut title's whole text)."""
+    return not description or title.startswith(description.removesuffix("…").rstrip())
+
+
+def _telegram_button_text(c: Choice) -> str:
+    """The whole title, and the description that tells alike titles apart
+    ("Tembalang · Kota Semarang, Jawa Tengah")."""
+    title = c.long_title or c.title
+    text = title if _repeats(c.description, title) else f"{title} · {c.description}"
+    return _cut(text, TELEGRAM_BUTTON_TEXT)
+
+
 def render_telegram(reply: Reply) -> list[dict]:
     parts = split_text(reply.text, TELEGRAM_TEXT_LIMIT)
     messages = [{"method": "sendMessage", "text": p} for p in parts]
     last = messages[-1]
     if reply.choices:
         last["inline_keyboard"] = [
-            [{"text": c.title, "callback_data": c.id}] for c in reply.choices
+            [{"text": _telegram_button_text(c), "callback_data": c.id}]
+            for c in reply.choices
         ]
     if reply.request_location:
         button = {"method": "sendMessage", "location_button": LOCATION_LABEL}
@@ -103,7 +122,13 @@ def render_whatsapp(reply: Reply) -> list[dict]:
         messages.append(_wa_location_request(body))
         body = "…"
     choices = reply.choices
-    if choices and len(choices) <= 3 and all(len(c.title) <= 20 for c in choices):
+    # Reply buttons show a title only: a list when a row needs its description (two
+    # "Tembalang" in different cities), or when titles would read alike.
+    buttons_fit = all(
+        len(c.title) <= 20 and _repeats(c.description, c.long_title or c.title)
+        for c in choices
+    ) and len({c.title for c in choices}) == len(choices)
+    if choices and len(choices) <= 3 and buttons_fit:
         messages.append(_wa_buttons(body, choices))
     else:
         for start in range(0, len(choices), 10):

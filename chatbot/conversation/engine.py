@@ -10,7 +10,6 @@ Callers serialise messages of one chat.
 from __future__ import annotations
 
 import logging
-import re
 import time
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.db import transaction
 from django.utils import translation
 
 from chatbot import richtext
+from chatbot.conversation import answers, group
 from chatbot.conversation.flows import (
     consult,
     handoff,
@@ -29,7 +29,19 @@ from chatbot.conversation.flows import (
     selfcheck,
     zone,
 )
-from chatbot.conversation.flows.base import Ctx, choice, faq_choice
+from chatbot.conversation.flows.base import Ctx, choice
+from chatbot.conversation.rules import (
+    CANCEL_WORDS,
+    KNOWN_COMMANDS,
+    LANGUAGE_WORDS,
+    LINK_WORDS,
+    MENU_WORDS,
+    STOP_WORDS,
+    UNLINK_WORDS,
+    command_parse,
+    link_code_in,
+    number_pick,
+)
 from chatbot.conversation.selectors import linked_user
 from chatbot.conversation.services import (
     session_get,
@@ -38,7 +50,6 @@ from chatbot.conversation.services import (
     subscriptions_opt_out,
 )
 from chatbot.conversation.types import Inbound, Reply
-from chatbot.index import snapshot_get
 from core.exceptions import ApplicationError
 from core.models import User
 
@@ -65,14 +76,6 @@ MENU_FLOWS = (
     "hoax",
     "handoff",
 )
-
-MENU_WORDS = {"menu", "start", "help", "bantuan", "mulai", "halo", "hai", "hi"}
-LANGUAGE_WORDS = {"bahasa", "language", "lang"}
-CANCEL_WORDS = {"batal", "cancel", "kembali", "back"}
-STOP_WORDS = {"berhenti", "stop", "unsubscribe"}
-UNLINK_WORDS = {"putuskan", "unlink"}
-LINK_WORDS = {"link", "hubungkan"}
-LINK_COMMAND = re.compile(r"^/?(?:link|hubungkan)\s+(\d{6})$")
 
 
 def handle(inbound: Inbound) -> list[Reply]:
@@ -105,6 +108,8 @@ def _plain(reply: Reply) -> Reply:
 
 
 def _user(inbound: Inbound) -> User | None:
+    if not inbound.private:
+        return None  # a group chat is never anyone's account
     if inbound.channel == "web":
         if inbound.user_id is None:
             return None
@@ -143,46 +148,67 @@ def _expire(ctx: Ctx) -> bool:
     return True
 
 
-def _command(text: str) -> str:
-    return " ".join(text.lower().split()).lstrip("/")
-
-
 def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
     inbound, session = ctx.inbound, ctx.session
-    command = _command(ctx.text)
+    command = command_parse(ctx.text)
+    word = command.word
 
+    if not inbound.private:
+        # A group's language and its area announcements are the group's own.
+        if word in LANGUAGE_WORDS or ctx.choice == "m:lang":
+            _language_ask(ctx)
+        elif ctx.choice.startswith("lang:"):
+            _language_set(ctx, ctx.choice.removeprefix("lang:"))
+        elif word in STOP_WORDS:
+            _unsubscribe(ctx)
+        else:
+            group.handle(ctx, command)
+        return
+
+    if inbound.unsupported:
+        # Whatever flow is on waits for an answer it can read.
+        ctx.say(ctx.t("unsupported"))
+        return
     if session.flow == "handoff" and handoff.is_open(ctx):
         handoff.step(ctx)
         return
+    offered = answers.offered_take(ctx)
 
     # Commands and menu choices work everywhere.
-    if command in MENU_WORDS or ctx.choice == "menu":
+    if word in MENU_WORDS or ctx.choice == "menu":
         ctx.end()
-        menu(ctx, welcome=first_contact or command == "start")
+        menu(ctx, welcome=first_contact or word == "start")
         return
-    if command in LANGUAGE_WORDS or ctx.choice == "m:lang":
-        _language_ask(ctx)
+    if word in LANGUAGE_WORDS or ctx.choice == "m:lang":
+        if command.arg in ("id", "en"):
+            _language_set(ctx, command.arg)
+        else:
+            _language_ask(ctx)
         return
     if ctx.choice.startswith("lang:"):
         _language_set(ctx, ctx.choice.removeprefix("lang:"))
         return
-    if command in CANCEL_WORDS:
+    if word in CANCEL_WORDS:
         ctx.end()
         ctx.say(ctx.t("cancelled"))
         menu(ctx)
         return
-    if command in STOP_WORDS:
+    if word in STOP_WORDS:
         _unsubscribe(ctx)
         return
-    if command in UNLINK_WORDS or ctx.choice == "m:unlink":
+    if word in UNLINK_WORDS or ctx.choice == "m:unlink":
         link.unlink(ctx)
         return
-    match = LINK_COMMAND.match(command)
-    if match:
-        link.link(ctx, match.group(1))
+    code = link_code_in(ctx.text)
+    if code is not None:
+        link.link(ctx, code)
         return
-    if command in LINK_WORDS or ctx.choice == "m:link":
+    if word in LINK_WORDS or ctx.choice == "m:link":
         link.start(ctx)
+        return
+    if command.slash and word not in KNOWN_COMMANDS:
+        # Never a question for the FAQ (nor for the curators' inbox).
+        ctx.say(ctx.t("unknown_command"), [ctx.menu_choice()])
         return
     if ctx.choice.startswith("m:") and ctx.choice[2:] in MENU_FLOWS:
         ctx.end()
@@ -192,7 +218,7 @@ def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
         # A FAQ entry offered anywhere (suggestions, related questions, beside a
         # possibly related claim) answers and ends the flow it was offered in.
         ctx.end()
-        _faq(ctx, ctx.choice.removeprefix("faq:"))
+        answers.faq(ctx, ctx.choice.removeprefix("faq:"))
         return
 
     if session.flow in FLOWS:
@@ -204,13 +230,20 @@ def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
     if inbound.location is not None:
         zone.by_location(ctx)
         return
+    number = number_pick(ctx.text)
+    if number is not None:
+        answers.pick(ctx, number, offered)
+        return
     if ctx.text:
-        _free_text(ctx)
+        answers.free_text(ctx)
         return
     menu(ctx, welcome=first_contact)
 
 
 def menu(ctx: Ctx, *, welcome: bool = False) -> None:
+    if not ctx.inbound.private:
+        group.help(ctx)
+        return
     name = (
         f" {ctx.inbound.display_name}" if welcome and ctx.inbound.display_name else ""
     )
@@ -265,44 +298,3 @@ def _unsubscribe(ctx: Ctx) -> None:
     )
     key = "unsubscribed" if count else "unsubscribed_none"
     ctx.say(ctx.t(key, count=count), [ctx.menu_choice()])
-
-
-def _faq(ctx: Ctx, raw_id: str) -> None:
-    entry = snapshot_get().faq.get(int(raw_id)) if raw_id.isdigit() else None
-    if entry is None:
-        ctx.say(ctx.t("faq_unknown"), [ctx.menu_choice()])
-        return
-    ctx.say(entry.answer, [ctx.menu_choice()])
-
-
-def _free_text(ctx: Ctx) -> None:
-    """FAQ answer, top-3 suggestions as choices, or a hoax verdict for a forward."""
-    if ctx.inbound.forwarded:
-        hoax.check(ctx, ctx.text, offer_report=True)
-        return
-    from chatbot.services import message_answer
-
-    result = message_answer(
-        text=ctx.text, language=ctx.lang, user=ctx.user, channel=ctx.inbound.channel
-    )
-    if result.kind == "faq_suggestions":
-        ctx.say(
-            result.reply,
-            [faq_choice(s) for s in result.suggestions[:3]] + [ctx.menu_choice()],
-        )
-        return
-    if result.kind in ("hoax", "hoax_possible"):
-        hoax.check(ctx, ctx.text, offer_report=False, result=result)
-        return
-    if result.kind == "fallback":
-        ctx.say(
-            result.reply,
-            [choice("m:handoff", ctx.t("m_handoff")), ctx.menu_choice()],
-        )
-        return
-    # An answer, with the other entries the question may be about under it.
-    ctx.say(
-        result.reply,
-        [faq_choice(r) for r in result.related] + [ctx.menu_choice()],
-        list_button=ctx.t("related_button"),
-    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from chatbot.conversation.models import Handoff, HandoffMessage, Subscription
+from chatbot.conversation.rules import chat_is_personal
 from chatbot.error_codes import ChatbotErrorCode
 from core.areas import rules as area_rules
 from core.exceptions import NotFound
@@ -19,7 +20,10 @@ def channel_links_for_user(*, user: User) -> QuerySet[ChannelIdentity]:
 
 
 def linked_user(*, channel: str, chat_id: str) -> User | None:
-    if channel not in ("telegram", "whatsapp"):
+    """The account linked to a one-person chat; never one for a group chat."""
+    if channel not in ("telegram", "whatsapp") or not chat_is_personal(
+        channel, chat_id
+    ):
         return None
     identity = (
         ChannelIdentity.objects.select_related("user")

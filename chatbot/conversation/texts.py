@@ -158,6 +158,55 @@ TEXTS: dict[str, T] = {
         "curators to be checked, or pick a related question we have answered.",
     },
     "related_button": {"id": "Pertanyaan terkait", "en": "Related questions"},
+    "pick_range": {
+        "id": "Balas dengan nomor 1–{count}, atau ketuk salah satu pilihan.",
+        "en": "Reply with a number from 1 to {count}, or tap one of the choices.",
+    },
+    "pick_none": {
+        "id": "Pilihan bernomor sebelumnya sudah tidak berlaku. Ketik lagi "
+        "pertanyaan Anda.",
+        "en": "The numbered choices from before are no longer open. Please type "
+        "your question again.",
+    },
+    "unsupported": {
+        "id": "Maaf, saya hanya bisa membaca pesan teks (dan lokasi, bila saya "
+        "memintanya).",
+        "en": "Sorry, I can only read text messages (and a location, when I ask for "
+        "one).",
+    },
+    "unknown_command": {
+        "id": "Perintah itu tidak saya kenal. Ketik pertanyaan Anda, atau buka menu.",
+        "en": "I do not know that command. Type your question, or open the menu.",
+    },
+    # --- group chats -----------------------------------------------------------------
+    "group_help": {
+        "id": "Di grup, saya menjawab pertanyaan kesehatan dan mengecek pesan yang "
+        "diduga hoaks: ketik pertanyaannya atau teruskan pesannya. Cek gejala, zona "
+        "risiko, isolasi, konsultasi dan layanan lain hanya bisa dipakai di chat "
+        "pribadi dengan saya{where}.",
+        "en": "In a group I answer health questions and check messages that may be "
+        "hoaxes: type the question or forward the message. Symptom check, risk "
+        "zones, isolation, consultations and the other services work only in a "
+        "private chat with me{where}.",
+    },
+    "group_private_only": {
+        "id": "Demi privasi, layanan ini hanya bisa dipakai di chat pribadi dengan "
+        "saya{where}. Di grup saya hanya menjawab pertanyaan umum dan mengecek hoaks.",
+        "en": "For privacy, this works only in a private chat with me{where}. In a "
+        "group I only answer general questions and check hoaxes.",
+    },
+    "group_code_discarded": {
+        "id": "Kode itu terkirim di grup, jadi sudah saya batalkan agar tidak dipakai "
+        "orang lain. Minta kode baru di aplikasi Sigap, lalu kirim di chat pribadi "
+        "dengan saya{where}.",
+        "en": "That code was sent in a group, so I cancelled it: no one else can use "
+        "it. Get a new code in the Sigap app and send it in a private chat with "
+        "me{where}.",
+    },
+    "group_pick_tap": {
+        "id": "Di grup, ketuk salah satu pilihan di bawah pesan saya.",
+        "en": "In a group, tap one of the choices under my message.",
+    },
     "options_button": {"id": "Pilihan", "en": "Options"},
     # --- self-check --------------------------------------------------------------
     "sc_intro": {

@@ -22,6 +22,13 @@ class Inbound:
     display_name: str = ""  # profile name, only for greeting; never logged
     language_hint: str | None = None  # e.g. Telegram from.language_code
     user_id: int | None = None  # web chat: the authenticated Sigap user
+    # False in a group chat (Telegram group/supergroup): its members share one chat
+    # id, so only stateless answers (FAQ, hoax check) run there, never a flow or an
+    # account link.
+    private: bool = True
+    # A message the bot cannot read (photo or voice note without text, sticker,
+    # contact card, …): answered with a short note, never matched.
+    unsupported: bool = False
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,7 @@ class Choice:
     id: str  # <= 64 bytes (Telegram callback_data), stable, ASCII
     title: str  # <= 20 chars fits a WhatsApp button, <= 24 a list row
     description: str = ""  # WhatsApp list row description (<= 72 chars)
+    long_title: str = ""  # the whole title when `title` was cut (Telegram shows it)
 
 
 @dataclass(frozen=True)

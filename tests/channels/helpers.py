@@ -197,6 +197,36 @@ def tg_message_update(text=None, chat_id=555001, update_id=None, **extra):
     return {"update_id": update_id or next(_update_ids), "message": message}
 
 
+GROUP_CHAT_ID = -1001234567890  # Telegram supergroup ids are -100…
+
+
+def tg_group_message_update(
+    text=None, chat_id=GROUP_CHAT_ID, user_id=555001, chat_type="supergroup", **extra
+):
+    """A message in a group: the chat is the group, `from` the member who wrote."""
+    message = {
+        "message_id": next(_update_ids) % 100000,
+        "from": tg_user(user_id),
+        "chat": {"id": chat_id, "title": "Warga RT 05 Tembalang", "type": chat_type},
+        "date": 1700000000,
+        **extra,
+    }
+    if text is not None:
+        message["text"] = text
+    return {"update_id": next(_update_ids), "message": message}
+
+
+def tg_group_callback_update(data, chat_id=GROUP_CHAT_ID, user_id=555001):
+    """A member taps a button under one of the bot's messages in a group."""
+    update = tg_callback_update(data, chat_id=user_id)
+    update["callback_query"]["message"]["chat"] = {
+        "id": chat_id,
+        "title": "Warga RT 05 Tembalang",
+        "type": "supergroup",
+    }
+    return update
+
+
 def tg_location_update(lat, lng, chat_id=555001):
     return tg_message_update(
         chat_id=chat_id, location={"latitude": lat, "longitude": lng}

@@ -170,6 +170,46 @@ def test_whatsapp_permanent_errors_fail(graph_api):
     assert OutboundMessage.objects.get().status == "failed"
 
 
+@pytest.mark.parametrize(
+    "platform, chat_id, answer",
+    [
+        # 200 but no Message object in "result": python-telegram-bot cannot read it.
+        ("telegram", "7005", {"ok": True, "result": True}),
+        # 200 with a body that is not the documented object.
+        ("whatsapp", "6281200000005", ["wamid.HBgM"]),
+    ],
+)
+def test_an_unreadable_answer_is_retried_a_few_times_then_unblocks_the_chat(
+    request, settings, caplog, platform, chat_id, answer
+):
+    api = request.getfixturevalue(
+        "telegram_api" if platform == "telegram" else "graph_api"
+    )
+    settings.CHATBOT_OUTBOX_MAX_ATTEMPTS = 3
+    api.fail_next(200, answer, times=3)
+    calls = api.methods("sendMessage") if platform == "telegram" else api.calls
+    secret = Reply(text="SpO2 Anda 91, segera ke IGD")
+    enqueue(channel=platform, chat_id=chat_id, key="a", replies=[secret])
+    enqueue(channel=platform, chat_id=chat_id, key="b", replies=[Reply(text="Lalu")])
+    first, second = (OutboundMessage.objects.get(key=k) for k in ("a", "b"))
+    assert (first.status, first.attempts) == ("pending", 1)
+    assert first.send_after > timezone.now()
+    assert first.last_error.startswith("unexpected ")
+    assert second.status == "pending"  # waits behind it, in order
+    for _ in range(2):
+        OutboundMessage.objects.filter(key="a").update(send_after=timezone.now())
+        sweep_outbound()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.attempts) == ("failed", 3)
+    assert second.status == "sent"
+    calls = api.methods("sendMessage") if platform == "telegram" else api.calls
+    assert len(calls) == 4  # three tries, then the next message; no endless resend
+    logged = [r.getMessage() for r in caplog.records if r.name == outbox.__name__]
+    assert len(logged) == 3 and "AttributeError" in logged[0]
+    assert not any("SpO2" in m or "IGD" in m or chat_id in m for m in logged)
+
+
 def test_an_old_unsent_message_expires(telegram_api, settings):
     telegram_api.fail_next(500, {"ok": False, "error_code": 500, "description": "x"})
     enqueue()

@@ -57,7 +57,14 @@ def test_chat_id_of_raw_updates():
     assert telegram_chat_id({"update_id": 1}) == ""
 
 
-def test_unsupported_whatsapp_messages_are_ignored():
-    assert parse_whatsapp("62", {"message": {"type": "sticker", "sticker": {}}}) is None
+def test_whatsapp_messages_it_cannot_read_are_marked_and_reactions_ignored():
+    sticker = parse_whatsapp("62", {"message": {"type": "sticker", "sticker": {}}})
+    assert sticker.unsupported and sticker.text is None
+    reaction = {
+        "type": "reaction",
+        "reaction": {"message_id": "wamid.X", "emoji": "👍"},
+    }
+    assert parse_whatsapp("62", {"message": reaction}) is None
+    assert parse_whatsapp("62", {"message": {"type": "system", "system": {}}}) is None
     bad = {"message": {"type": "location", "location": {"latitude": "x"}}}
     assert parse_whatsapp("62", bad) is None

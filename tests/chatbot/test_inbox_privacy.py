@@ -66,6 +66,9 @@ def test_the_reporter_can_export_and_erase_their_reports(alice, bob, starter):
         ("nik 3374101234567890", "nik [angka]"),
         ("hp +62 812-3456-7890 ya", "hp [angka] ya"),
         ("jam 10 sampai 11", "jam 10 sampai 11"),
+        ("kode 123456 tidak bisa", "kode [angka] tidak bisa"),
+        ("kode link 123 456", "kode link [angka]"),
+        ("tahun 2021, 12345 dosis", "tahun 2021, 12345 dosis"),
     ],
 )
 def test_it_redacts_identifying_numbers(text, expected):

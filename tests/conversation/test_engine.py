@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 from django.utils import timezone
 
 from chatbot.conversation.models import ChatSession
-from chatbot.conversation.services import link_code_create
+from chatbot.conversation.services import chat_link, link_code_create
+from core.exceptions import ApplicationError
 from core.models import ChannelIdentity
 from tests.conversation.helpers import Chat
 
@@ -141,3 +143,17 @@ def test_services_needing_an_account_ask_to_link(chat):
     chat.send(choice="m:isolation")
     assert "/link" in chat.text
     assert "NIK" in chat.text
+
+
+def test_the_link_service_refuses_a_group_chat_id(alice):
+    code = link_code_create(user=alice).code
+    with pytest.raises(ApplicationError):
+        chat_link(channel="telegram", chat_id="-1001234567890", code=code)
+    assert not ChannelIdentity.objects.exists()
+    # Whatever was stored before, a group chat id never resolves to an account.
+    ChannelIdentity.objects.create(
+        user=alice, channel="telegram", external_id="-1001234567890"
+    )
+    group = Chat(chat_id="-1001234567890", private=False)
+    group.send(choice="m:isolation")
+    assert "chat pribadi" in group.text

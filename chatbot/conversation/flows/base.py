@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from chatbot.conversation.services.sessions import Session
 from chatbot.conversation.texts import t
 from chatbot.conversation.types import Choice, Inbound, Reply
@@ -17,14 +19,16 @@ MAX_CHOICES = 10
 
 def choice(id: str, title: str, description: str = "") -> Choice:
     """A choice that fits every channel: long titles are cut and kept whole in the
-    description (WhatsApp list rows show it)."""
+    description (WhatsApp list rows show it) and in `long_title` (Telegram buttons)."""
     title = " ".join(title.split())
+    long_title = ""
     if len(title) > TITLE_MAX:
         description = description or title
+        long_title = title
         title = title[: TITLE_MAX - 1].rstrip() + "…"
     if len(description) > DESCRIPTION_MAX:
         description = description[: DESCRIPTION_MAX - 1].rstrip() + "…"
-    return Choice(id=id, title=title, description=description)
+    return Choice(id=id, title=title, description=description, long_title=long_title)
 
 
 def faq_choice(ref) -> Choice:
@@ -45,7 +49,10 @@ class Ctx:
 
     @property
     def text(self) -> str:
-        return (self.inbound.text or "").strip()
+        # Chat platforms allow longer messages than the matcher reads (Telegram
+        # 4,096 characters, WhatsApp 4,096): a long forwarded chain is read up to the
+        # limit rather than refused.
+        return (self.inbound.text or "").strip()[: settings.CHATBOT_MAX_MESSAGE_CHARS]
 
     @property
     def choice(self) -> str:

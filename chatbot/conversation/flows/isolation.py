@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 
 from chatbot.conversation.flows.base import Ctx, choice
+from chatbot.conversation.rules import number_with_unit
 from core.exceptions import ApplicationError, PermissionDenied
 from core.i18n import pick
 from isolation import content as iso_content
@@ -160,7 +161,7 @@ def step(ctx: Ctx) -> None:
         if skip:
             data["spo2"] = None
         else:
-            raw = ctx.text.strip().rstrip("%").strip()
+            raw = number_with_unit(ctx.text, ("%",)) or ""
             low, high = iso_rules.SPO2_RANGE
             if not raw.isdigit() or not low <= int(raw) <= high:
                 ctx.say(ctx.t("iso_spo2_invalid"))
@@ -173,8 +174,11 @@ def step(ctx: Ctx) -> None:
 
 
 def _decimal(raw: str) -> Decimal | None:
+    number = number_with_unit(raw, ("°C",))
+    if number is None:
+        return None
     try:
-        value = Decimal(raw.replace(",", ".").replace("°", "").strip().rstrip("cC"))
+        value = Decimal(number)
     except (InvalidOperation, ValueError):
         return None
     return value if value.is_finite() else None

@@ -13,6 +13,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from chatbot.conversation.flows.base import Ctx, choice
+from chatbot.conversation.rules import number_with_unit
 from core.areas.selectors import area_search
 from core.exceptions import ApplicationError
 from core.i18n import pick
@@ -179,7 +180,8 @@ def _skipped(ctx: Ctx, question: dict) -> bool:
 def _number(ctx: Ctx, question: dict) -> bool:
     if _skipped(ctx, question):
         return True
-    raw = ctx.text.replace(",", ".").strip()
+    units = tuple((question.get("unit") or {}).values())
+    raw = number_with_unit(ctx.text, units) or ctx.text.replace(",", ".").strip()
     unit = _unit(ctx, question)
     invalid = ctx.t(
         "sc_number_invalid", min=question["min"], max=question["max"], unit=unit

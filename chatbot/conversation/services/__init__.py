@@ -15,6 +15,7 @@ from chatbot.conversation.services.links import (
     chat_unlink,
     identity_delete,
     link_code_create,
+    link_code_discard,
 )
 from chatbot.conversation.services.sessions import (
     Session,
@@ -41,6 +42,7 @@ __all__ = [
     "handoff_reply",
     "identity_delete",
     "link_code_create",
+    "link_code_discard",
     "session_forget",
     "session_get",
     "session_reset_flow",

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chatbot.conversation.models import ChatSession, LinkCode
+from chatbot.conversation.rules import chat_is_personal
 from chatbot.error_codes import ChatbotErrorCode
 from core.exceptions import ApplicationError, NotFound, RateLimited
 from core.models import ChannelIdentity, User
@@ -73,7 +74,7 @@ def _attempts_check(row: ChatSession, now: dt.datetime) -> None:
 def chat_link(*, channel: str, chat_id: str, code: str) -> User:
     """Use a code to link this chat. Wrong codes count against the chat (a few per
     window), so six digits cannot be guessed by trying."""
-    if channel not in LINKABLE_CHANNELS:
+    if channel not in LINKABLE_CHANNELS or not chat_is_personal(channel, chat_id):
         raise ApplicationError(
             "Kanal ini tidak dapat dihubungkan.", code=ChatbotErrorCode.NOT_LINKABLE
         )
@@ -127,6 +128,17 @@ def chat_link(*, channel: str, chat_id: str, code: str) -> User:
             link_failures=0, link_window_started_at=None
         )
     return user
+
+
+def link_code_discard(*, code: str) -> None:
+    """Void a code that was shown where others could read it (sent in a group): no
+    one can use it any more. Says nothing about whether it was a live code."""
+    code = code.replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return
+    LinkCode.objects.filter(
+        code_hash=code_hash(code), used_at__isnull=True, expires_at__gt=timezone.now()
+    ).update(used_at=timezone.now())
 
 
 @transaction.atomic
