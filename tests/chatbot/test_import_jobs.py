@@ -36,6 +36,17 @@ def background(settings):
     settings.CHATBOT_IMPORT_INLINE_BYTES = 200
 
 
+def stored(content: bytes) -> ImportJob:
+    """A hoax archive stored as a queued job (as the admin does for a large file)."""
+    return imports.import_job_create(
+        kind="hoax",
+        file_name="arsip.csv",
+        content=content,
+        default_status="published",
+        user=None,
+    )
+
+
 def upload(client, data: bytes, name: str = "arsip.csv"):
     return client.post(
         IMPORT, {"file": SimpleUploadedFile(name, data), "status": "published"}
@@ -70,13 +81,7 @@ def test_a_large_upload_is_imported_by_a_worker_while_the_curator_watches(
 
 
 def test_progress_is_shown_while_a_job_runs(background, curator_client):
-    job = imports.import_job_create(
-        kind="hoax",
-        file_name="arsip.csv",
-        content=archive(1200),
-        default_status="published",
-        user=None,
-    )
+    job = stored(archive(1200))
     seen = []
     original = imports.hoax_import
 
@@ -128,13 +133,7 @@ def test_a_job_the_broker_never_got_is_run_by_the_sweep(
 
 
 def test_a_job_whose_worker_died_is_run_again_without_duplicates(background, settings):
-    job = imports.import_job_create(
-        kind="hoax",
-        file_name="arsip.csv",
-        content=archive(30),
-        default_status="published",
-        user=None,
-    )
+    job = stored(archive(30))
     # Its worker took it and died mid-import: the transaction rolled back.
     ImportJob.objects.filter(pk=job.pk).update(
         state=ImportJob.State.RUNNING, started_at=timezone.now(), attempts=1
@@ -153,13 +152,7 @@ def test_a_job_whose_worker_died_is_run_again_without_duplicates(background, set
 
 
 def test_a_system_error_is_retried_then_reported(background, monkeypatch):
-    job = imports.import_job_create(
-        kind="hoax",
-        file_name="arsip.csv",
-        content=archive(5),
-        default_status="published",
-        user=None,
-    )
+    job = stored(archive(5))
 
     def database_gone(**kwargs):
         raise RuntimeError("server closed the connection unexpectedly")
@@ -183,13 +176,7 @@ def test_a_file_with_many_bad_rows_keeps_the_first_messages(
     background, curator_client, monkeypatch
 ):
     monkeypatch.setattr(imports, "KEEP_ERRORS", 3)
-    job = imports.import_job_create(
-        kind="hoax",
-        file_name="arsip.csv",
-        content=archive(10, bad=8),
-        default_status="published",
-        user=None,
-    )
+    job = stored(archive(10, bad=8))
     imports.import_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert (job.created, job.error_count, len(job.errors)) == (2, 8, 3)
@@ -207,13 +194,7 @@ def test_a_small_upload_is_still_imported_at_once(curator_client):
 def test_only_curators_see_import_jobs(background, client, curator_client):
     from core.models import User
 
-    job = imports.import_job_create(
-        kind="hoax",
-        file_name="arsip.csv",
-        content=archive(3),
-        default_status="published",
-        user=None,
-    )
+    job = stored(archive(3))
     assert curator_client.get(f"{IMPORT}{job.pk}/").status_code == 200
     # A job of the other kind is not found under this list.
     assert (
