@@ -117,6 +117,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             default_status=job.default_status,
             user=job.created_by,
             progress=lambda done: cache.set(key, done, timeout=3600),
+            file_name=job.file_name,
         )
     except Exception:
         # Not the file's fault (its rows' errors are reported, not raised): the

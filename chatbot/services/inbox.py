@@ -174,6 +174,7 @@ def unanswered_to_draft_faq(*, question: UnansweredQuestion) -> FaqEntry:
         alternates=[a[:500] for a in alternates],
         tags=["dari-pertanyaan-warga"],
     )
+    entry._change_reason = "Draf dari pertanyaan warga"
     faq_save(entry=entry)
     _resolve([question], entry)
     return entry
@@ -194,6 +195,7 @@ def unanswered_add_alternate(
             if text and text != faq.question and text not in phrasings:
                 phrasings.append(text)
     faq.alternates = phrasings
+    faq._change_reason = "Rumusan lain dari pertanyaan warga"
     faq_save(entry=faq)
     _resolve(questions, faq)
     return faq
@@ -257,6 +259,7 @@ def possible_match_review(
         variant = " ".join(match.text.split())[:500]
         if variant and variant not in hoax.variants:
             hoax.variants = [*hoax.variants, variant]
+            hoax._change_reason = "Varian dari pesan warga (kurator: Ya)"
             hoax_save(entry=hoax)
     match.state = (
         PossibleHoaxMatch.State.CONFIRMED

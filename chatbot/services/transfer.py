@@ -717,6 +717,10 @@ def _ignored_columns(rows: list, read: frozenset) -> list[str]:
     return list(seen)
 
 
+def _reason(file_name: str) -> str:
+    return f"Impor berkas {file_name}"[:100] if file_name else "Impor berkas"
+
+
 def _status(values: dict, existing, default_status: str) -> dict:
     """A row without a status keeps its entry's (re-importing a file with "Draf"
     chosen must not unpublish what a curator published); a new entry gets the
@@ -740,7 +744,7 @@ class _Change:
         for name, value in self.before.items():
             setattr(self.entry, name, value)
 
-    def save(self, new: list, user=None) -> None:
+    def save(self, new: list, user=None, reason: str = "") -> None:
         """An entry that exists is written now; a new one joins `new`, created with
         the rest of its chunk in one statement (`_create`). One created earlier in
         the chunk and changed again by a later row is in `new` already."""
@@ -752,6 +756,8 @@ class _Change:
             # The history names the curator who uploaded the file, also when a
             # worker imports it (no request to take the user from).
             self.entry._history_user = user
+        if reason:
+            self.entry._change_reason = reason
         if self.entry.pk is not None:
             self.entry.save()
         elif self.outcome == "created":
@@ -884,14 +890,17 @@ def faq_import(
     default_status: str = Status.PUBLISHED,
     user=None,
     progress: Callable[[int], None] | None = None,
+    file_name: str = "",
 ) -> ImportReport:
     """Upsert each row; a row that also carries `question_en` and `answer_en` (a
     bilingual sheet) gives the English version too, linked to the row's entry by a
     shared key (the row's own, the existing entry's, or one made from its question).
     A row counts once: created when either version is new, else updated when
     either changed. `user`: whom the history names (else the request's user);
-    `progress` is told the rows done after each chunk."""
+    `progress` is told the rows done after each chunk; `file_name` is named as the
+    reason in the history ("Impor berkas faq.xlsx")."""
     rows = list(rows)
+    reason = _reason(file_name)
     report = ImportReport(ignored_columns=_ignored_columns(rows, _FAQ_COLUMNS_READ))
     done = 0
     for chunk in _chunks(rows):
@@ -949,7 +958,7 @@ def faq_import(
                 report.errors.append(f"{label}: {_errors(exc)}")
                 continue
             for change, before in zip(changes, befores, strict=True):
-                change.save(new, user)
+                change.save(new, user, reason)
                 if change.outcome != "unchanged":
                     known.written(change.entry, before)
             outcomes = [change.outcome for change in changes]
@@ -1012,10 +1021,12 @@ def hoax_import(
     default_status: str = Status.PUBLISHED,
     user=None,
     progress: Callable[[int], None] | None = None,
+    file_name: str = "",
 ) -> ImportReport:
-    """Upsert each row by its key, else its claim (`user`, `progress`: as for
-    `faq_import`)."""
+    """Upsert each row by its key, else its claim (`user`, `progress`, `file_name`:
+    as for `faq_import`)."""
     rows = list(rows)
+    reason = _reason(file_name)
     report = ImportReport(ignored_columns=_ignored_columns(rows, _HOAX_COLUMNS_READ))
     done = 0
     for chunk in _chunks(rows):
@@ -1042,7 +1053,7 @@ def hoax_import(
             except ValidationError as exc:
                 report.errors.append(f"{label}: {_errors(exc)}")
                 continue
-            change.save(new, user)
+            change.save(new, user, reason)
             if change.outcome != "unchanged":
                 known.written(change.entry, before)
             setattr(report, change.outcome, getattr(report, change.outcome) + 1)

@@ -291,6 +291,12 @@ def test_it_hides_a_nearest_entry_below_a_useful_score(curator_client, starter):
     faq.refresh_from_db()
     weak.refresh_from_db()
     assert weak.text not in faq.alternates and weak.state == "open"
+    # The strong one is taken, and the entry's history says where it came from.
+    curator_client.post(f"{ADMIN}/unansweredquestion/{strong.pk}/to-alternate/")
+    faq.refresh_from_db()
+    assert strong.text in faq.alternates
+    latest = faq.history.latest()
+    assert latest.history_change_reason == "Rumusan lain dari pertanyaan warga"
 
 
 def test_it_hides_a_nearest_hoax_below_a_useful_score(curator_client, starter):

@@ -228,3 +228,10 @@ def test_a_real_worker_imports_an_upload(background, chat_curator, celery_worker
         time.sleep(0.2)
     assert job.state == ImportJob.State.DONE and job.created == 50
     assert {h.history_user for h in HoaxEntry.history.all()} == {chat_curator}
+
+
+def test_the_history_says_which_file_changed_an_entry(background, curator_client):
+    job = stored(archive(2))
+    imports.import_job_run(job_id=job.pk)
+    reasons = set(HoaxEntry.history.values_list("history_change_reason", flat=True))
+    assert reasons == {"Impor berkas arsip.csv"}

@@ -35,7 +35,7 @@ class ImportCommand(BaseCommand):
             "published); existing entries keep theirs unless the row says",
         )
 
-    def run_import(self, rows, status):  # pragma: no cover - overridden
+    def run_import(self, rows, status, name):  # pragma: no cover - overridden
         raise NotImplementedError
 
     def handle(self, *args, file, status, **options):
@@ -53,7 +53,7 @@ class ImportCommand(BaseCommand):
             rows = read_records(data, filename=name, required=self.required)
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-        report = self.run_import(rows, status)
+        report = self.run_import(rows, status, name)
         for error in report.errors:
             self.stderr.write(f"  {error}")
         if report.ignored_columns:

@@ -15,5 +15,5 @@ class Command(ImportCommand):
     required = FAQ_REQUIRED
     kind = "FAQ"
 
-    def run_import(self, rows, status):
-        return faq_import(rows=rows, default_status=status)
+    def run_import(self, rows, status, name):
+        return faq_import(rows=rows, default_status=status, file_name=name)

@@ -16,5 +16,5 @@ class Command(ImportCommand):
     required = HOAX_REQUIRED
     kind = "Hoaks"
 
-    def run_import(self, rows, status):
-        return hoax_import(rows=rows, default_status=status)
+    def run_import(self, rows, status, name):
+        return hoax_import(rows=rows, default_status=status, file_name=name)
