@@ -83,15 +83,12 @@ class HoaxIndex:
         entries: set[int] = set()
         explained: list[dict[str, float]] = []
         self._explained_entry: list[int] = []
-        self._claim_terms: dict[int, frozenset[str]] = {}
+        # Per entry, the terms of its claim (and English claim): the tuples the
+        # texts below keep anyway, not a set of their own (50,000 claims' sets
+        # cost 64 MB).
+        self._claim_terms: dict[int, tuple[str, ...]] = {}
         for doc in docs:
             entries.add(doc.entry_id)
-            self._claim_terms[doc.entry_id] = frozenset(
-                t
-                for text in (doc.claim, doc.claim_en)
-                if text
-                for t in self.normaliser.analyse(text).terms
-            )
             if doc.explanation:
                 terms = self.normaliser.analyse(doc.explanation).terms
                 if terms:
@@ -112,6 +109,11 @@ class HoaxIndex:
                 if not text:
                     continue
                 a = self.normaliser.analyse(text)
+                if text is doc.claim:
+                    self._claim_terms[doc.entry_id] = a.terms
+                elif text is doc.claim_en:
+                    claim = self._claim_terms.get(doc.entry_id, ())
+                    self._claim_terms[doc.entry_id] = claim + a.terms
                 for url in a.urls:
                     url_entries.setdefault(url, set()).add(doc.entry_id)
                 if len(a.terms) < 2 or a.terms in seen:
@@ -323,8 +325,10 @@ class HoaxIndex:
             msg_set = set(a.terms)
             for entry, hit in best.items():
                 if hit.via != "url":
-                    shared = len(msg_set & self._claim_terms.get(entry, frozenset()))
-                    if shared < CLAIM_WORDS_FOR_VERDICT:
+                    claim = self._claim_terms.get(entry, ())
+                    shared = len(msg_set.intersection(claim))
+                    # A one-word claim needs its one word.
+                    if shared < min(CLAIM_WORDS_FOR_VERDICT, len(set(claim))):
                         best[entry] = replace(hit, on_claim=False)
         hits = sorted(best.values(), key=lambda h: (-h.score, -h.relaxed, -h.explained))
         return hits[:limit]
