@@ -109,16 +109,29 @@ def reply_hoax_possible(claim: ClaimView, language: str) -> str:
     return "\n".join(lines)
 
 
+SUGGESTIONS_TAIL = {
+    "en": "Reply with the number of your question.",
+    "id": "Balas dengan nomor pertanyaan yang Anda maksud.",
+}
+# In a group, where a number picks nothing (no one's state is kept there).
+SUGGESTIONS_TAP_TAIL = {
+    "en": "Tap the question you mean.",
+    "id": "Ketuk pertanyaan yang Anda maksud.",
+}
+
+
 def reply_suggestions(questions: Sequence[str], language: str) -> str:
     lang = _lang(language)
     head = "Did you mean:" if lang == "en" else "Mungkin maksud Anda:"
-    tail = (
-        "Reply with the number of your question."
-        if lang == "en"
-        else "Balas dengan nomor pertanyaan yang Anda maksud."
-    )
     items = [f"{i}. {q}" for i, q in enumerate(questions, start=1)]
-    return "\n".join([head, *items, "", tail])
+    return "\n".join([head, *items, "", SUGGESTIONS_TAIL[lang]])
+
+
+def suggestions_to_tap(reply: str) -> str:
+    """The suggestions reply for a group chat: tap, not "reply with the number"."""
+    for lang, tail in SUGGESTIONS_TAIL.items():
+        reply = reply.replace(tail, SUGGESTIONS_TAP_TAIL[lang])
+    return reply
 
 
 def reply_fallback(language: str, *, empty: bool = False) -> str:

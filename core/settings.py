@@ -648,6 +648,10 @@ CHATBOT_INBOUND_MAX_ATTEMPTS = env_int("CHATBOT_INBOUND_MAX_ATTEMPTS", 5)
 CELERY_IMPORTS += ["chatbot.channels.tasks"]
 # httpx logs every request URL at INFO, and Telegram's URLs contain the bot token.
 LOGGING["loggers"]["httpx"] = {"level": "WARNING"}
+# python-telegram-bot logs a body it cannot parse whole, at ERROR (a tester's log got
+# a chat id, a first name and the reply's text). The outbox logs its own failures by
+# exception type only.
+LOGGING["loggers"]["telegram"] = {"level": "CRITICAL", "propagate": False}
 CELERY_BEAT_SCHEDULE["chatbot.channels.sweep_inbound"] = {
     "task": "chatbot.channels.tasks.sweep_inbound",
     "schedule": 30.0,

@@ -8,6 +8,7 @@ import time
 
 from django.conf import settings
 
+from chatbot import rules as chatbot_rules
 from chatbot.conversation.flows import hoax
 from chatbot.conversation.flows.base import Ctx, choice, faq_choice
 from chatbot.index import snapshot_get
@@ -74,9 +75,12 @@ def free_text(ctx: Ctx) -> None:
         return
     if result.kind == "faq_suggestions":
         shown = result.suggestions[:SUGGESTIONS_SHOWN]
+        reply = result.reply
         if private:
             ctx.session.data[OFFERED] = [s.id for s in shown]
-        ctx.say(result.reply, [faq_choice(s) for s in shown] + [ctx.menu_choice()])
+        else:  # a number picks nothing in a group (a tester was told to send one)
+            reply = chatbot_rules.suggestions_to_tap(reply)
+        ctx.say(reply, [faq_choice(s) for s in shown] + [ctx.menu_choice()])
         return
     if result.kind == "fallback":
         staff = [choice("m:handoff", ctx.t("m_handoff"))] if private else []

@@ -157,6 +157,18 @@ TEXTS: dict[str, T] = {
         "en": "This message is not in our fact-check data yet. Report it to the "
         "curators to be checked, or pick a related question we have answered.",
     },
+    # After a claim shown as possibly related: the message may be another claim.
+    "report_offer_possible": {
+        "id": "Bila pesan Anda tentang hal lain, laporkan ke kurator agar diperiksa.",
+        "en": "If your message is about something else, report it to the curators "
+        "to be checked.",
+    },
+    "report_offer_possible_or_faq": {
+        "id": "Bila pesan Anda tentang hal lain, laporkan ke kurator agar diperiksa, "
+        "atau pilih pertanyaan terkait yang sudah kami jawab.",
+        "en": "If your message is about something else, report it to the curators "
+        "to be checked, or pick a related question we have answered.",
+    },
     "related_button": {"id": "Pertanyaan terkait", "en": "Related questions"},
     "pick_range": {
         "id": "Balas dengan nomor 1–{count}, atau ketuk salah satu pilihan.",

@@ -299,10 +299,34 @@ def read_records(
             (f"butir {i}", _with_columns(item) if isinstance(item, dict) else item)
             for i, item in enumerate(payload, start=1)
         ]
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
+    delimiter = _delimiter(text)
+    if text.count('"') % 2:
+        _check_quotes_closed(text, delimiter)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows = _csv_rows(reader)
     _, header = next(rows, (0, []))
     return _table(header, rows, required=required)
+
+
+def _check_quotes_closed(text: str, delimiter: str) -> None:
+    """A quote left open to the end of the file: the csv module reads the rest of
+    the file into that one cell without a word (a tester's answer took in the next
+    two questions and was published). An odd number of quotes is the sign; a strict
+    read says where. A file whose odd quote is a stray one inside a cell (5" layar)
+    reads as before."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise ApplicationError(
+                f'CSV tidak terbaca mulai baris {start}: tanda kutip (") di baris itu '
+                "tidak ditutup sampai akhir berkas. Tutup atau hapus tanda kutipnya, "
+                "lalu impor ulang.",
+                code=ChatbotErrorCode.INVALID_FILE,
+            ) from exc
 
 
 def check_size(n_bytes: int) -> None:

@@ -50,7 +50,8 @@ class FakeServer:
 
 
 def _reply(handler, status: int, payload, headers=None):
-    data = json.dumps(payload).encode()
+    # bytes: sent as they are (a body cut off mid-way, say).
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     handler.send_response(status)
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(data)))

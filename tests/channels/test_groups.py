@@ -139,6 +139,10 @@ def test_a_group_gets_faq_answers_and_hoax_verdicts(telegram_api, db):
     assert _text(sent)
     assert _group_state().flow == "" and _group_state().data == {}
     assert not HoaxReport.objects.exists()
+    # Suggestions in a group ask for a tap: a number picks nothing there.
+    sent = _send(telegram_api, tg_group_message_update("vaksin"))
+    assert "Ketuk pertanyaan yang Anda maksud." in _text(sent)
+    assert "Balas dengan nomor" not in _text(sent)
 
 
 def test_a_command_for_another_bot_in_a_group_is_left_alone(telegram_api, db):

@@ -210,6 +210,21 @@ def test_an_unreadable_answer_is_retried_a_few_times_then_unblocks_the_chat(
     assert not any("SpO2" in m or "IGD" in m or chat_id in m for m in logged)
 
 
+def test_a_body_cut_off_mid_way_logs_no_text_nor_chat(telegram_api, caplog):
+    """python-telegram-bot logged the unreadable body at ERROR: a tester's log got a
+    chat id, a first name and the reply's text."""
+    telegram_api.fail_next(
+        200,
+        b'{"ok": true, "result": {"message_id": 5, "chat": {"id": 7006, "type": '
+        b'"private", "first_name": "Budi"}, "text": "SpO2 Anda 91, segera ke',
+    )
+    enqueue(chat_id="7006", key="a", replies=[Reply(text="SpO2 Anda 91, segera ke")])
+    assert OutboundMessage.objects.get(key="a").attempts == 1
+    logged = [r.getMessage() for r in caplog.records]
+    assert logged  # the outbox says a send failed
+    assert not any("SpO2" in m or "Budi" in m or "7006" in m for m in logged)
+
+
 def test_an_old_unsent_message_expires(telegram_api, settings):
     telegram_api.fail_next(500, {"ok": False, "error_code": 500, "description": "x"})
     enqueue()

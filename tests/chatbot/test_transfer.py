@@ -695,12 +695,31 @@ def test_a_stray_quote_is_reported_where_it_is_and_imports_nothing_shifted(tmp_p
         '"Apakah obat cacing aman untuk ibu hamil?,Konsultasikan dengan bidan.\n'
         "Apa itu DBD?,DBD adalah demam berdarah dengue.\n"
     )
-    report = transfer.faq_import(
-        rows=transfer.read_records(
+    from core.exceptions import ApplicationError
+
+    with pytest.raises(ApplicationError, match="mulai baris 3: tanda kutip"):
+        transfer.read_records(
             unclosed.encode(), filename="kutip.csv", required=["question", "answer"]
         )
+
+
+def test_a_quote_open_to_the_end_of_the_file_is_refused_with_its_line():
+    """A re-test: a quote never closed took the rest of the file into one answer,
+    which was imported as '2 baru … 0 galat' and published."""
+    from core.exceptions import ApplicationError
+
+    data = (
+        b"Pertanyaan,Jawaban,Kategori\n"
+        b"Apa itu demam berdarah dengue?,DBD adalah infeksi virus dengue.,umum\n"
+        b'Kapan harus ke IGD saat DBD?,"Segera ke IGD bila muntah terus.,umum\n'
+        b"Apakah fogging efektif?,Fogging membunuh nyamuk dewasa saja.,umum\n"
     )
-    assert report.errors == ["baris 3–4: jawaban (answer): Jawaban wajib diisi."]
+    with pytest.raises(ApplicationError, match="mulai baris 3: tanda kutip"):
+        transfer.read_records(data, filename="dbd.csv", required=["question"])
+    # A stray quote inside a cell is no open quote.
+    stray = b'question,answer\nTV 5" layar kecil aman?,Ya.\n'
+    rows = transfer.read_records(stray, filename="tv.csv", required=["question"])
+    assert rows[0][1]["question"] == 'TV 5" layar kecil aman?'
 
 
 def test_an_archive_headline_label_gives_the_verdict_and_unknown_columns_are_named():

@@ -322,6 +322,27 @@ def test_a_faq_choice_offered_beside_a_claim_answers_inside_the_hoax_flow(
     assert not HoaxReport.objects.exists()
 
 
+def test_a_question_after_a_possible_claim_is_answered_not_taken_for_a_forward(
+    chat, starter
+):
+    """An outside tester: after a claim shown as possibly related, the bot said the
+    message was not in its fact-check data, and the next question got the report
+    offer again instead of its answer."""
+    from chatbot.conversation.models import ChatSession
+    from chatbot.services import message_answer
+
+    text = "anak saya habis imunisasi campak demam, normal tidak?"
+    assert message_answer(text=text, channel="telegram").kind == "hoax_possible"
+    chat.send(text)
+    assert "belum ada di data cek fakta" not in chat.text
+    assert "h:report" in chat.choices
+    expected = message_answer(text="berapa lama isoman?", channel="telegram")
+    chat.send("berapa lama isoman?")
+    assert plain(chat.text) == plain(expected.reply)
+    assert ChatSession.objects.get(chat_id=chat.chat_id).flow == ""
+    assert not HoaxReport.objects.exists()
+
+
 def plain(text: str) -> str:
     """The text without the channel's emphasis markup."""
     return re.sub(r"[*_\\]", "", text)

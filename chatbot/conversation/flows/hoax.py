@@ -21,6 +21,15 @@ def step(ctx: Ctx) -> None:
     if ctx.choice == "h:report":
         report(ctx)
         return
+    if ctx.text and ctx.session.step == "report" and not ctx.inbound.forwarded:
+        # The report offer stays a button; a message typed after it is a new
+        # question, not another forward (an outside tester's "berapa lama isolasi
+        # mandiri?" got "not in our fact-check data, report?").
+        from chatbot.conversation import answers
+
+        ctx.end()
+        answers.free_text(ctx)
+        return
     if ctx.text:
         check(ctx, ctx.text, offer_report=True)
         return
@@ -44,8 +53,14 @@ def check(ctx: Ctx, text: str, *, offer_report: bool, result=None) -> None:
         # The FAQ's entries on the question, when it is one (a "faq:" choice works
         # in any flow).
         faq = [faq_choice(s) for s in result.suggestions[:3]]
+        # Not "this message is not in our data" right after a claim it may be.
+        offer = (
+            "report_offer_possible"
+            if result.kind == "hoax_possible"
+            else "report_offer"
+        )
         ctx.say(
-            ctx.t("report_offer_or_faq" if faq else "report_offer"),
+            ctx.t(f"{offer}_or_faq" if faq else offer),
             [choice("h:report", ctx.t("report")), *faq, ctx.menu_choice()],
             list_button=ctx.t("options_button"),
         )
