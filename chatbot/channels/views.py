@@ -18,7 +18,7 @@ from chatbot.channels.broadcasts import broadcast_counts, broadcast_create
 from chatbot.channels.selectors import broadcast_get
 from chatbot.error_codes import ChatbotErrorCode
 from core import jsonparse
-from core.api.permissions import IsHealthOffice
+from core.api.permissions import IsHealthOfficeOrCurator
 from core.api.serializers import StrictSerializer
 from core.exceptions import ApplicationError, PermissionDenied
 
@@ -155,7 +155,7 @@ def _broadcast_body(broadcast) -> dict:
 class BroadcastCreateApi(APIView):
     """Send an announcement to the chat subscribers of an area (curator/health office)."""
 
-    permission_classes = [IsHealthOffice]
+    permission_classes = [IsHealthOfficeOrCurator]
 
     class InputSerializer(StrictSerializer):
         region_code = serializers.CharField(max_length=13)
@@ -180,7 +180,7 @@ class BroadcastCreateApi(APIView):
 class BroadcastDetailApi(APIView):
     """A broadcast with its delivery counts."""
 
-    permission_classes = [IsHealthOffice]
+    permission_classes = [IsHealthOfficeOrCurator]
 
     @extend_schema(responses=BroadcastOutputSerializer, tags=["chatbot-channels"])
     def get(self, request, broadcast_id: int):

@@ -36,11 +36,6 @@ class IsHealthOfficeOrCurator(_Role):
     roles = ("health_office", "curator")
 
 
-# The old name, with the old meaning: chatbot.channels.views (broadcasts) still imports
-# it. New views choose IsHealthOfficeOrCurator or IsRegionalHealthOffice explicitly.
-IsHealthOffice = IsHealthOfficeOrCurator
-
-
 class IsRegionalHealthOffice(_Role):
     """A health office with its wilayah kerja (`User.region`), as /kantor/ requires:
     case data, reconciliation, bed occupancy, PSC response times. Curators (chatbot
