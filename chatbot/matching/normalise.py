@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from .everyday import word_language
 from .lexicon import (
     DOUBLE_LETTER_WORDS,
     NUMBER_WORDS,
@@ -515,8 +516,6 @@ def detect_language(
     dictionary. "isoman brp hari?" and "berapa lama isolasi mandiri?" are
     Indonesian, "is monkeypox contagious?" English, "dbd in jakarta" and "covid"
     neither."""
-    from .everyday import word_language
-
     learned = learned or {}
     english, indonesian = learned.get("en", frozenset()), learned.get("id", frozenset())
     votes = {"en": 0.0, "id": 0.0}

@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.index import index_reset
 from core.models import Escalation, Facility
 from tests.beds.helpers import report
 from tests.channels.helpers import tg_location_update
 from tests.channels.test_conversations import TelegramChat
 from tests.factories import FacilityFactory, RegionFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _chatbot_settings(settings):
-    settings.CHATBOT_INDEX_REBUILD_IN_BACKGROUND = False
-    settings.CHATBOT_INDEX_CHECK_SECONDS = 0
-    settings.CHATBOT_STATS_FLUSH_SECONDS = 0
-    index_reset()
-    yield
-    index_reset()
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("chatbot_synchronous"),
+]
 
 
 def share_location(chat: TelegramChat, lat: float, lng: float) -> TelegramChat:

@@ -9,7 +9,6 @@ import time_machine
 from django.test import Client
 
 from chatbot.channels.models import InboundUpdate, OutboundMessage
-from chatbot.index import index_reset
 from tests.channels.helpers import (
     post_telegram,
     post_whatsapp,
@@ -22,17 +21,10 @@ from tests.channels.helpers import (
     wa_text,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _chatbot_settings(settings):
-    settings.CHATBOT_INDEX_REBUILD_IN_BACKGROUND = False
-    settings.CHATBOT_INDEX_CHECK_SECONDS = 0
-    settings.CHATBOT_STATS_FLUSH_SECONDS = 0
-    index_reset()
-    yield
-    index_reset()
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("chatbot_synchronous"),
+]
 
 
 class TelegramChat:

@@ -13,7 +13,6 @@ from django.test import Client
 from chatbot.channels.models import InboundUpdate
 from chatbot.conversation.models import ChatSession
 from chatbot.conversation.services import link_code_create
-from chatbot.index import index_reset
 from core.models import ChannelIdentity
 from isolation.models import CheckIn
 from tests.channels.helpers import (
@@ -27,18 +26,15 @@ from tests.channels.helpers import (
 )
 from tests.isolation.helpers import enrol
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("chatbot_synchronous"),
+]
 
 
 @pytest.fixture(autouse=True)
-def _chatbot_settings(settings):
-    settings.CHATBOT_INDEX_REBUILD_IN_BACKGROUND = False
-    settings.CHATBOT_INDEX_CHECK_SECONDS = 0
-    settings.CHATBOT_STATS_FLUSH_SECONDS = 0
+def _bot_username(settings):
     settings.TELEGRAM_BOT_USERNAME = "SigapBot"
-    index_reset()
-    yield
-    index_reset()
 
 
 def _send(api, update) -> list[dict]:
