@@ -25,6 +25,7 @@ from .hoax_index import (
     asks_about_claim,
     decide_hoax,
 )
+from .hoax_verdict import open_question
 from .normalise import Analysis, Normaliser, detect_language
 
 KINDS = ("faq", "faq_suggestions", "hoax", "hoax_possible", "fallback")
@@ -87,8 +88,9 @@ class Engine:
         # Answer in the language the question is written in, whatever the setting.
         language = detect_language(a.written, self.faq.language_words) or language
         # A short message that quotes a claim ("vaksin ada chipnya") is as good as
-        # a question about it: worth showing the claim, never a verdict on its own.
-        short = len(set(a.terms)) <= SHORT_MESSAGE_TERMS
+        # a question about it: worth showing the claim, never a verdict on its own;
+        # not when it asks for information ("daun pepaya untuk apa?").
+        short = len(set(a.terms)) <= SHORT_MESSAGE_TERMS and not open_question(a.words)
         hoax = decide_hoax(
             self.hoax.search(a, explain_below=t.hoax.suggest),
             t.hoax,

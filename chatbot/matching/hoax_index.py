@@ -24,6 +24,7 @@ from rapidfuzz.distance import LCSseq
 
 from .hoax_types import HoaxDoc, HoaxHit, HoaxMatch, HoaxThresholds
 from .hoax_verdict import asks_about_claim, decide_hoax
+from .lexicon import DISEASE_FAMILY
 from .minhash import MinHashLSH
 from .normalise import STOPWORDS, Analysis, Normaliser
 from .sparse import CoveragePostings
@@ -60,6 +61,9 @@ EXPLANATION_CANDIDATES = 3
 # A verdict needs this many of the claim's own words (headline, id or en) in the
 # message, however closely it copies a narrative (see HoaxHit.on_claim).
 CLAIM_WORDS_FOR_VERDICT = 2
+# A message naming diseases its claim's headline does not (and the headline naming
+# others): another subject, so its scores count this much, and never for a verdict.
+OTHER_DISEASE_FACTOR = 0.5
 
 
 class HoaxIndex:
@@ -323,12 +327,22 @@ class HoaxIndex:
                 self._explanation_hits(uniq, best)
         if a.terms:
             msg_set = set(a.terms)
+            msg_diseases = diseases(a.terms)
             for entry, hit in best.items():
                 if hit.via != "url":
                     claim = self._claim_terms.get(entry, ())
                     shared = len(msg_set.intersection(claim))
+                    claim_diseases = diseases(claim) if msg_diseases else set()
+                    if claim_diseases and not claim_diseases & msg_diseases:
+                        best[entry] = replace(
+                            hit,
+                            score=round(hit.score * OTHER_DISEASE_FACTOR, 4),
+                            relaxed=round(hit.relaxed * OTHER_DISEASE_FACTOR, 4),
+                            explained=round(hit.explained * OTHER_DISEASE_FACTOR, 4),
+                            on_claim=False,
+                        )
                     # A one-word claim needs its one word.
-                    if shared < min(CLAIM_WORDS_FOR_VERDICT, len(set(claim))):
+                    elif shared < min(CLAIM_WORDS_FOR_VERDICT, len(set(claim))):
                         best[entry] = replace(hit, on_claim=False)
         hits = sorted(best.values(), key=lambda h: (-h.score, -h.relaxed, -h.explained))
         return hits[:limit]
@@ -377,6 +391,11 @@ class HoaxIndex:
             thresholds or HoaxThresholds(),
             asks_about_claim=asks_about_claim(a.words),
         )
+
+
+def diseases(terms: Iterable[str]) -> set[int]:
+    """The disease families (lexicon.DISEASE_FAMILIES) the terms name."""
+    return {DISEASE_FAMILY[t] for t in terms if t in DISEASE_FAMILY}
 
 
 FRAMING_TERMS = frozenset(

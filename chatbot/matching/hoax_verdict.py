@@ -49,6 +49,24 @@ def asks_about_claim(words: tuple[str, ...] | list[str]) -> bool:
     return any(pair in _ASK_PAIRS for pair in zip(words, words[1:], strict=False))
 
 
+# Questions that ask for information rather than whether something is true: "daun
+# pepaya untuk apa?", "vitamin d dosisnya berapa?". "apa"/"apakah" opening a
+# question asks yes or no ("apa vaksin ada chipnya?"), and "kenapa"/"why" take the
+# claim as given ("kenapa vaksin ada chipnya?"): neither is open.
+_OPEN_WORDS = frozenset(
+    """bagaimana berapa kapan mana siapa how where when which who whom""".split()
+)
+_OPEN_LATER_WORDS = frozenset({"apa", "what"})
+
+
+def open_question(words: tuple[str, ...] | list[str]) -> bool:
+    """Whether the words ask for information ("untuk apa", "berapa") rather than
+    whether a claim is true."""
+    return any(
+        w in _OPEN_WORDS or (i and w in _OPEN_LATER_WORDS) for i, w in enumerate(words)
+    )
+
+
 def decide_hoax(
     hits: list[HoaxHit], t: HoaxThresholds, *, asks_about_claim: bool = False
 ) -> HoaxMatch:

@@ -1592,6 +1592,41 @@ SYNONYMS: dict[str, str] = {
     "pelindung wajah": "face shield",
 }
 
+# Diseases by the terms the normaliser reads them as, a family to a line: what a
+# fact-check is about. A forward about one disease is never the fact-check of
+# another ("air kelapa campur garam sembuhkan covid" and a fact-check of coconut water
+# against leptospirosis), however many other words they share.
+DISEASE_FAMILIES: tuple[frozenset[str], ...] = tuple(
+    frozenset(line.split())
+    for line in """covid omicron
+    leptospirosis
+    dbd
+    tbc
+    hiv aids
+    campak rubela mr
+    polio
+    difteri
+    malaria
+    mpox
+    diabetes
+    hipertensi
+    kanker
+    stroke
+    tifoid
+    hepatitis
+    kolera
+    rabies
+    asma
+    flu
+    cacar
+    tetanus
+    kusta lepra
+    antraks anthrax""".splitlines()
+)
+DISEASE_FAMILY: dict[str, int] = {
+    term: i for i, family in enumerate(DISEASE_FAMILIES) for term in family
+}
+
 STOPWORDS: frozenset[str] = frozenset(
     """
     yang di ke dari dan atau itu ini dengan untuk pada dalam akan ada adalah sebagai

@@ -1016,3 +1016,80 @@ def test_a_question_on_a_narratives_background_gets_the_faq_not_a_verdict(
 def test_the_claim_itself_still_gets_its_verdict(text):
     out = leptospirosis_engine().answer(text, thresholds=thresholds())
     assert out.kind == "hoax" and out.hoax.on_claim
+
+
+def coconut_engine() -> Engine:
+    """Two fact-checks on the same drink against two diseases, and one on papaya
+    leaves (session 25, an outside tester: a COVID forward got the leptospirosis
+    verdict; "daun pepaya untuk apa?" got the papaya claim)."""
+    from chatbot.matching.engine import hoax_docs_from_records
+
+    return Engine(
+        faq_docs=faq_docs_from_records(
+            [
+                {
+                    "key": "isoman-obat",
+                    "question": "Obat apa yang diminum saat isolasi mandiri?",
+                    "answer": "Minum parasetamol bila demam, vitamin, cukup cairan.",
+                }
+            ]
+        ),
+        hoax_docs=hoax_docs_from_records(
+            [
+                {
+                    "key": "covid",
+                    "claim": "Minum ramuan air kelapa muda, perasan jeruk nipis, "
+                    "garam dan madu menyembuhkan COVID-19.",
+                    "explanation": "Tidak ada bukti ramuan ini menyembuhkan COVID-19.",
+                },
+                {
+                    "key": "lepto",
+                    "claim": "[SALAH] Air Kelapa Dicampur Garam Bisa Menyembuhkan "
+                    "Leptospirosis",
+                    "narrative": "Waspada kencing tikus! Obatnya cukup minum air "
+                    "kelapa muda dicampur sedikit garam, pasti sembuh. Sebarkan!",
+                    "explanation": "Leptospirosis perlu antibiotik dari dokter.",
+                },
+                {
+                    "key": "pepaya",
+                    "claim": "[SALAH] Jus Daun Pepaya Menyembuhkan Demam Berdarah "
+                    "dalam Sehari",
+                    "explanation": "Belum ada bukti daun pepaya menyembuhkan DBD.",
+                },
+            ]
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        ("air kelapa campur garam sembuhkan covid", "covid"),
+        ("air kelapa campur garam sembuhkan corona!! sebarkan", "covid"),
+        ("air kelapa campur garam sembuhkan leptospirosis", "lepto"),
+        ("air kelapa dicampur garam obat kencing tikus, bagikan", "lepto"),
+    ],
+)
+def test_a_forward_gets_the_fact_check_of_the_disease_it_names(text, claim):
+    out = coconut_engine().answer(text, thresholds=thresholds())
+    assert out.kind == "hoax"
+    assert claim_key(out.hoax.entry_id) == claim
+
+
+def claim_key(entry_id: int) -> str:
+    return {1: "covid", 2: "lepto", 3: "pepaya"}[entry_id]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("daun pepaya untuk apa?", "fallback"),
+        ("daun pepaya bisa sembuhin dbd?", "hoax_possible"),
+        ("apa daun pepaya bisa sembuhkan demam berdarah?", "hoax_possible"),
+    ],
+)
+def test_a_question_asking_for_information_is_not_taken_for_a_claim(text, kind):
+    out = coconut_engine().answer(text, thresholds=thresholds())
+    assert out.kind == kind
+    if kind != "fallback":
+        assert claim_key(out.hoax.entry_id) == "pepaya"
