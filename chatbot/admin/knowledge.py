@@ -43,7 +43,9 @@ KNOWLEDGE_ACTIONS = [
 
 class StatusActionsMixin:
     def _set_status(self, request, queryset, status: str, label: str):
-        changed, errors = entries_set_status(entries=list(queryset), status=status)
+        changed, errors = entries_set_status(
+            entries=list(queryset), status=status, actor=request.user
+        )
         for error in errors:
             self.message_user(request, error, messages.ERROR)
         self.message_user(request, f"{changed} entri {label}.", messages.SUCCESS)
@@ -176,7 +178,7 @@ class FaqEntryAdmin(
         return mark_safe(f'<div style="max-width:40em">{to_html(obj.answer)}</div>')
 
     def save_model(self, request, obj, form, change):
-        faq_save(entry=obj)
+        faq_save(entry=obj, actor=request.user)
 
     def export_records(self, queryset):
         return faq_export(queryset)
