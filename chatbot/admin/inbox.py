@@ -271,7 +271,8 @@ class UnansweredQuestionAdmin(InboxAdmin):
             else "Draf FAQ dibuat; tulis jawabannya lalu terbitkan. Pertanyaan ini "
             "tetap terbuka sampai jawabannya terbit.",
         )
-        self.log_change(request, obj, f"Draf FAQ dibuat (#{entry.pk})")
+        if not existing:
+            self.log_change(request, obj, f"Draf FAQ dibuat (#{entry.pk})")
         return redirect(reverse("admin:chatbot_faqentry_change", args=[entry.pk]))
 
     def _close(self, request, obj):
@@ -290,7 +291,10 @@ class UnansweredQuestionAdmin(InboxAdmin):
 
     @admin.action(description="Jadikan draf FAQ baru")
     def make_drafts(self, request, queryset):
-        for q in queryset.filter(state=UnansweredQuestion.State.OPEN):
+        waiting = queryset.filter(
+            state=UnansweredQuestion.State.OPEN, draft_faq__isnull=True
+        )
+        for q in waiting:
             entry = unanswered_to_draft_faq(question=q, actor=request.user)
             self.log_change(request, q, f"Draf FAQ dibuat (#{entry.pk})")
         self.message_user(request, "Draf FAQ dibuat.", messages.SUCCESS)

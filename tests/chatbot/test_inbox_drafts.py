@@ -64,6 +64,7 @@ def test_pressing_twice_makes_one_draft(curator_client, question):
         {"action": "make_drafts", "_selected_action": [question.pk]},
     )
     assert FaqEntry.objects.filter(status="draft").count() == 1
+    assert LogEntry.objects.filter(object_id=str(question.pk)).count() == 1
 
 
 def test_the_service_is_idempotent(question, chat_curator):
