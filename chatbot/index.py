@@ -15,11 +15,13 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 
 from chatbot.matching import Engine, FaqDoc, HoaxDoc, HoaxThresholds, Thresholds
 from chatbot.matching.faq_index import FaqThresholds
@@ -55,6 +57,8 @@ class Snapshot:
     engine: Engine
     faq: dict[int, FaqView]
     hoax: dict[int, HoaxView]
+    # When the rows were read: entries changed after it are not in this index yet.
+    built_at: datetime | None = None
 
 
 @dataclass
@@ -114,6 +118,7 @@ def snapshot_build() -> Snapshot:
     """A fresh engine over what is published now."""
     from chatbot.models import FaqEntry, HoaxEntry, Status, Synonym
 
+    built_at = timezone.now()
     faq_rows = list(
         FaqEntry.objects.filter(status=Status.PUBLISHED)
         .order_by("id")
@@ -179,6 +184,7 @@ def snapshot_build() -> Snapshot:
             )
             for e in hoax_rows
         },
+        built_at=built_at,
     )
 
 
@@ -231,6 +237,12 @@ def snapshot_get() -> Snapshot:
         target=_rebuild, args=(version,), name="chatbot-index", daemon=True
     ).start()
     return snapshot
+
+
+def snapshot_is_current(snapshot: Snapshot) -> bool:
+    """Whether no edit has been saved since this index was built (asks the shared
+    version now, not at the last periodic check)."""
+    return snapshot is _state.snapshot and _state.version == current_version()
 
 
 def engine_get() -> Engine:

@@ -196,3 +196,16 @@ def same_question(
     if shared >= 2 and dice >= 0.6:
         return True
     return best_a is not None and best_a == best_b and shared >= 1 and dice >= 0.4
+
+
+def truncate_words(text: str, limit: int) -> str:
+    """`text` on one line, cut at the last whole word within `limit` characters
+    with an ellipsis ("Vaksin berisi chip untuk…"); a single word longer than the
+    limit is cut inside it."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,.;:-–—") + "…"

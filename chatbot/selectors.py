@@ -13,6 +13,7 @@ from chatbot.models import (
     HoaxReport,
     MatchStat,
     PossibleHoaxMatch,
+    Status,
     UnansweredQuestion,
 )
 from chatbot.stats import reporting_day
@@ -101,3 +102,18 @@ def faq_by_category() -> list[dict]:
         .annotate(n=Count("id"))
         .order_by("category", "status")
     )
+
+
+def faq_phrasings_changed_since(when, *, limit: int = 200) -> list[tuple[int, str]]:
+    """(entry id, phrasing) of the published entries saved at or after `when`: what
+    an index built at `when` may not know yet."""
+    rows = (
+        FaqEntry.objects.filter(status=Status.PUBLISHED, updated_at__gte=when)
+        .order_by("-updated_at")
+        .values_list("id", "question", "alternates")[:limit]
+    )
+    return [
+        (pk, text)
+        for pk, question, alternates in rows
+        for text in (question, *alternates)
+    ]

@@ -12,8 +12,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import number_format
+from django.utils.html import format_html
 
 from chatbot.models import ImportJob
+from chatbot.rules import truncate_words
 from chatbot.services.imports import (
     import_job_create,
     import_job_enqueue,
@@ -55,6 +57,19 @@ class CuratorAccessMixin:
 
     def has_delete_permission(self, request, obj=None):
         return is_curator(request.user)
+
+
+# A list column shows this many characters of a long text (whole words, "…"); the
+# full text is its tooltip. Keeps the change lists within a 1366 px screen.
+LIST_TEXT_CHARS = 90
+
+
+def truncated_cell(text: str, limit: int = LIST_TEXT_CHARS) -> str:
+    text = " ".join((text or "").split())
+    short = truncate_words(text, limit)
+    if short == text:
+        return format_html('<span class="sigap-cell">{}</span>', text)
+    return format_html('<span class="sigap-cell" title="{}">{}</span>', text, short)
 
 
 class LinesField(forms.CharField):

@@ -21,6 +21,7 @@ from chatbot.models import (
 )
 from chatbot.services import (
     unanswered_add_alternate,
+    unanswered_close,
     unanswered_dismiss,
     unanswered_to_draft_faq,
 )
@@ -178,13 +179,16 @@ class UnansweredQuestionAdmin(InboxAdmin):
         "examples",
         "nearest_faq",
         "best_score",
+        "draft_faq",
         "resolved_faq",
+        "handled_by",
+        "handled_at",
         "first_seen_at",
         "last_seen_at",
     ]
     fields = [*readonly_fields, "state"]
-    actions = ["make_drafts", "add_as_alternate", "dismiss"]
-    list_select_related = ["best_faq"]
+    actions = ["make_drafts", "add_as_alternate", "close", "dismiss"]
+    list_select_related = ["best_faq", "draft_faq"]
 
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -198,6 +202,11 @@ class UnansweredQuestionAdmin(InboxAdmin):
                 "<int:pk>/to-alternate/",
                 self._post_view(self._to_alternate),
                 name=f"{info[0]}_{info[1]}_to_alternate",
+            ),
+            path(
+                "<int:pk>/close/",
+                self._post_view(self._close),
+                name=f"{info[0]}_{info[1]}_close",
             ),
             *super().get_urls(),
         ]
@@ -225,6 +234,22 @@ class UnansweredQuestionAdmin(InboxAdmin):
     def buttons(self, obj):
         if obj.state != UnansweredQuestion.State.OPEN:
             return "-"
+        if obj.draft_faq_id is not None:
+            # Waiting for the draft's answer: handled when it is published.
+            link = reverse("admin:chatbot_faqentry_change", args=[obj.draft_faq_id])
+            return buttons_html(
+                [
+                    format_html(
+                        '<span class="sigap-draft">draf dibuat: <a href="{}" '
+                        'title="{}">{}</a><br><small>menunggu jawaban '
+                        "diterbitkan</small></span>",
+                        link,
+                        obj.draft_faq.question,
+                        obj.draft_faq.question[:60],
+                    ),
+                    button_html(self._url("close", obj.pk), "✓ tandai ditangani"),
+                ]
+            )
         parts = [button_html(self._url("to_draft", obj.pk), "→ draf FAQ baru")]
         faq = nearest_faq(obj)
         if faq is not None:
@@ -237,22 +262,41 @@ class UnansweredQuestionAdmin(InboxAdmin):
         return buttons_html(parts)
 
     def _to_draft(self, request, obj):
-        entry = unanswered_to_draft_faq(question=obj)
-        self.message_user(request, "Draf FAQ dibuat; tulis jawabannya lalu terbitkan.")
+        existing = obj.draft_faq_id
+        entry = unanswered_to_draft_faq(question=obj, actor=request.user)
+        self.message_user(
+            request,
+            "Draf FAQ untuk pertanyaan ini sudah ada."
+            if existing
+            else "Draf FAQ dibuat; tulis jawabannya lalu terbitkan. Pertanyaan ini "
+            "tetap terbuka sampai jawabannya terbit.",
+        )
+        if not existing:
+            self.log_change(request, obj, f"Draf FAQ dibuat (#{entry.pk})")
         return redirect(reverse("admin:chatbot_faqentry_change", args=[entry.pk]))
+
+    def _close(self, request, obj):
+        if unanswered_close(questions=[obj], actor=request.user):
+            self.log_change(request, obj, "Ditandai ditangani")
+            self.message_user(request, "Pertanyaan ditandai ditangani.")
+        return redirect(self._changelist())
 
     def _to_alternate(self, request, obj):
         faq = nearest_faq(obj)
         if faq is None:
             raise ApplicationError("Tidak ada FAQ terdekat.")
-        unanswered_add_alternate(questions=[obj], faq=faq)
+        unanswered_add_alternate(questions=[obj], faq=faq, actor=request.user)
         self.message_user(request, f"Ditambahkan sebagai rumusan lain dari: {faq}")
         return redirect(self._changelist())
 
     @admin.action(description="Jadikan draf FAQ baru")
     def make_drafts(self, request, queryset):
-        for q in queryset.filter(state=UnansweredQuestion.State.OPEN):
-            unanswered_to_draft_faq(question=q)
+        waiting = queryset.filter(
+            state=UnansweredQuestion.State.OPEN, draft_faq__isnull=True
+        )
+        for q in waiting:
+            entry = unanswered_to_draft_faq(question=q, actor=request.user)
+            self.log_change(request, q, f"Draf FAQ dibuat (#{entry.pk})")
         self.message_user(request, "Draf FAQ dibuat.", messages.SUCCESS)
 
     @admin.action(description="Tambahkan sebagai rumusan lain dari entri FAQ…")
@@ -267,11 +311,18 @@ class UnansweredQuestionAdmin(InboxAdmin):
         )
         if not isinstance(chosen, FaqEntry):
             return chosen
-        unanswered_add_alternate(questions=list(queryset), faq=chosen)
+        unanswered_add_alternate(
+            questions=list(queryset), faq=chosen, actor=request.user
+        )
         self.message_user(request, f"Ditambahkan ke: {chosen}", messages.SUCCESS)
         return None
 
+    @admin.action(description="Tandai ditangani")
+    def close(self, request, queryset):
+        n = unanswered_close(questions=list(queryset), actor=request.user)
+        self.message_user(request, f"{n} pertanyaan ditandai ditangani.")
+
     @admin.action(description="Abaikan")
     def dismiss(self, request, queryset):
-        n = unanswered_dismiss(questions=list(queryset))
+        n = unanswered_dismiss(questions=list(queryset), actor=request.user)
         self.message_user(request, f"{n} pertanyaan diabaikan.", messages.SUCCESS)

@@ -4,11 +4,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from simple_history.admin import SimpleHistoryAdmin
 
-from chatbot.admin.base import CuratorAccessMixin, ImportExportMixin, LinesField
+from chatbot.admin.base import (
+    CuratorAccessMixin,
+    ImportExportMixin,
+    LinesField,
+    truncated_cell,
+)
+from chatbot.admin.history import HistoryAdmin
 from chatbot.models import FaqEntry, HoaxEntry, ImportJob, Status, Synonym
 from chatbot.richtext import to_html
 from chatbot.selectors import matches_subquery
@@ -42,8 +48,15 @@ KNOWLEDGE_ACTIONS = [
 
 
 class StatusActionsMixin:
+    @admin.display(description="diperbarui", ordering="updated_at")
+    def updated(self, obj):
+        # The date in the list (the time is in the entry and its history).
+        return date_format(timezone.localtime(obj.updated_at), "j M Y")
+
     def _set_status(self, request, queryset, status: str, label: str):
-        changed, errors = entries_set_status(entries=list(queryset), status=status)
+        changed, errors = entries_set_status(
+            entries=list(queryset), status=status, actor=request.user
+        )
         for error in errors:
             self.message_user(request, error, messages.ERROR)
         self.message_user(request, f"{changed} entri {label}.", messages.SUCCESS)
@@ -110,17 +123,17 @@ class FaqEntryForm(forms.ModelForm):
 
 @admin.register(FaqEntry)
 class FaqEntryAdmin(
-    CuratorAccessMixin, StatusActionsMixin, ImportExportMixin, SimpleHistoryAdmin
+    CuratorAccessMixin, StatusActionsMixin, ImportExportMixin, HistoryAdmin
 ):
     form = FaqEntryForm
     list_display = [
-        "question",
-        "language",
-        "category",
+        "short_question",
+        "lang",
+        "short_category",
         "status",
         "matches",
         "review_on",
-        "updated_at",
+        "updated",
     ]
     list_filter = ["status", "language", "category", ReviewDueFilter]
     search_fields = ["question", "answer", "key", "category"]
@@ -165,6 +178,22 @@ class FaqEntryAdmin(
             )
         return found, dupes
 
+    @admin.display(description="pertanyaan", ordering="question")
+    def short_question(self, obj):
+        return truncated_cell(obj.question)
+
+    @admin.display(description="bahasa", ordering="language")
+    def lang(self, obj):
+        return format_html(
+            '<abbr title="{}">{}</abbr>',
+            obj.get_language_display(),
+            obj.language.upper(),
+        )
+
+    @admin.display(description="kategori", ordering="category")
+    def short_category(self, obj):
+        return truncated_cell(obj.category, 24) if obj.category else "-"
+
     @admin.display(description="cocok 30 hari", ordering="matches")
     def matches(self, obj):
         return obj.matches
@@ -176,7 +205,7 @@ class FaqEntryAdmin(
         return mark_safe(f'<div style="max-width:40em">{to_html(obj.answer)}</div>')
 
     def save_model(self, request, obj, form, change):
-        faq_save(entry=obj)
+        faq_save(entry=obj, actor=request.user)
 
     def export_records(self, queryset):
         return faq_export(queryset)
@@ -213,7 +242,7 @@ class HoaxEntryForm(forms.ModelForm):
 
 @admin.register(HoaxEntry)
 class HoaxEntryAdmin(
-    CuratorAccessMixin, StatusActionsMixin, ImportExportMixin, SimpleHistoryAdmin
+    CuratorAccessMixin, StatusActionsMixin, ImportExportMixin, HistoryAdmin
 ):
     form = HoaxEntryForm
     list_display = [
@@ -222,7 +251,7 @@ class HoaxEntryAdmin(
         "status",
         "matches",
         "published_on",
-        "updated_at",
+        "updated",
     ]
     list_filter = ["status", "verdict"]
     search_fields = ["claim", "claim_en", "explanation", "key"]
@@ -270,9 +299,9 @@ class HoaxEntryAdmin(
 
     @admin.display(description="klaim", ordering="claim")
     def short_claim(self, obj):
-        return obj.claim[:120]
+        return truncated_cell(obj.claim)
 
-    @admin.display(description="verdict", ordering="verdict")
+    @admin.display(description="putusan", ordering="verdict")
     def verdict_badge(self, obj):
         colour = {"hoax": "#ba2121", "misleading": "#b8860b", "fact": "#2e7d32"}
         return format_html(
@@ -293,7 +322,7 @@ class HoaxEntryAdmin(
 
 
 @admin.register(Synonym)
-class SynonymAdmin(CuratorAccessMixin, SimpleHistoryAdmin):
+class SynonymAdmin(CuratorAccessMixin, HistoryAdmin):
     list_display = ["term", "canonical", "is_active", "note", "updated_at"]
     list_filter = ["is_active"]
     search_fields = ["term", "canonical", "note"]

@@ -46,6 +46,26 @@ class UnansweredQuestion(models.Model):
         on_delete=models.SET_NULL,
         related_name="resolved_questions",
     )
+    # A draft made from this group: the group stays open (and keeps collecting the
+    # question) until that entry is published with an answer; deleting the draft
+    # leaves the group open without it.
+    draft_faq = models.ForeignKey(
+        "chatbot.FaqEntry",
+        verbose_name="draf FAQ",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="draft_for_questions",
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ditangani oleh",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField("ditangani pada", null=True, blank=True)
     first_seen_at = models.DateTimeField("pertama", auto_now_add=True)
     last_seen_at = models.DateTimeField("terakhir", auto_now_add=True, db_index=True)
 

@@ -12,8 +12,10 @@ from chatbot.services.inbox import (
     possible_match_log,
     possible_match_review,
     unanswered_add_alternate,
+    unanswered_close,
     unanswered_dismiss,
     unanswered_log,
+    unanswered_settle_drafts,
     unanswered_to_draft_faq,
 )
 from chatbot.services.knowledge import (
@@ -56,7 +58,9 @@ __all__ = [
     "read_records",
     "synonym_save",
     "unanswered_add_alternate",
+    "unanswered_close",
     "unanswered_dismiss",
     "unanswered_log",
+    "unanswered_settle_drafts",
     "unanswered_to_draft_faq",
 ]

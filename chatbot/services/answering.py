@@ -4,14 +4,22 @@ adapters (Telegram, WhatsApp)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 
 from chatbot import rules
 from chatbot.error_codes import ChatbotErrorCode
-from chatbot.index import HoaxView, Snapshot, snapshot_get, thresholds
+from chatbot.index import (
+    HoaxView,
+    Snapshot,
+    snapshot_get,
+    snapshot_is_current,
+    thresholds,
+)
 from chatbot.matching import Outcome
-from chatbot.services.inbox import possible_match_log, unanswered_log
+from chatbot.selectors import faq_phrasings_changed_since
+from chatbot.services.inbox import group_terms, possible_match_log, unanswered_log
 from chatbot.stats import stat_record
 from core.exceptions import ApplicationError
 
@@ -120,7 +128,7 @@ def message_answer(
     # A question written in the other language is answered in that language.
     lang = outcome.language
     result = _result(outcome, snapshot, lang)
-    _record(result, outcome, text, lang)
+    _record(result, outcome, text, lang, snapshot)
     return result
 
 
@@ -195,7 +203,36 @@ def _result(outcome: Outcome, snapshot: Snapshot, lang: str) -> AnswerResult:
     )
 
 
-def _record(result: AnswerResult, outcome: Outcome, text: str, lang: str) -> None:
+# An entry saved this long before an index was read may still be missing from it
+# (its transaction committed after the read, or another server's clock is ahead).
+INDEX_LAG_MARGIN = timedelta(seconds=5)
+
+
+def _answered_since_built(snapshot: Snapshot, terms) -> bool:
+    """Whether an entry saved since this index was built now has the question as one
+    of its phrasings (a curator just added it): the index that answers it is being
+    rebuilt, so the question is not one for the inbox again."""
+    if snapshot.built_at is None or snapshot_is_current(snapshot):
+        return False
+    phrasings = faq_phrasings_changed_since(snapshot.built_at - INDEX_LAG_MARGIN)
+    if not phrasings:
+        return False
+    topic = group_terms(terms)
+    analyse = snapshot.engine.normaliser.analyse
+    for _, phrasing in phrasings:
+        other = analyse(phrasing).terms
+        if other and rules.same_question(group_terms(other), topic):
+            return True
+    return False
+
+
+def _record(
+    result: AnswerResult,
+    outcome: Outcome,
+    text: str,
+    lang: str,
+    snapshot: Snapshot | None = None,
+) -> None:
     a = outcome.analysis
     best_faq = outcome.faq_hits[0] if outcome.faq_hits else None
     if result.kind == "faq":
@@ -215,6 +252,8 @@ def _record(result: AnswerResult, outcome: Outcome, text: str, lang: str) -> Non
         )
     else:
         stat_record(result.kind)
+        if snapshot is not None and _answered_since_built(snapshot, a.terms):
+            return
         unanswered_log(
             text=text,
             terms=a.terms,

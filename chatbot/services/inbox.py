@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from chatbot import rules
@@ -78,6 +78,66 @@ def _stored(text: str) -> str:
 # --- unanswered questions ---------------------------------------------------------------
 
 
+# One group lookup-or-create at a time (PostgreSQL): two copies of a question asked
+# at the same moment must not both miss the other and open two rows.
+UNANSWERED_LOCK_ID = 7_330_302
+
+
+def _lock_groups() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [UNANSWERED_LOCK_ID])
+
+
+def _anchors(topic: Sequence[str]) -> set[str]:
+    """Terms a paraphrase's group must contain one of: the most specific (longest)
+    term and every other long one, so finding the group does not hang on one word."""
+    return {max(topic, key=len)} | {t for t in topic if len(t) >= 5}
+
+
+def _group_find(
+    open_rows, *, key: str, terms: Sequence[str], language: str, best_faq_id, now
+) -> UnansweredQuestion | None:
+    # The language and the closest entry come from the matching index (the words
+    # each language's entries use): while it is being rebuilt after an edit the
+    # same question can come in under another language or closest entry. Neither
+    # may keep it out of its group; the same language is only preferred.
+    same_language_first = Case(
+        When(language=language, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    group = (
+        open_rows.filter(terms=key)
+        .order_by(same_language_first, "-last_seen_at")
+        .first()
+    )
+    if group is not None:
+        return group
+    topic = group_terms(terms) or list(terms)
+    near = Q()
+    for anchor in _anchors(topic):
+        near |= Q(terms__contains=anchor)
+    if best_faq_id is not None:
+        near |= Q(best_faq_id=best_faq_id)
+    recent = (
+        open_rows.filter(
+            near, last_seen_at__gte=now - timedelta(days=GROUP_WINDOW_DAYS)
+        )
+        .order_by(same_language_first, "-last_seen_at")
+        .values_list("id", "terms", "best_faq_id")[:GROUP_CANDIDATES]
+    )
+    for pk, other, other_best in recent:
+        if rules.same_question(
+            group_terms(other.split()) or other.split(),
+            topic,
+            best_a=other_best,
+            best_b=best_faq_id,
+        ):
+            return open_rows.get(pk=pk)
+    return None
+
+
 @transaction.atomic
 def unanswered_log(
     *,
@@ -97,35 +157,16 @@ def unanswered_log(
         "[angka]"
     ]
     key = " ".join(terms)[:500]
-    open_rows = UnansweredQuestion.objects.filter(
-        state=UnansweredQuestion.State.OPEN, language=language
+    _lock_groups()
+    open_rows = UnansweredQuestion.objects.filter(state=UnansweredQuestion.State.OPEN)
+    group = _group_find(
+        open_rows,
+        key=key,
+        terms=terms,
+        language=language,
+        best_faq_id=best_faq_id,
+        now=now,
     )
-    group = open_rows.filter(terms=key).first()
-    if group is None:
-        # Paraphrases share their most specific (longest) term or the entry the
-        # matcher thought closest: only those groups are compared, however big the
-        # inbox grows; rules.same_question decides.
-        topic = group_terms(terms) or terms
-        anchor = max(topic, key=len)
-        near = Q(terms__contains=anchor)
-        if best_faq_id is not None:
-            near |= Q(best_faq_id=best_faq_id)
-        recent = (
-            open_rows.filter(
-                near, last_seen_at__gte=now - timedelta(days=GROUP_WINDOW_DAYS)
-            )
-            .order_by("-last_seen_at")
-            .values_list("id", "terms", "best_faq_id")[:GROUP_CANDIDATES]
-        )
-        for pk, other, other_best in recent:
-            if rules.same_question(
-                group_terms(other.split()) or other.split(),
-                topic,
-                best_a=other_best,
-                best_b=best_faq_id,
-            ):
-                group = open_rows.get(pk=pk)
-                break
     stored = _stored(text)
     if group is None:
         if (
@@ -154,18 +195,40 @@ def unanswered_log(
     return group
 
 
-def _resolve(questions: Sequence[UnansweredQuestion], faq: FaqEntry | None) -> None:
-    UnansweredQuestion.objects.filter(pk__in=[q.pk for q in questions]).update(
-        state=UnansweredQuestion.State.RESOLVED, resolved_faq=faq
+def _handle(
+    questions: Sequence[UnansweredQuestion], *, state: str, faq: FaqEntry | None, actor
+) -> int:
+    values = {"state": state, "handled_by": _user(actor), "handled_at": timezone.now()}
+    if faq is not None or state == UnansweredQuestion.State.RESOLVED:
+        values["resolved_faq"] = faq
+    return UnansweredQuestion.objects.filter(pk__in=[q.pk for q in questions]).update(
+        **values
     )
 
 
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 @transaction.atomic
-def unanswered_to_draft_faq(*, question: UnansweredQuestion) -> FaqEntry:
+def unanswered_to_draft_faq(*, question: UnansweredQuestion, actor=None) -> FaqEntry:
     """One click: a draft FAQ entry from an unanswered question (and its examples as
-    alternate phrasings); the curator writes the answer and publishes it."""
+    alternate phrasings); the curator writes the answer and publishes it.
+
+    The group stays open, linked to the draft, until the draft is published with
+    an answer (`unanswered_settle_drafts`) or the curator closes it. Clicking again
+    gives the same draft."""
     from chatbot.services.knowledge import faq_save
 
+    question = UnansweredQuestion.objects.select_for_update().get(pk=question.pk)
+    if question.draft_faq_id is not None:
+        return question.draft_faq
+    if question.state != UnansweredQuestion.State.OPEN:
+        raise ApplicationError(
+            "Pertanyaan ini sudah ditangani.",
+            code=ChatbotErrorCode.ALREADY_REVIEWED,
+            status=409,
+        )
     alternates = [e for e in question.examples if e and e != question.text]
     entry = FaqEntry(
         question=question.text[:500],
@@ -175,14 +238,53 @@ def unanswered_to_draft_faq(*, question: UnansweredQuestion) -> FaqEntry:
         tags=["dari-pertanyaan-warga"],
     )
     entry._change_reason = "Draf dari pertanyaan warga"
-    faq_save(entry=entry)
-    _resolve([question], entry)
+    if _user(actor) is not None:
+        entry._history_user = actor
+    faq_save(entry=entry, actor=actor)
+    question.draft_faq = entry
+    question.save(update_fields=["draft_faq"])
     return entry
+
+
+def unanswered_settle_drafts(
+    *, faq_ids: Sequence[int] | None = None, actor=None
+) -> int:
+    """Groups waiting for a draft made from them are handled once that entry is
+    published with an answer (by the admin, a bulk action or an import)."""
+    rows = UnansweredQuestion.objects.filter(
+        state=UnansweredQuestion.State.OPEN,
+        draft_faq__status=Status.PUBLISHED,
+    ).exclude(draft_faq__answer="")
+    if faq_ids is not None:
+        rows = rows.filter(draft_faq_id__in=list(faq_ids))
+    return rows.update(
+        state=UnansweredQuestion.State.RESOLVED,
+        resolved_faq=F("draft_faq"),
+        handled_by=_user(actor),
+        handled_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def unanswered_close(*, questions: Sequence[UnansweredQuestion], actor=None) -> int:
+    """The curator marks groups handled by hand (with their draft, if any)."""
+    n = 0
+    rows = UnansweredQuestion.objects.select_for_update().filter(
+        pk__in=[q.pk for q in questions], state=UnansweredQuestion.State.OPEN
+    )
+    for question in rows:
+        n += _handle(
+            [question],
+            state=UnansweredQuestion.State.RESOLVED,
+            faq=question.draft_faq,
+            actor=actor,
+        )
+    return n
 
 
 @transaction.atomic
 def unanswered_add_alternate(
-    *, questions: Sequence[UnansweredQuestion], faq: FaqEntry
+    *, questions: Sequence[UnansweredQuestion], faq: FaqEntry, actor=None
 ) -> FaqEntry:
     """One click: these questions become alternate phrasings of an existing entry."""
     from chatbot.services.knowledge import faq_save
@@ -196,15 +298,17 @@ def unanswered_add_alternate(
                 phrasings.append(text)
     faq.alternates = phrasings
     faq._change_reason = "Rumusan lain dari pertanyaan warga"
-    faq_save(entry=faq)
-    _resolve(questions, faq)
+    if _user(actor) is not None:
+        faq._history_user = actor
+    faq_save(entry=faq, actor=actor)
+    _handle(questions, state=UnansweredQuestion.State.RESOLVED, faq=faq, actor=actor)
     return faq
 
 
 @transaction.atomic
-def unanswered_dismiss(*, questions: Sequence[UnansweredQuestion]) -> int:
-    return UnansweredQuestion.objects.filter(pk__in=[q.pk for q in questions]).update(
-        state=UnansweredQuestion.State.DISMISSED
+def unanswered_dismiss(*, questions: Sequence[UnansweredQuestion], actor=None) -> int:
+    return _handle(
+        questions, state=UnansweredQuestion.State.DISMISSED, faq=None, actor=actor
     )
 
 

@@ -19,10 +19,16 @@ def _stamp(entry: FaqEntry | HoaxEntry) -> None:
 
 
 @transaction.atomic
-def faq_save(*, entry: FaqEntry) -> FaqEntry:
+def faq_save(*, entry: FaqEntry, actor=None) -> FaqEntry:
+    """Validate and save; an entry published with an answer settles the inbox
+    groups it was drafted from."""
+    from chatbot.services.inbox import unanswered_settle_drafts
+
     entry.full_clean()
     _stamp(entry)
     entry.save()
+    if entry.status == Status.PUBLISHED:
+        unanswered_settle_drafts(faq_ids=[entry.pk], actor=actor)
     index_version_bump()
     return entry
 
@@ -52,7 +58,7 @@ def knowledge_delete(*, instance: FaqEntry | HoaxEntry | Synonym) -> None:
 
 @transaction.atomic
 def entries_set_status(
-    *, entries: Iterable[FaqEntry | HoaxEntry], status: str
+    *, entries: Iterable[FaqEntry | HoaxEntry], status: str, actor=None
 ) -> tuple[int, list[str]]:
     """Publish / archive / back to draft. Each entry is validated (a FAQ needs an
     answer, a hoax an explanation, before publishing) and keeps its history.
@@ -65,7 +71,7 @@ def entries_set_status(
         try:
             with transaction.atomic():
                 if isinstance(entry, FaqEntry):
-                    faq_save(entry=entry)
+                    faq_save(entry=entry, actor=actor)
                 else:
                     hoax_save(entry=entry)
         except ValidationError as exc:  # report it, keep the others

@@ -994,6 +994,11 @@ def faq_import(
         done += len(chunk)
         if progress is not None:
             progress(done)
+    if report.updated:
+        # A draft made from the inbox and published by the file settles its group.
+        from chatbot.services.inbox import unanswered_settle_drafts
+
+        unanswered_settle_drafts(actor=user)
     if report.created or report.updated:
         index_version_bump()
     return report
