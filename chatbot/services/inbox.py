@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -78,15 +79,23 @@ def _stored(text: str) -> str:
 # --- unanswered questions ---------------------------------------------------------------
 
 
-# One group lookup-or-create at a time (PostgreSQL): two copies of a question asked
-# at the same moment must not both miss the other and open two rows.
+# One group lookup-or-create at a time per subject (PostgreSQL): two copies of a
+# question asked at the same moment must not both miss the other and open two rows.
+# The lock is keyed by the question's most specific term, so unrelated questions
+# never wait for each other (the bot logs inside its message's transaction).
 UNANSWERED_LOCK_ID = 7_330_302
 
 
-def _lock_groups() -> None:
+def _lock_groups(terms: Sequence[str]) -> None:
     if connection.vendor == "postgresql":
+        topic = group_terms(terms) or list(terms)
+        anchor = max(topic, key=len) if topic else ""
+        # crc32 is stable across processes (hash() is salted); folded into int4.
+        subject = zlib.crc32(anchor.encode("utf-8")) - 2**31
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [UNANSWERED_LOCK_ID])
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [UNANSWERED_LOCK_ID, subject]
+            )
 
 
 def _anchors(topic: Sequence[str]) -> set[str]:
@@ -157,7 +166,7 @@ def unanswered_log(
         "[angka]"
     ]
     key = " ".join(terms)[:500]
-    _lock_groups()
+    _lock_groups(terms)
     open_rows = UnansweredQuestion.objects.filter(state=UnansweredQuestion.State.OPEN)
     group = _group_find(
         open_rows,
