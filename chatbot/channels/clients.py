@@ -21,8 +21,11 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    MessageEntity,
     ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
     Update,
+    User,
 )
 from telegram import error as tg_error
 from telegram.request import HTTPXRequest
@@ -132,13 +135,39 @@ class TelegramClient:
                 resize_keyboard=True,
                 one_time_keyboard=True,
             )
+        elif payload.get("remove_keyboard"):
+            markup = ReplyKeyboardRemove()
+        entities = None
+        if payload.get("mention"):
+            # Names the group member a reply is for (and notifies them): a mention
+            # that needs no username and no parse_mode.
+            mention = payload["mention"]
+            entities = [
+                MessageEntity(
+                    MessageEntity.TEXT_MENTION,
+                    offset=0,
+                    length=mention["length"],
+                    user=User(mention["user_id"], mention["name"], is_bot=False),
+                )
+            ]
         message = self._call(
-            "send_message", chat_id=chat_id, text=payload["text"], reply_markup=markup
+            "send_message",
+            chat_id=chat_id,
+            text=payload["text"],
+            reply_markup=markup,
+            entities=entities,
+            message_thread_id=payload.get("message_thread_id"),
         )
         return str(message.message_id)
 
     def answer_callback_query(self, callback_query_id: str) -> None:
         self._call("answer_callback_query", callback_query_id=callback_query_id)
+
+    def chat_member_status(self, chat_id: str, user_id: int) -> str:
+        """getChatMember: "creator", "administrator", "member", "restricted", "left"
+        or "kicked"."""
+        member = self._call("get_chat_member", chat_id=chat_id, user_id=user_id)
+        return member.status
 
     def remove_inline_keyboard(self, chat_id: str, message_id: int) -> None:
         """editMessageReplyMarkup without a markup: the message keeps its text and
@@ -201,7 +230,8 @@ class WhatsAppClient:
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
             "to": chat_id,
-            **payload,
+            # "_" keys are Sigap's own notes on the message, not the Cloud API's.
+            **{k: v for k, v in payload.items() if not k.startswith("_")},
         }
         headers = {"Authorization": f"Bearer {settings.WHATSAPP_TOKEN}"}
         try:

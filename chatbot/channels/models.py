@@ -57,6 +57,9 @@ class Chat(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices)
     chat_id = models.CharField(max_length=64)
     last_seen = models.DateTimeField(default=timezone.now)
+    # Telegram: the last message sent carried the "share location" reply keyboard,
+    # which stays under the typing field until a message removes it.
+    location_keyboard_shown = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "percakapan"
@@ -146,3 +149,31 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} message #{self.pk}"
+
+
+class OfferedChoices(models.Model):
+    """A sent WhatsApp message that offered numbered choices (FAQ suggestions): a
+    reply quoting it (context.id) picks from these, not from the newest list. Only
+    the last few of a chat are kept (`KEPT_PER_CHAT`)."""
+
+    KEPT_PER_CHAT = 5
+
+    channel = models.CharField("kanal", max_length=16, choices=Channel.choices)
+    chat_id = models.CharField("ID chat", max_length=64)
+    platform_message_id = models.CharField("ID pesan platform", max_length=128)
+    choices = models.JSONField("pilihan bernomor", default=list)
+    sent_at = models.DateTimeField("terkirim", default=timezone.now)
+
+    class Meta:
+        verbose_name = "pilihan terkirim"
+        verbose_name_plural = "pilihan terkirim"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "platform_message_id"], name="offered_choices_once"
+            )
+        ]
+        indexes = [models.Index(fields=["channel", "chat_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} offer #{self.pk}"

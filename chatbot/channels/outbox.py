@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from chatbot.channels import ratelimit
 from chatbot.channels.clients import SendError, client_for
-from chatbot.channels.models import Broadcast, OutboundMessage
-from chatbot.channels.rendering import render
+from chatbot.channels.models import Broadcast, OfferedChoices, OutboundMessage
+from chatbot.channels.rendering import TelegramContext, render, telegram_adjust
 from chatbot.channels.rules import outbound_backoff
 from chatbot.conversation.types import Reply
 
@@ -33,12 +33,16 @@ def replies_enqueue(
     key: str,
     broadcast: Broadcast | None = None,
     send_after: dt.datetime | None = None,
+    telegram: TelegramContext | None = None,
 ) -> list[OutboundMessage]:
     """Queue replies to one chat. Idempotent on `key`: a retry queues nothing new.
 
     The first platform message is keyed `key`, any further ones `key#2`, `key#3`, …
-    (rendering is deterministic, so a retry produces the same keys)."""
+    (rendering is deterministic, so a retry produces the same keys). `telegram`:
+    the topic, keyboard and member the answer to one Telegram update is for."""
     payloads = [p for reply in replies for p in render(channel, reply)]
+    if telegram is not None and channel == "telegram":
+        payloads = telegram_adjust(payloads, telegram)
     if not payloads:
         return []
     now = timezone.now()
@@ -183,6 +187,13 @@ def _send_head_locked(message_id: int) -> float | None:
             logger.info("outbound %s not sent (%s)", row.pk, exc.kind)
             return delay
         row.platform_message_id = str(sent_id)[:128]
+        if row.payload.get("_numbered") and row.platform_message_id:
+            offered_choices_record(
+                channel=row.channel,
+                chat_id=row.chat_id,
+                platform_message_id=row.platform_message_id,
+                choices=row.payload["_numbered"],
+            )
         row.status = OutboundMessage.Status.SENT
         row.sent_at = now
         row.last_error = ""
@@ -196,6 +207,24 @@ def _send_head_locked(message_id: int) -> float | None:
             ]
         )
     return 0.0
+
+
+def offered_choices_record(
+    *, channel: str, chat_id: str, platform_message_id: str, choices: list[str]
+) -> None:
+    """Remember a sent message's numbered choices under its platform id, keeping
+    only the chat's last `OfferedChoices.KEPT_PER_CHAT`."""
+    OfferedChoices.objects.update_or_create(
+        channel=channel,
+        platform_message_id=platform_message_id,
+        defaults={"chat_id": chat_id, "choices": list(choices)},
+    )
+    kept = OfferedChoices.objects.filter(channel=channel, chat_id=chat_id).order_by(
+        "-id"
+    )[: OfferedChoices.KEPT_PER_CHAT]
+    OfferedChoices.objects.filter(channel=channel, chat_id=chat_id).exclude(
+        pk__in=list(kept.values_list("pk", flat=True))
+    ).delete()
 
 
 def chat_outbound_deliver(*, message_id: int, max_messages: int = 50) -> float | None:

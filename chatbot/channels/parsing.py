@@ -44,6 +44,22 @@ class TelegramParsed:
     # The bot's message whose button was tapped: its keyboard is taken away, so an
     # old menu further up the chat cannot be tapped again out of turn.
     callback_message_id: int | None = None
+    # Who wrote or tapped (a group answer names a member who tapped; only a group's
+    # admins change its language), and whether they wrote as the group itself (an
+    # anonymous admin).
+    sender_id: int | None = None
+    sender_name: str = ""
+    sender_is_chat: bool = False
+    # A forum topic's message_thread_id: every reply goes to that topic.
+    thread_id: int | None = None
+
+
+def _topic(message) -> int | None:
+    """The forum topic of a message (None outside a topic, and for a reply thread
+    of an ordinary group, which Telegram also numbers)."""
+    if message is None or not getattr(message, "is_topic_message", False):
+        return None
+    return getattr(message, "message_thread_id", None)
 
 
 def telegram_chat_id(payload: dict) -> str:
@@ -96,6 +112,9 @@ def parse_telegram(payload: dict) -> TelegramParsed:
             ),
             callback_query_id=query.id,
             callback_message_id=query.message.message_id if query.message else None,
+            sender_id=query.from_user.id,
+            sender_name=query.from_user.first_name or "",
+            thread_id=_topic(message),
         )
     message = update.message
     if message is None:  # edits, channel posts, membership changes, …
@@ -117,7 +136,8 @@ def parse_telegram(payload: dict) -> TelegramParsed:
                 chat_id=str(message.chat.id),
                 private=private,
                 unsupported=True,
-            )
+            ),
+            thread_id=_topic(message),
         )
     if text is not None:
         text = _command_for_us(text)
@@ -133,7 +153,13 @@ def parse_telegram(payload: dict) -> TelegramParsed:
             forwarded=message.forward_origin is not None,
             display_name=(user.first_name or "") if user else "",
             language_hint=user.language_code if user else None,
-        )
+        ),
+        sender_id=user.id if user else None,
+        sender_name=(user.first_name or "") if user else "",
+        sender_is_chat=bool(
+            message.sender_chat and message.sender_chat.id == message.chat.id
+        ),
+        thread_id=_topic(message),
     )
 
 
@@ -171,6 +197,13 @@ def whatsapp_messages(body: dict) -> tuple[list[WhatsAppMessage], list[dict]]:
                 )
             statuses += [s for s in value.get("statuses") or [] if s.get("id")]
     return messages, statuses
+
+
+def whatsapp_quoted_id(payload: dict) -> str:
+    """The wamid of the message a WhatsApp message replies to (context.id), "" when
+    it quotes none. Forwards carry a context without an id."""
+    context = (payload.get("message") or {}).get("context") or {}
+    return str(context.get("id") or "")
 
 
 def parse_whatsapp(chat_id: str, payload: dict) -> Inbound | None:

@@ -10,7 +10,12 @@ from __future__ import annotations
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from chatbot.channels.models import Chat, InboundUpdate, OutboundMessage
+from chatbot.channels.models import (
+    Chat,
+    InboundUpdate,
+    OfferedChoices,
+    OutboundMessage,
+)
 from core.models import ChannelIdentity, ResidentProfile, User
 
 
@@ -68,4 +73,5 @@ def channels_erase(user: User) -> None:
         text = model.objects.annotate(_text=Cast("payload", TextField()))
         for needle in _mentions(user):
             text.filter(_text__contains=needle).delete()
+    OfferedChoices.objects.filter(by_chat).delete()
     Chat.objects.filter(by_chat).delete()

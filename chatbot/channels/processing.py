@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from django.conf import settings
@@ -10,7 +11,14 @@ from django.utils import timezone
 
 from chatbot.channels.models import Channel, Chat, InboundUpdate
 from chatbot.channels.outbox import replies_enqueue
-from chatbot.channels.parsing import parse_telegram, parse_whatsapp
+from chatbot.channels.parsing import (
+    TelegramParsed,
+    parse_telegram,
+    parse_whatsapp,
+    whatsapp_quoted_id,
+)
+from chatbot.channels.rendering import TelegramContext
+from chatbot.channels.selectors import offered_choices_quoted
 from chatbot.conversation.types import Inbound, Reply
 
 logger = logging.getLogger(__name__)
@@ -22,11 +30,73 @@ def engine_handle(inbound: Inbound) -> list[Reply]:
     return handle(inbound)
 
 
+def engine_language_request(inbound: Inbound) -> bool:
+    from chatbot.conversation.engine import language_request
+
+    return language_request(inbound)
+
+
+# getChatMember statuses of a group's admins.
+ADMIN_STATUSES = ("creator", "administrator")
+
+
+def _telegram_sender_admin(chat_id: str, parsed: TelegramParsed) -> bool:
+    """Whether the member who wrote is one of the group's admins. An admin writing
+    anonymously writes as the group itself. A platform refusal counts as "no"; an
+    outage raises, and the update is retried."""
+    from chatbot.channels.clients import SendError, TelegramClient
+
+    if parsed.sender_is_chat:
+        return True
+    if parsed.sender_id is None:
+        return False
+    try:
+        status = TelegramClient().chat_member_status(chat_id, parsed.sender_id)
+    except SendError as exc:
+        if exc.kind == "permanent":
+            logger.info("getChatMember refused")
+            return False
+        raise
+    return status in ADMIN_STATUSES
+
+
+def _telegram_inbound(update: InboundUpdate) -> tuple[Inbound | None, TelegramParsed]:
+    parsed = parse_telegram(update.payload)
+    inbound = parsed.inbound
+    if inbound is not None and not inbound.private and engine_language_request(inbound):
+        admin = _telegram_sender_admin(update.chat_id, parsed)
+        inbound = dataclasses.replace(inbound, sender_admin=admin)
+    return inbound, parsed
+
+
+def _telegram_context(
+    chat: Chat, inbound: Inbound, parsed: TelegramParsed, replies: list[Reply]
+) -> TelegramContext:
+    """Where the answer goes (the topic), whom it names (a group member who tapped)
+    and whether it takes away the "share location" keyboard: once, on the first
+    answer that no longer asks for a location (a photo sent meanwhile leaves the
+    step waiting, and the keyboard up)."""
+    remove = False
+    if inbound.private and replies and not inbound.unsupported:
+        asks = any(r.request_location for r in replies)
+        remove = chat.location_keyboard_shown and not asks
+        if asks != chat.location_keyboard_shown:
+            chat.location_keyboard_shown = asks
+            chat.save(update_fields=["location_keyboard_shown"])
+    mention = None
+    if parsed.callback_query_id and not inbound.private and parsed.sender_id:
+        mention = (parsed.sender_id, parsed.sender_name)
+    return TelegramContext(
+        thread_id=parsed.thread_id, remove_location_keyboard=remove, mention=mention
+    )
+
+
 def _answer_callback(
     callback_query_id: str, chat_id: str, message_id: int | None
 ) -> None:
-    """Stop the tapped button's spinner and take the keyboard off its message. Both
-    are cosmetic: the reply itself is already queued, so failures are only logged."""
+    """Stop the tapped button's spinner and (in a private chat) take the keyboard
+    off its message. Both are cosmetic: the reply itself is already queued, so
+    failures are only logged."""
     from chatbot.channels.clients import SendError, TelegramClient
 
     client = TelegramClient()
@@ -41,23 +111,43 @@ def _answer_callback(
             logger.info("editMessageReplyMarkup failed")
 
 
-def _process_one(update: InboundUpdate) -> None:
-    callback_query_id = callback_message_id = None
+def _whatsapp_inbound(update: InboundUpdate) -> Inbound | None:
+    inbound = parse_whatsapp(update.chat_id, update.payload)
+    if inbound is None:
+        return None
+    quoted = offered_choices_quoted(
+        channel=update.channel,
+        chat_id=update.chat_id,
+        platform_message_id=whatsapp_quoted_id(update.payload),
+    )
+    if quoted is not None:
+        inbound = dataclasses.replace(inbound, quoted_choices=quoted)
+    return inbound
+
+
+def _process_one(update: InboundUpdate, chat: Chat) -> None:
+    callback_query_id = callback_message_id = parsed = None
     if update.channel == Channel.TELEGRAM:
-        parsed = parse_telegram(update.payload)
-        inbound, callback_query_id = parsed.inbound, parsed.callback_query_id
-        callback_message_id = parsed.callback_message_id
+        inbound, parsed = _telegram_inbound(update)
+        callback_query_id = parsed.callback_query_id
+        if inbound is not None and inbound.private:
+            # In a group the buttons are every member's: they stay for the others.
+            callback_message_id = parsed.callback_message_id
     else:
-        inbound = parse_whatsapp(update.chat_id, update.payload)
+        inbound = _whatsapp_inbound(update)
     if inbound is None:
         status = InboundUpdate.Status.IGNORED
     else:
         replies = engine_handle(inbound)
+        telegram = None
+        if parsed is not None:
+            telegram = _telegram_context(chat, inbound, parsed, replies)
         replies_enqueue(
             channel=update.channel,
             chat_id=update.chat_id,
             replies=replies,
             key=f"in-{update.channel}-{update.external_id}",
+            telegram=telegram,
         )
         status = InboundUpdate.Status.DONE
     update.status = status
@@ -93,6 +183,7 @@ def chat_updates_process(*, update_id: int, batch: int = 50) -> int:
         Chat.objects.filter(channel=channel, chat_id=chat_id).update(
             last_seen=timezone.now()
         )
+        chat = Chat.objects.get(channel=channel, chat_id=chat_id)
         pending = list(
             InboundUpdate.objects.filter(
                 channel=channel, chat_id=chat_id, status=InboundUpdate.Status.PENDING
@@ -101,8 +192,9 @@ def chat_updates_process(*, update_id: int, batch: int = 50) -> int:
         for update in pending:
             try:
                 with transaction.atomic():
-                    _process_one(update)
+                    _process_one(update, chat)
             except Exception as exc:
+                chat.refresh_from_db()  # its rolled-back changes are gone
                 update.attempts += 1
                 update.last_error = f"{type(exc).__name__}"[:200]
                 failed = update.attempts >= settings.CHATBOT_INBOUND_MAX_ATTEMPTS

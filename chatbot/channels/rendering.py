@@ -9,6 +9,8 @@ where they fit, plain text otherwise.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from chatbot.channels.rules import split_text
 from chatbot.conversation.types import Choice, Reply
 
@@ -37,6 +39,66 @@ def _telegram_button_text(c: Choice) -> str:
     title = c.long_title or c.title
     text = title if _repeats(c.description, title) else f"{title} · {c.description}"
     return _cut(text, TELEGRAM_BUTTON_TEXT)
+
+
+@dataclass(frozen=True)
+class TelegramContext:
+    """What the Telegram messages answering one update share."""
+
+    # The forum topic the update came from (message_thread_id): replies stay in it.
+    thread_id: int | None = None
+    # The "share location" reply keyboard is still up and this answer leaves the
+    # step that asked for it: the first message takes it away.
+    remove_location_keyboard: bool = False
+    # (user id, first name) of the group member who tapped a button: the answer,
+    # posted for the whole group, names them.
+    mention: tuple[int, str] | None = None
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def telegram_adjust(messages: list[dict], context: TelegramContext) -> list[dict]:
+    """One update's rendered messages, adjusted to where and to whom they go."""
+    messages = [dict(m) for m in messages]
+    if not messages:
+        return messages
+    if context.remove_location_keyboard:
+        free = next(
+            (
+                m
+                for m in messages
+                if not m.get("inline_keyboard") and not m.get("location_button")
+            ),
+            None,
+        )
+        if free is None:
+            # A message carries one keyboard: the text takes the reply keyboard
+            # away, its buttons follow under a short label.
+            first = messages[0]
+            buttons = {
+                "method": "sendMessage",
+                "text": LIST_BUTTON_DEFAULT,
+                "inline_keyboard": first.pop("inline_keyboard"),
+            }
+            messages.insert(1, buttons)
+            free = first
+        free["remove_keyboard"] = True
+    if context.mention is not None:
+        user_id, name = context.mention
+        name = " ".join(name.split())[:40] or "…"
+        first = messages[0]
+        first["text"] = f"{name}: {first['text']}"[:TELEGRAM_TEXT_LIMIT]
+        first["mention"] = {
+            "user_id": user_id,
+            "name": name,
+            "length": _utf16_len(name),
+        }
+    if context.thread_id is not None:
+        for m in messages:
+            m["message_thread_id"] = context.thread_id
+    return messages
 
 
 def render_telegram(reply: Reply) -> list[dict]:
@@ -139,6 +201,12 @@ def render_whatsapp(reply: Reply) -> list[dict]:
                     reply.list_button,
                 )
             )
+    if reply.numbered:
+        # Not sent (the client drops "_" keys): once sent, the outbox remembers each
+        # message's id with them, for a reply quoting it with a number.
+        numbered = [c.id for c in choices[: reply.numbered]]
+        for m in messages:
+            m["_numbered"] = numbered
     return messages
 
 

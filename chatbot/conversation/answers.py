@@ -53,6 +53,21 @@ def pick(ctx: Ctx, number: int, offered: list[int] | None) -> None:
     ctx.say(ctx.t("pick_none"), [ctx.menu_choice()])
 
 
+def pick_quoted(
+    ctx: Ctx, number: int, quoted: tuple[str, ...], offered: list[int] | None
+) -> None:
+    """A number replying to (quoting) one of the bot's suggestion lists: that list's
+    entry, even when a newer list was sent since."""
+    if 1 <= number <= len(quoted):
+        ctx.end()
+        choice_id = quoted[number - 1]
+        faq(ctx, choice_id.removeprefix("faq:"))
+        return
+    if offered:
+        ctx.session.data[OFFERED] = offered  # the newest list stays open
+    ctx.say(ctx.t("pick_range", count=len(quoted)))
+
+
 def free_text(ctx: Ctx) -> None:
     """FAQ answer, top-3 suggestions as choices, or a hoax verdict for a forward."""
     private = ctx.inbound.private
@@ -76,11 +91,17 @@ def free_text(ctx: Ctx) -> None:
     if result.kind == "faq_suggestions":
         shown = result.suggestions[:SUGGESTIONS_SHOWN]
         reply = result.reply
+        numbered = 0
         if private:
             ctx.session.data[OFFERED] = [s.id for s in shown]
+            numbered = len(shown)
         else:  # a number picks nothing in a group (a tester was told to send one)
             reply = chatbot_rules.suggestions_to_tap(reply)
-        ctx.say(reply, [faq_choice(s) for s in shown] + [ctx.menu_choice()])
+        ctx.say(
+            reply,
+            [faq_choice(s) for s in shown] + [ctx.menu_choice()],
+            numbered=numbered,
+        )
         return
     if result.kind == "fallback":
         staff = [choice("m:handoff", ctx.t("m_handoff"))] if private else []

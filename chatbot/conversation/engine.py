@@ -9,6 +9,8 @@ Callers serialise messages of one chat.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import time
 
@@ -39,6 +41,8 @@ from chatbot.conversation.rules import (
     STOP_WORDS,
     UNLINK_WORDS,
     command_parse,
+    label_choice,
+    label_key,
     link_code_in,
     number_pick,
 )
@@ -49,6 +53,7 @@ from chatbot.conversation.services import (
     subscriptions_language_set,
     subscriptions_opt_out,
 )
+from chatbot.conversation.texts import t
 from chatbot.conversation.types import Inbound, Reply
 from core.exceptions import ApplicationError
 from core.models import User
@@ -77,6 +82,32 @@ MENU_FLOWS = (
     "handoff",
 )
 
+# The main menu's buttons by their text key: a label typed (or pasted) as a message,
+# in either language, does what tapping the button does.
+MENU_LABELS = {
+    "m:selfcheck": "m_selfcheck",
+    "m:zone": "m_zone",
+    "m:hospitals": "m_hospitals",
+    "m:psc": "m_psc",
+    "m:isolation": "m_isolation",
+    "m:consult": "m_consult",
+    "m:hoax": "m_hoax",
+    "m:handoff": "m_handoff",
+    "m:link": "m_link",
+    "m:unlink": "m_unlink",
+    "m:lang": "m_language",
+    "menu": "back_menu",
+}
+
+
+@functools.cache
+def _typed_labels() -> dict[str, str]:
+    return {
+        label_key(t(key, lang)): choice_id
+        for choice_id, key in MENU_LABELS.items()
+        for lang in ("id", "en")
+    }
+
 
 def handle(inbound: Inbound) -> list[Reply]:
     """Answer one message of one chat."""
@@ -104,6 +135,7 @@ def _plain(reply: Reply) -> Reply:
         choices=reply.choices,
         request_location=reply.request_location,
         list_button=reply.list_button,
+        numbered=reply.numbered,
     )
 
 
@@ -148,23 +180,37 @@ def _expire(ctx: Ctx) -> bool:
     return True
 
 
-def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
-    inbound, session = ctx.inbound, ctx.session
-    command = command_parse(ctx.text)
-    word = command.word
+def language_request(inbound: Inbound) -> bool:
+    """Whether a message asks to see or change the chat's language (in a group the
+    adapter then asks the platform whether its sender is an admin)."""
+    choice_id = (inbound.choice or "").strip()
+    text = (inbound.text or "").strip()
+    if not choice_id and text and not inbound.forwarded:
+        choice_id = label_choice(text, _typed_labels()) or ""
+    return (
+        choice_id == "m:lang"
+        or choice_id.startswith("lang:")
+        or (not choice_id and command_parse(text).word in LANGUAGE_WORDS)
+    )
 
-    if not inbound.private:
-        # A group's language and its area announcements are the group's own.
-        if word in LANGUAGE_WORDS or ctx.choice == "m:lang":
-            _language_ask(ctx)
-        elif ctx.choice.startswith("lang:"):
-            _language_set(ctx, ctx.choice.removeprefix("lang:"))
-        elif word in STOP_WORDS:
-            _unsubscribe(ctx)
-        else:
-            group.handle(ctx, command)
+
+def _label_as_choice(ctx: Ctx) -> None:
+    """A main-menu button's label typed as a whole message becomes that button's
+    choice (a forward is a message to check, never a command)."""
+    inbound = ctx.inbound
+    if inbound.choice or inbound.forwarded or not ctx.text:
         return
+    choice_id = label_choice(ctx.text, _typed_labels())
+    if choice_id is not None:
+        ctx.inbound = dataclasses.replace(inbound, text=None, choice=choice_id)
 
+
+def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
+    if not ctx.inbound.private:
+        _label_as_choice(ctx)
+        _group_dispatch(ctx)
+        return
+    inbound, session = ctx.inbound, ctx.session
     if inbound.unsupported:
         # Whatever flow is on waits for an answer it can read.
         ctx.say(ctx.t("unsupported"))
@@ -172,7 +218,18 @@ def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
     if session.flow == "handoff" and handoff.is_open(ctx):
         handoff.step(ctx)
         return
+    _label_as_choice(ctx)
+    inbound = ctx.inbound
+    command = command_parse(ctx.text)
+    word = command.word
     offered = answers.offered_take(ctx)
+
+    number = number_pick(ctx.text)
+    if number is not None and inbound.quoted_choices is not None:
+        # A reply quoting one of the bot's suggestion lists picks from that list,
+        # whichever was sent last and in whatever step the chat is.
+        answers.pick_quoted(ctx, number, inbound.quoted_choices, offered)
+        return
 
     # Commands and menu choices work everywhere.
     if word in MENU_WORDS or ctx.choice == "menu":
@@ -230,7 +287,6 @@ def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
     if inbound.location is not None:
         zone.by_location(ctx)
         return
-    number = number_pick(ctx.text)
     if number is not None:
         answers.pick(ctx, number, offered)
         return
@@ -238,6 +294,29 @@ def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
         answers.free_text(ctx)
         return
     menu(ctx, welcome=first_contact)
+
+
+def _group_dispatch(ctx: Ctx) -> None:
+    command = command_parse(ctx.text)
+    word = command.word
+    # A group's language and its area announcements are the group's own; its
+    # language is its admins' to choose.
+    if (
+        word in LANGUAGE_WORDS
+        or ctx.choice == "m:lang"
+        or ctx.choice.startswith("lang:")
+    ):
+        if not ctx.inbound.sender_admin:
+            ctx.end()
+            ctx.say(ctx.t("group_language_admins"))
+        elif ctx.choice.startswith("lang:"):
+            _language_set(ctx, ctx.choice.removeprefix("lang:"))
+        else:
+            _language_ask(ctx)
+    elif word in STOP_WORDS:
+        _unsubscribe(ctx)
+    else:
+        group.handle(ctx, command)
 
 
 def menu(ctx: Ctx, *, welcome: bool = False) -> None:

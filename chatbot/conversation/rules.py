@@ -30,6 +30,8 @@ _NUMBER_PICK = re.compile(
     r"^(?:(?:yang|the)\s+)?(?:(?:no|nomor|nomer|number|nr|#)\s*\.?\s*)?(\d{1,2})[.)]?$"
 )
 
+_NOT_A_WORD = re.compile(r"[\W_]+")
+
 _NUMBER_WITH_UNIT = re.compile(r"^([+-]?\d+(?:[.,]\d+)?)\s*(.*)$")
 # Usual ways of writing the questionnaires' units, by the unit as written there.
 UNIT_ALIASES = {
@@ -82,6 +84,20 @@ def command_parse(text: str) -> Command:
         word, _, arg = norm[1:].partition(" ")
         return Command(word=word, arg=arg, slash=True)
     return Command(word=norm)
+
+
+def label_key(text: str) -> str:
+    """A button label as typed or pasted, compared without case, emoji, punctuation
+    or extra spaces: " 🩺 Cek Gejala! " -> "cek gejala"."""
+    return " ".join(_NOT_A_WORD.sub(" ", text.casefold()).split())
+
+
+def label_choice(text: str, labels: dict[str, str]) -> str | None:
+    """The choice whose label (`labels`: label_key -> choice id) is the whole text;
+    a question that merely contains a label ("konsultasi dokter bayar gak?") is
+    none."""
+    key = label_key(text)
+    return labels.get(key) if key else None
 
 
 def link_code_in(text: str) -> str | None:

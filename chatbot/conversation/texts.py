@@ -215,6 +215,10 @@ TEXTS: dict[str, T] = {
         "it. Get a new code in the Sigap app and send it in a private chat with "
         "me{where}.",
     },
+    "group_language_admins": {
+        "id": "Maaf, bahasa grup ini hanya dapat diganti oleh admin grup.",
+        "en": "Sorry, only the group's admins can change this group's language.",
+    },
     "group_pick_tap": {
         "id": "Di grup, ketuk salah satu pilihan di bawah pesan saya.",
         "en": "In a group, tap one of the choices under my message.",

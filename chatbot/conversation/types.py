@@ -29,6 +29,13 @@ class Inbound:
     # A message the bot cannot read (photo or voice note without text, sticker,
     # contact card, …): answered with a short note, never matched.
     unsupported: bool = False
+    # The numbered choices of the bot's message this one quotes (a WhatsApp reply to
+    # an older suggestions list: context.id), in their order; None when it quotes
+    # nothing the adapter knows. A number then picks from them, not the newest list.
+    quoted_choices: tuple[str, ...] | None = None
+    # Group chats: whether the member who wrote is one of the group's admins (only
+    # asked of the platform when it matters: a change of the group's language).
+    sender_admin: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,3 +52,6 @@ class Reply:
     choices: tuple[Choice, ...] = field(default_factory=tuple)
     request_location: bool = False  # ask the user to share a location
     list_button: str = ""  # WhatsApp list button label when choices > 3
+    # The first `numbered` choices are numbered in the text ("Balas dengan nomor…"):
+    # adapters that can tell which message a reply quotes remember them.
+    numbered: int = 0

@@ -9,6 +9,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from django.test import Client
+
 from chatbot.channels.rules import whatsapp_signature
 from chatbot.conversation.types import Choice, Inbound, Reply
 
@@ -27,6 +29,8 @@ class FakeServer:
         self.script: list[tuple[int, dict, dict]] = []  # (status, body, headers)
         self.lock = threading.Lock()
         self.updates: list[dict] = []
+        # Telegram getChatMember: (chat id, user id) -> status; anyone else "member".
+        self.members: dict[tuple[int, int], str] = {}
         self.ids = itertools.count(1000)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_factory(self))
         self.httpd.daemon_threads = True
@@ -70,7 +74,7 @@ def _read_params(handler) -> dict:
     from urllib.parse import parse_qsl
 
     params = dict(parse_qsl(raw.decode()))
-    for key in ("reply_markup", "allowed_updates"):
+    for key in ("reply_markup", "allowed_updates", "entities"):
         if key in params:
             params[key] = json.loads(params[key])
     return params
@@ -113,6 +117,8 @@ def telegram_handler(server: FakeServer):
                     "first_name": "Sigap",
                     "username": "sigap_test_bot",
                 }
+            elif method == "getChatMember":
+                result = _chat_member(server, params)
             elif method == "getUpdates":
                 offset = int(params.get("offset") or 0)
                 with server.lock:
@@ -122,6 +128,36 @@ def telegram_handler(server: FakeServer):
             _reply(self, 200, {"ok": True, "result": result})
 
     return Handler
+
+
+def _chat_member(server: FakeServer, params: dict) -> dict:
+    """A ChatMember as the Bot API documents each status."""
+    user_id = int(params["user_id"])
+    status = server.members.get((int(params["chat_id"]), user_id), "member")
+    member = {"status": status, "user": tg_user(user_id)}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update(
+            {
+                key: True
+                for key in (
+                    "can_be_edited",
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_restrict_members",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_post_stories",
+                    "can_edit_stories",
+                    "can_delete_stories",
+                )
+            },
+            is_anonymous=False,
+            can_promote_members=False,
+        )
+    return member
 
 
 def graph_handler(server: FakeServer):
@@ -370,3 +406,90 @@ def post_whatsapp(client, body, secret=WA_SECRET, signature=None):
         content_type="application/json",
         HTTP_X_HUB_SIGNATURE_256=sig,
     )
+
+
+# --- Chats over the webhooks: updates in, replies read off the fake APIs ----------
+class TelegramChat:
+    """A Telegram user: updates go to our webhook, replies are read off the fake API."""
+
+    def __init__(self, api, chat_id=5550101):
+        self.api, self.chat_id, self.client = api, chat_id, Client()
+        self.last: list[dict] = []
+
+    def _post(self, update):
+        before = len(self.api.methods("sendMessage"))
+        assert post_telegram(self.client, update).status_code == 200
+        self.last = self.api.methods("sendMessage")[before:]
+        assert self.last, "no reply"
+        return self
+
+    def send(self, text):
+        return self._post(tg_message_update(text, chat_id=self.chat_id))
+
+    def tap(self, callback_data):
+        offered = [
+            b["callback_data"]
+            for m in self.last
+            for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
+            for b in row
+        ]
+        assert callback_data in offered, (callback_data, offered)
+        return self._post(tg_callback_update(callback_data, chat_id=self.chat_id))
+
+    def tap_titled(self, title):
+        for m in self.last:
+            for row in (m.get("reply_markup") or {}).get("inline_keyboard", []):
+                for b in row:
+                    if title.lower() in b["text"].lower():
+                        return self.tap(b["callback_data"])
+        raise AssertionError(f"no button {title!r}")
+
+    @property
+    def text(self):
+        return "\n".join(m["text"] for m in self.last)
+
+
+class WhatsAppChat:
+    def __init__(self, api, wa_id="6281234500001"):
+        self.api, self.wa_id, self.client = api, wa_id, Client()
+        self.last: list[dict] = []
+
+    def _post(self, body):
+        before = len(self.api.calls)
+        assert post_whatsapp(self.client, body).status_code == 200
+        self.last = [params for _, params in self.api.calls[before:]]
+        assert self.last, "no reply"
+        return self
+
+    def send(self, text):
+        return self._post(wa_text(text, wa_id=self.wa_id))
+
+    def offered(self) -> dict[str, str]:
+        """choice id -> how it was offered (button / list)."""
+        out = {}
+        for m in self.last:
+            if m["type"] != "interactive":
+                continue
+            action = m["interactive"]["action"]
+            for b in action.get("buttons", []):
+                out[b["reply"]["id"]] = "button"
+            for section in action.get("sections", []):
+                for row in section["rows"]:
+                    out[row["id"]] = "list"
+        return out
+
+    def tap(self, choice_id):
+        kind = self.offered().get(choice_id)
+        assert kind, (choice_id, self.offered())
+        make = wa_button_reply if kind == "button" else wa_list_reply
+        return self._post(make(choice_id, wa_id=self.wa_id))
+
+    @property
+    def text(self):
+        parts = []
+        for m in self.last:
+            if m["type"] == "text":
+                parts.append(m["text"]["body"])
+            else:
+                parts.append(m["interactive"]["body"]["text"])
+        return "\n".join(parts)

@@ -6,17 +6,15 @@ import uuid
 
 import pytest
 import time_machine
-from django.test import Client
 
 from chatbot.channels.models import InboundUpdate, OutboundMessage
 from tests.channels.helpers import (
+    TelegramChat,
+    WhatsAppChat,
     post_telegram,
     post_whatsapp,
-    tg_callback_update,
     tg_forward_update,
     tg_message_update,
-    wa_button_reply,
-    wa_list_reply,
     wa_status,
     wa_text,
 )
@@ -25,92 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("chatbot_synchronous"),
 ]
-
-
-class TelegramChat:
-    """A Telegram user: updates go to our webhook, replies are read off the fake API."""
-
-    def __init__(self, api, chat_id=5550101):
-        self.api, self.chat_id, self.client = api, chat_id, Client()
-        self.last: list[dict] = []
-
-    def _post(self, update):
-        before = len(self.api.methods("sendMessage"))
-        assert post_telegram(self.client, update).status_code == 200
-        self.last = self.api.methods("sendMessage")[before:]
-        assert self.last, "no reply"
-        return self
-
-    def send(self, text):
-        return self._post(tg_message_update(text, chat_id=self.chat_id))
-
-    def tap(self, callback_data):
-        offered = [
-            b["callback_data"]
-            for m in self.last
-            for row in (m.get("reply_markup") or {}).get("inline_keyboard", [])
-            for b in row
-        ]
-        assert callback_data in offered, (callback_data, offered)
-        return self._post(tg_callback_update(callback_data, chat_id=self.chat_id))
-
-    def tap_titled(self, title):
-        for m in self.last:
-            for row in (m.get("reply_markup") or {}).get("inline_keyboard", []):
-                for b in row:
-                    if title.lower() in b["text"].lower():
-                        return self.tap(b["callback_data"])
-        raise AssertionError(f"no button {title!r}")
-
-    @property
-    def text(self):
-        return "\n".join(m["text"] for m in self.last)
-
-
-class WhatsAppChat:
-    def __init__(self, api, wa_id="6281234500001"):
-        self.api, self.wa_id, self.client = api, wa_id, Client()
-        self.last: list[dict] = []
-
-    def _post(self, body):
-        before = len(self.api.calls)
-        assert post_whatsapp(self.client, body).status_code == 200
-        self.last = [params for _, params in self.api.calls[before:]]
-        assert self.last, "no reply"
-        return self
-
-    def send(self, text):
-        return self._post(wa_text(text, wa_id=self.wa_id))
-
-    def offered(self) -> dict[str, str]:
-        """choice id -> how it was offered (button / list)."""
-        out = {}
-        for m in self.last:
-            if m["type"] != "interactive":
-                continue
-            action = m["interactive"]["action"]
-            for b in action.get("buttons", []):
-                out[b["reply"]["id"]] = "button"
-            for section in action.get("sections", []):
-                for row in section["rows"]:
-                    out[row["id"]] = "list"
-        return out
-
-    def tap(self, choice_id):
-        kind = self.offered().get(choice_id)
-        assert kind, (choice_id, self.offered())
-        make = wa_button_reply if kind == "button" else wa_list_reply
-        return self._post(make(choice_id, wa_id=self.wa_id))
-
-    @property
-    def text(self):
-        parts = []
-        for m in self.last:
-            if m["type"] == "text":
-                parts.append(m["text"]["body"])
-            else:
-                parts.append(m["interactive"]["body"]["text"])
-        return "\n".join(parts)
 
 
 def test_a_full_self_check_over_telegram(telegram_api, regions_semarang, api_client):

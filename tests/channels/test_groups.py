@@ -19,6 +19,7 @@ from tests.channels.helpers import (
     GROUP_CHAT_ID,
     post_telegram,
     post_whatsapp,
+    tg_callback_update,
     tg_group_callback_update,
     tg_group_message_update,
     tg_message_update,
@@ -159,3 +160,98 @@ def test_a_whatsapp_group_message_is_not_taken_for_the_senders_chat(graph_api, a
     assert graph_api.calls == []
     assert InboundUpdate.objects.get().status == "ignored"
     assert not ChatSession.objects.exists()
+
+
+# --- Buttons, language and forum topics in groups ---------------------------------------
+def _edits(api) -> list[dict]:
+    return api.methods("editMessageReplyMarkup")
+
+
+def test_a_tap_in_a_group_leaves_the_buttons_for_the_others(telegram_api, db):
+    sent = _send(telegram_api, tg_group_callback_update("m:zone", user_id=77001))
+    assert len(telegram_api.methods("answerCallbackQuery")) == 1
+    assert _edits(telegram_api) == []
+    # The answer, for the whole group, names the member who tapped.
+    assert sent[0]["chat_id"] == str(GROUP_CHAT_ID)
+    assert sent[0]["text"].startswith("Alice: ") and "chat pribadi" in _text(sent)
+    (mention,) = sent[0]["entities"]
+    assert mention["type"] == "text_mention" and mention["offset"] == 0
+    assert mention["length"] == len("Alice") and mention["user"]["id"] == 77001
+    # A private chat's tapped message still loses its keyboard.
+    _send(telegram_api, tg_callback_update("menu", chat_id=555003))
+    (edit,) = _edits(telegram_api)
+    assert edit["chat_id"] == "555003" and "reply_markup" not in edit
+
+
+def test_only_a_groups_admins_change_its_language(telegram_api, db):
+    telegram_api.members[(GROUP_CHAT_ID, 77010)] = "administrator"
+    telegram_api.members[(GROUP_CHAT_ID, 77011)] = "creator"
+    for member, message in ((77001, "bahasa"), (77002, "Bahasa / Language")):
+        sent = _send(telegram_api, tg_group_message_update(message, user_id=member))
+        assert _text(sent) == (
+            "Maaf, bahasa grup ini hanya dapat diganti oleh admin grup."
+        )
+        assert _buttons(sent) == []
+    sent = _send(telegram_api, tg_group_callback_update("lang:en", user_id=77001))
+    assert "hanya dapat diganti oleh admin" in _text(sent)
+    assert _group_state().language == "id"
+    asked = telegram_api.methods("getChatMember")
+    assert [(c["chat_id"], c["user_id"]) for c in asked] == [
+        (str(GROUP_CHAT_ID), str(m)) for m in (77001, 77002, 77001)
+    ]
+
+    sent = _send(telegram_api, tg_group_message_update("/bahasa", user_id=77010))
+    assert _buttons(sent) == ["lang:id", "lang:en"]
+    sent = _send(telegram_api, tg_group_callback_update("lang:en", user_id=77010))
+    assert "In a group" in _text(sent)
+    assert _group_state().language == "en"
+    # Others are told so in the group's language, now English.
+    sent = _send(telegram_api, tg_group_callback_update("lang:id", user_id=77003))
+    assert "only the group's admins" in _text(sent)
+    sent = _send(telegram_api, tg_group_callback_update("lang:id", user_id=77011))
+    assert _group_state().language == "id"
+    # Questions need no admin (nor a getChatMember call).
+    before = len(telegram_api.methods("getChatMember"))
+    _send(telegram_api, tg_group_message_update("berapa lama isoman?", user_id=77004))
+    assert len(telegram_api.methods("getChatMember")) == before
+
+
+def test_an_anonymous_admin_writes_as_the_group(telegram_api, db):
+    """An admin posting anonymously: `from` is GroupAnonymousBot, `sender_chat` the
+    group itself."""
+    update = tg_group_message_update("bahasa")
+    message = update["message"]
+    message["from"] = {
+        "id": 1087968824,
+        "is_bot": True,
+        "first_name": "Group",
+        "username": "GroupAnonymousBot",
+    }
+    message["sender_chat"] = dict(message["chat"])
+    sent = _send(telegram_api, update)
+    assert _buttons(sent) == ["lang:id", "lang:en"]
+    assert telegram_api.methods("getChatMember") == []
+
+
+def test_replies_stay_in_the_forum_topic_they_answer(telegram_api, db):
+    forum = {"id": GROUP_CHAT_ID, "title": "Warga RT 05", "type": "supergroup"}
+    forum["is_forum"] = True
+    telegram_api.members[(GROUP_CHAT_ID, 77010)] = "administrator"
+    update = tg_group_message_update(
+        "/bahasa", user_id=77010, message_thread_id=7, is_topic_message=True
+    )
+    update["message"]["chat"] = forum
+    sent = _send(telegram_api, update)
+    assert sent and all(m["message_thread_id"] == "7" for m in sent)
+    tap = tg_group_callback_update("lang:en", user_id=77010)
+    tap["callback_query"]["message"].update(
+        chat=forum, message_thread_id=7, is_topic_message=True
+    )
+    sent = _send(telegram_api, tap)
+    assert len(sent) == 2 and all(m["message_thread_id"] == "7" for m in sent)
+    # A reply thread of an ordinary group is no topic: answered in the group.
+    sent = _send(
+        telegram_api,
+        tg_group_message_update("berapa lama isoman?", message_thread_id=12),
+    )
+    assert sent and all("message_thread_id" not in m for m in sent)

@@ -6,6 +6,8 @@ from chatbot.conversation.rules import (
     Command,
     chat_is_personal,
     command_parse,
+    label_choice,
+    label_key,
     link_code_in,
     number_pick,
     number_with_unit,
@@ -98,3 +100,23 @@ def test_only_one_persons_chats_are_personal(channel, chat_id, expected):
 )
 def test_it_reads_a_number_with_its_unit(text, units, expected):
     assert number_with_unit(text, units) == expected
+
+
+LABELS = {label_key("Cek gejala"): "m:selfcheck", label_key("Konsultasi"): "m:consult"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Konsultasi", "m:consult"),
+        ("  KONSULTASI  ", "m:consult"),
+        ("🩺 Cek gejala", "m:selfcheck"),
+        ("cek   Gejala!", "m:selfcheck"),
+        ("konsultasi dokter bayar gak?", None),
+        ("mau cek gejala", None),
+        ("🩺", None),
+        ("", None),
+    ],
+)
+def test_it_takes_only_a_whole_label_for_its_button(text, expected):
+    assert label_choice(text, LABELS) == expected

@@ -68,6 +68,7 @@ class Ctx:
         *,
         request_location: bool = False,
         list_button: str = "",
+        numbered: int = 0,
     ) -> None:
         choices = tuple(choices)[:MAX_CHOICES]
         if len(choices) > 3 and not list_button:
@@ -78,6 +79,7 @@ class Ctx:
                 choices=choices,
                 request_location=request_location,
                 list_button=list_button,
+                numbered=min(numbered, len(choices)),
             )
         )
 
