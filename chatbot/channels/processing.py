@@ -30,10 +30,10 @@ def engine_handle(inbound: Inbound) -> list[Reply]:
     return handle(inbound)
 
 
-def engine_language_request(inbound: Inbound) -> bool:
-    from chatbot.conversation.engine import language_request
+def engine_admin_request(inbound: Inbound) -> bool:
+    from chatbot.conversation.engine import admin_request
 
-    return language_request(inbound)
+    return admin_request(inbound)
 
 
 # getChatMember statuses of a group's admins.
@@ -63,7 +63,7 @@ def _telegram_sender_admin(chat_id: str, parsed: TelegramParsed) -> bool:
 def _telegram_inbound(update: InboundUpdate) -> tuple[Inbound | None, TelegramParsed]:
     parsed = parse_telegram(update.payload)
     inbound = parsed.inbound
-    if inbound is not None and not inbound.private and engine_language_request(inbound):
+    if inbound is not None and not inbound.private and engine_admin_request(inbound):
         admin = _telegram_sender_admin(update.chat_id, parsed)
         inbound = dataclasses.replace(inbound, sender_admin=admin)
     return inbound, parsed

@@ -180,9 +180,10 @@ def _expire(ctx: Ctx) -> bool:
     return True
 
 
-def language_request(inbound: Inbound) -> bool:
-    """Whether a message asks to see or change the chat's language (in a group the
-    adapter then asks the platform whether its sender is an admin)."""
+def admin_request(inbound: Inbound) -> bool:
+    """Whether a message asks to see or change the chat's language or to stop its
+    area announcements: a group's own settings (in a group the adapter then asks the
+    platform whether its sender is an admin)."""
     choice_id = (inbound.choice or "").strip()
     text = (inbound.text or "").strip()
     if not choice_id and text and not inbound.forwarded:
@@ -190,7 +191,7 @@ def language_request(inbound: Inbound) -> bool:
     return (
         choice_id == "m:lang"
         or choice_id.startswith("lang:")
-        or (not choice_id and command_parse(text).word in LANGUAGE_WORDS)
+        or (not choice_id and command_parse(text).word in LANGUAGE_WORDS | STOP_WORDS)
     )
 
 
@@ -314,7 +315,11 @@ def _group_dispatch(ctx: Ctx) -> None:
         else:
             _language_ask(ctx)
     elif word in STOP_WORDS:
-        _unsubscribe(ctx)
+        if ctx.inbound.sender_admin:
+            _unsubscribe(ctx)
+        else:
+            ctx.end()
+            ctx.say(ctx.t("group_stop_admins"))
     else:
         group.handle(ctx, command)
 

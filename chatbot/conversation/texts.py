@@ -219,6 +219,12 @@ TEXTS: dict[str, T] = {
         "id": "Maaf, bahasa grup ini hanya dapat diganti oleh admin grup.",
         "en": "Sorry, only the group's admins can change this group's language.",
     },
+    "group_stop_admins": {
+        "id": "Maaf, pengumuman wilayah untuk grup ini hanya dapat dihentikan oleh "
+        "admin grup.",
+        "en": "Sorry, only the group's admins can stop this group's area "
+        "announcements.",
+    },
     "group_pick_tap": {
         "id": "Di grup, ketuk salah satu pilihan di bawah pesan saya.",
         "en": "In a group, tap one of the choices under my message.",

@@ -255,3 +255,23 @@ def test_replies_stay_in_the_forum_topic_they_answer(telegram_api, db):
         tg_group_message_update("berapa lama isoman?", message_thread_id=12),
     )
     assert sent and all("message_thread_id" not in m for m in sent)
+
+
+def test_only_a_groups_admins_stop_its_announcements(telegram_api, regions_semarang):
+    """A subscription the group holds (made before groups became stateless) is the
+    group's: one member's "berhenti" does not stop it for everyone."""
+    from chatbot.conversation.models import Subscription
+    from chatbot.conversation.services import subscription_set
+    from core.models import Region
+
+    region = Region.objects.filter(level=Region.Level.DISTRICT).first()
+    subscription_set(channel="telegram", chat_id=str(GROUP_CHAT_ID), region=region)
+    telegram_api.members[(GROUP_CHAT_ID, 77010)] = "administrator"
+
+    sent = _send(telegram_api, tg_group_message_update("berhenti", user_id=77001))
+    assert "hanya dapat dihentikan oleh admin grup" in _text(sent)
+    assert not Subscription.objects.get().opted_out
+
+    sent = _send(telegram_api, tg_group_message_update("berhenti", user_id=77010))
+    assert "hanya dapat dihentikan" not in _text(sent)
+    assert Subscription.objects.get().opted_out
