@@ -152,9 +152,10 @@ class OutboundMessage(models.Model):
 
 
 class OfferedChoices(models.Model):
-    """A sent WhatsApp message that offered numbered choices (FAQ suggestions): a
-    reply quoting it (context.id) picks from these, not from the newest list. Only
-    the last few of a chat are kept (`KEPT_PER_CHAT`)."""
+    """A sent message that offered numbered choices (FAQ suggestions): a reply
+    quoting it (WhatsApp's context.id, Telegram's reply_to_message) picks from these,
+    not from the newest list. Only the last few of a chat are kept (`KEPT_PER_CHAT`).
+    Telegram numbers messages per chat, so an id is unique within its chat."""
 
     KEPT_PER_CHAT = 5
 
@@ -170,7 +171,8 @@ class OfferedChoices(models.Model):
         ordering = ["-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["channel", "platform_message_id"], name="offered_choices_once"
+                fields=["channel", "chat_id", "platform_message_id"],
+                name="offered_choices_once_per_chat",
             )
         ]
         indexes = [models.Index(fields=["channel", "chat_id"])]

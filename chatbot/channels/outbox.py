@@ -216,8 +216,9 @@ def offered_choices_record(
     only the chat's last `OfferedChoices.KEPT_PER_CHAT`."""
     OfferedChoices.objects.update_or_create(
         channel=channel,
+        chat_id=chat_id,
         platform_message_id=platform_message_id,
-        defaults={"chat_id": chat_id, "choices": list(choices)},
+        defaults={"choices": list(choices)},
     )
     kept = OfferedChoices.objects.filter(channel=channel, chat_id=chat_id).order_by(
         "-id"

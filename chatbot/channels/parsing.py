@@ -52,6 +52,9 @@ class TelegramParsed:
     sender_is_chat: bool = False
     # A forum topic's message_thread_id: every reply goes to that topic.
     thread_id: int | None = None
+    # The bot's message this one replies to (reply_to_message.message_id), "" when
+    # it quotes none: a number quoting a suggestions list picks from that list.
+    quoted_id: str = ""
 
 
 def _topic(message) -> int | None:
@@ -160,7 +163,15 @@ def parse_telegram(payload: dict) -> TelegramParsed:
             message.sender_chat and message.sender_chat.id == message.chat.id
         ),
         thread_id=_topic(message),
+        quoted_id=_quoted(message),
     )
+
+
+def _quoted(message) -> str:
+    replied = getattr(message, "reply_to_message", None)
+    if replied is None or replied.from_user is None or not replied.from_user.is_bot:
+        return ""
+    return str(replied.message_id)
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,19 @@ def _telegram_inbound(update: InboundUpdate) -> tuple[Inbound | None, TelegramPa
     if inbound is not None and not inbound.private and engine_admin_request(inbound):
         admin = _telegram_sender_admin(update.chat_id, parsed)
         inbound = dataclasses.replace(inbound, sender_admin=admin)
+    if inbound is not None and inbound.private and parsed.quoted_id:
+        inbound = _with_quoted(update, inbound, parsed.quoted_id)
     return inbound, parsed
+
+
+def _with_quoted(update: InboundUpdate, inbound: Inbound, quoted_id: str) -> Inbound:
+    """The numbered choices of the bot's message this one quotes, if it had any."""
+    quoted = offered_choices_quoted(
+        channel=update.channel, chat_id=update.chat_id, platform_message_id=quoted_id
+    )
+    if quoted is None:
+        return inbound
+    return dataclasses.replace(inbound, quoted_choices=quoted)
 
 
 def _telegram_context(
@@ -115,14 +127,7 @@ def _whatsapp_inbound(update: InboundUpdate) -> Inbound | None:
     inbound = parse_whatsapp(update.chat_id, update.payload)
     if inbound is None:
         return None
-    quoted = offered_choices_quoted(
-        channel=update.channel,
-        chat_id=update.chat_id,
-        platform_message_id=whatsapp_quoted_id(update.payload),
-    )
-    if quoted is not None:
-        inbound = dataclasses.replace(inbound, quoted_choices=quoted)
-    return inbound
+    return _with_quoted(update, inbound, whatsapp_quoted_id(update.payload))
 
 
 def _process_one(update: InboundUpdate, chat: Chat) -> None:

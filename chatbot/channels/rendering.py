@@ -118,6 +118,12 @@ def render_telegram(reply: Reply) -> list[dict]:
             messages.append(button)
         else:
             last.update(button)
+    if reply.numbered:
+        # Not sent (the client reads only its own keys): once sent, the outbox
+        # remembers each message's id with them, for a reply quoting it with a number.
+        numbered = [c.id for c in reply.choices[: reply.numbered]]
+        for m in messages:
+            m["_numbered"] = numbered
     return messages
 
 

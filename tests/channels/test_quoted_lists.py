@@ -1,6 +1,7 @@
-"""WhatsApp: a reply that quotes one of the bot's suggestion lists (the webhook's
-messages[].context.id is that message's wamid, from the send response's
-messages[0].id) picks from that list, not from the newest one."""
+"""A reply that quotes one of the bot's suggestion lists picks from that list, not
+from the newest one. WhatsApp: the webhook's messages[].context.id is that message's
+wamid, from the send response's messages[0].id; Telegram: the message's
+reply_to_message is the bot's message, by the message_id sendMessage returned."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from django.utils import timezone
 
 from chatbot.channels.models import OfferedChoices, OutboundMessage
 from tests.channels.helpers import (
+    TelegramChat,
     WhatsAppChat,
+    tg_message_update,
     wa_list_reply,
     wa_text,
 )
@@ -130,3 +133,72 @@ def test_only_the_last_five_lists_of_a_chat_are_kept(graph_api, faq_answers):
     chat.send("masker")
     _quoting(chat, "1", theirs)
     assert answers[suggested["masker"][0]] in chat.text
+
+
+# --- Telegram: reply_to_message -----------------------------------------------------------
+def _tg_sent_list(chat: TelegramChat) -> str:
+    """The message_id the Bot API gave the suggestions just received."""
+    row = (
+        OutboundMessage.objects.filter(chat_id=str(chat.chat_id), channel="telegram")
+        .exclude(payload___numbered=None)
+        .order_by("id")
+        .last()
+    )
+    assert row.platform_message_id
+    return row.platform_message_id
+
+
+def _tg_quoting(chat: TelegramChat, text: str, message_id: str, *, bot=True):
+    """A reply to one of the bot's messages, as the Bot API delivers it."""
+    replied = {
+        "message_id": int(message_id),
+        "from": {"id": 7000000001, "is_bot": bot, "first_name": "Sigap"},
+        "chat": {"id": chat.chat_id, "first_name": "Alice", "type": "private"},
+        "date": 1700000000,
+        "text": "…",
+    }
+    return chat._post(
+        tg_message_update(text, chat_id=chat.chat_id, reply_to_message=replied)
+    )
+
+
+def test_telegram_a_number_replying_to_an_older_list_answers_from_it(
+    telegram_api, faq_answers
+):
+    suggested, answers = faq_answers
+    chat = TelegramChat(telegram_api, chat_id=5550131)
+    other = TelegramChat(telegram_api, chat_id=5550132)
+    chat.send("vaksin")
+    vaksin = _tg_sent_list(chat)
+    chat.send("masker")
+    other.send("masker")
+
+    _tg_quoting(chat, "2", vaksin)
+    assert answers[suggested["vaksin"][1]] in chat.text
+    assert answers[suggested["masker"][1]] not in chat.text
+    # A reply to the resident's own message (not the bot's) picks from the newest.
+    chat.send("masker")
+    _tg_quoting(chat, "1", vaksin, bot=False)
+    assert answers[suggested["masker"][0]] in chat.text
+    # The note of the choices never reaches the Bot API.
+    assert not any(
+        k.startswith("_") for m in telegram_api.methods("sendMessage") for k in m
+    )
+
+
+def test_telegram_message_ids_repeat_across_chats(db):
+    """Telegram numbers messages per chat: message 42 of one chat is not another's."""
+    from chatbot.channels.outbox import offered_choices_record
+    from chatbot.channels.selectors import offered_choices_quoted
+
+    for chat_id, choices in (("5550141", ["faq:1"]), ("5550142", ["faq:2"])):
+        offered_choices_record(
+            channel="telegram",
+            chat_id=chat_id,
+            platform_message_id="42",
+            choices=choices,
+        )
+    for chat_id, choice in (("5550141", "faq:1"), ("5550142", "faq:2")):
+        assert offered_choices_quoted(
+            channel="telegram", chat_id=chat_id, platform_message_id="42"
+        ) == (choice,)
