@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
+from simple_history.template_utils import HistoricalRecordContextHelper, ObjDiffDisplay
 
 EMPTY = "—"
 KINDS = {"+": "Dibuat", "~": "Diubah", "-": "Dihapus"}
@@ -32,7 +32,37 @@ def _shown(value) -> str:
     return str(value)
 
 
+class WordDiffDisplay(ObjDiffDisplay):
+    """Long old and new values shortened around their first difference, on whole
+    words, with the skipped part said in Indonesian ("… 42 karakter …"), never
+    django-simple-history's "Covid[42 chars]gan"."""
+
+    def __init__(self, max_length: int = 240) -> None:
+        super().__init__(max_length=max_length, placeholder_len=16, min_begin_len=24)
+
+    def shorten(self, s: str, prefix_len: int, suffix_len: int) -> str:
+        skip = len(s) - prefix_len - suffix_len
+        if skip <= self.placeholder_len:
+            return s
+        head, tail = s[:prefix_len], s[len(s) - suffix_len :] if suffix_len else ""
+        # Whole words only: the head ends, and the tail starts, at a space.
+        if " " in head and not s[prefix_len : prefix_len + 1].isspace():
+            head = head[: head.rfind(" ") + 1]
+        if (
+            " " in tail
+            and not s[len(s) - suffix_len - 1 : len(s) - suffix_len].isspace()
+        ):
+            tail = tail[tail.find(" ") :]
+        return self.shortened_str(head, len(s) - len(head) - len(tail), tail)
+
+    def shortened_str(self, prefix: str, num_skipped_chars: int, suffix: str) -> str:
+        return f"{prefix}… {num_skipped_chars} karakter …{suffix}".strip()
+
+
 class ContextHelper(HistoricalRecordContextHelper):
+    def get_obj_diff_display(self) -> ObjDiffDisplay:
+        return WordDiffDisplay()
+
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
         value = super().prepare_delta_change_value(change, value)

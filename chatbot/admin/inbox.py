@@ -10,6 +10,8 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from chatbot.admin.base import CuratorAccessMixin
@@ -19,6 +21,7 @@ from chatbot.models import (
     HoaxReport,
     UnansweredQuestion,
 )
+from chatbot.rules import truncate_words
 from chatbot.services import (
     unanswered_add_alternate,
     unanswered_close,
@@ -44,14 +47,56 @@ def buttons_html(parts: list[str]) -> str:
     """Row buttons stacked in a narrow column (no <br>: parts are already safe)."""
     return format_html(
         '<div class="sigap-row-actions" style="display:flex;flex-direction:column;'
-        'align-items:stretch;gap:4px;min-width:8rem;max-width:12rem">{}</div>',
+        'align-items:stretch;gap:4px;min-width:7rem;max-width:10rem">{}</div>',
         format_html_join("", "{}", ((p,) for p in parts)),
     )
 
 
-def text_cell(text) -> str:
-    # Wide enough to read; the admin squeezes the first column to a word per line.
-    return format_html('<div style="min-width:12rem;max-width:28rem">{}</div>', text)
+# What a residents' message shows in an inbox list (whole words, "…"; the whole text
+# is its tooltip), and of each grouped example below it: the inbox fits a 1366 px
+# screen whatever residents send (a 4,000-letter "word" wraps instead of widening).
+INBOX_TEXT_CHARS = 160
+INBOX_EXAMPLE_CHARS = 60
+NEAREST_CHARS = 60
+_CELL_STYLE = "min-width:9rem;max-width:16rem;overflow-wrap:anywhere"
+
+
+def short(text: str, limit: int) -> str:
+    return truncate_words(" ".join((text or "").split()), limit)
+
+
+def text_cell(text: str, examples: list[str] | tuple[str, ...] = ()) -> str:
+    """A resident's message, cut on a whole word with its full text as a tooltip,
+    and up to 3 grouped examples under it."""
+    full = " ".join((text or "").split())
+    shown = short(full, INBOX_TEXT_CHARS)
+    head = format_html(
+        '<span class="sigap-cell"{}>{}</span>',
+        format_html(' title="{}"', full) if shown != full else "",
+        shown,
+    )
+    if not examples:
+        return format_html('<div style="{}">{}</div>', _CELL_STYLE, head)
+    return format_html(
+        "<div style=\"{}\">{}<br><small style='color:#666'>{}</small></div>",
+        _CELL_STYLE,
+        head,
+        format_html_join(
+            " · ", "{}", ((short(e, INBOX_EXAMPLE_CHARS),) for e in examples[:3])
+        ),
+    )
+
+
+def nearest_cell(entry, score: float) -> str:
+    """The nearest entry to a message (cut short) and its score."""
+    full = " ".join(str(entry).split())
+    return format_html(
+        '<div style="max-width:12rem;overflow-wrap:anywhere" title="{}">{} '
+        "<small>({})</small></div>",
+        full,
+        short(full, NEAREST_CHARS),
+        f"{score:.2f}",
+    )
 
 
 def nearest_faq(question: UnansweredQuestion) -> FaqEntry | None:
@@ -107,9 +152,25 @@ class TargetForm(forms.Form):
     target = forms.ModelChoiceField(queryset=FaqEntry.objects.none(), label="Entri")
 
 
+def date_cell(value) -> str:
+    """A date and time on two short lines ("5 Des 2026" / "20.05")."""
+    if value is None:
+        return "-"
+    local = timezone.localtime(value)
+    return format_html(
+        "{}<br>{}", date_format(local, "j M Y"), date_format(local, "H.i")
+    )
+
+
 class InboxAdmin(CuratorAccessMixin, admin.ModelAdmin):
+    change_list_template = "admin/chatbot/change_list_inbox.html"
+
     def has_add_permission(self, request, *args):
         return False
+
+    @admin.display(description="terakhir", ordering="last_seen_at")
+    def last_seen(self, obj):
+        return date_cell(obj.last_seen_at)
 
     def _url(self, name: str, pk: int) -> str:
         info = self.model._meta.app_label, self.model._meta.model_name
@@ -164,7 +225,7 @@ class UnansweredQuestionAdmin(InboxAdmin):
         "count",
         "kind",
         "nearest_faq",
-        "last_seen_at",
+        "last_seen",
         "state",
     ]
     list_filter = [OpenStateFilter, "kind", "language"]
@@ -213,22 +274,14 @@ class UnansweredQuestionAdmin(InboxAdmin):
 
     @admin.display(description="pertanyaan")
     def text_with_examples(self, obj):
-        if not obj.examples:
-            return text_cell(obj.text[:200])
-        return text_cell(
-            format_html(
-                "{}<br><small style='color:#666'>{}</small>",
-                obj.text[:200],
-                format_html_join(" · ", "{}", ((e[:80],) for e in obj.examples[:3])),
-            )
-        )
+        return text_cell(obj.text, obj.examples or ())
 
     @admin.display(description="FAQ terdekat", ordering="best_score")
     def nearest_faq(self, obj):
         faq = nearest_faq(obj)
         if faq is None:
             return "-"
-        return format_html("{} <small>({})</small>", faq, f"{obj.best_score:.2f}")
+        return nearest_cell(faq, obj.best_score)
 
     @admin.display(description="tindakan")
     def buttons(self, obj):
@@ -245,7 +298,7 @@ class UnansweredQuestionAdmin(InboxAdmin):
                         "diterbitkan</small></span>",
                         link,
                         obj.draft_faq.question,
-                        obj.draft_faq.question[:60],
+                        short(obj.draft_faq.question, NEAREST_CHARS),
                     ),
                     button_html(self._url("close", obj.pk), "✓ tandai ditangani"),
                 ]
@@ -256,7 +309,7 @@ class UnansweredQuestionAdmin(InboxAdmin):
             parts.append(
                 button_html(
                     self._url("to_alternate", obj.pk),
-                    format_html("→ rumusan lain dari “{}”", faq.question[:40]),
+                    format_html("→ rumusan lain dari “{}”", short(faq.question, 40)),
                 )
             )
         return buttons_html(parts)

@@ -14,6 +14,8 @@ from chatbot.admin.inbox import (
     PendingStateFilter,
     button_html,
     buttons_html,
+    date_cell,
+    nearest_cell,
     nearest_hoax,
     text_cell,
 )
@@ -36,10 +38,9 @@ class PossibleHoaxMatchAdmin(InboxAdmin):
     list_display = [
         "short_text",
         "buttons",
-        "hoax",
-        "score",
+        "claim",
         "count",
-        "last_seen_at",
+        "last_seen",
         "state",
     ]
     list_filter = [PendingStateFilter]
@@ -77,7 +78,11 @@ class PossibleHoaxMatchAdmin(InboxAdmin):
 
     @admin.display(description="pesan")
     def short_text(self, obj):
-        return text_cell(obj.text[:200])
+        return text_cell(obj.text)
+
+    @admin.display(description="klaim (skor)", ordering="score")
+    def claim(self, obj):
+        return nearest_cell(obj.hoax.claim, obj.score)
 
     @admin.display(description="klaim sama?")
     def buttons(self, obj):
@@ -116,7 +121,7 @@ class HoaxReportAdmin(InboxAdmin):
         "count",
         "nearest_hoax",
         "channel",
-        "last_reported_at",
+        "last_reported",
         "state",
     ]
     list_filter = [OpenStateFilter, "channel"]
@@ -159,7 +164,11 @@ class HoaxReportAdmin(InboxAdmin):
 
     @admin.display(description="pesan")
     def short_text(self, obj):
-        return text_cell(obj.text[:200])
+        return text_cell(obj.text)
+
+    @admin.display(description="terakhir", ordering="last_reported_at")
+    def last_reported(self, obj):
+        return date_cell(obj.last_reported_at)
 
     @admin.display(description="tindakan")
     def buttons(self, obj):
@@ -179,7 +188,7 @@ class HoaxReportAdmin(InboxAdmin):
         hoax = nearest_hoax(obj)
         if hoax is None:
             return "-"
-        return format_html("{} <small>({})</small>", hoax, f"{obj.best_score:.2f}")
+        return nearest_cell(hoax, obj.best_score)
 
     def _to_draft(self, request, obj):
         entry = hoax_report_to_draft(report=obj, actor=request.user)

@@ -1612,7 +1612,7 @@ DISEASE_FAMILIES: tuple[frozenset[str], ...] = tuple(
     hipertensi
     kanker
     stroke
-    tifoid
+    tifoid tipus
     hepatitis
     kolera
     rabies
@@ -1621,7 +1621,23 @@ DISEASE_FAMILIES: tuple[frozenset[str], ...] = tuple(
     cacar
     tetanus
     kusta lepra
-    antraks anthrax""".splitlines()
+    antraks anthrax
+    diare
+    maag gerd
+    urat rematik
+    kolesterol
+    jantung
+    ginjal
+    cacing
+    demensia pikun alzheimer
+    autis autisme
+    epilepsi ayan
+    gondok
+    herpes
+    sifilis
+    gonore
+    anemia
+    osteoporosis""".splitlines()
 )
 DISEASE_FAMILY: dict[str, int] = {
     term: i for i, family in enumerate(DISEASE_FAMILIES) for term in family

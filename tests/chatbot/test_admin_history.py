@@ -64,6 +64,24 @@ def test_it_shows_the_hoax_history_too(curator_client):
     assert "Riwayat perubahan: Vaksin berisi chip" in page.content.decode()
 
 
+def test_a_long_change_is_shortened_on_whole_words_in_indonesian(curator_client):
+    answer = "Isolasi mandiri dilakukan selama sepuluh hari sejak gejala muncul. " * 5
+    entry = FaqEntry(question="Berapa lama isoman?", answer=answer)
+    faq_save(entry=entry)
+    entry.answer = answer.replace("sepuluh hari", "tujuh hari", 4)
+    faq_save(entry=entry)
+    table = history_table(curator_client, f"{ADMIN}/faqentry/{entry.pk}/history/")
+    assert "chars]" not in table
+    assert re.search(r"… \d+ karakter …", table)
+    # Cut between words: each shortened part starts and ends on a whole word.
+    for part in re.findall(r"<strong>Jawaban:</strong> (.*?)</li>", table, re.S):
+        for piece in re.split(r"… \d+ karakter …|&nbsp;&rarr;&nbsp;", part):
+            words = piece.split()
+            if words:
+                assert words[0] in answer.split() + ["tujuh"], piece
+                assert words[-1] in answer.split() + ["tujuh"], piece
+
+
 def test_other_staff_cannot_read_the_history(client, db):
     from core.models import User
 

@@ -106,3 +106,38 @@ def test_history_page_in_indonesian(live_server, signed_in):
     assert "None" not in text and "CHANGES" not in text.upper().replace("PERUBAHAN", "")
     assert "Jawaban:" in text and "Jawaban diperjelas" in text
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+
+def test_the_unanswered_inbox_fits_a_laptop_screen(live_server, signed_in):
+    """A long question, a grouped one with long examples and nearest entry, and a
+    4,000-letter "word" a resident pasted: the inbox stays within the screen and
+    its buttons beside the text."""
+    from chatbot.models import UnansweredQuestion
+
+    faq = FaqEntry.objects.get(question__startswith="Bagaimana cara mendaftarkan")
+    UnansweredQuestion.objects.create(
+        text="x" * 4000, terms="x" * 200, kind="fallback", count=1
+    )
+    UnansweredQuestion.objects.create(
+        text=LONG_CLAIM + " apakah itu benar dan bagaimana cara mengeceknya covid",
+        terms="vaksin chip covid",
+        kind="suggestions",
+        count=7,
+        examples=[LONG_CLAIM, "vaksin covid ada chipnya " * 10, "chip 5g covid"],
+        best_faq=faq,
+        best_score=0.5,
+    )
+    page = signed_in
+    for query in ("", "?q=covid"):
+        page.goto(f"{live_server.url}/admin/chatbot/unansweredquestion/{query}")
+        page.screenshot(path=str(SHOTS / f"admin-unanswered{query[3:]}-{WIDTH}.png"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+        table = page.locator("#result_list").bounding_box()
+        filters = page.locator("#changelist-filter").bounding_box()
+        assert table["x"] + table["width"] <= filters["x"], (query, table, filters)
+        assert page.evaluate(
+            "(() => { const r = document.querySelector('.results');"
+            " return r.scrollWidth <= r.clientWidth; })()"
+        ), query
+    cell = page.locator("#result_list .sigap-cell[title]").first
+    assert cell.inner_text().endswith("…")

@@ -1093,3 +1093,12 @@ def test_a_question_asking_for_information_is_not_taken_for_a_claim(text, kind):
     assert out.kind == kind
     if kind != "fallback":
         assert claim_key(out.hoax.entry_id) == "pepaya"
+
+
+def test_a_forward_on_a_disease_no_claim_names_gets_no_verdict():
+    """Salted drinks are how diarrhoea is treated at home: a COVID-19 or
+    leptospirosis fact-check says nothing of it (an outside tester got "HOAKS")."""
+    out = coconut_engine().answer(
+        "air kelapa campur garam sembuhkan diare", thresholds=thresholds()
+    )
+    assert out.kind != "hoax"
