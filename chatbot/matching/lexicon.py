@@ -1592,7 +1592,8 @@ SYNONYMS: dict[str, str] = {
     "pelindung wajah": "face shield",
 }
 
-# Diseases by the terms the normaliser reads them as, a family to a line: what a
+# Diseases by the terms the normaliser reads them as, a family to a line (the
+# diseases one vaccine covers together: measles, mumps and rubella for MMR): what a
 # fact-check is about. A forward about one disease is never the fact-check of
 # another ("air kelapa campur garam sembuhkan covid" and a fact-check of coconut water
 # against leptospirosis), however many other words they share.
@@ -1603,7 +1604,7 @@ DISEASE_FAMILIES: tuple[frozenset[str], ...] = tuple(
     dbd
     tbc
     hiv aids
-    campak rubela mr
+    campak rubela mr mmr gondong
     polio
     difteri
     malaria
@@ -1618,7 +1619,7 @@ DISEASE_FAMILIES: tuple[frozenset[str], ...] = tuple(
     rabies
     asma
     flu
-    cacar
+    cacar varicella
     tetanus
     kusta lepra
     antraks anthrax

@@ -134,6 +134,30 @@ def test_zone_by_a_unique_name(chat, regions_semarang, zone_rules):
     assert "tidak ditemukan" in chat.text
 
 
+def test_a_question_typed_for_a_place_is_answered(
+    chat, regions_semarang, zone_rules, starter
+):
+    """After a zone or asked for one, a question is not looked up as a place name
+    (an outside tester got 'Tempat "apa gejala covid" tidak ditemukan')."""
+    chat.send(choice="m:zone")
+    chat.send("semarang barat")
+    assert "Kecamatan Semarang Barat" in chat.text
+    chat.send("apa gejala covid?")
+    assert "tidak ditemukan" not in chat.text and "Pilih" not in chat.text
+    assert "gejala covid-19" in chat.text.lower()  # the FAQ's entries on it
+    assert not chat.last[-1].request_location
+    # Asked for a place, a question is answered too, and the flow has ended.
+    chat.send(choice="m:zone")
+    chat.send("berapa lama isolasi mandiri?")
+    assert "tidak ditemukan" not in chat.text
+    chat.send("semarang barat")  # no longer a place: the FAQ's
+    assert "Kecamatan Semarang Barat" not in chat.text
+    # A place that is not found and is no question is still said so.
+    chat.send(choice="m:zone")
+    chat.send("qwxzqwxz")
+    assert "tidak ditemukan" in chat.text
+
+
 def test_zone_by_shared_location(chat, regions_semarang, zone_rules, boundaries):
     # Any time, without the menu: a shared location is a zone question.
     chat.send(location=(-7.0569, 110.4381))  # Universitas Diponegoro, Tembalang

@@ -92,3 +92,17 @@ class Ctx:
 
     def end(self) -> None:
         self.session.reset()
+
+
+def left_for_question(ctx: Ctx, text: str) -> bool:
+    """A place was asked for and none is called `text`: when it is a question ("apa
+    gejala covid", "berapa lama isoman?"), the flow ends and the question is answered
+    as any other. False (nothing said) when it is not one."""
+    from chatbot.conversation import answers
+    from chatbot.index import engine_get
+
+    if not engine_get().normaliser.analyse(text).asks:
+        return False
+    ctx.end()
+    answers.free_text(ctx)
+    return True

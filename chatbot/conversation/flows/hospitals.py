@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from chatbot.conversation.flows.base import Ctx, choice
+from chatbot.conversation.flows.base import Ctx, choice, left_for_question
 from core.areas.selectors import area_search
 from core.beds.selectors import beds_search, region_point
 from core.exceptions import ApplicationError
@@ -47,12 +47,15 @@ def _by_name(ctx: Ctx, query: str) -> None:
         found = area_search(q=query, limit=5)
     except ApplicationError:
         found = []
+    exact = [f for f in found if f["match"] == "exact"]
+    # A question typed instead of a place ("apa gejala covid") is answered as one.
+    if not exact and left_for_question(ctx, query):
+        return
     if not found:
         ctx.say(
             ctx.t("zone_none", q=query[:40]), [ctx.menu_choice()], request_location=True
         )
         return
-    exact = [f for f in found if f["match"] == "exact"]
     region = Region.objects.filter(code=(exact or found)[0]["code"]).first()
     # From the place's point when it has one; else the hospitals of the place, then
     # of its kabupaten/kota and province.

@@ -4,7 +4,7 @@ an offer to subscribe to the area's announcements."""
 
 from __future__ import annotations
 
-from chatbot.conversation.flows.base import Ctx, choice
+from chatbot.conversation.flows.base import Ctx, choice, left_for_question
 from chatbot.conversation.services import subscription_set
 from core.areas.selectors import (
     area_locate,
@@ -52,14 +52,18 @@ def by_name(ctx: Ctx, query: str) -> None:
     try:
         found = area_search(q=query, limit=5)
     except ApplicationError:
-        ctx.say(ctx.t("zone_short"), [ctx.menu_choice()], request_location=True)
+        if not left_for_question(ctx, query):
+            ctx.say(ctx.t("zone_short"), [ctx.menu_choice()], request_location=True)
+        return
+    exact = [f for f in found if f["match"] == "exact"]
+    # A question typed instead of a place ("apa gejala covid") is answered as one.
+    if not exact and left_for_question(ctx, query):
         return
     if not found:
         ctx.say(
             ctx.t("zone_none", q=query[:40]), [ctx.menu_choice()], request_location=True
         )
         return
-    exact = [f for f in found if f["match"] == "exact"]
     if len(found) == 1 or len(exact) == 1:
         _show(ctx, (exact or found)[0]["code"])
         return
