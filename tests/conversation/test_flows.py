@@ -302,6 +302,19 @@ def test_an_unknown_claim_can_be_reported(chat, starter):
     assert "batu akik" in report.text
 
 
+def test_a_forwarded_question_the_faq_answers_gets_the_answer(chat, starter):
+    """An outside tester forwarded "makan durian setelah vaksin boleh?": it got only
+    the report offer, though typed it is answered."""
+    from chatbot.services import message_answer
+
+    text = "berapa lama isolasi mandiri?"
+    expected = message_answer(text=text, channel="telegram")
+    assert expected.kind == "faq"
+    chat.send(text, forwarded=True)
+    assert plain(chat.last[0].text) == plain(expected.reply)
+    assert "h:report" in chat.choices  # and the message can still be reported
+
+
 def test_free_text_gets_a_faq_answer(chat, starter):
     chat.send("apa itu isoman?")
     assert chat.last

@@ -48,6 +48,10 @@ def check(ctx: Ctx, text: str, *, offer_report: bool, result=None) -> None:
         return
     if result.kind == "hoax_possible":
         ctx.say(richtext.to_plain(result.reply))
+    elif result.kind == "faq" and offer_report:
+        # A forwarded question the FAQ answers ("makan durian setelah vaksin
+        # boleh?"): its answer first, then the offer to have the message checked.
+        ctx.say(richtext.to_plain(result.reply))
     if offer_report or result.kind == "hoax_possible":
         ctx.goto(FLOW, "report", {"text": text[:4000]})
         # The FAQ's entries on the question, when it is one (a "faq:" choice works
