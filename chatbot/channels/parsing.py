@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -37,6 +38,103 @@ WHATSAPP_UNREADABLE = (
 )
 
 
+class UnreadableUpdate(Exception):
+    """A stored payload that can never be read (a field of the wrong type, a missing
+    chat): processing it again would fail the same way. Its message is a short
+    reason naming fields only, never their content."""
+
+
+def _obj(parent: dict, key: str) -> dict:
+    """`parent[key]` as an object ({} when absent); any other type is unreadable."""
+    value = parent.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise UnreadableUpdate(f"{key} is not an object")
+    return value
+
+
+def _str(parent: dict, key: str) -> str | None:
+    value = parent.get(key)
+    if value is not None and not isinstance(value, str):
+        raise UnreadableUpdate(f"{key} is not a string")
+    return value
+
+
+def _int_id(parent: dict, key: str) -> int:
+    value = parent.get("id")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise UnreadableUpdate(f"{key}.id is not an integer")
+    return value
+
+
+def _coordinates(location: dict) -> tuple[float, float]:
+    try:
+        lat, lng = float(location["latitude"]), float(location["longitude"])
+    except (KeyError, TypeError, ValueError):
+        raise UnreadableUpdate("location is not a pair of numbers") from None
+    if (
+        not (math.isfinite(lat) and math.isfinite(lng))
+        or abs(lat) > 90
+        or abs(lng) > 180
+    ):
+        raise UnreadableUpdate("location is out of range")
+    return lat, lng
+
+
+# Telegram update kinds that carry a message with its chat.
+TELEGRAM_MESSAGE_KINDS = (
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_message",
+    "edited_business_message",
+)
+
+
+def _telegram_message_check(message: dict) -> None:
+    _int_id(_obj(message, "chat"), "chat")
+    sender = _obj(message, "from")
+    if sender:
+        _int_id(sender, "from")
+        _str(sender, "first_name")
+        _str(sender, "language_code")
+    _str(message, "text")
+    _str(message, "caption")
+    if message.get("location") is not None:
+        _coordinates(_obj(message, "location"))
+    for key in ("reply_to_message", "sender_chat", "forward_origin"):
+        _obj(message, key)
+
+
+def telegram_update_check(payload: dict) -> None:
+    """Raise `UnreadableUpdate` for an update whose shape the Bot API never sends:
+    every field of an Update is an object; a message has a chat with an integer id,
+    a text that is a string, a location of two numbers; a callback query has an id
+    and a sender. Cheap enough for the webhook; kinds the bot ignores pass."""
+    for key, value in payload.items():
+        if key == "update_id":
+            continue
+        if not isinstance(value, dict):
+            raise UnreadableUpdate(f"{key} is not an object")
+        if key in TELEGRAM_MESSAGE_KINDS:
+            _telegram_message_check(value)
+        elif key == "callback_query":
+            if not isinstance(value.get("id"), str):
+                raise UnreadableUpdate("callback_query.id is not a string")
+            sender = _obj(value, "from")
+            _int_id(sender, "from")
+            _str(sender, "first_name")
+            _str(sender, "language_code")
+            _str(value, "data")
+            message = _obj(value, "message")
+            if message:
+                _int_id(_obj(message, "chat"), "chat")
+        elif key in ("my_chat_member", "chat_member", "chat_join_request"):
+            _int_id(_obj(value, "chat"), "chat")
+
+
 @dataclass(frozen=True)
 class TelegramParsed:
     inbound: Inbound | None  # None: an update kind the bot does not answer
@@ -65,19 +163,26 @@ def _topic(message) -> int | None:
     return getattr(message, "message_thread_id", None)
 
 
+def _id_of(value) -> str:
+    return str(value.get("id", "")) if isinstance(value, dict) else ""
+
+
 def telegram_chat_id(payload: dict) -> str:
-    """The chat of a raw update, read without building objects (intake hot path)."""
-    for key in ("message", "edited_message", "channel_post"):
-        if isinstance(payload.get(key), dict):
-            return str(payload[key].get("chat", {}).get("id", ""))
-    query = payload.get("callback_query")
-    if isinstance(query, dict):
-        message = query.get("message") or {}
-        chat = message.get("chat") or query.get("from") or {}
-        return str(chat.get("id", ""))
-    for value in payload.values():
-        if isinstance(value, dict) and isinstance(value.get("from"), dict):
-            return str(value["from"].get("id", ""))
+    """The chat of a raw update, read without building objects (intake hot path):
+    the chat it happened in (a message's, a membership change's), else the chat of
+    the tapped message, else the person's own (inline queries, polls)."""
+    values = [v for k, v in payload.items() if k != "update_id" and isinstance(v, dict)]
+    for value in values:
+        if isinstance(value.get("chat"), dict):
+            return _id_of(value["chat"])
+    for value in values:
+        if isinstance(value.get("message"), dict):  # callback_query
+            chat = _id_of(value["message"].get("chat"))
+            if chat:
+                return chat
+    for value in values:
+        if isinstance(value.get("from"), dict):
+            return _id_of(value["from"])
     return ""
 
 
@@ -97,6 +202,21 @@ def _command_for_us(text: str) -> str | None:
 
 
 def parse_telegram(payload: dict) -> TelegramParsed:
+    """Raises `UnreadableUpdate` for a payload that can never be read."""
+    telegram_update_check(payload)
+    if "message" not in payload and "callback_query" not in payload:
+        # Edits, channel posts, membership changes, polls, …: nothing to answer,
+        # and nothing to build (a kind newer than this library must not fail).
+        return TelegramParsed(None)
+    try:
+        return _parse_telegram(payload)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        # python-telegram-bot builds objects without checking types: a shape the
+        # check above does not know fails here, the same way on every attempt.
+        raise UnreadableUpdate(f"{type(exc).__name__} while parsing") from None
+
+
+def _parse_telegram(payload: dict) -> TelegramParsed:
     update = Update.de_json(payload, None)
     if update.callback_query is not None:
         query = update.callback_query
@@ -124,7 +244,12 @@ def parse_telegram(payload: dict) -> TelegramParsed:
         return TelegramParsed(None)
     user = message.from_user
     location = (
-        (message.location.latitude, message.location.longitude)
+        _coordinates(
+            {
+                "latitude": message.location.latitude,
+                "longitude": message.location.longitude,
+            }
+        )
         if message.location
         else None
     )
@@ -181,75 +306,119 @@ class WhatsAppMessage:
     payload: dict  # {"message": ..., "contact": ..., "phone_number_id": ...}
 
 
-def whatsapp_messages(body: dict) -> tuple[list[WhatsAppMessage], list[dict]]:
-    """Split a webhook delivery into its messages and its status callbacks."""
+def _dicts(value) -> list[dict]:
+    """The objects of a list; anything else in it (or instead of it) is skipped."""
+    if not isinstance(value, list):
+        return []
+    return [item for item in value if isinstance(item, dict)]
+
+
+def _scalar_id(value) -> str:
+    """A platform id sent as a string (or a number): "" for anything else."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    return str(value)
+
+
+def whatsapp_messages(
+    body: dict, *, phone_number_id: str = ""
+) -> tuple[list[WhatsAppMessage], list[dict]]:
+    """Split a webhook delivery into its messages and its status callbacks.
+
+    A malformed item (an entry, change, message or status that is not an object, a
+    message without a string id and sender) is skipped and the well-formed ones of
+    the same delivery kept, as a message without an id always was: answering 400
+    would make the platform deliver the good ones again and again. With
+    `phone_number_id` set, changes for another business number are skipped: that
+    number's users must not be answered from ours."""
     messages: list[WhatsAppMessage] = []
     statuses: list[dict] = []
-    for entry in body.get("entry") or []:
-        for change in entry.get("changes") or []:
-            value = change.get("value") or {}
-            if change.get("field") not in (None, "messages"):
+    for entry in _dicts(body.get("entry")):
+        for change in _dicts(entry.get("changes")):
+            value = change.get("value")
+            if not isinstance(value, dict) or change.get("field") not in (
+                None,
+                "messages",
+            ):
                 continue
-            phone_number_id = (value.get("metadata") or {}).get("phone_number_id", "")
-            contacts = {c.get("wa_id"): c for c in value.get("contacts") or []}
-            for message in value.get("messages") or []:
-                if not message.get("id") or not message.get("from"):
+            metadata = value.get("metadata")
+            number = (
+                _scalar_id(metadata.get("phone_number_id"))
+                if isinstance(metadata, dict)
+                else ""
+            )
+            if phone_number_id and number != phone_number_id:
+                continue
+            contacts = {}
+            for contact in _dicts(value.get("contacts")):
+                wa_id = _scalar_id(contact.get("wa_id"))
+                if wa_id:
+                    contacts[wa_id] = contact
+            for message in _dicts(value.get("messages")):
+                message_id = _scalar_id(message.get("id"))
+                sender = _scalar_id(message.get("from"))
+                if not message_id or not sender:
                     continue
                 messages.append(
                     WhatsAppMessage(
-                        external_id=str(message["id"]),
-                        chat_id=str(message["from"]),
+                        external_id=message_id,
+                        chat_id=sender,
                         payload={
                             "message": message,
-                            "contact": contacts.get(message["from"]) or {},
-                            "phone_number_id": phone_number_id,
+                            "contact": contacts.get(sender) or {},
+                            "phone_number_id": number,
                         },
                     )
                 )
-            statuses += [s for s in value.get("statuses") or [] if s.get("id")]
+            statuses += [
+                s for s in _dicts(value.get("statuses")) if _scalar_id(s.get("id"))
+            ]
     return messages, statuses
 
 
 def whatsapp_quoted_id(payload: dict) -> str:
     """The wamid of the message a WhatsApp message replies to (context.id), "" when
     it quotes none. Forwards carry a context without an id."""
-    context = (payload.get("message") or {}).get("context") or {}
-    return str(context.get("id") or "")
+    message = payload.get("message")
+    context = message.get("context") if isinstance(message, dict) else None
+    if not isinstance(context, dict):
+        return ""
+    return _scalar_id(context.get("id"))
 
 
 def parse_whatsapp(chat_id: str, payload: dict) -> Inbound | None:
-    message = payload.get("message") or {}
+    """Raises `UnreadableUpdate` for a message that can never be read (a text body
+    that is not a string, a context that is not an object, …)."""
+    message = _obj(payload, "message")
     if message.get("group_id"):
         # A group of the Groups API: its members would share the sender's chat with
         # the bot, and Sigap serves no WhatsApp groups (replies go 1:1 only).
         return None
     kind = message.get("type")
+    if not isinstance(kind, str):
+        raise UnreadableUpdate("type is not a string")
     text = choice = location = None
     if kind == "text":
-        text = (message.get("text") or {}).get("body")
+        text = _str(_obj(message, "text"), "body")
     elif kind == "interactive":
-        interactive = message.get("interactive") or {}
-        reply = interactive.get(interactive.get("type") or "") or {}
-        choice = reply.get("id")  # button_reply / list_reply
+        interactive = _obj(message, "interactive")
+        reply_kind = _str(interactive, "type") or ""
+        choice = _str(_obj(interactive, reply_kind), "id") if reply_kind else None
     elif kind == "button":  # legacy quick-reply button of a template message
-        button = message.get("button") or {}
-        choice = button.get("payload") or None
-        text = None if choice else button.get("text")
+        button = _obj(message, "button")
+        choice = _str(button, "payload") or None
+        text = None if choice else _str(button, "text")
     elif kind == "location":
-        loc = message.get("location") or {}
-        try:
-            location = (float(loc["latitude"]), float(loc["longitude"]))
-        except (KeyError, TypeError, ValueError):
-            return None
+        location = _coordinates(_obj(message, "location"))
     elif kind in ("image", "video", "document"):
-        text = (message.get(kind) or {}).get("caption")
+        text = _str(_obj(message, kind), "caption")
     unsupported = False
     if text is None and choice is None and location is None:
         if kind not in WHATSAPP_UNREADABLE:
             return None  # reactions, system messages, …
         unsupported = True
-    context = message.get("context") or {}
-    profile = (payload.get("contact") or {}).get("profile") or {}
+    context = _obj(message, "context")
+    profile = _obj(_obj(payload, "contact"), "profile")
     return Inbound(
         channel="whatsapp",
         chat_id=chat_id,
@@ -258,5 +427,5 @@ def parse_whatsapp(chat_id: str, payload: dict) -> Inbound | None:
         location=location,
         unsupported=unsupported,
         forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
-        display_name=profile.get("name") or "",
+        display_name=_str(profile, "name") or "",
     )
