@@ -106,19 +106,23 @@ class TelegramClient:
             return state["loop"], state["bots"][key]
 
     def _call(
-        self, name: str, wait: float = 30, timeout: float | None = None, **kwargs
+        self,
+        name: str,
+        wait: float = 30,
+        request_timeout: float | None = None,
+        **kwargs,
     ) -> Any:
-        """`timeout`: this request's own limit (connect, write, read and pool), for
-        calls that something waits on, instead of the client's 10 s read timeout."""
+        """`request_timeout`: this request's own limit (connect, write, read and
+        pool), for calls something waits on, instead of the client's defaults."""
         loop, bot = self._bot()
-        if timeout is not None:
+        if request_timeout is not None:
             kwargs.update(
-                read_timeout=timeout,
-                write_timeout=timeout,
-                connect_timeout=timeout,
-                pool_timeout=timeout,
+                read_timeout=request_timeout,
+                write_timeout=request_timeout,
+                connect_timeout=request_timeout,
+                pool_timeout=request_timeout,
             )
-            wait = min(wait, timeout + 1)
+            wait = min(wait, request_timeout + 1)
         try:
             return loop.run(getattr(bot, name)(**kwargs), wait)
         except tg_error.RetryAfter as exc:
@@ -193,7 +197,7 @@ class TelegramClient:
     ) -> None:
         self._call(
             "answer_callback_query",
-            timeout=timeout,
+            request_timeout=timeout,
             callback_query_id=callback_query_id,
         )
 
@@ -203,7 +207,10 @@ class TelegramClient:
         """getChatMember: "creator", "administrator", "member", "restricted", "left"
         or "kicked"."""
         member = self._call(
-            "get_chat_member", timeout=timeout, chat_id=chat_id, user_id=user_id
+            "get_chat_member",
+            request_timeout=timeout,
+            chat_id=chat_id,
+            user_id=user_id,
         )
         return member.status
 
