@@ -1,13 +1,19 @@
-"""Platform payloads -> `Inbound` (Telegram through python-telegram-bot's Update)."""
+"""Telegram updates -> `Inbound`, through python-telegram-bot's Update."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from django.conf import settings
 from telegram import Update
 
+from chatbot.channels.parsing.shapes import (
+    UnreadableUpdate,
+    coordinates,
+    int_id,
+    obj,
+    string,
+)
 from chatbot.conversation.types import Inbound
 
 # What a person sends that the bot cannot read (without a caption): it says so.
@@ -24,64 +30,6 @@ TELEGRAM_UNREADABLE = (
     "poll",
     "dice",
 )
-# WhatsApp message types of that kind; "reaction", "system" and the like get no answer.
-WHATSAPP_UNREADABLE = (
-    "audio",
-    "voice",
-    "sticker",
-    "image",
-    "video",
-    "document",
-    "contacts",
-    "unsupported",
-    "unknown",
-)
-
-
-class UnreadableUpdate(Exception):
-    """A stored payload that can never be read (a field of the wrong type, a missing
-    chat): processing it again would fail the same way. Its message is a short
-    reason naming fields only, never their content."""
-
-
-def _obj(parent: dict, key: str) -> dict:
-    """`parent[key]` as an object ({} when absent); any other type is unreadable."""
-    value = parent.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise UnreadableUpdate(f"{key} is not an object")
-    return value
-
-
-def _str(parent: dict, key: str) -> str | None:
-    value = parent.get(key)
-    if value is not None and not isinstance(value, str):
-        raise UnreadableUpdate(f"{key} is not a string")
-    return value
-
-
-def _int_id(parent: dict, key: str) -> int:
-    value = parent.get("id")
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise UnreadableUpdate(f"{key}.id is not an integer")
-    return value
-
-
-def _coordinates(location: dict) -> tuple[float, float]:
-    try:
-        lat, lng = float(location["latitude"]), float(location["longitude"])
-    except (KeyError, TypeError, ValueError):
-        raise UnreadableUpdate("location is not a pair of numbers") from None
-    if (
-        not (math.isfinite(lat) and math.isfinite(lng))
-        or abs(lat) > 90
-        or abs(lng) > 180
-    ):
-        raise UnreadableUpdate("location is out of range")
-    return lat, lng
-
-
 # Telegram update kinds that carry a message with its chat.
 TELEGRAM_MESSAGE_KINDS = (
     "message",
@@ -94,18 +42,18 @@ TELEGRAM_MESSAGE_KINDS = (
 
 
 def _telegram_message_check(message: dict) -> None:
-    _int_id(_obj(message, "chat"), "chat")
-    sender = _obj(message, "from")
+    int_id(obj(message, "chat"), "chat")
+    sender = obj(message, "from")
     if sender:
-        _int_id(sender, "from")
-        _str(sender, "first_name")
-        _str(sender, "language_code")
-    _str(message, "text")
-    _str(message, "caption")
+        int_id(sender, "from")
+        string(sender, "first_name")
+        string(sender, "language_code")
+    string(message, "text")
+    string(message, "caption")
     if message.get("location") is not None:
-        _coordinates(_obj(message, "location"))
+        coordinates(obj(message, "location"))
     for key in ("reply_to_message", "sender_chat", "forward_origin"):
-        _obj(message, key)
+        obj(message, key)
 
 
 def telegram_update_check(payload: dict) -> None:
@@ -123,16 +71,16 @@ def telegram_update_check(payload: dict) -> None:
         elif key == "callback_query":
             if not isinstance(value.get("id"), str):
                 raise UnreadableUpdate("callback_query.id is not a string")
-            sender = _obj(value, "from")
-            _int_id(sender, "from")
-            _str(sender, "first_name")
-            _str(sender, "language_code")
-            _str(value, "data")
-            message = _obj(value, "message")
+            sender = obj(value, "from")
+            int_id(sender, "from")
+            string(sender, "first_name")
+            string(sender, "language_code")
+            string(value, "data")
+            message = obj(value, "message")
             if message:
-                _int_id(_obj(message, "chat"), "chat")
+                int_id(obj(message, "chat"), "chat")
         elif key in ("my_chat_member", "chat_member", "chat_join_request"):
-            _int_id(_obj(value, "chat"), "chat")
+            int_id(obj(value, "chat"), "chat")
 
 
 @dataclass(frozen=True)
@@ -244,7 +192,7 @@ def _parse_telegram(payload: dict) -> TelegramParsed:
         return TelegramParsed(None)
     user = message.from_user
     location = (
-        _coordinates(
+        coordinates(
             {
                 "latitude": message.location.latitude,
                 "longitude": message.location.longitude,
@@ -297,135 +245,3 @@ def _quoted(message) -> str:
     if replied is None or replied.from_user is None or not replied.from_user.is_bot:
         return ""
     return str(replied.message_id)
-
-
-@dataclass(frozen=True)
-class WhatsAppMessage:
-    external_id: str
-    chat_id: str
-    payload: dict  # {"message": ..., "contact": ..., "phone_number_id": ...}
-
-
-def _dicts(value) -> list[dict]:
-    """The objects of a list; anything else in it (or instead of it) is skipped."""
-    if not isinstance(value, list):
-        return []
-    return [item for item in value if isinstance(item, dict)]
-
-
-def _scalar_id(value) -> str:
-    """A platform id sent as a string (or a number): "" for anything else."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return ""
-    return str(value)
-
-
-def whatsapp_messages(
-    body: dict, *, phone_number_id: str = ""
-) -> tuple[list[WhatsAppMessage], list[dict]]:
-    """Split a webhook delivery into its messages and its status callbacks.
-
-    A malformed item (an entry, change, message or status that is not an object, a
-    message without a string id and sender) is skipped and the well-formed ones of
-    the same delivery kept, as a message without an id always was: answering 400
-    would make the platform deliver the good ones again and again. With
-    `phone_number_id` set, changes for another business number are skipped: that
-    number's users must not be answered from ours."""
-    messages: list[WhatsAppMessage] = []
-    statuses: list[dict] = []
-    for entry in _dicts(body.get("entry")):
-        for change in _dicts(entry.get("changes")):
-            value = change.get("value")
-            if not isinstance(value, dict) or change.get("field") not in (
-                None,
-                "messages",
-            ):
-                continue
-            metadata = value.get("metadata")
-            number = (
-                _scalar_id(metadata.get("phone_number_id"))
-                if isinstance(metadata, dict)
-                else ""
-            )
-            if phone_number_id and number != phone_number_id:
-                continue
-            contacts = {}
-            for contact in _dicts(value.get("contacts")):
-                wa_id = _scalar_id(contact.get("wa_id"))
-                if wa_id:
-                    contacts[wa_id] = contact
-            for message in _dicts(value.get("messages")):
-                message_id = _scalar_id(message.get("id"))
-                sender = _scalar_id(message.get("from"))
-                if not message_id or not sender:
-                    continue
-                messages.append(
-                    WhatsAppMessage(
-                        external_id=message_id,
-                        chat_id=sender,
-                        payload={
-                            "message": message,
-                            "contact": contacts.get(sender) or {},
-                            "phone_number_id": number,
-                        },
-                    )
-                )
-            statuses += [
-                s for s in _dicts(value.get("statuses")) if _scalar_id(s.get("id"))
-            ]
-    return messages, statuses
-
-
-def whatsapp_quoted_id(payload: dict) -> str:
-    """The wamid of the message a WhatsApp message replies to (context.id), "" when
-    it quotes none. Forwards carry a context without an id."""
-    message = payload.get("message")
-    context = message.get("context") if isinstance(message, dict) else None
-    if not isinstance(context, dict):
-        return ""
-    return _scalar_id(context.get("id"))
-
-
-def parse_whatsapp(chat_id: str, payload: dict) -> Inbound | None:
-    """Raises `UnreadableUpdate` for a message that can never be read (a text body
-    that is not a string, a context that is not an object, …)."""
-    message = _obj(payload, "message")
-    if message.get("group_id"):
-        # A group of the Groups API: its members would share the sender's chat with
-        # the bot, and Sigap serves no WhatsApp groups (replies go 1:1 only).
-        return None
-    kind = message.get("type")
-    if not isinstance(kind, str):
-        raise UnreadableUpdate("type is not a string")
-    text = choice = location = None
-    if kind == "text":
-        text = _str(_obj(message, "text"), "body")
-    elif kind == "interactive":
-        interactive = _obj(message, "interactive")
-        reply_kind = _str(interactive, "type") or ""
-        choice = _str(_obj(interactive, reply_kind), "id") if reply_kind else None
-    elif kind == "button":  # legacy quick-reply button of a template message
-        button = _obj(message, "button")
-        choice = _str(button, "payload") or None
-        text = None if choice else _str(button, "text")
-    elif kind == "location":
-        location = _coordinates(_obj(message, "location"))
-    elif kind in ("image", "video", "document"):
-        text = _str(_obj(message, kind), "caption")
-    unsupported = False
-    if text is None and choice is None and location is None:
-        if kind not in WHATSAPP_UNREADABLE:
-            return None  # reactions, system messages, …
-        unsupported = True
-    context = _obj(message, "context")
-    profile = _obj(_obj(payload, "contact"), "profile")
-    return Inbound(
-        channel="whatsapp",
-        chat_id=chat_id,
-        text=text,
-        choice=choice,
-        location=location,
-        unsupported=unsupported,
-        forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
-        display_name=_str(profile, "name") or "",
-    )
