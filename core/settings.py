@@ -644,7 +644,12 @@ CHATBOT_OUTBOX_MAX_AGE_SECONDS = env_int("CHATBOT_OUTBOX_MAX_AGE_SECONDS", 86400
 # A send that fails with an unexpected error (not a platform error: a bug, an answer
 # that cannot be read) is retried with backoff up to this many attempts in all.
 CHATBOT_OUTBOX_MAX_ATTEMPTS = env_int("CHATBOT_OUTBOX_MAX_ATTEMPTS", 5)
+# An inbound update that fails transiently (database, Redis, platform outage) is
+# retried up to this many attempts; one that can never be read fails at once.
 CHATBOT_INBOUND_MAX_ATTEMPTS = env_int("CHATBOT_INBOUND_MAX_ATTEMPTS", 5)
+# Seconds the processing of an update waits on getChatMember (is the sender a group
+# admin?) and answerCallbackQuery; a slower getChatMember counts as "not an admin".
+CHATBOT_TELEGRAM_MEMBER_TIMEOUT = float(env("CHATBOT_TELEGRAM_MEMBER_TIMEOUT", "5"))
 CELERY_IMPORTS += ["chatbot.channels.tasks"]
 # httpx logs every request URL at INFO, and Telegram's URLs contain the bot token.
 LOGGING["loggers"]["httpx"] = {"level": "WARNING"}

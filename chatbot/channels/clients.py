@@ -35,10 +35,20 @@ WHATSAPP_RATE_CODES = {4, 80007, 130429, 131056}
 
 
 class SendError(Exception):
-    def __init__(self, message: str, *, kind: str, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str,
+        retry_after: float | None = None,
+        timed_out: bool = False,
+    ):
         super().__init__(message)
         self.kind = kind
         self.retry_after = retry_after
+        # A "transient" error that is a request running out of time (no answer
+        # yet), not a refusal or an unreachable platform.
+        self.timed_out = timed_out
 
 
 # --- Telegram -------------------------------------------------------------------------
@@ -95,8 +105,24 @@ class TelegramClient:
                 )
             return state["loop"], state["bots"][key]
 
-    def _call(self, name: str, wait: float = 30, **kwargs) -> Any:
+    def _call(
+        self,
+        name: str,
+        wait: float = 30,
+        request_timeout: float | None = None,
+        **kwargs,
+    ) -> Any:
+        """`request_timeout`: this request's own limit (connect, write, read and
+        pool), for calls something waits on, instead of the client's defaults."""
         loop, bot = self._bot()
+        if request_timeout is not None:
+            kwargs.update(
+                read_timeout=request_timeout,
+                write_timeout=request_timeout,
+                connect_timeout=request_timeout,
+                pool_timeout=request_timeout,
+            )
+            wait = min(wait, request_timeout + 1)
         try:
             return loop.run(getattr(bot, name)(**kwargs), wait)
         except tg_error.RetryAfter as exc:
@@ -115,7 +141,13 @@ class TelegramClient:
             raise SendError(
                 f"telegram refused: {type(exc).__name__}", kind="permanent"
             ) from exc
-        except (tg_error.TelegramError, TimeoutError, OSError) as exc:
+        except (tg_error.TimedOut, TimeoutError) as exc:
+            raise SendError(
+                f"telegram timed out: {type(exc).__name__}",
+                kind="transient",
+                timed_out=True,
+            ) from exc
+        except (tg_error.TelegramError, OSError) as exc:
             raise SendError(
                 f"telegram unavailable: {type(exc).__name__}", kind="transient"
             ) from exc
@@ -160,13 +192,26 @@ class TelegramClient:
         )
         return str(message.message_id)
 
-    def answer_callback_query(self, callback_query_id: str) -> None:
-        self._call("answer_callback_query", callback_query_id=callback_query_id)
+    def answer_callback_query(
+        self, callback_query_id: str, *, timeout: float | None = None
+    ) -> None:
+        self._call(
+            "answer_callback_query",
+            request_timeout=timeout,
+            callback_query_id=callback_query_id,
+        )
 
-    def chat_member_status(self, chat_id: str, user_id: int) -> str:
+    def chat_member_status(
+        self, chat_id: str, user_id: int, *, timeout: float | None = None
+    ) -> str:
         """getChatMember: "creator", "administrator", "member", "restricted", "left"
         or "kicked"."""
-        member = self._call("get_chat_member", chat_id=chat_id, user_id=user_id)
+        member = self._call(
+            "get_chat_member",
+            request_timeout=timeout,
+            chat_id=chat_id,
+            user_id=user_id,
+        )
         return member.status
 
     def remove_inline_keyboard(self, chat_id: str, message_id: int) -> None:

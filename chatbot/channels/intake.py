@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from chatbot.channels.models import Channel, InboundUpdate, OutboundMessage
-from chatbot.channels.parsing import telegram_chat_id, whatsapp_messages
+from chatbot.channels.parsing import (
+    UnreadableUpdate,
+    telegram_chat_id,
+    telegram_update_check,
+    whatsapp_messages,
+)
 from chatbot.channels.rules import platform_status_advances
 from chatbot.error_codes import ChatbotErrorCode
 from core.exceptions import ApplicationError
@@ -75,6 +81,16 @@ def telegram_update_store(*, payload: dict) -> int | None:
             code=ChatbotErrorCode.INVALID_UPDATE,
             fields={"update_id": "Wajib berupa bilangan bulat."},
         )
+    try:
+        telegram_update_check(payload)
+    except UnreadableUpdate as exc:
+        # Rejected here, it never reaches the chat's queue; kinds the bot ignores
+        # still pass. The reason names the field, never its content.
+        raise ApplicationError(
+            "Update Telegram tidak valid. / Invalid update.",
+            code=ChatbotErrorCode.INVALID_UPDATE,
+            fields={"update": str(exc)},
+        ) from None
     pk = _insert_once(
         channel=Channel.TELEGRAM,
         external_id=str(update_id),
@@ -88,14 +104,26 @@ def telegram_update_store(*, payload: dict) -> int | None:
 
 @transaction.atomic
 def whatsapp_delivery_store(*, body: dict) -> dict:
-    """Store every message of a WhatsApp webhook delivery; record status callbacks."""
+    """Store every message of a WhatsApp webhook delivery; record status callbacks.
+
+    A body that is not a delivery at all (another `object`, an `entry` that is not a
+    list) is refused with 400; a malformed item inside one is skipped and the rest
+    kept (see `whatsapp_messages`), as are changes for another business number."""
     if not isinstance(body, dict) or body.get("object") != "whatsapp_business_account":
         raise ApplicationError(
             "Payload WhatsApp tidak valid. / Invalid WhatsApp payload.",
             code=ChatbotErrorCode.INVALID_UPDATE,
             fields={"object": "Harus 'whatsapp_business_account'."},
         )
-    messages, statuses = whatsapp_messages(body)
+    if not isinstance(body.get("entry"), list):
+        raise ApplicationError(
+            "Payload WhatsApp tidak valid. / Invalid WhatsApp payload.",
+            code=ChatbotErrorCode.INVALID_UPDATE,
+            fields={"entry": "Harus berupa daftar."},
+        )
+    messages, statuses = whatsapp_messages(
+        body, phone_number_id=settings.WHATSAPP_PHONE_NUMBER_ID or ""
+    )
     created = []
     for message in messages:
         pk = _insert_once(
@@ -128,10 +156,12 @@ def whatsapp_statuses_record(*, statuses: list[dict]) -> int:
             row.platform_status = new
             fields = ["platform_status"]
             if new == "failed":
-                errors = status.get("errors") or [{}]
+                errors = status.get("errors")
+                first = errors[0] if isinstance(errors, list) and errors else {}
+                first = first if isinstance(first, dict) else {}
                 row.last_error = (
-                    f"whatsapp failed: code {errors[0].get('code')} "
-                    f"{errors[0].get('title', '')}"
+                    f"whatsapp failed: code {first.get('code')} "
+                    f"{first.get('title', '')}"
                 )[:200]
                 fields.append("last_error")
             row.save(update_fields=fields)

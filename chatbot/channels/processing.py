@@ -13,6 +13,7 @@ from chatbot.channels.models import Channel, Chat, InboundUpdate
 from chatbot.channels.outbox import replies_enqueue
 from chatbot.channels.parsing import (
     TelegramParsed,
+    UnreadableUpdate,
     parse_telegram,
     parse_whatsapp,
     whatsapp_quoted_id,
@@ -42,7 +43,9 @@ ADMIN_STATUSES = ("creator", "administrator")
 
 def _telegram_sender_admin(chat_id: str, parsed: TelegramParsed) -> bool:
     """Whether the member who wrote is one of the group's admins. An admin writing
-    anonymously writes as the group itself. A platform refusal counts as "no"; an
+    anonymously writes as the group itself. A platform refusal counts as "no", and
+    so does an answer too slow (`CHATBOT_TELEGRAM_MEMBER_TIMEOUT`): the member gets
+    the "only admins" note rather than the whole group waiting on retries. Any other
     outage raises, and the update is retried."""
     from chatbot.channels.clients import SendError, TelegramClient
 
@@ -51,10 +54,17 @@ def _telegram_sender_admin(chat_id: str, parsed: TelegramParsed) -> bool:
     if parsed.sender_id is None:
         return False
     try:
-        status = TelegramClient().chat_member_status(chat_id, parsed.sender_id)
+        status = TelegramClient().chat_member_status(
+            chat_id,
+            parsed.sender_id,
+            timeout=settings.CHATBOT_TELEGRAM_MEMBER_TIMEOUT,
+        )
     except SendError as exc:
         if exc.kind == "permanent":
             logger.info("getChatMember refused")
+            return False
+        if exc.timed_out:
+            logger.info("getChatMember timed out")
             return False
         raise
     return status in ADMIN_STATUSES
@@ -62,6 +72,11 @@ def _telegram_sender_admin(chat_id: str, parsed: TelegramParsed) -> bool:
 
 def _telegram_inbound(update: InboundUpdate) -> tuple[Inbound | None, TelegramParsed]:
     parsed = parse_telegram(update.payload)
+    if parsed.callback_query_id and update.attempts == 0:
+        # First, so the tapper's spinner stops before the replies (paced at 1 msg/s
+        # per chat) go out; only on the first attempt, so a retry does not answer
+        # again.
+        _answer_callback_query(parsed.callback_query_id)
     inbound = parsed.inbound
     if inbound is not None and not inbound.private and engine_admin_request(inbound):
         admin = _telegram_sender_admin(update.chat_id, parsed)
@@ -103,24 +118,27 @@ def _telegram_context(
     )
 
 
-def _answer_callback(
-    callback_query_id: str, chat_id: str, message_id: int | None
-) -> None:
-    """Stop the tapped button's spinner and (in a private chat) take the keyboard
-    off its message. Both are cosmetic: the reply itself is already queued, so
-    failures are only logged."""
+def _answer_callback_query(callback_query_id: str) -> None:
+    """Stop the tapped button's spinner. Cosmetic (it stops by itself after a
+    while), so a failure is only logged and never holds the reply."""
     from chatbot.channels.clients import SendError, TelegramClient
 
-    client = TelegramClient()
     try:
-        client.answer_callback_query(callback_query_id)
+        TelegramClient().answer_callback_query(
+            callback_query_id, timeout=settings.CHATBOT_TELEGRAM_MEMBER_TIMEOUT
+        )
     except SendError:
         logger.info("answerCallbackQuery failed")
-    if message_id is not None:
-        try:
-            client.remove_inline_keyboard(chat_id, message_id)
-        except SendError:  # e.g. the message is older than 48 hours
-            logger.info("editMessageReplyMarkup failed")
+
+
+def _remove_tapped_keyboard(chat_id: str, message_id: int) -> None:
+    """In a private chat, take the keyboard off the tapped message (cosmetic)."""
+    from chatbot.channels.clients import SendError, TelegramClient
+
+    try:
+        TelegramClient().remove_inline_keyboard(chat_id, message_id)
+    except SendError:  # e.g. the message is older than 48 hours
+        logger.info("editMessageReplyMarkup failed")
 
 
 def _whatsapp_inbound(update: InboundUpdate) -> Inbound | None:
@@ -131,10 +149,9 @@ def _whatsapp_inbound(update: InboundUpdate) -> Inbound | None:
 
 
 def _process_one(update: InboundUpdate, chat: Chat) -> None:
-    callback_query_id = callback_message_id = parsed = None
+    callback_message_id = parsed = None
     if update.channel == Channel.TELEGRAM:
         inbound, parsed = _telegram_inbound(update)
-        callback_query_id = parsed.callback_query_id
         if inbound is not None and inbound.private:
             # In a group the buttons are every member's: they stay for the others.
             callback_message_id = parsed.callback_message_id
@@ -160,11 +177,32 @@ def _process_one(update: InboundUpdate, chat: Chat) -> None:
     update.processed_at = timezone.now()
     update.last_error = ""
     update.save(update_fields=["attempts", "processed_at", "status", "last_error"])
-    if callback_query_id:
+    if callback_message_id is not None:
         chat_id = update.chat_id
         transaction.on_commit(
-            lambda: _answer_callback(callback_query_id, chat_id, callback_message_id)
+            lambda: _remove_tapped_keyboard(chat_id, callback_message_id)
         )
+
+
+def _unreadable_record(update: InboundUpdate, reason: str) -> None:
+    """A payload that can never be read: failed at once, so it does not hold the
+    chat's later messages through retries that would all fail the same way."""
+    update.status = InboundUpdate.Status.FAILED
+    update.attempts += 1
+    update.processed_at = timezone.now()
+    update.last_error = f"unreadable: {reason}"[:200]
+    update.save(update_fields=["attempts", "processed_at", "status", "last_error"])
+    # The reason names a field, never its content: no payload, no traceback.
+    logger.warning("inbound %s unreadable: %s", update.pk, reason)
+
+
+def _error_place(exc: Exception) -> str:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return "?"
+    return f"{tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
 
 
 def chat_updates_process(*, update_id: int, batch: int = 50) -> int:
@@ -198,6 +236,11 @@ def chat_updates_process(*, update_id: int, batch: int = 50) -> int:
             try:
                 with transaction.atomic():
                     _process_one(update, chat)
+            except UnreadableUpdate as exc:
+                chat.refresh_from_db()
+                _unreadable_record(update, str(exc))
+                processed += 1
+                continue
             except Exception as exc:
                 chat.refresh_from_db()  # its rolled-back changes are gone
                 update.attempts += 1
@@ -206,8 +249,14 @@ def chat_updates_process(*, update_id: int, batch: int = 50) -> int:
                 if failed:
                     update.status = InboundUpdate.Status.FAILED
                 update.save(update_fields=["attempts", "last_error", "status"])
-                logger.exception(
-                    "inbound %s failed (attempt %s)", update.pk, update.attempts
+                # The type and place only: an exception's text may quote the
+                # message (a ValueError quoting what it could not convert).
+                logger.error(
+                    "inbound %s: %s at %s (attempt %s)",
+                    update.pk,
+                    type(exc).__name__,
+                    _error_place(exc),
+                    update.attempts,
                 )
                 if not failed:
                     break  # keep the chat's order: the sweep retries from here

@@ -31,6 +31,10 @@ class FakeServer:
         self.updates: list[dict] = []
         # Telegram getChatMember: (chat id, user id) -> status; anyone else "member".
         self.members: dict[tuple[int, int], str] = {}
+        # Bot API method -> seconds it takes to answer (a slow platform).
+        self.delays: dict[str, float] = {}
+        # Bot API methods refused with 400 (e.g. a callback query too old to answer).
+        self.refused: set[str] = set()
         self.ids = itertools.count(1000)
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler_factory(self))
         self.httpd.daemon_threads = True
@@ -98,6 +102,15 @@ def telegram_handler(server: FakeServer):
             params = _read_params(self)
             with server.lock:
                 server.calls.append((method, params))
+            if server.delays.get(method):
+                time.sleep(server.delays[method])
+            if method in server.refused:
+                _reply(
+                    self,
+                    400,
+                    {"ok": False, "error_code": 400, "description": "Bad Request"},
+                )
+                return
             failure = server.take_failure() if method == "sendMessage" else None
             if failure:
                 _reply(self, failure[0], failure[1], failure[2])
@@ -304,7 +317,7 @@ def tg_callback_update(data, chat_id=555001):
 _wamids = itertools.count(1)
 
 
-def wa_envelope(value: dict) -> dict:
+def wa_envelope(value: dict, phone_number_id=WA_PHONE_ID) -> dict:
     return {
         "object": "whatsapp_business_account",
         "entry": [
@@ -316,7 +329,7 @@ def wa_envelope(value: dict) -> dict:
                             "messaging_product": "whatsapp",
                             "metadata": {
                                 "display_phone_number": "15550783881",
-                                "phone_number_id": WA_PHONE_ID,
+                                "phone_number_id": phone_number_id,
                             },
                             **value,
                         },

@@ -275,3 +275,19 @@ def test_only_a_groups_admins_stop_its_announcements(telegram_api, regions_semar
     sent = _send(telegram_api, tg_group_message_update("berhenti", user_id=77010))
     assert "hanya dapat dihentikan" not in _text(sent)
     assert Subscription.objects.get().opted_out
+
+
+def test_a_slow_get_chat_member_counts_as_not_an_admin(telegram_api, settings):
+    """The platform answering getChatMember too slowly does not stall the group on
+    retries: that message gets the polite "only admins" note, at once."""
+    settings.CHATBOT_TELEGRAM_MEMBER_TIMEOUT = 0.3
+    telegram_api.members[(GROUP_CHAT_ID, 77010)] = "administrator"
+    telegram_api.delays["getChatMember"] = 2
+    sent = _send(telegram_api, tg_group_message_update("bahasa", user_id=77010))
+    assert _text(sent) == "Maaf, bahasa grup ini hanya dapat diganti oleh admin grup."
+    update = InboundUpdate.objects.get()
+    assert (update.status, update.attempts) == ("done", 1)
+    assert len(telegram_api.methods("getChatMember")) == 1
+    telegram_api.delays.clear()
+    sent = _send(telegram_api, tg_group_message_update("/bahasa", user_id=77010))
+    assert _buttons(sent) == ["lang:id", "lang:en"]

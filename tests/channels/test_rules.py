@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chatbot.channels import rules
-from chatbot.channels.parsing import parse_whatsapp, telegram_chat_id
+from chatbot.channels.parsing import UnreadableUpdate, parse_whatsapp, telegram_chat_id
 
 
 @pytest.mark.parametrize(
@@ -55,6 +55,13 @@ def test_status_rank_and_masking():
 def test_chat_id_of_raw_updates():
     assert telegram_chat_id({"update_id": 1, "message": {"chat": {"id": 5}}}) == "5"
     assert telegram_chat_id({"update_id": 1}) == ""
+    # Membership changes belong to the chat they happened in, not the member's own.
+    change = {"chat": {"id": -100777}, "from": {"id": 5}, "date": 1}
+    assert telegram_chat_id({"update_id": 2, "my_chat_member": change}) == "-100777"
+    assert telegram_chat_id({"update_id": 3, "chat_member": change}) == "-100777"
+    # Shapes never sent are read without failing (the webhook then refuses them).
+    assert telegram_chat_id({"update_id": 4, "message": {"chat": "x"}}) == ""
+    assert telegram_chat_id({"update_id": 5, "message": "x"}) == ""
 
 
 def test_whatsapp_messages_it_cannot_read_are_marked_and_reactions_ignored():
@@ -67,4 +74,5 @@ def test_whatsapp_messages_it_cannot_read_are_marked_and_reactions_ignored():
     assert parse_whatsapp("62", {"message": reaction}) is None
     assert parse_whatsapp("62", {"message": {"type": "system", "system": {}}}) is None
     bad = {"message": {"type": "location", "location": {"latitude": "x"}}}
-    assert parse_whatsapp("62", bad) is None
+    with pytest.raises(UnreadableUpdate, match="location"):
+        parse_whatsapp("62", bad)

@@ -8,6 +8,7 @@ from django.db import close_old_connections
 from chatbot.channels.clients import SendError, TelegramClient
 from chatbot.channels.intake import telegram_update_store
 from chatbot.channels.management.commands.telegram_set_webhook import ALLOWED_UPDATES
+from core.exceptions import ApplicationError
 
 
 class Command(BaseCommand):
@@ -44,9 +45,14 @@ class Command(BaseCommand):
                 continue
             close_old_connections()
             for update in updates:
-                if telegram_update_store(payload=update.to_dict()) is not None:
-                    stored += 1
                 offset = update.update_id + 1
+                try:
+                    pk = telegram_update_store(payload=update.to_dict())
+                except ApplicationError:  # malformed: skipped, as the webhook's 400
+                    self.stderr.write(f"update {update.update_id} malformed; skipped")
+                    continue
+                if pk is not None:
+                    stored += 1
             if once:
                 break
         self.stdout.write(f"{stored} updates stored.")

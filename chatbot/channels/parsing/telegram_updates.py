@@ -1,4 +1,4 @@
-"""Platform payloads -> `Inbound` (Telegram through python-telegram-bot's Update)."""
+"""Telegram updates -> `Inbound`, through python-telegram-bot's Update."""
 
 from __future__ import annotations
 
@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from django.conf import settings
 from telegram import Update
 
+from chatbot.channels.parsing.shapes import (
+    UnreadableUpdate,
+    coordinates,
+    int_id,
+    obj,
+    string,
+)
 from chatbot.conversation.types import Inbound
 
 # What a person sends that the bot cannot read (without a caption): it says so.
@@ -23,18 +30,57 @@ TELEGRAM_UNREADABLE = (
     "poll",
     "dice",
 )
-# WhatsApp message types of that kind; "reaction", "system" and the like get no answer.
-WHATSAPP_UNREADABLE = (
-    "audio",
-    "voice",
-    "sticker",
-    "image",
-    "video",
-    "document",
-    "contacts",
-    "unsupported",
-    "unknown",
+# Telegram update kinds that carry a message with its chat.
+TELEGRAM_MESSAGE_KINDS = (
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_message",
+    "edited_business_message",
 )
+
+
+def _telegram_message_check(message: dict) -> None:
+    int_id(obj(message, "chat"), "chat")
+    sender = obj(message, "from")
+    if sender:
+        int_id(sender, "from")
+        string(sender, "first_name")
+        string(sender, "language_code")
+    string(message, "text")
+    string(message, "caption")
+    if message.get("location") is not None:
+        coordinates(obj(message, "location"))
+    for key in ("reply_to_message", "sender_chat", "forward_origin"):
+        obj(message, key)
+
+
+def telegram_update_check(payload: dict) -> None:
+    """Raise `UnreadableUpdate` for an update whose shape the Bot API never sends:
+    every field of an Update is an object; a message has a chat with an integer id,
+    a text that is a string, a location of two numbers; a callback query has an id
+    and a sender. Cheap enough for the webhook; kinds the bot ignores pass."""
+    for key, value in payload.items():
+        if key == "update_id":
+            continue
+        if not isinstance(value, dict):
+            raise UnreadableUpdate(f"{key} is not an object")
+        if key in TELEGRAM_MESSAGE_KINDS:
+            _telegram_message_check(value)
+        elif key == "callback_query":
+            if not isinstance(value.get("id"), str):
+                raise UnreadableUpdate("callback_query.id is not a string")
+            sender = obj(value, "from")
+            int_id(sender, "from")
+            string(sender, "first_name")
+            string(sender, "language_code")
+            string(value, "data")
+            message = obj(value, "message")
+            if message:
+                int_id(obj(message, "chat"), "chat")
+        elif key in ("my_chat_member", "chat_member", "chat_join_request"):
+            int_id(obj(value, "chat"), "chat")
 
 
 @dataclass(frozen=True)
@@ -65,19 +111,26 @@ def _topic(message) -> int | None:
     return getattr(message, "message_thread_id", None)
 
 
+def _id_of(value) -> str:
+    return str(value.get("id", "")) if isinstance(value, dict) else ""
+
+
 def telegram_chat_id(payload: dict) -> str:
-    """The chat of a raw update, read without building objects (intake hot path)."""
-    for key in ("message", "edited_message", "channel_post"):
-        if isinstance(payload.get(key), dict):
-            return str(payload[key].get("chat", {}).get("id", ""))
-    query = payload.get("callback_query")
-    if isinstance(query, dict):
-        message = query.get("message") or {}
-        chat = message.get("chat") or query.get("from") or {}
-        return str(chat.get("id", ""))
-    for value in payload.values():
-        if isinstance(value, dict) and isinstance(value.get("from"), dict):
-            return str(value["from"].get("id", ""))
+    """The chat of a raw update, read without building objects (intake hot path):
+    the chat it happened in (a message's, a membership change's), else the chat of
+    the tapped message, else the person's own (inline queries, polls)."""
+    values = [v for k, v in payload.items() if k != "update_id" and isinstance(v, dict)]
+    for value in values:
+        if isinstance(value.get("chat"), dict):
+            return _id_of(value["chat"])
+    for value in values:
+        if isinstance(value.get("message"), dict):  # callback_query
+            chat = _id_of(value["message"].get("chat"))
+            if chat:
+                return chat
+    for value in values:
+        if isinstance(value.get("from"), dict):
+            return _id_of(value["from"])
     return ""
 
 
@@ -97,6 +150,21 @@ def _command_for_us(text: str) -> str | None:
 
 
 def parse_telegram(payload: dict) -> TelegramParsed:
+    """Raises `UnreadableUpdate` for a payload that can never be read."""
+    telegram_update_check(payload)
+    if "message" not in payload and "callback_query" not in payload:
+        # Edits, channel posts, membership changes, polls, …: nothing to answer,
+        # and nothing to build (a kind newer than this library must not fail).
+        return TelegramParsed(None)
+    try:
+        return _parse_telegram(payload)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        # python-telegram-bot builds objects without checking types: a shape the
+        # check above does not know fails here, the same way on every attempt.
+        raise UnreadableUpdate(f"{type(exc).__name__} while parsing") from None
+
+
+def _parse_telegram(payload: dict) -> TelegramParsed:
     update = Update.de_json(payload, None)
     if update.callback_query is not None:
         query = update.callback_query
@@ -124,7 +192,12 @@ def parse_telegram(payload: dict) -> TelegramParsed:
         return TelegramParsed(None)
     user = message.from_user
     location = (
-        (message.location.latitude, message.location.longitude)
+        coordinates(
+            {
+                "latitude": message.location.latitude,
+                "longitude": message.location.longitude,
+            }
+        )
         if message.location
         else None
     )
@@ -172,91 +245,3 @@ def _quoted(message) -> str:
     if replied is None or replied.from_user is None or not replied.from_user.is_bot:
         return ""
     return str(replied.message_id)
-
-
-@dataclass(frozen=True)
-class WhatsAppMessage:
-    external_id: str
-    chat_id: str
-    payload: dict  # {"message": ..., "contact": ..., "phone_number_id": ...}
-
-
-def whatsapp_messages(body: dict) -> tuple[list[WhatsAppMessage], list[dict]]:
-    """Split a webhook delivery into its messages and its status callbacks."""
-    messages: list[WhatsAppMessage] = []
-    statuses: list[dict] = []
-    for entry in body.get("entry") or []:
-        for change in entry.get("changes") or []:
-            value = change.get("value") or {}
-            if change.get("field") not in (None, "messages"):
-                continue
-            phone_number_id = (value.get("metadata") or {}).get("phone_number_id", "")
-            contacts = {c.get("wa_id"): c for c in value.get("contacts") or []}
-            for message in value.get("messages") or []:
-                if not message.get("id") or not message.get("from"):
-                    continue
-                messages.append(
-                    WhatsAppMessage(
-                        external_id=str(message["id"]),
-                        chat_id=str(message["from"]),
-                        payload={
-                            "message": message,
-                            "contact": contacts.get(message["from"]) or {},
-                            "phone_number_id": phone_number_id,
-                        },
-                    )
-                )
-            statuses += [s for s in value.get("statuses") or [] if s.get("id")]
-    return messages, statuses
-
-
-def whatsapp_quoted_id(payload: dict) -> str:
-    """The wamid of the message a WhatsApp message replies to (context.id), "" when
-    it quotes none. Forwards carry a context without an id."""
-    context = (payload.get("message") or {}).get("context") or {}
-    return str(context.get("id") or "")
-
-
-def parse_whatsapp(chat_id: str, payload: dict) -> Inbound | None:
-    message = payload.get("message") or {}
-    if message.get("group_id"):
-        # A group of the Groups API: its members would share the sender's chat with
-        # the bot, and Sigap serves no WhatsApp groups (replies go 1:1 only).
-        return None
-    kind = message.get("type")
-    text = choice = location = None
-    if kind == "text":
-        text = (message.get("text") or {}).get("body")
-    elif kind == "interactive":
-        interactive = message.get("interactive") or {}
-        reply = interactive.get(interactive.get("type") or "") or {}
-        choice = reply.get("id")  # button_reply / list_reply
-    elif kind == "button":  # legacy quick-reply button of a template message
-        button = message.get("button") or {}
-        choice = button.get("payload") or None
-        text = None if choice else button.get("text")
-    elif kind == "location":
-        loc = message.get("location") or {}
-        try:
-            location = (float(loc["latitude"]), float(loc["longitude"]))
-        except (KeyError, TypeError, ValueError):
-            return None
-    elif kind in ("image", "video", "document"):
-        text = (message.get(kind) or {}).get("caption")
-    unsupported = False
-    if text is None and choice is None and location is None:
-        if kind not in WHATSAPP_UNREADABLE:
-            return None  # reactions, system messages, …
-        unsupported = True
-    context = message.get("context") or {}
-    profile = (payload.get("contact") or {}).get("profile") or {}
-    return Inbound(
-        channel="whatsapp",
-        chat_id=chat_id,
-        text=text,
-        choice=choice,
-        location=location,
-        unsupported=unsupported,
-        forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
-        display_name=profile.get("name") or "",
-    )
