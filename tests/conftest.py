@@ -364,3 +364,18 @@ def chromium():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def chatbot_synchronous(settings):
+    """The chatbot index rebuilt at once and stats written at once, so a test sees
+    each change immediately (autouse in tests/chatbot and tests/conversation; the
+    `pytestmark` of channel modules that talk to the bot)."""
+    from chatbot.index import index_reset
+
+    settings.CHATBOT_INDEX_REBUILD_IN_BACKGROUND = False
+    settings.CHATBOT_INDEX_CHECK_SECONDS = 0
+    settings.CHATBOT_STATS_FLUSH_SECONDS = 0
+    index_reset()
+    yield
+    index_reset()

@@ -211,3 +211,12 @@ def run_together(fns, *, timeout: float = 30) -> list:
     for t in threads:
         t.join(timeout)
     return results
+
+
+def admin_sign_in(page, base_url: str, phone: str, password: str) -> None:
+    """Sign a staff member in to the Django admin in a browser page."""
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", phone)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base_url}/admin/")

@@ -2,19 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.index import index_reset
-
 
 @pytest.fixture(autouse=True)
-def _chatbot_settings(settings):
-    """Rebuild the index synchronously and write stats at once, so tests see the
-    effect of each change immediately."""
-    settings.CHATBOT_INDEX_REBUILD_IN_BACKGROUND = False
-    settings.CHATBOT_INDEX_CHECK_SECONDS = 0
-    settings.CHATBOT_STATS_FLUSH_SECONDS = 0
-    index_reset()
-    yield
-    index_reset()
+def _chatbot_settings(chatbot_synchronous):
+    """Every test here sees each change of the knowledge base at once."""
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 
 from chatbot.models import FaqEntry, HoaxEntry, HoaxReport, UnansweredQuestion
 from chatbot.services import message_answer
+from tests.helpers import admin_sign_in
 from tests.isolation import test_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,11 +49,7 @@ def test_inbox_buttons_stay_on_screen(live_server, browser, starter, width):
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "+6281299990002")
-        page.fill("#id_password", "curator-pass")
-        page.click("input[type=submit]")
-        page.wait_for_url(f"{live_server.url}/admin/")
+        admin_sign_in(page, live_server.url, "+6281299990002", "curator-pass")
         SHOTS.mkdir(parents=True, exist_ok=True)
         for inbox in ["unansweredquestion", "hoaxreport"]:
             page.goto(f"{live_server.url}/admin/chatbot/{inbox}/")

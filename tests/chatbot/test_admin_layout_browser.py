@@ -10,6 +10,7 @@ import pytest
 
 from chatbot.models import FaqEntry, HoaxEntry
 from chatbot.services import faq_save
+from tests.helpers import admin_sign_in
 from tests.isolation import test_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,11 +51,7 @@ def signed_in(live_server, browser, starter):
     )
     context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
     page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "+6281299990005")
-    page.fill("#id_password", "curator-pass")
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
+    admin_sign_in(page, live_server.url, "+6281299990005", "curator-pass")
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield page
     context.close()

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from chatbot.index import index_reset
 from tests.areas.fixtures import (  # noqa: F401  (fixtures)
     _boundaries_session,
     _fresh_indexes,
@@ -15,13 +14,8 @@ from tests.conversation.helpers import (
 
 
 @pytest.fixture(autouse=True)
-def _chatbot_settings(settings):
-    settings.CHATBOT_INDEX_REBUILD_IN_BACKGROUND = False
-    settings.CHATBOT_INDEX_CHECK_SECONDS = 0
-    settings.CHATBOT_STATS_FLUSH_SECONDS = 0
-    index_reset()
-    yield
-    index_reset()
+def _chatbot_settings(chatbot_synchronous):
+    """Every test here sees each change of the knowledge base at once."""
 
 
 @pytest.fixture
