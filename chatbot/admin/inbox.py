@@ -148,6 +148,28 @@ class PendingStateFilter(OpenStateFilter):
     open_value = "pending"
 
 
+class UnansweredStateFilter(OpenStateFilter):
+    """Open questions, with those waiting for a draft's answer as a choice of their
+    own: a draft keeps its group open until the answer is published."""
+
+    waiting_value = "waiting"
+
+    def lookups(self, request, model_admin):
+        choices = list(super().lookups(request, model_admin))
+        choices.insert(1, (self.waiting_value, WAITING_LABEL))
+        return choices
+
+    def queryset(self, request, queryset):
+        if self.value() == self.waiting_value:
+            return queryset.filter(
+                state=UnansweredQuestion.State.OPEN, draft_faq__isnull=False
+            )
+        return super().queryset(request, queryset)
+
+
+WAITING_LABEL = "Menunggu draf terbit"
+
+
 class TargetForm(forms.Form):
     target = forms.ModelChoiceField(queryset=FaqEntry.objects.none(), label="Entri")
 
@@ -226,9 +248,9 @@ class UnansweredQuestionAdmin(InboxAdmin):
         "kind",
         "nearest_faq",
         "last_seen",
-        "state",
+        "status",
     ]
-    list_filter = [OpenStateFilter, "kind", "language"]
+    list_filter = [UnansweredStateFilter, "kind", "language"]
     search_fields = ["text", "terms"]
     ordering = ["-count", "-last_seen_at"]
     readonly_fields = [
@@ -282,6 +304,12 @@ class UnansweredQuestionAdmin(InboxAdmin):
         if faq is None:
             return "-"
         return nearest_cell(faq, obj.best_score)
+
+    @admin.display(description="status", ordering="state")
+    def status(self, obj):
+        if obj.state == UnansweredQuestion.State.OPEN and obj.draft_faq_id:
+            return WAITING_LABEL
+        return obj.get_state_display()
 
     @admin.display(description="tindakan")
     def buttons(self, obj):

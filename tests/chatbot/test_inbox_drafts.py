@@ -46,11 +46,29 @@ def test_it_keeps_the_group_open_and_linked_to_its_draft(
     assert f'href="{ADMIN}/faqentry/{entry.pk}/change/"' in body
     assert "menunggu jawaban diterbitkan" in body
     assert f"/unansweredquestion/{question.pk}/to-draft/" not in body
+    assert '<td class="field-status">Menunggu draf terbit</td>' in body
 
     # The same question asked again still counts in the open group.
     message_answer(text=QUESTION)
     question.refresh_from_db()
     assert question.count == 2 and UnansweredQuestion.objects.count() == 1
+
+
+def test_waiting_groups_have_a_filter_choice_of_their_own(curator_client, question):
+    to_draft(curator_client, question)
+    waiting = curator_client.get(
+        f"{ADMIN}/unansweredquestion/", {"state": "waiting"}
+    ).content.decode()
+    assert f"/unansweredquestion/{question.pk}/change/" in waiting
+    other = UnansweredQuestion.objects.create(text="kapan posyandu", terms="posyandu")
+    waiting = curator_client.get(
+        f"{ADMIN}/unansweredquestion/", {"state": "waiting"}
+    ).content.decode()
+    assert f"/unansweredquestion/{other.pk}/change/" not in waiting
+    assert (
+        f"/unansweredquestion/{other.pk}/change/"
+        in curator_client.get(f"{ADMIN}/unansweredquestion/").content.decode()
+    )
 
 
 def test_pressing_twice_makes_one_draft(curator_client, question):
