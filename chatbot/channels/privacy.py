@@ -27,6 +27,14 @@ def person_chats(user: User) -> set[tuple[str, str]]:
     return chats
 
 
+def person_chats_q(user: User) -> Q:
+    """Rows of the person's chats (models with `channel` and `chat_id`)."""
+    by_chat = Q(pk__in=[])
+    for channel, chat_id in person_chats(user):
+        by_chat |= Q(channel=channel, chat_id=chat_id)
+    return by_chat
+
+
 def _mentions(user: User) -> list[str]:
     digits = user.phone.lstrip("+")
     needles = [digits, "0" + digits[2:] if digits.startswith("62") else digits]
@@ -38,9 +46,7 @@ def _mentions(user: User) -> list[str]:
 def channels_export(user: User) -> list[dict]:
     """Messages exchanged with the person's chats on Telegram and WhatsApp, as the
     platforms delivered and received them."""
-    by_chat = Q(pk__in=[])
-    for channel, chat_id in person_chats(user):
-        by_chat |= Q(channel=channel, chat_id=chat_id)
+    by_chat = person_chats_q(user)
     received = [
         {
             "direction": "in",
@@ -63,11 +69,24 @@ def channels_export(user: User) -> list[dict]:
     return sorted(received + sent, key=lambda m: m["at"])
 
 
+def offered_choices_export(user: User) -> list[dict]:
+    """The numbered FAQ choices last offered in the person's chats: a reply quoting
+    one of those messages picks from its list."""
+    by_chat = person_chats_q(user)
+    return [
+        {
+            "channel": o.channel,
+            "platform_message_id": o.platform_message_id,
+            "sent_at": o.sent_at.isoformat(),
+            "choices": o.choices,
+        }
+        for o in OfferedChoices.objects.filter(by_chat).order_by("sent_at", "id")
+    ]
+
+
 def channels_erase(user: User) -> None:
     """Runs before the account's chat identities are removed."""
-    by_chat = Q(pk__in=[])
-    for channel, chat_id in person_chats(user):
-        by_chat |= Q(channel=channel, chat_id=chat_id)
+    by_chat = person_chats_q(user)
     for model in (InboundUpdate, OutboundMessage):
         model.objects.filter(by_chat).delete()
         text = model.objects.annotate(_text=Cast("payload", TextField()))

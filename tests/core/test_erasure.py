@@ -161,6 +161,10 @@ def alice_everywhere(alice, nurse, schedule, telegram_api, graph_api):
     )
     tg_send(tg, f"Saya {alice.full_name}, NIK {NIK}, demam", first_name="Alice")
     tg_send(tg, "menu", first_name="Alice")
+    from chatbot.demo import chatbot_demo_seed
+
+    chatbot_demo_seed()
+    tg_send(tg, "vaksin", first_name="Alice")  # numbered suggestions
     assert post_telegram(tg, tg_callback_update("m:handoff", chat_id=TG_CHAT))
     tg_send(tg, f"Tolong, NIK saya {NIK}, napas berat", first_name="Alice")
     handoff = Handoff.objects.get(user=alice)
@@ -253,6 +257,8 @@ def test_the_export_covers_everything_privacy_md_lists(
     assert alerts[0]["acknowledgement_note"] == "Ditelepon, SpO2 91"
     chat = json.dumps(resolve(export, "chat_messages[]"))
     assert NIK in chat
+    offered = resolve(export, "chat_offered_choices[]")
+    assert offered[0]["channel"] == "telegram" and len(offered[0]["choices"]) == 3
     handoff = json.dumps(resolve(export, "chatbot_conversations.handoffs[].messages[]"))
     assert "kami telepon" in handoff
     requests = resolve(export, "isolation.requests[]")
