@@ -131,6 +131,7 @@ def test_a_group_gets_faq_answers_and_hoax_verdicts(telegram_api, db):
     assert "h:report" not in _buttons(sent)
     sent = _send(telegram_api, tg_group_message_update("berapa lama isoman?"))
     assert "isolasi" in _text(sent).lower()
+    assert "menu" not in _buttons(sent)  # a group has no menu to go back to
     faq = next(c for c in _buttons(sent) if c.startswith("faq:"))
     sent = _send(telegram_api, tg_group_callback_update(faq, user_id=77009))
     assert _text(sent)

@@ -70,6 +70,10 @@ class Ctx:
         list_button: str = "",
         numbered: int = 0,
     ) -> None:
+        if not self.inbound.private:
+            # A group has no menu to go back to: its help is what "menu" shows,
+            # and a tap posts it for every member.
+            choices = (c for c in choices if c.id != "menu")
         choices = tuple(choices)[:MAX_CHOICES]
         if len(choices) > 3 and not list_button:
             list_button = self.t("menu_button")
