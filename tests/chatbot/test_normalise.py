@@ -281,3 +281,41 @@ def test_a_misspelt_word_the_lexicon_reads_is_read_as_that_word():
     assert N.analyse("infections").terms != N.analyse("infectious").terms
     assert N.analyse("pemeriksaan").terms == ("periksa",)
     assert N.analyse("vaccinations").terms == N.analyse("vaksinasi").terms
+
+
+@pytest.mark.parametrize(
+    ("regional", "standard"),
+    [
+        # session 26: regional and colloquial health words (general knowledge)
+        ("ngelu", "sakit kepala"),  # Javanese; was read as "kelu"
+        ("kepala lieur", "kepala sakit kepala"),  # Sundanese
+        ("anakku mriyang karo watuken", "anakku demam karo batuk"),
+        ("awak nggreges kemeng", "awak demam pegal"),
+        ("kuping budheg", "telinga tuli"),
+        ("weteng murus", "perut diare"),
+        ("diarea", "diare"),  # was read as "area"
+        ("diabetis", "diabetes"),
+        ("kulit cangkrangen", "kulit gatal"),
+        ("gondongen", "gondongan"),
+        ("bayi sawanen", "bayi kejang"),
+        ("dada ampeg", "dada sesak napas"),
+        ("jalan sempoyongan", "jalan sakit kepala"),
+        ("masuk angin", "kembung demam"),
+        ("bapak encok", "bapak rematik"),
+        ("salah urat", "terkilir"),
+        ("penyakit gula", "diabetes"),
+        ("anak saya kena step", "anak saya demam kejang"),
+        ("sasak angok", "sesak napas"),  # Minang
+        ("megap-megap", "sesak napas"),
+        ("promag untuk ibu hamil", "obat maag untuk ibu hamil"),
+    ],
+)
+def test_regional_and_colloquial_health_words(regional, standard):
+    assert N.analyse(regional).terms == N.analyse(standard).terms
+
+
+def test_step_alone_stays_english():
+    """ "step" is a febrile seizure only in a phrase ("kena step"); alone it is the
+    English word."""
+    assert N.analyse("step by step").terms == ("step", "by", "step")
+    assert "kejang" not in N.analyse("what is the next step").terms
