@@ -43,12 +43,38 @@ def load() -> None:
     """Read the word lists now (about 0.5 s) rather than on the first message."""
     _everyday_words()
     _language_words()
+    _listed_words()
 
 
 def everyday(word: str) -> bool:
     """Whether `word` (lower case, as the normaliser writes it) is common in everyday
     Indonesian or English. Numbers always are."""
     return not word or word.isdigit() or word in _everyday_words()
+
+
+# A word used at least this often (Zipf 3: once a million words) in either language
+# is a word of its own, never another's spelling ("slot" is no "selot", "palm" no
+# "palem", "saklar" is how the switch is written).
+LISTED_ZIPF = 3.0
+
+
+@lru_cache(maxsize=1)
+def _listed_words() -> frozenset[str]:
+    from wordfreq import available_languages, read_cBpack
+
+    files = available_languages("small")
+    last = round((9 - LISTED_ZIPF) * 100)
+    return frozenset(
+        word
+        for language in LANGUAGES
+        for bucket in read_cBpack(files[language])[: last + 1]
+        for word in bucket
+    )
+
+
+def listed(word: str) -> bool:
+    """Whether `word` is in use in Indonesian or English text (Zipf 3 or more)."""
+    return word in _listed_words()
 
 
 # A word whose Zipf frequency in one language is at least LANGUAGE_ZIPF and this much

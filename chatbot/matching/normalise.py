@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from .everyday import word_language
+from .everyday import listed, word_language
 from .lexicon import (
     DOUBLE_LETTER_WORDS,
     NUMBER_WORDS,
@@ -300,7 +300,11 @@ def _word(raw: str) -> tuple[str, ...]:
     if expanded is None and word.endswith("nya") and len(word) > 5:
         expanded = SLANG.get(word[:-3])  # "microchipnya", "faskesnya"
     if expanded is None:
-        known = _lexicon_singular(word) or _misspelt_lexicon_word(word)
+        known = (
+            _lexicon_singular(word)
+            or _misspelt_lexicon_word(word)
+            or _chat_spelling(word)
+        )
         if known is not None:
             return _word(known)
         return (NUMBER_WORDS.get(word, word),)
@@ -367,6 +371,50 @@ def _misspelt_lexicon_word(word: str) -> str | None:
         score_cutoff=LEXICON_SPELL_CUTOFF,
     )
     return found[0] if found and found[0] != word else None
+
+
+_VOWELS = frozenset("aeiou")
+CHAT_SPELLING_MIN_LENGTH = 4
+
+
+def _known_word(word: str) -> bool:
+    """A word of the dictionary or one the lexicon reads: what a chat spelling may
+    stand for (an inflected form only when everyday Indonesian: "kesehatan")."""
+    return (
+        word in indonesian_roots()
+        or word in SLANG
+        or word in SYNONYMS
+        or (word_language(word) == "id" and indonesian_word(word))
+    )
+
+
+@lru_cache(maxsize=50_000)
+def _chat_spelling(word: str) -> str | None:
+    """Two ways chat writes a known word that no dictionary has: the last letter
+    doubled for stress ("pusingg", "mencrett") and the unstressed "e" left out
+    ("pnyakit", "ksehatan", "brsih", "mriang", "trlambat"). A word that is itself
+    known, in use in either language ("slot", "saklar") or a code ("bpjs") stays as
+    written; the reading must be a known word, and the only one (the "e" is put
+    back between two consonants, once)."""
+    if (
+        len(word) < CHAT_SPELLING_MIN_LENGTH
+        or not word.isalpha()
+        or _known_word(word)
+        or listed(word)
+        or word in _lexicon_readings()
+    ):
+        return None
+    if word[-1] == word[-2] and word[-1] not in _VOWELS and _known_word(word[:-1]):
+        return word[:-1]
+    found = {
+        candidate
+        for i in range(1, len(word))
+        if word[i - 1] not in _VOWELS
+        and word[i] not in _VOWELS
+        and word[i - 1] != word[i]
+        and _known_word(candidate := word[:i] + "e" + word[i:])
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def _phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], tuple]:

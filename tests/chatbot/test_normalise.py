@@ -319,3 +319,29 @@ def test_step_alone_stays_english():
     English word."""
     assert N.analyse("step by step").terms == ("step", "by", "step")
     assert "kejang" not in N.analyse("what is the next step").terms
+
+
+@pytest.mark.parametrize(
+    ("chat", "standard"),
+    [
+        # the unstressed "e" left out
+        ("pnyakit", "penyakit"),
+        ("ksehatan anak", "kesehatan anak"),
+        ("badan brsih", "badan bersih"),
+        ("mriang", "meriang"),  # was read as "riang", cheerful
+        ("prut sakit", "perut sakit"),
+        ("trlambat imunisasi", "terlambat imunisasi"),
+        # the last letter doubled for stress
+        ("pusingg", "pusing"),
+        ("mencrett", "mencret"),
+        ("gatell bgt", "gatal banget"),
+    ],
+)
+def test_chat_spellings_of_known_words(chat, standard):
+    assert N.analyse(chat).terms == N.analyse(standard).terms
+
+
+@pytest.mark.parametrize("word", ["slot", "saklar", "bpjs", "klinik", "swab", "grup"])
+def test_words_in_use_are_never_read_as_a_chat_spelling(word):
+    """ "slot" is no "selot" (a bolt), "saklar" is how the switch is written."""
+    assert N.analyse(word).terms == (word,)
