@@ -4,6 +4,7 @@ dev/test halves, the held-out test split."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .engine import (
@@ -50,6 +51,26 @@ DEV_QA_SETS: tuple[tuple[str, Path], ...] = (
     ("more curated entries, resident questions", DEV_CURATED_MORE),
     ("family health, resident questions", DEV_FAMILY),
 )
+
+
+_UNSTRESSED_E = re.compile(r"(?<=^[b-df-hj-np-tv-z])e(?=[b-df-hj-np-tv-z])")
+
+
+def chat_spelling(text: str) -> str:
+    """A question as chat writes it (session 26): in its words of five letters or
+    more, the first syllable's unstressed "e" left out ("penyakit" -> "pnyakit",
+    "berapa" -> "brapa"), else every third such word's last consonant doubled
+    ("demam" -> "demamm"). The dev questions this changes are asked both ways."""
+    out, n = [], 0
+    for word in text.split():
+        if len(word) >= 5 and word.isalpha() and word.islower():
+            n += 1
+            if _UNSTRESSED_E.search(word):
+                word = _UNSTRESSED_E.sub("", word, count=1)
+            elif n % 3 == 0 and word[-1] not in "aeiou":
+                word += word[-1]
+        out.append(word)
+    return " ".join(out)
 
 
 def load_json(path: Path) -> list | dict:
