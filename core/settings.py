@@ -326,7 +326,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["core.auth_backends.ThrottledModelBackend"]
-# Wrong passwords allowed per account and per client (address) in 15 minutes.
+# Wrong passwords allowed in 15 minutes per account from one address (and from all
+# addresses, for addresses the account has not signed in from; core.auth_backends)
+# and per address.
 SIGAP_LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int(
     "SIGAP_LOGIN_MAX_FAILURES_PER_ACCOUNT", 10
 )

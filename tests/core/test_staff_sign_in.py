@@ -122,3 +122,32 @@ def _request_code_from_phone(client, phone, extra) -> str:
         )
     assert r.status_code == 202, r.content
     return sign_in_code_sent_to(phone)
+
+
+def test_nobody_can_lock_a_staff_member_out_of_where_they_work(api_client, nurse):
+    """An attacker's wrong passwords stop the attacker's address and new addresses,
+    never the address the staff member signed in from before."""
+    console = {"REMOTE_ADDR": "192.0.2.10"}
+    body = {"phone": nurse.phone, "password": nurse.raw_password}
+    assert (
+        api_client.post(PASSWORD_API, body, format="json", **console).status_code == 200
+    )
+    for n in range(25):
+        api_client.post(
+            PASSWORD_API,
+            {"phone": nurse.phone, "password": f"tebakan-{n}"},
+            format="json",
+            REMOTE_ADDR="198.51.100.66",
+        )
+
+    at_console = api_client.post(PASSWORD_API, body, format="json", **console)
+    attacker = api_client.post(
+        PASSWORD_API, body, format="json", REMOTE_ADDR="198.51.100.66"
+    )
+    new_place = api_client.post(
+        PASSWORD_API, body, format="json", REMOTE_ADDR="203.0.113.50"
+    )
+
+    assert at_console.status_code == 200
+    assert attacker.status_code == 429
+    assert new_place.status_code == 429
