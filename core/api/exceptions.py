@@ -10,6 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from django.utils import translation
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -53,7 +54,44 @@ _DRF_CODES = {
 }
 
 
+# The general messages in English, for clients that ask for it (Accept-Language:
+# en; see core.middleware.LanguageMiddleware). A service's own message stays as
+# written: its code tells a client what happened in any language.
+_ENGLISH = {
+    "Permintaan tidak dapat dibaca (JSON tidak valid).": (
+        "The request could not be read (invalid JSON)."
+    ),
+    "Silakan masuk terlebih dahulu.": "Please sign in first.",
+    "Token tidak valid atau kedaluwarsa.": "Invalid or expired token.",
+    "Anda tidak memiliki akses.": "You do not have access.",
+    "Data tidak ditemukan.": "Not found.",
+    "Metode tidak diizinkan.": "Method not allowed.",
+    "Format respons tidak didukung.": "Response format not supported.",
+    "Kirim data sebagai application/json.": "Send the data as application/json.",
+    "Terlalu banyak permintaan; coba lagi nanti.": "Too many requests; try again later.",
+    "Data yang dikirim terlalu besar.": "The data sent is too large.",
+    "Data terlalu besar.": "The data sent is too large.",
+    "Data tidak valid.": "Invalid data.",
+    "Data tidak valid; periksa isian yang ditandai.": (
+        "Invalid data; check the fields marked."
+    ),
+    "Terjadi kesalahan pada server; coba lagi nanti.": (
+        "Something went wrong on the server; try again later."
+    ),
+    "Layanan sedang tidak tersedia; coba lagi sebentar lagi.": (
+        "The service is unavailable; try again shortly."
+    ),
+    "Alamat tidak ditemukan.": "Address not found.",
+    "Permintaan tidak valid.": "Invalid request.",
+    "Ketik minimal 2 huruf.": "Type at least 2 letters.",
+    "Batch kosong.": "The batch is empty.",
+    "Berkas bukan teks UTF-8.": "The file is not UTF-8 text.",
+}
+
+
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    if translation.get_language() == "en":
+        message = _ENGLISH.get(message, message)
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
@@ -159,9 +197,10 @@ def exception_handler(exc, context):
             ((c, m) for cls, (c, m) in _DRF_CODES.items() if isinstance(exc, cls)),
             (getattr(exc, "default_code", "error"), str(exc.detail)),
         )
-        if isinstance(exc, drf.Throttled) and exc.wait:
-            message = f"{message} ({int(exc.wait)} detik)"
         body = error_body(code, message)
+        if isinstance(exc, drf.Throttled) and exc.wait:
+            unit = "seconds" if translation.get_language() == "en" else "detik"
+            body["error"]["message"] += f" ({int(exc.wait)} {unit})"
     response.data = body
     return response
 

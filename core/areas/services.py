@@ -339,7 +339,7 @@ def zone_rule_save(*, rule: ZoneRule) -> ZoneRule:
         frozen = ("version", "name", "metric", "thresholds")
         if any(getattr(previous, f) != getattr(rule, f) for f in frozen):
             raise ApplicationError(
-                "This rule already judged zones; add a new version instead of editing it.",
+                "Aturan ini sudah menilai zona; buat versi baru alih-alih mengubahnya.",
                 code=AreaErrorCode.RULE_IN_USE,
                 fields={"thresholds": "Aturan yang sudah dipakai tidak boleh diubah."},
             )

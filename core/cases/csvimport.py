@@ -86,7 +86,7 @@ def reports_import_csv(
         header = reader.fieldnames or []
     except UnicodeDecodeError as exc:
         raise ApplicationError(
-            "The file is not UTF-8 text.", code=CaseErrorCode.INVALID_ENCODING
+            "Berkas bukan teks UTF-8.", code=CaseErrorCode.INVALID_ENCODING
         ) from exc
     with fh:
         if not header:

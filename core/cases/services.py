@@ -130,7 +130,7 @@ def reports_submit(
     limit = settings.SIGAP_CASES_BATCH_MAX
     if not reports:
         raise ApplicationError(
-            "The batch is empty.",
+            "Batch kosong.",
             code=CaseErrorCode.EMPTY_BATCH,
             fields={"reports": "Kirim minimal 1 laporan."},
         )

@@ -274,3 +274,31 @@ def test_an_assessment_id_must_be_a_uuid_string(value, alice, auth_client):
     )
     error = assert_error(response, 400)
     assert set(error["fields"]) == {"assessment_id"}
+
+
+# --- the language of errors -------------------------------------------------------------
+
+
+def test_general_error_messages_follow_accept_language(api_client, db):
+    """Indonesian first; a client asking for English gets the general messages in
+    English (the code and the fields' names are the same)."""
+    indonesian = post_raw(api_client, "/api/v1/chatbot/ask", "{nope")
+    english = post_raw(
+        api_client, "/api/v1/chatbot/ask", "{nope", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert assert_error(indonesian, 400, "malformed_request")["message"] == (
+        "Permintaan tidak dapat dibaca (JSON tidak valid)."
+    )
+    assert assert_error(english, 400, "malformed_request")["message"] == (
+        "The request could not be read (invalid JSON)."
+    )
+    r = api_client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en")
+    assert assert_error(r, 401)["message"] == "Please sign in first."
+
+
+def test_a_too_short_area_search_says_so_in_the_asked_language(api_client, db):
+    r = api_client.get("/api/v1/areas/search", {"q": "a"})
+    assert assert_error(r, 400)["message"] == "Ketik minimal 2 huruf."
+    r = api_client.get("/api/v1/areas/search", {"q": "a"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert assert_error(r, 400)["message"] == "Type at least 2 letters."

@@ -84,7 +84,7 @@ def area_search(*, q: str, level: int | None = None, limit: int = 10) -> list[di
         area_rules.parse_name_query(query).compact
     ) < 2 and not area_rules.parse_code(query):
         raise ApplicationError(
-            "Type at least 2 letters.",
+            "Ketik minimal 2 huruf.",
             code=AreaErrorCode.QUERY_TOO_SHORT,
             fields={"q": "Minimal 2 huruf."},
         )
