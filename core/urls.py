@@ -6,11 +6,13 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core.auth_forms import AdminSignInForm
 from core.health import healthz
 
 admin.site.site_header = "Sigap — Administrasi"
 admin.site.site_title = "Sigap"
 admin.site.index_title = "Kurasi dan pengelolaan data"
+admin.site.login_form = AdminSignInForm
 
 # Django tries the patterns in order and the first match wins. None of these overlap,
 # so the residents' busiest routes (self-check, isolation check-ins) come first: every

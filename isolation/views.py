@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from core.auth_forms import SignInLimitMixin
 from core.exceptions import ApplicationError, NotFound
 from core.models import Facility, User
 from core.pages import staff_page
@@ -23,7 +24,7 @@ from isolation import content, rules, selectors, services
 from isolation.models import Isolation
 
 
-class PhoneLoginForm(AuthenticationForm):
+class PhoneLoginForm(SignInLimitMixin, AuthenticationForm):
     """Accepts 0812… as well as +62812…."""
 
     username = forms.CharField(

@@ -151,3 +151,19 @@ def test_nobody_can_lock_a_staff_member_out_of_where_they_work(api_client, nurse
     assert at_console.status_code == 200
     assert attacker.status_code == 429
     assert new_place.status_code == 429
+
+
+@pytest.mark.parametrize(
+    "url", ["/dashboard/login/", "/admin/login/", "/kantor/login/"]
+)
+def test_a_stopped_sign_in_page_says_why(nurse, curator, health_office, url):
+    """Not "wrong password": the health worker's password is right."""
+    user = {"/admin/login/": curator, "/kantor/login/": health_office}.get(url, nurse)
+    guesser = Client(REMOTE_ADDR="198.51.100.31")
+    for n in range(10):
+        guesser.post(url, {"username": user.phone, "password": f"salah-{n}"})
+
+    page = guesser.post(url, {"username": user.phone, "password": user.raw_password})
+
+    assert "_auth_user_id" not in guesser.session
+    assert "Terlalu banyak percobaan masuk" in page.content.decode()
