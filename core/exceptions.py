@@ -41,5 +41,11 @@ class PermissionDenied(ApplicationError):
 
 
 class RateLimited(ApplicationError):
+    """429; `retry_after` (seconds), when known, becomes the Retry-After header."""
+
     status = 429
     default_code = CoreErrorCode.RATE_LIMITED
+
+    def __init__(self, message: str, *, retry_after: int | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after

@@ -134,9 +134,13 @@ def _first_code(detail) -> str | None:
 
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
-        return Response(
+        response = Response(
             error_body(exc.code, exc.message, exc.fields), status=exc.status
         )
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after:
+            response["Retry-After"] = str(int(retry_after))
+        return response
     if isinstance(exc, RequestDataTooBig):
         return Response(
             error_body(

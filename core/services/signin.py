@@ -54,6 +54,12 @@ def _hourly_count(key: str) -> int:
     return cache.get(key) or 0
 
 
+def _until_next_hour() -> int:
+    """Seconds until the hourly counters start again (their key names the hour)."""
+    now = timezone.now()
+    return 3600 - (now.minute * 60 + now.second)
+
+
 def otp_request(*, phone: str, client: str = "") -> OneTimeCode:
     """Send a fresh code. Limited per phone *and client* (the caller's address):
     someone else asking for codes to a number never stops its owner from getting
@@ -64,6 +70,7 @@ def otp_request(*, phone: str, client: str = "") -> OneTimeCode:
         raise RateLimited(
             "Terlalu banyak permintaan kode untuk nomor ini; coba lagi dalam satu jam.",
             code=CoreErrorCode.OTP_RATE_LIMITED,
+            retry_after=_until_next_hour(),
         )
     code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
@@ -108,6 +115,7 @@ def otp_verify(
         raise RateLimited(
             "Terlalu banyak percobaan; coba lagi dalam satu jam.",
             code=CoreErrorCode.OTP_RATE_LIMITED,
+            retry_after=_until_next_hour(),
         )
     try:
         return _otp_check(phone=phone, code=code, device=device)
@@ -195,13 +203,14 @@ def staff_sign_in(
     Failures are limited per account and per client (core.auth_backends)."""
     from django.contrib.auth import authenticate
 
-    from core.auth_backends import login_blocked
+    from core.auth_backends import WINDOW_SECONDS, login_blocked
 
     phone = phone_or_error(phone)
     if login_blocked(username=phone, request=request):
         raise RateLimited(
             "Terlalu banyak percobaan masuk; coba lagi dalam 15 menit.",
             code=CoreErrorCode.LOGIN_RATE_LIMITED,
+            retry_after=WINDOW_SECONDS,
         )
     user = authenticate(request, username=phone, password=password)
     if user is None or user.role == User.Role.RESIDENT:

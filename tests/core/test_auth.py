@@ -130,6 +130,7 @@ def test_it_limits_code_requests_per_phone_per_hour(api_client, settings):
     )
     assert r.status_code == 429
     assert r.json()["error"]["code"] == "otp_rate_limited"
+    assert 0 < int(r["Retry-After"]) <= 3600  # when the hour's count starts again
     assert OneTimeCode.objects.count() == 5
 
 

@@ -64,6 +64,7 @@ def test_the_api_refuses_the_right_password_after_many_wrong_ones(api_client, nu
 
     assert r.status_code == 429
     assert r.json()["error"]["code"] == "login_rate_limited"
+    assert r["Retry-After"] == "900"
 
 
 @pytest.mark.parametrize("url", ["/dashboard/login/", "/admin/login/"])
