@@ -52,6 +52,28 @@ class ApiErrorFormatMiddleware:
         return response
 
 
+class PrivateApiResponsesMiddleware:
+    """An API answer to a signed-in caller (token or session) is theirs alone:
+    `Cache-Control: private, no-store` unless the view chose otherwise, so no shared
+    cache or the phone's HTTP cache keeps a person's health data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and "Cache-Control" not in response
+            and (
+                "HTTP_AUTHORIZATION" in request.META
+                or getattr(getattr(request, "user", None), "is_authenticated", False)
+            )
+        ):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
 class LanguageMiddleware:
     """Bahasa Indonesia first.
 

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivateApiResponsesMiddleware",
     "core.middleware.LanguageMiddleware",
     "core.middleware.WallTimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

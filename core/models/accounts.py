@@ -129,6 +129,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def tz_remember(self, name: str | None) -> None:
         self._tz_name = name or WIB_ZONE.key
 
+    def tz_forget(self) -> None:
+        """After a change of home village or facility: the zone is looked up again."""
+        self._tz_name = None
+
     @property
     def tz(self) -> ZoneInfo:
         if self._tz_name:

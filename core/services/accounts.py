@@ -91,6 +91,7 @@ def profile_update(*, user: User, data: dict) -> ResidentProfile:
                     fields={"home_village": "Kode kelurahan/desa tidak dikenal."},
                 )
             profile.home_village = village
+        user.tz_forget()
     if "nik" in data:
         nik = data["nik"] or None
         if nik is not None:

@@ -210,3 +210,23 @@ def test_it_lists_regions_and_facilities(facilities, api_client):
     assert names == {"RSUP Dr. Kariadi", "RSUD K.R.M.T. Wongsonegoro"}
     r = api_client.get("/api/v1/regions", {"level": 9})
     assert r.status_code == 400 and "level" in r.json()["error"]["fields"]
+
+
+def test_the_answer_to_a_new_home_village_has_its_time_zone(alice, auth_client):
+    """A Denpasar village is WITA at once, not on the next request."""
+    from core.services.regions import regions_load
+
+    regions_load(root="51.71")
+    client = auth_client(alice)
+    r = client.patch("/api/v1/me", {"home_village": "51.71.01.1002"}, format="json")
+
+    assert r.status_code == 200, r.content
+    assert r.json()["profile"]["timezone"] == "Asia/Makassar"
+    assert client.get("/api/v1/me").json()["profile"]["timezone"] == "Asia/Makassar"
+
+
+def test_answers_about_a_person_are_never_cached(alice, auth_client, api_client):
+    mine = auth_client(alice).get("/api/v1/me")
+    assert mine["Cache-Control"] == "private, no-store"
+    public = api_client.get("/api/v1/regions", {"level": 1})
+    assert "no-store" not in public.get("Cache-Control", "")
