@@ -39,7 +39,13 @@ class OtpRequestApi(APIView):
     class InputSerializer(StrictSerializer):
         phone = serializers.CharField(max_length=32)
 
-    @extend_schema(request=InputSerializer, responses={202: None}, tags=["auth"])
+    class OutputSerializer(serializers.Serializer):
+        detail = serializers.CharField(help_text="'Kode dikirim.' / 'Code sent.'")
+        expires_at = serializers.DateTimeField()
+
+    @extend_schema(
+        request=InputSerializer, responses={202: OutputSerializer}, tags=["auth"]
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
