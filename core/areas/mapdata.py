@@ -53,7 +53,7 @@ SHAPE_SPEC = {
 }
 HISTORY_DAYS = 90
 # Part of the cache key: bump when the way shapes are built changes.
-SHAPES_REV = 2
+SHAPES_REV = 3
 SERIES_FIGURES = ("new_confirmed", "active_confirmed")
 
 _lock = threading.Lock()
@@ -139,17 +139,33 @@ def _shape_rows(level: int, within: str | None) -> list[tuple[str, str, object]]
     return out
 
 
+def _kecamatan_counts(level: int) -> dict[str, int]:
+    """Kecamatan per provinsi or kabupaten/kota: the map budgets what it draws at once
+    by them, and fetches a provinsi's kecamatan in one file when most are in view."""
+    width = 2 if level == 1 else 5
+    counts: dict[str, int] = defaultdict(int)
+    for code in AreaBoundary.objects.values_list("code", flat=True).iterator(
+        chunk_size=5000
+    ):
+        counts[code[:width]] += 1
+    return counts
+
+
 def _shapes_geojson(level: int, within: str | None) -> dict:
     digits = SHAPE_SPEC[level][2]
+    counts = _kecamatan_counts(level) if level < 3 else {}
     features = []
     for code, name, geometry in _shape_rows(level, within):
         geometry = shapely.transform(geometry, lambda xy: np.round(xy, digits))
+        properties = {"code": code, "name": name, "level": level}
+        if level < 3:
+            properties["kecamatan"] = counts.get(code, 0)
         features.append(
             {
                 "type": "Feature",
                 "id": code,
                 "geometry": shapely.geometry.mapping(geometry),
-                "properties": {"code": code, "name": name, "level": level},
+                "properties": properties,
             }
         )
     return {"type": "FeatureCollection", "features": features}

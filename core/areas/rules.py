@@ -192,9 +192,9 @@ def rollup(child_zones: Iterable[str], *, children_total: int | None = None) -> 
 
 
 CHILD_KIND = {
-    1: {"id": "kabupaten/kota", "en": "regencies/cities"},
-    2: {"id": "kecamatan", "en": "districts"},
-    3: {"id": "kelurahan/desa", "en": "villages"},
+    1: {"id": "kabupaten/kota", "en": "regencies/cities", "en_one": "regency/city"},
+    2: {"id": "kecamatan", "en": "districts", "en_one": "district"},
+    3: {"id": "kelurahan/desa", "en": "villages", "en_one": "village"},
 }
 
 
@@ -207,6 +207,9 @@ def explain_rollup(
     order = [z for z in reversed(ZONES) if result.counts.get(z)]
     parts_id = ", ".join(f"{result.counts[z]} {ZONE_LABELS[z]['id']}" for z in order)
     parts_en = ", ".join(f"{result.counts[z]} {ZONE_LABELS[z]['en']}" for z in order)
+    kind_en = kinds["en_one"] if result.children == 1 else kinds["en"]
+    house_en = "household" if households == 1 else "households"
+    case_en = "a confirmed case" if households == 1 else "confirmed cases"
     return {
         "id": (
             f"{ZONE_LABELS[result.zone]['id']}: zona terberat dari {result.children} "
@@ -215,8 +218,8 @@ def explain_rollup(
         ),
         "en": (
             f"{ZONE_LABELS[result.zone]['en']}: most severe zone of {result.children} "
-            f"{kinds['en']} ({parts_en or 'no data'}); {households} households with "
-            f"confirmed cases in the last 7 days; {rule['en']}"
+            f"{kind_en} ({parts_en or 'no data'}); {households} {house_en} with "
+            f"{case_en} in the last 7 days; {rule['en']}"
         ),
     }
 

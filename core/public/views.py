@@ -97,6 +97,8 @@ def _strings() -> dict[str, str]:
     """The words the map's script shows, in the page's language."""
     return {
         "zone": _("Zona"),
+        # "Zona merah" / "Red zone": the translation orders the words.
+        "zone_named": _("Zona %(zone)s"),
         "rule": _("Aturan"),
         "since": _("sejak"),
         "no_rule": _("Belum ada aturan zonasi pada tanggal ini"),
@@ -119,6 +121,11 @@ def _strings() -> dict[str, str]:
         "locating": _("Mencari lokasi…"),
         "no_geo": _("Lokasi tidak tersedia di perangkat ini."),
         "geo_failed": _("Lokasi tidak dapat ditentukan."),
+        "outside": _("Lokasi Anda berada di luar wilayah Indonesia."),
+        "you_are_here": _("Lokasi Anda"),
+        "area_unknown": _("Wilayah %(code)s tidak ditemukan."),
+        "level1": _("Provinsi"),
+        "level4": _("Kel./Desa"),
         "not_found": _("Tidak ditemukan."),
         "loading": _("Memuat…"),
         "load_failed": _("Data peta gagal dimuat."),

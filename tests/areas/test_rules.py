@@ -98,6 +98,19 @@ def test_it_rolls_up_to_the_most_severe_child_zone_counting_silent_children_as_h
         "oranye: zona terberat dari 12 kelurahan/desa (1 oranye, 2 kuning, 9 hijau)"
     )
     assert "most severe zone of 12 villages" in text["en"]
+    assert "4 households with confirmed cases" in text["en"]
+
+
+def test_it_speaks_of_one_household_and_one_child_in_the_singular():
+    text = rules.explain_rollup(
+        result=rules.rollup(["kuning"], children_total=1),
+        households=1,
+        parent_level=2,
+        rule_name="Inmendagri 7/2021",
+        version="v1",
+    )
+    assert "most severe zone of 1 district (" in text["en"]
+    assert "; 1 household with a confirmed case in the last 7 days" in text["en"]
 
 
 @pytest.mark.parametrize(

@@ -112,6 +112,50 @@ def test_it_serves_kecamatan_shapes_of_a_kota_gzipped(client, boundaries):
     )
 
 
+def _geojson(response) -> dict:
+    return json.loads(gzip.decompress(response.content))
+
+
+def test_it_counts_the_kecamatan_of_every_kabupaten_kota_in_the_national_layer(
+    client, boundaries
+):
+    """The map draws every kab/kota in view, budgeting by these counts."""
+    national = _geojson(
+        client.get("/peta/data/shapes/2.json", HTTP_ACCEPT_ENCODING="gzip")
+    )
+    counts = {f["id"]: f["properties"]["kecamatan"] for f in national["features"]}
+    assert len(counts) == 514 and sum(counts.values()) == 7285
+    for kab in ("31.71", "32.76", "36.03"):  # Jakarta Pusat, Depok, Kab. Tangerang
+        kecamatan = _geojson(
+            client.get(
+                f"/peta/data/shapes/3.json?within={kab}", HTTP_ACCEPT_ENCODING="gzip"
+            )
+        )
+        assert counts[kab] == len(kecamatan["features"]) > 0
+
+
+def test_it_serves_every_kecamatan_of_a_provinsi_in_one_file(client, boundaries):
+    """Banten at once, when most of its kab/kota are in view (Tangerang at zoom 10)."""
+    national = _geojson(
+        client.get("/peta/data/shapes/2.json", HTTP_ACCEPT_ENCODING="gzip")
+    )
+    banten = {
+        f["id"]: f["properties"]["kecamatan"]
+        for f in national["features"]
+        if f["id"].startswith("36.")
+    }
+    response = client.get(
+        "/peta/data/shapes/3.json?within=36", HTTP_ACCEPT_ENCODING="gzip"
+    )
+    features = _geojson(response)["features"]
+    per_kab: dict[str, int] = {}
+    for feature in features:
+        assert feature["properties"]["level"] == 3
+        per_kab[feature["id"][:5]] = per_kab.get(feature["id"][:5], 0) + 1
+    assert per_kab == banten and len(banten) == 8
+    assert len(response.content) < 60_000  # a provinsi stays a small download
+
+
 def test_it_builds_a_kabupaten_shape_from_its_kecamatan(boundaries):
     import shapely
 

@@ -218,7 +218,54 @@ def test_it_fits_a_360_px_phone(open_page):
     box = page.locator("#card").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 360
     assert page.locator("#locate").is_visible() and page.locator("#date").is_visible()
+    # The chosen kecamatan is moved clear of the card, and so is the attribution.
+    page.wait_for_function(
+        """() => { const p = document.querySelector('path.zone.selected');
+                   const c = document.getElementById('card').getBoundingClientRect();
+                   return p && p.getBoundingClientRect().bottom <= c.top; }"""
+    )
+    attribution = page.locator(".leaflet-control-attribution").bounding_box()
+    assert attribution["y"] + attribution["height"] <= box["y"]
+    assert page.locator("#legend-box").get_attribute("open") is None  # folded
     shot(page, "map-phone")
+    assert problems == []
+
+
+def kecamatan_drawn(page) -> set[str]:
+    """The kab/kota whose kecamatan are on the map."""
+    codes = page.evaluate(
+        """() => Array.from(document.querySelectorAll('path.zone[data-code]'),
+                            (p) => p.getAttribute('data-code'))"""
+    )
+    return {code[:5] for code in codes if code.count(".") == 2}
+
+
+# Jakarta's five kota, Kota Bekasi, Depok, Kabupaten Bogor, and Banten's Tangerang
+# (kabupaten, kota) and Tangerang Selatan.
+AROUND_JAKARTA = {"31.71", "31.72", "31.73", "31.74", "31.75", "32.75", "32.76"}
+AROUND_JAKARTA |= {"32.01", "36.03", "36.71", "36.74"}
+
+
+@pytest.mark.parametrize(
+    ("view", "width", "height", "expected"),
+    [
+        ("z=10&lat=-6.2&lng=106.83", 1366, 768, AROUND_JAKARTA),
+        ("z=10&lat=-6.2&lng=106.5", 1366, 768, AROUND_JAKARTA | {"36.02", "36.72"}),
+        ("z=11&lat=-6.25&lng=106.75", 390, 844, {"31.71", "31.74", "32.76", "36.74"}),
+    ],
+)
+def test_it_draws_every_kabupaten_kota_in_view(
+    open_page, view, width, height, expected
+):
+    """More than twelve kab/kota in view around Jakarta: all of them get kecamatan."""
+    page, problems = open_page(f"/peta/?{view}", width=width, height=height)
+    page.wait_for_function(
+        "() => document.querySelectorAll('path.zone[data-code]').length > 100"
+        " && document.getElementById('status').textContent === ''"
+    )
+    drawn = kecamatan_drawn(page)
+    assert expected <= drawn, expected - drawn
+    shot(page, f"map-jakarta-{width}-{view.split('&')[0]}")
     assert problems == []
 
 
