@@ -417,3 +417,9 @@ def suppress(value: int, threshold: int = 5) -> int | str:
     a suppressed cell be recovered by subtraction.
     """
     return SUPPRESSED if value < threshold else value
+
+
+def suppress_nonzero(value: int, threshold: int = 5) -> int | str:
+    """A count as a dashboard shows it beside every kecamatan of the region: 1-4 as
+    "<5", a zero as 0 (no self-check reveals no one; the API leaves such rows out)."""
+    return value if value == 0 else suppress(value, threshold)

@@ -33,11 +33,11 @@ from core.areas.selectors import (
     area_state,
     enabled_zone_rules,
     local_today,
-    public_count,
     public_figures,
     region_parents,
     region_ref,
 )
+from core.areas.selectors.suppression import day_marks, suppression_marks
 from core.areas.services import zone_rule_for
 from core.cases.rules import FIGURES
 from core.exceptions import ApplicationError
@@ -260,10 +260,15 @@ def map_zones(*, level: int, date: dt.date, within: str | None = None) -> dict:
     rows = _within_filter(
         AreaDailyFigure.objects.filter(level=level, date=date), within
     ).values_list("region_id", "zone", "households_confirmed_7d", "active_confirmed")
-    zones = {
-        code: [zone or None, public_count(h, level), public_count(a, level)]
-        for code, zone, h, a in rows
-    }
+    marks = day_marks(date)
+    zones = {}
+    for code, zone, h, a in rows:
+        hidden = marks.get(code, {})
+        zones[code] = [
+            zone or None,
+            hidden.get("households_confirmed_7d", h),
+            hidden.get("active_confirmed", a),
+        ]
     return {
         "date": date,
         "level": level,
@@ -343,11 +348,11 @@ def map_summary(*, region: Region | None, date: dt.date, lang: str) -> dict:
     start = date - dt.timedelta(days=HISTORY_DAYS - 1)
     if region is None:
         qs = AreaDailyFigure.objects.filter(level=Region.Level.PROVINCE)
-        level = 0
+        code = area_rules.NATIONAL
         name = {"id": "Indonesia", "en": "Indonesia"}
     else:
         qs = AreaDailyFigure.objects.filter(region=region)
-        level = region.level
+        code = region.code
         name = region.display_name
     per_day = {
         row["date"]: row
@@ -356,20 +361,24 @@ def map_summary(*, region: Region | None, date: dt.date, lang: str) -> dict:
         .annotate(**{f: Sum(f) for f in FIGURES})
         .order_by("date")
     }
+    marks = suppression_marks([*per_day, date])
     dates, series = [], {f: [] for f in SERIES_FIGURES}
     day = start
     while day <= date:
         row = per_day.get(day, {})
+        hidden = marks.get(day, {}).get(code, {})
         dates.append(day)
         for f in SERIES_FIGURES:
-            series[f].append(public_count(row.get(f) or 0, level))
+            series[f].append(hidden.get(f, row.get(f) or 0))
         day += dt.timedelta(days=1)
     today = per_day.get(date, {})
     return {
         "code": region.code if region else None,
         "name": pick(name, lang),
         "date": date,
-        "figures": public_figures({f: today.get(f) or 0 for f in FIGURES}, level),
+        "figures": public_figures(
+            {f: today.get(f) or 0 for f in FIGURES}, marks[date].get(code, {})
+        ),
         "series": {"dates": dates, **series},
     }
 

@@ -411,15 +411,29 @@ def level_of(code: str) -> int:
 # --- Small numbers ----------------------------------------------------------------------------
 
 SMALL_COUNT_BELOW = 5
-SMALL_COUNT_LEVELS = frozenset({4})  # kelurahan/desa
-SUPPRESSED = "<5"
+SUPPRESSED = "<5"  # a count of 1-4 (primary suppression)
+SUPPRESSED_COMPLEMENT = "≥5"  # a count of 5 or more, hidden so a "<5" can't be derived
+SUPPRESSED_MARKERS = (SUPPRESSED, SUPPRESSED_COMPLEMENT)
+NATIONAL = ""  # the cell of Indonesia's total (the sum of the provinces)
+# Figures that are the sum of others in the same row: hiding one part means the
+# total or another part must be hidden too.
+ROW_IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("isolating", ("active_confirmed", "suspect", "probable")),
+)
+
+
+def parent_code(code: str) -> str | None:
+    """ "33.74.06.1001" -> "33.74.06"; a province -> NATIONAL; NATIONAL -> None."""
+    if code == NATIONAL:
+        return None
+    return code.rsplit(".", 1)[0] if "." in code else NATIONAL
 
 
 def public_count(value: int, *, level: int, enabled: bool) -> int | str:
-    """A count as the public may see it: 1-4 at kelurahan/desa level become "<5" when
-    suppression is on (a zero reveals no one and stays 0). The one rule for the map,
-    the API and the downloads."""
-    if enabled and level in SMALL_COUNT_LEVELS and 0 < value < SMALL_COUNT_BELOW:
+    """A count as the public may see it on its own: 1-4 become "<5" at every level
+    when suppression is on (a zero reveals no one and stays 0). Complementary
+    suppression (`suppression_cells`) may hide more cells of a day."""
+    if enabled and 0 < value < SMALL_COUNT_BELOW:
         return SUPPRESSED
     return value
 
@@ -429,6 +443,143 @@ def public_counts(values: Mapping[str, int], *, level: int, enabled: bool) -> di
         name: public_count(v, level=level, enabled=enabled)
         for name, v in values.items()
     }
+
+
+Cell = tuple[str, str]  # (area code, figure)
+
+
+def _top_of_small(hidden: list[int], marks: list[str]) -> int:
+    """The highest value a hidden "<5" can take for an outsider who knows the hidden
+    cells' sum (the total minus the published parts), that every other "<5" is at
+    least 1 and every "≥5" at least 5."""
+    small = marks.count(SUPPRESSED)
+    return sum(hidden) - (small - 1) - SMALL_COUNT_BELOW * (len(marks) - small)
+
+
+def _group_safe(hidden: list[int], marks: list[str]) -> bool:
+    """Whether the hidden parts of a group whose total is published leave each "<5"
+    its whole range 1-4, and no "≥5" alone (it would be the total minus the rest)."""
+    small = marks.count(SUPPRESSED)
+    large = len(marks) - small
+    if small == 0:
+        return large != 1
+    if _top_of_small(hidden, marks) < SMALL_COUNT_BELOW - 1:
+        return False
+    # Without a "≥5" beside them, the "<5" cells' sum also bounds each from below.
+    lowest = sum(hidden) - (SMALL_COUNT_BELOW - 1) * (small - 1)
+    return large > 0 or lowest <= 1
+
+
+def suppression_cells(
+    values: Mapping[str, Mapping[str, int]],
+    *,
+    figures: Sequence[str],
+    identities: Sequence[tuple[str, Sequence[str]]] = ROW_IDENTITIES,
+) -> dict[Cell, str]:
+    """The cells of one day to hide, with their marker: primary suppression (1-4 at
+    every level, "<5") and complementary suppression ("≥5").
+
+    `values`: area code -> figure -> count for every area with figures that day, and
+    NATIONAL for the country. Every parent is the sum of its children, and each of
+    `identities` (total, parts) holds within a row; each such equation is a group.
+    Greedy, as statistical offices do it by hand (hierarchical secondary
+    suppression): until no group changes, a group whose total is published must
+    leave each hidden "<5" its whole range 1-4 (else hide its smallest published
+    non-zero part large enough to restore it, or the largest; with none, or in a
+    row's identity, hide the total), and a group whose total is hidden must hide at least one non-zero part
+    (else the total is the sum of the parts). Zeros are never hidden. Deterministic:
+    the same day gives the same cells on every surface."""
+    marks: dict[Cell, str] = {}
+    for code, row in values.items():
+        for f in figures:
+            if 0 < row.get(f, 0) < SMALL_COUNT_BELOW:
+                marks[(code, f)] = SUPPRESSED
+    # (total, parts, hide the total first): a row's identity hides its total (the
+    # headline figures stay), a parent keeps its figure and hides a child instead.
+    groups: list[tuple[Cell, list[Cell], bool]] = []
+    children: dict[str, list[str]] = {}
+    for code in sorted(values):
+        parent = parent_code(code)
+        if parent is not None and parent in values:
+            children.setdefault(parent, []).append(code)
+    for parent, kids in children.items():
+        for f in figures:
+            groups.append(((parent, f), [(k, f) for k in kids], False))
+    for code in sorted(values):
+        for total, parts in identities:
+            if total in figures and all(p in figures for p in parts):
+                groups.append(((code, total), [(code, p) for p in parts], True))
+
+    def value(cell: Cell) -> int:
+        return values[cell[0]].get(cell[1], 0)
+
+    def hide(cell: Cell) -> None:
+        marks[cell] = SUPPRESSED_COMPLEMENT  # non-zero and not 1-4: 5 or more
+
+    changed = True
+    while changed:
+        changed = False
+        for total, parts, total_first in groups:
+            hidden = [p for p in parts if p in marks]
+            shown = sorted(
+                (p for p in parts if p not in marks and value(p) > 0),
+                key=lambda p: (value(p), p),
+            )
+            if total in marks:
+                if not hidden and shown:
+                    hide(shown[0])
+                    changed = True
+                continue
+            values_hidden = [value(p) for p in hidden]
+            marks_hidden = [marks[p] for p in hidden]
+            if not hidden or _group_safe(values_hidden, marks_hidden):
+                continue
+            pick = shown[0] if shown else None
+            if total_first:
+                pick = None
+            elif SUPPRESSED in marks_hidden:
+                # Each part added as "≥5" raises the top of a "<5" by value - 5.
+                need = (
+                    SMALL_COUNT_BELOW - 1 - _top_of_small(values_hidden, marks_hidden)
+                )
+                big_enough = [p for p in shown if value(p) - SMALL_COUNT_BELOW >= need]
+                pick = big_enough[0] if big_enough else (shown[-1] if shown else None)
+            hide(pick if pick is not None else total)
+            changed = True
+    return marks
+
+
+def published(figures: Mapping[str, int], marks: Mapping[str, str]) -> dict:
+    """An area's figures with its hidden cells (figure -> marker) replaced."""
+    return {name: marks.get(name, v) for name, v in figures.items()}
+
+
+HIDDEN_HOUSEHOLDS = {
+    SUPPRESSED: {"id": "kurang dari 5", "en": "fewer than 5"},
+    SUPPRESSED_COMPLEMENT: {"id": "5 atau lebih", "en": "5 or more"},
+}
+
+
+def redact_explanation(
+    explanation: Mapping[str, str], *, households: int, marker: str
+) -> dict[str, str]:
+    """A stored zone explanation ("oranye: 4 rumah dengan kasus …") with its hidden
+    household count replaced by its range ("oranye: kurang dari 5 rumah …"); the
+    zone, its band and the rule stay."""
+    words = HIDDEN_HOUSEHOLDS[marker]
+    patterns = {
+        "id": (rf"(?<=[:;] ){households} (?=rumah\b)", f"{words['id']} "),
+        "en": (
+            rf"(?<=[:;] ){households} households? with "
+            r"(?:a confirmed case|confirmed cases)",
+            f"{words['en']} households with confirmed cases",
+        ),
+    }
+    out = {}
+    for lang, text in explanation.items():
+        pattern, replacement = patterns.get(lang, patterns["en"])
+        out[lang] = re.sub(pattern, replacement, text or "")
+    return out
 
 
 def descendant_range(code: str) -> tuple[str, str]:

@@ -280,7 +280,7 @@ def signals_by_kecamatan(*, region: Region, days: int = SIGNAL_DAYS) -> dict:
     for code, name in sorted(districts.items(), key=lambda kv: kv[1]):
         row = by_code.get(code, {})
         counts = {
-            level: sc_rules.suppress(row.get(level, 0))
+            level: sc_rules.suppress_nonzero(row.get(level, 0))
             for level in sc_rules.RISK_LEVELS
         }
         out.append({"code": code, "name": name, "counts": counts})

@@ -104,26 +104,43 @@ def home(request, region):
     )
 
 
+# The scale never shrinks below this many self-checks a row: a row of a few "<5"
+# cells stays a short bar instead of filling the width.
+SIGNAL_SCALE_MIN = 20
+
+
 def _signal_bars(signals: dict) -> None:
-    """Bar widths for the chart; a suppressed "<5" cell is drawn at 2.5, hatched."""
+    """Bar widths for the chart, all rows on one scale: a suppressed "<5" cell is
+    drawn at 2.5 (the middle of 1-4), hatched; a zero draws nothing."""
+
+    from selfcheck.models import Assessment
+
+    labels = dict(Assessment.RiskLevel.choices)
 
     def value(n) -> float:
         return n if isinstance(n, int) else 2.5
 
     widest = max(
         [sum(value(n) for n in row["counts"].values()) for row in signals["rows"]]
-        + [10]
+        + [SIGNAL_SCALE_MIN]
     )
+    signals["labels"] = [
+        {"level": level, "label": labels.get(level, level)}
+        for level in signals["levels"]
+    ]
     for row in signals["rows"]:
         row["bars"] = [
             {
                 "level": level,
+                "name": labels.get(level, level),
                 "label": n,
                 "pct": round(100 * value(n) / widest, 1),
                 "suppressed": not isinstance(n, int),
             }
             for level, n in row["counts"].items()
+            if n != 0
         ]
+        row["empty"] = not row["bars"]
 
 
 @health_office_required

@@ -11,11 +11,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import shapely
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max, Min, Q
 
 from core.areas import rules as area_rules
+from core.areas.selectors.suppression import (
+    published_zone_explanation,
+    suppression_marks,
+)
 from core.cases.rules import FIGURES
 from core.models import AreaBoundary, AreaDailyFigure, Facility
 
@@ -28,6 +31,7 @@ class Column:
     type: str  # string, integer, number, date, boolean
     description: dict[str, str]
     unit: str = ""
+    nullable: bool = False  # empty (CSV) / null (JSON) when suppressed
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,34 @@ class Dataset:
 
 def _c(name, type_, id_, en, unit=""):
     return Column(name, type_, {"id": id_, "en": en}, unit)
+
+
+def _with_flags(counts) -> tuple[Column, ...]:
+    """Each count column, nullable, followed by its `<name>_suppressed` flag: one
+    scheme for CSV and JSON (a count is an integer or empty/null, never "<5")."""
+    out = []
+    for c in counts:
+        out.append(
+            Column(
+                c.name,
+                c.type,
+                {
+                    "id": c.description["id"] + SUPPRESSED_NOTE["id"],
+                    "en": c.description["en"] + SUPPRESSED_NOTE["en"],
+                },
+                c.unit,
+                nullable=True,
+            )
+        )
+        out.append(
+            _c(
+                f"{c.name}{FLAG_SUFFIX}",
+                "boolean",
+                f"Benar bila {c.name} disembunyikan (aturan angka kecil)",
+                f"True when {c.name} is suppressed (small-number rule)",
+            )
+        )
+    return tuple(out)
 
 
 AREA_COLUMNS = (
@@ -62,6 +94,11 @@ AREA_COLUMNS = (
     ),
 )
 PERSONS = "orang"
+FLAG_SUFFIX = "_suppressed"
+SUPPRESSED_NOTE = {
+    "id": "; kosong (null di JSON) bila disembunyikan",
+    "en": "; empty (null in JSON) when suppressed",
+}
 HOUSEHOLDS_COLUMN = _c(
     "households_confirmed_7d",
     "integer",
@@ -90,15 +127,15 @@ if set(_FIGURE_COLUMN) != set(FIGURES):
         f"{sorted(set(FIGURES) ^ set(_FIGURE_COLUMN))}"
     )
 # The figures dataset's columns, one per derived figure in the order its rows carry them.
-FIGURE_COLUMNS = tuple(_FIGURE_COLUMN[name] for name in FIGURES)
+FIGURE_COLUMNS = _with_flags(_FIGURE_COLUMN[name] for name in FIGURES)
 ZONE_COLUMNS = (
-    HOUSEHOLDS_COLUMN,
+    *_with_flags([HOUSEHOLDS_COLUMN]),
     _c("zone", "string", "Zona: hijau, kuning, oranye, merah (kosong: belum ada aturan)", "Zone: hijau, kuning, oranye, merah (blank: no rule yet)"),
     _c("rule_version", "string", "Versi aturan zonasi yang menilai", "Zoning rule version that judged it"),
 )  # fmt: skip
 SMALL_NOTE = {
-    "id": "Angka 1-4 di tingkat kelurahan/desa ditulis \"<5\". Hari yang tidak tercantum: semua angka 0 dan zona hijau (bila aturan berlaku).",
-    "en": "Counts 1-4 at village level are written \"<5\". A day not listed: all counts 0 and zone hijau (when a rule was in force).",
+    "id": "Angka kecil disembunyikan (UU PDP): angka 1-4 di tingkat mana pun, dan angka lain bila perlu agar angka 1-4 itu tidak bisa dihitung dari total wilayah induk dikurangi wilayah lain (penekanan komplementer). Angka yang disembunyikan kosong (null di JSON) dengan kolom <nama>_suppressed bernilai true; penjelasan zona menulis \"kurang dari 5\" atau \"5 atau lebih\", bukan angkanya. Hari yang tidak tercantum: semua angka 0 dan zona hijau (bila aturan berlaku).",
+    "en": "Small numbers are suppressed (UU PDP): counts 1-4 at any level, and other counts where needed so that a 1-4 cannot be computed from a parent area's total minus its other areas (complementary suppression). A suppressed count is empty (null in JSON) with its <name>_suppressed column true; zone explanations say \"fewer than 5\" or \"5 or more\", not the count. A day not listed: all counts 0 and zone hijau (when a rule was in force).",
 }  # fmt: skip
 
 DATASETS: dict[str, Dataset] = {
@@ -253,23 +290,47 @@ def _figures_scope(q: Query):
     return qs
 
 
-def _public(value: int, level: int) -> int | str:
-    return area_rules.public_count(
-        value, level=level, enabled=settings.SMALL_COUNT_SUPPRESSION
-    )
+class _Marks:
+    """The hidden cells of each day the rows reach, read a few weeks at a time (rows
+    come ordered by date)."""
+
+    def __init__(self, q: Query):
+        self.q = q
+        self.days: dict[dt.date, dict] = {}
+
+    def of(self, date: dt.date, code: str) -> dict[str, str]:
+        if date not in self.days:
+            self.days = suppression_marks(self._upcoming(date))
+        return self.days[date].get(code, {})
+
+    def _upcoming(self, date: dt.date) -> list[dt.date]:
+        return list(
+            _figures_scope(self.q)
+            .filter(date__gte=date)
+            .order_by("date")
+            .values_list("date", flat=True)
+            .distinct()[:31]
+        ) or [date]
+
+
+def _published(value: int, marker: str | None) -> list:
+    return [None, True] if marker else [value, False]
 
 
 def rows_figures(q: Query) -> Iterator[list]:
-    fields = ["date", "region_id", "region__name", "level"]
-    fields += [c.name for c in FIGURE_COLUMNS]
+    fields = ["date", "region_id", "region__name", "level", *FIGURES]
+    marks = _Marks(q)
     for row in (
         _figures_scope(q)
         .order_by("date", "region_id")
         .values_list(*fields)
         .iterator(chunk_size=CHUNK)
     ):
-        level = row[3]
-        yield [*row[:4], *(_public(v, level) for v in row[4:])]
+        hidden = marks.of(row[0], row[1])
+        out = list(row[:4])
+        for name, value in zip(FIGURES, row[4:], strict=True):
+            out += _published(value, hidden.get(name))
+        yield out
 
 
 def rows_zones(q: Query) -> Iterator[list]:
@@ -283,6 +344,7 @@ def rows_zones(q: Query) -> Iterator[list]:
         "zone_rule__version",
         "explanation",
     ]
+    marks = _Marks(q)
     for (
         date,
         code,
@@ -298,13 +360,16 @@ def rows_zones(q: Query) -> Iterator[list]:
         .values_list(*fields)
         .iterator(chunk_size=CHUNK)
     ):
-        explanation = explanation or {}
+        hidden = marks.of(date, code)
+        explanation = published_zone_explanation(
+            explanation or {}, households=households, marks=hidden
+        )
         yield [
             date,
             code,
             name,
             level,
-            _public(households, level),
+            *_published(households, hidden.get("households_confirmed_7d")),
             zone or "",
             version or "",
             explanation.get("id", ""),

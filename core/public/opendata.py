@@ -66,6 +66,7 @@ def catalog_build(request) -> dict:
                         "type": c.type,
                         "description": pick(c.description, lang),
                         "unit": c.unit or None,
+                        **({"nullable": True} if c.nullable else {}),
                     }
                     for c in ds.columns
                 ],

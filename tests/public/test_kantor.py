@@ -142,7 +142,7 @@ def test_it_charts_signals_with_small_counts_hidden(office_client, demo_areas):
     )
     page = office_client.get("/kantor/").content.decode()
     tembalang = page.split('aria-label="Tembalang:')[1].split('"')[0]
-    assert "low 6" in tembalang and "moderate &lt;5" in tembalang
+    assert "rendah 6" in tembalang and "sedang &lt;5" in tembalang
 
 
 def test_exported_cells_never_run_as_formulas(office_client, demo_areas):
@@ -166,3 +166,13 @@ def test_exported_cells_never_run_as_formulas(office_client, demo_areas):
     texts = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(c.value.startswith("=HYPERLINK") for c in texts)
     assert {c.data_type for c in texts} == {"s"}
+
+
+def test_it_charts_no_self_checks_as_zero_not_as_small(office_client, demo_areas):
+    page = office_client.get("/kantor/").content.decode()
+    signals = page.split('id="signals"')[1].split("</section>")[0]
+    tembalang = signals.split('aria-label="Tembalang:')[1].split('"')[0]
+    assert tembalang.strip() == "0"
+    assert "&lt;5" not in signals.split("</p>", 1)[1]  # only in the note above
+    assert "flex:" not in signals  # no bar drawn for nothing
+    assert ">rendah<" in signals and ">low<" not in signals  # the key in Indonesian

@@ -74,10 +74,12 @@ def test_it_filters_by_date_and_level(client, demo_areas):
 
 def test_it_suppresses_small_counts_in_downloads(client, demo_areas):
     rows = _csv(client.get("/data/zones.csv?area=33.74.06.1001"))
-    assert rows and "<5" in {r["households_confirmed_7d"] for r in rows}
+    hidden = [r for r in rows if r["households_confirmed_7d_suppressed"] == "True"]
+    assert hidden and {r["households_confirmed_7d"] for r in hidden} == {""}
     with override_settings(SMALL_COUNT_SUPPRESSION=False):
         rows = _csv(client.get("/data/zones.csv?area=33.74.06.1001"))
-    assert "<5" not in {r["households_confirmed_7d"] for r in rows}
+    assert "" not in {r["households_confirmed_7d"] for r in rows}
+    assert {r["households_confirmed_7d_suppressed"] for r in rows} == {"False"}
 
 
 def test_it_streams_json_with_the_same_rows(client, demo_areas):
@@ -161,7 +163,15 @@ def test_the_figures_columns_are_the_derived_figures():
     from core.public.datasets import DATASETS
 
     names = [c.name for c in DATASETS["figures"].columns]
-    assert names == ["date", "code", "name", "level", *FIGURES]
+    flags = [f"{f}_suppressed" for f in FIGURES]
+    assert [n for n in names if n not in flags] == [
+        "date",
+        "code",
+        "name",
+        "level",
+        *FIGURES,
+    ]
+    assert names[5::2] == flags  # each flag right after its count
 
 
 def test_a_failure_mid_stream_is_logged_and_ends_the_body(

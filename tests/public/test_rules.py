@@ -12,12 +12,15 @@ from core.areas.rules import public_count, public_counts
         (1, 4, True, "<5"),
         (4, 4, True, "<5"),
         (5, 4, True, 5),
-        (3, 3, True, 3),
-        (3, 2, True, 3),
+        (3, 3, True, "<5"),
+        (3, 2, True, "<5"),
+        (30, 2, True, 30),
         (3, 4, False, 3),
     ],
 )
-def test_it_shows_small_kelurahan_counts_as_below_five(value, level, enabled, shown):
+def test_it_shows_small_counts_as_below_five_at_every_level(
+    value, level, enabled, shown
+):
     assert public_count(value, level=level, enabled=enabled) == shown
 
 

@@ -8,7 +8,12 @@ import math
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.views import APIView
 
@@ -52,17 +57,33 @@ class AreaRefSerializer(serializers.Serializer):
     kind = serializers.CharField()
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0},
+            {"type": "string", "enum": ["<5", "≥5"]},
+        ]
+    }
+)
+class PublishedCountField(serializers.JSONField):
+    """A count, or its marker when hidden: "<5" (1-4) or "≥5" (hidden so that a
+    "<5" cannot be derived from a total by subtraction)."""
+
+
 class ZoneSerializer(serializers.Serializer):
     zone = serializers.ChoiceField(choices=["hijau", "kuning", "oranye", "merah"])
     label = serializers.CharField()
     level = serializers.IntegerField()
     rule = serializers.DictField()
     explanation = serializers.CharField()
-    households_confirmed_7d = serializers.IntegerField()
+    households_confirmed_7d = PublishedCountField()
     children = serializers.DictField(allow_null=True)
 
 
-FIGURES_HELP = 'count, or "<5" at kelurahan/desa level (SMALL_COUNT_SUPPRESSION)'
+FIGURES_HELP = (
+    'count, or "<5" (1-4, any level) or "≥5" (hidden so no "<5" can be derived by '
+    "subtraction) when SMALL_COUNT_SUPPRESSION is on"
+)
 
 
 class AreaStateSerializer(AreaRefSerializer):

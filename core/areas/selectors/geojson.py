@@ -12,6 +12,10 @@ from core.areas.selectors.regions import local_today, region_ref
 from core.areas.selectors.state import (
     enabled_zone_rules,
 )
+from core.areas.selectors.suppression import (
+    day_marks,
+    published_zone_explanation,
+)
 from core.areas.services import zone_rule_for
 from core.exceptions import NotFound
 from core.i18n import pick
@@ -57,9 +61,11 @@ def area_geojson(region: Region, *, zoom: int, lang: str) -> dict:
     rule = zone_rule_for(today, zone_rules)
     geometries = shapely.from_wkb([bytes(r[2]) for r in rows])
     geometries = shapely.transform(geometries, lambda xy: np.round(xy, digits))
+    marks = day_marks(today)
     features = []
     for (code, name, _), geometry in zip(rows, geometries, strict=True):
         row = figures.get(code)
+        hidden = marks.get(code, {})
         zone = row.zone if row else ("hijau" if rule else None)
         features.append(
             {
@@ -77,11 +83,21 @@ def area_geojson(region: Region, *, zoom: int, lang: str) -> dict:
                         row.zone_rule.version if row and row.zone_rule_id else None
                     )
                     or (rule.version if rule else None),
-                    "households_confirmed_7d": row.households_confirmed_7d
-                    if row
-                    else 0,
-                    "active_confirmed": row.active_confirmed if row else 0,
-                    "explanation": pick(row.explanation, lang)
+                    "households_confirmed_7d": hidden.get(
+                        "households_confirmed_7d",
+                        row.households_confirmed_7d if row else 0,
+                    ),
+                    "active_confirmed": hidden.get(
+                        "active_confirmed", row.active_confirmed if row else 0
+                    ),
+                    "explanation": pick(
+                        published_zone_explanation(
+                            row.explanation,
+                            households=row.households_confirmed_7d,
+                            marks=hidden,
+                        ),
+                        lang,
+                    )
                     if row and row.explanation
                     else None,
                 },

@@ -10,6 +10,11 @@ from core.areas import rules as area_rules
 from core.areas.error_codes import AreaErrorCode
 from core.areas.models import AreaBoundary, AreaDailyFigure, ZoneRule
 from core.areas.selectors.regions import local_today, region_parents, region_ref
+from core.areas.selectors.suppression import (
+    day_marks,
+    published_zone_explanation,
+    suppression_marks,
+)
 from core.areas.services import zone_rule_for
 from core.cases.rules import FIGURES, zero_figures
 from core.exceptions import ApplicationError
@@ -19,14 +24,14 @@ from core.models import Region
 MAX_HISTORY_DAYS = 366
 
 
-def public_figures(figures: dict, level: int) -> dict:
-    """Figures as published: the small-number rule applied (SMALL_COUNT_SUPPRESSION)."""
-    return area_rules.public_counts(
-        figures, level=level, enabled=settings.SMALL_COUNT_SUPPRESSION
-    )
+def public_figures(figures: dict, marks: dict[str, str]) -> dict:
+    """Figures as published: the day's hidden cells of this area (`day_marks`)
+    replaced by their markers (SMALL_COUNT_SUPPRESSION)."""
+    return area_rules.published(figures, marks)
 
 
 def public_count(value: int, level: int) -> int | str:
+    """One count on its own (no day to take complementary suppression from)."""
     return area_rules.public_count(
         value, level=level, enabled=settings.SMALL_COUNT_SUPPRESSION
     )
@@ -43,7 +48,10 @@ def zone_payload(
     lang: str,
     zone_rules,
     children: int,
+    marks: dict[str, str] | None = None,
 ) -> dict | None:
+    """The zone as published; `marks` are the area's hidden cells that day."""
+    marks = marks or {}
     if row is not None and row.zone:
         rule = (
             next((r for r in zone_rules if r.pk == row.zone_rule_id), None)
@@ -54,9 +62,16 @@ def zone_payload(
             "label": pick(area_rules.ZONE_LABELS[row.zone], lang),
             "level": row.zone_level,
             "rule": {"version": rule.version, "name": rule.name},
-            "explanation": pick(row.explanation, lang),
-            "households_confirmed_7d": public_count(
-                row.households_confirmed_7d, region.level
+            "explanation": pick(
+                published_zone_explanation(
+                    row.explanation,
+                    households=row.households_confirmed_7d,
+                    marks=marks,
+                ),
+                lang,
+            ),
+            "households_confirmed_7d": marks.get(
+                "households_confirmed_7d", row.households_confirmed_7d
             ),
             "children": row.zone_counts or None,
         }
@@ -106,10 +121,13 @@ def area_state(region: Region, *, lang: str, date: dt.date | None = None) -> dic
     if row is None and region.level < Region.Level.VILLAGE:
         children = Region.objects.filter(parent=region).count()
     figures = {f: getattr(row, f) for f in FIGURES} if row else zero_figures()
+    marks = day_marks(date).get(region.code, {})
     return {
         "date": date,
-        "figures": public_figures(figures, region.level),
-        "zone": zone_payload(region, row, date, lang, enabled_zone_rules(), children),
+        "figures": public_figures(figures, marks),
+        "zone": zone_payload(
+            region, row, date, lang, enabled_zone_rules(), children, marks
+        ),
     }
 
 
@@ -143,6 +161,7 @@ def area_children(region: Region, *, lang: str) -> list[dict]:
         ):
             grandchildren[code] = grandchildren.get(code, 0) + 1
     zone_rules = enabled_zone_rules()
+    marks = day_marks(date)
     out = []
     for child in children:
         row = rows.get(child.code)
@@ -154,10 +173,16 @@ def area_children(region: Region, *, lang: str) -> list[dict]:
                 "date": date,
                 "figures": public_figures(
                     {f: getattr(row, f) for f in FIGURES} if row else zero_figures(),
-                    child.level,
+                    marks.get(child.code, {}),
                 ),
                 "zone": zone_payload(
-                    child, row, date, lang, zone_rules, grandchildren.get(child.code, 0)
+                    child,
+                    row,
+                    date,
+                    lang,
+                    zone_rules,
+                    grandchildren.get(child.code, 0),
+                    marks.get(child.code, {}),
                 ),
             }
         )
@@ -194,6 +219,7 @@ def area_history(region: Region, *, start: dt.date, end: dt.date) -> dict:
         )
     }
     zone_rules = enabled_zone_rules()
+    marks = suppression_marks(rows)
     days = []
     date = start
     while date <= end:
@@ -210,7 +236,7 @@ def area_history(region: Region, *, start: dt.date, end: dt.date) -> dict:
                 "date": date,
                 **public_figures(
                     {f: getattr(row, f) for f in FIGURES} if row else zero_figures(),
-                    region.level,
+                    marks.get(date, {}).get(region.code, {}),
                 ),
                 "zone": zone,
                 "rule_version": version,
