@@ -551,6 +551,17 @@ OPEN_DATA_PUBLISHER = env("OPEN_DATA_PUBLISHER", "Dinas Kesehatan (Sigap)")
 OPEN_DATA_LICENSE = env(
     "OPEN_DATA_LICENSE", "https://creativecommons.org/licenses/by/4.0/"
 )
+# The kecamatan boundaries come from elsewhere (see the data's README): their own
+# licence and the notice it asks every copy to carry.
+OPEN_DATA_BOUNDARIES_LICENSE = env(
+    "OPEN_DATA_BOUNDARIES_LICENSE", "https://opensource.org/license/mit"
+)
+OPEN_DATA_BOUNDARIES_SOURCE = env(
+    "OPEN_DATA_BOUNDARIES_SOURCE",
+    "cahyadsn/wilayah_boundaries (https://github.com/cahyadsn/wilayah_boundaries), "
+    "Copyright (c) Cahya DSN, MIT License; kode Kepmendagri 300.2.2-2138/2025; "
+    "disederhanakan oleh Sigap",
+)
 # /kantor/: a source with no report for this many hours is flagged as quiet.
 SIGAP_SOURCE_QUIET_HOURS = env_int("SIGAP_SOURCE_QUIET_HOURS", 48)
 SIGAP_THROTTLE_INTEGRATOR = env("SIGAP_THROTTLE_INTEGRATOR", "600/min")

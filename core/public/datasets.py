@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import shapely
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max, Min, Q
 
@@ -43,6 +44,10 @@ class Dataset:
     periodicity: str  # ISO 8601 repeating duration, as DCAT-US uses
     temporal: bool  # filterable by date
     keywords: tuple[str, ...] = field(default=())
+    # Settings naming the dataset's licence and, for data from elsewhere, the
+    # source and notice its licence asks every copy to carry.
+    licence_setting: str = "OPEN_DATA_LICENSE"
+    source_setting: str = ""
 
 
 def _c(name, type_, id_, en, unit=""):
@@ -225,6 +230,8 @@ DATASETS: dict[str, Dataset] = {
         ),
         Dataset(
             slug="boundaries",
+            licence_setting="OPEN_DATA_BOUNDARIES_LICENSE",
+            source_setting="OPEN_DATA_BOUNDARIES_SOURCE",
             title={"id": "Batas kecamatan", "en": "District boundaries"},
             description={
                 "id": "Batas kecamatan (disederhanakan ~100 m), WGS84. CSV: geometri WKT; JSON: GeoJSON.",
@@ -432,3 +439,12 @@ ROWS = {
 def temporal_coverage() -> tuple[dt.date | None, dt.date | None]:
     span = AreaDailyFigure.objects.aggregate(a=Min("date"), b=Max("date"))
     return span["a"], span["b"]
+
+
+def dataset_licence(ds: Dataset) -> str:
+    return getattr(settings, ds.licence_setting)
+
+
+def dataset_source(ds: Dataset) -> str:
+    """The source and its notice ("" for the health office's own data)."""
+    return getattr(settings, ds.source_setting) if ds.source_setting else ""

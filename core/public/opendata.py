@@ -18,7 +18,14 @@ from core.areas import geo
 from core.areas.selectors import region_get
 from core.exceptions import ApplicationError, NotFound
 from core.i18n import pick, request_language
-from core.public.datasets import DATASETS, ROWS, Query, temporal_coverage
+from core.public.datasets import (
+    DATASETS,
+    ROWS,
+    Query,
+    dataset_licence,
+    dataset_source,
+    temporal_coverage,
+)
 from core.public.error_codes import PublicErrorCode
 from core.public.http import json_errors, parse_date, parse_level
 
@@ -54,7 +61,8 @@ def catalog_build(request) -> dict:
                 "modified": (end or today).isoformat(),
                 "publisher": publisher,
                 "accessLevel": "public",
-                "license": settings.OPEN_DATA_LICENSE,
+                "license": dataset_licence(ds),
+                **({"source": dataset_source(ds)} if ds.source_setting else {}),
                 "accrualPeriodicity": ds.periodicity,
                 "temporal": temporal if ds.temporal else None,
                 "spatial": f"{min_lng},{min_lat},{max_lng},{max_lat}",
@@ -118,6 +126,8 @@ def index(request):
                     "title": pick(ds.title, lang),
                     "description": pick(ds.description, lang),
                     "temporal": ds.temporal,
+                    "licence": dataset_licence(ds),
+                    "source": dataset_source(ds),
                     "columns": [
                         {
                             "name": c.name,
@@ -191,9 +201,11 @@ def _json_stream(meta: dict, header: list[str], rows):
     yield "]}\n"
 
 
-def _geojson_stream(rows):
+def _geojson_stream(rows, *, licence: str, source: str):
     encoder = DjangoJSONEncoder(ensure_ascii=False, separators=(",", ":"))
-    yield '{"type":"FeatureCollection","features":['
+    # Foreign members (RFC 7946 §6.1): the licence and the notice travel with the file.
+    head = encoder.encode({"license": licence, "attribution": source})[1:-1]
+    yield '{"type":"FeatureCollection",' + head + ',"features":['
     first = True
     for code, name, km2, lat, lng, geometry in rows:
         feature = {
@@ -235,7 +247,11 @@ def download(request, slug: str, fmt: str):
     query = _query(request, ds.temporal)
     header = [c.name for c in ds.columns]
     if slug == "boundaries" and fmt == "json":
-        stream = _geojson_stream(ROWS[slug](query, geojson=True))
+        stream = _geojson_stream(
+            ROWS[slug](query, geojson=True),
+            licence=dataset_licence(ds),
+            source=dataset_source(ds),
+        )
         content_type = "application/geo+json"
     elif fmt == "csv":
         stream = _csv_stream(header, ROWS[slug](query))
@@ -243,7 +259,8 @@ def download(request, slug: str, fmt: str):
     else:
         meta = {
             "dataset": slug,
-            "licence": settings.OPEN_DATA_LICENSE,
+            "licence": dataset_licence(ds),
+            **({"source": dataset_source(ds)} if ds.source_setting else {}),
             "filters": {
                 "area": query.area,
                 "from": query.date_from,
@@ -262,4 +279,5 @@ def download(request, slug: str, fmt: str):
         f'attachment; filename="sigap-{slug}{suffix}.{"geojson" if content_type.endswith("geo+json") else fmt}"'
     )
     response["Cache-Control"] = "public, max-age=300"
+    response["Link"] = f'<{dataset_licence(ds)}>; rel="license"'
     return response

@@ -192,3 +192,26 @@ def test_a_failure_mid_stream_is_logged_and_ends_the_body(
         json.loads(body)
     [record] = [r for r in caplog.records if r.name == "core.public.opendata"]
     assert record.levelname == "ERROR" and "figures.json" in record.getMessage()
+
+
+def test_the_boundaries_carry_their_own_licence_and_notice(client, demo_areas):
+    """The kecamatan boundaries are cahyadsn/wilayah_boundaries (MIT): every copy
+    carries the copyright notice, and the catalogue names their own licence."""
+    catalogue = client.get("/data/catalog.json").json()
+    boundaries = next(
+        d for d in catalogue["dataset"] if d["identifier"].endswith("/boundaries")
+    )
+    figures = next(
+        d for d in catalogue["dataset"] if "boundaries" not in d["identifier"]
+    )
+    assert boundaries["license"] == "https://opensource.org/license/mit"
+    assert "Cahya DSN" in boundaries["source"]
+    assert "source" not in figures
+
+    geojson = client.get("/data/boundaries.json", {"area": "33.74.10"})
+    body = b"".join(geojson.streaming_content).decode()
+    assert '"license":"https://opensource.org/license/mit"' in body
+    assert "Copyright (c) Cahya DSN" in body
+    csv = client.get("/data/boundaries.csv", {"area": "33.74.10"})
+    assert csv["Link"] == '<https://opensource.org/license/mit>; rel="license"'
+    assert "Cahya DSN" in client.get("/data/").content.decode()
