@@ -24,6 +24,19 @@ DANGER_LABELS = {
     "bluish_lips": {"id": "Bibir atau wajah kebiruan"},
 }
 QUEUE_LIMIT = 500
+# The case history's steps, as the console names them.
+STEP_LABELS = {
+    "create": "Eskalasi masuk",
+    "take": "Diambil",
+    "call": "Sudah ditelepon",
+    "note": "Catatan",
+    "dispatch": "Ambulans berangkat",
+    "refer": "Dirujuk",
+    "resolve": "Selesai",
+    "cancel": "Dibatalkan",
+}
+HEALTH_SOURCE_LABELS = {"selfcheck": "cek mandiri", "checkin": "laporan isolasi"}
+LOCATION_SOURCE_LABELS = {"gps": "GPS"}
 
 
 def console_group(region_code: str) -> str:
@@ -163,10 +176,17 @@ def escalation_detail(
             "lat": escalation.latitude,
             "lng": escalation.longitude,
             "source": escalation.location_source,
+            "source_label": LOCATION_SOURCE_LABELS.get(
+                escalation.location_source, escalation.location_source
+            ),
             "district": escalation.district_id,
             "region": escalation.region_id,
         },
         "health": health,
+        "health_label": HEALTH_SOURCE_LABELS.get(
+            health.get("kind"), health.get("kind") or ""
+        ),
+        "risk_level_label": _risk_label(health.get("risk_level")),
         "danger_sign_labels": [
             DANGER_LABELS.get(sign, {}).get("id", sign)
             for sign in health.get("danger_signs") or ()
@@ -185,7 +205,9 @@ def escalation_detail(
         "steps": [
             {
                 "action": a.action,
+                "action_label": STEP_LABELS.get(a.action, a.action),
                 "status": a.status,
+                "status_label": _status_label(a.status),
                 "note": a.note,
                 "actor": (a.actor.full_name if a.actor else ""),
                 "at": a.created_at.isoformat(),
@@ -201,6 +223,21 @@ def escalation_detail(
         if escalation.dispatched_at
         else None,
     }
+
+
+def _status_label(status: str) -> str:
+    try:
+        return Escalation.Status(status).label
+    except ValueError:
+        return status
+
+
+def _risk_label(level: str | None) -> str:
+    from selfcheck.content import RISK_LEVEL_LABELS
+
+    if not level:
+        return ""
+    return RISK_LEVEL_LABELS.get(level, {}).get("id", level)
 
 
 def last_event_seq(*, operator: User) -> int:
