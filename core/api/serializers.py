@@ -281,3 +281,15 @@ class OfficeRangeFilterSerializer(StrictSerializer):
         attrs["date_to"] = date_to or attrs.get("date_to")
         attrs.setdefault("area", None)
         return attrs
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false, nothing else: "yes", 1 or "on" for a consent must not
+    count as one."""
+
+    default_error_messages = {"invalid": "Harus true atau false (boolean JSON)."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid")

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from core.api.permissions import IsPscOperator, IsRegionalHealthOffice
 from core.api.serializers import (
     OfficeRangeFilterSerializer,
+    StrictBooleanField,
     StrictSerializer,
     UUIDStringField,
 )
@@ -57,8 +58,9 @@ class EscalationListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class ResidentInput(StrictSerializer):
-        consent = serializers.BooleanField(
-            help_text="Explicit consent to share location and recent health data"
+        consent = StrictBooleanField(
+            help_text="Explicit consent to share location and recent health data "
+            "(JSON true; anything but a boolean is refused)"
         )
         client_key = serializers.CharField(max_length=64, required=False, default="")
         lat = serializers.FloatField(required=False, min_value=-11.5, max_value=6.5)
