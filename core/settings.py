@@ -692,3 +692,7 @@ CELERY_BEAT_SCHEDULE["chatbot.channels.sweep_broadcasts"] = {
     "task": "chatbot.channels.tasks.sweep_broadcasts",
     "schedule": 60.0,
 }
+
+# Hospital bed reports dated further back than this are refused (a wrong clock or
+# date at the sender): they would only go to history, looking like news.
+SIGAP_BED_REPORT_MAX_AGE_DAYS = env_int("SIGAP_BED_REPORT_MAX_AGE_DAYS", 7)

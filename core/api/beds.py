@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -13,7 +14,7 @@ from rest_framework.views import APIView
 
 from core.api.authentication import TokenAuthentication
 from core.api.permissions import IsHospitalStaff, IsRegionalHealthOffice
-from core.api.serializers import BoundedDateField, StrictSerializer
+from core.api.serializers import OfficeRangeFilterSerializer, StrictSerializer
 from core.areas.selectors import region_get, region_require_regency_or_province
 from core.beds import rules, selectors, services
 from core.beds.error_codes import BedErrorCode
@@ -23,13 +24,62 @@ from core.cases.api.authentication import (
     IsIntegrator,
 )
 from core.exceptions import ApplicationError
-from core.models import BedReport
+from core.models import BedKind, BedReport
 from core.office.selectors import office_area_get
 from core.services.audit import audit_record
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SEARCH_MAX_AGE = 60
+
+
+class BedCountDoc(serializers.Serializer):
+    total = serializers.IntegerField(min_value=0, max_value=rules.MAX_BEDS_PER_KIND)
+    free = serializers.IntegerField(
+        min_value=0, max_value=rules.MAX_BEDS_PER_KIND, help_text="≤ total"
+    )
+
+
+# `beds` of a report: any of the kinds, at least one. Kinds left out keep their last
+# reported figure (a report is often of one unit only).
+BedsDoc = type(
+    "BedsDoc",
+    (serializers.Serializer,),
+    {
+        kind: BedCountDoc(required=False, help_text=label)
+        for kind, label in BedKind.choices
+    },
+)
+
+
+class BedKindOutputDoc(serializers.Serializer):
+    free = serializers.IntegerField()
+    total = serializers.IntegerField()
+    updated_at = serializers.DateTimeField(help_text="When this kind was counted")
+    stale = serializers.BooleanField(help_text="This kind's figure over 24 h old")
+
+
+BedsOutputDoc = type(
+    "BedsOutputDoc",
+    (serializers.Serializer,),
+    {
+        kind: BedKindOutputDoc(required=False, help_text=label)
+        for kind, label in BedKind.choices
+    },
+)
+
+
+def oxygen_days_field(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        min_value=0,
+        max_value=rules.MAX_OXYGEN_DAYS,
+        # A JSON number, as the server takes it (also keeps the bounds in the schema).
+        coerce_to_string=False,
+        help_text="Oxygen stock in days (0–999.9)",
+        **kwargs,
+    )
 
 
 class BedsOutputSerializer(serializers.Serializer):
@@ -43,10 +93,15 @@ class BedsOutputSerializer(serializers.Serializer):
     is_referral = serializers.BooleanField()
     distance_km = serializers.FloatField(allow_null=True)
     free = serializers.IntegerField(help_text="Free beds of the kind asked (or all)")
-    beds = serializers.DictField(help_text="{kind: {free, total}}")
+    beds = BedsOutputDoc(help_text="Each kind as last reported, with its own time")
     oxygen_days = serializers.FloatField(allow_null=True)
-    updated_at = serializers.DateTimeField(allow_null=True)
-    stale = serializers.BooleanField(help_text="Last report over 24 h old")
+    oxygen_updated_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField(
+        allow_null=True, help_text="The hospital's newest report"
+    )
+    stale = serializers.BooleanField(
+        help_text="Some figure shown is over 24 h old (or there is none)"
+    )
 
 
 class BedSearchApi(APIView):
@@ -137,6 +192,25 @@ class BedSearchApi(APIView):
         return response
 
 
+class BedReportRowDoc(serializers.Serializer):
+    report_key = serializers.CharField(max_length=64)
+    hospital_code = serializers.CharField(
+        required=False, help_text="Facility code; default: the integrator's own"
+    )
+    reported_at = serializers.DateTimeField(
+        required=False,
+        help_text="Default: now; not older than SIGAP_BED_REPORT_MAX_AGE_DAYS (7)",
+    )
+    oxygen_days = oxygen_days_field(required=False, allow_null=True)
+    beds = BedsDoc()
+
+
+class BedReportBatchDoc(serializers.Serializer):
+    reports = serializers.ListField(
+        child=BedReportRowDoc(), max_length=services.MAX_BATCH
+    )
+
+
 class BedReportBatchApi(APIView):
     """Integrators (hospital systems): a batch of reports, idempotent by report_key."""
 
@@ -149,22 +223,8 @@ class BedReportBatchApi(APIView):
             child=serializers.JSONField(), allow_empty=False
         )
 
-    class _DocRow(serializers.Serializer):
-        report_key = serializers.CharField(max_length=64)
-        hospital_code = serializers.CharField(
-            required=False, help_text="Facility code; default: the integrator's own"
-        )
-        reported_at = serializers.DateTimeField(required=False)
-        oxygen_days = serializers.DecimalField(
-            max_digits=5, decimal_places=1, required=False
-        )
-        beds = serializers.DictField(help_text='{"icu": {"total": 10, "free": 2}}')
-
-    class _DocInput(serializers.Serializer):
-        reports = serializers.ListField(child=serializers.DictField())
-
     @extend_schema(
-        request=_DocInput,
+        request=BedReportBatchDoc,
         responses=OpenApiTypes.OBJECT,
         tags=["facilities"],
         summary="Send bed reports (each row accepted or rejected; resending is harmless)",
@@ -202,50 +262,64 @@ def report_payload(report: BedReport, now: dt.datetime) -> dict:
     }
 
 
+class MyBedReportDoc(serializers.Serializer):
+    beds = BedsDoc()
+    oxygen_days = oxygen_days_field(required=False, allow_null=True)
+    reported_at = serializers.DateTimeField(
+        required=False,
+        help_text="Default: now; not older than SIGAP_BED_REPORT_MAX_AGE_DAYS (7)",
+    )
+
+
 class MyHospitalBedsApi(APIView):
-    """Hospital staff: their hospital's reports (history) and a new report."""
+    """Hospital staff: their hospital's current picture, its reports (history) and a
+    new report (of any kinds: those left out keep their last figure)."""
 
     permission_classes = [IsHospitalStaff]
 
     class InputSerializer(StrictSerializer):
+        # Checked by the service (rules.beds_validate), documented by MyBedReportDoc.
         beds = serializers.DictField()
-        oxygen_days = serializers.DecimalField(
-            max_digits=5, decimal_places=1, required=False, allow_null=True
-        )
+        oxygen_days = oxygen_days_field(required=False, allow_null=True)
         reported_at = serializers.DateTimeField(required=False)
 
     @extend_schema(responses=OpenApiTypes.OBJECT, tags=["facilities"])
     def get(self, request):
-        from django.utils import timezone
-
         now = timezone.now()
-        reports = selectors.bed_reports_for_facility(facility=request.user.facility)
+        facility = request.user.facility
+        reports = selectors.bed_reports_for_facility(facility=facility)
         return Response(
             {
-                "facility": {
-                    "id": request.user.facility_id,
-                    "name": request.user.facility.name,
-                },
+                "facility": {"id": facility.pk, "name": facility.name},
+                "current": selectors.bed_picture_for_facility(
+                    facility=facility, now=now
+                ),
                 "results": [report_payload(r, now) for r in reports],
             }
         )
 
     @extend_schema(
-        request=InputSerializer, responses=OpenApiTypes.OBJECT, tags=["facilities"]
+        request=MyBedReportDoc, responses=OpenApiTypes.OBJECT, tags=["facilities"]
     )
     def post(self, request):
-        from django.utils import timezone
-
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        facility = request.user.facility
         report, _ = services.bed_report_submit(
-            facility=request.user.facility,
+            facility=facility,
             source=BedReport.Source.FORM,
             reported_by=request.user,
             **data.validated_data,
         )
+        now = timezone.now()
         return Response(
-            report_payload(report, timezone.now()), status=status.HTTP_201_CREATED
+            {
+                **report_payload(report, now),
+                "current": selectors.bed_picture_for_facility(
+                    facility=facility, now=now
+                ),
+            },
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -254,10 +328,7 @@ class BedOccupancyApi(APIView):
 
     permission_classes = [IsRegionalHealthOffice]
 
-    class FilterSerializer(StrictSerializer):
-        area = serializers.CharField(max_length=13)
-        date_from = BoundedDateField(required=False)
-        date_to = BoundedDateField(required=False)
+    class FilterSerializer(OfficeRangeFilterSerializer):
         kind = serializers.ChoiceField(choices=list(rules.BED_KINDS), required=False)
 
     @extend_schema(
@@ -273,21 +344,24 @@ class BedOccupancyApi(APIView):
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         area = region_require_regency_or_province(
-            office_area_get(region=request.user.region, code=data["area"])
+            office_area_get(
+                region=request.user.region,
+                code=data["area"] or request.user.region_id,
+            )
         )
-        date_to = data.get("date_to") or local_today(area.code)
-        date_from = data.get("date_from") or date_to - dt.timedelta(days=13)
+        date_to = data["date_to"] or local_today(area.code)
+        date_from = data["date_from"] or date_to - dt.timedelta(days=13)
         if date_from > date_to:
             raise ApplicationError(
-                "date_from setelah date_to.",
+                "Tanggal 'from' setelah 'to'.",
                 code=BedErrorCode.INVALID_RANGE,
-                fields={"date_from": "Harus sebelum date_to."},
+                fields={"from": "Harus sebelum atau sama dengan 'to'."},
             )
         if (date_to - date_from).days >= selectors.OCCUPANCY_MAX_DAYS:
             raise ApplicationError(
                 f"Paling lama {selectors.OCCUPANCY_MAX_DAYS} hari.",
                 code=BedErrorCode.INVALID_RANGE,
-                fields={"date_from": "Rentang terlalu panjang."},
+                fields={"from": "Rentang terlalu panjang."},
             )
         rows = selectors.occupancy_daily(
             area=area, date_from=date_from, date_to=date_to, kind=data.get("kind")

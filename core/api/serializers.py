@@ -256,3 +256,40 @@ class UserOutputSerializer(serializers.ModelSerializer):
             "consent_given_at": profile.consent_given_at,
             "consent_purpose": profile.consent_purpose or None,
         }
+
+
+class OfficeRangeFilterSerializer(StrictSerializer):
+    """`area` (default: the office's whole wilayah kerja) and `from`/`to`, as every
+    health-office endpoint takes them; `date_from`/`date_to` are still accepted.
+    Validated data: area (or None), date_from, date_to (each or None)."""
+
+    area = serializers.CharField(required=False, max_length=13)
+    date_from = BoundedDateField(required=False, help_text="Old name of `from`")
+    date_to = BoundedDateField(required=False, help_text="Old name of `to`")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # "from" is a Python keyword, so these two are added by name.
+        fields["from"] = BoundedDateField(required=False)
+        fields["to"] = BoundedDateField(required=False)
+        return fields
+
+    def validate(self, attrs):
+        attrs = dict(attrs)
+        date_from, date_to = attrs.pop("from", None), attrs.pop("to", None)
+        attrs["date_from"] = date_from or attrs.get("date_from")
+        attrs["date_to"] = date_to or attrs.get("date_to")
+        attrs.setdefault("area", None)
+        return attrs
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false, nothing else: "yes", 1 or "on" for a consent must not
+    count as one."""
+
+    default_error_messages = {"invalid": "Harus true atau false (boolean JSON)."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid")

@@ -106,6 +106,60 @@ def free_of(beds: Mapping[str, Mapping[str, int]], kinds: Iterable[str]) -> int:
     return sum(beds.get(k, {}).get("free", 0) for k in kinds)
 
 
+def kind_reported_at(entry: Mapping) -> dt.datetime | None:
+    """When a kind's figure in a hospital's picture was counted."""
+    at = entry.get("reported_at")
+    if isinstance(at, dt.datetime):
+        return at
+    return dt.datetime.fromisoformat(at) if isinstance(at, str) else None
+
+
+def beds_merge(
+    current: Mapping[str, Mapping],
+    counts: Mapping[str, Mapping[str, int]],
+    *,
+    reported_at: dt.datetime,
+    report_id: int,
+) -> dict[str, dict]:
+    """A hospital's picture after one report. Reports are often partial (the ICU
+    nurse counts the ICU only): a kind in the report replaces that kind unless the
+    picture already holds a newer figure of it (a late-arriving older report); kinds
+    not in the report keep their last figure and the time it was counted."""
+    merged = {kind: dict(entry) for kind, entry in current.items()}
+    for kind, c in counts.items():
+        held = merged.get(kind)
+        if held is not None:
+            held_at = kind_reported_at(held)
+            if held_at is not None and (held_at, held.get("report_id") or 0) >= (
+                reported_at,
+                report_id,
+            ):
+                continue
+        merged[kind] = {
+            "total": c["total"],
+            "free": c["free"],
+            "reported_at": reported_at.isoformat(),
+            "report_id": report_id,
+        }
+    return merged
+
+
+def free_needed(
+    beds: Mapping[str, Mapping], kinds: Iterable[str], now: dt.datetime
+) -> tuple[int, int]:
+    """(free beds of these kinds, of which on a fresh figure): each kind's figure
+    is fresh or stale on its own."""
+    free = fresh = 0
+    for kind in kinds:
+        entry = beds.get(kind)
+        if not entry:
+            continue
+        free += entry.get("free", 0)
+        if not is_stale(kind_reported_at(entry), now):
+            fresh += entry.get("free", 0)
+    return free, fresh
+
+
 def referral_rank_key(
     *, free: int, stale: bool, distance: float | None, name: str
 ) -> tuple:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -19,7 +18,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from core.beds import rules
-from core.models import BedAvailability, BedReport, Facility, Region
+from core.models import BedAvailability, BedCount, BedReport, Facility, Region
 
 VERSION_KEY = "beds:index:version"
 # An index older than this is rebuilt even without a version change (a facility
@@ -45,8 +44,10 @@ class HospitalRow:
     district: str
     is_referral: bool
     beds: dict
+    # The hospital's newest report (each kind in `beds` has its own reported_at).
     reported_at: dt.datetime | None
     oxygen_days: float | None
+    oxygen_reported_at: dt.datetime | None
     # Free beds per kind and in all, counted once when the index is built.
     free: dict
     free_any: int
@@ -84,7 +85,7 @@ def _build() -> list[HospitalRow]:
     current = {
         a["facility_id"]: a
         for a in BedAvailability.objects.values(
-            "facility_id", "beds", "reported_at", "oxygen_days"
+            "facility_id", "beds", "reported_at", "oxygen_days", "oxygen_reported_at"
         )
     }
     rows = []
@@ -102,8 +103,15 @@ def _build() -> list[HospitalRow]:
         "is_referral",
     ):
         a = current.get(f["id"], {})
-        beds = a.get("beds") or {}
-        free = {kind: v.get("free", 0) for kind, v in beds.items()}
+        beds = {
+            kind: {
+                "total": v.get("total", 0),
+                "free": v.get("free", 0),
+                "reported_at": rules.kind_reported_at(v) or a.get("reported_at"),
+            }
+            for kind, v in (a.get("beds") or {}).items()
+        }
+        free = {kind: v["free"] for kind, v in beds.items()}
         rows.append(
             HospitalRow(
                 id=f["id"],
@@ -122,6 +130,7 @@ def _build() -> list[HospitalRow]:
                 oxygen_days=float(a["oxygen_days"])
                 if a.get("oxygen_days") is not None
                 else None,
+                oxygen_reported_at=a.get("oxygen_reported_at"),
             )
         )
     return rows
@@ -165,15 +174,25 @@ def region_point(region: Region | None) -> tuple[float, float] | None:
 
 
 def bed_summary(row: HospitalRow, now: dt.datetime) -> dict:
+    """Each kind as last reported, with its own time and staleness; `updated_at` is
+    the hospital's newest report, `stale` says that some figure shown is over 24 h
+    old (or there is none)."""
+    beds = {
+        kind: {
+            "free": v["free"],
+            "total": v["total"],
+            "updated_at": v["reported_at"],
+            "stale": rules.is_stale(v["reported_at"], now),
+        }
+        for kind in rules.BED_KINDS
+        if (v := row.beds.get(kind)) is not None
+    }
     return {
-        "beds": {
-            kind: {"free": v["free"], "total": v["total"]}
-            for kind in rules.BED_KINDS
-            if (v := row.beds.get(kind)) is not None
-        },
+        "beds": beds,
         "oxygen_days": row.oxygen_days,
+        "oxygen_updated_at": row.oxygen_reported_at,
         "updated_at": row.reported_at,
-        "stale": rules.is_stale(row.reported_at, now),
+        "stale": not beds or any(v["stale"] for v in beds.values()),
     }
 
 
@@ -265,12 +284,13 @@ def referral_hospitals_ranked(
             )
         elif area and not row.district.startswith(area):
             continue
-        free = rules.free_of(row.beds, kinds)
-        stale = rules.is_stale(row.reported_at, now)
+        free, fresh = rules.free_needed(row.beds, kinds, now)
+        # Free beds on a fresh figure of a needed kind first; free beds known only
+        # from a stale figure next.
         key = rules.referral_rank_key(
-            free=free, stale=stale, distance=distance, name=row.name
+            free=fresh or free, stale=not fresh, distance=distance, name=row.name
         )
-        ranked.append((key, row, distance, free))
+        ranked.append((key, row, distance, free, fresh))
     ranked.sort(key=lambda t: t[0])
     return [
         {
@@ -283,10 +303,23 @@ def referral_hospitals_ranked(
             "distance_km": None if distance is None else round(distance, 2),
             "needed_kinds": list(kinds),
             "free_needed": free,
+            "free_needed_fresh": fresh,
             **bed_summary(row, now),
+            **_needed_freshness(row, kinds, now),
         }
-        for _key, row, distance, free in ranked[:limit]
+        for _key, row, distance, free, fresh in ranked[:limit]
     ]
+
+
+def _needed_freshness(row: HospitalRow, kinds: tuple[str, ...], now) -> dict:
+    """The oldest figure among the needed kinds the hospital reports: how old the
+    beds the ranking relied on are (the console's "Diperbarui")."""
+    times = [row.beds[k]["reported_at"] for k in kinds if k in row.beds]
+    oldest = min((t for t in times if t is not None), default=None)
+    return {
+        "needed_updated_at": oldest,
+        "needed_stale": rules.is_stale(oldest, now),
+    }
 
 
 def referral_hospitals_for_district(
@@ -324,6 +357,38 @@ def bed_reports_for_facility(*, facility: Facility, limit: int = 50) -> list[Bed
     )
 
 
+def bed_picture_for_facility(
+    *, facility: Facility, now: dt.datetime | None = None
+) -> dict | None:
+    """A hospital's current picture as its staff see it: each kind as last reported,
+    with its own time and staleness (None before the first report)."""
+    now = now or timezone.now()
+    current = BedAvailability.objects.filter(facility=facility).first()
+    if current is None:
+        return None
+    beds = {}
+    for kind in rules.BED_KINDS:
+        entry = current.beds.get(kind)
+        if entry is None:
+            continue
+        at = rules.kind_reported_at(entry) or current.reported_at
+        beds[kind] = {
+            "total": entry["total"],
+            "free": entry["free"],
+            "reported_at": at,
+            "stale": rules.is_stale(at, now),
+        }
+    return {
+        "reported_at": current.reported_at,
+        "stale": not beds or any(v["stale"] for v in beds.values()),
+        "oxygen_days": float(current.oxygen_days)
+        if current.oxygen_days is not None
+        else None,
+        "oxygen_reported_at": current.oxygen_reported_at,
+        "beds": beds,
+    }
+
+
 OCCUPANCY_LOOKBACK = dt.timedelta(days=7)
 OCCUPANCY_MAX_DAYS = 92
 
@@ -331,9 +396,10 @@ OCCUPANCY_MAX_DAYS = 92
 def occupancy_daily(
     *, area: Region, date_from: dt.date, date_to: dt.date, kind: str | None = None
 ) -> list[dict]:
-    """BOR per kabupaten/kota and day: each hospital counts with its last report
-    before the end of that (local) day, if that report is at most 7 days old;
-    `stale_hospitals` says how many of those reports were over 24 h old."""
+    """BOR per kabupaten/kota and day: each hospital counts each kind with its last
+    reported figure before the end of that (local) day, if that figure is at most 7
+    days old (a report of one kind leaves the others as they were);
+    `stale_hospitals` says how many hospitals had a counted figure over 24 h old."""
     prefix = area.code + "."
     facilities = Facility.objects.filter(
         kind=Facility.Kind.HOSPITAL, is_active=True
@@ -351,48 +417,53 @@ def occupancy_daily(
     tz = area.tz
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz) - OCCUPANCY_LOOKBACK
     end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    reports = (
-        BedReport.objects.filter(
-            facility__in=facilities, reported_at__gte=start, reported_at__lt=end
-        )
-        .order_by("reported_at", "pk")
-        .values_list("pk", "facility_id", "facility__district_id", "reported_at")
+    counts = BedCount.objects.filter(
+        report__facility__in=facilities,
+        report__reported_at__gte=start,
+        report__reported_at__lt=end,
     )
-    reports = list(reports)
-    counts: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-    from core.models import BedCount
-
-    for report_id, k, total, free in BedCount.objects.filter(
-        report_id__in=[r[0] for r in reports]
-    ).values_list("report_id", "kind", "total", "free"):
-        counts[report_id][k] = (total, free)
+    if kind:
+        counts = counts.filter(kind=kind)
+    figures = list(
+        counts.order_by("report__reported_at", "report_id").values_list(
+            "report__facility_id",
+            "report__facility__district_id",
+            "report__reported_at",
+            "kind",
+            "total",
+            "free",
+        )
+    )
     out = []
     day = date_from
     cursor = 0
-    last: dict[int, tuple] = {}
+    # facility -> (district, {kind: (total, free, reported_at)})
+    last: dict[int, tuple[str, dict]] = {}
     while day <= date_to:
         day_end = dt.datetime.combine(
             day + dt.timedelta(days=1), dt.time.min, tzinfo=tz
         )
-        while cursor < len(reports) and reports[cursor][3] < day_end:
-            rid, fid, district, at = reports[cursor]
-            last[fid] = (rid, district, at)
+        while cursor < len(figures) and figures[cursor][2] < day_end:
+            fid, district, at, k, total, free = figures[cursor]
+            last.setdefault(fid, (district, {}))[1][k] = (total, free, at)
             cursor += 1
         per_regency: dict[str, dict] = {}
-        for rid, district, at in last.values():
-            if day_end - at > OCCUPANCY_LOOKBACK:
+        for district, kinds in last.values():
+            counted = [
+                (total, free, at)
+                for total, free, at in kinds.values()
+                if day_end - at <= OCCUPANCY_LOOKBACK
+            ]
+            if not counted:
                 continue
             code = ".".join(district.split(".")[:2])
             agg = per_regency.setdefault(
                 code, {"total": 0, "free": 0, "hospitals": 0, "stale": 0}
             )
             agg["hospitals"] += 1
-            agg["stale"] += rules.is_stale(at, day_end)
-            for k, (total, free) in counts[rid].items():
-                if kind and k != kind:
-                    continue
-                agg["total"] += total
-                agg["free"] += free
+            agg["stale"] += any(rules.is_stale(at, day_end) for _t, _f, at in counted)
+            agg["total"] += sum(total for total, _f, _at in counted)
+            agg["free"] += sum(free for _t, free, _at in counted)
         for code in sorted(per_regency):
             agg = per_regency[code]
             region = regencies.get(code)

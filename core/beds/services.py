@@ -8,6 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ def _hash(*, reported_at: dt.datetime, beds: dict, oxygen_days) -> str:
 def bed_report_validate(
     *, reported_at, beds, oxygen_days, now: dt.datetime
 ) -> tuple[dt.datetime, dict, object]:
+    max_age = dt.timedelta(days=settings.SIGAP_BED_REPORT_MAX_AGE_DAYS)
     errors: dict[str, str] = {}
     clean, bed_errors = rules.beds_validate(beds)
     errors.update(bed_errors)
@@ -44,6 +46,10 @@ def bed_report_validate(
         errors["reported_at"] = "Waktu ISO 8601 dengan zona waktu (mis. +07:00)."
     elif reported_at > now + rules.MAX_FUTURE:
         errors["reported_at"] = "Waktu laporan tidak boleh di masa depan."
+    elif now - reported_at > max_age:
+        errors["reported_at"] = (
+            f"Laporan terlalu lama: paling lama {max_age.days} hari sebelum sekarang."
+        )
     if errors:
         raise ApplicationError(
             "Laporan tempat tidur tidak valid.",
@@ -120,8 +126,9 @@ def bed_report_submit(
 
 
 def bed_availability_refresh(*, report: BedReport) -> bool:
-    """Make the report current unless the hospital has a newer one. Locks the
-    hospital's current row, so two reports at once settle on the newer."""
+    """Merge the report into the hospital's current picture (rules.beds_merge): its
+    kinds replace older figures, kinds it leaves out keep theirs. Locks the
+    hospital's current row, so two reports at once settle on the newer figures."""
     counts = {
         c.kind: {"total": c.total, "free": c.free}
         for c in BedCount.objects.filter(report=report)
@@ -139,17 +146,34 @@ def bed_availability_refresh(*, report: BedReport) -> bool:
                     report=report,
                     reported_at=report.reported_at,
                     oxygen_days=report.oxygen_days,
-                    beds=counts,
+                    oxygen_reported_at=report.reported_at
+                    if report.oxygen_days is not None
+                    else None,
+                    beds=rules.beds_merge(
+                        {}, counts, reported_at=report.reported_at, report_id=report.pk
+                    ),
                 )
         except IntegrityError:  # created concurrently: compare with that one
             return bed_availability_refresh(report=report)
     else:
-        if (current.reported_at, current.report_id) >= (report.reported_at, report.pk):
+        beds = rules.beds_merge(
+            current.beds, counts, reported_at=report.reported_at, report_id=report.pk
+        )
+        changed = beds != current.beds
+        current.beds = beds
+        if (current.reported_at, current.report_id) < (report.reported_at, report.pk):
+            current.report = report
+            current.reported_at = report.reported_at
+            changed = True
+        if report.oxygen_days is not None and (
+            current.oxygen_reported_at is None
+            or current.oxygen_reported_at < report.reported_at
+        ):
+            current.oxygen_days = report.oxygen_days
+            current.oxygen_reported_at = report.reported_at
+            changed = True
+        if not changed:
             return False
-        current.report = report
-        current.reported_at = report.reported_at
-        current.oxygen_days = report.oxygen_days
-        current.beds = counts
         current.save()
     # Now for this process (and tests that never commit), again once others can
     # read the new row.

@@ -29,6 +29,9 @@ def hospital_staff_required(view):
 
 
 class BedForm(forms.Form):
+    """One row per kind, empty: the rows filled in are reported, the others keep
+    their last figure (prefilling them would re-date figures nobody counted)."""
+
     oxygen_days = forms.DecimalField(
         label="Stok oksigen (hari)",
         required=False,
@@ -37,40 +40,69 @@ class BedForm(forms.Form):
         decimal_places=1,
     )
 
-    def __init__(self, *args, current: dict | None = None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        current = current or {}
         for kind, label in BedKind.choices:
-            now = current.get(kind, {})
             for part, text in (("total", "total"), ("free", "kosong")):
                 self.fields[f"{kind}__{part}"] = forms.IntegerField(
                     label=f"{label} — {text}",
                     required=False,
                     min_value=0,
                     max_value=rules.MAX_BEDS_PER_KIND,
-                    initial=now.get(part),
                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 )
+
+    def clean(self):
+        data = super().clean()
+        for kind, label in BedKind.choices:
+            total, free = data.get(f"{kind}__total"), data.get(f"{kind}__free")
+            if f"{kind}__total" in self.errors or f"{kind}__free" in self.errors:
+                continue
+            if total is None and free is not None:
+                self.add_error(f"{kind}__total", f"{label}: isi juga jumlah total.")
+            elif free is None and total is not None:
+                self.add_error(f"{kind}__free", f"{label}: isi juga jumlah kosong.")
+            elif total is not None and free > total:
+                self.add_error(
+                    f"{kind}__free",
+                    f"{label}: tempat tidur kosong ({free}) tidak boleh melebihi "
+                    f"total ({total}).",
+                )
+        if not self.errors and not self.beds():
+            raise forms.ValidationError(
+                "Isi minimal satu jenis tempat tidur (total dan kosong)."
+            )
+        return data
 
     def beds(self) -> dict:
         out = {}
         for kind in rules.BED_KINDS:
             total = self.cleaned_data.get(f"{kind}__total")
             free = self.cleaned_data.get(f"{kind}__free")
-            if total is None and free is None:
+            if total is None or free is None:
                 continue
-            out[kind] = {"total": total or 0, "free": free or 0}
+            out[kind] = {"total": total, "free": free}
         return out
+
+    def add_service_errors(self, fields: dict) -> None:
+        """The service's errors ({"beds.icu": …}) on the fields they are about."""
+        labels = dict(BedKind.choices)
+        for name, message in fields.items():
+            if name.startswith("beds."):
+                kind = name.removeprefix("beds.")
+                if kind in labels:
+                    self.add_error(f"{kind}__free", f"{labels[kind]}: {message}")
+                    continue
+            self.add_error("oxygen_days" if name == "oxygen_days" else None, message)
 
     def rows(self):
         for kind, label in BedKind.choices:
-            yield label, self[f"{kind}__total"], self[f"{kind}__free"]
+            yield kind, label, self[f"{kind}__total"], self[f"{kind}__free"]
 
 
 @hospital_staff_required
 def beds_form(request: HttpRequest) -> HttpResponse:
     facility = request.user.facility
-    current = getattr(facility, "bed_availability", None)
     if request.method == "POST":
         form = BedForm(request.POST)
         if form.is_valid():
@@ -83,33 +115,33 @@ def beds_form(request: HttpRequest) -> HttpResponse:
                     reported_by=request.user,
                 )
             except ApplicationError as exc:
-                detail = "; ".join(str(v) for v in exc.fields.values())
-                messages.error(request, f"{exc.message} {detail}".strip())
+                form.add_service_errors(exc.fields)
+                messages.error(request, exc.message)
             else:
                 messages.success(request, "Laporan tersimpan. Terima kasih.")
                 return redirect("beds:form")
     else:
-        form = BedForm(current=current.beds if current else None)
-        if current and current.oxygen_days is not None:
-            form.fields["oxygen_days"].initial = current.oxygen_days
+        form = BedForm()
     now = timezone.now()
+    current = selectors.bed_picture_for_facility(facility=facility, now=now)
     history = selectors.bed_reports_for_facility(facility=facility, limit=20)
     for report in history:
         report.is_stale = rules.is_stale(report.reported_at, now)
         report.count_list = sorted(
             report.counts.all(), key=lambda c: rules.BED_KINDS.index(c.kind)
         )
+    rows = [
+        (kind, label, total, free, (current or {}).get("beds", {}).get(kind))
+        for kind, label, total, free in form.rows()
+    ]
     return render(
         request,
         "beds/form.html",
         {
             "form": form,
+            "rows": rows,
             "facility": facility,
             "current": current,
-            "current_stale": rules.is_stale(
-                current.reported_at if current else None, now
-            ),
             "history": history,
-            "labels": dict(BedKind.choices),
         },
     )

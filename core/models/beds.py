@@ -98,8 +98,9 @@ class BedCount(models.Model):
 
 
 class BedAvailability(models.Model):
-    """The latest report of a hospital, as the search reads it. A late-arriving older
-    report goes to history only."""
+    """A hospital's current picture, as the search reads it: each kind (and the
+    oxygen stock) as last reported, with its own time. A late-arriving older figure
+    goes to history only."""
 
     facility = models.OneToOneField(
         "core.Facility",
@@ -107,12 +108,15 @@ class BedAvailability(models.Model):
         on_delete=models.CASCADE,
         related_name="bed_availability",
     )
+    # The hospital's newest report; its other figures may come from earlier ones.
     report = models.ForeignKey(BedReport, on_delete=models.CASCADE, related_name="+")
     reported_at = models.DateTimeField()
     oxygen_days = models.DecimalField(
         max_digits=5, decimal_places=1, null=True, blank=True
     )
-    # {kind: {"total": n, "free": n}}
+    oxygen_reported_at = models.DateTimeField(null=True, blank=True)
+    # {kind: {"total": n, "free": n, "reported_at": iso, "report_id": n}}: each kind
+    # as last reported (core.beds.rules.beds_merge).
     beds = models.JSONField(default=dict)
 
     class Meta:

@@ -24,6 +24,27 @@ DANGER_LABELS = {
     "bluish_lips": {"id": "Bibir atau wajah kebiruan"},
 }
 QUEUE_LIMIT = 500
+# The case history's steps, as the console names them.
+STEP_LABELS = {
+    "create": "Eskalasi masuk",
+    "take": "Diambil",
+    "call": "Sudah ditelepon",
+    "note": "Catatan",
+    "dispatch": "Ambulans berangkat",
+    "refer": "Dirujuk",
+    "resolve": "Selesai",
+    "cancel": "Dibatalkan",
+}
+HEALTH_SOURCE_LABELS = {"selfcheck": "cek mandiri", "checkin": "laporan isolasi"}
+LOCATION_SOURCE_LABELS = {"gps": "GPS"}
+
+
+def api_time(moment: dt.datetime | None) -> str | None:
+    """A time as the rest of the API writes it (DRF): ISO 8601 in UTC with "Z". The
+    operator's JSON and console frames are built here, not by DRF fields."""
+    if moment is None:
+        return None
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def console_group(region_code: str) -> str:
@@ -51,12 +72,10 @@ def queue_item(escalation: Escalation, *, now: dt.datetime) -> dict:
         "source": escalation.source,
         "trigger": escalation.trigger,
         "district": district.name if district is not None else "",
-        "created_at": escalation.created_at.isoformat(),
-        "taken_at": escalation.taken_at.isoformat() if escalation.taken_at else None,
+        "created_at": api_time(escalation.created_at),
+        "taken_at": api_time(escalation.taken_at),
         "taken_by": (taker.full_name or f"operator #{taker.pk}") if taker else None,
-        "dispatched_at": escalation.dispatched_at.isoformat()
-        if escalation.dispatched_at
-        else None,
+        "dispatched_at": api_time(escalation.dispatched_at),
         "waiting_too_long": _waiting(escalation, now),
     }
 
@@ -67,7 +86,7 @@ def escalation_frame(event: PscEvent) -> dict:
         "kind": event.kind,
         "escalation_id": event.escalation_id,
         "item": event.payload,
-        "at": event.created_at.isoformat(),
+        "at": api_time(event.created_at),
     }
 
 
@@ -163,10 +182,19 @@ def escalation_detail(
             "lat": escalation.latitude,
             "lng": escalation.longitude,
             "source": escalation.location_source,
+            "source_label": LOCATION_SOURCE_LABELS.get(
+                escalation.location_source, escalation.location_source
+            ),
             "district": escalation.district_id,
             "region": escalation.region_id,
         },
-        "health": health,
+        "health": {**health, "at": _stored_time(health.get("at"))}
+        if health
+        else health,
+        "health_label": HEALTH_SOURCE_LABELS.get(
+            health.get("kind"), health.get("kind") or ""
+        ),
+        "risk_level_label": _risk_label(health.get("risk_level")),
         "danger_sign_labels": [
             DANGER_LABELS.get(sign, {}).get("id", sign)
             for sign in health.get("danger_signs") or ()
@@ -185,10 +213,12 @@ def escalation_detail(
         "steps": [
             {
                 "action": a.action,
+                "action_label": STEP_LABELS.get(a.action, a.action),
                 "status": a.status,
+                "status_label": _status_label(a.status),
                 "note": a.note,
                 "actor": (a.actor.full_name if a.actor else ""),
-                "at": a.created_at.isoformat(),
+                "at": api_time(a.created_at),
             }
             for a in escalation.actions.select_related("actor")
         ],
@@ -201,6 +231,31 @@ def escalation_detail(
         if escalation.dispatched_at
         else None,
     }
+
+
+def _stored_time(value: str | None) -> str | None:
+    """A time kept as text in the case's health copy, written the API's way."""
+    if not value:
+        return value
+    try:
+        return api_time(dt.datetime.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def _status_label(status: str) -> str:
+    try:
+        return Escalation.Status(status).label
+    except ValueError:
+        return status
+
+
+def _risk_label(level: str | None) -> str:
+    from selfcheck.content import RISK_LEVEL_LABELS
+
+    if not level:
+        return ""
+    return RISK_LEVEL_LABELS.get(level, {}).get("id", level)
 
 
 def last_event_seq(*, operator: User) -> int:

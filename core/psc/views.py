@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -77,7 +78,17 @@ def escalation(request: HttpRequest, escalation_id: int) -> HttpResponse:
     return render(
         request,
         "psc/escalation.html",
-        {"case": detail, "actions": allowed, "region": request.user.psc_region},
+        {
+            "case": detail,
+            "actions": allowed,
+            "region": request.user.psc_region,
+            # The public map's basemap setting: the resident's location goes to no
+            # tile server unless one is configured.
+            "map_config": {
+                "tile_url": settings.MAP_TILE_URL,
+                "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            },
+        },
     )
 
 

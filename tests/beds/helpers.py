@@ -13,3 +13,8 @@ def report(facility, beds: dict, **kwargs):
 
     kwargs.setdefault("source", "admin")
     return bed_report_submit(facility=facility, beds=beds, **kwargs)[0]
+
+
+def figures(beds: dict) -> dict:
+    """{kind: {total, free}} of a picture or an API row, without the times."""
+    return {k: {"total": v["total"], "free": v["free"]} for k, v in beds.items()}

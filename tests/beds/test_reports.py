@@ -9,16 +9,18 @@ from django.test import Client
 from django.utils import timezone
 
 from core.models import BedAvailability, BedReport, Facility
-from tests.beds.helpers import KARIADI, WONGSONEGORO, report
+from tests.beds.helpers import KARIADI, WONGSONEGORO, figures, report
 
 URL = "/api/v1/facilities/beds/reports"
+# Reports older than SIGAP_BED_REPORT_MAX_AGE_DAYS are refused.
+RECENT = (timezone.now() - dt.timedelta(hours=3)).isoformat()
 
 
 def row(key: str, code: str = KARIADI, **kwargs) -> dict:
     data = {
         "report_key": key,
         "hospital_code": code,
-        "reported_at": "2026-07-10T08:00:00+07:00",
+        "reported_at": RECENT,
         "oxygen_days": 2.5,
         "beds": {
             "icu_ventilator": {"total": 10, "free": 1},
@@ -49,7 +51,7 @@ def test_it_takes_a_batch_from_an_integrator_row_by_row(
     }
     assert data["results"][3]["error"]["code"] == "hospital_not_found"
     current = BedAvailability.objects.get(facility__code=KARIADI)
-    assert current.beds["isolation"] == {"total": 40, "free": 12}
+    assert figures(current.beds)["isolation"] == {"total": 40, "free": 12}
     assert float(current.oxygen_days) == 2.5
     assert BedReport.objects.get(report_key="k1").source == "api"
 
@@ -129,7 +131,7 @@ def test_it_keeps_history_and_an_older_late_report_does_not_replace_the_current(
 
     current = BedAvailability.objects.get(facility=kariadi)
     assert current.report_id == newer.pk
-    assert current.beds == {"icu": {"total": 5, "free": 0}}
+    assert figures(current.beds) == {"icu": {"total": 5, "free": 0}}
     assert set(
         BedReport.objects.filter(facility=kariadi).values_list("pk", flat=True)
     ) == {
@@ -190,9 +192,20 @@ def test_the_form_refuses_more_free_than_total_and_other_roles(
 ):
     client = Client()
     client.force_login(hospital_staff)
-    page = client.post("/beds/", {"icu__total": "1", "icu__free": "4"})
+    page = client.post(
+        "/beds/", {"icu__total": "1", "icu__free": "4", "igd__total": "3"}
+    )
     assert page.status_code == 200
-    assert "free tidak boleh melebihi total" in page.content.decode()
+    assert page.context["form"].errors == {
+        "icu__free": [
+            "ICU tanpa ventilator: tempat tidur kosong (4) tidak boleh melebihi "
+            "total (1)."
+        ],
+        "igd__free": ["IGD: isi juga jumlah kosong."],
+    }
+    html = page.content.decode()
+    assert 'name="icu__free" value="4" inputmode="numeric" min="0" max="10000"' in html
+    assert 'aria-invalid="true"' in html and "free tidak boleh" not in html
     assert not BedReport.objects.exists()
 
     client.force_login(nurse)
@@ -242,7 +255,7 @@ def test_the_admin_reports_through_the_same_service_and_keeps_history(
     assert response.status_code == 302, response.content.decode()[:2000]
     stored = BedReport.objects.get(facility=kariadi)
     assert stored.source == "admin"
-    assert BedAvailability.objects.get(facility=kariadi).beds == {
+    assert figures(BedAvailability.objects.get(facility=kariadi).beds) == {
         "isolation_negative": {"total": 6, "free": 2}
     }
     listing = client.get("/admin/core/bedreport/")
@@ -258,3 +271,71 @@ def test_the_demo_seeds_fresh_reports_for_the_referral_hospitals_once(facilities
     later = timezone.now() + dt.timedelta(hours=25)
     assert beds_demo_seed(now=later) == {"bed reports": 2}
     assert BedAvailability.objects.filter(reported_at=later).count() == 2
+
+
+def test_it_refuses_reports_older_than_the_window(
+    hospital_staff, auth_client, kariadi, settings
+):
+    client = auth_client(hospital_staff)
+    old = client.post(
+        "/api/v1/facilities/beds/mine",
+        {
+            "beds": {"icu": {"total": 1, "free": 1}},
+            "reported_at": "1990-01-01T00:00:00Z",
+        },
+        format="json",
+    )
+
+    assert old.status_code == 400
+    error = old.json()["error"]
+    assert error["code"] == "invalid_bed_report"
+    assert error["fields"] == {
+        "reported_at": "Laporan terlalu lama: paling lama 7 hari sebelum sekarang."
+    }
+    assert not BedReport.objects.exists()
+    settings.SIGAP_BED_REPORT_MAX_AGE_DAYS = 30
+    ok = client.post(
+        "/api/v1/facilities/beds/mine",
+        {
+            "beds": {"icu": {"total": 1, "free": 1}},
+            "reported_at": (timezone.now() - dt.timedelta(days=20)).isoformat(),
+        },
+        format="json",
+    )
+    assert ok.status_code == 201
+
+
+def test_the_history_shows_the_year_of_a_report_from_another_year(
+    hospital_staff, kariadi, settings
+):
+    settings.SIGAP_BED_REPORT_MAX_AGE_DAYS = 3650
+    last_year = timezone.now() - dt.timedelta(days=400)
+    report(kariadi, {"icu": {"total": 1, "free": 1}}, reported_at=last_year)
+    report(kariadi, {"igd": {"total": 2, "free": 1}})
+    client = Client()
+    client.force_login(hospital_staff)
+
+    html = client.get("/beds/").content.decode()
+
+    wib = last_year.astimezone(dt.timezone(dt.timedelta(hours=7)))
+    assert f"{wib:%d} " in html and f" {wib.year} " in html
+    this_year = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=7))).year
+    assert f" {this_year} " not in html.split('id="history"')[1].split("</li>")[0]
+
+
+def test_the_oxygen_stock_is_documented_with_the_bounds_the_server_keeps(api_client):
+    schema = api_client.get("/api/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+
+    for name in ("BedReportRowDocRequest", "MyBedReportDocRequest"):
+        oxygen = components[name]["properties"]["oxygen_days"]
+        assert (oxygen.get("minimum"), oxygen.get("maximum")) == (0, 999.9), oxygen
+    beds = components["BedsDocRequest"]["properties"]
+    assert set(beds) == {
+        "icu_ventilator",
+        "icu",
+        "hcu",
+        "isolation_negative",
+        "isolation",
+        "igd",
+    }

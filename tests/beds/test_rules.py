@@ -82,3 +82,70 @@ def test_it_computes_occupancy():
 def test_it_measures_straight_line_distance():
     # Semarang (Kariadi) to Jakarta (Monas): about 405 km (straight line).
     assert 395 < rules.distance_km(-6.9936, 110.4069, -6.1754, 106.8272) < 415
+
+
+AT1 = dt.datetime(2026, 12, 5, 8, 0, tzinfo=dt.UTC)
+AT2 = AT1 + dt.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("current", "counts", "at", "report_id", "expected"),
+    [
+        # A report of one kind leaves the others.
+        (
+            {"icu": {"total": 5, "free": 1, "reported_at": AT1.isoformat()}},
+            {"igd": {"total": 3, "free": 3}},
+            AT2,
+            2,
+            {"icu": (5, 1, AT1), "igd": (3, 3, AT2)},
+        ),
+        # A newer figure replaces the kind.
+        (
+            {"icu": {"total": 5, "free": 1, "reported_at": AT1.isoformat()}},
+            {"icu": {"total": 5, "free": 4}},
+            AT2,
+            2,
+            {"icu": (5, 4, AT2)},
+        ),
+        # An older one does not.
+        (
+            {"icu": {"total": 5, "free": 1, "reported_at": AT2.isoformat()}},
+            {"icu": {"total": 5, "free": 4}},
+            AT1,
+            2,
+            {"icu": (5, 1, AT2)},
+        ),
+        # Same moment: the later report wins.
+        (
+            {
+                "icu": {
+                    "total": 5,
+                    "free": 1,
+                    "reported_at": AT1.isoformat(),
+                    "report_id": 1,
+                }
+            },
+            {"icu": {"total": 5, "free": 4}},
+            AT1,
+            2,
+            {"icu": (5, 4, AT1)},
+        ),
+    ],
+)
+def test_it_merges_a_report_into_the_picture_kind_by_kind(
+    current, counts, at, report_id, expected
+):
+    merged = rules.beds_merge(current, counts, reported_at=at, report_id=report_id)
+    assert {
+        k: (v["total"], v["free"], rules.kind_reported_at(v)) for k, v in merged.items()
+    } == expected
+
+
+def test_it_counts_free_needed_beds_fresh_per_kind():
+    now = AT2
+    beds = {
+        "icu": {"free": 2, "reported_at": (now - dt.timedelta(hours=1)).isoformat()},
+        "igd": {"free": 5, "reported_at": (now - dt.timedelta(hours=30)).isoformat()},
+        "isolation": {"free": 9, "reported_at": now.isoformat()},
+    }
+    assert rules.free_needed(beds, ("icu", "igd", "hcu"), now) == (7, 2)

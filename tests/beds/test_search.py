@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.beds.helpers import report
+from tests.beds.helpers import figures, report
 from tests.factories import FacilityFactory
 
 URL = "/api/v1/facilities/beds"
@@ -37,7 +37,7 @@ def test_it_lists_hospitals_with_free_beds_nearest_first(
     assert names == ["RSUD K.R.M.T. Wongsonegoro", "RSUP Dr. Kariadi", "RS Telogorejo"]
     first = data["results"][0]
     assert first["distance_km"] < data["results"][1]["distance_km"]
-    assert first["beds"] == {
+    assert figures(first["beds"]) == {
         "icu": {"free": 0, "total": 4},
         "igd": {"free": 1, "total": 6},
     }
@@ -164,3 +164,26 @@ def test_occupancy_is_for_the_health_office_of_that_wilayah_kerja(
     # Kota Semarang's office: its own kota, not the province above it.
     assert auth_client(health_office).get(url, {"area": "33"}).status_code == 404
     assert auth_client(health_office).get(url, {"area": "33.74"}).status_code == 200
+
+
+def test_occupancy_takes_from_and_to_and_defaults_to_the_wilayah_kerja(
+    auth_client, health_office, kariadi
+):
+    url = "/api/v1/facilities/beds/occupancy"
+    report(kariadi, {"icu": {"total": 10, "free": 5}})
+    today = timezone.now().astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+    client = auth_client(health_office)
+
+    new = client.get(url, {"from": today.isoformat(), "to": today.isoformat()})
+    old = client.get(
+        url,
+        {"area": "33.74", "date_from": today.isoformat(), "date_to": today.isoformat()},
+    )
+
+    assert new.status_code == 200, new.json()
+    assert new.json()["area"] == "33.74"
+    assert new.json()["results"] == old.json()["results"]
+    assert [r["total"] for r in new.json()["results"]] == [10]
+    backwards = client.get(url, {"from": today.isoformat(), "to": "2026-01-01"})
+    assert backwards.status_code == 400
+    assert list(backwards.json()["error"]["fields"]) == ["from"]

@@ -248,3 +248,54 @@ def test_response_times_are_for_the_health_office_of_that_wilayah_kerja(
     assert auth_client(health_office).get(url, {"area": "33"}).status_code == 404
     assert auth_client(health_office).get(url, {"area": "33.74"}).status_code == 200
     assert auth_client(health_office).get(url, {"area": "33.74.10"}).status_code == 400
+
+
+def test_consent_is_a_json_boolean_only(alice, alice_critical, auth_client):
+    for value in ("yes", "true", 1, "on"):
+        response = auth_client(alice).post(URL, {"consent": value}, format="json")
+        assert response.status_code == 400, value
+        assert response.json()["error"]["fields"] == {
+            "consent": "Harus true atau false (boolean JSON)."
+        }
+    assert not Escalation.objects.exists()
+    assert ask(auth_client(alice)).status_code == 201
+
+
+def test_an_empty_note_is_refused_and_logs_no_step(
+    alice, alice_critical, auth_client, operator
+):
+    case_id = ask(auth_client(alice)).json()["id"]
+    client = auth_client(operator)
+
+    for note in ("", "   "):
+        response = client.post(f"{URL}/{case_id}/note", {"note": note}, format="json")
+        assert response.status_code == 400
+        assert list(response.json()["error"]["fields"]) == ["note"]
+    missing = client.post(f"{URL}/{case_id}/note", {}, format="json")
+    assert missing.status_code == 400
+    assert Escalation.objects.get(pk=case_id).actions.filter(action="note").count() == 0
+    ok = client.post(
+        f"{URL}/{case_id}/note", {"note": "keluarga ditelepon"}, format="json"
+    )
+    assert ok.status_code == 200
+
+
+def test_residents_and_operators_get_times_written_the_same_way(
+    alice, alice_critical, auth_client, operator
+):
+    case_id = ask(auth_client(alice), lat=-7.06, lng=110.44).json()["id"]
+    auth_client(operator).post(f"{URL}/{case_id}/take", {}, format="json")
+
+    mine = auth_client(alice).get(f"{URL}/{case_id}").json()
+    detail = auth_client(operator).get(f"{URL}/{case_id}").json()
+
+    times = [
+        mine["created_at"],
+        mine["taken_at"],
+        detail["created_at"],
+        detail["taken_at"],
+        detail["health"]["at"],
+        *[s["at"] for s in detail["steps"]],
+    ]
+    assert all(t.endswith("Z") and "+00:00" not in t for t in times), times
+    assert detail["created_at"] == mine["created_at"]

@@ -13,7 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsPscOperator, IsRegionalHealthOffice
-from core.api.serializers import BoundedDateField, StrictSerializer, UUIDStringField
+from core.api.serializers import (
+    OfficeRangeFilterSerializer,
+    StrictBooleanField,
+    StrictSerializer,
+    UUIDStringField,
+)
 from core.areas.selectors import (
     local_today,
     region_require_regency_or_province,
@@ -53,8 +58,9 @@ class EscalationListCreateApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class ResidentInput(StrictSerializer):
-        consent = serializers.BooleanField(
-            help_text="Explicit consent to share location and recent health data"
+        consent = StrictBooleanField(
+            help_text="Explicit consent to share location and recent health data "
+            "(JSON true; anything but a boolean is refused)"
         )
         client_key = serializers.CharField(max_length=64, required=False, default="")
         lat = serializers.FloatField(required=False, min_value=-11.5, max_value=6.5)
@@ -252,10 +258,7 @@ class EscalationActionApi(APIView):
 class ResponseTimesApi(APIView):
     permission_classes = [IsRegionalHealthOffice]
 
-    class FilterSerializer(StrictSerializer):
-        area = serializers.CharField(max_length=13)
-        date_from = BoundedDateField(required=False)
-        date_to = BoundedDateField(required=False)
+    FilterSerializer = OfficeRangeFilterSerializer
 
     @extend_schema(
         parameters=[FilterSerializer],
@@ -268,15 +271,18 @@ class ResponseTimesApi(APIView):
         filters.is_valid(raise_exception=True)
         data = filters.validated_data
         area = region_require_regency_or_province(
-            office_area_get(region=request.user.region, code=data["area"])
+            office_area_get(
+                region=request.user.region,
+                code=data["area"] or request.user.region_id,
+            )
         )
-        date_to = data.get("date_to") or local_today(area.code)
-        date_from = data.get("date_from") or date_to - dt.timedelta(days=13)
+        date_to = data["date_to"] or local_today(area.code)
+        date_from = data["date_from"] or date_to - dt.timedelta(days=13)
         if date_from > date_to or (date_to - date_from).days > 92:
             raise ApplicationError(
                 "Rentang tanggal tidak valid (paling lama 92 hari).",
                 code=PscErrorCode.INVALID_RANGE,
-                fields={"date_from": "Rentang tidak valid."},
+                fields={"from": "Rentang tidak valid."},
             )
         rows = selectors.response_times_daily(
             area=area, date_from=date_from, date_to=date_to

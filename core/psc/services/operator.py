@@ -80,6 +80,13 @@ def escalation_act(
         )
     if action not in rules.ACTIONS:
         raise NotFound("Langkah tidak dikenal.", code=PscErrorCode.UNKNOWN_ACTION)
+    if action == "note" and not note.strip():
+        # A note step is its text: an empty one would log a step that says nothing.
+        raise ApplicationError(
+            "Tulis catatannya.",
+            code=PscErrorCode.INVALID,
+            fields={"note": "Catatan tidak boleh kosong."},
+        )
     now = now or timezone.now()
     escalation = (
         _scoped(operator)
