@@ -12,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.areas import geo
 from core.areas.selectors import region_get
@@ -113,7 +113,7 @@ def catalog_build(request) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def index(request):
     lang = request_language(request)
     return render(
@@ -145,7 +145,7 @@ def index(request):
     )
 
 
-@require_GET
+@require_safe
 def catalog(request):
     response = JsonResponse(
         catalog_build(request),
@@ -156,7 +156,7 @@ def catalog(request):
     return response
 
 
-@require_GET
+@require_safe
 def catalog_schema(request):
     path = settings.BASE_DIR / CATALOG_SCHEMA
     return JsonResponse(json.loads(path.read_text()))
@@ -238,7 +238,7 @@ def _logged(stream, *, slug: str, fmt: str):
         logger.exception("open data: %s.%s failed mid-stream; body cut off", slug, fmt)
 
 
-@require_GET
+@require_safe
 @json_errors
 def download(request, slug: str, fmt: str):
     ds = DATASETS.get(slug)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.areas import mapdata
 from core.areas import rules as area_rules
@@ -64,7 +64,7 @@ def _max_age() -> int:
     return settings.SIGAP_MAP_CACHE_SECONDS
 
 
-@require_GET
+@require_safe
 def peta(request):
     lang = request_language(request)
     timeline = mapdata.map_timeline()
@@ -135,7 +135,7 @@ def _strings() -> dict[str, str]:
     }
 
 
-@require_GET
+@require_safe
 @json_errors
 def shapes(request, level: str):
     level = parse_level(level, allowed=(1, 2, 3))
@@ -150,7 +150,7 @@ def shapes(request, level: str):
     )
 
 
-@require_GET
+@require_safe
 @json_errors
 def zones(request):
     level = parse_level(request.GET.get("level")) or 2
@@ -164,7 +164,7 @@ def zones(request):
     )
 
 
-@require_GET
+@require_safe
 @json_errors
 def area(request, code: str):
     # The region is read only when the answer is built: a warm hit costs no query.
@@ -187,7 +187,7 @@ def _code(raw: str) -> str:
     return code
 
 
-@require_GET
+@require_safe
 @json_errors
 def summary(request):
     raw = request.GET.get("code")

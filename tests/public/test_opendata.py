@@ -215,3 +215,10 @@ def test_the_boundaries_carry_their_own_licence_and_notice(client, demo_areas):
     csv = client.get("/data/boundaries.csv", {"area": "33.74.10"})
     assert csv["Link"] == '<https://opensource.org/license/mit>; rel="license"'
     assert "Cahya DSN" in client.get("/data/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/peta/", "/data/", "/data/catalog.json", "/data/figures.csv"]
+)
+def test_link_checkers_and_catalogue_harvesters_may_ask_head(client, demo_areas, path):
+    assert client.head(path).status_code == 200
