@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
 from core import csvsafe
 from core.areas.selectors import local_today
@@ -58,10 +59,17 @@ def health_office_required(view):
             raise Http404(exc.message) from exc
         except ApplicationError as exc:
             return render(
-                request, "office/forbidden.html", {"message": exc.message}, status=400
+                request,
+                "office/forbidden.html",
+                {"message": exc.message, "bad_request": True},
+                status=400,
             )
 
     return wrapped
+
+
+# The longest range the discrepancy table and its exports cover.
+MAX_RANGE_DAYS = 93
 
 
 def _range(request, region) -> tuple[dt.date, dt.date]:
@@ -69,15 +77,32 @@ def _range(request, region) -> tuple[dt.date, dt.date]:
     start = parse_date(request.GET.get("from"), "from") or end - dt.timedelta(
         days=selectors.DISCREPANCY_DAYS - 1
     )
-    if start > end or (end - start).days > 92:
-        raise ApplicationError("Rentang tanggal tidak valid (paling panjang 93 hari).")
+    if start > end or (end - start).days > MAX_RANGE_DAYS - 1:
+        raise ApplicationError(
+            _(
+                "Rentang tanggal tidak valid: 'Dari' sebelum 'Sampai', paling "
+                "panjang %(days)s hari."
+            )
+            % {"days": MAX_RANGE_DAYS}
+        )
     return start, end
+
+
+def _default_range(region) -> tuple[dt.date, dt.date]:
+    end = local_today(region.code)
+    return end - dt.timedelta(days=selectors.DISCREPANCY_DAYS - 1), end
 
 
 @health_office_required
 def home(request, region):
     lang = request_language(request)
-    start, end = _range(request, region)
+    range_error = ""
+    try:
+        start, end = _range(request, region)
+    except ApplicationError as exc:
+        # Said on the form, next to the dates; the page shows the usual range.
+        range_error = exc.message
+        start, end = _default_range(region)
     rows = selectors.discrepancy_rows(region=region, start=start, end=end, lang=lang)
     signals = selectors.signals_by_kecamatan(region=region)
     _signal_bars(signals)
@@ -98,6 +123,8 @@ def home(request, region):
             "sources": selectors.sources_health(region=region),
             "discrepancies": selectors.discrepancy_summary(rows),
             "difference_count": len(rows),
+            "range_error": range_error,
+            "max_range_days": MAX_RANGE_DAYS,
             "zones_changed": selectors.zones_changed(region=region, lang=lang),
             "signals": signals,
         },

@@ -39,14 +39,14 @@ def parse_date(value: str | None, field: str) -> dt.date | None:
         date = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ApplicationError(
-            f"'{field}' is not a date.",
+            f"Tanggal '{field}' tidak valid.",
             code=PublicErrorCode.INVALID_DATE,
             fields={field: "Tanggal harus berbentuk YYYY-MM-DD."},
         ) from exc
     message = date_range_error(date)
     if message:
         raise ApplicationError(
-            "Date out of range.",
+            "Tanggal di luar rentang.",
             code=PublicErrorCode.DATE_OUT_OF_RANGE,
             fields={field: message},
         )
@@ -58,7 +58,7 @@ def parse_level(value: str | None, *, allowed=(1, 2, 3, 4)) -> int | None:
         return None
     if not value.isdigit() or int(value) not in allowed:
         raise ApplicationError(
-            "Unknown level.",
+            "Tingkat wilayah tidak dikenal.",
             code=PublicErrorCode.INVALID_LEVEL,
             fields={"level": "Salah satu dari " + ", ".join(map(str, allowed)) + "."},
         )

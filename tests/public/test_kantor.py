@@ -176,3 +176,22 @@ def test_it_charts_no_self_checks_as_zero_not_as_small(office_client, demo_areas
     assert "&lt;5" not in signals.split("</p>", 1)[1]  # only in the note above
     assert "flex:" not in signals  # no bar drawn for nothing
     assert ">rendah<" in signals and ">low<" not in signals  # the key in Indonesian
+
+
+def test_a_wrong_date_range_is_said_on_the_form(office_client):
+    """Not a dead end: the page shows the usual range and says what was wrong."""
+    page = office_client.get("/kantor/", {"from": "2026-01-01", "to": "2026-12-05"})
+    body = page.content.decode()
+
+    assert page.status_code == 200
+    assert 'id="range-error"' in body and "paling panjang 93 hari" in body
+    assert "Tidak diizinkan" not in body
+    bad = office_client.get("/kantor/", {"from": "2026-13-01"}).content.decode()
+    assert "Tanggal &#x27;from&#x27; tidak valid." in bad
+
+
+def test_a_wrong_export_range_links_back(office_client):
+    page = office_client.get("/kantor/selisih.csv", {"from": "2026-13-01"})
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert "Permintaan tidak valid" in body and 'href="/kantor/"' in body
