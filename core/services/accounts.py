@@ -35,15 +35,24 @@ CONSENT_REQUIRED = {
 }
 
 
-def consent_require(user: User, *, language: str | None = None) -> None:
+def consent_require(
+    user: User,
+    *,
+    language: str | None = None,
+    messages: dict[str, str] | None = None,
+) -> None:
     """The one consent rule for every write of a resident's health data (self-check,
-    check-in, isolation request, booking): 403 `consent_required` without it."""
+    check-in, isolation request, booking): 403 `consent_required` without it.
+    `messages` (id/en) says what the consent is missing for, when not the default."""
     from core.i18n import pick
     from core.selectors import user_has_consent
 
     if not user_has_consent(user):
         raise PermissionDenied(
-            pick(CONSENT_REQUIRED, language or getattr(user, "language", None)),
+            pick(
+                messages or CONSENT_REQUIRED,
+                language or getattr(user, "language", None),
+            ),
             code=CoreErrorCode.CONSENT_REQUIRED,
         )
 
