@@ -8,11 +8,13 @@ class IsolationConfig(AppConfig):
 
     def ready(self) -> None:
         from core.services.privacy import (
+            register_consent_blocker,
             register_eraser,
             register_erasure_blocker,
             register_exporter,
         )
         from isolation.services.privacy import (
+            isolation_consent_blockers,
             isolation_erase,
             isolation_erasure_blockers,
             isolation_export,
@@ -21,3 +23,4 @@ class IsolationConfig(AppConfig):
         register_exporter("isolation", isolation_export)
         register_eraser("isolation", isolation_erase)
         register_erasure_blocker("isolation", isolation_erasure_blockers)
+        register_consent_blocker("isolation", isolation_consent_blockers)

@@ -10,6 +10,8 @@ class IsolationErrorCode(StrEnum):
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
     ALREADY_DECIDED = "already_decided"
     ALREADY_ISOLATING = "already_isolating"
+    CLIENT_ID_REUSED = "client_id_reused"
+    EMPTY_CHECKIN = "empty_checkin"
     ENROLMENT_REFUSED = "enrolment_refused"
     FACILITY_REQUIRED = "facility_required"
     INVALID_ASSESSMENT = "invalid_assessment"

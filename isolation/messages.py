@@ -80,6 +80,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Anda tidak sedang dalam pemantauan isolasi.",
         "en": "You are not being monitored in isolation.",
     },
+    "client_id_reused": {
+        "id": "client_id ini sudah dipakai untuk laporan dengan isi berbeda; laporan ini "
+        "tidak disimpan. Kirim ulang dengan client_id baru.",
+        "en": "This client_id was already used for a report with different values; "
+        "this report was not stored. Send it again with a new client_id.",
+    },
+    "client_id_reused_field": {
+        "id": "Sudah dipakai untuk laporan yang berbeda; gunakan client_id baru.",
+        "en": "Already used for a different report; use a new client_id.",
+    },
+    "checkin_empty": {
+        "id": "Laporan kosong: isi minimal satu pengukuran (suhu, SpO2, napas), daftar "
+        "gejala (daftar kosong berarti tidak ada gejala), tanda bahaya, atau catatan.",
+        "en": "Empty check-in: send at least one measurement (temperature, SpO2, "
+        "breathing), the symptoms list (an empty list means no symptoms), a danger "
+        "sign or a note.",
+    },
+    "checkin_empty_field": {
+        "id": "Isi minimal salah satu dari ini.",
+        "en": "Send at least one of these.",
+    },
     "measured_in_future": {
         "id": "Waktu pengukuran tidak boleh di masa depan.",
         "en": "The measurement time cannot be in the future.",

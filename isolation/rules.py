@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from core import rules as core_rules
@@ -263,6 +263,69 @@ def is_unwell(
     if temperature is not None and Decimal(str(temperature)) >= FEVER_FROM:
         return True
     return any(True for _ in symptoms)
+
+
+def report_says_something(
+    *,
+    temperature: Decimal | None,
+    spo2: int | None,
+    breathing_rate: int | None,
+    symptoms: Iterable[str] | None,
+    danger_signs: Iterable[str],
+    note: str,
+) -> bool:
+    """A check-in must tell the nurse something: a measured value, an answer about
+    symptoms (an empty list is the answer "no symptoms"; None is no answer), a
+    danger sign or a note. An empty one would show the patient as seen ok."""
+    return (
+        temperature is not None
+        or spo2 is not None
+        or breathing_rate is not None
+        or symptoms is not None
+        or any(True for _ in danger_signs)
+        or bool(note.strip())
+    )
+
+
+def report_values(
+    *,
+    temperature: Decimal | float | str | None,
+    spo2: int | None,
+    breathing_rate: int | None,
+    symptoms: Iterable[str] | None,
+    danger_signs: Iterable[str] | None,
+    note: str,
+) -> dict:
+    """A check-in's reported values as they are stored: the temperature to one
+    decimal (37.20 is 37.2), symptoms and danger signs as sorted sets (order and
+    repeats say nothing). Two reports are the same when these are equal."""
+    return {
+        "temperature": None
+        if temperature is None
+        else Decimal(str(temperature)).quantize(Decimal("0.1"), ROUND_HALF_UP),
+        "spo2": spo2,
+        "breathing_rate": breathing_rate,
+        "symptoms": sorted(set(symptoms or ())),
+        "danger_signs": sorted(set(danger_signs or ())),
+        "note": note.strip(),
+    }
+
+
+def same_measurement_time(
+    sent: dt.datetime | None,
+    *,
+    stored: dt.datetime,
+    received_at: dt.datetime,
+    skew: dt.timedelta,
+) -> bool:
+    """Whether a retry's `measured_at` is the stored one's. A retry that leaves it out
+    is stamped on arrival, so says nothing; a stored time up to `skew` ahead of the
+    server's clock was stored as the arrival time (`received_at`), so the same time
+    sent again is the same report."""
+    if sent is None or sent == stored:
+        return True
+    stamped_on_arrival = abs(received_at - stored) < dt.timedelta(seconds=1)
+    return stamped_on_arrival and stored < sent <= stored + skew
 
 
 def daily_status(

@@ -4,6 +4,7 @@ import copy
 from decimal import ROUND_HALF_UP
 
 from django.core.validators import MaxValueValidator
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 from rest_framework.utils.formatting import lazy_format
@@ -121,6 +122,28 @@ class TemperatureField(serializers.DecimalField):
         if value.adjusted() >= 3:
             self.fail("max_value", max_value=self.max_value)
         return value
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 instant that must say its offset: '10:00' alone is ambiguous
+    between WIB, WITA and WIT (and would be read as the server's zone). 400 with code
+    `naive`, as teleconsult's booking times."""
+
+    default_error_messages = {
+        "naive": "Sertakan zona waktu, mis. 2025-03-03T08:00:00+07:00 atau ...Z."
+    }
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:
+                # Well formed but no such moment (08:60, 30 February): DRF's own
+                # parse below answers it as an invalid datetime.
+                parsed = None
+            if parsed is not None and parsed.tzinfo is None:
+                self.fail("naive")
+        return super().to_internal_value(value)
 
 
 class VitalSignsSerializer(StrictSerializer):

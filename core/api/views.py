@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -205,9 +205,23 @@ class ConsentApi(APIView):
             UserOutputSerializer(request.user).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(responses={204: None}, tags=["account"])
+    @extend_schema(
+        responses={
+            204: None,
+            409: OpenApiResponse(
+                description="`active_isolation`: refused while care that needs "
+                "consent is running (`fields.isolation`: home isolation monitored "
+                "by a puskesmas, until it ends it); nothing changed."
+            ),
+        },
+        description="Withdraw consent to health-data processing; it applies to the "
+        "next request. Refused with 409 `active_isolation` while the person is under "
+        "isolation monitoring: check-ins and their danger alerts need it. A retried "
+        "check-in already stored still answers 200.",
+        tags=["account"],
+    )
     def delete(self, request):
-        accounts.consent_withdraw(user=request.user)
+        accounts.consent_withdraw(user=request.user, language=request_language(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.error_codes import CoreErrorCode
-from core.exceptions import ApplicationError, PermissionDenied
+from core.exceptions import ApplicationError, Conflict, PermissionDenied
 from core.models import (
     DeviceToken,
     Region,
@@ -35,15 +35,24 @@ CONSENT_REQUIRED = {
 }
 
 
-def consent_require(user: User, *, language: str | None = None) -> None:
+def consent_require(
+    user: User,
+    *,
+    language: str | None = None,
+    messages: dict[str, str] | None = None,
+) -> None:
     """The one consent rule for every write of a resident's health data (self-check,
-    check-in, isolation request, booking): 403 `consent_required` without it."""
+    check-in, isolation request, booking): 403 `consent_required` without it.
+    `messages` (id/en) says what the consent is missing for, when not the default."""
     from core.i18n import pick
     from core.selectors import user_has_consent
 
     if not user_has_consent(user):
         raise PermissionDenied(
-            pick(CONSENT_REQUIRED, language or getattr(user, "language", None)),
+            pick(
+                messages or CONSENT_REQUIRED,
+                language or getattr(user, "language", None),
+            ),
             code=CoreErrorCode.CONSENT_REQUIRED,
         )
 
@@ -169,9 +178,35 @@ def consent_record_at_facility(
     return profile
 
 
+CONSENT_IN_CARE = {
+    "id": "Persetujuan belum dapat ditarik selama perawatan yang membutuhkannya masih "
+    "berjalan:",
+    "en": "Consent cannot be withdrawn while care that needs it is in progress:",
+}
+
+
 @transaction.atomic
-def consent_withdraw(*, user: User) -> ResidentProfile:
+def consent_withdraw(*, user: User, language: str | None = None) -> ResidentProfile:
+    """Withdraw consent to health-data processing, from the next request on.
+
+    Refused (409 ``active_isolation``) while care that needs it is running: under
+    isolation monitoring every check-in needs consent, and refusing them would stop
+    the danger-sign alerts without the nurse knowing. The refusal lists each blocker
+    (docs/privacy.md); nothing changes."""
+    from core.i18n import pick
+    from core.services.privacy import user_consent_blockers
+
+    # The profile row lock orders this against an enrolment recording consent.
     profile, _ = ResidentProfile.objects.select_for_update().get_or_create(user=user)
+    blockers = user_consent_blockers(user=user)
+    if blockers:
+        raise Conflict(
+            pick(CONSENT_IN_CARE, language or user.language)
+            + " "
+            + " ".join(blockers.values()),
+            code=CoreErrorCode.ACTIVE_ISOLATION,
+            fields=blockers,
+        )
     profile.consent_given_at = None
     profile.consent_version = ""
     profile.consent_source = ""

@@ -24,6 +24,7 @@ from core.models import (
 _exporters: dict[str, Callable[[User], dict | list]] = {}
 _erasers: dict[str, Callable[[User], None]] = {}
 _blockers: dict[str, Callable[[User], dict[str, str]]] = {}
+_consent_blockers: dict[str, Callable[[User], dict[str, str]]] = {}
 
 
 def register_exporter(name: str, fn: Callable[[User], dict | list]) -> None:
@@ -43,6 +44,20 @@ def register_erasure_blocker(name: str, fn: Callable[[User], dict[str, str]]) ->
 def user_erasure_blockers(*, user: User) -> dict[str, str]:
     blockers: dict[str, str] = {}
     for _name, fn in sorted(_blockers.items()):
+        blockers.update(fn(user))
+    return blockers
+
+
+def register_consent_blocker(name: str, fn: Callable[[User], dict[str, str]]) -> None:
+    """``fn(user)`` -> {what: why} for care in progress that needs the person's
+    consent, so that withdrawing it must not stop silently (docs/privacy.md,
+    "Withdrawing consent while in care")."""
+    _consent_blockers[name] = fn
+
+
+def user_consent_blockers(*, user: User) -> dict[str, str]:
+    blockers: dict[str, str] = {}
+    for _name, fn in sorted(_consent_blockers.items()):
         blockers.update(fn(user))
     return blockers
 

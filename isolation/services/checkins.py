@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.db import insert_one, insert_select, one_statement, select_first
-from core.exceptions import ApplicationError, Conflict
+from core.exceptions import ApplicationError, Conflict, PermissionDenied
 from core.models import User
 from core.services.accounts import consent_require
 from core.services.audit import audit_entry
@@ -30,14 +30,62 @@ from isolation.services.payloads import alert_payload, checkin_payload
 # Devices' clocks drift; a report "from the future" beyond this is refused.
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
+# What a check-in can answer with (API names): at least one is needed.
+CHECKIN_ANSWER_FIELDS = (
+    "temperature_c",
+    "spo2",
+    "respiratory_rate",
+    "symptoms",
+    "danger_signs",
+    "note",
+)
 
-def _existing(patient: User, client_id: str) -> CheckIn | None:
-    found = (
-        CheckIn.objects.select_related("isolation")
-        .filter(isolation__patient=patient, client_id=client_id)
-        .order_by()[:1]
+CHECKIN_CONSENT_REQUIRED = {
+    "id": "Berikan persetujuan pemrosesan data kesehatan dulu (POST /api/v1/me/consent) "
+    "untuk mengirim laporan harian isolasi.",
+    "en": "Give consent to health-data processing first (POST /api/v1/me/consent) to "
+    "send isolation check-ins.",
+}
+
+
+def _existing(
+    patient: User, client_id: str, isolation: Isolation | None = None
+) -> CheckIn | None:
+    found = CheckIn.objects.select_related("isolation").filter(
+        isolation__patient=patient, client_id=client_id
     )
+    if isolation is not None:
+        # The one the unique key (isolation, client_id) refused the insert for.
+        found = found.filter(isolation=isolation)
+    found = found.order_by()[:1]
     return found[0] if found else None
+
+
+def _replay(existing: CheckIn, *, sent: dict, measured_at: dt.datetime | None):
+    """The stored check-in for a retry of it; a conflict when the client_id was used
+    for another report: storing nothing then would lose the new one without a word
+    (and, for a dangerous one, its alert), so the app must send it under a new id."""
+    stored = rules.report_values(
+        temperature=existing.temperature,
+        spo2=existing.spo2,
+        breathing_rate=existing.breathing_rate,
+        symptoms=existing.symptoms,
+        danger_signs=existing.danger_signs,
+        note=existing.note,
+    )
+    same_time = rules.same_measurement_time(
+        measured_at,
+        stored=existing.measured_at,
+        received_at=existing.created_at,
+        skew=CLOCK_SKEW,
+    )
+    if stored != sent or not same_time:
+        raise Conflict(
+            message("client_id_reused"),
+            code=IsolationErrorCode.CLIENT_ID_REUSED,
+            fields={"client_id": message("client_id_reused_field")},
+        )
+    return existing
 
 
 def checkin_submit(
@@ -54,13 +102,48 @@ def checkin_submit(
 ) -> tuple[CheckIn, bool]:
     """Store one report; return (check-in, created).
 
-    Retrying with the same ``client_id`` returns the stored report and changes
-    nothing, so an app that lost the response can safely send again (the unique
-    key decides, so concurrent retries are safe too). A dangerous
-    report stores its alert in the same transaction; delivery happens after commit.
-    Like every health-data write, it needs the patient's consent.
+    Retrying with the same ``client_id`` and the same report returns the stored one
+    and changes nothing, so an app that lost the response can safely send again, even
+    after the isolation closed or consent was withdrawn. The same ``client_id`` with
+    another report is a conflict (409 ``client_id_reused``), never a silent drop. The
+    unique key decides, so concurrent retries are safe too. ``symptoms=None`` is no
+    answer, ``[]`` the answer "none"; a report must say something (400
+    ``empty_checkin``). A dangerous report stores its alert in the same transaction;
+    delivery happens after commit. Like every health-data write, a new report needs
+    the patient's consent.
     """
-    consent_require(patient)
+    danger_signs = danger_signs or []
+    if not rules.report_says_something(
+        temperature=temperature,
+        spo2=spo2,
+        breathing_rate=breathing_rate,
+        symptoms=symptoms,
+        danger_signs=danger_signs,
+        note=note,
+    ):
+        raise ApplicationError(
+            message("checkin_empty"),
+            code=IsolationErrorCode.EMPTY_CHECKIN,
+            fields={
+                name: message("checkin_empty_field") for name in CHECKIN_ANSWER_FIELDS
+            },
+        )
+    sent = rules.report_values(
+        temperature=temperature,
+        spo2=spo2,
+        breathing_rate=breathing_rate,
+        symptoms=symptoms,
+        danger_signs=danger_signs,
+        note=note,
+    )
+    try:
+        consent_require(patient, messages=CHECKIN_CONSENT_REQUIRED)
+    except PermissionDenied:
+        # A retry of a report stored while consent was given: answered as before.
+        existing = _existing(patient, client_id)
+        if existing is None:
+            raise
+        return _replay(existing, sent=sent, measured_at=measured_at), False
     isolation = select_first(
         Isolation,
         "patient_id = %s AND status = %s",
@@ -70,7 +153,7 @@ def checkin_submit(
         # A retry of a report sent before the isolation was closed.
         existing = _existing(patient, client_id)
         if existing is not None:
-            return existing, False
+            return _replay(existing, sent=sent, measured_at=measured_at), False
         raise Conflict(
             message("no_active_isolation"), code=IsolationErrorCode.NO_ACTIVE_ISOLATION
         )
@@ -82,8 +165,8 @@ def checkin_submit(
         temperature=temperature,
         spo2=spo2,
         breathing_rate=breathing_rate,
-        symptoms=sorted(set(symptoms or [])),
-        danger_signs=sorted(set(danger_signs or [])),
+        symptoms=sent["symptoms"],
+        danger_signs=sent["danger_signs"],
         note=note,
     )
     try:
@@ -94,10 +177,10 @@ def checkin_submit(
             stored = _store(isolation=isolation, checkin=checkin, reasons=reasons)
         return stored, True
     except IntegrityError:
-        existing = _existing(patient, client_id)
+        existing = _existing(patient, client_id, isolation)
         if existing is None:
             raise
-        return existing, False
+        return _replay(existing, sent=sent, measured_at=measured_at), False
 
 
 def checkin_validate_time(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.i18n import pick
 from core.models import User
 from isolation.models import (
     Alert,
@@ -97,20 +98,45 @@ def isolation_export(user: User) -> dict:
     return {"isolations": isolations, "requests": requests}
 
 
-def isolation_erasure_blockers(user: User) -> dict[str, str]:
-    """An active isolation is the puskesmas's monitoring in progress: the account
-    cannot be erased until the facility ends it (docs/privacy.md)."""
-    active = (
+def _monitoring(user: User) -> Isolation | None:
+    return (
         Isolation.objects.filter(patient=user, status=Isolation.Status.ACTIVE)
         .select_related("facility")
         .first()
     )
+
+
+def isolation_erasure_blockers(user: User) -> dict[str, str]:
+    """An active isolation is the puskesmas's monitoring in progress: the account
+    cannot be erased until the facility ends it (docs/privacy.md)."""
+    active = _monitoring(user)
     if active is None:
         return {}
     return {
         "isolation": f"Isolasi mandiri Anda masih dipantau {active.facility.name}; "
         "akun dapat dihapus setelah puskesmas menyelesaikan isolasi."
     }
+
+
+CONSENT_BLOCKED = {
+    "id": "Isolasi mandiri Anda masih dipantau {facility}: laporan harian dan "
+    "peringatan tanda bahaya membutuhkan persetujuan Anda. Persetujuan dapat ditarik "
+    "setelah puskesmas menyelesaikan isolasi.",
+    "en": "Your home isolation is still monitored by {facility}: check-ins and "
+    "danger-sign alerts need your consent. It can be withdrawn once the puskesmas "
+    "ends the isolation.",
+}
+
+
+def isolation_consent_blockers(user: User) -> dict[str, str]:
+    """The same monitoring blocks withdrawing consent: every check-in needs it, and
+    refused check-ins would stop danger alerts without the nurse knowing
+    (docs/privacy.md)."""
+    active = _monitoring(user)
+    if active is None:
+        return {}
+    text = pick(CONSENT_BLOCKED, user.language)
+    return {"isolation": text.format(facility=active.facility.name)}
 
 
 def isolation_erase(user: User) -> None:

@@ -196,12 +196,34 @@ def test_isolation_checkin_reasks_a_bad_temperature(alice, alice_isolating, link
     assert not Alert.objects.exists()
     assert "tersimpan" in chat.text
     assert "Laporan berikutnya" in chat.text
-    # The same slot again from this chat is the same report.
+    # The same answers again in the same slot from this chat are the same report.
     chat.send(choice="m:isolation")
-    for step in ("i:none", "i:none", "i:skip", "i:skip"):
+    for step in ("i:o:cough", "i:done", "i:none"):
         chat.send(choice=step)
+    chat.send("37.2")
+    chat.send("97")
     assert "sudah Anda kirim" in chat.text
     assert CheckIn.objects.count() == 1
+
+
+def test_a_later_report_in_the_same_slot_is_stored_and_judged(
+    alice, alice_isolating, link_chat
+):
+    chat = link_chat(alice)
+    chat.send(choice="m:isolation")
+    for step in ("i:none", "i:none", "i:skip"):
+        chat.send(choice=step)
+    chat.send("97")
+    assert "tersimpan" in chat.text
+    # Worse an hour later, same slot: a new report with its alert, not a repeat.
+    chat.send(choice="m:isolation")
+    for step in ("i:none", "i:none", "i:skip"):
+        chat.send(choice=step)
+    chat.send("91")
+
+    assert "tersimpan" in chat.text
+    assert sorted(CheckIn.objects.values_list("spo2", flat=True)) == [91, 97]
+    assert list(Alert.objects.values_list("reasons", flat=True)) == [["spo2_low"]]
 
 
 def test_danger_signs_in_chat_raise_the_same_alert(alice, alice_isolating, link_chat):

@@ -237,6 +237,50 @@ def test_it_says_404_for_another_facilitys_patient(
     assert not AuditLog.objects.filter(actor=nurse2, patient=alice).exists()
 
 
+def test_it_lists_open_alerts_danger_first_newest_first(
+    alice, alice_isolating, bob, nurse, auth_client
+):
+    other = enrol(nurse, bob)
+    now = timezone.now()
+    today = alice_isolating.local_today()
+
+    def alert(isolation, kind, minutes_ago, slot="am", days_ago=0):
+        checkin = None
+        if kind == "danger":
+            checkin, _ = services.checkin_submit(
+                patient=isolation.patient, client_id=new_client_id(), spo2=90
+            )
+            Alert.objects.filter(checkin=checkin).delete()
+        return Alert.objects.create(
+            isolation=isolation,
+            kind=kind,
+            checkin=checkin,
+            reasons=["spo2_low"] if checkin else [],
+            slot_date=today - dt.timedelta(days=days_ago),
+            slot=slot,
+            created_at=now - dt.timedelta(minutes=minutes_ago),
+        )
+
+    old_missed = alert(alice_isolating, "missed", 300, days_ago=1)
+    old_danger = alert(alice_isolating, "danger", 200)
+    new_missed = alert(other, "missed", 100)
+    new_danger = alert(other, "danger", 10, slot="pm")
+    acknowledged = alert(alice_isolating, "danger", 5, slot="pm")
+    Alert.objects.filter(pk=acknowledged.pk).update(
+        acknowledged_at=now, acknowledged_by=nurse
+    )
+
+    response = auth_client(nurse).get(f"{API}/alerts")
+
+    assert response.status_code == 200
+    assert [a["id"] for a in response.json()] == [
+        new_danger.pk,
+        old_danger.pk,
+        new_missed.pk,
+        old_missed.pk,
+    ]
+
+
 def test_it_keeps_residents_out_of_health_worker_endpoints(
     alice, alice_isolating, auth_client, api_client
 ):

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.exceptions import Conflict
 from core.models import AuditLog
 from isolation.models import CheckIn, DashboardEvent, EventCounter, Isolation
 from isolation.services import checkins, events
@@ -179,8 +180,10 @@ def test_outside_a_transaction_a_retry_changes_nothing(nurse, pushed):
         patient=patient, client_id="retry-1", spo2=97, symptoms=["cough"]
     )
     again, created_again = checkins.checkin_submit(
-        patient=patient, client_id="retry-1", spo2=80
+        patient=patient, client_id="retry-1", spo2=97, symptoms=["cough"]
     )
+    with pytest.raises(Conflict):
+        checkins.checkin_submit(patient=patient, client_id="retry-1", spo2=80)
 
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk and again.spo2 == 97

@@ -81,7 +81,7 @@ def test_a_plain_check_in_is_answered_by_the_fast_path_as_drf_answers_it(
     [
         # Not the plain request: DRF answers (its errors, its negotiation).
         ({"HTTP_ACCEPT": "application/xml"}, {}, 406),
-        ({"HTTP_ACCEPT": "application/json; indent=4"}, {}, 201),
+        ({"HTTP_ACCEPT": "application/json; indent=4"}, {"spo2": 97}, 201),
         ({}, {"spo2": 101}, 400),
         ({}, {"mood": "good"}, 400),
         ({}, {"temperature": "37.0", "temperature_c": "38.0"}, 400),
@@ -103,7 +103,7 @@ def test_anything_but_the_plain_request_is_answered_by_drf(
 def test_refusals_come_from_drf_with_its_error_format(
     alice, alice_isolating, bob, nurse, auth_client, api_client, fast_taken
 ):
-    body = {"client_id": new_client_id()}
+    body = {"client_id": new_client_id(), "spo2": 97}
     # No token, a wrong one, a health worker's: DRF's 401 and 403.
     assert _post(api_client, body).status_code == 401
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
@@ -128,7 +128,8 @@ def test_a_client_over_its_rate_is_refused_by_drf(
     try:
         client = auth_client(alice)
         codes = [
-            _post(client, {"client_id": new_client_id()}).status_code for _ in range(5)
+            _post(client, {"client_id": new_client_id(), "spo2": 97}).status_code
+            for _ in range(5)
         ]
     finally:
         cache.clear()
@@ -142,10 +143,12 @@ def test_the_user_language_is_applied_as_on_the_drf_path(
 ):
     alice.language = "en"
     alice.save(update_fields=["language"])
-    fast_response = _post(auth_client(alice), {"client_id": new_client_id()})
+    fast_response = _post(
+        auth_client(alice), {"client_id": new_client_id(), "spo2": 97}
+    )
     assert fast_taken == [201]
     monkeypatch.setattr(fast, "fast_post", lambda *args, **kwargs: None)
-    drf = _post(auth_client(alice), {"client_id": new_client_id()})
+    drf = _post(auth_client(alice), {"client_id": new_client_id(), "spo2": 97})
     assert drf["Content-Language"] == fast_response["Content-Language"] == "en"
 
 
@@ -265,9 +268,9 @@ def test_with_the_database_away_both_paths_answer_503_once(
     if path == "drf":
         monkeypatch.setattr(fast, "fast_post", lambda *args, **kwargs: None)
     client = auth_client(alice)
-    assert _post(client, {"client_id": new_client_id()}).status_code == 201
+    assert _post(client, {"client_id": new_client_id(), "spo2": 97}).status_code == 201
     with database_not_answering(Isolation):
-        response = _post(client, {"client_id": new_client_id()})
+        response = _post(client, {"client_id": new_client_id(), "spo2": 97})
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert response.json()["error"]["code"] == "service_unavailable"

@@ -398,3 +398,81 @@ def test_it_puts_the_oldest_open_alert_first():
     older = _key(open_danger=1, oldest_open_alert=at(5, 8))
     newer = _key(open_danger=1, oldest_open_alert=at(5, 9))
     assert older < newer
+
+
+# --- what a check-in reports ------------------------------------------------------
+
+NOTHING = {
+    "temperature": None,
+    "spo2": None,
+    "breathing_rate": None,
+    "symptoms": None,
+    "danger_signs": [],
+    "note": "",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "says_something"),
+    [
+        ({}, False),
+        ({"note": "  "}, False),
+        ({"danger_signs": []}, False),
+        ({"symptoms": []}, True),  # the answer "no symptoms"
+        ({"symptoms": ["cough"]}, True),
+        ({"temperature": Decimal("36.5")}, True),
+        ({"spo2": 97}, True),
+        ({"breathing_rate": 18}, True),
+        ({"danger_signs": ["confusion"]}, True),
+        ({"note": "pusing"}, True),
+    ],
+)
+def test_a_report_must_say_something(change, says_something):
+    assert rules.report_says_something(**{**NOTHING, **change}) is says_something
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ({"temperature": "37.20"}, {"temperature": Decimal("37.2")}, True),
+        ({"temperature": 37.2}, {"temperature": "37.2"}, True),
+        ({"temperature": "37.2"}, {"temperature": "37.3"}, False),
+        ({"symptoms": ["fever", "cough"]}, {"symptoms": ["cough", "fever"]}, True),
+        ({"symptoms": []}, {"symptoms": None}, True),  # both stored as []
+        ({"symptoms": ["cough"]}, {"symptoms": []}, False),
+        ({"note": "batuk "}, {"note": "batuk"}, True),
+        ({"spo2": 97}, {"spo2": 91}, False),
+        ({"danger_signs": ["chest_pain"]}, {}, False),
+    ],
+)
+def test_reports_compare_as_stored(a, b, same):
+    assert (
+        rules.report_values(**{**NOTHING, **a})
+        == rules.report_values(**{**NOTHING, **b})
+    ) is same
+
+
+T = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.UTC)
+SKEW = dt.timedelta(minutes=5)
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored", "received_at", "same"),
+    [
+        (None, T, T, True),  # stamped on arrival: says nothing
+        (T, T, T + dt.timedelta(hours=2), True),
+        (T.astimezone(WIB), T, T, True),
+        (T + dt.timedelta(minutes=1), T, T + dt.timedelta(hours=2), False),
+        # A little ahead of the server's clock: stored as the arrival time.
+        (T + dt.timedelta(minutes=3), T, T + dt.timedelta(milliseconds=4), True),
+        (T + dt.timedelta(minutes=6), T, T + dt.timedelta(milliseconds=4), False),
+        (T - dt.timedelta(minutes=1), T, T, False),
+    ],
+)
+def test_a_retry_says_the_same_measurement_time(sent, stored, received_at, same):
+    assert (
+        rules.same_measurement_time(
+            sent, stored=stored, received_at=received_at, skew=SKEW
+        )
+        is same
+    )

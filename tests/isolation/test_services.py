@@ -40,13 +40,72 @@ def submit(patient, **values):
 
 
 def test_it_stores_a_checkin_once_per_client_id(alice, alice_isolating):
-    first, created = submit(alice, client_id="phone-1-abc", spo2=97, temperature=36.8)
-    again, created_again = submit(alice, client_id="phone-1-abc", spo2=80)
+    first, created = submit(
+        alice,
+        client_id="phone-1-abc",
+        spo2=97,
+        temperature=Decimal("36.8"),
+        symptoms=["cough", "fatigue"],
+    )
+    # The same report as stored: the symptoms' order and repeats say nothing.
+    again, created_again = submit(
+        alice,
+        client_id="phone-1-abc",
+        spo2=97,
+        temperature=Decimal("36.8"),
+        symptoms=["fatigue", "cough", "cough"],
+    )
 
     assert created is True and created_again is False
-    assert again.pk == first.pk and again.spo2 == 97
+    assert again.pk == first.pk
     assert CheckIn.objects.filter(isolation=alice_isolating).count() == 1
+
+
+def test_it_refuses_a_client_id_reused_for_another_report(alice, alice_isolating):
+    first, _ = submit(alice, client_id="phone-1-abc", spo2=97, temperature=36.8)
+
+    with pytest.raises(Conflict) as exc:
+        submit(alice, client_id="phone-1-abc", spo2=80, temperature=36.8)
+
+    assert exc.value.status == 409
+    assert exc.value.code == "client_id_reused"
+    assert "client_id" in exc.value.fields
+    assert list(CheckIn.objects.values_list("pk", "spo2")) == [(first.pk, 97)]
     assert not Alert.objects.exists()
+
+
+def test_it_refuses_a_reused_client_id_after_the_isolation_closed(
+    alice, alice_isolating, nurse
+):
+    submit(alice, client_id="late-retry-2", spo2=96)
+    services.isolation_status_change(
+        actor=nurse, isolation_id=alice_isolating.pk, status="released"
+    )
+    with pytest.raises(Conflict) as exc:
+        submit(alice, client_id="late-retry-2", spo2=90)
+    assert exc.value.code == "client_id_reused"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"danger_signs": []},
+        {"note": "   "},
+        {"symptoms": None},
+    ],
+)
+def test_it_refuses_a_checkin_that_says_nothing(alice, alice_isolating, values):
+    with pytest.raises(ApplicationError) as exc:
+        submit(alice, **values)
+    assert (exc.value.status, exc.value.code) == (400, "empty_checkin")
+    assert {"spo2", "symptoms", "note"} <= exc.value.fields.keys()
+    assert not CheckIn.objects.exists()
+
+
+def test_an_empty_symptom_list_is_the_answer_no_symptoms(alice, alice_isolating):
+    checkin, created = submit(alice, symptoms=[])
+    assert created and checkin.symptoms == [] and not checkin.unwell
 
 
 def test_it_answers_a_retry_that_arrives_after_the_isolation_closed(
@@ -61,12 +120,12 @@ def test_it_answers_a_retry_that_arrives_after_the_isolation_closed(
 
 
 def test_it_assigns_the_slot_in_the_patients_zone(alice, alice_isolating):
-    checkin, _ = submit(alice, measured_at=local(alice_isolating, -1, 13, 30))
+    checkin, _ = submit(alice, spo2=97, measured_at=local(alice_isolating, -1, 13, 30))
     assert (checkin.slot_date, checkin.slot) == (
         local(alice_isolating, -1, 0).date(),
         rules.MORNING,
     )
-    evening, _ = submit(alice, measured_at=local(alice_isolating, -1, 14, 0))
+    evening, _ = submit(alice, spo2=97, measured_at=local(alice_isolating, -1, 14, 0))
     assert evening.slot == rules.EVENING
 
 
@@ -143,10 +202,10 @@ def test_it_refuses_measurements_from_the_future_or_before_isolation(
     alice, alice_isolating
 ):
     with pytest.raises(ApplicationError) as future:
-        submit(alice, measured_at=timezone.now() + dt.timedelta(hours=1))
+        submit(alice, spo2=97, measured_at=timezone.now() + dt.timedelta(hours=1))
     assert "measured_at" in future.value.fields
     with pytest.raises(ApplicationError) as before:
-        submit(alice, measured_at=local(alice_isolating, -5, 8))
+        submit(alice, spo2=97, measured_at=local(alice_isolating, -5, 8))
     assert "measured_at" in before.value.fields
 
 
@@ -192,7 +251,7 @@ def test_it_raises_no_new_missed_alert_while_one_is_open(alice, alice_isolating,
 def test_it_does_not_flag_when_one_slot_of_the_pair_was_reported(
     alice, alice_isolating
 ):
-    submit(alice, measured_at=local(alice_isolating, -1, 18))
+    submit(alice, spo2=97, measured_at=local(alice_isolating, -1, 18))
     assert services.missed_checkins_flag(now=local(alice_isolating, 0, 0, 30)) == 0
 
 
@@ -245,7 +304,7 @@ def test_it_reminds_late_patients_only_outside_quiet_hours(
 def test_it_does_not_remind_patients_who_reported(alice, alice_isolating):
     now = local(alice_isolating, 0, 12, 30)
     with time_machine.travel(now, tick=False):  # the check-in is not in the future
-        submit(alice, measured_at=now - dt.timedelta(hours=1))
+        submit(alice, spo2=97, measured_at=now - dt.timedelta(hours=1))
         assert services.checkin_reminders_send(now=now) == 0
 
 

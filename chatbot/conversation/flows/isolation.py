@@ -4,6 +4,7 @@ service as the app (so danger signs raise the same alert)."""
 from __future__ import annotations
 
 import hashlib
+import json
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -184,25 +185,37 @@ def _decimal(raw: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
-def client_id(channel: str, chat_id: str, day: str, slot: str) -> str:
-    """One report per chat and slot: a retried or repeated report is the same one."""
+def client_id(channel: str, chat_id: str, day: str, slot: str, report: dict) -> str:
+    """One id per chat, slot and report: the same answers sent again (a retried
+    webhook, a repeated conversation) are the same report; other answers in the same
+    slot are a new one, stored and judged (a later danger sign must alert), never
+    dropped as a repeat."""
     digest = hashlib.sha256(f"{channel}:{chat_id}".encode()).hexdigest()[:20]
-    return f"chat-{digest}-{day}-{slot}"
+    answers = json.dumps(report, sort_keys=True, default=str)
+    report_digest = hashlib.sha256(answers.encode()).hexdigest()[:12]
+    return f"chat-{digest}-{day}-{slot}-{report_digest}"
 
 
 def _submit(ctx: Ctx) -> None:
     data = ctx.session.data
     temperature = data.get("temperature")
+    report = {
+        "temperature": Decimal(temperature) if temperature else None,
+        "spo2": data.get("spo2"),
+        "symptoms": sorted(set(data.get("symptoms") or [])),
+        "danger_signs": sorted(set(data.get("danger") or [])),
+    }
     try:
         checkin, created = checkin_submit(
             patient=ctx.user,
             client_id=client_id(
-                ctx.inbound.channel, ctx.inbound.chat_id, data["day"], data["slot"]
+                ctx.inbound.channel,
+                ctx.inbound.chat_id,
+                data["day"],
+                data["slot"],
+                report,
             ),
-            temperature=Decimal(temperature) if temperature else None,
-            spo2=data.get("spo2"),
-            symptoms=data.get("symptoms") or [],
-            danger_signs=data.get("danger") or [],
+            **report,
         )
     except PermissionDenied as exc:  # consent withdrawn: nothing stored
         ctx.end()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from core.api.fast import FastPostMixin
 from core.api.permissions import IsResident
 from core.api.serializers import (
+    AwareDateTimeField,
     BoundedDateField,
     StrictSerializer,
     TemperatureField,
@@ -37,7 +38,20 @@ from isolation.models import Isolation
 
 
 class CheckInSubmitApi(FastPostMixin, APIView):  # the plain request: core.api.fast
-    """Send a check-in. Retrying with the same client_id is safe (200, same body)."""
+    """Send a check-in (twice a day: morning and evening slot).
+
+    A check-in must say something: at least one of `temperature_c`, `spo2`,
+    `respiratory_rate`, `symptoms` (`[]` is the answer "no symptoms"; leaving it out
+    is no answer), a danger sign or a `note`, else 400 `empty_checkin`. `measured_at`
+    must carry its UTC offset (`2026-12-05T10:00:00+07:00` or `…Z`), else 400 `naive`.
+
+    `client_id` makes offline retries safe: the same client_id with the same report
+    (values compared as stored: 37.20 is 37.2, symptom order does not count) answers
+    200 with the stored check-in, also after the isolation closed or consent was
+    withdrawn; the same client_id with another report answers 409
+    `client_id_reused` and stores nothing: send it again under a new client_id.
+    No active isolation: 409 `no_active_isolation`; no consent: 403
+    `consent_required`."""
 
     permission_classes = [IsResident]
 
@@ -46,7 +60,7 @@ class CheckInSubmitApi(FastPostMixin, APIView):  # the plain request: core.api.f
             r"^[A-Za-z0-9_.:-]{8,64}$",
             error_messages={"invalid": "Gunakan 8-64 huruf, angka, atau - _ . :"},
         )
-        measured_at = serializers.DateTimeField(required=False)
+        measured_at = AwareDateTimeField(required=False)
         # Deprecated names (before one vocabulary with the self-check), accepted for
         # one release: see README "Vitals".
         temperature = TemperatureField(
@@ -63,7 +77,13 @@ class CheckInSubmitApi(FastPostMixin, APIView):  # the plain request: core.api.f
             allow_null=True,
             help_text="Deprecated alias of respiratory_rate.",
         )
-        symptoms = choices_field(rules.SYMPTOMS)
+        # No default: left out is no answer, [] the answer "no symptoms".
+        symptoms = serializers.ListField(
+            child=serializers.ChoiceField(choices=rules.SYMPTOMS),
+            required=False,
+            max_length=len(rules.SYMPTOMS) * 2,
+            help_text='[] is the answer "no symptoms"; leaving it out is no answer.',
+        )
         danger_signs = choices_field(rules.DANGER_SIGNS)
         note = serializers.CharField(
             max_length=1000, required=False, allow_blank=True, default=""
@@ -74,7 +94,24 @@ class CheckInSubmitApi(FastPostMixin, APIView):  # the plain request: core.api.f
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: OutputSerializer, 200: OutputSerializer},
+        responses={
+            201: OpenApiResponse(OutputSerializer, description="Stored."),
+            200: OpenApiResponse(
+                OutputSerializer,
+                description="A retry of a stored check-in (same client_id, same "
+                "report): the stored one, nothing changed.",
+            ),
+            400: OpenApiResponse(
+                description="Field errors; `empty_checkin` (nothing reported); "
+                "`naive` (measured_at without a UTC offset)."
+            ),
+            403: OpenApiResponse(description="`consent_required`."),
+            409: OpenApiResponse(
+                description="`client_id_reused` (this client_id was used for another "
+                "report; nothing stored, send it under a new client_id); "
+                "`no_active_isolation`."
+            ),
+        },
         tags=TAGS_RESIDENT,
     )
     def post(self, request):

@@ -209,13 +209,21 @@ class ExtendApi(APIView):
 
 
 class AlertListApi(APIView):
-    """Open (unacknowledged) alerts of my facility, oldest first."""
+    """Open (unacknowledged) alerts of my facility, in the dashboard's order: danger
+    alerts first, then the others (missed check-ins, release due); newest first
+    within each (at most 500)."""
 
     permission_classes = [IsHealthWorker]
 
-    @extend_schema(responses=AlertOutputSerializer(many=True), tags=TAGS_WORKER)
+    @extend_schema(
+        responses=AlertOutputSerializer(many=True),
+        description="Open alerts of my facility's active isolations, as the dashboard "
+        "lists them: `kind=danger` first, then the other kinds; newest first "
+        "(`created_at` descending) within each. At most 500.",
+        tags=TAGS_WORKER,
+    )
     def get(self, request):
-        alerts = list(selectors.alerts_open_for_worker(actor=request.user)[:500])
+        alerts = list(selectors.alerts_open_for_board(actor=request.user)[:500])
         audit_record(
             actor=request.user,
             action="isolation.alerts.list",
