@@ -379,6 +379,19 @@ FCM_ENDPOINT = env("FCM_ENDPOINT", "https://fcm.googleapis.com")
 SMS_HTTP_URL = env("SMS_HTTP_URL")
 SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN")
 
+# --- Teleconsultation -------------------------------------------------------------------
+# Upcoming (booked, not yet ended) consultations one resident may hold at once; accepting
+# a slot a health worker proposed after a danger sign is not held to it.
+SIGAP_TELECONSULT_MAX_ACTIVE_BOOKINGS = max(
+    1, env_int("SIGAP_TELECONSULT_MAX_ACTIVE_BOOKINGS", 2)
+)
+# How far ahead slots are listed and may be booked (days from now).
+SIGAP_TELECONSULT_HORIZON_DAYS = max(1, env_int("SIGAP_TELECONSULT_HORIZON_DAYS", 31))
+# How long a proposed slot is held for its patient (never past the slot's start).
+SIGAP_TELECONSULT_PROPOSAL_HOLD_MINUTES = max(
+    1, env_int("SIGAP_TELECONSULT_PROPOSAL_HOLD_MINUTES", 120)
+)
+
 # --- API ---------------------------------------------------------------------------------
 NUM_PROXIES = max(0, env_int("NUM_PROXIES", 0))
 REST_FRAMEWORK = {

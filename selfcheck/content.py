@@ -7,6 +7,7 @@ assessment can be shown in whichever language the reader uses.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -46,6 +47,10 @@ EXPOSURE_LABELS: dict[str, T] = {
         "id": "Kontak erat dengan kasus terkonfirmasi (14 hari terakhir)",
         "en": "Close contact with a confirmed case (last 14 days)",
     },
+    "travel": {
+        "id": "Bepergian ke daerah dengan penularan COVID-19 (14 hari terakhir)",
+        "en": "Travel to an area with COVID-19 transmission (last 14 days)",
+    },
     "unsure": {"id": "Tidak yakin", "en": "Not sure"},
 }
 COMORBIDITY_LABELS: dict[str, T] = {
@@ -70,6 +75,11 @@ RISK_LEVEL_LABELS: dict[str, T] = {
 
 def _options(labels: Mapping[str, T]) -> list[dict[str, Any]]:
     return [{"value": key, "label": dict(label)} for key, label in labels.items()]
+
+
+def _v1_options(labels: Mapping[str, T]) -> list[dict[str, Any]]:
+    # Questionnaire v1 as it was: travel came with v2.
+    return [o for o in _options(labels) if o["value"] in rules.EXPOSURES_V1]
 
 
 QUESTIONNAIRES: dict[str, dict[str, Any]] = {
@@ -159,7 +169,7 @@ QUESTIONNAIRES: dict[str, dict[str, Any]] = {
                     "id": "Apakah Anda kontak erat dengan pasien COVID-19?",
                     "en": "Have you been in close contact with a COVID-19 patient?",
                 },
-                "options": _options(EXPOSURE_LABELS),
+                "options": _v1_options(EXPOSURE_LABELS),
             },
             {
                 "key": "comorbidities",
@@ -196,6 +206,31 @@ QUESTIONNAIRES: dict[str, dict[str, Any]] = {
         ],
     }
 }
+
+
+def _questionnaire_v2() -> dict[str, Any]:
+    """v1 with travel among the exposures (triage-v2) and the fever threshold told
+    next to the temperature."""
+    v2 = copy.deepcopy(QUESTIONNAIRES["v1"])
+    v2["version"] = "v2"
+    for question in v2["questions"]:
+        if question["key"] == "temperature_c":
+            question["help"] = {
+                "id": "38,0 °C atau lebih dihitung sebagai demam.",
+                "en": "38.0 °C or more counts as fever.",
+            }
+        elif question["key"] == "exposure":
+            question["label"] = {
+                "id": "Dalam 14 hari terakhir, apakah Anda kontak erat dengan pasien "
+                "COVID-19 atau bepergian ke daerah dengan penularan?",
+                "en": "In the last 14 days, have you been in close contact with a "
+                "COVID-19 patient or travelled to an area with transmission?",
+            }
+            question["options"] = _options(EXPOSURE_LABELS)
+    return v2
+
+
+QUESTIONNAIRES["v2"] = _questionnaire_v2()
 DEFAULT_QUESTIONNAIRE_VERSION = "v1"
 
 
@@ -235,6 +270,9 @@ ADVICE: dict[str, dict[str, T]] = {
     }
 }
 
+# v2 changes what counts, not what to do about a level.
+ADVICE["triage-v2"] = ADVICE["triage-v1"]
+
 NEXT_STEP_LABELS: dict[str, T] = {
     "emergency_call": {
         "id": "Telepon PSC 119 (layanan gawat darurat)",
@@ -272,6 +310,14 @@ REASON_TEXTS: dict[str, T] = {
         "id": "Kontak erat dengan kasus terkonfirmasi",
         "en": "Close contact with a confirmed case",
     },
+    "exposure_travel": {
+        "id": "Bepergian ke daerah dengan penularan COVID-19",
+        "en": "Travel to an area with COVID-19 transmission",
+    },
+    "fever_measured": {
+        "id": "Suhu terukur {value} °C: demam ({threshold} °C atau lebih)",
+        "en": "Measured temperature {value} °C: fever ({threshold} °C or more)",
+    },
     "older_age": {
         "id": "Usia {age} tahun ({threshold} tahun atau lebih)",
         "en": "Age {age} ({threshold} or older)",
@@ -290,6 +336,8 @@ def _labels(keys: Iterable[str], labels: Mapping[str, T], lang: str) -> str:
 def reason_text(reason: Mapping[str, Any], lang: str | None) -> str:
     lang = normalise_language(lang)
     code, params = reason["code"], dict(reason.get("params") or {})
+    if code == "exposure" and params.get("exposure") == "travel":
+        code = "exposure_travel"
     template = REASON_TEXTS.get(code)
     if template is None:
         return code

@@ -8,6 +8,7 @@ versions are added with ``register()``; existing entries are never edited.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -42,7 +43,10 @@ COMORBIDITIES = (
     "immunocompromised",
     "obesity",
 )
-EXPOSURES = ("none", "close_contact", "unsure")
+# Every exposure any version knows; each version's params say which it accepts
+# ("travel" came with triage-v2, PRODUCT.md §2).
+EXPOSURES = ("none", "close_contact", "travel", "unsure")
+EXPOSURES_V1 = ("none", "close_contact", "unsure")
 
 # Plausible input ranges; outside them the answer is rejected, not judged (the vital
 # signs' ranges are core.rules', shared with the check-in).
@@ -263,7 +267,61 @@ TRIAGE_V1 = register(
         ),
     )
 )
+
+
+# --- Triage v2 --------------------------------------------------------------------
+
+
+def evaluate_measured_fever(
+    answers: Answers, p: Mapping[str, Any]
+) -> tuple[str, tuple[Reason, ...]]:
+    """Triage v1, with a measured temperature at or above the fever threshold counted
+    as the fever symptom (the isolation check-in's threshold, 38.0 °C) and travel
+    counted as exposure."""
+    threshold = Decimal(p["fever_from_c"])
+    measured = answers.temperature_c is not None and answers.temperature_c >= threshold
+    judged = answers
+    if measured and "fever" not in answers.symptoms:
+        judged = dataclasses.replace(answers, symptoms=answers.symptoms | {"fever"})
+    level, reasons = evaluate_symptom_count(judged, p)
+    if measured and level != CRITICAL:
+        reasons = (
+            *reasons,
+            Reason(
+                "fever_measured",
+                {"value": str(answers.temperature_c), "threshold": p["fever_from_c"]},
+            ),
+        )
+    return level, reasons
+
+
+TRIAGE_V2 = register(
+    RuleSpec(
+        version="triage-v2",
+        evaluator=evaluate_measured_fever,
+        title={
+            "id": "Triase v2 (v1 + suhu terukur ≥ 38,0 °C dihitung demam, perjalanan "
+            "dihitung paparan)",
+            "en": "Triage v2 (v1 + a measured temperature ≥ 38.0 °C counts as fever, "
+            "travel counts as exposure)",
+        },
+        params=_frozen(
+            {
+                **TRIAGE_V1.params,
+                # A string, so the threshold reads (and compares) exactly.
+                "fever_from_c": "38.0",
+                "exposures": list(EXPOSURES),
+                "exposed_values": ["close_contact", "travel"],
+            }
+        ),
+    )
+)
 DEFAULT_RULE_VERSION = TRIAGE_V1.version
+
+
+def exposure_options(version: str) -> tuple[str, ...]:
+    """The exposures a version accepts (v1 predates the `exposures` param)."""
+    return tuple(get_rule(version).params.get("exposures", EXPOSURES_V1))
 
 
 def describe(version: str) -> dict[str, Any]:
@@ -333,12 +391,17 @@ def _choices(value: Any, allowed: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
-def parse_answers(data: Mapping[str, Any]) -> Answers:
+def parse_answers(
+    data: Mapping[str, Any], *, exposures: Iterable[str] = EXPOSURES
+) -> Answers:
     """Validate raw answers (API body, chatbot conversation) into ``Answers``.
 
     Unknown keys and unknown list items are errors; lists may be empty and measured
-    values may be missing or null. Raises ``InvalidAnswers`` with per-field messages.
+    values may be missing or null; `exposures` are the exposure values accepted (the
+    rule version's, `exposure_options`). Raises ``InvalidAnswers`` with per-field
+    messages.
     """
+    exposures = tuple(exposures)
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
 
@@ -361,8 +424,8 @@ def parse_answers(data: Mapping[str, Any]) -> Answers:
     take("respiratory_rate", lambda v: _int(v, *RESPIRATORY_RATE_RANGE, " per minute"))
 
     def exposure(v: Any) -> str:
-        if v not in EXPOSURES:
-            raise ValueError(f"Must be one of: {', '.join(EXPOSURES)}.")
+        if v not in exposures:
+            raise ValueError(f"Must be one of: {', '.join(exposures)}.")
         return v
 
     def boolean(v: Any) -> bool:

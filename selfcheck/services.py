@@ -71,7 +71,9 @@ def assessment_submit(
     )
     errors: dict[str, str] = {}
     try:
-        parsed = rules.parse_answers(answers)
+        parsed = rules.parse_answers(
+            answers, exposures=rules.exposure_options(versions.rules)
+        )
     except rules.InvalidAnswers as exc:
         errors.update({k: " ".join(v) for k, v in exc.fields.items()})
     if not district_known:

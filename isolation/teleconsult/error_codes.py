@@ -8,6 +8,7 @@ from enum import StrEnum
 
 
 class TeleconsultErrorCode(StrEnum):
+    BOOKING_LIMIT = "booking_limit"
     BOOKING_NOT_ACTIVE = "booking_not_active"
     BOOKING_NOT_FOUND = "booking_not_found"
     BOOKING_NOTICE = "booking_notice"
@@ -25,12 +26,15 @@ class TeleconsultErrorCode(StrEnum):
     PATIENT_ONLY = "patient_only"
     PROPOSAL_NOT_FOUND = "proposal_not_found"
     PROPOSAL_NOT_OPEN = "proposal_not_open"
+    RANGE_BEYOND_HORIZON = "range_beyond_horizon"
     RANGE_INVALID = "range_invalid"
     RANGE_TOO_LONG = "range_too_long"
     RESCHEDULE_LIMIT = "reschedule_limit"
     RESCHEDULE_NOTICE = "reschedule_notice"
     ROOM_CLOSED = "room_closed"
     SAME_SLOT = "same_slot"
+    SLOT_BEYOND_HORIZON = "slot_beyond_horizon"
+    SLOT_HELD = "slot_held"
     SLOT_IN_PAST = "slot_in_past"
     SLOT_TAKEN = "slot_taken"
     SLOT_UNALIGNED = "slot_unaligned"

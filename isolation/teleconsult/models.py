@@ -281,6 +281,9 @@ class ConsultationProposal(models.Model):
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PROPOSED
     )
+    # While proposed and until then, the slot is held for this patient: listed as taken
+    # to everyone else and refused to their bookings (never past the slot's start).
+    expires_at = models.DateTimeField("disediakan sampai")
     booking = models.OneToOneField(
         Booking,
         null=True,
@@ -301,6 +304,17 @@ class ConsultationProposal(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="proposal_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__lte=models.F("start")),
+                name="proposal_held_until_start_at_most",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["doctor", "start"],
+                condition=Q(status="proposed"),
+                name="proposal_open_doctor_start",
             ),
         ]
 

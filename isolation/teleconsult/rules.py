@@ -54,6 +54,8 @@ class Policy:
     booking_notice: timedelta = timedelta(hours=1)
     cancel_notice: timedelta = timedelta(hours=2)
     max_reschedules: int = MAX_RESCHEDULES
+    # How far ahead a slot may start (None: no limit); the slot listing stops there too.
+    horizon: timedelta | None = None
 
 
 class Slot(NamedTuple):
@@ -118,6 +120,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     TeleconsultErrorCode.RANGE_INVALID: {
         "id": "Tanggal akhir harus sama atau setelah tanggal awal.",
         "en": "date_to must be on or after date_from.",
+    },
+    TeleconsultErrorCode.SLOT_BEYOND_HORIZON: {
+        "id": "Waktu konsultasi terlalu jauh; pemesanan paling lama {days} hari ke "
+        "depan.",
+        "en": "That time is too far ahead; consultations can be booked at most "
+        "{days} days ahead.",
+    },
+    TeleconsultErrorCode.RANGE_BEYOND_HORIZON: {
+        "id": "Jadwal hanya tersedia sampai {days} hari ke depan.",
+        "en": "Slots are only listed up to {days} days ahead.",
     },
     TeleconsultErrorCode.RANGE_TOO_LONG: {
         "id": "Rentang tanggal paling lama 31 hari.",
@@ -261,6 +273,8 @@ def slot_error(
     """Why `start` cannot be booked with this doctor, or None when it can."""
     if start <= now:
         return TeleconsultErrorCode.SLOT_IN_PAST
+    if beyond_horizon(start, now=now, horizon=policy.horizon):
+        return TeleconsultErrorCode.SLOT_BEYOND_HORIZON
     local = start.astimezone(tz)
     day = local.date()
     m = local.hour * 60 + local.minute
@@ -288,6 +302,24 @@ def slot_error(
     if start < now + policy.booking_notice:
         return TeleconsultErrorCode.BOOKING_NOTICE
     return None
+
+
+def beyond_horizon(
+    start: datetime, *, now: datetime, horizon: timedelta | None
+) -> bool:
+    """A slot starting at or after now + horizon is neither listed nor bookable."""
+    return horizon is not None and start >= now + horizon
+
+
+def booking_limit_error(*, active: int, limit: int) -> str | None:
+    """A resident holding `active` upcoming consultations may book another one only
+    while that is under `limit` (one person cannot take a doctor's whole day)."""
+    return TeleconsultErrorCode.BOOKING_LIMIT if active >= limit else None
+
+
+def proposal_hold_until(*, start: datetime, now: datetime, hold: timedelta) -> datetime:
+    """A proposed slot is held for its patient for `hold`, never past its start."""
+    return min(start, now + hold)
 
 
 def free_slots(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -46,11 +47,52 @@ class DoctorSlots:
     slots: list[rules.Slot]
 
 
+def booking_horizon() -> timedelta:
+    """How far ahead slots are listed and bookable (SIGAP_TELECONSULT_HORIZON_DAYS)."""
+    return timedelta(days=settings.SIGAP_TELECONSULT_HORIZON_DAYS)
+
+
 def schedule_policy(schedule: DoctorSchedule) -> rules.Policy:
     return rules.Policy(
         slot_minutes=schedule.slot_minutes,
         booking_notice=timedelta(minutes=schedule.booking_notice_minutes),
         cancel_notice=timedelta(minutes=schedule.cancel_notice_minutes),
+        horizon=booking_horizon(),
+    )
+
+
+def _held(now: datetime) -> Q:
+    """Open proposals still holding their slot."""
+    return Q(status=ConsultationProposal.Status.PROPOSED, expires_at__gt=now)
+
+
+def held_slot_exists(
+    *,
+    doctor_id: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    except_patient_id: int,
+) -> bool:
+    """Whether an open proposal holds part of [start, end) of this doctor for a
+    patient other than `except_patient_id`."""
+    return (
+        ConsultationProposal.objects.filter(
+            _held(now), doctor_id=doctor_id, start__lt=end, end__gt=start
+        )
+        .exclude(patient_id=except_patient_id)
+        .exists()
+    )
+
+
+def upcoming_bookings_of(*, patient_id: int, now: datetime) -> list[Booking]:
+    """A resident's booked consultations that have not ended, soonest first."""
+    return list(
+        Booking.objects.filter(
+            patient_id=patient_id, status=Booking.Status.BOOKED, end__gt=now
+        )
+        .only("id", "start", "end", "doctor_id")
+        .order_by("start")
     )
 
 
@@ -114,12 +156,17 @@ def slot_list(
     date_from: date,
     date_to: date,
     now: datetime | None = None,
+    for_patient_id: int | None = None,
 ) -> list[DoctorSlots]:
-    """Free slots per doctor, local days `date_from`..`date_to` in each doctor's zone.
+    """Free slots per doctor, local days `date_from`..`date_to` in each doctor's zone,
+    none at or past the booking horizon.
 
-    Four queries whatever the number of doctors: schedules, windows, leave, bookings.
+    A slot held by an open proposal is free only to the patient it is held for
+    (`for_patient_id`). Five queries whatever the number of doctors: schedules,
+    windows, leave, bookings, held proposals.
     """
     now = now or timezone.now()
+    horizon = booking_horizon()
     schedules_qs = DoctorSchedule.objects.filter(
         is_active=True,
         doctor__is_active=True,
@@ -165,6 +212,16 @@ def slot_list(
         .values_list("doctor_id", "start", "end")
     ):
         busy[doctor].append((start, end))
+    held = ConsultationProposal.objects.filter(
+        _held(now),
+        doctor_id__in=[row[1] for row in schedules],
+        start__lt=hi,
+        end__gt=lo,
+    )
+    if for_patient_id is not None:
+        held = held.exclude(patient_id=for_patient_id)
+    for doctor, start, end in held.values_list("doctor_id", "start", "end"):
+        busy[doctor].append((start, end))
 
     out = []
     # Doctors of one facility often share hours: generate each distinct pattern once.
@@ -191,7 +248,11 @@ def slot_list(
                 facility_name=fname,
                 tz=tz,
                 slot_minutes=minutes,
-                slots=rules.free_slots(slots, busy[did]),
+                slots=[
+                    slot
+                    for slot in rules.free_slots(slots, busy[did])
+                    if not rules.beyond_horizon(slot.start, now=now, horizon=horizon)
+                ],
             )
         )
     return out

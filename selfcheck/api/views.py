@@ -81,7 +81,12 @@ class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.f
         )
         symptoms = _choices(rules.SYMPTOMS)
         danger_signs = _choices(rules.DANGER_SIGNS)
-        exposure = serializers.ChoiceField(choices=rules.EXPOSURES)
+        exposure = serializers.ChoiceField(
+            choices=rules.EXPOSURES,
+            help_text="`travel` is accepted from triage-v2 on (counted as exposure, "
+            "like `close_contact`); the rule version in force decides, see "
+            "GET /api/v1/selfcheck/questionnaire.",
+        )
         comorbidities = _choices(rules.COMORBIDITIES)
         pregnant = serializers.BooleanField(required=False, default=False)
         district_code = serializers.CharField(
@@ -99,7 +104,11 @@ class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.f
         responses={201: AssessmentOutputSerializer, 200: AssessmentOutputSerializer},
         tags=["selfcheck"],
         description="Same client_key and body again: 200 with the stored assessment; "
-        "same client_key with another body: 409 client_key_reused.",
+        "same client_key with another body: 409 client_key_reused. Judged by the "
+        "rule version in force (stored as `rule_version`). From triage-v2 on a "
+        "measured `temperature_c` at or above the version's `fever_from_c` (38.0 °C, "
+        "the isolation check-in's fever threshold) counts as the fever symptom "
+        "(reason `fever_measured`), and `exposure: travel` counts as exposure.",
     )
     def post(self, request):
         return self.post_validated(request)
@@ -150,7 +159,9 @@ class AssessmentDetailApi(APIView):
 
 
 class AssessmentExplainApi(APIView):
-    """Re-judge the stored answers with the rule version stored on the assessment."""
+    """Re-judge the stored answers with the rule version stored on the assessment;
+    `rule.params` are that version's thresholds (triage-v2: `fever_from_c`, the
+    measured temperature counted as fever, and `exposures` / `exposed_values`)."""
 
     permission_classes = [IsAuthenticated]
 

@@ -71,14 +71,17 @@ def test_it_explains_with_the_stored_rule_version(alice, auth_client, submit):
 
     assert response.status_code == 200
     data = response.json()
-    assert data["rule_version"] == "triage-v1"
+    assert data["rule_version"] == "triage-v2"
     assert data["risk_level"] == data["stored_risk_level"] == "high"
     assert data["consistent"] is True
     assert data["rule"]["params"]["older_age_from"] == 60
-    assert data["rule"]["title"].startswith("Triage v1")
+    assert data["rule"]["params"]["fever_from_c"] == "38.0"
+    assert data["rule"]["params"]["exposed_values"] == ["close_contact", "travel"]
+    assert data["rule"]["title"].startswith("Triage v2")
     assert [r["text"] for r in data["reasons"]] == [
         "2 of 5 core symptoms: fever, cough",
         "Age 64 (60 or older)",
+        "Measured temperature 38.2 °C: fever (38.0 °C or more)",
     ]
 
 
@@ -92,10 +95,11 @@ def test_it_explains_old_assessments_after_a_new_version_takes_over(
     new = submit(client, spo2=95, symptoms=[]).json()
     explained = client.get(f"{URL}/{old['id']}/explain").json()
 
-    assert (old["rule_version"], old["risk_level"]) == ("triage-v1", "low")
+    # 38.2 °C measured counts as fever from triage-v2 on: one core symptom.
+    assert (old["rule_version"], old["risk_level"]) == ("triage-v2", "moderate")
     assert (new["rule_version"], new["risk_level"]) == ("test-strict", "critical")
-    assert explained["rule_version"] == "triage-v1"
-    assert explained["risk_level"] == "low" and explained["consistent"] is True
+    assert explained["rule_version"] == "triage-v2"
+    assert explained["risk_level"] == "moderate" and explained["consistent"] is True
 
 
 def test_it_serves_the_questionnaire_in_force(api_client, db):
@@ -103,8 +107,8 @@ def test_it_serves_the_questionnaire_in_force(api_client, db):
 
     assert response.status_code == 200
     data = response.json()
-    assert data["version"] == "v1"
-    assert data["rule_version"] == "triage-v1"
+    assert data["version"] == "v2"
+    assert data["rule_version"] == "triage-v2"
     questions = {q["key"]: q for q in data["questions"]}
     assert set(rules.ANSWER_FIELDS) | {"district_code"} == set(questions)
     assert questions["spo2"]["min"] == 50 and questions["spo2"]["max"] == 100

@@ -323,7 +323,7 @@ def test_it_accepts_boundary_values(field, value):
         ("symptoms", "fever"),
         ("danger_signs", ["fainting"]),
         ("comorbidities", ["cancer"]),
-        ("exposure", "travel"),
+        ("exposure", "abroad"),
         ("exposure", None),
         ("pregnant", "yes"),
     ],
@@ -409,8 +409,13 @@ def test_it_renders_reasons_in_the_requested_language():
     ]
 
 
-def test_it_labels_every_option_of_the_questionnaire_in_both_languages():
-    q = content.questionnaire("v1")
+@pytest.mark.parametrize(
+    ("version", "exposures"), [("v1", rules.EXPOSURES_V1), ("v2", rules.EXPOSURES)]
+)
+def test_it_labels_every_option_of_the_questionnaire_in_both_languages(
+    version, exposures
+):
+    q = content.questionnaire(version)
     keys = [question["key"] for question in q["questions"]]
 
     assert set(rules.ANSWER_FIELDS) <= set(keys)
@@ -419,7 +424,7 @@ def test_it_labels_every_option_of_the_questionnaire_in_both_languages():
     assert [o["value"] for o in by_key["danger_signs"]["options"]] == list(
         rules.DANGER_SIGNS
     )
-    assert [o["value"] for o in by_key["exposure"]["options"]] == list(rules.EXPOSURES)
+    assert [o["value"] for o in by_key["exposure"]["options"]] == list(exposures)
     assert [o["value"] for o in by_key["comorbidities"]["options"]] == list(
         rules.COMORBIDITIES
     )
@@ -427,3 +432,58 @@ def test_it_labels_every_option_of_the_questionnaire_in_both_languages():
         assert set(question["label"]) == {"id", "en"}
         for option in question.get("options", []):
             assert all(option["label"][lang] for lang in ("id", "en"))
+
+
+# --- triage-v2 --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("temperature", "symptoms", "exposure", "level"),
+    [
+        (None, [], "none", "low"),
+        ("37.9", [], "none", "low"),
+        ("38.0", [], "none", "moderate"),
+        ("39.5", [], "none", "moderate"),
+        ("38.0", ["fever"], "none", "moderate"),
+        ("38.0", ["cough"], "none", "moderate"),
+        ("38.0", ["cough", "sore_throat"], "none", "high"),
+        ("37.9", ["cough"], "travel", "high"),
+        (None, [], "travel", "moderate"),
+        (None, [], "unsure", "low"),
+    ],
+)
+def test_triage_v2_counts_measured_fever_and_travel(
+    temperature, symptoms, exposure, level
+):
+    answers = rules.parse_answers(
+        {
+            "age": 30,
+            "symptoms": symptoms,
+            "temperature_c": temperature,
+            "exposure": exposure,
+        }
+    )
+    assert rules.evaluate(answers, "triage-v2").risk_level == level
+
+
+def test_triage_v1_keeps_its_meaning():
+    answers = rules.parse_answers(
+        {"age": 30, "temperature_c": "39.5", "exposure": "none"}
+    )
+    result = rules.evaluate(answers, "triage-v1")
+    assert result.risk_level == "low"
+    assert "fever_from_c" not in rules.describe("triage-v1")["params"]
+    with pytest.raises(rules.InvalidAnswers) as exc:
+        rules.parse_answers(
+            {"age": 30, "exposure": "travel"},
+            exposures=rules.exposure_options("triage-v1"),
+        )
+    assert "exposure" in exc.value.fields
+
+
+def test_triage_v2_uses_the_check_ins_fever_threshold():
+    from isolation.rules import FEVER_FROM
+
+    params = rules.describe("triage-v2")["params"]
+    assert Decimal(params["fever_from_c"]) == FEVER_FROM
+    assert params["exposures"] == ["none", "close_contact", "travel", "unsure"]

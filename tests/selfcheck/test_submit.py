@@ -20,9 +20,9 @@ def test_it_judges_an_anonymous_self_check(regions_semarang, submit):
     assert response.status_code == 201
     data = response.json()
     assert data["risk_level"] == "moderate"
-    assert data["rule_version"] == "triage-v1"
-    assert data["questionnaire_version"] == "v1"
-    assert [r["code"] for r in data["reasons"]] == ["core_symptoms"]
+    assert data["rule_version"] == "triage-v2"
+    assert data["questionnaire_version"] == "v2"
+    assert [r["code"] for r in data["reasons"]] == ["core_symptoms", "fever_measured"]
     assert data["reasons"][0]["text"] == "2 dari 5 gejala utama: demam, batuk"
     assert data["advice"].startswith("Risiko Anda sedang.")
     assert data["district"] == {"code": "33.74.10", "name": "Kecamatan Tembalang"}
@@ -153,7 +153,7 @@ def test_it_rejects_an_invalid_token(regions_semarang, api_client):
         ({"symptoms": "fever"}, "symptoms"),
         ({"danger_signs": ["fainting"]}, "danger_signs.0"),
         ({"comorbidities": ["cancer"]}, "comorbidities.0"),
-        ({"exposure": "travel"}, "exposure"),
+        ({"exposure": "abroad"}, "exposure"),
         ({"exposure": None}, "exposure"),
         ({"shortness_of_breath": True}, "shortness_of_breath"),
         ({"district_code": "33.74.99"}, "district_code"),
@@ -497,3 +497,70 @@ def test_a_boolean_client_key_never_returns_someone_elses_assessment(
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"client_key"}
     assert Assessment.objects.count() == 1
+
+
+# --- triage-v2: measured fever, travel --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("temperature", "level", "recheck_days"),
+    [(37.9, "low", 7), (38.0, "moderate", 1), (39.5, "moderate", 1)],
+)
+def test_it_counts_a_measured_temperature_from_38_as_fever(
+    submit, temperature, level, recheck_days
+):
+    response = submit(
+        age=30,
+        symptoms=[],
+        temperature_c=temperature,
+        spo2=None,
+        respiratory_rate=None,
+        district_code=None,
+    )
+
+    assert response.status_code == 201
+    data = response.json()
+    assert data["rule_version"] == "triage-v2"
+    assert data["risk_level"] == level
+    created = dt.datetime.fromisoformat(data["created_at"])
+    assert dt.datetime.fromisoformat(data["recheck_after"]) == created + dt.timedelta(
+        days=recheck_days
+    )
+    codes = [r["code"] for r in data["reasons"]]
+    assert ("fever_measured" in codes) is (level != "low")
+
+
+def test_it_does_not_count_a_measured_fever_twice(submit):
+    data = submit(symptoms=["fever"], temperature_c=39.0, district_code=None).json()
+
+    assert data["risk_level"] == "moderate"
+    assert data["reasons"][0]["params"] == {"count": 1, "symptoms": ["fever"]}
+
+
+@pytest.mark.parametrize(
+    ("exposure", "symptoms", "level"),
+    [
+        ("travel", [], "moderate"),
+        ("travel", ["cough"], "high"),
+        ("close_contact", ["cough"], "high"),
+        ("unsure", ["cough"], "moderate"),
+    ],
+)
+def test_it_counts_travel_as_exposure(submit, exposure, symptoms, level):
+    response = submit(
+        exposure=exposure,
+        symptoms=symptoms,
+        temperature_c=None,
+        district_code=None,
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 201
+    data = response.json()
+    assert data["risk_level"] == level
+    if exposure == "travel":
+        assert data["reasons"][-1] == {
+            "code": "exposure",
+            "params": {"exposure": "travel"},
+            "text": "Travel to an area with COVID-19 transmission",
+        }

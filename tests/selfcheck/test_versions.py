@@ -12,17 +12,25 @@ from selfcheck.models import RuleSet
 pytestmark = pytest.mark.django_db
 
 
-def test_it_starts_with_triage_v1_published(db):
-    assert list(RuleSet.objects.values_list("version", flat=True)) == ["triage-v1"]
-    assert selectors.rule_version_in_force() == "triage-v1"
-    assert selectors.questionnaire_version_in_force() == "v1"
+def test_it_starts_with_triage_v2_published_after_v1(db):
+    assert list(RuleSet.objects.values_list("version", flat=True)) == [
+        "triage-v2",
+        "triage-v1",
+    ]
+    assert selectors.rule_version_in_force() == "triage-v2"
+    assert selectors.questionnaire_version_in_force() == "v2"
+    # Assessments judged before v2's publication keep v1.
+    v2 = RuleSet.objects.get(version="triage-v2")
+    before = v2.starts_at - dt.timedelta(seconds=1)
+    assert selectors.rule_version_in_force(at=before) == "triage-v1"
+    assert selectors.questionnaire_version_in_force(at=before) == "v1"
 
 
 def test_it_switches_version_at_the_published_start(stricter_rules, time_machine):
     start = timezone.now() + dt.timedelta(days=1)
     stricter_rules(starts_at=start)
 
-    assert selectors.rule_version_in_force() == "triage-v1"
+    assert selectors.rule_version_in_force() == "triage-v2"
     assert selectors.rule_version_in_force(at=start) == "test-strict"
     # Cached publications still decide by the clock, so the switch is on time.
     time_machine.move_to(start + dt.timedelta(seconds=1))
@@ -53,7 +61,10 @@ def test_it_withdraws_only_versions_that_have_not_started(stricter_rules):
     with pytest.raises(ApplicationError):
         services.publication_withdraw(publication=started)
 
-    assert list(RuleSet.objects.values_list("version", flat=True)) == ["triage-v1"]
+    assert list(RuleSet.objects.values_list("version", flat=True)) == [
+        "triage-v2",
+        "triage-v1",
+    ]
 
 
 def test_it_ignores_a_published_version_whose_code_is_gone(db, stricter_rules):
@@ -62,6 +73,6 @@ def test_it_ignores_a_published_version_whose_code_is_gone(db, stricter_rules):
 
     spec = rules._REGISTRY.pop("test-strict")
     try:
-        assert selectors.rule_version_in_force() == "triage-v1"
+        assert selectors.rule_version_in_force() == "triage-v2"
     finally:
         rules._REGISTRY["test-strict"] = spec

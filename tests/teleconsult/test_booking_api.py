@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.test import override_settings
 
 from core.models import Notification
 from isolation.teleconsult.models import Booking
@@ -442,3 +443,109 @@ def test_it_refuses_to_reschedule_inside_the_notice(
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "reschedule_notice"
+
+
+# --- abuse limits, retries ----------------------------------------------------
+
+
+def test_it_caps_a_residents_upcoming_consultations(
+    clock, schedule, nurse, alice, bob, make_booking, auth_client
+):
+    make_booking(MONDAY_0800_WIB - timedelta(days=7), status="completed")
+    make_booking(MONDAY_0800_WIB + timedelta(hours=1), status="cancelled")
+    first = book(auth_client(alice), nurse, MONDAY_0800_WIB)
+    second = book(auth_client(alice), nurse, MONDAY_0800_WIB + timedelta(minutes=30))
+    assert (first.status_code, second.status_code) == (201, 201)
+
+    third = book(auth_client(alice), nurse, MONDAY_0800_WIB + timedelta(minutes=60))
+    assert third.status_code == 409
+    error = third.json()["error"]
+    assert error["code"] == "booking_limit"
+    assert "batasnya 2 per orang" in error["message"]
+    assert f"#{first.json()['id']} 04/03/2030 08:00 WIB" in error["message"]
+    assert f"#{second.json()['id']} 04/03/2030 08:30 WIB" in error["message"]
+    # Someone else is not held to alice's count.
+    assert (
+        book(auth_client(bob), nurse, MONDAY_0800_WIB + timedelta(hours=1)).status_code
+        == 201
+    )
+
+    auth_client(alice).post(f"{BOOKINGS}/{first.json()['id']}/cancel")
+    again = book(auth_client(alice), nurse, MONDAY_0800_WIB + timedelta(minutes=90))
+    assert again.status_code == 201
+
+
+@override_settings(SIGAP_TELECONSULT_MAX_ACTIVE_BOOKINGS=1)
+def test_it_takes_the_cap_from_settings(clock, schedule, nurse, alice, auth_client):
+    assert book(auth_client(alice), nurse, MONDAY_0800_WIB).status_code == 201
+    response = book(auth_client(alice), nurse, MONDAY_0800_WIB + timedelta(hours=1))
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "booking_limit"
+
+
+def test_it_refuses_a_slot_beyond_the_listing_horizon(
+    clock, schedule, nurse, alice, auth_client
+):
+    response = book(auth_client(alice), nurse, datetime(2030, 9, 2, 1, 0, tzinfo=UTC))
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "slot_beyond_horizon"
+    assert "31 hari" in error["fields"]["start"]
+    # 31 days from now is the last bookable moment; the slot before it is fine.
+    assert (
+        book(
+            auth_client(alice), nurse, datetime(2030, 4, 3, 1, 0, tzinfo=UTC)
+        ).status_code
+        == 201
+    )
+    assert Booking.objects.count() == 1
+
+
+@override_settings(SIGAP_TELECONSULT_HORIZON_DAYS=7)
+def test_it_lists_and_books_up_to_the_same_horizon(
+    clock, schedule, nurse, alice, auth_client
+):
+    response = auth_client(alice).get(
+        SLOTS,
+        {"doctor": nurse.pk, "date_from": "2030-03-04", "date_to": "2030-03-31"},
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["date_to"] == "2030-03-10"
+    starts = [s["start"] for s in body["doctors"][0]["slots"]]
+    # Now is Sunday 19:00 WIB: the horizon ends next Sunday 19:00 WIB.
+    assert starts[-1] == "2030-03-08T04:30:00Z"
+    assert book(auth_client(alice), nurse, MONDAY_0800_WIB).status_code == 201
+    late = book(auth_client(alice), nurse, datetime(2030, 3, 11, 1, 0, tzinfo=UTC))
+    assert late.json()["error"]["code"] == "slot_beyond_horizon"
+
+    beyond = auth_client(alice).get(
+        SLOTS, {"doctor": nurse.pk, "date_from": "2030-03-11"}
+    )
+    assert beyond.status_code == 400
+    assert beyond.json()["error"]["code"] == "range_beyond_horizon"
+    assert "7 hari" in beyond.json()["error"]["fields"]["date_from"]
+
+
+def test_it_answers_a_retried_booking_with_the_booking_it_made(
+    clock, schedule, nurse, alice, auth_client
+):
+    first = book(auth_client(alice), nurse, MONDAY_0800_WIB)
+    assert first.status_code == 201
+    retry = book(auth_client(alice), nurse, MONDAY_0800_WIB, reason="lain")
+    assert retry.status_code == 200
+    assert retry.json()["id"] == first.json()["id"]
+    assert retry.json()["reason"] == "Demam tiga hari"
+    assert Booking.objects.count() == 1
+
+
+def test_it_names_the_patients_own_booking_at_that_time(
+    clock, schedule, schedule2, nurse, nurse2, alice, auth_client
+):
+    own = book(auth_client(alice), nurse2, MONDAY_0800_WIB).json()
+    response = book(auth_client(alice), nurse, MONDAY_0800_WIB)
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "patient_busy"
+    assert f"#{own['id']}, 04/03/2030 08:00 WIB" in error["message"]
+    assert "orang lain" not in error["message"]

@@ -87,9 +87,14 @@ def test_it_books_one_slot_once_under_200_concurrent_requests(
 ):
     require_postgres()
     if not app_check:
-        # Prove the database alone decides: drop the service's pre-insert check.
+        # Prove the database alone decides: drop the service's locks and pre-insert
+        # check.
         monkeypatch.setattr(
-            "isolation.teleconsult.services.bookings._clash", lambda booking: None
+            "isolation.teleconsult.services.bookings._clash", lambda booking, now: None
+        )
+        monkeypatch.setattr(
+            "isolation.teleconsult.services.bookings._lock_parties",
+            lambda booking, patient: None,
         )
     keys = _residents(200)
     body = {"doctor": nurse.pk, "start": START.isoformat(), "reason": "sesak napas"}
@@ -135,3 +140,83 @@ def test_it_warns_when_sqlite_would_not_serialise_bookings():
         else:
             options["transaction_mode"] = previous
     assert check_sqlite_serialises_bookings(None, databases=["default"]) == []
+
+
+def _post_all(bodies: list[dict], keys: list[str]) -> list[tuple[int, str | None]]:
+    def attempt(args) -> tuple[int, str | None]:
+        body, key = args
+        try:
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+            response = client.post("/api/v1/teleconsult/bookings", body, format="json")
+            error = (
+                response.json().get("error") if response.status_code >= 400 else None
+            )
+            return response.status_code, error and error["code"]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        return list(pool.map(attempt, zip(bodies, keys, strict=True)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_holds_one_resident_to_the_cap_under_concurrent_requests(
+    clock, schedule, nurse
+):
+    require_postgres()
+    [key] = _residents(1)
+    bodies = [
+        {"doctor": nurse.pk, "start": (START + timedelta(minutes=30 * i)).isoformat()}
+        for i in range(8)
+    ]
+    results = _post_all(bodies, [key] * 8)
+    assert Counter(results) == {(201, None): 2, (409, "booking_limit"): 6}
+    assert Booking.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_books_a_slot_once_when_one_resident_retries_concurrently(
+    clock, schedule, nurse
+):
+    require_postgres()
+    [key] = _residents(1)
+    body = {"doctor": nurse.pk, "start": START.isoformat()}
+    results = _post_all([body] * 10, [key] * 10)
+    assert Counter(results) == {(201, None): 1, (200, None): 9}
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_never_holds_a_slot_another_resident_booked_meanwhile(
+    clock, schedule, nurse
+):
+    """A proposal and bookings racing for the earliest slot: the slot ends up either
+    booked or held, never both."""
+    from isolation.teleconsult.models import ConsultationProposal
+    from isolation.teleconsult.services import proposal_create
+
+    require_postgres()
+    keys = _residents(20)
+    patient = User.objects.create(phone="+6281399999999", full_name="Citra")
+    ResidentProfile.objects.create(user=patient, consent_given_at=timezone.now())
+    facility = User.objects.get(pk=nurse.pk).facility
+
+    def propose() -> None:
+        try:
+            proposal_create(patient=patient, facility=facility)
+        finally:
+            connections.close_all()
+
+    body = {"doctor": nurse.pk, "start": START.isoformat()}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        proposed = pool.submit(propose)
+        results = _post_all([body] * 20, keys)
+        proposed.result()
+    proposal = ConsultationProposal.objects.get()
+    booked = Booking.objects.filter(start=START).exists()
+    assert booked != (proposal.start == START)
+    if booked:
+        assert Counter(status for status, _ in results)[201] == 1
+    else:
+        assert {code for _, code in results} == {"slot_held"}

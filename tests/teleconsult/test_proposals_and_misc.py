@@ -3,12 +3,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.test import override_settings
 
 from core.exceptions import Conflict
 from core.services.privacy import user_erase, user_export
 from isolation.teleconsult.models import (
     Booking,
     ConsultationMessage,
+    ConsultationProposal,
     DoctorSchedule,
 )
 from isolation.teleconsult.services import proposal_create, teleconsult_demo_seed
@@ -42,7 +44,7 @@ def test_it_lets_the_patient_accept_a_proposal(proposal, alice, auth_client):
     assert Booking.objects.count() == 1
 
 
-def test_it_says_slot_taken_when_someone_booked_the_proposed_slot(
+def test_it_holds_the_proposed_slot_for_the_patient(
     proposal, nurse, alice, bob, auth_client
 ):
     taken = auth_client(bob).post(
@@ -50,12 +52,116 @@ def test_it_says_slot_taken_when_someone_booked_the_proposed_slot(
         {"doctor": nurse.pk, "start": proposal.start.isoformat()},
         format="json",
     )
-    assert taken.status_code == 201
+    assert taken.status_code == 409
+    assert taken.json()["error"]["code"] == "slot_held"
+    assert "pasien lain" in taken.json()["error"]["message"]
+
+    def listed(user):
+        body = (
+            auth_client(user)
+            .get(
+                "/api/v1/teleconsult/slots",
+                {
+                    "doctor": nurse.pk,
+                    "date_from": "2030-03-04",
+                    "date_to": "2030-03-04",
+                },
+            )
+            .json()
+        )
+        return [s["start"] for d in body["doctors"] for s in d["slots"]]
+
+    assert "2030-03-04T01:00:00Z" not in listed(bob)
+    assert "2030-03-04T01:00:00Z" in listed(alice)
+
+    response = auth_client(alice).post(f"{PROPOSALS}/{proposal.pk}/accept")
+    assert response.status_code == 201
+    assert Booking.objects.get().patient == alice
+
+
+def test_it_says_slot_taken_when_the_slot_was_booked_before_the_hold(
+    proposal, nurse, alice, bob, make_booking, auth_client
+):
+    # Written around the services (as a booking made before holds existed).
+    make_booking(proposal.start, patient=bob)
     response = auth_client(alice).post(f"{PROPOSALS}/{proposal.pk}/accept")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "slot_taken"
     proposal.refresh_from_db()
     assert proposal.status == "proposed"
+
+
+def test_it_frees_the_slot_when_the_hold_runs_out(
+    clock, proposal, nurse, alice, bob, auth_client
+):
+    assert proposal.expires_at == proposal.created_at + timedelta(minutes=120)
+    clock.shift(timedelta(minutes=121))
+    listed = auth_client(alice).get(PROPOSALS).json()["results"]
+    assert listed[0]["status"] == "expired"
+    taken = auth_client(bob).post(
+        "/api/v1/teleconsult/bookings",
+        {"doctor": nurse.pk, "start": proposal.start.isoformat()},
+        format="json",
+    )
+    assert taken.status_code == 201
+    late = auth_client(alice).post(f"{PROPOSALS}/{proposal.pk}/accept")
+    assert late.status_code == 409
+    assert late.json()["error"]["code"] == "proposal_not_open"
+
+
+def test_it_frees_the_slot_when_the_patient_declines(
+    proposal, nurse, alice, bob, auth_client
+):
+    auth_client(alice).post(f"{PROPOSALS}/{proposal.pk}/decline")
+    taken = auth_client(bob).post(
+        "/api/v1/teleconsult/bookings",
+        {"doctor": nurse.pk, "start": proposal.start.isoformat()},
+        format="json",
+    )
+    assert taken.status_code == 201
+
+
+def test_it_gives_the_patients_own_booking_when_she_booked_the_proposed_slot(
+    proposal, nurse, alice, auth_client
+):
+    own = auth_client(alice).post(
+        "/api/v1/teleconsult/bookings",
+        {"doctor": nurse.pk, "start": proposal.start.isoformat()},
+        format="json",
+    )
+    assert own.status_code == 201
+    response = auth_client(alice).post(f"{PROPOSALS}/{proposal.pk}/accept")
+    assert response.status_code == 200
+    assert response.json()["id"] == own.json()["id"]
+    proposal.refresh_from_db()
+    assert proposal.status == "accepted"
+    assert proposal.booking_id == own.json()["id"]
+    assert Booking.objects.count() == 1
+
+
+@override_settings(SIGAP_TELECONSULT_MAX_ACTIVE_BOOKINGS=1)
+def test_it_lets_a_proposal_past_the_cap(
+    clock, schedule, schedule2, nurse, nurse2, alice, make_booking, auth_client
+):
+    # A booking far ahead (the patient is at the cap) does not stop a proposal from
+    # being accepted: it follows a danger sign.
+    make_booking(MONDAY_0800_WIB + timedelta(days=7), doctor=nurse2)
+    booked = auth_client(alice).post(
+        "/api/v1/teleconsult/bookings",
+        {"doctor": nurse.pk, "start": MONDAY_0800_WIB.isoformat()},
+        format="json",
+    )
+    assert booked.json()["error"]["code"] == "booking_limit"
+    proposal = ConsultationProposal.objects.create(
+        patient=alice,
+        doctor=nurse,
+        facility=nurse.facility,
+        start=MONDAY_0800_WIB,
+        end=MONDAY_0800_WIB + timedelta(minutes=30),
+        expires_at=MONDAY_0800_WIB,
+    )
+    response = auth_client(alice).post(f"{PROPOSALS}/{proposal.pk}/accept")
+    assert response.status_code == 201
 
 
 def test_it_lets_the_patient_decline_a_proposal(proposal, alice, auth_client):

@@ -373,3 +373,38 @@ def test_it_removes_slots_that_overlap_a_booking():
         "11:30",
     ]
     assert rules.free_slots(slots, []) == slots
+
+
+@pytest.mark.parametrize(
+    ("active", "limit", "expected"),
+    [(0, 2, None), (1, 2, None), (2, 2, "booking_limit"), (5, 2, "booking_limit")],
+)
+def test_it_caps_upcoming_bookings(active, limit, expected):
+    assert rules.booking_limit_error(active=active, limit=limit) == expected
+
+
+def test_it_refuses_a_slot_at_or_past_the_horizon():
+    now = datetime(2030, 3, 3, 12, 0, tzinfo=UTC)
+    policy = rules.Policy(horizon=timedelta(days=31))
+    windows = [rules.Window(d, time(0), time(23, 30)) for d in range(7)]
+    zone = ZoneInfo("UTC")
+
+    def error(start):
+        return rules.slot_error(start, windows=windows, policy=policy, tz=zone, now=now)
+
+    assert error(now + timedelta(days=31) - timedelta(minutes=30)) is None
+    assert error(now + timedelta(days=31)) == "slot_beyond_horizon"
+    no_limit = rules.Policy()
+    far = now + timedelta(days=400)
+    assert (
+        rules.slot_error(far, windows=windows, policy=no_limit, tz=zone, now=now)
+        is None
+    )
+
+
+def test_it_holds_a_proposed_slot_until_its_start_at_most():
+    now = datetime(2030, 3, 3, 12, 0, tzinfo=UTC)
+    hold = timedelta(hours=2)
+    soon, later = now + timedelta(hours=1), now + timedelta(days=1)
+    assert rules.proposal_hold_until(start=soon, now=now, hold=hold) == soon
+    assert rules.proposal_hold_until(start=later, now=now, hold=hold) == now + hold

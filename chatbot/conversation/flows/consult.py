@@ -24,7 +24,9 @@ GONE = (
     TeleconsultErrorCode.SLOT_UNALIGNED,
     TeleconsultErrorCode.OUTSIDE_AVAILABILITY,
     TeleconsultErrorCode.DOCTOR_ON_LEAVE,
+    TeleconsultErrorCode.SLOT_BEYOND_HORIZON,
 )
+OWN_CONFLICTS = (TeleconsultErrorCode.BOOKING_LIMIT, TeleconsultErrorCode.PATIENT_BUSY)
 
 
 def _need_link(ctx: Ctx) -> bool:
@@ -86,6 +88,7 @@ def _offer_slots(ctx: Ctx) -> None:
         date_from=today,
         date_to=today + dt.timedelta(days=DAYS_AHEAD),
         now=now,
+        for_patient_id=ctx.user.pk,
     )
     candidates = sorted(
         (
@@ -164,10 +167,15 @@ def _book(ctx: Ctx, key: str) -> None:
     doctor_id, stamp = key.split(":")
     start_at = dt.datetime.fromtimestamp(int(stamp), tz=dt.UTC)
     try:
-        booking = booking_create(
+        booking, _ = booking_create(
             patient=ctx.user, doctor_id=int(doctor_id), start=start_at
         )
     except ApplicationError as exc:
+        if exc.code in OWN_CONFLICTS:
+            # Not the slot's fault: the message names the person's own bookings.
+            ctx.end()
+            ctx.say(exc.message, [ctx.menu_choice()])
+            return
         if exc.status == 409 or exc.code in GONE:
             ctx.say(ctx.t("consult_gone"))
             _offer_slots(ctx)

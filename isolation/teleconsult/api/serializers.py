@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
@@ -231,6 +232,10 @@ class ProposalOutputSerializer(serializers.Serializer):
     end = serializers.DateTimeField()
     start_local = serializers.SerializerMethodField()
     start_doctor_local = serializers.SerializerMethodField()
+    expires_at = serializers.DateTimeField(
+        help_text="Until then (while proposed) the slot is held for the patient: "
+        "nobody else can book it. Never after `start`."
+    )
     booking = serializers.IntegerField(source="booking_id", allow_null=True)
     referral_hospitals = serializers.JSONField(
         help_text="Referral hospitals: free beds of the needed kind first, then nearest"
@@ -238,6 +243,12 @@ class ProposalOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
     def get_status(self, proposal: ConsultationProposal) -> str:
+        # The periodic job marks it expired within a minute; say so already.
+        if (
+            proposal.status == ConsultationProposal.Status.PROPOSED
+            and proposal.expires_at <= timezone.now()
+        ):
+            return ConsultationProposal.Status.EXPIRED
         return proposal.status
 
     def get_start_local(self, proposal: ConsultationProposal) -> str:

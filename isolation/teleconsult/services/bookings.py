@@ -2,14 +2,18 @@
 
 Overlap is prevented by the database: unique (doctor, start) / (patient, start)
 everywhere and, on PostgreSQL, exclusion constraints over the time range. The checks
-here only give the common case a precise error before the insert; when two requests
-race, the constraint decides and the loser gets 409 slot_taken.
+here give a precise error before the insert: the patient's own other booking
+(patient_busy), someone else's (slot_taken), a slot held by a proposal for another
+patient (slot_held), the cap on upcoming consultations (booking_limit). Writers of
+one doctor's slots take the doctor's schedule row lock first, and new bookings the
+patient's row lock, so those checks are not raced; the constraints stay the last word.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -21,15 +25,18 @@ from isolation.teleconsult import rules
 from isolation.teleconsult.error_codes import TeleconsultErrorCode
 from isolation.teleconsult.models import Booking, DoctorSchedule
 from isolation.teleconsult.selectors import (
+    held_slot_exists,
     schedule_leaves,
     schedule_policy,
     schedule_windows,
+    upcoming_bookings_of,
 )
 from isolation.teleconsult.services.common import (
     booking_lock,
     conflict,
     invalid_error,
     local_label,
+    schedule_lock,
 )
 
 
@@ -114,56 +121,133 @@ def _check_slot(schedule: DoctorSchedule, start: datetime, now: datetime) -> dat
         tz=tz,
         now=now,
     )
+    if error == TeleconsultErrorCode.SLOT_BEYOND_HORIZON:
+        raise invalid_error(
+            error, "start", days=settings.SIGAP_TELECONSULT_HORIZON_DAYS
+        )
     if error:
         raise invalid_error(error, "start")
     return start + timedelta(minutes=schedule.slot_minutes)
 
 
-def _clash(booking: Booking) -> str | None:
-    """Which party already holds an overlapping active booking, if any (prepared
-    SQL, `core.db.select_values`: this runs inside the booking's transaction)."""
-    holders = {
-        doctor_id
-        for (doctor_id,) in select_values(
-            Booking,
-            ("doctor",),
-            '"status" <> %s AND "start" < %s AND "end" > %s AND "id" <> %s '
-            'AND ("doctor_id" = %s OR "patient_id" = %s) LIMIT 2',
-            [
-                Booking.Status.CANCELLED,
-                connection.ops.adapt_datetimefield_value(booking.end),
-                connection.ops.adapt_datetimefield_value(booking.start),
-                booking.pk or 0,
-                booking.doctor_id,
-                booking.patient_id,
-            ],
+def _clash(booking: Booking, now: datetime) -> tuple[str, dict] | None:
+    """Why the booking's time is not free: the patient's own overlapping booking
+    (named), someone else's booking of the doctor, or another patient's proposal
+    holding it; with the message's parameters. Prepared SQL (`core.db.select_values`):
+    this runs inside the booking's transaction."""
+    rows = select_values(
+        Booking,
+        ("id", "start", "patient"),
+        '"status" <> %s AND "start" < %s AND "end" > %s AND "id" <> %s '
+        'AND ("doctor_id" = %s OR "patient_id" = %s) LIMIT 4',
+        [
+            Booking.Status.CANCELLED,
+            connection.ops.adapt_datetimefield_value(booking.end),
+            connection.ops.adapt_datetimefield_value(booking.start),
+            booking.pk or 0,
+            booking.doctor_id,
+            booking.patient_id,
+        ],
+    )
+    own = [(pk, start) for pk, start, patient in rows if patient == booking.patient_id]
+    if own:
+        pk, start = own[0]
+        return TeleconsultErrorCode.PATIENT_BUSY, {
+            "booking": f"#{pk}, {local_label(start, booking.patient.tz)}"
+        }
+    if rows:
+        return TeleconsultErrorCode.SLOT_TAKEN, {}
+    if held_slot_exists(
+        doctor_id=booking.doctor_id,
+        start=booking.start,
+        end=booking.end,
+        now=now,
+        except_patient_id=booking.patient_id,
+    ):
+        return TeleconsultErrorCode.SLOT_HELD, {}
+    return None
+
+
+def _lock_parties(booking: Booking, *, patient: bool) -> None:
+    """Serialise the writes that decide who holds a slot: every booking of this
+    doctor (against proposals, which take the same lock to hold a slot) and, for a
+    new booking, every booking of this patient (the cap counts them). Always in this
+    order: patient, then doctor. SQLite: a no-op, the write lock taken at BEGIN
+    IMMEDIATE serialises instead."""
+    if patient:
+        list(
+            User.objects.select_for_update(no_key=True)
+            .filter(pk=booking.patient_id)
+            .values_list("pk")
         )
-    }
-    if not holders:
-        return None
+    schedule_lock(doctor_id=booking.doctor_id)
+
+
+def _same_slot_booking(*, patient: User, doctor_id: int, start: datetime):
+    """The patient's own active booking of exactly this doctor and start: the same
+    request again (a network retry), answered with what it booked."""
     return (
-        TeleconsultErrorCode.SLOT_TAKEN
-        if booking.doctor_id in holders
-        else TeleconsultErrorCode.PATIENT_BUSY
+        Booking.objects.filter(
+            patient=patient,
+            doctor_id=doctor_id,
+            start=start,
+            status=Booking.Status.BOOKED,
+        )
+        .select_related("doctor__facility__district", "facility")
+        .first()
     )
 
 
-def _claim_slot(booking: Booking, **save_kwargs) -> None:
-    """Check and write in one short transaction; the constraints decide races.
+def _limit_check(booking: Booking, now: datetime) -> None:
+    limit = settings.SIGAP_TELECONSULT_MAX_ACTIVE_BOOKINGS
+    upcoming = upcoming_bookings_of(patient_id=booking.patient_id, now=now)
+    error = rules.booking_limit_error(active=len(upcoming), limit=limit)
+    if error:
+        tz = booking.patient.tz
+        listed = ", ".join(f"#{b.pk} {local_label(b.start, tz)}" for b in upcoming)
+        raise conflict(error, count=len(upcoming), limit=limit, bookings=listed)
+
+
+def _claim_slot(
+    booking: Booking,
+    *,
+    now: datetime,
+    new: bool = False,
+    capped: bool = False,
+    **save_kwargs,
+) -> Booking:
+    """Lock, check and write in one short transaction; return what holds the slot.
 
     Validation reads happen before this on purpose: on SQLite the write lock is
     taken at BEGIN (IMMEDIATE), so the locked section is kept to these statements.
-    Inside it a lost race surfaces as an IntegrityError from the unique or
-    exclusion constraints, reported like the pre-check would have.
+    A new booking the patient already holds (same doctor and start) is returned as
+    it is. A lost race against a writer that skipped these locks surfaces as an
+    IntegrityError from the unique or exclusion constraints, reported like the
+    check would have.
     """
     try:
         with transaction.atomic():
-            code = _clash(booking)
-            if code:
-                raise conflict(code)
+            _lock_parties(booking, patient=new)
+            if new:
+                existing = _same_slot_booking(
+                    patient=booking.patient,
+                    doctor_id=booking.doctor_id,
+                    start=booking.start,
+                )
+                if existing is not None:
+                    return existing
+                if capped:
+                    _limit_check(booking, now)
+            found = _clash(booking, now)
+            if found:
+                raise conflict(found[0], **found[1])
             booking.save(**save_kwargs)
     except IntegrityError as exc:
-        raise conflict(_clash(booking) or TeleconsultErrorCode.SLOT_TAKEN) from exc
+        found = _clash(booking, now)
+        if found:
+            raise conflict(found[0], **found[1]) from exc
+        raise conflict(TeleconsultErrorCode.SLOT_TAKEN) from exc
+    return booking
 
 
 def booking_create(
@@ -172,10 +256,21 @@ def booking_create(
     doctor_id: int,
     start: datetime,
     reason: str = "",
+    capped: bool = True,
     now: datetime | None = None,
-) -> Booking:
+) -> tuple[Booking, bool]:
+    """Book a slot for a resident; returns (booking, created).
+
+    Posting a slot the patient already holds with this doctor returns that booking
+    (created False) rather than a conflict, so a retried request is harmless; its
+    reason is not changed. `capped`: held to SIGAP_TELECONSULT_MAX_ACTIVE_BOOKINGS
+    upcoming consultations (accepting a proposal is not, see proposal_accept).
+    """
     now = now or timezone.now()
     consent_require(patient)
+    existing = _same_slot_booking(patient=patient, doctor_id=doctor_id, start=start)
+    if existing is not None:
+        return existing, False
     schedule = _schedule_for(doctor_id)
     if schedule.doctor_id == patient.pk:
         raise invalid_error(TeleconsultErrorCode.UNKNOWN_DOCTOR, "doctor")
@@ -194,8 +289,8 @@ def booking_create(
     booking.full_clean(
         exclude=["doctor", "patient", "facility"], validate_constraints=False
     )
-    _claim_slot(booking, force_insert=True)
-    return booking
+    held = _claim_slot(booking, now=now, new=True, capped=capped, force_insert=True)
+    return held, held is booking
 
 
 def _tell(booking: Booking, *, to: User, kind: str, texts: dict, now: datetime) -> None:
@@ -305,6 +400,7 @@ def booking_reschedule(
     )
     _claim_slot(
         booking,
+        now=now,
         update_fields=[
             "start",
             "end",

@@ -14,7 +14,7 @@ from core.i18n import normalise_language, pick
 from core.models import User
 from isolation.teleconsult import rules
 from isolation.teleconsult.error_codes import TeleconsultErrorCode
-from isolation.teleconsult.models import Booking
+from isolation.teleconsult.models import Booking, DoctorSchedule
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +25,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Someone else has just booked this slot; choose another time.",
     },
     TeleconsultErrorCode.PATIENT_BUSY: {
-        "id": "Anda sudah punya konsultasi pada waktu itu.",
-        "en": "You already have a consultation at that time.",
+        "id": "Anda sudah punya konsultasi lain pada waktu itu ({booking}); batalkan "
+        "atau jadwal ulang konsultasi itu dulu.",
+        "en": "You already have another consultation at that time ({booking}); "
+        "cancel or reschedule that one first.",
+    },
+    TeleconsultErrorCode.SLOT_HELD: {
+        "id": "Slot ini sedang disediakan untuk pasien lain; pilih waktu lain.",
+        "en": "This slot is being held for another patient; choose another time.",
+    },
+    TeleconsultErrorCode.BOOKING_LIMIT: {
+        "id": "Anda sudah punya {count} konsultasi mendatang ({bookings}); batasnya "
+        "{limit} per orang. Batalkan salah satu, atau pesan lagi setelah "
+        "konsultasi selesai.",
+        "en": "You already have {count} upcoming consultations ({bookings}); the "
+        "limit is {limit} per person. Cancel one, or book again once a "
+        "consultation is over.",
     },
     TeleconsultErrorCode.UNKNOWN_DOCTOR: {
         "id": "Dokter tidak ditemukan atau tidak menerima konsultasi.",
@@ -83,22 +97,23 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def message_text(code: str) -> str:
-    """The message for `code` in the active request language."""
-    return pick(TEXTS[code], normalise_language(translation.get_language()))
+def message_text(code: str, **params) -> str:
+    """The message for `code` in the active request language, `params` filled in."""
+    text = pick(TEXTS[code], normalise_language(translation.get_language()))
+    return text.format(**params) if params else text
 
 
 def invalid_error(
-    code: str, field: str | None = None, *, status: int = 400
+    code: str, field: str | None = None, *, status: int = 400, **params
 ) -> ApplicationError:
-    message = message_text(code)
+    message = message_text(code, **params)
     return ApplicationError(
         message, code=code, fields={field: message} if field else None, status=status
     )
 
 
-def conflict(code: str) -> Conflict:
-    return Conflict(message_text(code), code=code)
+def conflict(code: str, **params) -> Conflict:
+    return Conflict(message_text(code, **params), code=code)
 
 
 def not_found(code: str = TeleconsultErrorCode.BOOKING_NOT_FOUND) -> NotFound:
@@ -122,6 +137,18 @@ def booking_lock(*, booking_id: int, user: User) -> Booking:
     if booking is None or booking.party_of(user) is None:
         raise not_found()
     return booking
+
+
+def schedule_lock(*, doctor_id: int) -> None:
+    """Lock the doctor's schedule row until commit: bookings and proposals of one
+    doctor take it before deciding that a slot is free, so a slot is never both
+    booked by one resident and held for another (no constraint spans the two
+    tables)."""
+    list(
+        DoctorSchedule.objects.select_for_update(no_key=True)
+        .filter(doctor_id=doctor_id)
+        .values_list("pk")
+    )
 
 
 def room_broadcast(group: str, message: dict) -> None:

@@ -91,7 +91,7 @@ def _reminder_send(
 
 def bookings_settle(*, now: datetime | None = None) -> dict[str, int]:
     """Mark no-shows 15 minutes after start, close consultations whose room closed
-    and expire proposals whose slot has passed."""
+    and expire proposals whose hold has run out (at the latest, their slot's start)."""
     now = now or timezone.now()
     no_show_ids = list(
         Booking.objects.filter(
@@ -109,7 +109,7 @@ def bookings_settle(*, now: datetime | None = None) -> dict[str, int]:
         end__lte=now - rules.ROOM_CLOSES_AFTER,
     ).update(status=Booking.Status.COMPLETED, updated_at=now)
     expired = ConsultationProposal.objects.filter(
-        status=ConsultationProposal.Status.PROPOSED, start__lte=now
+        status=ConsultationProposal.Status.PROPOSED, expires_at__lte=now
     ).update(status=ConsultationProposal.Status.EXPIRED)
     return {"no_show": marked, "completed": completed, "proposals_expired": expired}
 

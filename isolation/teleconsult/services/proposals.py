@@ -1,21 +1,30 @@
 """Danger sign -> the earliest free slot at the patient's facility is *proposed*;
-nothing is booked until the patient accepts."""
+nothing is booked until the patient accepts. Meanwhile the slot is *held* for that
+patient (SIGAP_TELECONSULT_PROPOSAL_HOLD_MINUTES, never past its start): other
+residents see it as taken and cannot book it. Declining or expiry frees it."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.models import Facility, User
 from core.services.notifications import notify
+from isolation.teleconsult import rules
 from isolation.teleconsult.error_codes import TeleconsultErrorCode
-from isolation.teleconsult.models import Booking, ConsultationProposal
-from isolation.teleconsult.selectors import earliest_free_slot
+from isolation.teleconsult.models import ACTIVE, Booking, ConsultationProposal
+from isolation.teleconsult.selectors import earliest_free_slot, held_slot_exists
 from isolation.teleconsult.services.bookings import booking_create
-from isolation.teleconsult.services.common import conflict, local_label, not_found
+from isolation.teleconsult.services.common import (
+    conflict,
+    local_label,
+    not_found,
+    schedule_lock,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +86,31 @@ def _hospitals_for_alert(alert) -> list[dict]:
     return json.loads(json.dumps(found, cls=DjangoJSONEncoder))
 
 
+def _free_slot_locked(*, facility: Facility, patient: User, now: datetime):
+    """The facility's earliest free slot, with its doctor's schedule row locked until
+    commit and the slot checked again under the lock: a booking of that doctor
+    waits for this proposal, and this proposal does not hold a slot a booking took
+    between the look-up and the lock (then the next free slot is tried)."""
+    for _ in range(3):
+        found = earliest_free_slot(facility_id=facility.pk, now=now)
+        if found is None:
+            return None
+        doctor, slot = found
+        schedule_lock(doctor_id=doctor.pk)
+        taken = Booking.objects.filter(
+            ACTIVE, doctor=doctor, start__lt=slot.end, end__gt=slot.start
+        ).exists() or held_slot_exists(
+            doctor_id=doctor.pk,
+            start=slot.start,
+            end=slot.end,
+            now=now,
+            except_patient_id=0,
+        )
+        if not taken:
+            return found
+    return None
+
+
 @transaction.atomic
 def proposal_create(
     *,
@@ -102,7 +136,7 @@ def proposal_create(
         ).exists()
     ):
         return None
-    found = earliest_free_slot(facility_id=facility.pk, now=now)
+    found = _free_slot_locked(facility=facility, patient=patient, now=now)
     if found is None:
         logger.info("no free teleconsultation slot at facility %s", facility.pk)
         return None
@@ -114,6 +148,11 @@ def proposal_create(
         alert_id=alert_id,
         start=slot.start,
         end=slot.end,
+        expires_at=rules.proposal_hold_until(
+            start=slot.start,
+            now=now,
+            hold=timedelta(minutes=settings.SIGAP_TELECONSULT_PROPOSAL_HOLD_MINUTES),
+        ),
         referral_hospitals=referral_hospitals or [],
     )
     proposal.full_clean(exclude=["patient", "doctor", "facility"])
@@ -153,7 +192,9 @@ def proposal_create(
     return proposal
 
 
-def _locked_proposal(proposal_id: int, patient: User) -> ConsultationProposal:
+def _locked_proposal(
+    proposal_id: int, patient: User, now: datetime
+) -> ConsultationProposal:
     proposal = (
         ConsultationProposal.objects.select_for_update()
         .filter(pk=proposal_id, patient=patient)
@@ -161,7 +202,10 @@ def _locked_proposal(proposal_id: int, patient: User) -> ConsultationProposal:
     )
     if proposal is None:
         raise not_found(TeleconsultErrorCode.PROPOSAL_NOT_FOUND)
-    if proposal.status != ConsultationProposal.Status.PROPOSED:
+    if (
+        proposal.status != ConsultationProposal.Status.PROPOSED
+        or proposal.expires_at <= now
+    ):
         raise conflict(TeleconsultErrorCode.PROPOSAL_NOT_OPEN)
     return proposal
 
@@ -169,30 +213,39 @@ def _locked_proposal(proposal_id: int, patient: User) -> ConsultationProposal:
 @transaction.atomic
 def proposal_accept(
     *, proposal_id: int, patient: User, reason: str = "", now: datetime | None = None
-) -> Booking:
-    """Book the proposed slot (409 slot_taken if someone else got it meanwhile)."""
+) -> tuple[Booking, bool]:
+    """Book the proposed slot; returns (booking, created).
+
+    The slot was held for this patient, so only a booking made before the hold (or
+    a writer that skipped it) can be in the way. If the patient already booked this
+    very slot herself, that booking is the answer (created False). A proposal
+    follows a danger sign: it is not held to the cap on upcoming consultations.
+    """
     now = now or timezone.now()
-    proposal = _locked_proposal(proposal_id, patient)
-    booking = booking_create(
+    proposal = _locked_proposal(proposal_id, patient, now)
+    booking, created = booking_create(
         patient=patient,
         doctor_id=proposal.doctor_id,
         start=proposal.start,
         reason=reason,
+        capped=False,
         now=now,
     )
     proposal.status = ConsultationProposal.Status.ACCEPTED
-    proposal.booking = booking
+    if not ConsultationProposal.objects.filter(booking=booking).exists():
+        proposal.booking = booking
     proposal.responded_at = now
     proposal.save(update_fields=["status", "booking", "responded_at"])
-    return booking
+    return booking, created
 
 
 @transaction.atomic
 def proposal_decline(
     *, proposal_id: int, patient: User, now: datetime | None = None
 ) -> ConsultationProposal:
-    proposal = _locked_proposal(proposal_id, patient)
+    now = now or timezone.now()
+    proposal = _locked_proposal(proposal_id, patient, now)
     proposal.status = ConsultationProposal.Status.DECLINED
-    proposal.responded_at = now or timezone.now()
+    proposal.responded_at = now
     proposal.save(update_fields=["status", "responded_at"])
     return proposal

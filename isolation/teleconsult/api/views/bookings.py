@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -24,13 +25,20 @@ from isolation.teleconsult.api.serializers import (
     slot_listing,
 )
 from isolation.teleconsult.api.views.common import TAGS, booking_response
+from isolation.teleconsult.error_codes import TeleconsultErrorCode
 from isolation.teleconsult.models import REASON_MAX_CHARS, Booking
 from isolation.teleconsult.services.common import message_text
 
 
 class SlotListApi(APIView):
     """Free slots of a facility's doctors (or one doctor), local days in the
-    doctor's zone; each slot in UTC, the doctor's time and the requester's time."""
+    doctor's zone; each slot in UTC, the doctor's time and the requester's time.
+
+    Only slots starting before now + SIGAP_TELECONSULT_HORIZON_DAYS (default 31) are
+    listed: a `date_from` after that is refused (400 `range_beyond_horizon`), a
+    `date_to` after it is cut back (the answer's `date_to` says so). Booked slots
+    and slots held by a proposal for another patient are left out; a slot proposed
+    to the caller is listed."""
 
     permission_classes = [IsAuthenticated]
 
@@ -46,15 +54,28 @@ class SlotListApi(APIView):
                 raise serializers.ValidationError(
                     {"facility": "Isi facility atau doctor."}, code="required"
                 )
-            date_from = attrs.get("date_from") or timezone.localdate(
-                timezone=requester_tz(self.context["request"], attrs.get("tz"))
-            )
+            tz = requester_tz(self.context["request"], attrs.get("tz"))
+            date_from = attrs.get("date_from") or timezone.localdate(timezone=tz)
             date_to = attrs.get("date_to") or date_from + timedelta(days=13)
             error = rules.date_range_error(date_from, date_to)
             if error:
                 raise serializers.ValidationError(
                     {"date_to": message_text(error)}, code=error
                 )
+            # Nothing is bookable from now + the horizon on: a range starting after
+            # it is refused; one running past it is cut there (date_to says where).
+            last_day = (timezone.now() + selectors.booking_horizon()).astimezone(tz)
+            if date_from > last_day.date():
+                error = TeleconsultErrorCode.RANGE_BEYOND_HORIZON
+                raise serializers.ValidationError(
+                    {
+                        "date_from": message_text(
+                            error, days=settings.SIGAP_TELECONSULT_HORIZON_DAYS
+                        )
+                    },
+                    code=error,
+                )
+            date_to = min(date_to, last_day.date())
             return {**attrs, "date_from": date_from, "date_to": date_to}
 
     @extend_schema(
@@ -72,6 +93,7 @@ class SlotListApi(APIView):
             doctor_id=args.get("doctor"),
             date_from=args["date_from"],
             date_to=args["date_to"],
+            for_patient_id=request.user.pk,
         )
         doctors = slot_listing(entries, tz)
         return Response(
@@ -90,7 +112,8 @@ class BookingListCreateApi(APIView):
     # Used below; also tells the schema the list comes as {next, previous, results}.
     pagination_class = BookingPagination
     """GET: the caller's bookings (a health worker: their appointments).
-    POST: book a slot (residents with consent)."""
+    POST: book a slot (residents with consent). Posting a slot the caller already
+    holds with that doctor answers 200 with that booking, so a retry is safe."""
 
     class FilterSerializer(StrictSerializer):
         status = serializers.ChoiceField(choices=Booking.Status.choices, required=False)
@@ -134,18 +157,42 @@ class BookingListCreateApi(APIView):
         return paginator.get_paginated_response(data)
 
     @extend_schema(
-        request=InputSerializer, responses={201: BookingOutputSerializer}, tags=TAGS
+        request=InputSerializer,
+        responses={
+            201: OpenApiResponse(BookingOutputSerializer, "Booked."),
+            200: OpenApiResponse(
+                BookingOutputSerializer,
+                "The caller already holds this slot with this doctor (a retried "
+                "request): that booking, unchanged.",
+            ),
+            400: OpenApiResponse(
+                description="A field error, or a slot that cannot be booked: "
+                "`slot_in_past`, `booking_notice`, `slot_beyond_horizon` (at or "
+                "after now + SIGAP_TELECONSULT_HORIZON_DAYS, default 31), "
+                "`outside_availability`, `slot_unaligned`, `doctor_on_leave`, "
+                "`unknown_doctor`."
+            ),
+            409: OpenApiResponse(
+                description="`slot_taken`: someone else booked it; `slot_held`: it "
+                "is held for another patient by a proposal; `patient_busy`: the "
+                "caller's own other consultation overlaps it (named in the "
+                "message); `booking_limit`: the caller already has "
+                "SIGAP_TELECONSULT_MAX_ACTIVE_BOOKINGS (default 2) upcoming "
+                "consultations (named in the message)."
+            ),
+        },
+        tags=TAGS,
     )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        booking = services.booking_create(
+        booking, created = services.booking_create(
             patient=request.user,
             doctor_id=data.validated_data["doctor"],
             start=data.validated_data["start"],
             reason=data.validated_data["reason"],
         )
-        return booking_response(request, booking, 201)
+        return booking_response(request, booking, 201 if created else 200)
 
 
 class BookingDetailApi(APIView):

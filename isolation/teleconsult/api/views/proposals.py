@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -38,6 +38,9 @@ class ProposalListApi(APIView):
 
 
 class ProposalAcceptApi(APIView):
+    """Book the proposed slot. It is held for the caller until the proposal's
+    `expires_at`; accepting is not held to the cap on upcoming consultations."""
+
     permission_classes = [IsResident]
 
     class InputSerializer(StrictSerializer):
@@ -46,15 +49,30 @@ class ProposalAcceptApi(APIView):
         )
 
     @extend_schema(
-        request=InputSerializer, responses={201: BookingOutputSerializer}, tags=TAGS
+        request=InputSerializer,
+        responses={
+            201: OpenApiResponse(BookingOutputSerializer, "Booked."),
+            200: OpenApiResponse(
+                BookingOutputSerializer,
+                "The caller had already booked this very slot: that booking (the "
+                "proposal is marked accepted).",
+            ),
+            409: OpenApiResponse(
+                description="`proposal_not_open`: accepted, declined or expired "
+                "(the hold ran out); `patient_busy`: the caller's own other "
+                "consultation overlaps it; `slot_taken`: booked by someone else "
+                "before the hold."
+            ),
+        },
+        tags=TAGS,
     )
     def post(self, request, proposal_id: int):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        booking = services.proposal_accept(
+        booking, created = services.proposal_accept(
             proposal_id=proposal_id, patient=request.user, **data.validated_data
         )
-        return booking_response(request, booking, 201)
+        return booking_response(request, booking, 201 if created else 200)
 
 
 class ProposalDeclineApi(APIView):
