@@ -20,23 +20,28 @@ EVERYDAY_ZIPF = 4.3
 LANGUAGES = ("id", "en")
 
 
-@lru_cache(maxsize=1)
-def _everyday_words() -> frozenset[str]:
-    """The words over the bar in either language (some 8,400). Read with
-    `read_cBpack`, not `get_frequency_dict`: that one caches the whole lists
-    (60,000 words with their frequencies, about 9 MB a process) for good."""
+def _words_from(zipf: float) -> frozenset[str]:
+    """The words at Zipf `zipf` or more in either language. Read with `read_cBpack`,
+    not `get_frequency_dict`: that one caches the whole lists (60,000 words with
+    their frequencies, about 9 MB a process) for good."""
     from wordfreq import available_languages, read_cBpack
 
     files = available_languages("small")  # every word down to Zipf 3
     # A cBpack's i-th list holds the words at -i centibels: frequency 10 ** (-i / 100),
     # i.e. Zipf 9 - i / 100 (see read_cBpack).
-    last = round((9 - EVERYDAY_ZIPF) * 100)
+    last = round((9 - zipf) * 100)
     return frozenset(
         word
         for language in LANGUAGES
         for bucket in read_cBpack(files[language])[: last + 1]
         for word in bucket
     )
+
+
+@lru_cache(maxsize=1)
+def _everyday_words() -> frozenset[str]:
+    """The words over the everyday bar in either language (some 8,400)."""
+    return _words_from(EVERYDAY_ZIPF)
 
 
 def load() -> None:
@@ -60,16 +65,7 @@ LISTED_ZIPF = 3.0
 
 @lru_cache(maxsize=1)
 def _listed_words() -> frozenset[str]:
-    from wordfreq import available_languages, read_cBpack
-
-    files = available_languages("small")
-    last = round((9 - LISTED_ZIPF) * 100)
-    return frozenset(
-        word
-        for language in LANGUAGES
-        for bucket in read_cBpack(files[language])[: last + 1]
-        for word in bucket
-    )
+    return _words_from(LISTED_ZIPF)
 
 
 def listed(word: str) -> bool:

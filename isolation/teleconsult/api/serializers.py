@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
 from core.api.pagination import CursorPagination
@@ -98,27 +97,6 @@ def slot_listing(entries, tz: ZoneInfo) -> list[dict]:
             }
         )
     return doctors
-
-
-class AwareDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 instant that must say its offset: '10:00' alone is ambiguous
-    between WIB, WITA and WIT."""
-
-    default_error_messages = {
-        "naive": "Sertakan zona waktu, mis. 2025-03-03T08:00:00+07:00 atau ...Z."
-    }
-
-    def to_internal_value(self, value):
-        if isinstance(value, str):
-            try:
-                parsed = parse_datetime(value)
-            except ValueError:
-                # Well formed but no such moment (08:60, 25:00, 30 February):
-                # DRF's own parse below answers it as an invalid datetime.
-                parsed = None
-            if parsed is not None and parsed.tzinfo is None:
-                self.fail("naive")
-        return super().to_internal_value(value)
 
 
 class TimeZoneField(serializers.CharField):

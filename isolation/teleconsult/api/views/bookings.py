@@ -13,10 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsResident
-from core.api.serializers import BoundedDateField, StrictSerializer
+from core.api.serializers import (
+    AwareDateTimeField,
+    BoundedDateField,
+    StrictSerializer,
+)
 from isolation.teleconsult import rules, selectors, services
 from isolation.teleconsult.api.serializers import (
-    AwareDateTimeField,
     BookingOutputSerializer,
     BookingPagination,
     SlotListingSerializer,
