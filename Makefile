@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-BOUNDARIES ?= ../shared/data/kecamatan.geojson.gz
+# The kecamatan boundaries make run imports: BOUNDARIES=… or SIGAP_BOUNDARIES_FILE=….
+BOUNDARIES ?= $(or $(SIGAP_BOUNDARIES_FILE),../shared/data/kecamatan.geojson.gz)
 # Every install takes its versions from the lock (uv.lock, exported to $(LOCK): what CI
 # tested); `make lock` renews both.
 LOCK := constraints.txt
