@@ -302,3 +302,10 @@ def test_a_too_short_area_search_says_so_in_the_asked_language(api_client, db):
     assert assert_error(r, 400)["message"] == "Ketik minimal 2 huruf."
     r = api_client.get("/api/v1/areas/search", {"q": "a"}, HTTP_ACCEPT_LANGUAGE="en")
     assert assert_error(r, 400)["message"] == "Type at least 2 letters."
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "cD0tMQ=="])
+def test_a_cursor_the_api_never_gave_is_a_field_error(alice, auth_client, cursor):
+    r = auth_client(alice).get("/api/v1/selfcheck/assessments", {"cursor": cursor})
+    error = assert_error(r, 400, "invalid_cursor")
+    assert set(error["fields"]) == {"cursor"}
