@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 import logging
 
@@ -33,6 +34,19 @@ logger = logging.getLogger(__name__)
 
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 CATALOG_SCHEMA = "docs/open-data-catalog.schema.json"
+
+
+def open_to_any_origin(view):
+    """Public data, asked without credentials: any web page (a notebook, a news
+    site's chart) may read it (CORS). Errors too, so a page can show why."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapped
 
 
 def _absolute(request, path: str) -> str:
@@ -146,6 +160,7 @@ def index(request):
 
 
 @require_safe
+@open_to_any_origin
 def catalog(request):
     response = JsonResponse(
         catalog_build(request),
@@ -157,6 +172,7 @@ def catalog(request):
 
 
 @require_safe
+@open_to_any_origin
 def catalog_schema(request):
     path = settings.BASE_DIR / CATALOG_SCHEMA
     return JsonResponse(json.loads(path.read_text()))
@@ -239,6 +255,7 @@ def _logged(stream, *, slug: str, fmt: str):
 
 
 @require_safe
+@open_to_any_origin
 @json_errors
 def download(request, slug: str, fmt: str):
     ds = DATASETS.get(slug)

@@ -222,3 +222,12 @@ def test_the_boundaries_carry_their_own_licence_and_notice(client, demo_areas):
 )
 def test_link_checkers_and_catalogue_harvesters_may_ask_head(client, demo_areas, path):
     assert client.head(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/data/catalog.json", "/data/figures.json", "/data/zones.csv"]
+)
+def test_any_web_page_may_read_the_open_data(client, demo_areas, path):
+    r = client.get(path, HTTP_ORIGIN="https://notebook.example")
+    assert r["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in r
