@@ -11,6 +11,7 @@ class IsolationErrorCode(StrEnum):
     ALREADY_DECIDED = "already_decided"
     ALREADY_ISOLATING = "already_isolating"
     CLIENT_ID_REUSED = "client_id_reused"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
     EMPTY_CHECKIN = "empty_checkin"
     ENROLMENT_REFUSED = "enrolment_refused"
     FACILITY_REQUIRED = "facility_required"

@@ -198,6 +198,20 @@ def isolation_request_confirm(
 
     request = request_get_for_worker(actor=actor, request_id=request_id, lock=True)
     _decide(request)
+    # The profile row lock orders this against a withdrawal of consent
+    # (core.services.accounts.consent_withdraw), which refuses once monitoring runs.
+    profile = (
+        ResidentProfile.objects.select_for_update()
+        .filter(user_id=request.patient_id)
+        .first()
+    )
+    if profile is None or profile.consent_given_at is None:
+        raise Conflict(
+            "Pasien sudah menarik persetujuan pengolahan data kesehatannya setelah "
+            "mengajukan permintaan ini: hubungi pasien, lalu daftarkan dengan "
+            "persetujuannya (enrolmen) bila ia setuju.",
+            code=IsolationErrorCode.CONSENT_WITHDRAWN,
+        )
     facility = Facility.objects.select_related("district").get(pk=request.facility_id)
     isolation = isolation_create(
         actor=actor,

@@ -634,3 +634,24 @@ def test_it_seeds_the_demo_once(regions_semarang):
     assert isolation.facility == demo_users["nurse"].facility
     assert isolation.checkins.count() == 6
     assert set(isolation.alerts.values_list("kind", flat=True)) == {"danger", "missed"}
+
+
+def test_a_request_whose_patient_withdrew_consent_is_not_confirmed(alice, nurse):
+    """Monitoring needs consent: a withdrawal while the request waits stops the
+    confirmation, and the nurse is told to talk to the patient."""
+    from core.services.accounts import consent_withdraw
+
+    request = services.isolation_request_create(
+        patient=alice,
+        test_date=timezone.now().date(),
+        facility_id=nurse.facility_id,
+    )
+    consent_withdraw(user=alice)
+
+    with pytest.raises(Conflict) as exc:
+        services.isolation_request_confirm(actor=nurse, request_id=request.pk)
+
+    assert exc.value.code == "consent_withdrawn"
+    request.refresh_from_db()
+    assert request.status == "pending"
+    assert not Isolation.objects.filter(patient=alice).exists()
