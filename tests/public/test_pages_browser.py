@@ -103,12 +103,18 @@ def _reseed_migration_data() -> None:
 
     for module, function in (
         ("selfcheck.migrations.0002_publish_v1", "publish"),
+        ("selfcheck.migrations.0003_publish_triage_v2", "publish"),
         (
             "core.migrations.0003_boundaryimport_figuredirty_zonerule_areaboundary_and_more",
             "seed_zone_rules",
         ),
     ):
         getattr(importlib.import_module(module), function)(apps, None)
+    from django.core.cache import cache
+
+    from selfcheck.selectors.versions import PUBLICATIONS_CACHE_KEY
+
+    cache.delete(PUBLICATIONS_CACHE_KEY)
 
 
 @pytest.fixture
