@@ -41,11 +41,15 @@ def register_erasure_blocker(name: str, fn: Callable[[User], dict[str, str]]) ->
     _blockers[name] = fn
 
 
-def user_erasure_blockers(*, user: User) -> dict[str, str]:
+def _blockers_of(registry: dict, user: User) -> dict[str, str]:
     blockers: dict[str, str] = {}
-    for _name, fn in sorted(_blockers.items()):
+    for _name, fn in sorted(registry.items()):
         blockers.update(fn(user))
     return blockers
+
+
+def user_erasure_blockers(*, user: User) -> dict[str, str]:
+    return _blockers_of(_blockers, user)
 
 
 def register_consent_blocker(name: str, fn: Callable[[User], dict[str, str]]) -> None:
@@ -56,10 +60,7 @@ def register_consent_blocker(name: str, fn: Callable[[User], dict[str, str]]) ->
 
 
 def user_consent_blockers(*, user: User) -> dict[str, str]:
-    blockers: dict[str, str] = {}
-    for _name, fn in sorted(_consent_blockers.items()):
-        blockers.update(fn(user))
-    return blockers
+    return _blockers_of(_consent_blockers, user)
 
 
 def user_export(*, user: User) -> dict:

@@ -31,6 +31,15 @@ from isolation.services.payloads import alert_payload, checkin_payload
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 # What a check-in can answer with (API names): at least one is needed.
+# A check-in's reported values, by their names on the model and in the rules.
+REPORT_FIELDS = (
+    "temperature",
+    "spo2",
+    "breathing_rate",
+    "symptoms",
+    "danger_signs",
+    "note",
+)
 CHECKIN_ANSWER_FIELDS = (
     "temperature_c",
     "spo2",
@@ -66,12 +75,7 @@ def _replay(existing: CheckIn, *, sent: dict, measured_at: dt.datetime | None):
     for another report: storing nothing then would lose the new one without a word
     (and, for a dangerous one, its alert), so the app must send it under a new id."""
     stored = rules.report_values(
-        temperature=existing.temperature,
-        spo2=existing.spo2,
-        breathing_rate=existing.breathing_rate,
-        symptoms=existing.symptoms,
-        danger_signs=existing.danger_signs,
-        note=existing.note,
+        **{name: getattr(existing, name) for name in REPORT_FIELDS}
     )
     same_time = rules.same_measurement_time(
         measured_at,
@@ -113,14 +117,15 @@ def checkin_submit(
     the patient's consent.
     """
     danger_signs = danger_signs or []
-    if not rules.report_says_something(
-        temperature=temperature,
-        spo2=spo2,
-        breathing_rate=breathing_rate,
-        symptoms=symptoms,
-        danger_signs=danger_signs,
-        note=note,
-    ):
+    report = {
+        "temperature": temperature,
+        "spo2": spo2,
+        "breathing_rate": breathing_rate,
+        "symptoms": symptoms,
+        "danger_signs": danger_signs,
+        "note": note,
+    }
+    if not rules.report_says_something(**report):
         raise ApplicationError(
             message("checkin_empty"),
             code=IsolationErrorCode.EMPTY_CHECKIN,
@@ -128,14 +133,7 @@ def checkin_submit(
                 name: message("checkin_empty_field") for name in CHECKIN_ANSWER_FIELDS
             },
         )
-    sent = rules.report_values(
-        temperature=temperature,
-        spo2=spo2,
-        breathing_rate=breathing_rate,
-        symptoms=symptoms,
-        danger_signs=danger_signs,
-        note=note,
-    )
+    sent = rules.report_values(**report)
     try:
         consent_require(patient, messages=CHECKIN_CONSENT_REQUIRED)
     except PermissionDenied:

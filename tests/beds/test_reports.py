@@ -8,6 +8,7 @@ import datetime as dt
 from django.test import Client
 from django.utils import timezone
 
+from core.beds.rules import BED_KINDS
 from core.models import BedAvailability, BedReport, Facility
 from tests.beds.helpers import KARIADI, WONGSONEGORO, figures, report
 
@@ -331,11 +332,4 @@ def test_the_oxygen_stock_is_documented_with_the_bounds_the_server_keeps(api_cli
         oxygen = components[name]["properties"]["oxygen_days"]
         assert (oxygen.get("minimum"), oxygen.get("maximum")) == (0, 999.9), oxygen
     beds = components["BedsDocRequest"]["properties"]
-    assert set(beds) == {
-        "icu_ventilator",
-        "icu",
-        "hcu",
-        "isolation_negative",
-        "isolation",
-        "igd",
-    }
+    assert set(beds) == set(BED_KINDS)
