@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP (Django) and websockets (Channels) on one server."""
 
 import os
+from http import HTTPStatus
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "core.settings")
 
@@ -22,6 +23,21 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+
+def _name_every_status() -> None:
+    """Daphne writes the status line with Twisted's table of reason phrases, which
+    lacks 422 and 429 (a rate-limited client read "429 Unknown Status"): the
+    standard library's names fill the gaps."""
+    try:
+        from twisted.web import http as twisted_http
+    except ImportError:  # another ASGI server
+        return
+    for status in HTTPStatus:
+        twisted_http.RESPONSES.setdefault(status.value, status.phrase.encode())
+
+
+_name_every_status()
 
 # Everything loaded so far (Django, the apps, URL patterns) lives as long as the
 # process: keep it out of the garbage collector's full collections.

@@ -24,6 +24,7 @@ class CoreErrorCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     INVALID_NIK = "invalid_nik"
     INVALID_PHONE = "invalid_phone"
+    LENGTH_REQUIRED = "length_required"
     LOGIN_RATE_LIMITED = "login_rate_limited"
     MALFORMED_REQUEST = "malformed_request"
     METHOD_NOT_ALLOWED = "method_not_allowed"

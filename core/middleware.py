@@ -105,6 +105,37 @@ class LanguageMiddleware:
         return response
 
 
+class RequireContentLengthMiddleware:
+    """A request body must say its length.
+
+    Neither the WSGI servers nor Django read a body sent in chunks without a
+    Content-Length: the view would see an empty body and answer as if nothing had been
+    sent ("phone is required"), and the data would be lost without a word. Such a
+    request gets 411 `length_required` instead; apps, browsers and the chat platforms
+    always send the length."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "HTTP_TRANSFER_ENCODING" in request.META and not request.META.get(
+            "CONTENT_LENGTH"
+        ):
+            from django.http import JsonResponse
+
+            from core.api.exceptions import error_body
+            from core.error_codes import CoreErrorCode
+
+            return JsonResponse(
+                error_body(
+                    CoreErrorCode.LENGTH_REQUIRED,
+                    "Sertakan Content-Length; data tanpa panjang tidak dapat dibaca.",
+                ),
+                status=411,
+            )
+        return self.get_response(request)
+
+
 class WallTimeMiddleware:
     """Pages (admin, dashboard) show times in the signed-in person's wall time: their
     facility's or home village's zone (WIB, WITA or WIT), WIB for anyone else. The API

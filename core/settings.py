@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from core.api.description import API_DESCRIPTION
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "core.middleware.ApiErrorFormatMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,6 +112,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.PrivateApiResponsesMiddleware",
     "core.middleware.LanguageMiddleware",
+    "core.middleware.RequireContentLengthMiddleware",
     "core.middleware.WallTimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -557,6 +561,39 @@ SMALL_COUNT_SUPPRESSION = env_bool("SMALL_COUNT_SUPPRESSION", True)
 # the polygons alone, which work offline.
 MAP_TILE_URL = env("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
+
+
+def _tile_source(url: str) -> list[str]:
+    """The basemap's origin for the pages' Content-Security-Policy: Leaflet's "{s}"
+    subdomain placeholder becomes a wildcard ("https://{s}.tile.example/…" →
+    "https://*.tile.example")."""
+    parsed = urlsplit(url.replace("{s}", "*"))
+    return (
+        [f"{parsed.scheme}://{parsed.netloc}"]
+        if parsed.scheme and parsed.netloc
+        else []
+    )
+
+
+# Content-Security-Policy on every answer (django-csp): scripts only from this site's
+# own static files (no inline script anywhere: pages pass data in json_script blocks and
+# data- attributes), images from here, data: URIs and the basemap, no plugins, no
+# framing, forms posting only here. Inline style attributes stay allowed (Leaflet,
+# uPlot and the admin set them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_tile_source(MAP_TILE_URL)],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 # Public map data (zones per day, shapes): Cache-Control max-age.
 SIGAP_MAP_CACHE_SECONDS = env_int("SIGAP_MAP_CACHE_SECONDS", 300)
 # Open data (/data/): who publishes it and under which licence (catalogue metadata).

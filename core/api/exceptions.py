@@ -71,6 +71,9 @@ _ENGLISH = {
     "Terlalu banyak permintaan; coba lagi nanti.": "Too many requests; try again later.",
     "Data yang dikirim terlalu besar.": "The data sent is too large.",
     "Data terlalu besar.": "The data sent is too large.",
+    "Sertakan Content-Length; data tanpa panjang tidak dapat dibaca.": (
+        "Send a Content-Length; a body without its length cannot be read."
+    ),
     "Data tidak valid.": "Invalid data.",
     "Data tidak valid; periksa isian yang ditandai.": (
         "Invalid data; check the fields marked."
