@@ -74,11 +74,22 @@ def daphne_server():
     if "thread" not in _server:
         from daphne.server import Server  # installs the asyncio reactor first
 
-        from core.asgi import application
+        from channels.routing import ProtocolTypeRouter
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+        from core.asgi import application, django_asgi_app
 
         ready = threading.Event()
         server = Server(
-            application=application,
+            # The pages' scripts are static files (the Content-Security-Policy allows
+            # no inline script): served from the apps' static folders, as runserver
+            # does, since tests collect no static root.
+            application=ProtocolTypeRouter(
+                {
+                    "http": ASGIStaticFilesHandler(django_asgi_app),
+                    "websocket": application.application_mapping["websocket"],
+                }
+            ),
             endpoints=[f"tcp:port={PORT}:interface={HOST}"],
             signal_handlers=False,
             verbosity=0,
@@ -153,7 +164,9 @@ def test_it_shows_a_danger_alert_live_and_replays_after_a_reconnect(
             facility_id=alice_isolating.facility_id
         ).aggregate(m=Max("seq"))["m"]
         page.wait_for_function(
-            f"window.sigapDashboard.lastSeq() >= {latest}", timeout=LIVE_TIMEOUT_MS
+            "(seq) => window.sigapDashboard.lastSeq() >= seq",
+            arg=latest,
+            timeout=LIVE_TIMEOUT_MS,
         )
 
         # Drop the connection; an alert arrives while the page is offline.

@@ -108,7 +108,9 @@ def wait_for_seq(page, isolation) -> None:
         m=Max("seq")
     )["m"]
     page.wait_for_function(
-        f"window.sigapDashboard.lastSeq() >= {latest}", timeout=LIVE_TIMEOUT_MS
+        "(seq) => window.sigapDashboard.lastSeq() >= seq",
+        arg=latest,
+        timeout=LIVE_TIMEOUT_MS,
     )
 
 
