@@ -106,8 +106,12 @@ class Command(BaseCommand):
             bar = tqdm(unit="kelurahan", desc="Angka wilayah", disable=no_progress)
             done = figures_recompute_all(progress=bar.update)
             bar.close()
+            # With Celery eager (make run) the batch's commit has already
+            # recomputed them; nothing is left in the queue then.
             self.stdout.write(
                 f"Figures recomputed for {done} kelurahan (and the areas above)."
+                if done
+                else "Figures already up to date (recomputed when the batch committed)."
             )
         style = self.style.SUCCESS if not result.rejected else self.style.WARNING
         self.stdout.write(
