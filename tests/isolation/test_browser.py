@@ -72,9 +72,8 @@ def browser():
 def daphne_server():
     """One daphne per test process (Twisted's reactor cannot be restarted)."""
     if "thread" not in _server:
-        from daphne.server import Server  # installs the asyncio reactor first
-
         from channels.routing import ProtocolTypeRouter
+        from daphne.server import Server  # installs the asyncio reactor first
         from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
         from core.asgi import application, django_asgi_app
