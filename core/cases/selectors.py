@@ -6,6 +6,8 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Q
+from django.utils import translation
+from django.utils.formats import date_format
 
 from core.areas.rules import descendant_range
 from core.cases import rules
@@ -233,6 +235,10 @@ def _case_differences(
 
 
 def _label(value, lang: str):
+    """A status in the reader's words, a day as people write it ("6 Des 2026")."""
+    if isinstance(value, dt.date):
+        with translation.override(lang):
+            return date_format(value, "j M Y")
     return rules.STATUS_LABELS[value][lang] if value in rules.STATUS_LABELS else value
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.areas.rules import code_within, descendant_range, parse_code
 from core.areas.selectors import local_today
+from core.cases import rules
 from core.cases import selectors as case_selectors
 from core.exceptions import NotFound
 from core.i18n import pick
@@ -187,7 +188,9 @@ def discrepancy_summary(rows: list[dict]) -> list[dict]:
             {
                 **group,
                 "sources": ", ".join(sorted(group["sources"])),
-                "statuses": ", ".join(sorted(group["statuses"])),
+                "statuses": sorted(
+                    group["statuses"], key=lambda s: rules.STATUS_ORDER.get(s, 99)
+                ),
             }
         )
     return sorted(out, key=lambda g: (g["date"], g["kelurahan"]), reverse=True)

@@ -69,6 +69,17 @@ def test_it_drills_down_to_the_records(office_client, demo_areas):
     # the integrated figure counts them two days earlier.
     assert "PKM-0003" in page and original.record_id in page
     assert moved.case.full_name not in page  # records, not names
+    # Statuses and days in the page's language, as people write them.
+    assert "<th scope=\"col\">konfirmasi</th>" in page
+    assert "· konfirmasi ·" in page and "confirmed" not in page
+    assert "pada 2026-" not in page
+
+
+def test_the_summary_names_statuses_in_the_page_language(office_client, demo_areas):
+    page = office_client.get("/kantor/").content.decode()
+    table = page.split("Selisih antarsumber")[1].split("</section>")[0]
+    assert "konfirmasi" in table
+    assert "confirmed" not in table and "suspect" not in table
 
 
 def test_it_hides_areas_outside_its_region(office_client, demo_areas):
@@ -175,6 +186,7 @@ def test_it_charts_no_self_checks_as_zero_not_as_small(office_client, demo_areas
     assert tembalang.strip() == "0"
     assert "&lt;5" not in signals.split("</p>", 1)[1]  # only in the note above
     assert "flex:" not in signals  # no bar drawn for nothing
+    assert '<span class="zero">0</span>' in signals  # dark text, not white on grey
     assert ">rendah<" in signals and ">low<" not in signals  # the key in Indonesian
 
 
