@@ -105,7 +105,8 @@ class Engine:
                 hoaxes=hoax.hits,
             )
         hits = self.faq.search(a, language=language, limit=3)
-        faq = decide_faq(hits, t.faq, n_terms=len(set(a.terms)))
+        exact = self.faq.says_exactly(a, hits[0] if hits else None)
+        faq = decide_faq(hits, t.faq, n_terms=len(set(a.terms)), exact=exact)
         if faq.kind != "answer":
             filled = self.faq.second_opinion(a, hits, language=language)
             if filled is not hits:

@@ -179,6 +179,8 @@ class FaqIndex:
         word_docs: list[tuple[str, ...]] = []
         char_docs: list[list[str]] = []
         seen: set[tuple[int, tuple[str, ...]]] = set()
+        # Each phrasing's set of terms -> the entry saying it (-1: several do).
+        said: dict[frozenset[str], int] = {}
         answers: list[tuple[int, str, str]] = []
         question_words: defaultdict[int, set[str]] = defaultdict(set)
         # The words each language's entries are written in (see `language_words`).
@@ -209,9 +211,13 @@ class FaqIndex:
                 if not a.terms or (gid, a.terms) in seen:
                     continue
                 seen.add((gid, a.terms))
+                key = frozenset(a.terms)
+                said[key] = gid if said.get(key, gid) == gid else -1
                 doc_group.append(gid)
                 word_docs.append(a.terms)
                 char_docs.append(char_ngrams(a.content))
+        self._said = {key: gid for key, gid in said.items() if gid >= 0}
+        del said
         self._doc_group = np.asarray(doc_group, dtype=np.int32)
         n_phrasings = np.bincount(self._doc_group, minlength=len(self._groups))
         self._phrasing_discount = (
@@ -406,6 +412,17 @@ class FaqIndex:
                 ranked.append((gid, score, written_in[doc]))
         return self._in_language_first(ranked, language, limit)
 
+    def says_exactly(self, a: Analysis, hit: FaqHit | None) -> bool:
+        """Whether the question says what one of `hit`'s phrasings says, term for
+        term, and no other entry's phrasing does: "apa gejala covid?" is the entry
+        "Apa saja gejala COVID-19?" (both: gejala, covid), whatever sibling ("Apa
+        gejala COVID-19 pada anak?") scores close behind it."""
+        if hit is None or not a.terms:
+            return False
+        terms = frozenset(self._spell(a.terms[:MAX_QUERY_TERMS]))
+        gid = self._said.get(terms)
+        return gid is not None and self._groups[gid] == hit.group
+
     def _in_language_first(
         self, ranked: list[tuple[int, float, bool]], language: str, limit: int
     ) -> list[FaqHit]:
@@ -531,18 +548,29 @@ class FaqIndex:
         t = thresholds or FaqThresholds()
         a = self.normaliser.analyse(text) if isinstance(text, str) else text
         hits = self.search(a, language=language, limit=3)
-        return decide_faq(hits, t, n_terms=len(set(a.terms)))
+        return decide_faq(
+            hits,
+            t,
+            n_terms=len(set(a.terms)),
+            exact=self.says_exactly(a, hits[0] if hits else None),
+        )
 
 
-def decide_faq(hits: list[FaqHit], t: FaqThresholds, *, n_terms: int = 2) -> FaqMatch:
-    """Answer when the best clears the bar and beats the runner-up; else suggest."""
+def decide_faq(
+    hits: list[FaqHit], t: FaqThresholds, *, n_terms: int = 2, exact: bool = False
+) -> FaqMatch:
+    """Answer when the best clears the bar and beats the runner-up, or when the
+    question says exactly what one of the best entry's phrasings says (`exact`, see
+    `FaqIndex.says_exactly`); else suggest."""
     if not hits or hits[0].score < t.suggest:
         return FaqMatch(kind="none", hits=tuple(hits))
     best = hits[0]
     runner_up = hits[1].score if len(hits) > 1 else 0.0
     lead = best.score - runner_up
-    confident = (best.score >= t.answer and lead >= t.margin) or (
-        best.score >= t.lead_answer and lead >= t.lead_margin
+    confident = (
+        (best.score >= t.answer and lead >= t.margin)
+        or (best.score >= t.lead_answer and lead >= t.lead_margin)
+        or (exact and best.score >= t.answer)
     )
     if confident and n_terms >= t.min_terms:
         return FaqMatch(kind="answer", best=best, hits=tuple(hits))
