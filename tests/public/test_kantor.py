@@ -70,7 +70,7 @@ def test_it_drills_down_to_the_records(office_client, demo_areas):
     assert "PKM-0003" in page and original.record_id in page
     assert moved.case.full_name not in page  # records, not names
     # Statuses and days in the page's language, as people write them.
-    assert "<th scope=\"col\">konfirmasi</th>" in page
+    assert '<th scope="col">konfirmasi</th>' in page
     assert "· konfirmasi ·" in page and "confirmed" not in page
     assert "pada 2026-" not in page
 
