@@ -147,12 +147,17 @@ class Assessment(models.Model):
 
 
 class AssessmentSymptom(models.Model):
-    """One reported symptom of an assessment, denormalised for daily aggregation."""
+    """One symptom an assessment was judged with, denormalised for daily aggregation:
+    each ticked one, and one its rule version counted from a measured value (fever
+    from a temperature at or above triage-v2's threshold), so the signals count what
+    triage concluded."""
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="symptom_rows"
     )
     symptom = models.CharField(max_length=32)
+    # Not ticked by the resident: counted from a measured value by the rule version.
+    measured = models.BooleanField("dari nilai terukur", default=False)
     day = models.DateField()
     district = models.ForeignKey(
         "core.Region", null=True, on_delete=models.PROTECT, related_name="+"

@@ -121,6 +121,11 @@ class Result:
 
 
 Evaluator = Callable[[Answers, Mapping[str, Any]], tuple[str, tuple[Reason, ...]]]
+SymptomsJudged = Callable[[Answers, Mapping[str, Any]], frozenset[str]]
+
+
+def ticked_symptoms(answers: Answers, p: Mapping[str, Any]) -> frozenset[str]:
+    return answers.symptoms
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +134,16 @@ class RuleSpec:
     evaluator: Evaluator
     params: Mapping[str, Any]
     title: Mapping[str, str]
+    # The symptoms the evaluator judges by: the ticked ones, unless the version counts
+    # a measured value as a symptom (triage-v2's fever). The signals count these.
+    symptoms_judged: SymptomsJudged = ticked_symptoms
 
     def evaluate(self, answers: Answers) -> Result:
         level, reasons = self.evaluator(answers, self.params)
         return Result(level, reasons, self.version)
+
+    def symptoms(self, answers: Answers) -> frozenset[str]:
+        return self.symptoms_judged(answers, self.params)
 
 
 _REGISTRY: dict[str, RuleSpec] = {}
@@ -162,6 +173,13 @@ def rule_versions() -> tuple[str, ...]:
 
 def evaluate(answers: Answers, version: str) -> Result:
     return get_rule(version).evaluate(answers)
+
+
+def effective_symptoms(answers: Answers, version: str) -> frozenset[str]:
+    """The symptoms a version judged: those ticked, plus fever when the version counts
+    the measured temperature as fever (triage-v2 from 38.0 °C; v1 never). Stored with
+    the assessment for the signals, so that they say what triage concluded."""
+    return get_rule(version).symptoms(answers)
 
 
 # --- Triage v1 --------------------------------------------------------------------
@@ -272,17 +290,32 @@ TRIAGE_V1 = register(
 # --- Triage v2 --------------------------------------------------------------------
 
 
+def _fever_measured(answers: Answers, p: Mapping[str, Any]) -> bool:
+    t = answers.temperature_c
+    return t is not None and t >= Decimal(p["fever_from_c"])
+
+
+def symptoms_with_measured_fever(
+    answers: Answers, p: Mapping[str, Any]
+) -> frozenset[str]:
+    """The ticked symptoms, plus fever when the measured temperature is at or above
+    `fever_from_c`."""
+    if "fever" not in answers.symptoms and _fever_measured(answers, p):
+        return answers.symptoms | {"fever"}
+    return answers.symptoms
+
+
 def evaluate_measured_fever(
     answers: Answers, p: Mapping[str, Any]
 ) -> tuple[str, tuple[Reason, ...]]:
     """Triage v1, with a measured temperature at or above the fever threshold counted
     as the fever symptom (the isolation check-in's threshold, 38.0 °C) and travel
     counted as exposure."""
-    threshold = Decimal(p["fever_from_c"])
-    measured = answers.temperature_c is not None and answers.temperature_c >= threshold
+    measured = _fever_measured(answers, p)
+    symptoms = symptoms_with_measured_fever(answers, p)
     judged = answers
-    if measured and "fever" not in answers.symptoms:
-        judged = dataclasses.replace(answers, symptoms=answers.symptoms | {"fever"})
+    if symptoms is not answers.symptoms:
+        judged = dataclasses.replace(answers, symptoms=symptoms)
     level, reasons = evaluate_symptom_count(judged, p)
     if measured and level != CRITICAL:
         reasons = (
@@ -299,6 +332,7 @@ TRIAGE_V2 = register(
     RuleSpec(
         version="triage-v2",
         evaluator=evaluate_measured_fever,
+        symptoms_judged=symptoms_with_measured_fever,
         title={
             "id": "Triase v2 (v1 + suhu terukur ≥ 38,0 °C dihitung demam, perjalanan "
             "dihitung paparan)",

@@ -105,14 +105,17 @@ def assessment_submit(
     assessment.full_clean(
         exclude=["owner", "district"], validate_unique=False, validate_constraints=False
     )
+    # The symptoms triage judged by, not only those ticked: under triage-v2 a measured
+    # fever counts in the signals as it counted in the risk level.
     symptoms = [
         AssessmentSymptom(
             assessment=assessment,
             symptom=symptom,
+            measured=symptom not in parsed.symptoms,
             day=assessment.day,
             district=district,
         )
-        for symptom in sorted(parsed.symptoms)
+        for symptom in sorted(rules.effective_symptoms(parsed, versions.rules))
     ]
     audit = (
         []

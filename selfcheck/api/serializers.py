@@ -100,7 +100,14 @@ class SignalRowSerializer(serializers.Serializer):
     date = serializers.DateField()
     district = serializers.DictField()
     risk_levels = serializers.DictField(help_text='count, or "<5"')
-    symptoms = serializers.DictField(help_text='count, or "<5"')
+    symptoms = serializers.DictField(
+        help_text='count, or "<5". Gejala sebagaimana dinilai triase: `fever` (demam) '
+        "termasuk suhu terukur ≥ ambang demam versi aturan yang menilainya "
+        "(triage-v2: 38,0 °C; triage-v1 hanya yang dicentang). / Symptoms as triage "
+        "judged them: `fever` includes a measured temperature ≥ the fever threshold "
+        "of the rule version that judged it (triage-v2: 38.0 °C; triage-v1 only "
+        "ticked)."
+    )
 
 
 class SignalsOutputSerializer(serializers.Serializer):

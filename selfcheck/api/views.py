@@ -189,7 +189,9 @@ class QuestionnaireApi(APIView):
 
 class SignalsApi(APIView):
     """Anonymised daily counts per kecamatan for health offices (their wilayah kerja)
-    and curators (every area: their broadcasts reach any area)."""
+    and curators (every area: their broadcasts reach any area). Symptoms are counted as
+    triage judged them: fever includes a measured temperature at or above the fever
+    threshold of the assessment's rule version (triage-v2: 38.0 °C)."""
 
     permission_classes = [IsCurator | IsRegionalHealthOffice]
 

@@ -21,7 +21,11 @@ def signals_daily(
     *, area: str | None, date_from: dt.date, date_to: dt.date
 ) -> list[dict]:
     """Daily counts per kecamatan by risk level and by symptom, with every count below
-    5 shown as "<5". Anonymous by construction: only counts leave this function."""
+    5 shown as "<5". Anonymous by construction: only counts leave this function.
+
+    Symptoms are those triage judged by, stored with each assessment: the ticked ones
+    and, under triage-v2, fever from a measured temperature at or above 38.0 °C
+    (`AssessmentSymptom.measured`), each by the rule version that judged it."""
     scope = Q(day__range=(date_from, date_to), district__isnull=False)
     if area:
         scope &= Q(district_id=area) | Q(district__code__startswith=f"{area}.")

@@ -487,3 +487,54 @@ def test_triage_v2_uses_the_check_ins_fever_threshold():
     params = rules.describe("triage-v2")["params"]
     assert Decimal(params["fever_from_c"]) == FEVER_FROM
     assert params["exposures"] == ["none", "close_contact", "travel", "unsure"]
+
+
+# --- The symptoms a version judged (what the signals count) ------------------------
+
+
+def _measured(ticked: list[str], temperature: str | None) -> Answers:
+    return rules.parse_answers(
+        {
+            "age": 30,
+            "symptoms": ticked,
+            "temperature_c": temperature,
+            "exposure": "none",
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "temperature", "ticked", "judged"),
+    [
+        ("triage-v2", "38.6", [], ["fever"]),
+        ("triage-v2", "38.0", ["cough"], ["cough", "fever"]),
+        ("triage-v2", "37.9", [], []),
+        ("triage-v2", "37.5", ["cough"], ["cough"]),
+        ("triage-v2", None, ["fatigue"], ["fatigue"]),
+        ("triage-v2", "39.0", ["fever"], ["fever"]),
+        ("triage-v2", "36.0", ["fever"], ["fever"]),
+        ("triage-v1", "38.6", [], []),
+        ("triage-v1", "39.5", ["cough"], ["cough"]),
+        ("triage-v1", "36.0", ["fever"], ["fever"]),
+    ],
+)
+def test_it_tells_the_symptoms_each_version_judged(
+    version, temperature, ticked, judged
+):
+    parsed = _measured(ticked, temperature)
+
+    assert rules.effective_symptoms(parsed, version) == frozenset(judged)
+
+
+@pytest.mark.parametrize("version", ["triage-v1", "triage-v2"])
+@pytest.mark.parametrize("temperature", [None, "37.5", "37.9", "38.0", "38.6", "41.0"])
+@pytest.mark.parametrize("ticked", [[], ["fever"], ["cough"], ["cough", "fatigue"]])
+def test_the_symptoms_judged_are_those_triage_counted(version, temperature, ticked):
+    parsed = _measured(ticked, temperature)
+
+    result = rules.evaluate(parsed, version)
+
+    counted = next(r for r in result.reasons if r.code == "core_symptoms")
+    judged = rules.effective_symptoms(parsed, version)
+    assert sorted(counted.params["symptoms"]) == sorted(judged & set(CORE))
+    assert judged >= parsed.symptoms  # ticked ones always stay

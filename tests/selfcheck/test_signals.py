@@ -5,6 +5,8 @@ import uuid
 
 import pytest
 
+from core.rules import WIB_ZONE
+from selfcheck.models import RuleSet
 from selfcheck.services import assessment_submit
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +153,50 @@ def test_a_health_office_reads_the_signals_of_its_wilayah_kerja_only(
     )
     # Curators see every area's anonymised counts (for their broadcasts).
     assert auth_client(curator).get(URL, {"area": "33", **dates}).status_code == 200
+
+
+# --- Fever as triage judged it ------------------------------------------------------
+
+
+def _v2_start() -> dt.datetime:
+    return RuleSet.objects.get(version="triage-v2").starts_at
+
+
+def _tembalang(client, day: dt.date) -> dict:
+    data = client.get(
+        URL, {"area": "33.74.10", "from": day.isoformat(), "to": day.isoformat()}
+    ).json()
+    (row,) = data["results"]
+    return row
+
+
+def test_it_counts_a_measured_fever_as_fever(
+    regions_semarang, health_office, auth_client
+):
+    at = _v2_start() + dt.timedelta(hours=1)
+    record(5, at=at, temperature_c="38.6")  # fever not ticked
+    record(5, at=at, temperature_c="37.5")
+    record(1, at=at, temperature_c="39.0", symptoms=["fever"])  # once, not twice
+
+    row = _tembalang(auth_client(health_office), at.astimezone(WIB_ZONE).date())
+
+    assert row["symptoms"]["fever"] == 6
+    # Triage said the same: the six with fever moderate, the five at 37.5 low.
+    assert (row["risk_levels"]["moderate"], row["risk_levels"]["low"]) == (6, 5)
+
+
+def test_it_judges_each_day_by_the_rule_version_that_judged_it(
+    regions_semarang, health_office, auth_client
+):
+    v1_at = _v2_start() - dt.timedelta(days=2)
+    v2_at = _v2_start() + dt.timedelta(days=1)
+    for at in (v1_at, v2_at):
+        record(5, at=at, temperature_c="38.6")
+    client = auth_client(health_office)
+
+    v1 = _tembalang(client, v1_at.astimezone(WIB_ZONE).date())
+    v2 = _tembalang(client, v2_at.astimezone(WIB_ZONE).date())
+
+    # Triage-v1 has no fever threshold: a measured 38.6 °C was judged low, no fever.
+    assert (v1["symptoms"]["fever"], v1["risk_levels"]["low"]) == ("<5", 5)
+    assert (v2["symptoms"]["fever"], v2["risk_levels"]["moderate"]) == (5, 5)

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from core.models import AuditLog, Facility, Region
-from selfcheck.models import Assessment, AssessmentSymptom
+from selfcheck.models import Assessment, AssessmentSymptom, RuleSet
+from selfcheck.services import assessment_submit
 from tests.factories import FacilityFactory, RegionFactory
 from tests.selfcheck.helpers import URL, body
 
@@ -535,6 +536,53 @@ def test_it_does_not_count_a_measured_fever_twice(submit):
 
     assert data["risk_level"] == "moderate"
     assert data["reasons"][0]["params"] == {"count": 1, "symptoms": ["fever"]}
+
+
+def _symptom_rows(assessment_id) -> set[tuple[str, bool]]:
+    return set(
+        AssessmentSymptom.objects.filter(assessment_id=assessment_id).values_list(
+            "symptom", "measured"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("temperature", "ticked", "rows"),
+    [
+        (38.6, [], {("fever", True)}),
+        (38.0, ["cough"], {("cough", False), ("fever", True)}),
+        (37.5, ["cough"], {("cough", False)}),
+        (None, [], set()),
+        (39.0, ["fever"], {("fever", False)}),
+    ],
+)
+def test_it_stores_the_symptoms_triage_judged_for_the_signals(
+    regions_semarang, submit, temperature, ticked, rows
+):
+    response = submit(symptoms=ticked, temperature_c=temperature)
+
+    assert response.status_code == 201
+    data = response.json()
+    assert data["rule_version"] == "triage-v2"
+    assert _symptom_rows(data["id"]) == rows
+    # What the resident ticked is kept as ticked.
+    stored = Assessment.objects.get(pk=data["id"])
+    assert stored.answers["symptoms"] == sorted(ticked)
+
+
+def test_triage_v1_stores_a_measured_fever_as_no_symptom(regions_semarang, submit):
+    v2_start = RuleSet.objects.get(version="triage-v2").starts_at
+
+    assessment, _ = assessment_submit(
+        actor=None,
+        answers={"age": 30, "exposure": "none", "temperature_c": "38.6"},
+        client_key=uuid.uuid4(),
+        district_code="33.74.10",
+        now=v2_start - dt.timedelta(days=1),
+    )
+
+    assert (assessment.rule_version, assessment.risk_level) == ("triage-v1", "low")
+    assert _symptom_rows(assessment.pk) == set()
 
 
 @pytest.mark.parametrize(
