@@ -15,6 +15,13 @@ from dataclasses import dataclass
 # link code: never stored in the inboxes.
 _LONG_NUMBER = re.compile(r"\+?\d(?:[\d .-]{6,}\d)|(?<!\d)\d{3} ?\d{3}(?!\d)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Zero-width space, non-joiner, joiner, word joiner and BOM: invisible, so words they
+# join ("is\u200bthe\u200bvaccine") read as one. Between two words they are a space;
+# elsewhere the space and the word joiner are dropped, the joiners kept (emoji
+# sequences such as 👨\u200d👩\u200d👧 need theirs).
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH_BETWEEN = re.compile(rf"(?<=\w)[{ZERO_WIDTH}]+(?=\w)")
+_ZERO_WIDTH_LONE = re.compile("[\u200b\u2060\ufeff]")
 
 
 class MessageTooLong(ValueError):
@@ -28,6 +35,7 @@ def clean_message(text: str, *, max_chars: int) -> str:
         raise MessageTooLong(max_chars)
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
+    text = _ZERO_WIDTH_LONE.sub("", _ZERO_WIDTH_BETWEEN.sub(" ", text))
     return text.strip()
 
 
@@ -135,20 +143,64 @@ def suggestions_to_tap(reply: str) -> str:
 
 
 def reply_fallback(language: str, *, empty: bool = False) -> str:
+    # 119 ext. 9 is an information line: an emergency is sent to 119 itself.
     if _lang(language) == "en":
         if empty:
             return "Please type your question or paste the message you want checked."
         return (
             "Sorry, I can't answer that yet. Your question has been passed to our "
-            "curators. Try other words, or call the hotline 119 ext. 9."
+            "curators. Try other words, or call the Ministry of Health hotline "
+            "1500-567. In an emergency call *119* or go to the nearest emergency "
+            "room."
         )
     if empty:
         return "Silakan ketik pertanyaan Anda atau tempel pesan yang ingin dicek."
     return (
         "Maaf, saya belum bisa menjawab pertanyaan itu. Pertanyaan Anda sudah kami "
         "catat untuk tim kurator. Coba dengan kata lain, atau hubungi hotline "
-        "119 ext. 9."
+        "Kemenkes 1500-567. Dalam keadaan darurat hubungi *119* atau segera ke IGD "
+        "terdekat."
     )
+
+
+EMERGENCY_LINE = {
+    "en": (
+        "🚑 If someone has a danger sign now (hard to breathe, chest pain, blue lips, "
+        "oxygen under 95%, confusion, fainting, a seizure): call *119* or go to the "
+        "nearest emergency room now."
+    ),
+    "id": (
+        "🚑 Bila ada tanda bahaya sekarang (sesak napas, nyeri dada, bibir kebiruan, "
+        "saturasi di bawah 95%, bingung, pingsan, kejang): hubungi *119* atau segera "
+        "ke IGD terdekat."
+    ),
+}
+
+
+BEDS_LINE = {
+    "en": (
+        "🏥 Nearest hospitals with free beds (ICU, isolation, emergency room): "
+        "*Find a hospital* in the Sigap app or in the chat menu, with your location "
+        "or a kecamatan/city name."
+    ),
+    "id": (
+        "🏥 Rumah sakit terdekat dengan tempat tidur kosong (ICU, isolasi, IGD): "
+        "menu *Cari rumah sakit* di aplikasi Sigap atau di menu chat, dengan lokasi "
+        "Anda atau nama kecamatan/kota."
+    ),
+}
+
+
+def reply_beds_first(reply: str, language: str) -> str:
+    """A reply to a message asking for the nearest hospital or free beds: where
+    the bed search is, first."""
+    return BEDS_LINE[_lang(language)] + "\n\n" + reply
+
+
+def reply_emergency_first(reply: str, language: str) -> str:
+    """A reply to a message that reports a danger sign: 119 and the emergency room
+    first."""
+    return EMERGENCY_LINE[_lang(language)] + "\n\n" + reply
 
 
 def reply_report(

@@ -9,9 +9,11 @@ import time
 from django.conf import settings
 
 from chatbot import rules as chatbot_rules
-from chatbot.conversation.flows import hoax
+from chatbot.conversation.flows import hoax, hospitals
 from chatbot.conversation.flows.base import Ctx, choice, faq_choice
 from chatbot.index import snapshot_get
+from chatbot.matching.emergency import reports_emergency
+from chatbot.matching.intents import asks_for_beds
 
 # The suggestions last offered in a private chat (FAQ ids), for a reply by number.
 OFFERED = "offered"
@@ -74,6 +76,8 @@ def free_text(ctx: Ctx) -> None:
     if ctx.inbound.forwarded and private:
         hoax.check(ctx, ctx.text, offer_report=True)
         return
+    if private and _wants_hospital(ctx):
+        return
     from chatbot.services import message_answer
 
     result = message_answer(
@@ -113,3 +117,16 @@ def free_text(ctx: Ctx) -> None:
         [faq_choice(r) for r in result.related] + [ctx.menu_choice()],
         list_button=ctx.t("related_button"),
     )
+
+
+def _wants_hospital(ctx: Ctx) -> bool:
+    """A message asking for the nearest hospital or free beds ("rumah sakit
+    terdekat", "ICU beds") starts *Cari rumah sakit*; when it also reports a danger
+    sign, 119 comes first."""
+    analysis = snapshot_get().engine.normaliser.analyse(ctx.text)
+    if not asks_for_beds(analysis):
+        return False
+    if reports_emergency(analysis):
+        ctx.say(chatbot_rules.EMERGENCY_LINE[ctx.lang])
+    hospitals.start(ctx)
+    return True

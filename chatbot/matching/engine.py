@@ -8,6 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .emergency import (
+    low_oxygen_reading,
+    reports_emergency,
+    signs_named,
+    words_beside_signs,
+)
 from .faq_index import (
     FaqDoc,
     FaqHit,
@@ -25,11 +31,14 @@ from .hoax_index import (
     asks_about_claim,
     decide_hoax,
 )
-from .hoax_verdict import open_question
-from .normalise import Analysis, Normaliser, detect_language
+from .hoax_verdict import open_question, own_question
+from .normalise import Analysis, Normaliser, detect_language, stem
 
 KINDS = ("faq", "faq_suggestions", "hoax", "hoax_possible", "fallback")
 SHORT_MESSAGE_TERMS = 8
+# A message reporting a danger sign with this many words besides it (and whom it
+# happens to) is about a subject of its own (session 27, development material).
+OWN_SUBJECT_WORDS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +60,8 @@ class Outcome:
     hoax: HoaxHit | None = None
     hoaxes: tuple[HoaxHit, ...] = ()  # every claim above the suggest bar, best first
     faq_hits: tuple[FaqHit, ...] = ()  # top FAQ candidates, whatever the decision
+    # The message reports a danger sign happening now (`emergency.reports_emergency`).
+    emergency: bool = False
 
     @property
     def faq_shown(self) -> tuple[FaqHit, ...]:
@@ -76,7 +87,24 @@ class Engine:
         self.normaliser = Normaliser(synonyms)
         self.faq = FaqIndex(faq_docs, normaliser=self.normaliser)
         self.hoax = HoaxIndex(hoax_docs, normaliser=self.normaliser, use_lsh=use_lsh)
-        self.hoax.topic_terms = self.faq.common_terms()
+        self._common = self.faq.common_terms()
+        self.hoax.topic_terms = self._common
+
+    def _on_own_subject(self, a: Analysis, hits: list[FaqHit]) -> bool:
+        """Whether a message that reports a danger sign is about a subject of its
+        own that the best entry knows, sign included ("orang pingsan boleh dikasih
+        teh manis?" and a first-aid entry, "anak step pas panas tinggi" and a febrile
+        seizure entry): its ranking stands. A bare report ("I am short of breath",
+        "my mom finds it hard to breathe and she has covid") is none: its other
+        words are few, or but one beside the knowledge base's common ones
+        ("covid", "anak") and the best entry does not hold it."""
+        beside = words_beside_signs(a)
+        if not hits or len(beside) < OWN_SUBJECT_WORDS:
+            return False
+        own = {stem(w) for w in beside} - self._common
+        return self.faq.answer_names_signs(hits[0], signs_named(a) - {"oxygen"}) and (
+            len(own) >= OWN_SUBJECT_WORDS or self.faq.holds_any(hits[0], own)
+        )
 
     def answer(
         self, text: str, *, language: str = "id", thresholds: Thresholds | None = None
@@ -113,6 +141,33 @@ class Engine:
                 hits = filled
                 faq = decide_faq(hits, t.faq, n_terms=len(set(a.terms)))
         top = tuple(hits)
+        emergency = reports_emergency(a)
+        danger = self.faq.emergency_hit(hits, language) if emergency else None
+        low_oxygen = emergency and low_oxygen_reading(a)
+        if danger is not None and (
+            # A reading under 95 % is the emergency itself, whatever else it asks.
+            (low_oxygen and (faq.kind != "answer" or faq.best.group != danger.group))
+            or (
+                faq.kind != "answer"
+                and (
+                    (hits and hits[0].group == danger.group)
+                    or not self._on_own_subject(a, hits)
+                )
+            )
+        ):
+            # Someone reports a danger sign and the FAQ knows no better answer:
+            # the danger-sign answer (119, the emergency room) straight away, the
+            # entries the words point to beside it.
+            others = tuple(h for h in hits if h.group != danger.group)
+            return Outcome(
+                kind="faq",
+                analysis=a,
+                language=language,
+                faq=danger,
+                related=tuple(h for h in others if h.score >= t.faq.also_suggest)[:2],
+                faq_hits=(danger, *others),
+                emergency=True,
+            )
         if faq.kind == "answer":
             return Outcome(
                 kind="faq",
@@ -121,6 +176,7 @@ class Engine:
                 faq=faq.best,
                 related=related_hits(hits, t.faq),
                 faq_hits=top,
+                emergency=emergency,
             )
         if (
             hoax.kind == "possible"
@@ -144,6 +200,16 @@ class Engine:
             # claim's own words ("digigit anjing tetangga harus ngapain dok" and a
             # rabies-vaccine forward): the FAQ's entries on it, not the claim.
             hoax = HoaxMatch(kind="none")
+        if (
+            hoax.kind == "possible"
+            and own_question(a.written, asks=a.asks or _asks_is_that(a.written))
+            and hits
+            and hits[0].score >= t.faq.suggest
+        ):
+            # A resident's own question ("my kid has fever after vaccine, is that
+            # normal?", "anak saya demam habis vaksin, wajar ga?"): the FAQ's
+            # entries on it, not a claim to check.
+            hoax = HoaxMatch(kind="none")
         if hoax.kind == "possible":
             # The claim first, and the FAQ's entries on the question beside it.
             return Outcome(
@@ -158,6 +224,7 @@ class Engine:
                     else ()
                 ),
                 faq_hits=top,
+                emergency=emergency,
             )
         if faq.kind == "suggestions":
             return Outcome(
@@ -166,6 +233,7 @@ class Engine:
                 language=language,
                 suggestions=faq.hits,
                 faq_hits=top,
+                emergency=emergency,
             )
         if a.asks:
             # No dead end for a question on an entry's own rare subject ("tawon",
@@ -180,8 +248,20 @@ class Engine:
                     language=language,
                     suggestions=related,
                     faq_hits=top,
+                    emergency=emergency,
                 )
-        return Outcome(kind="fallback", analysis=a, language=language, faq_hits=top)
+        return Outcome(
+            kind="fallback",
+            analysis=a,
+            language=language,
+            faq_hits=top,
+            emergency=emergency,
+        )
+
+
+def _asks_is_that(written: tuple[str, ...]) -> bool:
+    """ "... is that normal", written without a question mark."""
+    return ("is", "that") in zip(written, written[1:], strict=False)
 
 
 def faq_docs_from_records(records: Iterable[Mapping]) -> list[FaqDoc]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from .emergency import signs_named
 from .everyday import everyday
 from .everyday import load as load_everyday_words
 from .normalise import Analysis, Normaliser, indonesian_roots, indonesian_word
@@ -110,6 +111,10 @@ def shape_grams(words: Iterable[str], low: int = 3, high: int = 5) -> list[str]:
         for n in range(low, high + 1):
             grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return grams
+
+
+# An answer naming 119 and this many danger signs is the one an emergency gets.
+EMERGENCY_MIN_SIGNS = 3
 
 
 class FaqIndex:
@@ -235,10 +240,21 @@ class FaqIndex:
             group_words[gid].extend(words)
         self._group_words = TfidfPostings(group_words)
         answer_words: list[list[str]] = [[] for _ in self._groups]
+        # The danger-sign answer: the one that names 119 and most danger signs.
+        self._emergency_group: int | None = None
+        # The danger signs each entry's answer names (`answer_names_signs`).
+        self._answer_signs: list[frozenset[str]] = [frozenset()] * len(self._groups)
+        most_signs = EMERGENCY_MIN_SIGNS - 1
         for gid, text, language in answers:
             a = self.normaliser.analyse(text)
             answer_words[gid].extend(a.terms)
             written[language].update(a.written)
+            signs = signs_named(a)
+            self._answer_signs[gid] |= signs
+            if "119" in a.written:
+                n_signs = len(signs)
+                if n_signs > most_signs:
+                    self._emergency_group, most_signs = gid, n_signs
         self.language_words = _language_words(written)
         del written
         # Sublinear: a long answer repeating a word is not more about it.
@@ -351,6 +367,44 @@ class FaqIndex:
         p = self._group_words
         floor = max(at_least, share * p.n_docs)
         return frozenset(f for f, i in p.vocab.items() if p.df[i] >= floor)
+
+    def emergency_hit(self, hits: list[FaqHit], language: str) -> FaqHit | None:
+        """The danger-sign entry (its answer names 119 and at least
+        `EMERGENCY_MIN_SIGNS` danger signs), in `language` when written in it, at
+        its score among `hits` (0 when not among them); None when the knowledge
+        base has no such entry."""
+        gid = self._emergency_group
+        if gid is None:
+            return None
+        group = self._groups[gid]
+        for hit in hits:
+            if hit.group == group:
+                return hit
+        versions = self._versions[group]
+        return self._hit(
+            gid, 0.0, language if language in versions else next(iter(versions))
+        )
+
+    def answer_names_signs(self, hit: FaqHit, signs: frozenset[str]) -> bool:
+        """Whether the entry's answer names one of these danger signs."""
+        gid = self._group_ids.get(hit.group)
+        return gid is not None and bool(self._answer_signs[gid] & signs)
+
+    def holds_any(self, hit: FaqHit, terms: Iterable[str]) -> bool:
+        """Whether the entry uses one of these terms anywhere (its phrasings or its
+        answer)."""
+        gid = self._group_ids.get(hit.group)
+        if gid is None:
+            return False
+        c = self._coverage
+        for term in terms:
+            fid = c.vocab.get(term)
+            if (
+                fid is not None
+                and gid in c.post_docs[c.starts[fid] : c.starts[fid + 1]]
+            ):
+                return True
+        return False
 
     def has_version(self, group: str, language: str) -> bool:
         """Whether an entry (its translation group) is written in `language`."""

@@ -59,6 +59,22 @@ _OPEN_WORDS = frozenset(
 _OPEN_LATER_WORDS = frozenset({"apa", "what"})
 
 
+# Session 27 (an outside tester's "my kid has fever after vaccine is that normal"
+# was answered as a forwarded claim to check): someone asking about themselves or
+# their own ("I", "my kid", "anak saya") whether something is normal or safe.
+_OWN_WORDS = frozenset("i my me saya aku sy gue gw ku anakku kami".split())
+_NORMAL_WORDS = frozenset(
+    "normal wajar biasa aman safe okay ok fine berbahaya bahaya dangerous".split()
+)
+
+
+def own_question(words: tuple[str, ...] | list[str], *, asks: bool) -> bool:
+    """Whether a question asks if something that happens to the writer or theirs
+    is normal or safe: a resident's own question, not a forward to check."""
+    seen = set(words)
+    return asks and bool(seen & _OWN_WORDS) and bool(seen & _NORMAL_WORDS)
+
+
 def open_question(words: tuple[str, ...] | list[str]) -> bool:
     """Whether the words ask for information ("untuk apa", "berapa") rather than
     whether a claim is true."""

@@ -222,13 +222,21 @@ _ASCII_JUNK_RE = re.compile(r"[^A-Za-z0-9@$-]+")
 _APOSTROPHE_RE = re.compile(r"(?<=[^\W\d_])['\u2019](?=[^\W\d_])")
 
 
+# Zero-width space, joiners, word joiner and BOM separate words: invisible, they
+# must not join "is\u200bthe\u200bvaccine" into one (format characters are
+# otherwise dropped below).
+_ZERO_WIDTH = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", " "))
+
+
 def _strip_symbols(text: str) -> str:
     """Fold fancy letters (𝐕𝐚𝐤𝐬𝐢𝐧), drop accents, emoji and other symbols; an
-    apostrophe inside a word is dropped ("isn't" -> "isnt", read as "is not")."""
+    apostrophe inside a word is dropped ("isn't" -> "isnt", read as "is not");
+    zero-width characters separate words."""
     if "'" in text or "\u2019" in text:
         text = _APOSTROPHE_RE.sub("", text)
     if text.isascii():
         return _ASCII_JUNK_RE.sub(" ", text)
+    text = text.translate(_ZERO_WIDTH)
     text = unicodedata.normalize("NFKC", text)
     out: list[str] = []
     for ch in unicodedata.normalize("NFKD", text):

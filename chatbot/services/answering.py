@@ -3,7 +3,7 @@ adapters (Telegram, WhatsApp)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from chatbot.index import (
     thresholds,
 )
 from chatbot.matching import Outcome
+from chatbot.matching.intents import asks_for_beds
 from chatbot.selectors import faq_phrasings_changed_since
 from chatbot.services.inbox import group_terms, possible_match_log, unanswered_log
 from chatbot.stats import stat_record
@@ -128,6 +129,11 @@ def message_answer(
     # A question written in the other language is answered in that language.
     lang = outcome.language
     result = _result(outcome, snapshot, lang)
+    if asks_for_beds(outcome.analysis):
+        result = replace(result, reply=rules.reply_beds_first(result.reply, lang))
+    if outcome.emergency and not (result.kind == "faq" and "119" in result.reply):
+        # An answer that names 119 already sends there (the danger-sign answer).
+        result = replace(result, reply=rules.reply_emergency_first(result.reply, lang))
     _record(result, outcome, text, lang, snapshot)
     return result
 

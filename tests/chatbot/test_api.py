@@ -299,3 +299,44 @@ def test_it_counts_matches_by_indonesian_day(api_client, starter):
     with time_machine.travel(dt.datetime(2026, 3, 2, 17, 30, tzinfo=dt.UTC)):
         ask(api_client, "isoman brp hari?")
     assert MatchStat.objects.get(kind="faq").day == dt.date(2026, 3, 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't breathe, what should I do",
+        "my father is 70 and his oxygen is 88, what do I do",
+    ],
+)
+def test_it_answers_an_english_emergency_with_119(api_client, starter, text):
+    r = api_client.post(ASK, {"text": text}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    body = r.json()
+    assert body["kind"] == "faq"
+    assert "*119*" in body["reply"] and "ext. 9" not in body["reply"]
+    assert body["reply"].startswith("Go to the emergency room")
+
+
+def test_it_puts_119_first_when_a_danger_sign_finds_no_answer(api_client):
+    # No knowledge base at all: nothing to answer with, 119 all the same.
+    body = ask(api_client, "my brother fainted and is unconscious").json()
+    assert body["kind"] == "fallback"
+    assert body["reply"].startswith("🚑") and "ext. 9" not in body["reply"]
+
+
+def test_it_stores_zero_width_separated_words_readably(api_client, starter):
+    text = "kapan\u200bpuskesmas\u200btembalang\u200bbuka\u200bhari\u200bminggu"
+    ask(api_client, text)
+    assert UnansweredQuestion.objects.get().text == (
+        "kapan puskesmas tembalang buka hari minggu"
+    )
+
+
+def test_it_answers_a_parent_s_own_question_from_the_faq(api_client, starter):
+    body = ask(api_client, "my kid has fever after vaccine is that normal").json()
+    assert body["kind"] in ("faq", "faq_suggestions")
+    assert not PossibleHoaxMatch.objects.exists()
+
+
+def test_it_points_a_question_for_free_beds_to_the_bed_search(api_client, starter):
+    body = ask(api_client, "Where is the nearest hospital with ICU beds?").json()
+    assert body["reply"].startswith("🏥") and "Find a hospital" in body["reply"]

@@ -7,7 +7,7 @@ import uuid
 import pytest
 import time_machine
 
-from chatbot.conversation.models import Subscription
+from chatbot.conversation.models import ChatSession, Subscription
 from chatbot.conversation.selectors import subscribers_for_area
 from chatbot.models import HoaxReport
 from isolation.models import Alert, CheckIn
@@ -367,7 +367,9 @@ def test_a_faq_choice_offered_beside_a_claim_answers_inside_the_hoax_flow(
     from chatbot.index import snapshot_get
     from chatbot.services import message_answer
 
-    text = "anak saya habis imunisasi campak demam, normal tidak?"
+    # Not the parent's own question ("anak saya …": the FAQ's entries first, see
+    # test_a_parent_s_own_question_gets_the_faq_not_the_report_offer).
+    text = "anak habis imunisasi campak demam, normal tidak?"
     expected = message_answer(text=text, channel="telegram")
     assert expected.kind == "hoax_possible" and expected.suggestions
     chat.send(text)
@@ -390,7 +392,7 @@ def test_a_question_after_a_possible_claim_is_answered_not_taken_for_a_forward(
     from chatbot.conversation.models import ChatSession
     from chatbot.services import message_answer
 
-    text = "anak saya habis imunisasi campak demam, normal tidak?"
+    text = "anak habis imunisasi campak demam, normal tidak?"
     assert message_answer(text=text, channel="telegram").kind == "hoax_possible"
     chat.send(text)
     assert "belum ada di data cek fakta" not in chat.text
@@ -405,3 +407,24 @@ def test_a_question_after_a_possible_claim_is_answered_not_taken_for_a_forward(
 def plain(text: str) -> str:
     """The text without the channel's emphasis markup."""
     return re.sub(r"[*_\\]", "", text)
+
+
+@pytest.mark.parametrize(
+    "text", ["rumah sakit terdekat di mana?", "Where is the nearest hospital?"]
+)
+def test_a_question_for_the_nearest_hospital_starts_the_bed_search(chat, starter, text):
+    chat.send(text)
+    assert "tempat tidur kosong" in chat.text
+    assert ChatSession.objects.get().flow == "hospitals"
+
+
+def test_a_danger_sign_beside_a_hospital_question_puts_119_first(chat, starter):
+    chat.send("ayah saya sesak napas, rumah sakit terdekat di mana?")
+    assert "119" in chat.last[0].text
+    assert "tempat tidur kosong" in chat.last[-1].text
+
+
+def test_a_parent_s_own_question_gets_the_faq_not_the_report_offer(chat, starter):
+    chat.send("anak saya habis imunisasi campak demam, normal tidak?")
+    assert "h:report" not in chat.choices
+    assert any(c.startswith("faq:") for c in chat.choices)
