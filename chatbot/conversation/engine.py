@@ -45,6 +45,7 @@ from chatbot.conversation.rules import (
     label_key,
     link_code_in,
     number_pick,
+    subscribe_request,
 )
 from chatbot.conversation.selectors import linked_user
 from chatbot.conversation.services import (
@@ -253,6 +254,11 @@ def _dispatch(ctx: Ctx, *, first_contact: bool, expired: bool) -> None:
         return
     if word in STOP_WORDS:
         _unsubscribe(ctx)
+        return
+    place = subscribe_request(ctx.text) if not inbound.forwarded else None
+    if place is not None:
+        ctx.end()
+        zone.subscribe_start(ctx, place)
         return
     if word in UNLINK_WORDS or ctx.choice == "m:unlink":
         link.unlink(ctx)

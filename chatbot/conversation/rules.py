@@ -10,6 +10,9 @@ MENU_WORDS = {"menu", "start", "help", "bantuan", "mulai", "halo", "hai", "hi"}
 LANGUAGE_WORDS = {"bahasa", "language", "lang"}
 CANCEL_WORDS = {"batal", "cancel", "kembali", "back"}
 STOP_WORDS = {"berhenti", "stop", "unsubscribe"}
+# "langganan", "/langganan tembalang", "subscribe semarang": the zone answer of the
+# place, with its "Langganan info" button.
+SUBSCRIBE_WORDS = {"langganan", "berlangganan", "subscribe"}
 UNLINK_WORDS = {"putuskan", "unlink"}
 LINK_WORDS = {"link", "hubungkan"}
 HANDOFF_END_WORDS = {"selesai", "done", "end"}
@@ -18,6 +21,7 @@ KNOWN_COMMANDS = (
     | LANGUAGE_WORDS
     | CANCEL_WORDS
     | STOP_WORDS
+    | SUBSCRIBE_WORDS
     | UNLINK_WORDS
     | LINK_WORDS
     | HANDOFF_END_WORDS
@@ -84,6 +88,14 @@ def command_parse(text: str) -> Command:
         word, _, arg = norm[1:].partition(" ")
         return Command(word=word, arg=arg, slash=True)
     return Command(word=norm)
+
+
+def subscribe_request(text: str) -> str | None:
+    """The place of a request to subscribe ("langganan tembalang" -> "tembalang",
+    "/subscribe" -> ""); None when the text is not one."""
+    norm = " ".join((text or "").lower().split()).removeprefix("/")
+    word, _, place = norm.partition(" ")
+    return place.strip() if word in SUBSCRIBE_WORDS else None
 
 
 def label_key(text: str) -> str:

@@ -329,6 +329,18 @@ TEXTS: dict[str, T] = {
     },
     "zone_subscribe": {"id": "Langganan info", "en": "Get updates"},
     "zone_another": {"id": "Cari tempat lain", "en": "Another place"},
+    "zone_subscribe_ask": {
+        "id": "Wilayah mana yang ingin Anda ikuti pengumumannya? Ketik nama "
+        "kelurahan, kecamatan atau kota, atau bagikan lokasi Anda; lalu pilih "
+        "*Langganan info*.",
+        "en": "Which area's announcements would you like? Type the name of a "
+        "village, kecamatan or city, or share your location; then choose *Get "
+        "updates*.",
+    },
+    "zone_subscribe_elsewhere": {
+        "id": "Langganan pengumuman wilayah tersedia di Telegram dan WhatsApp.",
+        "en": "Area announcements are available on Telegram and WhatsApp.",
+    },
     "zone_subscribed": {
         "id": "Anda akan menerima pengumuman untuk {name}. Ketik *berhenti* untuk "
         "berhenti berlangganan.",

@@ -123,6 +123,24 @@ def test_zone_by_name_with_did_you_mean_and_subscription(
     assert subscribers_for_area("33.74.10") == []
 
 
+def test_typing_langganan_with_a_place_offers_its_subscription(
+    chat, regions_semarang, zone_rules
+):
+    chat.send("langganan semarang barat")
+    assert "Kecamatan Semarang Barat" in chat.text
+    assert "z:sub:33.74.13" in chat.choices
+    chat.send(choice="z:sub:33.74.13")
+    assert subscribers_for_area("33.74.13") == [("telegram", chat.chat_id, "id")]
+
+
+def test_slash_langganan_asks_for_the_place_first(chat, regions_semarang, zone_rules):
+    chat.send("/langganan")
+    assert "Langganan info" in chat.text
+    assert chat.last[0].request_location
+    chat.send("semarang barat")
+    assert "z:sub:33.74.13" in chat.choices
+
+
 def test_zone_by_a_unique_name(chat, regions_semarang, zone_rules):
     chat.send(choice="m:zone")
     chat.send("semarang barat")

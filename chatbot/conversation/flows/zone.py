@@ -25,6 +25,19 @@ def start(ctx: Ctx) -> None:
     ctx.say(ctx.t("zone_ask"), [ctx.menu_choice()], request_location=True)
 
 
+def subscribe_start(ctx: Ctx, place: str) -> None:
+    """ "langganan [wilayah]": the place's zone answer, which carries the
+    "Langganan info" button; without a place, the question for one."""
+    if ctx.inbound.channel not in SUBSCRIBABLE:
+        ctx.say(ctx.t("zone_subscribe_elsewhere"), [ctx.menu_choice()])
+        return
+    if place:
+        by_name(ctx, place)
+        return
+    ctx.goto(FLOW, "ask")
+    ctx.say(ctx.t("zone_subscribe_ask"), [ctx.menu_choice()], request_location=True)
+
+
 def step(ctx: Ctx) -> None:
     if ctx.inbound.location is not None:
         by_location(ctx)
