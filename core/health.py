@@ -1,4 +1,5 @@
-"""/healthz: database, cache, channel layer and task queue, each with its latency."""
+"""/healthz: database, cache, channel layer and task queue, each with its latency;
+the backends' names and an error's type only with DEBUG or to signed-in staff."""
 
 from __future__ import annotations
 
@@ -82,6 +83,18 @@ def _task_queue() -> str:
     return "celery/redis"
 
 
+def _may_see_details(request) -> bool:
+    """DEBUG (`make run`), or a staff member signed in to the pages."""
+    if settings.DEBUG:
+        return True
+    user = getattr(request, "user", None)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and (user.is_superuser or user.role != user.Role.RESIDENT)
+    )
+
+
 @never_cache
 def healthz(request):
     checks = {
@@ -91,6 +104,13 @@ def healthz(request):
         "task_queue": _timed(_task_queue),
     }
     healthy = all(c["ok"] for c in checks.values())
+    if not _may_see_details(request):
+        # Probes need the status (and its 200/503); which database, cache or queue
+        # runs behind it, and an error's type, are for the people running Sigap.
+        checks = {
+            name: {k: v for k, v in check.items() if k in ("ok", "ms")}
+            for name, check in checks.items()
+        }
     return JsonResponse(
         {"status": "ok" if healthy else "degraded", "checks": checks},
         status=200 if healthy else 503,

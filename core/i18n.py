@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.utils import translation
+from django.utils.functional import lazy
 
 SUPPORTED = ("id", "en")
 
@@ -22,3 +23,16 @@ def request_language(request) -> str:
     return normalise_language(
         getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
     )
+
+
+def tr(texts: dict | str, **params) -> str:
+    """`texts` ({"id": ..., "en": ...}) in the active language (the request's, see
+    core.middleware.LanguageMiddleware and core.api.authentication), `params` filled
+    in. For messages built while a request is handled (services, views)."""
+    text = pick(texts, translation.get_language())
+    return text.format(**params) if params else text
+
+
+#: `tr` chosen when the text is shown, not when it is defined: for messages declared
+#: on a class (a serializer field's ``error_messages``), read during a request.
+tr_lazy = lazy(tr, str)

@@ -33,8 +33,11 @@ class RequestIdMiddleware:
 class ApiErrorFormatMiddleware:
     """API paths answer in the one JSON error format in every mode.
 
-    With DEBUG on, Django answers an unknown URL with its technical HTML page and never
-    calls ``handler404``; a client (or a schema fuzzer) then gets HTML from ``/api/``."""
+    With DEBUG on, Django answers an unknown URL (404) and a refused request (400: a
+    Host header not in ALLOWED_HOSTS, any SuspiciousOperation) with its technical HTML
+    page and never calls ``handler404``/``handler400``; a client (or a schema fuzzer)
+    then gets HTML from ``/api/``. This runs before LanguageMiddleware, so the
+    language is read from the request here."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,13 +45,18 @@ class ApiErrorFormatMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (
-            response.status_code == 404
+            response.status_code in (400, 404)
             and request.path.startswith("/api/")
             and response.get("Content-Type", "").startswith("text/html")
         ):
-            from core.api.exceptions import json_404
+            from core.api.exceptions import json_400, json_404
 
-            response = json_404(request)
+            lang = translation.get_language_from_request(request)
+            with translation.override(lang if lang in ("id", "en") else "id"):
+                if response.status_code == 404:
+                    response = json_404(request)
+                else:
+                    response = json_400(request)
         return response
 
 
@@ -80,7 +88,12 @@ class LanguageMiddleware:
     API clients choose with Accept-Language (token users fall back to their remembered
     language, see core.api.authentication). Pages (admin, dashboard) are Indonesian
     unless the person picked English: their language cookie or signed-in user's setting.
+    The public pages (the map, open data) also follow the browser's Accept-Language
+    when no choice was made: their visitors are the public, not staff who work in
+    Indonesian.
     """
+
+    PUBLIC_PAGES = ("/peta/", "/data/")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -93,6 +106,10 @@ class LanguageMiddleware:
             user = getattr(request, "user", None)
             if not lang and user is not None and user.is_authenticated:
                 lang = user.language
+            if not lang and (
+                request.path == "/" or request.path.startswith(self.PUBLIC_PAGES)
+            ):
+                lang = translation.get_language_from_request(request)
         lang = lang if lang in ("id", "en") else "id"
         translation.activate(lang)
         request.LANGUAGE_CODE = lang
@@ -102,6 +119,12 @@ class LanguageMiddleware:
             "Content-Language", translation.get_language() or lang
         )
         patch_vary_headers(response, ["Accept-Language"])
+        if not request.path.startswith("/api/") and response.get(
+            "Content-Type", ""
+        ).startswith("text/html"):
+            # A page's language cookie chooses too: a shared cache must not give one
+            # visitor's choice to another (data URLs carry ?lang= instead).
+            patch_vary_headers(response, ["Cookie"])
         return response
 
 

@@ -30,3 +30,37 @@ def staff_page(allowed: Callable[..., bool], *, forbidden_template: str):
         return wrapped
 
     return decorator
+
+
+def role_home_url(user) -> str:
+    """The page a signed-in person starts from, by role (the operator: the admin)."""
+    from core.models import User
+
+    homes = {
+        User.Role.CURATOR: "/admin/",
+        User.Role.HEALTH_WORKER: "/dashboard/",
+        User.Role.HEALTH_OFFICE: "/kantor/",
+        User.Role.PSC_OPERATOR: "/psc/",
+        User.Role.HOSPITAL_STAFF: "/beds/",
+    }
+    return "/admin/" if user.is_superuser else homes.get(user.role, "/peta/")
+
+
+class RoleHomeLoginMixin:
+    """For a sign-in page (`LoginView`): without a safe `next`, each role lands on
+    its own home, so a curator or a health office is not sent to the nurses'
+    dashboard and its 403."""
+
+    def get_default_redirect_url(self):
+        return role_home_url(self.request.user)
+
+
+def signed_in_home(request: HttpRequest) -> HttpResponse:
+    """LOGIN_REDIRECT_URL, for the sign-ins that are not ours (the admin's, without
+    `next`): on to the person's home."""
+    from django.conf import settings
+    from django.shortcuts import redirect
+
+    if not request.user.is_authenticated:
+        return redirect(settings.LOGIN_URL)
+    return redirect(role_home_url(request.user))

@@ -343,7 +343,8 @@ SIGAP_LOGIN_MAX_FAILURES_PER_CLIENT = env_int("SIGAP_LOGIN_MAX_FAILURES_PER_CLIE
 # Staff signing in to the API give a one-time code as well as their password.
 SIGAP_STAFF_SECOND_FACTOR = env_bool("SIGAP_STAFF_SECOND_FACTOR", False)
 LOGIN_URL = "/dashboard/login/"
-LOGIN_REDIRECT_URL = "/dashboard/"
+# Each role's home (core.pages.signed_in_home) when a sign-in names no `next`.
+LOGIN_REDIRECT_URL = "/home/"
 
 SIGAP_OTP_TTL_SECONDS = env_int("SIGAP_OTP_TTL_SECONDS", 300)
 SIGAP_OTP_MAX_ATTEMPTS = env_int("SIGAP_OTP_MAX_ATTEMPTS", 5)

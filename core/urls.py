@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from core.auth_forms import AdminSignInForm
 from core.health import healthz
+from core.pages import signed_in_home
 
 admin.site.site_header = "Sigap — Administrasi"
 admin.site.site_title = "Sigap"
@@ -33,6 +34,7 @@ urlpatterns = [
     path("data/", include("core.public.data_urls")),
     path("kantor/", include("core.office.urls")),
     path("healthz", healthz, name="healthz"),
+    path("home/", signed_in_home, name="signed_in_home"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         # The split view serves Swagger UI's set-up script as a file of its own: no

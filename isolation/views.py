@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core.auth_forms import SignInLimitMixin
 from core.exceptions import ApplicationError, NotFound
 from core.models import Facility, User
-from core.pages import staff_page
+from core.pages import RoleHomeLoginMixin, staff_page
 from core.rules import InvalidPhone, normalise_phone
 from core.services.audit import audit_record
 from isolation import content, rules, selectors, services
@@ -41,7 +41,7 @@ class PhoneLoginForm(SignInLimitMixin, AuthenticationForm):
         return super().clean()
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(RoleHomeLoginMixin, auth_views.LoginView):
     template_name = "isolation/login.html"
     authentication_form = PhoneLoginForm
     redirect_authenticated_user = True

@@ -24,6 +24,7 @@ from core.cases.api.authentication import (
     IsIntegrator,
 )
 from core.exceptions import ApplicationError
+from core.i18n import tr
 from core.models import BedKind, BedReport
 from core.office.selectors import office_area_get
 from core.services.audit import audit_record
@@ -124,11 +125,25 @@ class BedSearchApi(APIView):
             has_point = "lat" in attrs or "lng" in attrs
             if has_point and not ("lat" in attrs and "lng" in attrs):
                 raise serializers.ValidationError(
-                    {"lng" if "lat" in attrs else "lat": "lat dan lng diisi berdua."}
+                    {
+                        "lng" if "lat" in attrs else "lat": tr(
+                            {
+                                "id": "lat dan lng diisi berdua.",
+                                "en": "Give lat and lng together.",
+                            }
+                        )
+                    }
                 )
             if not has_point and not attrs.get("area"):
                 raise serializers.ValidationError(
-                    {"lat": "Isi lat dan lng, atau area (kode wilayah)."}
+                    {
+                        "lat": tr(
+                            {
+                                "id": "Isi lat dan lng, atau area (kode wilayah).",
+                                "en": "Give lat and lng, or area (a region code).",
+                            }
+                        )
+                    }
                 )
             return attrs
 

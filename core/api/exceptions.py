@@ -119,20 +119,33 @@ def _flatten(detail) -> dict:
     return out
 
 
-def _first_code(detail) -> str | None:
+def _leaf_codes(detail) -> list[str]:
+    """The code of every message in DRF's error detail, in field order."""
     if isinstance(detail, dict):
-        for value in detail.values():
-            code = _first_code(value)
-            if code:
-                return code
-    elif isinstance(detail, list):
-        for value in detail:
-            code = _first_code(value)
-            if code:
-                return code
-    else:
-        return getattr(detail, "code", None)
-    return None
+        return [code for value in detail.values() for code in _leaf_codes(value)]
+    if isinstance(detail, list):
+        return [code for value in detail for code in _leaf_codes(value)]
+    return [getattr(detail, "code", None) or CoreErrorCode.INVALID]
+
+
+#: DRF's codes that only say "not acceptable as sent"; the error code says `invalid`.
+_GENERIC_CODES = {"invalid", "required", "null", "blank"}
+
+
+def validation_code(detail) -> str:
+    """The one `code` of a 400 with field errors, whatever the number of fields:
+    the fields' code when they all share one (`unknown_field` for one unknown field
+    or three), otherwise the first specific code in the serializer's field order
+    (a `date_out_of_range` stays one beside a missing field), `invalid` when none
+    is specific. DRF's generic codes (invalid, required, null, blank) count as
+    `invalid`."""
+    codes = [
+        CoreErrorCode.INVALID if code in _GENERIC_CODES else code
+        for code in _leaf_codes(detail)
+    ]
+    if len(set(codes)) == 1:
+        return codes[0]
+    return next((c for c in codes if c != CoreErrorCode.INVALID), CoreErrorCode.INVALID)
 
 
 def exception_handler(exc, context):
@@ -188,9 +201,7 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, drf.ValidationError):
         fields = _flatten(exc.detail)
-        code = _first_code(exc.detail) or CoreErrorCode.INVALID
-        if code in {"invalid", "required", "null", "blank"} or len(fields) > 1:
-            code = CoreErrorCode.INVALID
+        code = validation_code(exc.detail)
         message = (
             fields.pop("non_field_errors", None)
             if list(fields) == ["non_field_errors"]
@@ -305,14 +316,20 @@ def database_unavailable(request, exc: Exception):
 
 
 def json_400(request, exception=None):
-    if isinstance(exception, RequestDataTooBig):
-        return JsonResponse(
-            error_body(CoreErrorCode.PAYLOAD_TOO_LARGE, "Data terlalu besar."),
-            status=413,
-        )
-    return JsonResponse(
-        error_body("bad_request", "Permintaan tidak valid."), status=400
+    # Django calls this for a request refused before LanguageMiddleware ran (a Host
+    # not allowed): the language is read from the request here.
+    lang = getattr(request, "LANGUAGE_CODE", None) or (
+        translation.get_language_from_request(request)
     )
+    with translation.override(lang if lang in ("id", "en") else "id"):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(
+                error_body(CoreErrorCode.PAYLOAD_TOO_LARGE, "Data terlalu besar."),
+                status=413,
+            )
+        return JsonResponse(
+            error_body("bad_request", "Permintaan tidak valid."), status=400
+        )
 
 
 def json_403(request, exception=None):

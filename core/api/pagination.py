@@ -3,7 +3,14 @@ from __future__ import annotations
 from django.utils.dateparse import parse_datetime
 from rest_framework import exceptions, pagination
 
-INVALID_CURSOR = "Kursor tidak valid; mulai lagi dari halaman pertama (tanpa cursor)."
+from core.i18n import tr_lazy
+
+INVALID_CURSOR = tr_lazy(
+    {
+        "id": "Kursor tidak valid; mulai lagi dari halaman pertama (tanpa cursor).",
+        "en": "Invalid cursor; start again from the first page (without cursor).",
+    }
+)
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -32,5 +39,9 @@ class CursorPagination(pagination.CursorPagination):
     @staticmethod
     def _invalid() -> exceptions.ValidationError:
         return exceptions.ValidationError(
-            {"cursor": [exceptions.ErrorDetail(INVALID_CURSOR, code="invalid_cursor")]}
+            {
+                "cursor": [
+                    exceptions.ErrorDetail(str(INVALID_CURSOR), code="invalid_cursor")
+                ]
+            }
         )

@@ -11,7 +11,10 @@ from rest_framework.utils.formatting import lazy_format
 
 from core import rules as core_rules
 from core.error_codes import CoreErrorCode
+from core.i18n import tr, tr_lazy
 from core.models import Facility, Region, User
+
+UNKNOWN_FIELD = {"id": "Kolom tidak dikenal.", "en": "Unknown field."}
 
 
 def _fresh(field: serializers.Field) -> serializers.Field:
@@ -65,7 +68,7 @@ class StrictSerializer(serializers.Serializer):
             unknown = set(data) - set(self.fields)
             if unknown:
                 raise serializers.ValidationError(
-                    {name: "Kolom tidak dikenal." for name in sorted(unknown)},
+                    {name: tr(UNKNOWN_FIELD) for name in sorted(unknown)},
                     code=CoreErrorCode.UNKNOWN_FIELD,
                 )
         return super().to_internal_value(data)
@@ -94,6 +97,28 @@ class BoundedDateField(serializers.DateField):
         if message:
             self.fail(CoreErrorCode.DATE_OUT_OF_RANGE.value, message=message)
         return date
+
+
+class TextField(serializers.CharField):
+    """Text a person sends (a note, a reason, a chat message), without the invisible
+    characters that change how it is shown (`core.rules.text_clean`: bidi overrides,
+    zero-width spaces) before the usual trimming, blank and length checks."""
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str):
+            data = core_rules.text_clean(data)
+        return super().run_validation(data)
+
+
+class PersonNameField(TextField):
+    """A person's name: cleaned as `TextField`, and refused when nothing of it would
+    show ("\u200b\u200b" is as blank as "   ")."""
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value and not core_rules.text_has_visible(value):
+            self.fail("blank")
+        return value
 
 
 class UUIDStringField(serializers.UUIDField):
@@ -130,7 +155,12 @@ class AwareDateTimeField(serializers.DateTimeField):
     `naive`, as teleconsult's booking times."""
 
     default_error_messages = {
-        "naive": "Sertakan zona waktu, mis. 2025-03-03T08:00:00+07:00 atau ...Z."
+        "naive": tr_lazy(
+            {
+                "id": "Sertakan zona waktu, mis. 2025-03-03T08:00:00+07:00 atau ...Z.",
+                "en": "Include the time zone, e.g. 2025-03-03T08:00:00+07:00 or ...Z.",
+            }
+        )
     }
 
     def to_internal_value(self, value):
@@ -184,7 +214,13 @@ def vitals_from_aliases(data: dict) -> dict:
     for alias, name in VITALS_ALIASES.items():
         given = [out.pop(key) for key in (name, alias) if key in out]
         if len(given) == 2 and given[0] != given[1]:
-            errors[alias] = f"Alias lama dari {name}; kirim salah satu saja."
+            errors[alias] = tr(
+                {
+                    "id": "Alias lama dari {name}; kirim salah satu saja.",
+                    "en": "Old name of {name}; send only one of the two.",
+                },
+                name=name,
+            )
         if given:
             out[alias] = given[0]
     if errors:
@@ -277,7 +313,11 @@ class UserOutputSerializer(serializers.ModelSerializer):
             "home_village": profile.home_village_id,
             "timezone": str(user.tz),
             "consent_given_at": profile.consent_given_at,
-            "consent_purpose": profile.consent_purpose or None,
+            # The purpose of a consent in force: once withdrawn, none is shown
+            # (the row keeps the last one for the record).
+            "consent_purpose": (profile.consent_purpose or None)
+            if profile.consent_given_at
+            else None,
         }
 
 
@@ -310,7 +350,14 @@ class StrictBooleanField(serializers.BooleanField):
     """A JSON true or false, nothing else: "yes", 1 or "on" for a consent must not
     count as one."""
 
-    default_error_messages = {"invalid": "Harus true atau false (boolean JSON)."}
+    default_error_messages = {
+        "invalid": tr_lazy(
+            {
+                "id": "Harus true atau false (boolean JSON).",
+                "en": "Must be true or false (a JSON boolean).",
+            }
+        )
+    }
 
     def to_internal_value(self, data):
         if isinstance(data, bool):

@@ -8,12 +8,13 @@ from rest_framework.views import APIView
 
 from core.api.serializers import (
     FacilitySerializer,
+    PersonNameField,
     RegionRefSerializer,
     StrictSerializer,
     UserOutputSerializer,
 )
 from core.api.throttling import ScopedRateThrottle, client_ident
-from core.i18n import pick, request_language
+from core.i18n import pick, request_language, tr_lazy
 from core.models import DeviceToken, User
 from core.selectors import facility_list, region_list, session_list
 from core.services import accounts, privacy, signin, tokens
@@ -69,7 +70,12 @@ class OtpVerifyApi(APIView):
     class InputSerializer(StrictSerializer):
         phone = serializers.CharField(max_length=32)
         code = serializers.RegexField(
-            r"^\d{6}$", error_messages={"invalid": "Kode terdiri dari 6 digit."}
+            r"^\d{6}$",
+            error_messages={
+                "invalid": tr_lazy(
+                    {"id": "Kode terdiri dari 6 digit.", "en": "The code is 6 digits."}
+                )
+            },
         )
 
     class OutputSerializer(serializers.Serializer):
@@ -85,6 +91,7 @@ class OtpVerifyApi(APIView):
             **data.validated_data,
             client=client_ident(request),
             device=request.headers.get("User-Agent", "")[:100],
+            language=request_language(request),
         )
         return Response(
             {
@@ -136,7 +143,7 @@ class MeApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(StrictSerializer):
-        full_name = serializers.CharField(max_length=150, required=False)
+        full_name = PersonNameField(max_length=150, required=False)
         language = serializers.ChoiceField(
             choices=User.Language.choices, required=False
         )
@@ -291,7 +298,11 @@ class ExportApi(APIView):
     @extend_schema(responses={200: dict}, tags=["account"])
     def get(self, request):
         response = Response(privacy.user_export(user=request.user))
-        response["Content-Disposition"] = 'attachment; filename="sigap-data-saya.json"'
+        name = pick(
+            {"id": "sigap-data-saya.json", "en": "sigap-my-data.json"},
+            request_language(request),
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         response["Cache-Control"] = "no-store"
         return response
 

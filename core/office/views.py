@@ -11,7 +11,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
 from core import csvsafe
@@ -20,6 +19,7 @@ from core.exceptions import ApplicationError, NotFound
 from core.i18n import request_language
 from core.models import User
 from core.office import selectors
+from core.pages import RoleHomeLoginMixin
 from core.public.http import parse_date
 from core.services.audit import audit_record
 from isolation.views import PhoneLoginForm
@@ -39,11 +39,10 @@ EXPORT_COLUMNS = [
 ]
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(RoleHomeLoginMixin, auth_views.LoginView):
     template_name = "office/login.html"
     authentication_form = PhoneLoginForm
     redirect_authenticated_user = True
-    next_page = reverse_lazy("kantor:home")
 
 
 def health_office_required(view):

@@ -13,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 
 from core.api.exceptions import error_body
 from core.exceptions import ApplicationError
+from core.i18n import tr
 from core.public.error_codes import PublicErrorCode
 from core.rules import date_range_error
 
@@ -39,14 +40,27 @@ def parse_date(value: str | None, field: str) -> dt.date | None:
         date = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ApplicationError(
-            f"Tanggal '{field}' tidak valid.",
+            tr(
+                {
+                    "id": "Tanggal '{field}' tidak valid.",
+                    "en": "Invalid date '{field}'.",
+                },
+                field=field,
+            ),
             code=PublicErrorCode.INVALID_DATE,
-            fields={field: "Tanggal harus berbentuk YYYY-MM-DD."},
+            fields={
+                field: tr(
+                    {
+                        "id": "Tanggal harus berbentuk YYYY-MM-DD.",
+                        "en": "The date must be YYYY-MM-DD.",
+                    }
+                )
+            },
         ) from exc
     message = date_range_error(date)
     if message:
         raise ApplicationError(
-            "Tanggal di luar rentang.",
+            tr({"id": "Tanggal di luar rentang.", "en": "Date out of range."}),
             code=PublicErrorCode.DATE_OUT_OF_RANGE,
             fields={field: message},
         )
@@ -58,9 +72,14 @@ def parse_level(value: str | None, *, allowed=(1, 2, 3, 4)) -> int | None:
         return None
     if not value.isdigit() or int(value) not in allowed:
         raise ApplicationError(
-            "Tingkat wilayah tidak dikenal.",
+            tr({"id": "Tingkat wilayah tidak dikenal.", "en": "Unknown area level."}),
             code=PublicErrorCode.INVALID_LEVEL,
-            fields={"level": "Salah satu dari " + ", ".join(map(str, allowed)) + "."},
+            fields={
+                "level": tr(
+                    {"id": "Salah satu dari {levels}.", "en": "One of {levels}."},
+                    levels=", ".join(map(str, allowed)),
+                )
+            },
         )
     return int(value)
 

@@ -15,7 +15,7 @@ from core.areas import rules as area_rules
 from core.areas.cache import cached_json
 from core.areas.selectors import local_today, region_get
 from core.exceptions import ApplicationError, NotFound
-from core.i18n import pick, request_language
+from core.i18n import pick, request_language, tr
 from core.public.error_codes import PublicErrorCode
 from core.public.http import conditional, json_errors, parse_date, parse_level
 
@@ -43,9 +43,16 @@ def _within(request) -> str | None:
     code = area_rules.parse_code(raw)
     if code is None or area_rules.level_of(code) > 3:
         raise ApplicationError(
-            "Unknown area.",
+            tr({"id": "Wilayah tidak dikenal.", "en": "Unknown area."}),
             code=PublicErrorCode.INVALID_AREA,
-            fields={"within": "Kode provinsi, kabupaten/kota atau kecamatan."},
+            fields={
+                "within": tr(
+                    {
+                        "id": "Kode provinsi, kabupaten/kota atau kecamatan.",
+                        "en": "A province, regency/city or district code.",
+                    }
+                )
+            },
         )
     return code
 
@@ -182,7 +189,11 @@ def _code(raw: str) -> str:
     code = area_rules.parse_code(raw or "")
     if code is None:
         raise NotFound(
-            f"Wilayah {raw} tidak dikenal.", code=PublicErrorCode.AREA_NOT_FOUND
+            tr(
+                {"id": "Wilayah {code} tidak dikenal.", "en": "Unknown area {code}."},
+                code=raw,
+            ),
+            code=PublicErrorCode.AREA_NOT_FOUND,
         )
     return code
 

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.error_codes import CoreErrorCode
 from core.exceptions import ApplicationError, Conflict, PermissionDenied
+from core.i18n import tr
 from core.models import (
     DeviceToken,
     Region,
     ResidentProfile,
     User,
 )
-from core.rules import InvalidPhone, birth_date_error, check_nik, normalise_phone
+from core.rules import (
+    InvalidPhone,
+    birth_date_error,
+    check_nik,
+    normalise_phone,
+    text_clean,
+)
 from core.selectors import consent_remember
 
 CONSENT_VERSION = "2026-1"
@@ -28,9 +35,9 @@ CONSENT_PURPOSE = {
 
 
 CONSENT_REQUIRED = {
-    "id": "Berikan persetujuan pemrosesan data kesehatan dulu (POST /api/v1/me/consent). "
-    "Cek mandiri tetap bisa dilakukan tanpa masuk.",
-    "en": "Give consent to health-data processing first (POST /api/v1/me/consent). "
+    "id": "Berikan persetujuan pemrosesan data kesehatan dulu, di pengaturan akun "
+    "Anda. Cek mandiri tetap bisa dilakukan tanpa masuk.",
+    "en": "Give consent to health-data processing first, in your account settings. "
     "The self-check also works without signing in.",
 }
 
@@ -51,7 +58,7 @@ def consent_require(
         raise PermissionDenied(
             pick(
                 messages or CONSENT_REQUIRED,
-                language or getattr(user, "language", None),
+                language or translation.get_language() or user.language,
             ),
             code=CoreErrorCode.CONSENT_REQUIRED,
         )
@@ -79,7 +86,7 @@ def profile_update(*, user: User, data: dict) -> ResidentProfile:
                 fields={"birth_date": error},
             )
     if "full_name" in data:
-        user.full_name = data["full_name"].strip()
+        user.full_name = text_clean(data["full_name"]).strip()
     if "language" in data:
         user.language = data["language"]
     for field in ("birth_date", "sex"):
@@ -95,9 +102,21 @@ def profile_update(*, user: User, data: dict) -> ResidentProfile:
             ).first()
             if village is None:
                 raise ApplicationError(
-                    "Kelurahan/desa tidak dikenal.",
+                    tr(
+                        {
+                            "id": "Kelurahan/desa tidak dikenal.",
+                            "en": "Unknown village (kelurahan/desa).",
+                        }
+                    ),
                     code=CoreErrorCode.UNKNOWN_REGION,
-                    fields={"home_village": "Kode kelurahan/desa tidak dikenal."},
+                    fields={
+                        "home_village": tr(
+                            {
+                                "id": "Kode kelurahan/desa tidak dikenal.",
+                                "en": "Unknown village code.",
+                            }
+                        )
+                    },
                 )
             profile.home_village = village
         user.tz_forget()
@@ -193,20 +212,13 @@ def consent_withdraw(*, user: User, language: str | None = None) -> ResidentProf
     isolation monitoring every check-in needs consent, and refusing them would stop
     the danger-sign alerts without the nurse knowing. The refusal lists each blocker
     (docs/privacy.md); nothing changes."""
-    from core.i18n import pick
-    from core.services.privacy import user_consent_blockers
+    from core.services.privacy import blocked_conflict, user_consent_blockers
 
     # The profile row lock orders this against an enrolment recording consent.
     profile, _ = ResidentProfile.objects.select_for_update().get_or_create(user=user)
     blockers = user_consent_blockers(user=user)
     if blockers:
-        raise Conflict(
-            pick(CONSENT_IN_CARE, language or user.language)
-            + " "
-            + " ".join(blockers.values()),
-            code=CoreErrorCode.ACTIVE_ISOLATION,
-            fields=blockers,
-        )
+        raise blocked_conflict(CONSENT_IN_CARE, blockers)
     profile.consent_given_at = None
     profile.consent_version = ""
     profile.consent_source = ""
@@ -262,15 +274,14 @@ def nik_verify(*, actor: User | None, patient: User, source: str = "facility"):
     """The puskesmas saw the patient's KTP (or a case report matched it): the
     declared NIK becomes the account's. A NIK verified for another account is a
     conflict for staff to resolve, never silently moved."""
-    from core.exceptions import Conflict
     from core.services.audit import audit_record
 
     profile = ResidentProfile.objects.select_for_update().get(user=patient)
     if not profile.nik:
         raise ApplicationError(
-            "Pasien belum mengisi NIK.",
+            tr({"id": "Pasien belum mengisi NIK.", "en": "The patient has no NIK."}),
             code=CoreErrorCode.NIK_MISSING,
-            fields={"nik": "Kosong."},
+            fields={"nik": tr({"id": "Kosong.", "en": "Empty."})},
         )
     elsewhere = (
         ResidentProfile.objects.filter(nik=profile.nik, nik_verified_at__isnull=False)
@@ -279,8 +290,14 @@ def nik_verify(*, actor: User | None, patient: User, source: str = "facility"):
     )
     if elsewhere:
         raise Conflict(
-            "NIK ini sudah diverifikasi untuk akun lain; periksa KTP dan hubungi "
-            "Dinas Kesehatan.",
+            tr(
+                {
+                    "id": "NIK ini sudah diverifikasi untuk akun lain; periksa KTP dan "
+                    "hubungi Dinas Kesehatan.",
+                    "en": "This NIK is already verified for another account; check "
+                    "the KTP and contact the health office.",
+                }
+            ),
             code=CoreErrorCode.NIK_VERIFIED_ELSEWHERE,
         )
     profile.nik_verified_at = timezone.now()

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from core.error_codes import CoreErrorCode
 from core.exceptions import Conflict
+from core.i18n import tr
 from core.models import (
     ApiToken,
     ChannelIdentity,
@@ -50,6 +51,23 @@ def _blockers_of(registry: dict, user: User) -> dict[str, str]:
 
 def user_erasure_blockers(*, user: User) -> dict[str, str]:
     return _blockers_of(_blockers, user)
+
+
+def blocked_conflict(intro: dict[str, str], blockers: dict[str, str]) -> Conflict:
+    """409 `active_isolation` for erasure or consent withdrawal refused while care is
+    running: the intro and every blocker's reason (each written in the request's
+    language by its app) in one message, the reasons also per field."""
+    return Conflict(
+        tr(intro) + " " + " ".join(blockers.values()),
+        code=CoreErrorCode.ACTIVE_ISOLATION,
+        fields=blockers,
+    )
+
+
+ERASURE_IN_CARE = {
+    "id": "Akun belum dapat dihapus selama perawatan atau konsultasi masih berjalan:",
+    "en": "The account cannot be deleted while care or a consultation is in progress:",
+}
 
 
 def register_consent_blocker(name: str, fn: Callable[[User], dict[str, str]]) -> None:
@@ -117,12 +135,7 @@ def user_erase(*, user: User) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     blockers = user_erasure_blockers(user=user)
     if blockers:
-        raise Conflict(
-            "Akun belum dapat dihapus selama perawatan atau konsultasi masih berjalan: "
-            + " ".join(blockers.values()),
-            code=CoreErrorCode.ACTIVE_ISOLATION,
-            fields=blockers,
-        )
+        raise blocked_conflict(ERASURE_IN_CARE, blockers)
     for _name, fn in sorted(_erasers.items()):
         fn(user)
     ApiToken.objects.filter(user=user).delete()

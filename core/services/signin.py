@@ -18,6 +18,7 @@ from django.utils import timezone
 from core.cache import window_count
 from core.error_codes import CoreErrorCode
 from core.exceptions import ApplicationError, RateLimited
+from core.i18n import normalise_language, tr
 from core.models import (
     ApiToken,
     OneTimeCode,
@@ -28,6 +29,51 @@ from core.services.accounts import phone_or_error
 from core.services.tokens import token_issue
 
 logger = logging.getLogger(__name__)
+
+TEXTS: dict[str, dict[str, str]] = {
+    CoreErrorCode.OTP_RATE_LIMITED: {
+        "id": "Terlalu banyak permintaan kode untuk nomor ini; coba lagi dalam satu "
+        "jam.",
+        "en": "Too many code requests for this number; try again in an hour.",
+    },
+    "failures_per_client": {
+        "id": "Terlalu banyak percobaan; coba lagi dalam satu jam.",
+        "en": "Too many attempts; try again in an hour.",
+    },
+    CoreErrorCode.ACCOUNT_DISABLED: {
+        "id": "Akun dinonaktifkan.",
+        "en": "This account is deactivated.",
+    },
+    CoreErrorCode.PASSWORD_REQUIRED: {
+        "id": "Petugas masuk dengan nomor HP dan kata sandi.",
+        "en": "Staff sign in with their phone number and password.",
+    },
+    CoreErrorCode.INVALID_CODE: {
+        "id": "Kode salah atau sudah tidak berlaku; minta kode baru bila perlu.",
+        "en": "Wrong or no longer valid code; ask for a new code if needed.",
+    },
+    "invalid_code_field": {
+        "id": "Kode salah atau sudah tidak berlaku.",
+        "en": "Wrong or no longer valid code.",
+    },
+    CoreErrorCode.CODE_USED: {
+        "id": "Kode sudah digunakan.",
+        "en": "This code has already been used.",
+    },
+    CoreErrorCode.LOGIN_RATE_LIMITED: {
+        "id": "Terlalu banyak percobaan masuk; coba lagi dalam 15 menit.",
+        "en": "Too many sign-in attempts; try again in 15 minutes.",
+    },
+    CoreErrorCode.INVALID_CREDENTIALS: {
+        "id": "Nomor HP atau kata sandi salah.",
+        "en": "Wrong phone number or password.",
+    },
+    CoreErrorCode.CODE_REQUIRED: {
+        "id": "Masukkan kode yang dikirim ke HP Anda (minta kode sign-in dulu).",
+        "en": "Enter the code sent to your phone (ask for a sign-in code first).",
+    },
+    "required": {"id": "Wajib diisi.", "en": "Required."},
+}
 
 
 def _code_hash(phone: str, code: str) -> str:
@@ -68,7 +114,7 @@ def otp_request(*, phone: str, client: str = "") -> OneTimeCode:
     requests = _hourly_counter(_hourly_key("request", phone, client))
     if requests > settings.SIGAP_OTP_MAX_PER_HOUR:
         raise RateLimited(
-            "Terlalu banyak permintaan kode untuk nomor ini; coba lagi dalam satu jam.",
+            tr(TEXTS[CoreErrorCode.OTP_RATE_LIMITED]),
             code=CoreErrorCode.OTP_RATE_LIMITED,
             retry_after=_until_next_hour(),
         )
@@ -100,9 +146,15 @@ def otp_request(*, phone: str, client: str = "") -> OneTimeCode:
 
 
 def otp_verify(
-    *, phone: str, code: str, client: str = "", device: str = ""
+    *,
+    phone: str,
+    code: str,
+    client: str = "",
+    device: str = "",
+    language: str | None = None,
 ) -> tuple[User, str, bool]:
-    """Check a code; return (user, api token key, created).
+    """Check a code; return (user, api token key, created). A new account takes
+    `language` (the request's); an existing one keeps its own.
 
     Failures count against the code (single use, `SIGAP_OTP_MAX_ATTEMPTS` tries) and
     against the client (`SIGAP_OTP_MAX_FAILURES_PER_CLIENT` an hour), never against
@@ -113,34 +165,40 @@ def otp_verify(
     failures_key = _hourly_key("failures", client)
     if _hourly_count(failures_key) >= settings.SIGAP_OTP_MAX_FAILURES_PER_CLIENT:
         raise RateLimited(
-            "Terlalu banyak percobaan; coba lagi dalam satu jam.",
+            tr(TEXTS["failures_per_client"]),
             code=CoreErrorCode.OTP_RATE_LIMITED,
             retry_after=_until_next_hour(),
         )
     try:
-        return _otp_check(phone=phone, code=code, device=device)
+        return _otp_check(phone=phone, code=code, device=device, language=language)
     except ApplicationError:
         _hourly_counter(failures_key)
         raise
 
 
-def _otp_check(*, phone: str, code: str, device: str) -> tuple[User, str, bool]:
+def _otp_check(
+    *, phone: str, code: str, device: str, language: str | None = None
+) -> tuple[User, str, bool]:
     now = timezone.now()
     _otp_consume(phone=phone, code=code, now=now)
     with transaction.atomic():
         try:
-            user, created = User.objects.get_or_create(phone=phone)
+            user, created = User.objects.get_or_create(
+                phone=phone,
+                defaults={"language": normalise_language(language)} if language else {},
+            )
         except IntegrityError:
             user, created = User.objects.get(phone=phone), False
         if not user.is_active:
             raise ApplicationError(
-                "Akun dinonaktifkan.", code=CoreErrorCode.ACCOUNT_DISABLED, status=403
+                tr(TEXTS[CoreErrorCode.ACCOUNT_DISABLED]),
+                code=CoreErrorCode.ACCOUNT_DISABLED,
+                status=403,
             )
         if user.role != User.Role.RESIDENT:
             # Staff reach patients' data: a code by SMS alone is not enough.
             raise ApplicationError(
-                "Petugas masuk dengan nomor HP dan kata sandi "
-                "(POST /api/v1/auth/password).",
+                tr(TEXTS[CoreErrorCode.PASSWORD_REQUIRED]),
                 code=CoreErrorCode.PASSWORD_REQUIRED,
                 status=403,
             )
@@ -152,11 +210,16 @@ def _otp_check(*, phone: str, code: str, device: str) -> tuple[User, str, bool]:
 
 
 def _otp_consume(*, phone: str, code: str, now) -> None:
-    """Check `code` against the phone's latest live code and use it up."""
+    """Check `code` against the phone's latest live code and use it up.
+
+    A wrong code, no code ever sent, an expired one and one whose attempts are used
+    up get one answer (`invalid_code`): telling them apart would tell a stranger
+    whether the number asked for a code, i.e. uses a health app. The attempts still
+    count per code, and a used-up code is never compared."""
     invalid = ApplicationError(
-        "Kode salah atau sudah tidak berlaku.",
+        tr(TEXTS[CoreErrorCode.INVALID_CODE]),
         code=CoreErrorCode.INVALID_CODE,
-        fields={"code": "Kode salah."},
+        fields={"code": tr(TEXTS["invalid_code_field"])},
     )
     now = timezone.now()
     otp = (
@@ -164,24 +227,14 @@ def _otp_consume(*, phone: str, code: str, now) -> None:
         .order_by("-created_at")
         .first()
     )
-    if otp is None:
+    if otp is None or otp.expires_at <= now:
         raise invalid
-    if otp.expires_at <= now:
-        raise ApplicationError(
-            "Kode sudah kedaluwarsa; minta kode baru.",
-            code=CoreErrorCode.CODE_EXPIRED,
-            fields={"code": "Kode kedaluwarsa."},
-        )
     # Count the attempt with a conditional UPDATE so parallel guesses cannot exceed it.
     counted = OneTimeCode.objects.filter(
         pk=otp.pk, attempts__lt=settings.SIGAP_OTP_MAX_ATTEMPTS, used_at__isnull=True
     ).update(attempts=F("attempts") + 1)
     if not counted:
-        raise ApplicationError(
-            "Terlalu banyak percobaan untuk kode ini; minta kode baru.",
-            code=CoreErrorCode.TOO_MANY_ATTEMPTS,
-            fields={"code": "Minta kode baru."},
-        )
+        raise invalid
     if not hmac.compare_digest(otp.code_hash, _code_hash(phone, str(code))):
         raise invalid
     # Single use: only one request can flip used_at.
@@ -189,9 +242,9 @@ def _otp_consume(*, phone: str, code: str, now) -> None:
         used_at=now
     ):
         raise ApplicationError(
-            "Kode sudah digunakan.",
+            tr(TEXTS[CoreErrorCode.CODE_USED]),
             code=CoreErrorCode.CODE_USED,
-            fields={"code": "Kode sudah digunakan."},
+            fields={"code": tr(TEXTS[CoreErrorCode.CODE_USED])},
         )
 
 
@@ -208,24 +261,24 @@ def staff_sign_in(
     phone = phone_or_error(phone)
     if login_blocked(username=phone, request=request):
         raise RateLimited(
-            "Terlalu banyak percobaan masuk; coba lagi dalam 15 menit.",
+            tr(TEXTS[CoreErrorCode.LOGIN_RATE_LIMITED]),
             code=CoreErrorCode.LOGIN_RATE_LIMITED,
             retry_after=WINDOW_SECONDS,
         )
     user = authenticate(request, username=phone, password=password)
     if user is None or user.role == User.Role.RESIDENT:
+        message = tr(TEXTS[CoreErrorCode.INVALID_CREDENTIALS])
         raise ApplicationError(
-            "Nomor HP atau kata sandi salah.",
+            message,
             code=CoreErrorCode.INVALID_CREDENTIALS,
-            fields={"password": "Nomor HP atau kata sandi salah."},
+            fields={"password": message},
         )
     if settings.SIGAP_STAFF_SECOND_FACTOR:
         if not code:
             raise ApplicationError(
-                "Masukkan kode yang dikirim ke HP Anda "
-                "(POST /api/v1/auth/otp/request).",
+                tr(TEXTS[CoreErrorCode.CODE_REQUIRED]),
                 code=CoreErrorCode.CODE_REQUIRED,
-                fields={"code": "Wajib diisi."},
+                fields={"code": tr(TEXTS["required"])},
             )
         _otp_consume(phone=phone, code=code, now=timezone.now())
     _, key = token_issue(user=user, name=device)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.error_codes import CoreErrorCode
 from core.exceptions import NotFound
+from core.i18n import tr
 from core.models import ApiToken, User
 from core.models.tokens import token_digest
 
@@ -37,7 +38,10 @@ def token_revoke(*, user: User, token_id: int) -> None:
     """Revoke one of the user's own tokens (another's is 404)."""
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     if not deleted:
-        raise NotFound("Sesi tidak ditemukan.", code=CoreErrorCode.SESSION_NOT_FOUND)
+        raise NotFound(
+            tr({"id": "Sesi tidak ditemukan.", "en": "Session not found."}),
+            code=CoreErrorCode.SESSION_NOT_FOUND,
+        )
 
 
 @transaction.atomic

@@ -50,10 +50,10 @@ CHECKIN_ANSWER_FIELDS = (
 )
 
 CHECKIN_CONSENT_REQUIRED = {
-    "id": "Berikan persetujuan pemrosesan data kesehatan dulu (POST /api/v1/me/consent) "
-    "untuk mengirim laporan harian isolasi.",
-    "en": "Give consent to health-data processing first (POST /api/v1/me/consent) to "
-    "send isolation check-ins.",
+    "id": "Berikan persetujuan pemrosesan data kesehatan dulu, di pengaturan akun "
+    "Anda, untuk mengirim laporan harian isolasi.",
+    "en": "Give consent to health-data processing first, in your account settings, "
+    "to send isolation check-ins.",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.i18n import pick
+from core.i18n import tr
 from core.models import User
 from isolation.models import (
     Alert,
@@ -112,10 +112,15 @@ def isolation_erasure_blockers(user: User) -> dict[str, str]:
     active = _monitoring(user)
     if active is None:
         return {}
-    return {
-        "isolation": f"Isolasi mandiri Anda masih dipantau {active.facility.name}; "
-        "akun dapat dihapus setelah puskesmas menyelesaikan isolasi."
-    }
+    return {"isolation": tr(ERASURE_BLOCKED, facility=active.facility.name)}
+
+
+ERASURE_BLOCKED = {
+    "id": "Isolasi mandiri Anda masih dipantau {facility}; akun dapat dihapus setelah "
+    "puskesmas menyelesaikan isolasi.",
+    "en": "Your home isolation is still monitored by {facility}; the account can be "
+    "deleted once the puskesmas ends the isolation.",
+}
 
 
 CONSENT_BLOCKED = {
@@ -135,8 +140,7 @@ def isolation_consent_blockers(user: User) -> dict[str, str]:
     active = _monitoring(user)
     if active is None:
         return {}
-    text = pick(CONSENT_BLOCKED, user.language)
-    return {"isolation": text.format(facility=active.facility.name)}
+    return {"isolation": tr(CONSENT_BLOCKED, facility=active.facility.name)}
 
 
 def isolation_erase(user: User) -> None:

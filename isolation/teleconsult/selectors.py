@@ -304,9 +304,7 @@ def booking_get_for_user(*, user: User, booking_id: int) -> Booking:
         .first()
     )
     if booking is None:
-        raise NotFound(
-            "Konsultasi tidak ditemukan.", code=TeleconsultErrorCode.BOOKING_NOT_FOUND
-        )
+        raise _not_found(TeleconsultErrorCode.BOOKING_NOT_FOUND)
     return booking
 
 
@@ -327,9 +325,7 @@ def booking_outcome_get(*, user: User, booking_id: int) -> Booking:
         qs = qs.filter(_participant(user))
     booking = qs.filter(pk=booking_id).first()
     if booking is None:
-        raise NotFound(
-            "Konsultasi tidak ditemukan.", code=TeleconsultErrorCode.BOOKING_NOT_FOUND
-        )
+        raise _not_found(TeleconsultErrorCode.BOOKING_NOT_FOUND)
     if user.pk != booking.patient_id:
         audit_record(
             actor=user,
@@ -364,7 +360,12 @@ def proposal_list(*, user: User) -> QuerySet[ConsultationProposal]:
 def proposal_get_for_user(*, user: User, proposal_id: int) -> ConsultationProposal:
     proposal = proposal_list(user=user).filter(pk=proposal_id).first()
     if proposal is None:
-        raise NotFound(
-            "Usulan tidak ditemukan.", code=TeleconsultErrorCode.PROPOSAL_NOT_FOUND
-        )
+        raise _not_found(TeleconsultErrorCode.PROPOSAL_NOT_FOUND)
     return proposal
+
+
+def _not_found(code: str) -> NotFound:
+    """404 in the request's language (the services' messages)."""
+    from isolation.teleconsult.services.common import message_text
+
+    return NotFound(message_text(code), code=code)

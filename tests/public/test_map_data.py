@@ -203,3 +203,18 @@ def test_it_renders_the_map_page_in_both_languages(client, demo_areas):
     page = client.get("/peta/")
     assert 'lang="en"' in page.content.decode()
     assert "My location" in page.content.decode()
+
+
+def test_the_public_pages_follow_the_browsers_language(client, demo_areas):
+    page = client.get("/peta/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert 'lang="en"' in page.content.decode()
+    assert "Accept-Language" in page["Vary"] and "Cookie" in page["Vary"]
+    assert (
+        'lang="en"' in client.get("/data/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+    # The choice (the language cookie) comes first; no header, Indonesian.
+    client.cookies["django_language"] = "id"
+    page = client.get("/peta/", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'lang="id"' in page.content.decode()
+    del client.cookies["django_language"]
+    assert 'lang="id"' in client.get("/peta/").content.decode()

@@ -15,12 +15,13 @@ from core.api.serializers import (
     BoundedDateField,
     StrictSerializer,
     TemperatureField,
+    TextField,
     UUIDStringField,
     VitalSignsSerializer,
     represent,
     vitals_from_aliases,
 )
-from core.i18n import pick, request_language
+from core.i18n import pick, request_language, tr_lazy
 from core.services.audit import audit_record
 from isolation import content, rules, selectors, services
 from isolation.api.serializers import (
@@ -58,7 +59,14 @@ class CheckInSubmitApi(FastPostMixin, APIView):  # the plain request: core.api.f
     class InputSerializer(VitalSignsSerializer):
         client_id = serializers.RegexField(
             r"^[A-Za-z0-9_.:-]{8,64}$",
-            error_messages={"invalid": "Gunakan 8-64 huruf, angka, atau - _ . :"},
+            error_messages={
+                "invalid": tr_lazy(
+                    {
+                        "id": "Gunakan 8-64 huruf, angka, atau - _ . :",
+                        "en": "Use 8-64 letters, digits or - _ . :",
+                    }
+                )
+            },
         )
         measured_at = AwareDateTimeField(required=False)
         # Deprecated names (before one vocabulary with the self-check), accepted for
@@ -85,9 +93,7 @@ class CheckInSubmitApi(FastPostMixin, APIView):  # the plain request: core.api.f
             help_text='[] is the answer "no symptoms"; leaving it out is no answer.',
         )
         danger_signs = choices_field(rules.DANGER_SIGNS)
-        note = serializers.CharField(
-            max_length=1000, required=False, allow_blank=True, default=""
-        )
+        note = TextField(max_length=1000, required=False, allow_blank=True, default="")
 
     class OutputSerializer(CheckInOutputSerializer):
         pass
@@ -228,9 +234,7 @@ class IsolationRequestCreateApi(APIView):
         test_date = BoundedDateField(required=False, allow_null=True)
         symptom_onset = BoundedDateField(required=False, allow_null=True)
         facility_id = serializers.IntegerField(required=False, allow_null=True)
-        note = serializers.CharField(
-            max_length=1000, required=False, allow_blank=True, default=""
-        )
+        note = TextField(max_length=1000, required=False, allow_blank=True, default="")
 
     @extend_schema(
         request=InputSerializer,

@@ -9,7 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsHealthWorker
-from core.api.serializers import BoundedDateField, StrictSerializer
+from core.api.serializers import (
+    BoundedDateField,
+    PersonNameField,
+    StrictSerializer,
+    TextField,
+)
 from core.services.audit import audit_record
 from isolation import rules, selectors, services
 from isolation.api.serializers import (
@@ -36,7 +41,7 @@ class PatientListApi(APIView):
 
     class InputSerializer(StrictSerializer):
         phone = serializers.CharField(max_length=32)
-        full_name = serializers.CharField(max_length=150)
+        full_name = PersonNameField(max_length=150)
         consent_at_puskesmas = serializers.BooleanField(
             help_text="The patient gave consent to health-data processing at the "
             "puskesmas; the enrolment records it. Must be true."
@@ -45,9 +50,7 @@ class PatientListApi(APIView):
         test_date = BoundedDateField(required=False, allow_null=True)
         symptom_onset = BoundedDateField(required=False, allow_null=True)
         start_date = BoundedDateField(required=False, allow_null=True)
-        note = serializers.CharField(
-            max_length=2000, required=False, allow_blank=True, default=""
-        )
+        note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
     @extend_schema(responses=BoardRowSerializer(many=True), tags=TAGS_WORKER)
     def get(self, request):
@@ -130,7 +133,7 @@ class NoteCreateApi(APIView):
     permission_classes = [IsHealthWorker]
 
     class InputSerializer(StrictSerializer):
-        text = serializers.CharField(max_length=4000)
+        text = TextField(max_length=4000)
 
     @extend_schema(
         request=InputSerializer, responses={201: NoteOutputSerializer}, tags=TAGS_WORKER
@@ -159,9 +162,7 @@ class StatusChangeApi(APIView):
             ]
         )
         referral_facility_id = serializers.IntegerField(required=False, allow_null=True)
-        note = serializers.CharField(
-            max_length=2000, required=False, allow_blank=True, default=""
-        )
+        note = TextField(max_length=2000, required=False, allow_blank=True, default="")
         # "released" with open danger alerts answers 409 open_danger_alerts unless
         # this is true.
         confirm_open_danger = serializers.BooleanField(required=False, default=False)
@@ -188,9 +189,7 @@ class ExtendApi(APIView):
     class InputSerializer(StrictSerializer):
         until = BoundedDateField(required=False)
         days = serializers.IntegerField(min_value=1, max_value=30, required=False)
-        note = serializers.CharField(
-            max_length=2000, required=False, allow_blank=True, default=""
-        )
+        note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
     @extend_schema(
         request=InputSerializer, responses=IsolationOutputSerializer, tags=TAGS_WORKER
@@ -241,9 +240,7 @@ class AlertAcknowledgeApi(APIView):
     permission_classes = [IsHealthWorker]
 
     class InputSerializer(StrictSerializer):
-        note = serializers.CharField(
-            max_length=2000, required=False, allow_blank=True, default=""
-        )
+        note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
     @extend_schema(
         request=InputSerializer, responses=AlertOutputSerializer, tags=TAGS_WORKER
@@ -283,9 +280,7 @@ class RequestConfirmApi(APIView):
 
     class InputSerializer(StrictSerializer):
         start_date = BoundedDateField(required=False, allow_null=True)
-        note = serializers.CharField(
-            max_length=2000, required=False, allow_blank=True, default=""
-        )
+        note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
     @extend_schema(
         request=InputSerializer,
@@ -310,9 +305,7 @@ class RequestDeclineApi(APIView):
     permission_classes = [IsHealthWorker]
 
     class InputSerializer(StrictSerializer):
-        note = serializers.CharField(
-            max_length=2000, required=False, allow_blank=True, default=""
-        )
+        note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
     @extend_schema(
         request=InputSerializer,

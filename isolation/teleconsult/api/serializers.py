@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from core.api.pagination import CursorPagination
+from core.i18n import tr_lazy
 from core.rules import WIB_ZONE
 from isolation.teleconsult import rules
 from isolation.teleconsult.models import Booking, ConsultationProposal
@@ -100,7 +101,14 @@ def slot_listing(entries, tz: ZoneInfo) -> list[dict]:
 
 
 class TimeZoneField(serializers.CharField):
-    default_error_messages = {"zone": "Zona waktu tidak dikenal (mis. Asia/Jayapura)."}
+    default_error_messages = {
+        "zone": tr_lazy(
+            {
+                "id": "Zona waktu tidak dikenal (mis. Asia/Jayapura).",
+                "en": "Unknown time zone (e.g. Asia/Jayapura).",
+            }
+        )
+    }
 
     def to_internal_value(self, value):
         value = super().to_internal_value(value)

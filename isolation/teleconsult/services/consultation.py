@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import User
+from core.rules import text_clean
 from core.services.audit import audit_record
 from core.services.notifications import notify
 from isolation.teleconsult import rules
@@ -77,7 +78,10 @@ def message_post(
     _open_room(booking, now)
     # Chatting over REST (no websocket) counts as showing up, too.
     _mark_present(booking, booking.party_of(sender), now)
-    message = ConsultationMessage(booking=booking, sender=sender, text=text.strip())
+    # Also for the websocket, which has no serializer: core.rules.text_clean.
+    message = ConsultationMessage(
+        booking=booking, sender=sender, text=text_clean(text).strip()
+    )
     if not message.text:
         raise invalid_error(TeleconsultErrorCode.MESSAGE_EMPTY, "text")
     message.full_clean(exclude=["booking", "sender"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from core.i18n import tr
 from core.models import User
 from isolation.teleconsult.models import Booking, ConsultationProposal
 
@@ -50,16 +51,26 @@ def teleconsult_erasure_blockers(user: User) -> dict[str, str]:
     blockers = {}
     as_patient = upcoming.filter(patient=user).count()
     if as_patient:
-        blockers["bookings"] = (
-            f"{as_patient} jadwal konsultasi belum lewat; batalkan dulu "
-            "(POST /api/v1/teleconsult/bookings/{id}/cancel)."
+        blockers["bookings"] = tr(
+            {
+                "id": "{count} jadwal konsultasi belum lewat; batalkan dulu di daftar "
+                "konsultasi Anda.",
+                "en": "{count} consultation(s) still ahead; cancel them first in your "
+                "list of consultations.",
+            },
+            count=as_patient,
         )
     as_doctor = upcoming.filter(doctor=user).count()
     if as_doctor:
-        blockers["appointments"] = (
-            f"{as_doctor} konsultasi pasien dengan Anda sebagai dokter belum lewat; "
-            "batalkan dulu agar pasien diberi tahu "
-            "(POST /api/v1/teleconsult/bookings/{id}/cancel)."
+        blockers["appointments"] = tr(
+            {
+                "id": "{count} konsultasi pasien dengan Anda sebagai dokter belum "
+                "lewat; batalkan dulu di jadwal konsultasi agar pasien diberi tahu.",
+                "en": "{count} patient consultation(s) with you as the doctor still "
+                "ahead; cancel them first in the consultation schedule so the "
+                "patients are told.",
+            },
+            count=as_doctor,
         )
     return blockers
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsHealthWorker
-from core.api.serializers import BoundedDateField, StrictSerializer
+from core.api.serializers import BoundedDateField, StrictSerializer, TextField
 from isolation.teleconsult import rules, selectors, services
 from isolation.teleconsult.api.serializers import DoctorRefSerializer
 from isolation.teleconsult.api.views.common import TAGS
@@ -98,9 +98,7 @@ class ExceptionListCreateApi(APIView):
         date = BoundedDateField()
         start_time = serializers.TimeField(required=False, allow_null=True)
         end_time = serializers.TimeField(required=False, allow_null=True)
-        note = serializers.CharField(
-            max_length=200, required=False, allow_blank=True, default=""
-        )
+        note = TextField(max_length=200, required=False, allow_blank=True, default="")
 
     @extend_schema(responses=ExceptionOutputSerializer(many=True), tags=TAGS)
     def get(self, request):

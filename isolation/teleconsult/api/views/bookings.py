@@ -17,7 +17,9 @@ from core.api.serializers import (
     AwareDateTimeField,
     BoundedDateField,
     StrictSerializer,
+    TextField,
 )
+from core.i18n import tr
 from isolation.teleconsult import rules, selectors, services
 from isolation.teleconsult.api.serializers import (
     BookingOutputSerializer,
@@ -55,7 +57,15 @@ class SlotListApi(APIView):
         def validate(self, attrs):
             if "facility" not in attrs and "doctor" not in attrs:
                 raise serializers.ValidationError(
-                    {"facility": "Isi facility atau doctor."}, code="required"
+                    {
+                        "facility": tr(
+                            {
+                                "id": "Isi facility atau doctor.",
+                                "en": "Give facility or doctor.",
+                            }
+                        )
+                    },
+                    code="required",
                 )
             tz = requester_tz(self.context["request"], attrs.get("tz"))
             date_from = attrs.get("date_from") or timezone.localdate(timezone=tz)
@@ -129,7 +139,7 @@ class BookingListCreateApi(APIView):
     class InputSerializer(StrictSerializer):
         start = AwareDateTimeField()
         doctor = serializers.IntegerField(min_value=1)
-        reason = serializers.CharField(
+        reason = TextField(
             max_length=REASON_MAX_CHARS, required=False, allow_blank=True, default=""
         )
 
@@ -213,9 +223,7 @@ class BookingCancelApi(APIView):
     permission_classes = [IsAuthenticated]
 
     class InputSerializer(StrictSerializer):
-        reason = serializers.CharField(
-            max_length=300, required=False, allow_blank=True, default=""
-        )
+        reason = TextField(max_length=300, required=False, allow_blank=True, default="")
 
     @extend_schema(
         request=InputSerializer, responses=BookingOutputSerializer, tags=TAGS

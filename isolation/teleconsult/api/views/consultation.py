@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsHealthWorker
-from core.api.serializers import StrictSerializer
+from core.api.serializers import StrictSerializer, TextField
 from isolation.teleconsult import selectors, services
 from isolation.teleconsult.api.serializers import (
     MessageOutputSerializer,
@@ -24,7 +24,7 @@ class OutcomeApi(APIView):
     PUT: the doctor writes or corrects it."""
 
     class InputSerializer(StrictSerializer):
-        note = serializers.CharField(max_length=OUTCOME_MAX_CHARS)
+        note = TextField(max_length=OUTCOME_MAX_CHARS)
 
     class OutputSerializer(serializers.Serializer):
         booking = serializers.IntegerField(source="pk")
@@ -63,7 +63,7 @@ class MessageListCreateApi(APIView):
     pagination_class = MessagePagination
 
     class InputSerializer(StrictSerializer):
-        text = serializers.CharField(max_length=MESSAGE_MAX_CHARS)
+        text = TextField(max_length=MESSAGE_MAX_CHARS)
 
     @extend_schema(responses=MessageOutputSerializer(many=True), tags=TAGS)
     def get(self, request, booking_id: int):

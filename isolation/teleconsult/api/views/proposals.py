@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.pagination import CursorPagination
 from core.api.permissions import IsResident
-from core.api.serializers import StrictSerializer
+from core.api.serializers import StrictSerializer, TextField
 from isolation.teleconsult import selectors, services
 from isolation.teleconsult.api.serializers import (
     BookingOutputSerializer,
@@ -44,7 +43,7 @@ class ProposalAcceptApi(APIView):
     permission_classes = [IsResident]
 
     class InputSerializer(StrictSerializer):
-        reason = serializers.CharField(
+        reason = TextField(
             max_length=REASON_MAX_CHARS, required=False, allow_blank=True, default=""
         )
 
