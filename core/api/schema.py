@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from drf_spectacular import openapi
 
+from core.api.serializers import StrictSerializer
+
 
 class AutoSchema(openapi.AutoSchema):
     """Names nested serializers after their view (OtpRequestApi.InputSerializer ->
@@ -14,6 +16,15 @@ class AutoSchema(openapi.AutoSchema):
         if "." in qualname and "<locals>" not in qualname:
             return qualname.replace(".", "")
         return super().get_serializer_name(serializer, direction)
+
+    def _map_basic_serializer(self, serializer, direction):
+        """A request body a `StrictSerializer` reads refuses unknown fields
+        (`400 unknown_field`): the schema says so (`additionalProperties: false`),
+        so clients and fuzzers see the same contract the server keeps."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and isinstance(serializer, StrictSerializer):
+            schema["additionalProperties"] = False
+        return schema
 
 
 ERROR_SCHEMA = {

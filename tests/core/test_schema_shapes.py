@@ -107,3 +107,19 @@ def test_creations_are_documented_as_201(openapi, bob, auth_client):
     check(openapi, consent, "post", "/api/v1/me/consent")
     escalations = openapi["paths"]["/api/v1/psc/escalations"]["post"]["responses"]
     assert {"200", "201"} <= set(escalations)
+
+
+def test_request_bodies_that_refuse_unknown_fields_say_so(openapi, client):
+    """Schemathesis read `type: object` as "other fields welcome" and flagged every
+    400 unknown_field as a wrong refusal."""
+    body = openapi["paths"]["/api/v1/chatbot/ask"]["post"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert openapi["components"]["schemas"][ref]["additionalProperties"] is False
+
+    response = client.post(
+        "/api/v1/chatbot/ask",
+        {"text": "apa gejala covid?", "extra": 1},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "unknown_field"
