@@ -7,7 +7,8 @@
    (target >= 20,000 lookups/s) and vectorised; with PostgreSQL available, the same
    points through PostGIS ST_Contains on a GiST index (measured once on this machine:
    ~0.46 ms per point query). Sigap's path must not be slower.
-2. Name search in-process over all 91,599 regions (typos, prefixes, "Kec.", codes).
+2. Name search in-process over all 91,599 regions (typos, prefixes, "Kec.", codes,
+   English level words: "tembalang district", "semarang city").
 3. --http (on by default when DATABASE_URL and REDIS_URL are set): starts Sigap (daphne
    workers on 127.0.0.1:8103), loads Jawa Tengah and the boundaries, then sends GET
    /api/v1/areas/lookup at random points in Jawa Tengah at 200 requests/s, open loop.
@@ -244,6 +245,7 @@ QUERIES = [
     "semarangtengah", "surabya", "makasar", "bandung", "Kelurahan Meteseh", "jogja",
     "DKI Jakarta", "depok sleman", "33.74.10", "pedurungan", "gambir", "Kota Baru",
     "denpasr", "kab bogor", "medan", "Kec Kebayoran Baru", "pontianak", "jayapura",
+    "tembalang district", "semarang city", "central java province",
 ]  # fmt: skip
 
 

@@ -19,11 +19,16 @@ class CoreConfig(AppConfig):
         )
         from core.api import authentication  # noqa: F401  (token cache receivers)
         from core.beds import selectors as beds  # noqa: F401  (hospital index receivers)
-        from core.psc.services import psc_erase, psc_export
-        from core.services.privacy import register_eraser, register_exporter
+        from core.psc.services import psc_erase, psc_erasure_blockers, psc_export
+        from core.services.privacy import (
+            register_eraser,
+            register_erasure_blocker,
+            register_exporter,
+        )
 
         register_exporter("psc", psc_export)
         register_eraser("psc", psc_erase)
+        register_erasure_blocker("psc", psc_erasure_blockers)
 
         # The embedded scheduler runs periodic jobs inside the web process when there is
         # no Celery beat (make run without REDIS_URL). Under runserver's autoreloader only

@@ -59,10 +59,9 @@ TEXTS: dict[str, T] = {
     "psc_need_link": {
         "id": "Dalam keadaan gawat darurat, telepon 119 sekarang. Untuk meminta "
         "bantuan PSC 119 lewat chat, hubungkan akun Sigap Anda (menu *Hubungkan "
-        "akun*) dan berikan persetujuan data kesehatan di aplikasi.",
+        "akun*).",
         "en": "In an emergency, call 119 now. To ask PSC 119 for help by chat, link "
-        "your Sigap account (menu *Link account*) and give health-data consent in "
-        "the app.",
+        "your Sigap account (menu *Link account*).",
     },
     "psc_consent": {
         "id": "PSC 119 kota/kabupaten Anda akan menerima: nama dan nomor HP Anda, "

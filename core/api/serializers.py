@@ -4,6 +4,7 @@ import copy
 from decimal import ROUND_HALF_UP
 
 from django.core.validators import MaxValueValidator
+from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
@@ -11,7 +12,7 @@ from rest_framework.utils.formatting import lazy_format
 
 from core import rules as core_rules
 from core.error_codes import CoreErrorCode
-from core.i18n import tr, tr_lazy
+from core.i18n import pick, tr, tr_lazy
 from core.models import Facility, Region, User
 
 UNKNOWN_FIELD = {"id": "Kolom tidak dikenal.", "en": "Unknown field."}
@@ -350,16 +351,14 @@ class StrictBooleanField(serializers.BooleanField):
     """A JSON true or false, nothing else: "yes", 1 or "on" for a consent must not
     count as one."""
 
-    default_error_messages = {
-        "invalid": tr_lazy(
-            {
-                "id": "Harus true atau false (boolean JSON).",
-                "en": "Must be true or false (a JSON boolean).",
-            }
-        )
+    MESSAGES = {
+        "id": "Harus true atau false (boolean JSON).",
+        "en": "Must be true or false (a JSON boolean).",
     }
 
     def to_internal_value(self, data):
         if isinstance(data, bool):
             return data
-        self.fail("invalid")
+        raise serializers.ValidationError(
+            pick(self.MESSAGES, translation.get_language()), code="invalid"
+        )

@@ -8,6 +8,7 @@ needed; the same code runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import hashlib
 import json
@@ -302,6 +303,19 @@ class BoundaryIndex:
         if hit is None and island_distance_m > max_distance_m:
             hit = self.nearest_island(lng, lat, max_distance_m=island_distance_m)
         return hit
+
+    def distance_to_area_m(self, code: str, lng: float, lat: float) -> float | None:
+        """Metres from the point to the nearest kecamatan within `code` (a kab/kota
+        or provinsi; a kecamatan itself): 0 inside; None when none is loaded."""
+        start = bisect.bisect_left(self.codes, code)
+        end = bisect.bisect_left(self.codes, code + "/")  # "." < "/": code's subtree
+        if start >= end:
+            return None
+        point = shapely.Point(lng, lat)
+        geometries = self.geometries[start:end]
+        if shapely.intersects_xy(geometries, lng, lat).any():
+            return 0.0
+        return min(_meters_to(point, g) for g in geometries)
 
     def nearest(self, lng: float, lat: float, *, max_distance_m: float) -> Hit | None:
         # Degrees of longitude shrink with latitude: search wide enough in both axes.

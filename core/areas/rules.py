@@ -253,11 +253,36 @@ _PREFIXES: tuple[tuple[str, dict], ...] = (
     ("prop", {"level": 1}),
     ("dki", {"level": 1}),
     ("diy", {"level": 1}),
+    # The same levels in English, as visitors and English pages name them.
+    ("city of", {"kind": "kota"}),
+    ("regency of", {"kind": "kabupaten"}),
+    ("province of", {"level": 1}),
+    ("sub district", {"level": 3}),
+    ("subdistrict", {"level": 3}),
+    ("district", {"level": 3}),
+    ("village", {"level": 4}),
+    ("city", {"kind": "kota"}),
+    ("regency", {"kind": "kabupaten"}),
+    ("province", {"level": 1}),
 )
 _PREFIX_RE = re.compile(
     r"^(?:" + "|".join(re.escape(p) for p, _ in _PREFIXES) + r")\b\s*"
 )
 _PREFIX_HINT = dict(_PREFIXES)
+# English puts the level after the name: "Tembalang District", "Semarang City".
+_SUFFIXES: tuple[tuple[str, dict], ...] = (
+    ("sub district", {"level": 3}),
+    ("subdistrict", {"level": 3}),
+    ("district", {"level": 3}),
+    ("village", {"level": 4}),
+    ("city", {"kind": "kota"}),
+    ("regency", {"kind": "kabupaten"}),
+    ("province", {"level": 1}),
+)
+_SUFFIX_RE = re.compile(
+    r"\s+(?:" + "|".join(re.escape(p) for p, _ in _SUFFIXES) + r")$"
+)
+_SUFFIX_HINT = dict(_SUFFIXES)
 _NOISE = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
 
@@ -291,6 +316,29 @@ ALIASES = {
     "ntt": "nusa tenggara timur",
     "kepri": "kepulauan riau",
     "babel": "kepulauan bangka belitung",
+    # Provinces as English texts name them.
+    "west java": "jawa barat",
+    "central java": "jawa tengah",
+    "east java": "jawa timur",
+    "north sumatra": "sumatera utara",
+    "west sumatra": "sumatera barat",
+    "south sumatra": "sumatera selatan",
+    "west kalimantan": "kalimantan barat",
+    "central kalimantan": "kalimantan tengah",
+    "south kalimantan": "kalimantan selatan",
+    "east kalimantan": "kalimantan timur",
+    "north kalimantan": "kalimantan utara",
+    "north sulawesi": "sulawesi utara",
+    "central sulawesi": "sulawesi tengah",
+    "south sulawesi": "sulawesi selatan",
+    "southeast sulawesi": "sulawesi tenggara",
+    "west sulawesi": "sulawesi barat",
+    "west nusa tenggara": "nusa tenggara barat",
+    "east nusa tenggara": "nusa tenggara timur",
+    "north maluku": "maluku utara",
+    "riau islands": "kepulauan riau",
+    "bangka belitung islands": "kepulauan bangka belitung",
+    "special region of yogyakarta": "yogyakarta",
 }
 
 
@@ -353,10 +401,25 @@ def strip_glued_prefix(compact: str) -> tuple[str, dict] | None:
     return None
 
 
+def strip_suffixes(folded: str) -> tuple[str, dict]:
+    """ "semarang city" -> ("semarang", {"kind": "kota"}); a level word alone stays."""
+    hint: dict = {}
+    while match := _SUFFIX_RE.search(folded):
+        for key, value in _SUFFIX_HINT[match.group(0).strip()].items():
+            hint.setdefault(key, value)
+        folded = folded[: match.start()].strip()
+    return folded, hint
+
+
 def parse_name_query(raw: str) -> NameQuery:
-    """ "Kec. Tembalang" -> text "tembalang", level 3; "kota smrang" -> kind "kota"."""
+    """ "Kec. Tembalang" -> text "tembalang", level 3; "kota smrang" -> kind "kota";
+    the English level words too, before or after the name ("tembalang district",
+    "semarang city", "city of semarang")."""
     full = fold(raw)
     folded, hint = strip_prefixes(full)
+    folded, after = strip_suffixes(folded)
+    for key, value in after.items():
+        hint.setdefault(key, value)
     folded = ALIASES.get(folded, folded)
     kind = hint.get("kind")
     level = hint.get("level") or (2 if kind else None)
@@ -558,27 +621,77 @@ HIDDEN_HOUSEHOLDS = {
     SUPPRESSED: {"id": "kurang dari 5", "en": "fewer than 5"},
     SUPPRESSED_COMPLEMENT: {"id": "5 atau lebih", "en": "5 or more"},
 }
+# The count range each marker stands for (high None = open).
+HIDDEN_RANGE = {
+    SUPPRESSED: (1, SMALL_COUNT_BELOW - 1),
+    SUPPRESSED_COMPLEMENT: (5, None),
+}
+# The zone's band as explain_zone writes it: " (lebih dari 5)", " (3–5)", " (4)".
+_BAND_RE = {
+    "id": re.compile(
+        r" \((?:lebih dari (?P<more>\d+)|(?P<low>\d+)(?:–(?P<high>\d+))?)\)"
+    ),
+    "en": re.compile(
+        r" \((?:more than (?P<more>\d+)|(?P<low>\d+)(?:–(?P<high>\d+))?)\)"
+    ),
+}
+
+
+def _band_in(text: str, lang: str) -> tuple[re.Match, int, int | None] | None:
+    match = _BAND_RE.get(lang, _BAND_RE["en"]).search(text)
+    if match is None:
+        return None
+    if match["more"] is not None:
+        return match, int(match["more"]) + 1, None
+    low = int(match["low"])
+    return match, low, int(match["high"]) if match["high"] else low
+
+
+def _hidden_words(
+    marker: str, band: tuple[int, int | None] | None
+) -> tuple[dict[str, str], bool]:
+    """How a hidden count reads next to its zone's band, and whether the band's own
+    parenthesis goes (it would say the same).
+
+    "<5" reads "kurang dari 5 rumah … (3–5)". A "≥5" (a count hidden so that a
+    "<5" cannot be derived) is said as the range the marker and the band both
+    allow: in a "more than 5" band that is "more than 5", not "5 or more (more
+    than 5)", which reads as a contradiction. Never one number: where that range
+    is one (5 in a 3–5 band), the band is said instead, true and no more precise."""
+    words = HIDDEN_HOUSEHOLDS[marker]
+    if band is None or marker == SUPPRESSED:
+        return words, False
+    band_low, band_high = band
+    low = max(SMALL_COUNT_BELOW, band_low)
+    if band_high is not None and band_high <= low:
+        return _band_text(band_low, band_high), True
+    return _band_text(low, band_high), (low, band_high) == (band_low, band_high)
 
 
 def redact_explanation(
     explanation: Mapping[str, str], *, households: int, marker: str
 ) -> dict[str, str]:
     """A stored zone explanation ("oranye: 4 rumah dengan kasus …") with its hidden
-    household count replaced by its range ("oranye: kurang dari 5 rumah …"); the
-    zone, its band and the rule stay."""
-    words = HIDDEN_HOUSEHOLDS[marker]
-    patterns = {
-        "id": (rf"(?<=[:;] ){households} (?=rumah\b)", f"{words['id']} "),
-        "en": (
-            rf"(?<=[:;] ){households} households? with "
-            r"(?:a confirmed case|confirmed cases)",
-            f"{words['en']} households with confirmed cases",
-        ),
-    }
+    household count replaced by a range ("oranye: kurang dari 5 rumah … (3–5)",
+    "merah: lebih dari 5 rumah …"); the zone and the rule stay."""
     out = {}
     for lang, text in explanation.items():
-        pattern, replacement = patterns.get(lang, patterns["en"])
-        out[lang] = re.sub(pattern, replacement, text or "")
+        text = text or ""
+        key = lang if lang in ("id", "en") else "en"
+        found = _band_in(text, key)
+        words, drop_band = _hidden_words(marker, found[1:] if found else None)
+        if drop_band:
+            text = text[: found[0].start()] + text[found[0].end() :]
+        if key == "id":
+            pattern = rf"(?<=[:;] ){households} (?=rumah\b)"
+            replacement = f"{words['id']} "
+        else:
+            pattern = (
+                rf"(?<=[:;] ){households} households? with "
+                r"(?:a confirmed case|confirmed cases)"
+            )
+            replacement = f"{words['en']} households with confirmed cases"
+        out[lang] = re.sub(pattern, replacement, text)
     return out
 
 

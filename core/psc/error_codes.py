@@ -17,5 +17,6 @@ class PscErrorCode(StrEnum):
     LOCATION_REQUIRED = "location_required"
     NOT_A_DANGER_ALERT = "not_a_danger_alert"
     NOT_ELIGIBLE = "not_eligible"
+    OUTSIDE_INDONESIA = "outside_indonesia"
     PERMISSION_DENIED = "permission_denied"
     UNKNOWN_ACTION = "unknown_action"

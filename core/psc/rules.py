@@ -35,6 +35,14 @@ ACK_TARGET = dt.timedelta(minutes=2)
 DISPATCH_TARGET = dt.timedelta(minutes=15)
 
 SEVERE_SPO2_BELOW = 90
+
+# Indonesia's extent, as core.areas.geo.INDONESIA_BBOX (min lng, min lat, max lng,
+# max lat): the first check of a shared GPS point, before the boundaries.
+INDONESIA_BBOX = (94.0, -11.8, 141.8, 6.8)
+# A shared GPS point this far from the kab/kota the escalation went to is doubtful:
+# the PSC would send its ambulance out of its own area on the point's word. Within
+# it, a resident near their kab/kota's border with a GPS error is still theirs.
+LOCATION_DOUBT_METERS = 25_000
 SEVERE_SIGNS = frozenset({"bluish_lips", "confusion", "severe_breathing_difficulty"})
 
 
@@ -55,6 +63,30 @@ def urgency(*, spo2: int | None, danger_signs: Iterable[str]) -> int:
     ):
         return 3
     return 2
+
+
+def _in_indonesia_bbox(lat: float, lng: float) -> bool:
+    min_lng, min_lat, max_lng, max_lat = INDONESIA_BBOX
+    return min_lat <= lat <= max_lat and min_lng <= lng <= max_lng
+
+
+def gps_point_problem(*, lat: float, lng: float) -> str | None:
+    """Why a shared point cannot be a GPS location in Indonesia: "null_island" (0, 0:
+    a phone without a fix), "swapped" (lat and lng exchanged), "outside" (beyond
+    Indonesia's extent); None when it may be (the boundaries decide the rest)."""
+    if abs(lat) < 1e-6 and abs(lng) < 1e-6:
+        return "null_island"
+    if _in_indonesia_bbox(lat, lng):
+        return None
+    if _in_indonesia_bbox(lng, lat):
+        return "swapped"
+    return "outside"
+
+
+def location_doubtful(*, distance_m: float | None) -> bool:
+    """A GPS point farther than LOCATION_DOUBT_METERS from the kab/kota it was sent
+    to (None: not measurable, no boundaries)."""
+    return distance_m is not None and distance_m > LOCATION_DOUBT_METERS
 
 
 def waiting_too_long(

@@ -13,7 +13,7 @@ from core.beds import rules as bed_rules
 from core.beds.selectors import referral_hospitals_ranked
 from core.exceptions import NotFound
 from core.models import Escalation, PscEvent, PscEventCounter, Region, User
-from core.psc import rules
+from core.psc import content, rules
 from core.psc.error_codes import PscErrorCode
 
 REPLAY_LIMIT = 500
@@ -92,7 +92,7 @@ def escalation_frame(event: PscEvent) -> dict:
 
 def _operator_qs(operator: User) -> QuerySet[Escalation]:
     return Escalation.objects.filter(region_id=operator.psc_region_id).select_related(
-        "district", "taken_by", "referred_to"
+        "district", "region", "taken_by", "referred_to"
     )
 
 
@@ -125,7 +125,8 @@ def escalation_get_for_operator(*, operator: User, escalation_id: int) -> Escala
     )
     if escalation is None:
         raise NotFound(
-            "Eskalasi tidak ditemukan.", code=PscErrorCode.ESCALATION_NOT_FOUND
+            content.text(PscErrorCode.ESCALATION_NOT_FOUND),
+            code=PscErrorCode.ESCALATION_NOT_FOUND,
         )
     return escalation
 
@@ -138,7 +139,8 @@ def escalation_get_for_resident(*, resident: User, escalation_id: int) -> Escala
     )
     if escalation is None:
         raise NotFound(
-            "Eskalasi tidak ditemukan.", code=PscErrorCode.ESCALATION_NOT_FOUND
+            content.text(PscErrorCode.ESCALATION_NOT_FOUND),
+            code=PscErrorCode.ESCALATION_NOT_FOUND,
         )
     return escalation
 
@@ -160,9 +162,10 @@ def escalation_detail(
     kinds = bed_rules.needed_bed_kinds(
         spo2=health.get("spo2"), danger_signs=health.get("danger_signs") or ()
     )
+    location = _location(escalation)
     origin = (
         (escalation.latitude, escalation.longitude)
-        if escalation.latitude is not None
+        if escalation.latitude is not None and not location["doubtful"]
         else None
     )
     hospitals = referral_hospitals_ranked(
@@ -178,16 +181,7 @@ def escalation_detail(
             "name": resident.full_name,
             "phone": resident.phone,
         },
-        "location": {
-            "lat": escalation.latitude,
-            "lng": escalation.longitude,
-            "source": escalation.location_source,
-            "source_label": LOCATION_SOURCE_LABELS.get(
-                escalation.location_source, escalation.location_source
-            ),
-            "district": escalation.district_id,
-            "region": escalation.region_id,
-        },
+        "location": location,
         "health": {**health, "at": _stored_time(health.get("at"))}
         if health
         else health,
@@ -230,6 +224,43 @@ def escalation_detail(
         ).total_seconds()
         if escalation.dispatched_at
         else None,
+    }
+
+
+def _location(escalation: Escalation) -> dict:
+    """Where the case is, and whether a shared GPS point lies far from the kab/kota
+    it was sent to (a point Sigap could not place routes by the resident's other
+    places): the operator then sees "lokasi diragukan" with the distance, and the
+    hospitals are ranked within the kab/kota, not around the point."""
+    from core.areas.selectors import area_distance_m
+
+    distance_m = None
+    if escalation.location_source == "gps" and escalation.latitude is not None:
+        distance_m = area_distance_m(
+            code=escalation.region_id,
+            lat=escalation.latitude,
+            lng=escalation.longitude,
+        )
+    doubtful = rules.location_doubtful(distance_m=distance_m)
+    distance_km = round(distance_m / 1000) if distance_m is not None else None
+    return {
+        "lat": escalation.latitude,
+        "lng": escalation.longitude,
+        "source": escalation.location_source,
+        "source_label": LOCATION_SOURCE_LABELS.get(
+            escalation.location_source, escalation.location_source
+        ),
+        "district": escalation.district_id,
+        "region": escalation.region_id,
+        "distance_km": distance_km,
+        "doubtful": doubtful,
+        # The console is Indonesian: thousands with a dot ("1.174 km").
+        "doubt_label": (
+            f"Lokasi diragukan: titik GPS {f'{distance_km:,}'.replace(',', '.')} km "
+            f"dari {escalation.region.name}; pastikan lokasi lewat telepon."
+        )
+        if doubtful
+        else "",
     }
 
 

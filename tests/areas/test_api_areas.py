@@ -79,6 +79,39 @@ def test_it_finds_names_with_a_glued_prefix(depok_regions, api_client, q, expect
     assert codes(api_client.get(SEARCH, {"q": q}))[0] == expected
 
 
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("tembalang district", "33.74.10"),
+        ("tembalang subdistrict", "33.74.10"),
+        ("Tembalang Sub-District", "33.74.10"),
+        ("district tembalang", "33.74.10"),
+        ("semarang city", "33.74"),
+        ("city of semarang", "33.74"),
+        ("semarang regency", "33.22"),
+        ("meteseh village", "33.74.10.1001"),
+        ("central java province", "33"),
+        ("jawa tengah province", "33"),
+    ],
+)
+def test_it_understands_english_level_words(depok_regions, api_client, q, expected):
+    regions_load(root="33.22")  # Kabupaten Semarang, beside Kota Semarang
+    assert codes(api_client.get(SEARCH, {"q": q}))[0] == expected
+
+
+def test_semarang_city_ranks_the_city_above_the_regency(depok_regions, api_client):
+    regions_load(root="33.22")
+    for q, first, second in (
+        ("semarang city", "33.74", "33.22"),
+        ("semarang regency", "33.22", "33.74"),
+    ):
+        response = api_client.get(SEARCH, {"q": q})
+        found = codes(response)
+        assert found.index(first) < found.index(second), q
+        scores = {r["code"]: r["score"] for r in response.json()["results"]}
+        assert scores[first] > scores[second], q
+
+
 def test_a_name_that_starts_like_a_prefix_still_matches_as_typed(
     regions_semarang, api_client
 ):

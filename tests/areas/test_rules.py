@@ -126,6 +126,16 @@ def test_it_speaks_of_one_household_and_one_child_in_the_singular():
         ("Kota", "kota", None, None),  # the word alone is a name
         ("jogja", "yogyakarta", None, None),
         ("Pécs", "pecs", None, None),
+        # English level words, after or before the name.
+        ("tembalang district", "tembalang", 3, None),
+        ("Tembalang Subdistrict", "tembalang", 3, None),
+        ("tembalang sub-district", "tembalang", 3, None),
+        ("semarang city", "semarang", 2, "kota"),
+        ("City of Semarang", "semarang", 2, "kota"),
+        ("semarang regency", "semarang", 2, "kabupaten"),
+        ("meteseh village", "meteseh", 4, None),
+        ("central java province", "jawa tengah", 1, None),
+        ("district", "district", None, None),  # the word alone is a name
     ],
 )
 def test_it_parses_what_people_type(raw, text, level, kind):

@@ -117,6 +117,29 @@ def test_minta_bantuan_psc_119_over_telegram(
     assert Escalation.objects.count() == 1
 
 
+def test_psc_over_chat_needs_no_general_consent(
+    telegram_api, alice, auth_client, regions_semarang
+):
+    """The request asks its own consent; a withdrawn consent to health-data
+    processing does not close the emergency channel (docs/privacy.md)."""
+    from chatbot.conversation.services import link_code_create
+    from tests.psc.helpers import critical_body
+
+    api = auth_client(alice)
+    api.post("/api/v1/selfcheck/assessments", critical_body(), format="json")
+    assert api.delete("/api/v1/me/consent").status_code == 204
+    chat = TelegramChat(telegram_api)
+    chat.send(f"/link {link_code_create(user=alice).code}")
+    chat.send("menu")
+    chat.tap("m:psc")
+    chat.tap("psc:yes")
+    chat.tap("psc:skip")
+
+    escalation = Escalation.objects.get()
+    assert (escalation.resident, escalation.source) == (alice, "chatbot")
+    assert f"#{escalation.pk}" in chat.text
+
+
 def test_psc_over_chat_needs_a_linked_account(telegram_api, regions_semarang):
     chat = TelegramChat(telegram_api, chat_id=5550202)
     chat.send("/start")

@@ -6,6 +6,10 @@ import pytest
 from django.utils import timezone
 
 from core.models import User
+from tests.areas.fixtures import (  # noqa: F401  (fixtures)
+    _boundaries_session,
+    boundaries,
+)
 from tests.factories import PscOperatorFactory, RegionFactory
 from tests.psc.helpers import (
     critical_body,

@@ -120,10 +120,28 @@ def test_a_small_part_of_a_row_identity_hides_its_total():
             SUPPRESSED,
             "oranye: zona terberat dari 14 kelurahan/desa (1 oranye, 13 hijau); kurang dari 5 rumah dengan kasus konfirmasi dalam 7 hari terakhir; aturan X (v1)",
         ),
+        # A count hidden as "≥5" is said as the range its zone's band allows: not
+        # "5 atau lebih … (lebih dari 5)", which read as a contradiction.
         (
             "merah: 9 rumah dengan kasus konfirmasi dalam 7 hari terakhir (lebih dari 5); aturan X (v1)",
             SUPPRESSED_COMPLEMENT,
-            "merah: 5 atau lebih rumah dengan kasus konfirmasi dalam 7 hari terakhir (lebih dari 5); aturan X (v1)",
+            "merah: lebih dari 5 rumah dengan kasus konfirmasi dalam 7 hari terakhir; aturan X (v1)",
+        ),
+        (
+            "oranye: 7 rumah dengan kasus konfirmasi dalam 7 hari terakhir (6–10); aturan X (v0)",
+            SUPPRESSED_COMPLEMENT,
+            "oranye: 6–10 rumah dengan kasus konfirmasi dalam 7 hari terakhir; aturan X (v0)",
+        ),
+        # Never one number: 5 in a 3–5 band is said as the band.
+        (
+            "oranye: 5 rumah dengan kasus konfirmasi dalam 7 hari terakhir (3–5); aturan X (v1)",
+            SUPPRESSED_COMPLEMENT,
+            "oranye: 3–5 rumah dengan kasus konfirmasi dalam 7 hari terakhir; aturan X (v1)",
+        ),
+        (
+            "merah: zona terberat dari 14 kelurahan/desa (1 merah, 13 hijau); 9 rumah dengan kasus konfirmasi dalam 7 hari terakhir; aturan X (v1)",
+            SUPPRESSED_COMPLEMENT,
+            "merah: zona terberat dari 14 kelurahan/desa (1 merah, 13 hijau); 5 atau lebih rumah dengan kasus konfirmasi dalam 7 hari terakhir; aturan X (v1)",
         ),
     ],
 )
@@ -142,6 +160,29 @@ def test_it_redacts_english_explanations():
         marker=SUPPRESSED,
     )
     assert out["en"].startswith("yellow: fewer than 5 households with confirmed cases")
+
+
+def test_a_hidden_count_and_its_zone_band_agree_in_both_languages():
+    from core.areas.rules import BUILTIN_RULES, explain_zone, zone_for
+
+    thresholds = BUILTIN_RULES["v1"].thresholds
+    for households in (6, 7, 12):
+        stored = explain_zone(
+            zone=zone_for(households, thresholds),
+            households=households,
+            thresholds=thresholds,
+            rule_name="Inmendagri 7/2021",
+            version="v1",
+        )
+        out = redact_explanation(
+            stored, households=households, marker=SUPPRESSED_COMPLEMENT
+        )
+        assert out == {
+            "id": "merah: lebih dari 5 rumah dengan kasus konfirmasi dalam 7 hari "
+            "terakhir; aturan Inmendagri 7/2021 (v1)",
+            "en": "red: more than 5 households with confirmed cases in the last 7 "
+            "days; rule Inmendagri 7/2021 (v1)",
+        }
 
 
 # --- Every public surface of the demo ------------------------------------------------------

@@ -5,17 +5,22 @@ as the app."""
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from chatbot.conversation.flows.base import Ctx, choice
 from core.exceptions import ApplicationError
 from core.models import Escalation
+from core.psc.content import status_label
 from core.psc.services import escalation_create_by_resident
-from core.selectors import user_has_consent
 
 FLOW = "psc"
 
 
 def start(ctx: Ctx) -> None:
-    if ctx.user is None or not user_has_consent(ctx.user):
+    # A linked account is enough: the request asks its own consent below, and a
+    # withdrawn general consent must not close the emergency channel
+    # (docs/privacy.md, "PSC 119").
+    if ctx.user is None:
         ctx.end()
         ctx.say(ctx.t("psc_need_link"), [ctx.menu_choice()])
         return
@@ -69,13 +74,16 @@ def _send(ctx: Ctx, *, lat: float | None, lng: float | None) -> None:
         start(ctx)
         return
     try:
-        escalation, created = escalation_create_by_resident(
-            resident=ctx.user,
-            consent=True,
-            lat=lat,
-            lng=lng,
-            source=Escalation.Source.CHATBOT,
-        )
+        # The service's refusals (a point outside Indonesia, no reason to ask) in
+        # the chat's language.
+        with translation.override(ctx.lang):
+            escalation, created = escalation_create_by_resident(
+                resident=ctx.user,
+                consent=True,
+                lat=lat,
+                lng=lng,
+                source=Escalation.Source.CHATBOT,
+            )
     except ApplicationError as exc:
         ctx.end()
         ctx.say(ctx.t("psc_refused", message=exc.message), [ctx.menu_choice()])
@@ -86,7 +94,7 @@ def _send(ctx: Ctx, *, lat: float | None, lng: float | None) -> None:
             "psc_sent" if created else "psc_already",
             id=escalation.pk,
             region=escalation.region.name,
-            status=escalation.get_status_display(),
+            status=status_label(escalation.status, ctx.lang),
         ),
         [choice("m:hospitals", ctx.t("m_hospitals")), ctx.menu_choice()],
     )

@@ -7,6 +7,7 @@ from core.areas.selectors.geojson import (
     area_geojson,
 )
 from core.areas.selectors.locate import (
+    area_distance_m,
     area_locate,
     area_located_detail,
     area_search,
@@ -40,6 +41,7 @@ __all__ = [
     "area_detail",
     "area_geojson",
     "area_history",
+    "area_distance_m",
     "area_locate",
     "area_located_detail",
     "area_search",

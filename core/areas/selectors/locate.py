@@ -54,6 +54,15 @@ def area_locate(*, lat: float, lng: float) -> geo.Hit:
     return hit
 
 
+def area_distance_m(*, code: str, lat: float, lng: float) -> float | None:
+    """Metres from a point to the area `code` (its kecamatan boundaries): 0 inside;
+    None without boundaries for it."""
+    index = geo.boundary_index()
+    if not len(index):
+        return None
+    return index.distance_to_area_m(code, lng, lat)
+
+
 def boundary_ref(code: str) -> dict:
     """For a boundary whose Region row is not loaded: what the boundary file said."""
     boundary = AreaBoundary.objects.filter(code=code).only("code", "name").first()

@@ -26,9 +26,8 @@ from core.areas.selectors import (
 from core.exceptions import ApplicationError, PermissionDenied
 from core.models import Escalation, User
 from core.office.selectors import office_area_get
-from core.psc import rules, selectors, services
+from core.psc import content, rules, selectors, services
 from core.psc.error_codes import PscErrorCode
-from core.services.accounts import consent_require
 from core.services.audit import audit_record
 
 TAGS = ["psc"]
@@ -38,7 +37,7 @@ def resident_payload(escalation: Escalation) -> dict:
     return {
         "id": escalation.pk,
         "status": escalation.status,
-        "status_label": escalation.get_status_display(),
+        "status_label": content.status_label(escalation.status),
         "region": {"code": escalation.region_id, "name": escalation.region.name},
         "created_at": escalation.created_at,
         "taken_at": escalation.taken_at,
@@ -59,12 +58,15 @@ class EscalationListCreateApi(APIView):
 
     class ResidentInput(StrictSerializer):
         consent = StrictBooleanField(
-            help_text="Explicit consent to share location and recent health data "
-            "(JSON true; anything but a boolean is refused)"
+            help_text="Explicit consent, for this request, to share location and "
+            "recent health data (JSON true; anything but a boolean is refused). The "
+            "general consent to health-data processing is not needed."
         )
         client_key = serializers.CharField(max_length=64, required=False, default="")
-        lat = serializers.FloatField(required=False, min_value=-11.5, max_value=6.5)
-        lng = serializers.FloatField(required=False, min_value=94, max_value=141.5)
+        # A point that is no place in Indonesia (0, 0; lat and lng swapped; the sea,
+        # another country) is refused by the service: 400 outside_indonesia.
+        lat = serializers.FloatField(required=False)
+        lng = serializers.FloatField(required=False)
         assessment_id = UUIDStringField(required=False)
         note = serializers.CharField(
             max_length=1000, required=False, allow_blank=True, default=""
@@ -72,7 +74,9 @@ class EscalationListCreateApi(APIView):
 
         def validate(self, attrs):
             if ("lat" in attrs) != ("lng" in attrs):
-                raise serializers.ValidationError({"lng": "lat dan lng diisi berdua."})
+                raise serializers.ValidationError(
+                    {"lng": content.text("location_pair")}
+                )
             return attrs
 
     class NurseInput(StrictSerializer):
@@ -99,7 +103,9 @@ class EscalationListCreateApi(APIView):
         if user.role == User.Role.RESIDENT:
             data = self.ResidentInput(data=request.data)
             data.is_valid(raise_exception=True)
-            consent_require(user)
+            # No consent_require: the request carries its own explicit consent
+            # (docs/privacy.md, "PSC 119"); a withdrawn general consent must not
+            # close the emergency channel.
             escalation, created = services.escalation_create_by_resident(
                 resident=user, source=Escalation.Source.APP, **data.validated_data
             )
@@ -111,7 +117,7 @@ class EscalationListCreateApi(APIView):
             )
         else:
             raise PermissionDenied(
-                "Hanya warga atau tenaga kesehatan yang membuat eskalasi.",
+                content.text(PscErrorCode.PERMISSION_DENIED),
                 code=PscErrorCode.PERMISSION_DENIED,
             )
         escalation = Escalation.objects.select_related("region", "referred_to").get(

@@ -15,7 +15,7 @@ from core.psc.services.operator import (
     escalation_cancel_by_resident,
     escalation_take,
 )
-from core.psc.services.privacy import psc_erase, psc_export
+from core.psc.services.privacy import psc_erase, psc_erasure_blockers, psc_export
 from core.psc.services.steps import NOTE_MAX, console_push
 
 __all__ = [
@@ -28,5 +28,6 @@ __all__ = [
     "escalation_create_by_resident",
     "escalation_take",
     "psc_erase",
+    "psc_erasure_blockers",
     "psc_export",
 ]

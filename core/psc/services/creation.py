@@ -17,7 +17,7 @@ from core.models import (
     Region,
     User,
 )
-from core.psc import rules
+from core.psc import content, rules
 from core.psc.error_codes import PscErrorCode
 from core.psc.services.steps import NOTE_MAX, step_record
 
@@ -36,13 +36,31 @@ def _regency_of(region: Region | None) -> Region | None:
 
 
 def _district_at(lat: float, lng: float) -> Region | None:
+    """The kecamatan at a shared GPS point, or None when Sigap has no row for it (or
+    no boundaries to tell). A point that is not a place in Indonesia is refused, as
+    `GET /api/v1/areas/lookup` refuses it: routing it by the resident's other places
+    would show the operator a GPS point far from the case and hospitals around it."""
+    from core.areas.error_codes import AreaErrorCode
     from core.areas.selectors import area_locate
 
-    try:
-        hit = area_locate(lat=lat, lng=lng)
-    except ApplicationError:
-        return None
-    return Region.objects.filter(code=hit.code).first()
+    problem = rules.gps_point_problem(lat=lat, lng=lng)
+    if problem is None:
+        try:
+            hit = area_locate(lat=lat, lng=lng)
+        except ApplicationError as exc:
+            if exc.code != AreaErrorCode.OUTSIDE_INDONESIA:
+                return None  # boundaries not imported: the point cannot be checked
+            problem = "outside"
+        else:
+            return Region.objects.filter(code=hit.code).first()
+    field = content.text(f"{problem}_field")
+    raise ApplicationError(
+        content.text(PscErrorCode.OUTSIDE_INDONESIA)
+        if problem == "outside"
+        else content.text("not_a_gps_point", reason=field),
+        code=PscErrorCode.OUTSIDE_INDONESIA,
+        fields={"lat": field, "lng": field},
+    )
 
 
 def _place(
@@ -61,9 +79,9 @@ def _place(
     regency = _regency_of(district)
     if regency is None:
         raise ApplicationError(
-            "Lokasi tidak diketahui: bagikan lokasi Anda atau lengkapi alamat profil.",
+            content.text(PscErrorCode.LOCATION_REQUIRED),
             code=PscErrorCode.LOCATION_REQUIRED,
-            fields={"lat": "Bagikan lokasi (lat, lng)."},
+            fields={"lat": content.text("location_field")},
         )
     if lat is None or lng is None:
         place = district
@@ -121,9 +139,9 @@ def _trigger_for_resident(*, resident: User, assessment_id, now: dt.datetime):
         assessment = assessments.filter(pk=assessment_id).first()
         if assessment is None:
             raise NotFound(
-                "Hasil cek mandiri gawat darurat tidak ditemukan (24 jam terakhir).",
+                content.text(PscErrorCode.ASSESSMENT_NOT_FOUND),
                 code=PscErrorCode.ASSESSMENT_NOT_FOUND,
-                fields={"assessment_id": "Bukan hasil gawat darurat Anda."},
+                fields={"assessment_id": content.text("assessment_field")},
             )
         return Escalation.Trigger.SELFCHECK, assessment, None
     assessment = assessments.order_by("-created_at").first()
@@ -142,9 +160,7 @@ def _trigger_for_resident(*, resident: User, assessment_id, now: dt.datetime):
     if assessment is not None:
         return Escalation.Trigger.SELFCHECK, assessment, None
     raise Conflict(
-        "Permintaan bantuan PSC 119 tersedia setelah cek mandiri gawat darurat atau "
-        "laporan isolasi dengan tanda bahaya. Dalam keadaan darurat, telepon 119.",
-        code=PscErrorCode.NOT_ELIGIBLE,
+        content.text(PscErrorCode.NOT_ELIGIBLE), code=PscErrorCode.NOT_ELIGIBLE
     )
 
 
@@ -184,13 +200,18 @@ def escalation_create_by_resident(
     now: dt.datetime | None = None,
 ) -> tuple[Escalation, bool]:
     """ "Minta bantuan PSC 119". Returns (escalation, created). The same client_key,
-    or any open escalation of the resident, is returned as it is."""
+    or any open escalation of the resident, is returned as it is.
+
+    `consent` is this request's own explicit consent to share the location and the
+    latest health data with PSC 119 (docs/privacy.md, "PSC 119"); the general consent
+    to health-data processing is not asked: withdrawing it must not close the
+    emergency channel."""
     now = now or timezone.now()
     if consent is not True:
         raise ApplicationError(
-            "Setujui berbagi lokasi dan data kesehatan terakhir Anda dengan PSC 119.",
+            content.text(PscErrorCode.CONSENT_REQUIRED),
             code=PscErrorCode.CONSENT_REQUIRED,
-            fields={"consent": "Wajib disetujui."},
+            fields={"consent": content.text("consent_field")},
         )
     if client_key:
         existing = Escalation.objects.filter(

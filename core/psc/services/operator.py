@@ -13,7 +13,7 @@ from core.models import (
     Facility,
     User,
 )
-from core.psc import rules
+from core.psc import content, rules
 from core.psc.error_codes import PscErrorCode
 from core.psc.services.steps import holder_name, step_record
 
@@ -44,7 +44,8 @@ def escalation_take(
     )
     if escalation is None:
         raise NotFound(
-            "Eskalasi tidak ditemukan.", code=PscErrorCode.ESCALATION_NOT_FOUND
+            content.text(PscErrorCode.ESCALATION_NOT_FOUND),
+            code=PscErrorCode.ESCALATION_NOT_FOUND,
         )
     if not won:
         if escalation.taken_by_id is not None:
@@ -97,7 +98,8 @@ def escalation_act(
     )
     if escalation is None:
         raise NotFound(
-            "Eskalasi tidak ditemukan.", code=PscErrorCode.ESCALATION_NOT_FOUND
+            content.text(PscErrorCode.ESCALATION_NOT_FOUND),
+            code=PscErrorCode.ESCALATION_NOT_FOUND,
         )
     if (
         action not in ("note", "cancel")
@@ -165,11 +167,12 @@ def escalation_cancel_by_resident(
     )
     if escalation is None:
         raise NotFound(
-            "Eskalasi tidak ditemukan.", code=PscErrorCode.ESCALATION_NOT_FOUND
+            content.text(PscErrorCode.ESCALATION_NOT_FOUND),
+            code=PscErrorCode.ESCALATION_NOT_FOUND,
         )
     if escalation.status != rules.NEW:
         raise Conflict(
-            "Petugas PSC sudah menangani permintaan ini; hubungi 119 untuk membatalkan.",
+            content.text(PscErrorCode.INVALID_TRANSITION),
             code=PscErrorCode.INVALID_TRANSITION,
             fields={"status": escalation.status},
         )
