@@ -348,6 +348,21 @@ def daily_status(
     return NOT_DUE
 
 
+def missed_if_started_by(
+    *, day: dt.date, now: dt.datetime, tz: ZoneInfo
+) -> dt.datetime | None:
+    """`daily_status`'s "missed" as one bound: a day without a check-in is missed for
+    an isolation that started at or before the returned time (the latest expected-by
+    of the day's slots closed by `now`); None while none has closed. A query can
+    compare `started_at` with it (selectors.isolations_by_urgency)."""
+    closed = [
+        slot
+        for slot in (Slot(day, MORNING), Slot(day, EVENING))
+        if slot.closes_at(tz) <= now
+    ]
+    return max((slot.expected_by(tz) for slot in closed), default=None)
+
+
 def trend(
     values: Sequence[float | int | Decimal | None], *, tolerance: float = 0
 ) -> str:
@@ -363,7 +378,10 @@ def trend(
     return FLAT
 
 
-_STATUS_RANK = {SEEN_NOT_OK: 0, MISSED: 1, NOT_DUE: 2, SEEN_OK: 3}
+#: How a day's status sorts on the board (most worrying first).
+STATUS_RANK = {SEEN_NOT_OK: 0, MISSED: 1, NOT_DUE: 2, SEEN_OK: 3}
+#: Where a patient with no SpO2 reading sorts: after every real reading.
+NO_SPO2_RANK = 101
 
 
 def urgency_key(
@@ -385,8 +403,8 @@ def urgency_key(
     return (
         0 if open_danger else 1,
         0 if open_missed else 1,
-        _STATUS_RANK.get(today_status, len(_STATUS_RANK)),
-        last_spo2 if last_spo2 is not None else 101,
+        STATUS_RANK.get(today_status, len(STATUS_RANK)),
+        last_spo2 if last_spo2 is not None else NO_SPO2_RANK,
         0 if release_due else 1,
         oldest_open_alert.timestamp() if oldest_open_alert else float("inf"),
         tiebreak,

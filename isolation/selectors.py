@@ -9,8 +9,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.exceptions import NotFound
@@ -30,6 +46,25 @@ from isolation.models import (
 
 BOARD_LIMIT = 1000
 REPLAY_LIMIT = 1000
+
+#: The orders the health workers' lists are paged in (by cursor: the names are real
+#: fields or annotations of the selectors below, the last one unique).
+REQUEST_PENDING_ORDER = ("created_at", "pk")
+#: Danger first, newest first within a kind (`danger_rank`: alerts_open_for_board).
+ALERT_BOARD_ORDER = ("danger_rank", "-created_at", "-pk")
+#: rules.urgency_key field by field (annotated by isolations_by_urgency).
+BOARD_ORDER = (
+    "open_danger_rank",
+    "open_missed_rank",
+    "status_rank",
+    "spo2_rank",
+    "release_rank",
+    "oldest_open_alert_at",
+    "pk",
+)
+# Where a patient without an open alert sorts: after every real alert time (a cursor
+# cannot hold a null).
+_NO_OPEN_ALERT = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 
 
 def referral_facilities() -> QuerySet[Facility]:
@@ -103,7 +138,7 @@ def requests_pending_for_worker(*, actor: User) -> QuerySet[IsolationRequest]:
     return (
         IsolationRequest.objects.select_related("patient")
         .filter(facility_id=_facility_id(actor), status=IsolationRequest.Status.PENDING)
-        .order_by("created_at")
+        .order_by(*REQUEST_PENDING_ORDER)
     )
 
 
@@ -126,9 +161,17 @@ def alerts_open_for_worker(*, actor: User) -> QuerySet[Alert]:
 def alerts_open_for_board(*, actor: User) -> QuerySet[Alert]:
     """What the board lists: danger alerts first, newest first within a kind; a live
     alert lands in the same place (dashboard.js)."""
-    danger_first = Case(When(kind=Alert.Kind.DANGER, then=0), default=1)
-    return alerts_open_for_worker(actor=actor).order_by(
-        danger_first, "-created_at", "-pk"
+    return (
+        alerts_open_for_worker(actor=actor)
+        .annotate(danger_rank=_rank(Q(kind=Alert.Kind.DANGER)))
+        .order_by(*ALERT_BOARD_ORDER)
+    )
+
+
+def _rank(condition) -> Case:
+    """0 where `condition` holds, else 1: "these first" as a field a cursor holds."""
+    return Case(
+        When(condition, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
 
 
@@ -166,13 +209,72 @@ class BoardRow:
         return sum(1 for a in self.open_alerts if a.kind == Alert.Kind.DANGER)
 
 
-def isolation_board(*, actor: User, now: dt.datetime | None = None) -> list[BoardRow]:
-    """The facility's active patients, most urgent first."""
+def isolations_by_urgency(
+    *, actor: User, now: dt.datetime | None = None
+) -> QuerySet[Isolation]:
+    """The facility's active isolations, most urgent first: rules.urgency_key
+    computed by the database (BOARD_ORDER), so the board can be paged by cursor and
+    cut at BOARD_LIMIT keeping the most urgent; what board_row needs is prefetched.
+
+    "Today" is each patient's own day (WIB/WITA/WIT): one date per zone present."""
     now = now or timezone.now()
+    active = Isolation.objects.filter(
+        facility_id=_facility_id(actor), status=Isolation.Status.ACTIVE
+    )
+    zones = active.order_by("timezone").values_list("timezone", flat=True).distinct()
+    today, missed = {}, []
+    for zone in zones:
+        today[zone] = now.astimezone(ZoneInfo(zone)).date()
+        bound = rules.missed_if_started_by(day=today[zone], now=now, tz=ZoneInfo(zone))
+        if bound is not None:
+            missed.append(Q(timezone=zone, started_at__lte=bound))
+    open_alerts = Alert.objects.filter(
+        isolation=OuterRef("pk"), acknowledged_at__isnull=True
+    )
+    checkins_today = CheckIn.objects.filter(
+        isolation=OuterRef("pk"), slot_date=OuterRef("board_today")
+    )
+    rank = rules.STATUS_RANK
+    status_rank = Case(
+        When(
+            Exists(checkins_today.filter(unwell=True)),
+            then=Value(rank[rules.SEEN_NOT_OK]),
+        ),
+        When(Exists(checkins_today), then=Value(rank[rules.SEEN_OK])),
+        *[When(q, then=Value(rank[rules.MISSED])) for q in missed],
+        default=Value(rank[rules.NOT_DUE]),
+        output_field=IntegerField(),
+    )
+    last_spo2 = (
+        CheckIn.objects.filter(isolation=OuterRef("pk"))
+        .order_by("-measured_at", "-pk")
+        .values("spo2")[:1]
+    )
+    oldest_open_alert = open_alerts.order_by("created_at").values("created_at")[:1]
     window_start = (now - dt.timedelta(days=2)).date()
-    isolations = (
-        Isolation.objects.filter(
-            facility_id=_facility_id(actor), status=Isolation.Status.ACTIVE
+    return (
+        active.annotate(
+            board_today=Case(
+                *[When(timezone=zone, then=Value(day)) for zone, day in today.items()],
+                default=Value(now.date()),
+                output_field=DateField(),
+            )
+        )
+        .annotate(
+            open_danger_rank=_rank(Exists(open_alerts.filter(kind=Alert.Kind.DANGER))),
+            open_missed_rank=_rank(Exists(open_alerts.filter(kind=Alert.Kind.MISSED))),
+            status_rank=status_rank,
+            spo2_rank=Coalesce(
+                Subquery(last_spo2),
+                Value(rules.NO_SPO2_RANK),
+                output_field=IntegerField(),
+            ),
+            release_rank=_rank(Q(estimated_end__lte=F("board_today"))),
+            oldest_open_alert_at=Coalesce(
+                Subquery(oldest_open_alert),
+                Value(_NO_OPEN_ALERT),
+                output_field=DateTimeField(),
+            ),
         )
         .select_related("patient")
         .prefetch_related(
@@ -191,15 +293,26 @@ def isolation_board(*, actor: User, now: dt.datetime | None = None) -> list[Boar
             Prefetch(
                 "alerts",
                 queryset=Alert.objects.filter(acknowledged_at__isnull=True).order_by(
-                    "created_at"
+                    "created_at", "pk"
                 ),
                 to_attr="open_alerts",
             ),
-        )[:BOARD_LIMIT]
+        )
+        .order_by(*BOARD_ORDER)
     )
-    return sorted(
-        (board_row(i, now=now) for i in isolations), key=lambda row: row.sort_key
-    )
+
+
+def isolation_board(*, actor: User, now: dt.datetime | None = None) -> list[BoardRow]:
+    """The facility's active patients, most urgent first (the BOARD_LIMIT most
+    urgent), as the dashboard shows them."""
+    now = now or timezone.now()
+    isolations = isolations_by_urgency(actor=actor, now=now)[:BOARD_LIMIT]
+    return sorted(board_rows(isolations, now=now), key=lambda row: row.sort_key)
+
+
+def board_rows(isolations, *, now: dt.datetime) -> list[BoardRow]:
+    """One board row per isolation (from isolations_by_urgency), in the order given."""
+    return [board_row(isolation, now=now) for isolation in isolations]
 
 
 def board_row(isolation: Isolation, *, now: dt.datetime) -> BoardRow:

@@ -10,6 +10,16 @@ import pytest
 from django.conf import settings as django_settings
 
 
+def assert_error(r, status: int, code: str | None = None) -> dict:
+    """The response is an error in the one format, with this status (and code)."""
+    assert r.status_code == status, r.content[:300]
+    body = r.json()
+    assert set(body["error"]) == {"code", "message", "fields"}
+    if code:
+        assert body["error"]["code"] == code
+    return body["error"]
+
+
 def require_redis() -> None:
     """Tests about Redis behaviour run in CI (REDIS_URL set); locally they may skip,
     but CI must never skip them silently."""

@@ -12,6 +12,13 @@ and the chatbot, for Indonesia's health offices. Bahasa Indonesia first: send
 or key (`client_key` on self-checks, `client_id` on check-ins): the same request again
 answers 200 with what was stored, a different request under the same id a 409.
 
+**Lists.** A list that grows with use comes a page at a time:
+`{"next", "previous", "results"}`, `next`/`previous` links (null at either end) to
+follow as they are. `page_size` sets the rows per page (1 to 200; the default is
+each list's own) and `cursor` where a page starts; any other `page_size`, or a cursor
+the API did not give, is a 400 on that field (`invalid_cursor`). Each list keeps its
+order across pages (the health workers' alerts: danger first, newest first).
+
 **Signing in.** Residents: `POST /api/v1/auth/otp/request {"phone"}`, then
 `POST /api/v1/auth/otp/verify {"phone", "code"}` gives a token; send it as
 `Authorization: Token <token>`. On the embedded default (`make run`, DEBUG on) the

@@ -10,6 +10,7 @@ from django.test import override_settings
 from core import jsonparse
 from isolation.models import CheckIn
 from tests.channels.helpers import TG_SECRET
+from tests.helpers import assert_error
 from tests.isolation.helpers import enrol, new_client_id
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -19,15 +20,6 @@ def post_raw(client, path: str, body: str, **extra):
     return client.generic(
         "POST", path, body.encode(), content_type="application/json", **extra
     )
-
-
-def assert_error(r, status: int, code: str | None = None) -> dict:
-    assert r.status_code == status, r.content[:300]
-    body = r.json()
-    assert set(body["error"]) == {"code", "message", "fields"}
-    if code:
-        assert body["error"]["code"] == code
-    return body["error"]
 
 
 # --- deeply nested JSON ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Real responses against the OpenAPI schema the API publishes: lists documented as
 bare arrays were returned as envelopes ({next, previous, results}, {parent, results},
-{last_seq, events}), and 201s were documented as 200."""
+{last_seq, events, more}), and 201s were documented as 200."""
 
 from __future__ import annotations
 
@@ -83,6 +83,37 @@ def test_cursor_pages_are_documented_as_pages(
     assert check(openapi, client.get(ASSESSMENTS), "get", ASSESSMENTS)["results"]
 
 
+def test_health_workers_pages_are_documented_as_pages(
+    openapi, alice, bob, nurse, auth_client
+):
+    from chatbot.conversation.models import Handoff, HandoffMessage
+    from isolation.models import IsolationRequest
+
+    enrol(nurse, alice)
+    checkin = {"client_id": str(uuid.uuid4()), "spo2": 91, "temperature_c": 37.0}
+    assert auth_client(alice).post(
+        "/api/v1/isolation/checkins", checkin, format="json"
+    ).status_code in (200, 201)
+    IsolationRequest.objects.create(
+        patient=bob, facility=nurse.facility, reason="positive_test"
+    )
+    handoff = Handoff.objects.create(
+        channel="telegram", chat_id="101", user=bob, facility=nurse.facility
+    )
+    HandoffMessage.objects.create(handoff=handoff, direction="in", text="Tolong")
+    client = auth_client(nurse)
+
+    for path in (
+        "/api/v1/isolation/patients",
+        "/api/v1/isolation/alerts",
+        "/api/v1/isolation/requests/pending",
+        "/api/v1/chatbot/handoffs",
+    ):
+        data = check(openapi, client.get(path, {"page_size": 1}), "get", path)
+        assert set(data) == {"next", "previous", "results"}, path
+        assert len(data["results"]) == 1, path
+
+
 def test_other_envelopes_are_documented_as_they_are(
     openapi, regions_semarang, nurse, api_client, auth_client
 ):
@@ -98,6 +129,7 @@ def test_other_envelopes_are_documented_as_they_are(
     assert set(check(openapi, events, "get", "/api/v1/isolation/events")) == {
         "last_seq",
         "events",
+        "more",
     }
 
 
@@ -123,3 +155,23 @@ def test_request_bodies_that_refuse_unknown_fields_say_so(openapi, client):
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "unknown_field"
+
+
+def test_every_answer_to_a_plain_get_is_as_documented(openapi, demo_world, auth_client):
+    """Each GET without path parameters, asked without a query by every demo account
+    (as `make run` seeds them): a 200 is what the schema says a 200 is."""
+    checked, wrong = 0, []
+    for path, item in openapi["paths"].items():
+        if "{" in path or "get" not in item:
+            continue
+        for who, user in demo_world.items():
+            response = auth_client(user).get(path)
+            if response.status_code != 200 or "json" not in response["Content-Type"]:
+                continue
+            try:
+                check(openapi, response, "get", path)
+                checked += 1
+            except (jsonschema.ValidationError, AssertionError, KeyError) as exc:
+                wrong.append(f"{who} GET {path}: {str(exc)[:300]}")
+    assert wrong == []
+    assert checked > 20

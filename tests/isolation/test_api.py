@@ -165,7 +165,7 @@ def test_it_lists_the_facilitys_patients_most_urgent_first(
     post_checkin(auth_client(charlie), spo2=98)
     post_checkin(auth_client(alice), spo2=92)
 
-    body = auth_client(nurse).get(f"{API}/patients").json()
+    body = auth_client(nurse).get(f"{API}/patients").json()["results"]
 
     assert [r["isolation"]["patient"]["full_name"] for r in body] == [
         alice.full_name,
@@ -183,7 +183,8 @@ def test_it_lists_the_facilitys_patients_most_urgent_first(
 def test_it_keeps_other_facilities_patients_out_of_the_list(
     bob_isolating, nurse, auth_client
 ):
-    assert auth_client(nurse).get(f"{API}/patients").json() == []
+    page = auth_client(nurse).get(f"{API}/patients").json()
+    assert page == {"next": None, "previous": None, "results": []}
 
 
 def test_it_shows_a_patient_with_the_timeline(
@@ -233,7 +234,7 @@ def test_it_says_404_for_another_facilitys_patient(
         ).status_code
         == 404
     )
-    assert client.get(f"{API}/alerts").json() == []
+    assert client.get(f"{API}/alerts").json()["results"] == []
     assert not AuditLog.objects.filter(actor=nurse2, patient=alice).exists()
 
 
@@ -273,7 +274,7 @@ def test_it_lists_open_alerts_danger_first_newest_first(
     response = auth_client(nurse).get(f"{API}/alerts")
 
     assert response.status_code == 200
-    assert [a["id"] for a in response.json()] == [
+    assert [a["id"] for a in response.json()["results"]] == [
         new_danger.pk,
         old_danger.pk,
         new_missed.pk,
@@ -305,7 +306,7 @@ def test_it_acknowledges_an_alert_with_a_note(
     assert response.status_code == 200
     assert response.json()["acknowledged_by"]["id"] == nurse.pk
     assert response.json()["note"] == "Sudah ditelepon"
-    assert client.get(f"{API}/alerts").json() == []
+    assert client.get(f"{API}/alerts").json()["results"] == []
     again = client.post(f"{API}/alerts/{alert.pk}/acknowledge", {}, format="json")
     assert again.status_code == 409
     assert (
@@ -446,10 +447,9 @@ def test_it_confirms_and_declines_requests(alice, bob, nurse, nurse2, auth_clien
         .json()
     )
     client = auth_client(nurse)
-    assert [r["id"] for r in client.get(f"{API}/requests/pending").json()] == [
-        req["id"]
-    ]
-    assert auth_client(nurse2).get(f"{API}/requests/pending").json() == []
+    pending = client.get(f"{API}/requests/pending").json()["results"]
+    assert [r["id"] for r in pending] == [req["id"]]
+    assert auth_client(nurse2).get(f"{API}/requests/pending").json()["results"] == []
     assert (
         auth_client(nurse2)
         .post(f"{API}/requests/{req['id']}/confirm", {}, format="json")
@@ -475,8 +475,26 @@ def test_it_replays_events_over_http(
     body = auth_client(nurse).get(f"{API}/events", {"after": 0}).json()
     kinds = [e["kind"] for e in body["events"]]
     assert kinds == ["patient", "checkin", "alert"]
-    assert body["last_seq"] == 3
+    assert (body["last_seq"], body["more"]) == (3, False)
     later = auth_client(nurse).get(f"{API}/events", {"after": 2}).json()
     assert [e["seq"] for e in later["events"]] == [3]
     assert auth_client(nurse2).get(f"{API}/events").json()["events"] == []
     assert auth_client(nurse).get(f"{API}/events", {"after": -1}).status_code == 400
+
+
+def test_it_says_when_more_events_follow_a_replay(
+    alice, alice_isolating, nurse, auth_client, monkeypatch
+):
+    from isolation import selectors
+
+    post_checkin(auth_client(alice), spo2=92)
+    monkeypatch.setattr(selectors, "REPLAY_LIMIT", 2)
+    client = auth_client(nurse)
+
+    first = client.get(f"{API}/events", {"after": 0}).json()
+    rest = client.get(f"{API}/events", {"after": first["last_seq"]}).json()
+
+    assert [e["seq"] for e in first["events"]] == [1, 2]
+    assert (first["last_seq"], first["more"]) == (2, True)
+    assert [e["seq"] for e in rest["events"]] == [3]
+    assert (rest["last_seq"], rest["more"]) == (3, False)

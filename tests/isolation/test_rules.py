@@ -344,6 +344,41 @@ def test_it_is_not_due_on_the_enrolment_day_when_enrolled_late():
 
 
 @pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (at(5, 13, 59), None),
+        (at(5, 14), at(5, 12)),
+        (at(5, 23, 59), at(5, 12)),
+        (at(6, 0), at(5, 20)),
+        (at(7, 9), at(5, 20)),
+        (at(5, 15, tz=WIT), None),  # 13:00 WIB: the WIB morning is still open
+    ],
+)
+def test_it_gives_the_latest_start_a_missed_day_allows(now, expected):
+    got = rules.missed_if_started_by(day=D(2024, 3, 5), now=now, tz=WIB)
+    assert got == expected
+
+
+@pytest.mark.parametrize("tz", [WIB, WITA, WIT])
+def test_the_missed_bound_says_what_daily_status_says(tz):
+    day = D(2024, 3, 5)
+    moments = [
+        dt.datetime.combine(day, dt.time(0), tzinfo=tz) + dt.timedelta(minutes=m)
+        for m in range(-24 * 60, 2 * 24 * 60, 30)
+    ]
+    moments += [m + dt.timedelta(microseconds=1) for m in moments]
+    for now in moments[::3]:
+        bound = rules.missed_if_started_by(day=day, now=now, tz=tz)
+        for started_at in moments:
+            missed = rules.daily_status(
+                day=day, now=now, tz=tz, started_at=started_at, checkins_unwell=[]
+            )
+            assert (missed == rules.MISSED) == (
+                bound is not None and started_at <= bound
+            ), (now, started_at)
+
+
+@pytest.mark.parametrize(
     ("values", "expected"),
     [
         ([], rules.FLAT),

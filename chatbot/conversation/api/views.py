@@ -10,7 +10,7 @@ from chatbot.conversation import selectors, services
 from chatbot.conversation.models import Handoff
 from chatbot.conversation.services.links import LINKABLE_CHANNELS
 from chatbot.error_codes import ChatbotErrorCode
-from core.api.pagination import CursorPagination
+from core.api.pagination import CursorPagination, PageQuerySerializer
 from core.api.permissions import IsResident
 from core.api.serializers import StrictSerializer
 from core.api.throttling import ScopedRateThrottle
@@ -118,12 +118,13 @@ class HandoffListApi(APIView):
     """Conversations handed to staff (curators and health workers)."""
 
     permission_classes = [IsChatStaff]
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = HandoffPagination
 
-    class FilterSerializer(StrictSerializer):
+    class FilterSerializer(PageQuerySerializer):
         status = serializers.ChoiceField(
             choices=[*Handoff.Status.values, "all"], required=False, default="open"
         )
-        cursor = serializers.CharField(required=False)
 
     @extend_schema(
         parameters=[FilterSerializer],
@@ -137,7 +138,7 @@ class HandoffListApi(APIView):
         qs = selectors.handoff_list_for_staff(
             actor=request.user, status=None if wanted == "all" else wanted
         )
-        paginator = HandoffPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         audit_record(
             actor=request.user,

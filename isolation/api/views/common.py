@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.api.pagination import CursorPagination
+from core.api.pagination import CursorPagination, KeysetPagination
 from core.i18n import request_language
+from isolation import selectors
 
 TAGS_RESIDENT = ["isolation (resident)"]
 TAGS_WORKER = ["isolation (health worker)"]
@@ -27,3 +28,15 @@ def choices_field(values) -> serializers.ListField:
 class CheckInPagination(CursorPagination):
     ordering = "-measured_at"
     page_size = 50
+
+
+class BoardPagination(KeysetPagination):
+    ordering = selectors.BOARD_ORDER
+
+
+class AlertPagination(KeysetPagination):
+    ordering = selectors.ALERT_BOARD_ORDER
+
+
+class RequestPagination(KeysetPagination):
+    ordering = selectors.REQUEST_PENDING_ORDER

@@ -3,6 +3,7 @@ requests, the event feed."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -29,6 +30,9 @@ from isolation.api.serializers import (
 )
 from isolation.api.views.common import (
     TAGS_WORKER,
+    AlertPagination,
+    BoardPagination,
+    RequestPagination,
     serializer_context,
 )
 from isolation.models import Isolation
@@ -38,6 +42,8 @@ class PatientListApi(APIView):
     """GET: my facility's active patients, most urgent first. POST: enrol by phone."""
 
     permission_classes = [IsHealthWorker]
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = BoardPagination
 
     class InputSerializer(StrictSerializer):
         phone = serializers.CharField(max_length=32)
@@ -52,16 +58,30 @@ class PatientListApi(APIView):
         start_date = BoundedDateField(required=False, allow_null=True)
         note = TextField(max_length=2000, required=False, allow_blank=True, default="")
 
-    @extend_schema(responses=BoardRowSerializer(many=True), tags=TAGS_WORKER)
+    @extend_schema(
+        responses=BoardRowSerializer(many=True),
+        description="My facility's active patients, most urgent first (open danger "
+        "alerts, open missed alerts, today's status, lowest last SpO2, release due, "
+        "oldest open alert), a page at a time. The order is as of each request: a "
+        "patient whose urgency changed between two pages may move across them.",
+        tags=TAGS_WORKER,
+    )
     def get(self, request):
-        rows = selectors.isolation_board(actor=request.user)
+        now = timezone.now()
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(
+            selectors.isolations_by_urgency(actor=request.user, now=now),
+            request,
+            view=self,
+        )
+        rows = selectors.board_rows(page, now=now)
         audit_record(
             actor=request.user,
             action="isolation.list",
             target=request.user.facility,
             detail={"patients": [r.isolation.pk for r in rows]},
         )
-        return Response(
+        return paginator.get_paginated_response(
             BoardRowSerializer(
                 rows, many=True, context=serializer_context(request)
             ).data
@@ -210,26 +230,32 @@ class ExtendApi(APIView):
 class AlertListApi(APIView):
     """Open (unacknowledged) alerts of my facility, in the dashboard's order: danger
     alerts first, then the others (missed check-ins, release due); newest first
-    within each (at most 500)."""
+    within each."""
 
     permission_classes = [IsHealthWorker]
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = AlertPagination
 
     @extend_schema(
         responses=AlertOutputSerializer(many=True),
         description="Open alerts of my facility's active isolations, as the dashboard "
         "lists them: `kind=danger` first, then the other kinds; newest first "
-        "(`created_at` descending) within each. At most 500.",
+        "(`created_at` descending) within each; a page at a time, the order kept "
+        "across pages.",
         tags=TAGS_WORKER,
     )
     def get(self, request):
-        alerts = list(selectors.alerts_open_for_board(actor=request.user)[:500])
+        paginator = self.pagination_class()
+        alerts = paginator.paginate_queryset(
+            selectors.alerts_open_for_board(actor=request.user), request, view=self
+        )
         audit_record(
             actor=request.user,
             action="isolation.alerts.list",
             target=request.user.facility,
             detail={"alerts": [a.pk for a in alerts]},
         )
-        return Response(
+        return paginator.get_paginated_response(
             AlertOutputSerializer(
                 alerts, many=True, context=serializer_context(request)
             ).data
@@ -257,22 +283,31 @@ class AlertAcknowledgeApi(APIView):
 
 
 class RequestListApi(APIView):
-    """Pending isolation requests addressed to my facility."""
+    """Pending isolation requests addressed to my facility, oldest first."""
 
     permission_classes = [IsHealthWorker]
+    # Used below; also tells the schema the list comes as {next, previous, results}.
+    pagination_class = RequestPagination
 
     @extend_schema(
         responses=IsolationRequestOutputSerializer(many=True), tags=TAGS_WORKER
     )
     def get(self, request):
-        qs = list(selectors.requests_pending_for_worker(actor=request.user)[:200])
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(
+            selectors.requests_pending_for_worker(actor=request.user),
+            request,
+            view=self,
+        )
         audit_record(
             actor=request.user,
             action="isolation.requests.list",
             target=request.user.facility,
-            detail={"requests": [r.pk for r in qs]},
+            detail={"requests": [r.pk for r in page]},
         )
-        return Response(IsolationRequestOutputSerializer(qs, many=True).data)
+        return paginator.get_paginated_response(
+            IsolationRequestOutputSerializer(page, many=True).data
+        )
 
 
 class RequestConfirmApi(APIView):
@@ -322,7 +357,11 @@ class RequestDeclineApi(APIView):
 
 
 class EventListApi(APIView):
-    """Replay over HTTP: my facility's dashboard events after a sequence number."""
+    """Replay over HTTP: my facility's dashboard events after a sequence number.
+
+    Not cursor-paged: `after` is the cursor (the websocket's replay takes the same
+    number), at most REPLAY_LIMIT events a call; `more` says to ask again from
+    `last_seq`."""
 
     permission_classes = [IsHealthWorker]
 
@@ -336,16 +375,26 @@ class EventListApi(APIView):
             {
                 "last_seq": serializers.IntegerField(),
                 "events": DashboardEventSerializer(many=True),
+                "more": serializers.BooleanField(
+                    help_text=f"More events follow (at most {selectors.REPLAY_LIMIT} "
+                    "a call): ask again with `after=last_seq`."
+                ),
             },
         ),
+        description=f"Events numbered after `after`, oldest first, at most "
+        f"{selectors.REPLAY_LIMIT}; `last_seq` is the last one given (or the "
+        "facility's latest when none).",
         tags=TAGS_WORKER,
     )
     def get(self, request):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
+        limit = selectors.REPLAY_LIMIT
         events = selectors.events_after(
-            actor=request.user, after=params.validated_data["after"]
+            actor=request.user, after=params.validated_data["after"], limit=limit + 1
         )
+        more = len(events) > limit
+        events = events[:limit]
         audit_record(
             actor=request.user,
             action="isolation.events.replay",
@@ -358,5 +407,6 @@ class EventListApi(APIView):
                 if events
                 else selectors.last_event_seq(actor=request.user),
                 "events": DashboardEventSerializer(events, many=True).data,
+                "more": more,
             }
         )

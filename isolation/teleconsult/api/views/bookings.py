@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.pagination import PageQuerySerializer
 from core.api.permissions import IsResident
 from core.api.serializers import (
     AwareDateTimeField,
@@ -128,13 +129,11 @@ class BookingListCreateApi(APIView):
     POST: book a slot (residents with consent). Posting a slot the caller already
     holds with that doctor answers 200 with that booking, so a retry is safe."""
 
-    class FilterSerializer(StrictSerializer):
+    class FilterSerializer(PageQuerySerializer):
         status = serializers.ChoiceField(choices=Booking.Status.choices, required=False)
         upcoming = serializers.BooleanField(
             required=False, allow_null=True, default=None
         )
-        cursor = serializers.CharField(required=False)
-        page_size = serializers.IntegerField(required=False)
 
     class InputSerializer(StrictSerializer):
         start = AwareDateTimeField()
