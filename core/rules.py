@@ -120,6 +120,13 @@ PHONE_NOT_INDONESIAN = {
 }
 
 
+def initials(name: str) -> str:
+    """'Alice Wulandari' -> 'A.W.': enough for staff to recognise a patient in a
+    message, no more (messages to staff never carry a resident's full name)."""
+    parts = [p for p in (name or "").split() if p[:1].isalpha()]
+    return ".".join(p[0].upper() for p in parts[:3]) + "." if parts else "?"
+
+
 def normalise_phone(raw: str) -> str:
     """Return the E.164 form of an Indonesian mobile number ('0812…' == '+62812…')."""
     if not isinstance(raw, str):

@@ -2,10 +2,11 @@
 
 A socket outlives the request that opened it, so a consumer must not trust the user it
 saw at connect for ever. Every authenticated socket joins its user's group
-(`user_group`); signing out, deactivation, a new role, facility or password notify that
-group after commit (`user_sockets_recheck`), and each consumer then asks the database
-again whether the token or session that opened it is still good (`UserSocketMixin`),
-closing with 4401 when it is not. Consumers also re-check before forwarding events.
+(`user_group`); signing out, deactivation, a new role, facility, PSC region or
+password notify that group after commit (`user_sockets_recheck`), and each consumer
+then asks the database again whether the token or session that opened it is still
+good (`UserSocketMixin`), closing with 4401 when it is not. Consumers also re-check
+before forwarding events.
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ logger = logging.getLogger(__name__)
 # Fields whose change may take a socket's right away (User.save(update_fields=...)
 # touching none of them, such as last_login, notifies nobody).
 ACCESS_FIELDS = frozenset(
-    {"is_active", "role", "facility", "facility_id", "password", "is_staff"}
+    {
+        "is_active",
+        "role",
+        "facility",
+        "facility_id",
+        "psc_region",
+        "psc_region_id",
+        "password",
+        "is_staff",
+    }
 )
 CLOSE_UNAUTHENTICATED = 4401
 

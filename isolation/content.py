@@ -127,9 +127,3 @@ def final_status_text(*, status: str) -> dict[str, str]:
         "id": f"Status isolasi Anda: {label['id']}.",
         "en": f"Your isolation status: {label['en']}.",
     }
-
-
-def initials(name: str) -> str:
-    """Enough for a nurse to recognise the patient in a chat message, no more."""
-    parts = [p for p in (name or "").split() if p[:1].isalpha()]
-    return ".".join(p[0].upper() for p in parts[:3]) + "." if parts else "?"

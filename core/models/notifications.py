@@ -54,6 +54,15 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
+    # The resident the message is about (a staff member's alert, a PSC step, a
+    # consultation): erasing that person deletes it from every recipient's outbox.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications_about",
+    )
     channel = models.CharField(max_length=16, choices=Channel.choices)
     kind = models.CharField(max_length=48)
     body = models.TextField()

@@ -14,35 +14,53 @@ from core.livefeed import REPLAY_BATCH, LiveFeedMixin
 from core.models import User
 from core.psc import selectors
 from core.services.audit import audit_record
+from core.ws_auth import UserSocketMixin
 
 
-class ConsoleConsumer(LiveFeedMixin, AsyncJsonWebsocketConsumer):
+class ConsoleConsumer(UserSocketMixin, LiveFeedMixin, AsyncJsonWebsocketConsumer):
+    """As the nurses' dashboard: a refusal is accepted then closed, so the client
+    sees 4401 (not signed in) or 4403 (not a PSC operator of a kab/kota); the socket
+    closes (4401) once its user signs out, is deactivated or changes role or region,
+    re-checked on every notice to the user's group and before every batch."""
+
     group: str | None = None
     unknown_type_message = "Jenis tidak dikenal."
 
     async def connect(self) -> None:
         user = self.scope.get("user")
-        if (
-            user is None
-            or not user.is_authenticated
-            or user.role != User.Role.PSC_OPERATOR
-            or not user.psc_region_id
-        ):
-            await self.close(code=4403)
+        if user is None or not user.is_authenticated:
+            await self.refuse(4401)
+            return
+        if user.role != User.Role.PSC_OPERATOR or not user.psc_region_id:
+            await self.refuse(4403)
             return
         self.user = user
         self.group = selectors.console_group(user.psc_region_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        await self.user_socket_join(user)
         await self._audit("psc.console.connect", {})
 
+    def still_allowed(self, user) -> bool:
+        return (
+            user.role == User.Role.PSC_OPERATOR
+            and user.psc_region_id == self.user.psc_region_id
+        )
+
     async def disconnect(self, code) -> None:
+        await self.user_socket_leave()
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
 
     async def psc_events(self, message) -> None:
+        if not await self.user_socket_valid():
+            return
         for event in message["events"]:
             await self.send_event(event)
+
+    async def replay_allowed(self) -> bool:
+        return await self.user_socket_valid()
 
     @database_sync_to_async
     def events_after(self, after: int) -> list[dict]:

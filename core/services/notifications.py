@@ -37,11 +37,14 @@ def notify(
     dedupe_key: str | None = None,
     data: dict | None = None,
     channels: list[str] | None = None,
+    subject: User | None = None,
 ) -> list[Notification]:
     """Queue a message to a person on each of their channels; delivered after commit.
 
     Non-urgent messages wait for the end of quiet hours in the person's time zone.
     With a dedupe_key, calling this again (a retried task) sends nothing new.
+    `subject`: the resident the message is about (a patient, for a message to staff),
+    so that erasing that resident deletes it (core.services.privacy.user_erase).
     """
     now = timezone.now()
     send_after = (
@@ -62,6 +65,7 @@ def notify(
                 created.append(
                     Notification.objects.create(
                         user=user,
+                        subject=subject,
                         channel=channel,
                         kind=kind,
                         body=body,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
+from django.db.models import Q
 
 from core.error_codes import CoreErrorCode
 from core.exceptions import Conflict
@@ -144,7 +145,9 @@ def user_erase(*, user: User) -> None:
     OneTimeCode.objects.filter(phone=user.phone).delete()
     DeviceToken.objects.filter(user=user).delete()
     ChannelIdentity.objects.filter(user=user).delete()
-    Notification.objects.filter(user=user).delete()
+    # Hers, and those to staff about her (PSC steps, alerts, consultations), pending
+    # or sent: their bodies and data identify her.
+    Notification.objects.filter(Q(user=user) | Q(subject=user)).delete()
     ResidentProfile.objects.filter(user=user).delete()
     user.phone = f"+0deleted{user.pk}"
     user.full_name = ""

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import User
+from core.rules import initials
 from core.services.notifications import notify
 from isolation import content
 from isolation.models import Alert
@@ -79,9 +80,10 @@ def _notify_facility(facility: str, alerts: list[Alert], workers: list[User]) ->
                 kind="isolation.alert.danger",
                 text=content.danger_alert_text(
                     facility=facility,
-                    initials=content.initials(alert.isolation.patient.full_name),
+                    initials=initials(alert.isolation.patient.full_name),
                 ),
                 urgent=True,
+                subject=alert.isolation.patient,
                 dedupe_key=f"isolation:alert:{alert.pk}",
                 data={"alert_id": alert.pk, "isolation_id": alert.isolation_id},
             )

@@ -180,6 +180,7 @@ def _request_announce(request: IsolationRequest) -> None:
             text=content.request_received_text(count=pending),
             dedupe_key=f"isolation:request:{request.pk}",
             data={"request_id": request.pk},
+            subject=request.patient,
         )
 
 

@@ -19,6 +19,7 @@ class TeleconsultErrorCode(StrEnum):
     DOCTOR_ONLY = "doctor_only"
     EXCEPTION_NOT_FOUND = "exception_not_found"
     INVALID_WINDOWS = "invalid_windows"
+    LEAVE_HAS_BOOKINGS = "leave_has_bookings"
     MESSAGE_EMPTY = "message_empty"
     NOT_HEALTH_WORKER = "not_health_worker"
     OUTSIDE_AVAILABILITY = "outside_availability"

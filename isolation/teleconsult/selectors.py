@@ -85,12 +85,17 @@ def held_slot_exists(
     )
 
 
+def not_over(now: datetime) -> Q:
+    """Consultations ahead or under way: not cancelled and not yet ended, whatever
+    their status. An outcome note written at the start marks one completed, and a
+    no-show is marked 15 minutes in, while the slot (and the room) still runs."""
+    return ACTIVE & Q(end__gt=now)
+
+
 def upcoming_bookings_of(*, patient_id: int, now: datetime) -> list[Booking]:
-    """A resident's booked consultations that have not ended, soonest first."""
+    """A resident's consultations that have not ended, soonest first."""
     return list(
-        Booking.objects.filter(
-            patient_id=patient_id, status=Booking.Status.BOOKED, end__gt=now
-        )
+        Booking.objects.filter(not_over(now), patient_id=patient_id)
         .only("id", "start", "end", "doctor_id")
         .order_by("start")
     )

@@ -1,9 +1,11 @@
 """UU PDP erasure: after DELETE /me nothing in any table names the person.
 
 Alice uses everything (self-check, isolation with check-ins and an acknowledged alert,
-a booking, Telegram and WhatsApp chats with her name and NIK, a handoff, sign-in codes),
-then deletes her account. A search of every text and JSON column of every table for her
-name, phone, NIK and chat ids finds nothing."""
+a booking she cancels in her own words, a PSC 119 escalation followed by her nurse,
+Telegram and WhatsApp chats with her name and NIK, a handoff, sign-in codes), then
+deletes her account. A search of every text and JSON column of every table for her
+name, phone, NIK and chat ids finds nothing, and nothing staff were told about her
+remains in their outboxes."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from django.db import models
 from django.test import Client
 from django.utils import timezone
 
-from core.models import AuditLog, ResidentProfile, User
+from core.models import AuditLog, Notification, ResidentProfile, User
 from isolation.models import Alert, Isolation
 from isolation.teleconsult.models import ConsultationMessage
 from tests.channels.helpers import (
@@ -189,10 +191,31 @@ def alice_everywhere(alice, nurse, schedule, telegram_api, graph_api):
     return api, r.json()["id"]
 
 
+def psc_escalation_worked(alice):
+    """Alice (isolating, after her danger check-in) asks PSC 119 for help; an
+    operator takes and closes it. Her puskesmas's nurses are told of each step."""
+    from core.psc.services import (
+        escalation_act,
+        escalation_create_by_resident,
+        escalation_take,
+    )
+    from tests.factories import PscOperatorFactory
+
+    operator = PscOperatorFactory(full_name="Operator PSC Semarang")
+    escalation, _ = escalation_create_by_resident(
+        resident=alice, consent=True, note=f"Saya {alice.full_name}, sesak"
+    )
+    escalation_take(escalation_id=escalation.pk, operator=operator)
+    escalation_act(
+        escalation_id=escalation.pk, operator=operator, action="resolve", note="OK"
+    )
+
+
 def test_erasure_leaves_nothing_that_names_the_person(
     alice, nurse, schedule, telegram_api, graph_api
 ):
     api, booking_id = alice_everywhere(alice, nurse, schedule, telegram_api, graph_api)
+    psc_escalation_worked(alice)
     wa_id = alice.phone.lstrip("+")
     needles = [alice.full_name, alice.phone, wa_id, "081100000001", NIK, str(TG_CHAT)]
     assert len(rows_naming(needles)) > 10  # the search does find her before
@@ -211,13 +234,30 @@ def test_erasure_leaves_nothing_that_names_the_person(
     isolation_status_change(actor=nurse, isolation_id=isolation.pk, status="released")
     r = api.post(
         f"/api/v1/teleconsult/bookings/{booking_id}/cancel",
-        {},
+        {"reason": f"Sudah membaik, {alice.full_name}"},
         content_type="application/json",
     )
     assert r.status_code == 200, r.content
 
+    # Staff are told about her by initials, never her name or her own words...
+    about_her = Notification.objects.filter(subject=alice).exclude(user=alice)
+    told = dict(about_her.values_list("kind", "body"))
+    assert {
+        "isolation.alert.danger",
+        "isolation.request",
+        "psc.take",
+        "psc.resolve",
+        "teleconsult.cancelled",
+    } <= set(told)
+    assert "A.W." in told["psc.take"] and "A.W." in told["teleconsult.cancelled"]
+    assert not [b for b in told.values() if "Alice" in b or "membaik" in b]
+    assert about_her.filter(user=nurse, status="sent").exists()
+
     assert api.delete("/api/v1/me").status_code == 204
     assert rows_naming(needles) == []
+    # ...and what staff were told about her, sent or pending, goes with her.
+    assert not Notification.objects.filter(subject=alice).exists()
+    assert not Notification.objects.filter(user=nurse, kind__startswith="psc.").exists()
     assert not ResidentProfile.objects.filter(user=alice).exists()
     assert AuditLog.objects.exists()  # the log stays, without her identity
 

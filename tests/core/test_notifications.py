@@ -120,3 +120,91 @@ def test_it_delivers_through_a_real_celery_worker(celery_worker_live, alice, cap
     out = capfd.readouterr().out
     assert f"[sigap push] user #{alice.pk} (1 devices) danger" in out
     assert "Peringatan uji" not in out  # the console never shows a message body
+
+
+def test_the_migrations_point_older_messages_at_the_person_they_are_about(
+    alice, nurse, make_legacy_rows
+):
+    """Rows queued before `Notification.subject` get it from the record their data
+    names (an escalation, a booking, a danger alert), so erasure finds them too."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    rows = make_legacy_rows()
+    for module, function in (
+        ("core.migrations.0014_notification_subject", "psc_subjects"),
+        ("isolation.teleconsult.migrations.0005_notification_subjects", None),
+        ("isolation.migrations.0003_notification_subjects", "isolation_subjects"),
+    ):
+        name = function or "teleconsult_subjects"
+        getattr(import_module(module), name)(apps, None)
+    for row in rows["about_alice"]:
+        row.refresh_from_db()
+        assert row.subject == alice, row.kind
+    rows["digest"].refresh_from_db()
+    assert rows["digest"].subject is None
+
+
+@pytest.fixture
+def make_legacy_rows(alice, nurse):
+    def make() -> dict:
+        from core.models import Escalation, Region
+        from isolation.models import Alert, CheckIn, Isolation
+        from isolation.teleconsult.models import Booking
+
+        now = timezone.now()
+        isolation = Isolation.objects.create(
+            patient=alice,
+            facility=nurse.facility,
+            reason="positive_test",
+            start_date=now.date(),
+            estimated_end=now.date() + dt.timedelta(days=10),
+        )
+        checkin = CheckIn.objects.create(
+            isolation=isolation,
+            client_id="danger-1",
+            measured_at=now,
+            slot_date=now.date(),
+            slot="am",
+            spo2=91,
+            danger=True,
+        )
+        alert = Alert.objects.create(
+            isolation=isolation,
+            kind="danger",
+            checkin=checkin,
+            slot_date=now.date(),
+            slot="am",
+        )
+        escalation = Escalation.objects.create(
+            resident=alice,
+            region=Region.objects.get(code="33.74"),
+            source="app",
+            trigger="checkin",
+            consent_at=now,
+        )
+        booking = Booking.objects.create(
+            doctor=nurse,
+            patient=alice,
+            facility=nurse.facility,
+            start=now + dt.timedelta(days=1),
+            end=now + dt.timedelta(days=1, minutes=30),
+            scheduled_at=now,
+        )
+
+        def row(kind: str, data: dict) -> Notification:
+            return Notification.objects.create(
+                user=nurse, channel="sms", kind=kind, body="…", data=data
+            )
+
+        return {
+            "about_alice": [
+                row("psc.take", {"escalation_id": escalation.pk}),
+                row("teleconsult.cancelled", {"booking_id": booking.pk}),
+                row("isolation.alert.danger", {"alert_id": alert.pk}),
+            ],
+            "digest": row("isolation.alert.missed", {"alert_ids": [alert.pk]}),
+        }
+
+    return make

@@ -64,9 +64,11 @@ def test_a_danger_checkin_lets_a_resident_ask(alice, danger_alert, auth_client):
     assert escalation.checkin_id == danger_alert.checkin_id
     assert escalation.facility_id == danger_alert.isolation.facility_id
     assert escalation.health["danger_signs"] == ["chest_pain"]
-    # The isolation's nurses are told.
+    # The isolation's nurses are told, of the patient by initials only.
     nurse_id = danger_alert.isolation.facility.staff.first().pk
-    assert Notification.objects.filter(user_id=nurse_id, kind="psc.create").exists()
+    told = Notification.objects.get(user_id=nurse_id, kind="psc.create")
+    assert told.body == "Pasien A.W. diteruskan ke PSC 119 Kota Semarang."
+    assert told.subject == alice
 
 
 def test_a_nurse_escalates_a_danger_alert_once(

@@ -12,7 +12,7 @@ from django.test import Client
 
 from core.asgi import application
 from core.models import AuditLog, Escalation
-from tests.helpers import api_token_for, local_phone
+from tests.helpers import api_token_for, local_phone, ws_close_code
 from tests.isolation.test_browser import BASE, browser, daphne_server  # noqa: F401
 
 LIVE_MS = 1000
@@ -110,12 +110,49 @@ async def test_the_feed_sends_new_cases_live_and_replays_after_a_reconnect(
     assert reply == {"type": "replayed", "last_seq": 0, "more": False}
     await other.disconnect()
 
-    resident_token = await database_sync_to_async(lambda: api_token_for(alice))()
-    refused = WebsocketCommunicator(
-        application, f"/ws/psc/?token={resident_token}", headers=ORIGIN
-    )
-    connected, code = await refused.connect()
-    assert not connected and code == 4403
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_feed_refuses_with_a_close_code_the_client_sees(
+    alice, nurse, operator
+):
+    """As ws/dashboard/: accepted, then closed with 4401 (not signed in) or 4403
+    (not a PSC operator), never an HTTP 403 in the handshake."""
+    from channels.db import database_sync_to_async
+
+    def refusal(path: str):
+        return ws_close_code(WebsocketCommunicator(application, path, headers=ORIGIN))
+
+    assert await refusal("/ws/psc/") == 4401
+    assert await refusal("/ws/psc/?token=not-a-token") == 4401
+    for user in (alice, nurse):
+        token = await database_sync_to_async(lambda u=user: api_token_for(u))()
+        assert await refusal(f"/ws/psc/?token={token}") == 4403
+    token = await database_sync_to_async(lambda: api_token_for(operator))()
+    ws = WebsocketCommunicator(application, f"/ws/psc/?token={token}", headers=ORIGIN)
+    assert (await ws.connect())[0]
+    await ws.send_json_to({"type": "ping"})
+    assert await ws.receive_json_from(timeout=5) == {"type": "pong"}
+    await ws.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_feed_closes_when_the_operator_signs_out(operator):
+    from channels.db import database_sync_to_async
+
+    token = await database_sync_to_async(lambda: api_token_for(operator))()
+    ws = WebsocketCommunicator(application, f"/ws/psc/?token={token}", headers=ORIGIN)
+    connected, _ = await ws.connect()
+    assert connected
+
+    def sign_out() -> int:
+        client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+        return client.post("/api/v1/auth/signout").status_code
+
+    assert await database_sync_to_async(sign_out)() == 204
+    assert await ws.receive_output(timeout=5) == {
+        "type": "websocket.close",
+        "code": 4401,
+    }
 
 
 @pytest.mark.browser

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
-from isolation.teleconsult.models import DoctorSchedule
+from core.models import Notification
+from isolation.teleconsult.models import AvailabilityException, DoctorSchedule
 from tests.teleconsult.helpers import MONDAY_0800_WIB
 
 pytestmark = pytest.mark.django_db
@@ -83,23 +86,19 @@ def test_it_keeps_availability_for_health_workers(
     assert auth_client(curator).get(AVAILABILITY).status_code == 403
 
 
-def test_it_records_leave_and_counts_bookings_it_touches(
-    clock, schedule, nurse, nurse2, make_booking, auth_client
-):
-    make_booking(MONDAY_0800_WIB)
+def test_it_records_leave(clock, schedule, nurse, nurse2, auth_client):
     client = auth_client(nurse)
     whole_day = client.post(
         EXCEPTIONS, {"date": "2030-03-04", "note": "Cuti"}, format="json"
     )
     assert whole_day.status_code == 201
-    assert whole_day.json()["conflicting_bookings"] == 1
+    assert whole_day.json()["cancelled_bookings"] == []
     morning = client.post(
         EXCEPTIONS,
         {"date": "2030-03-05", "start_time": "08:00", "end_time": "10:00"},
         format="json",
     )
     assert morning.status_code == 201
-    assert morning.json()["conflicting_bookings"] == 0
     listed = client.get(EXCEPTIONS).json()
     assert [e["date"] for e in listed] == ["2030-03-04", "2030-03-05"]
 
@@ -107,6 +106,101 @@ def test_it_records_leave_and_counts_bookings_it_touches(
     assert auth_client(nurse2).delete(f"{EXCEPTIONS}/{pk}").status_code == 404
     assert client.delete(f"{EXCEPTIONS}/{pk}").status_code == 204
     assert client.delete(f"{EXCEPTIONS}/{pk}").status_code == 404
+
+
+def test_leave_over_booked_consultations_is_refused_and_lists_them(
+    clock, schedule, nurse, make_booking, auth_client
+):
+    booked = make_booking(MONDAY_0800_WIB)
+    response = auth_client(nurse).post(
+        EXCEPTIONS, {"date": "2030-03-04", "note": "Cuti"}, format="json"
+    )
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "leave_has_bookings"
+    assert error["fields"]["bookings"] == f"#{booked.pk} 04/03/2030 08:00 WIB"
+    assert "cancel_bookings" in error["message"]
+    assert not AvailabilityException.objects.exists()
+    booked.refresh_from_db()
+    assert booked.status == "booked"
+    assert not Notification.objects.filter(kind="teleconsult.cancelled").exists()
+    # Leave that misses it (another morning, or after it) goes through.
+    after = auth_client(nurse).post(
+        EXCEPTIONS,
+        {"date": "2030-03-04", "start_time": "09:00", "end_time": "12:00"},
+        format="json",
+    )
+    assert after.status_code == 201
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_leave_with_cancel_bookings_cancels_them_and_tells_each_patient(
+    clock, schedule, nurse, alice, bob, make_booking, auth_client, language
+):
+    alice.language = language
+    alice.save(update_fields=["language"])
+    first = make_booking(MONDAY_0800_WIB)
+    second = make_booking(MONDAY_0800_WIB + timedelta(hours=1), patient=bob)
+    other_day = make_booking(MONDAY_0800_WIB + timedelta(days=1))
+    response = auth_client(nurse).post(
+        EXCEPTIONS,
+        {"date": "2030-03-04", "note": "Pelatihan", "cancel_bookings": True},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert [b["id"] for b in response.json()["cancelled_bookings"]] == [
+        first.pk,
+        second.pk,
+    ]
+    for booking in (first, second):
+        booking.refresh_from_db()
+        assert (booking.status, booking.cancelled_by) == ("cancelled", "doctor")
+        assert booking.cancel_reason == "Dokter berhalangan"
+    other_day.refresh_from_db()
+    assert other_day.status == "booked"
+    told = Notification.objects.get(user=alice, kind="teleconsult.cancelled")
+    assert (
+        told.body
+        == {
+            "id": "Konsultasi Anda dengan Ns. Siti Rahayu pada 04/03/2030 08:00 WIB "
+            "dibatalkan karena dokter berhalangan. Silakan pesan jadwal lain di "
+            "aplikasi.",
+            "en": "Your consultation with Ns. Siti Rahayu at 04/03/2030 08:00 WIB was "
+            "cancelled because the doctor is unavailable. Book another time in the app.",
+        }[language]
+    )
+    assert Notification.objects.filter(user=bob, kind="teleconsult.cancelled").exists()
+    # Nothing is sent to the doctor about her own leave.
+    assert not Notification.objects.filter(user=nurse).exists()
+    # The freed slots are not bookable: the doctor is on leave.
+    again = auth_client(alice).post(
+        "/api/v1/teleconsult/bookings",
+        {"doctor": nurse.pk, "start": MONDAY_0800_WIB.isoformat()},
+        format="json",
+    )
+    assert again.json()["error"]["code"] == "doctor_on_leave"
+
+
+def test_leave_leaves_consultations_already_under_way_alone(
+    clock, schedule, nurse, make_booking, auth_client
+):
+    running = make_booking(MONDAY_0800_WIB)
+    clock.move_to(MONDAY_0800_WIB + timedelta(minutes=10))
+    response = auth_client(nurse).post(
+        EXCEPTIONS, {"date": "2030-03-04", "cancel_bookings": True}, format="json"
+    )
+    assert response.status_code == 201
+    assert response.json()["cancelled_bookings"] == []
+    running.refresh_from_db()
+    assert running.status == "booked"
+
+
+def test_cancel_bookings_must_be_a_boolean(clock, schedule, nurse, auth_client):
+    response = auth_client(nurse).post(
+        EXCEPTIONS, {"date": "2030-03-04", "cancel_bookings": "maybe"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "cancel_bookings" in response.json()["error"]["fields"]
 
 
 @pytest.mark.parametrize(

@@ -365,9 +365,52 @@ def test_it_lets_the_doctor_cancel_and_tells_the_patient(
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
     assert response.json()["cancelled_by"] == "doctor"
+    assert response.json()["cancel_reason"] == "Dinas luar"
     told = Notification.objects.get(user=alice, kind="teleconsult.cancelled")
-    assert "Dinas luar" in told.body
-    assert "08:00 WIB" in told.body
+    assert told.body == (
+        "Konsultasi Anda dengan Ns. Siti Rahayu pada 04/03/2030 08:00 WIB dibatalkan "
+        "oleh dokter. Silakan pesan jadwal lain di aplikasi. Alasannya dapat dibaca "
+        "di aplikasi."
+    )
+    assert told.subject == alice
+    # The reason is the app's to show (the API above), not an SMS body's.
+    assert auth_client(alice).get(f"{BOOKINGS}/{pk}").json()["cancel_reason"] == (
+        "Dinas luar"
+    )
+
+
+@pytest.mark.parametrize(
+    "language, expected",
+    [
+        (
+            "id",
+            "Pasien A.W. membatalkan konsultasi 04/03/2030 08:00 WIB. Slot itu "
+            "terbuka lagi untuk pasien lain. Alasannya dapat dibaca di aplikasi.",
+        ),
+        (
+            "en",
+            "Patient A.W. cancelled the consultation at 04/03/2030 08:00 WIB. The "
+            "slot is open to other patients again. The reason is shown in the app.",
+        ),
+    ],
+)
+def test_a_patients_cancellation_tells_the_doctor_which_one_without_her_words(
+    clock, schedule, nurse, alice, auth_client, language, expected
+):
+    nurse.language = language
+    nurse.save(update_fields=["language"])
+    pk = book(auth_client(alice), nurse, MONDAY_0800_WIB).json()["id"]
+    response = auth_client(alice).post(
+        f"{BOOKINGS}/{pk}/cancel", {"reason": "Sudah membaik"}, format="json"
+    )
+    assert response.status_code == 200
+    told = Notification.objects.get(user=nurse, kind="teleconsult.cancelled")
+    # Initials and time; her words stay in the app, and no "book another time".
+    assert told.body == expected
+    assert told.subject == alice
+    # The doctor reads her reason in the app.
+    appointment = auth_client(nurse).get(f"{BOOKINGS}/{pk}").json()
+    assert appointment["cancel_reason"] == "Sudah membaik"
 
 
 def test_it_holds_patients_to_the_cancellation_notice(

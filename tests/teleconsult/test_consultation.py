@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.test import override_settings
 from django.utils import timezone
 
 from core.models import AuditLog, Notification
@@ -44,6 +45,46 @@ def test_it_lets_the_doctor_write_the_outcome_once_it_started(
         ).count()
         == 1
     )
+
+
+@pytest.mark.django_db
+@override_settings(SIGAP_TELECONSULT_MAX_ACTIVE_BOOKINGS=1)
+def test_an_outcome_written_at_the_start_keeps_the_consultation_until_its_end(
+    clock, schedule, nurse, alice, make_booking, auth_client
+):
+    """The outcome completes the consultation, but until its end time it is still
+    under way: the patient cannot erase the doctor's booking, chat and note from
+    under them, and it still counts against her cap."""
+    booking = make_booking(MONDAY_0800_WIB, minutes=10)
+    ConsultationMessage.objects.create(booking=booking, sender=nurse, text="Halo")
+    clock.move_to(MONDAY_0800_WIB + timedelta(seconds=8))
+    url = f"{BOOKINGS}/{booking.pk}/outcome"
+    written = auth_client(nurse).put(url, {"note": "Kontrol"}, format="json")
+    assert written.status_code == 200
+    booking.refresh_from_db()
+    assert booking.status == "completed"
+
+    clock.move_to(MONDAY_0800_WIB + timedelta(seconds=10))
+    refused = auth_client(alice).delete("/api/v1/me")
+    assert refused.status_code == 409
+    assert set(refused.json()["error"]["fields"]) == {"bookings"}
+    doctor = auth_client(nurse).delete("/api/v1/me")
+    assert set(doctor.json()["error"]["fields"]) == {"appointments"}
+    capped = auth_client(alice).post(
+        BOOKINGS,
+        {
+            "doctor": nurse.pk,
+            "start": (MONDAY_0800_WIB + timedelta(hours=2)).isoformat(),
+        },
+        format="json",
+    )
+    assert capped.json()["error"]["code"] == "booking_limit"
+    assert Booking.objects.filter(pk=booking.pk).exists()
+    assert ConsultationMessage.objects.filter(booking=booking).exists()
+
+    clock.move_to(MONDAY_0800_WIB + timedelta(minutes=10))  # its end
+    assert auth_client(alice).delete("/api/v1/me").status_code == 204
+    assert not Booking.objects.filter(pk=booking.pk).exists()
 
 
 @pytest.mark.django_db

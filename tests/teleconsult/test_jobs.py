@@ -62,6 +62,9 @@ def test_it_writes_reminders_in_each_persons_time_zone(
     assert "04/03/2030 10:00 WIT" in to_patient.body
     assert to_patient.body.startswith("Reminder")  # Yosef reads English
     assert "04/03/2030 08:00 WIB" in to_doctor.body
+    # The doctor's reminder names the patient by initials only.
+    assert "dengan pasien Y.W. 1 jam lagi" in to_doctor.body
+    assert yosef.full_name not in to_doctor.body and to_doctor.subject == yosef
 
 
 @pytest.mark.django_db

@@ -197,13 +197,16 @@ def test_it_exports_and_erases_a_residents_consultations(
     assert row["outcome_note"] == "Istirahat."
     assert row["messages"][0]["text"] == "Halo"
 
-    # An upcoming consultation blocks erasure; once it took place, it does not.
+    # An upcoming consultation blocks erasure, completed or not, until its end.
     with pytest.raises(Conflict) as refused:
         user_erase(user=alice)
     assert refused.value.code == "active_isolation"
     assert list(refused.value.fields) == ["bookings"]
     assert Booking.objects.filter(patient=alice).exists()
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.COMPLETED)
+    with pytest.raises(Conflict):
+        user_erase(user=alice)
+    clock.move_to(booking.end)
     user_erase(user=alice)
     assert not Booking.objects.filter(patient=alice).exists()
     assert not ConsultationMessage.objects.exists()

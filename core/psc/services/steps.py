@@ -19,6 +19,7 @@ from core.models import (
     User,
 )
 from core.psc.selectors import console_group, escalation_frame, queue_item
+from core.rules import initials
 from core.services.notifications import notify
 
 logger = logging.getLogger(__name__)
@@ -63,6 +64,8 @@ MESSAGES = {
         "en": "The request to PSC 119 was cancelled.",
     },
 }
+# To staff the patient is initials only, as in danger alerts: these rows stay in the
+# nurse's outbox and an SMS passes through the operator's network.
 NURSE_MESSAGES = {
     "create": "Pasien {patient} diteruskan ke PSC 119 {region}.",
     "take": "PSC 119 menangani pasien {patient} ({operator}).",
@@ -174,7 +177,9 @@ def _notify(escalation: Escalation, *, action: str, step: EscalationAction, data
         "region": region.name if region else "",
         "operator": holder_name(escalation) if escalation.taken_by_id else "",
         "hospital": (data.get("facility") or {}).get("name", ""),
-        "patient": escalation.resident.full_name or f"#{escalation.resident_id}",
+        "patient": initials(escalation.resident.full_name)
+        if escalation.resident.full_name
+        else f"#{escalation.resident_id}",
     }
     text = MESSAGES.get(action)
     if text and not (action == "cancel" and step.actor_id == escalation.resident_id):
@@ -185,6 +190,7 @@ def _notify(escalation: Escalation, *, action: str, step: EscalationAction, data
             urgent=True,
             dedupe_key=f"psc:{escalation.pk}:{step.pk}",
             data={"escalation_id": escalation.pk, "status": escalation.status},
+            subject=escalation.resident,
         )
     nurse_text = NURSE_MESSAGES.get(action)
     if nurse_text is None:
@@ -199,6 +205,7 @@ def _notify(escalation: Escalation, *, action: str, step: EscalationAction, data
             urgent=True,
             dedupe_key=f"psc:{escalation.pk}:{step.pk}",
             data={"escalation_id": escalation.pk, "status": escalation.status},
+            subject=escalation.resident,
         )
 
 

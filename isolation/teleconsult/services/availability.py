@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, Conflict
 from core.models import User
 from isolation.teleconsult import rules
 from isolation.teleconsult.error_codes import TeleconsultErrorCode
@@ -16,7 +17,13 @@ from isolation.teleconsult.models import (
     DoctorSchedule,
     WeeklyAvailability,
 )
-from isolation.teleconsult.services.common import invalid_error, message_text, not_found
+from isolation.teleconsult.services.bookings import LEAVE_REASON, booking_cancel_write
+from isolation.teleconsult.services.common import (
+    invalid_error,
+    local_label,
+    message_text,
+    not_found,
+)
 
 
 def _require_health_worker(doctor: User) -> None:
@@ -77,10 +84,17 @@ def exception_create(
     start_time: time | None = None,
     end_time: time | None = None,
     note: str = "",
-) -> tuple[AvailabilityException, int]:
-    """Add leave; returns it and how many active bookings it now overlaps (those are
-    not cancelled silently: the doctor decides and the patients are told)."""
+    cancel_bookings: bool = False,
+    now: datetime | None = None,
+) -> tuple[AvailabilityException, list[Booking]]:
+    """Add leave; returns it and the bookings it cancelled.
+
+    Booked consultations that have not started within the leave are never left
+    standing, nor cancelled silently: without `cancel_bookings` the leave is refused
+    (409 `leave_has_bookings`, listing them) so the doctor sees whom it concerns;
+    with it, each is cancelled ("dokter berhalangan") and its patient told."""
     _require_health_worker(doctor)
+    now = now or timezone.now()
     if (start_time is None) != (end_time is None):
         raise invalid_error(TeleconsultErrorCode.WINDOW_EMPTY, "end_time")
     if start_time is not None and end_time <= start_time:
@@ -94,7 +108,6 @@ def exception_create(
         note=note.strip(),
     )
     exception.full_clean(exclude=["schedule"])
-    exception.save()
     tz = doctor.facility.tz
     lo = datetime.combine(day, start_time or time(), tz)
     hi = (
@@ -102,9 +115,38 @@ def exception_create(
         if end_time is not None
         else datetime.combine(day + timedelta(days=1), time(), tz)
     )
-    clashes = Booking.objects.filter(
-        doctor=doctor, status=Booking.Status.BOOKED, start__lt=hi, end__gt=lo
-    ).count()
+    clashes = list(
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("doctor__facility__district", "patient__profile__home_village")
+        .filter(
+            doctor=doctor,
+            status=Booking.Status.BOOKED,
+            start__lt=hi,
+            end__gt=lo,
+            start__gt=now,
+        )
+        .order_by("start")
+    )
+    if clashes and not cancel_bookings:
+        listed = ", ".join(f"#{b.pk} {local_label(b.start, tz)}" for b in clashes)
+        raise Conflict(
+            message_text(
+                TeleconsultErrorCode.LEAVE_HAS_BOOKINGS,
+                count=len(clashes),
+                bookings=listed,
+            ),
+            code=TeleconsultErrorCode.LEAVE_HAS_BOOKINGS,
+            fields={"bookings": listed},
+        )
+    exception.save()
+    for booking in clashes:
+        booking_cancel_write(
+            booking,
+            party=Booking.Party.DOCTOR,
+            reason=LEAVE_REASON,
+            now=now,
+            on_leave=True,
+        )
     return exception, clashes
 
 

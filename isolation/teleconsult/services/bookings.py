@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.db import columns, select_values
 from core.models import Facility, Region, User
+from core.rules import initials
 from core.services.accounts import consent_require
 from core.services.notifications import notify
 from isolation.teleconsult import rules
@@ -301,7 +302,74 @@ def _tell(booking: Booking, *, to: User, kind: str, texts: dict, now: datetime) 
         urgent=booking.start - now < timedelta(hours=12),
         dedupe_key=f"teleconsult:{booking.pk}:{kind}:{booking.scheduled_at.timestamp()}",
         data={"booking_id": booking.pk},
+        subject=booking.patient,
     )
+
+
+# Each party's message is worded for its reader. The patient's free-text reason never
+# goes into the doctor's message (it could name or describe the patient, and it would
+# outlive an erasure in the doctor's outbox), nor the doctor's into an SMS: both are
+# in the booking (`cancel_reason`) in the app and the API.
+CANCEL_TEXTS = {
+    Booking.Party.PATIENT: {
+        "id": "Pasien {patient} membatalkan konsultasi {when}. Slot itu terbuka lagi "
+        "untuk pasien lain.",
+        "en": "Patient {patient} cancelled the consultation at {when}. The slot is "
+        "open to other patients again.",
+    },
+    Booking.Party.DOCTOR: {
+        "id": "Konsultasi Anda dengan {doctor} pada {when} dibatalkan oleh dokter. "
+        "Silakan pesan jadwal lain di aplikasi.",
+        "en": "{doctor} cancelled your consultation at {when}. Book another time "
+        "in the app.",
+    },
+    "leave": {
+        "id": "Konsultasi Anda dengan {doctor} pada {when} dibatalkan karena dokter "
+        "berhalangan. Silakan pesan jadwal lain di aplikasi.",
+        "en": "Your consultation with {doctor} at {when} was cancelled because the "
+        "doctor is unavailable. Book another time in the app.",
+    },
+}
+REASON_IN_APP = {
+    "id": " Alasannya dapat dibaca di aplikasi.",
+    "en": " The reason is shown in the app.",
+}
+LEAVE_REASON = "Dokter berhalangan"
+
+
+def booking_cancel_write(
+    booking: Booking, *, party: str, reason: str, now: datetime, on_leave: bool = False
+) -> Booking:
+    """Cancel a locked, active booking and tell the other party (the patient, when
+    the doctor's leave cancels it). The caller checked who may cancel it, and when."""
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = now
+    booking.cancelled_by = party
+    booking.cancel_reason = reason.strip()
+    booking.full_clean(
+        exclude=["doctor", "patient", "facility"], validate_constraints=False
+    )
+    booking.save(
+        update_fields=[
+            "status",
+            "cancelled_at",
+            "cancelled_by",
+            "cancel_reason",
+            "updated_at",
+        ]
+    )
+    to = booking.patient if party == Booking.Party.DOCTOR else booking.doctor
+    template = CANCEL_TEXTS["leave" if on_leave else party]
+    values = {
+        "when": local_label(booking.start, to.tz),
+        "patient": initials(booking.patient.full_name),
+        "doctor": booking.doctor.full_name,
+    }
+    texts = {lang: text.format(**values) for lang, text in template.items()}
+    if booking.cancel_reason and not on_leave:
+        texts = {lang: text + REASON_IN_APP[lang] for lang, text in texts.items()}
+    _tell(booking, to=to, kind="teleconsult.cancelled", texts=texts, now=now)
+    return booking
 
 
 @transaction.atomic
@@ -325,46 +393,7 @@ def booking_cancel(
     )
     if error:
         raise invalid_error(error)
-    booking.status = Booking.Status.CANCELLED
-    booking.cancelled_at = now
-    booking.cancelled_by = party
-    booking.cancel_reason = reason.strip()
-    booking.full_clean(
-        exclude=["doctor", "patient", "facility"], validate_constraints=False
-    )
-    booking.save(
-        update_fields=[
-            "status",
-            "cancelled_at",
-            "cancelled_by",
-            "cancel_reason",
-            "updated_at",
-        ]
-    )
-    other = booking.patient if party == Booking.Party.DOCTOR else booking.doctor
-    when = local_label(booking.start, other.tz)
-    why = f" ({booking.cancel_reason})" if booking.cancel_reason else ""
-    by = (
-        {"id": "dokter", "en": "the doctor"}
-        if other == booking.patient
-        else {
-            "id": "pasien",
-            "en": "the patient",
-        }
-    )
-    _tell(
-        booking,
-        to=other,
-        kind="teleconsult.cancelled",
-        texts={
-            "id": f"Konsultasi {when} dibatalkan oleh {by['id']}{why}. "
-            "Silakan pesan jadwal lain di aplikasi.",
-            "en": f"The consultation at {when} was cancelled by {by['en']}{why}. "
-            "Book another time in the app.",
-        },
-        now=now,
-    )
-    return booking
+    return booking_cancel_write(booking, party=party, reason=reason, now=now)
 
 
 @transaction.atomic
@@ -417,10 +446,11 @@ def booking_reschedule(
         to=booking.doctor,
         kind="teleconsult.rescheduled",
         texts={
-            "id": f"Konsultasi {local_label(previous, tz)} dipindah ke "
-            f"{local_label(start, tz)} oleh pasien.",
-            "en": f"The patient moved the consultation at {local_label(previous, tz)} "
-            f"to {local_label(start, tz)}.",
+            "id": f"Pasien {initials(booking.patient.full_name)} memindahkan "
+            f"konsultasi {local_label(previous, tz)} ke {local_label(start, tz)}.",
+            "en": f"Patient {initials(booking.patient.full_name)} moved the "
+            f"consultation at {local_label(previous, tz)} to "
+            f"{local_label(start, tz)}.",
         },
         now=now,
     )

@@ -74,6 +74,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "id": "Ruang konsultasi belum dibuka atau sudah ditutup.",
         "en": "The consultation room is not open now.",
     },
+    TeleconsultErrorCode.LEAVE_HAS_BOOKINGS: {
+        "id": "Ada {count} konsultasi terjadwal pada waktu cuti ini ({bookings}). "
+        'Kirim lagi dengan "cancel_bookings": true untuk membatalkannya; setiap '
+        "pasien diberi tahu bahwa dokter berhalangan.",
+        "en": "{count} booked consultation(s) fall in this leave ({bookings}). Send "
+        'it again with "cancel_bookings": true to cancel them; each patient is '
+        "told that the doctor is unavailable.",
+    },
     TeleconsultErrorCode.EXCEPTION_NOT_FOUND: {
         "id": "Data cuti tidak ditemukan.",
         "en": "Leave entry not found.",

@@ -129,5 +129,6 @@ def outcome_write(
             },
             dedupe_key=f"teleconsult:{booking.pk}:outcome",
             data={"booking_id": booking.pk},
+            subject=booking.patient,
         )
     return booking

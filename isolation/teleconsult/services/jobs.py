@@ -11,6 +11,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.rules import initials
 from core.services.notifications import notify
 from isolation.teleconsult import rules
 from isolation.teleconsult.models import Booking, ConsultationProposal
@@ -23,9 +24,13 @@ _REMINDER_FIELDS = {
 
 
 def _remind(booking: Booking, kind: str) -> None:
+    # The doctor's reminder names the patient by initials only (as every message to
+    # staff): the row stays in the doctor's outbox after the patient's erasure.
+    patient = initials(booking.patient.full_name)
+    doctor = booking.doctor.full_name
     for person, other in (
-        (booking.patient, booking.doctor),
-        (booking.doctor, booking.patient),
+        (booking.patient, {"id": doctor, "en": doctor}),
+        (booking.doctor, {"id": f"pasien {patient}", "en": f"patient {patient}"}),
     ):
         when = local_label(booking.start, person.tz)
         lead = {"24h": ("besok", "tomorrow"), "1h": ("1 jam lagi", "in 1 hour")}[kind]
@@ -33,9 +38,9 @@ def _remind(booking: Booking, kind: str) -> None:
             user=person,
             kind=f"teleconsult.reminder_{kind}",
             text={
-                "id": f"Pengingat: konsultasi dengan {other.full_name} {lead[0]}, "
+                "id": f"Pengingat: konsultasi dengan {other['id']} {lead[0]}, "
                 f"{when}. Buka aplikasi untuk masuk ke ruang konsultasi.",
-                "en": f"Reminder: your consultation with {other.full_name} is "
+                "en": f"Reminder: your consultation with {other['en']} is "
                 f"{lead[1]}, {when}. Open the app to join the room.",
             },
             # The 1 h reminder is useless after quiet hours end, so it goes now.
@@ -43,6 +48,7 @@ def _remind(booking: Booking, kind: str) -> None:
             dedupe_key=f"teleconsult:{booking.pk}:reminder_{kind}:"
             f"{booking.start.timestamp()}",
             data={"booking_id": booking.pk},
+            subject=booking.patient,
         )
 
 
@@ -137,5 +143,6 @@ def _no_show_mark(*, booking_id: int, now: datetime) -> int:
         },
         dedupe_key=f"teleconsult:{booking.pk}:no_show",
         data={"booking_id": booking.pk},
+        subject=booking.patient,
     )
     return 1

@@ -7,6 +7,7 @@ from django.utils import timezone
 from core.i18n import tr
 from core.models import User
 from isolation.teleconsult.models import Booking, ConsultationProposal
+from isolation.teleconsult.selectors import not_over
 
 
 def teleconsult_export(user: User) -> dict:
@@ -44,10 +45,10 @@ def teleconsult_export(user: User) -> dict:
 def teleconsult_erasure_blockers(user: User) -> dict[str, str]:
     """An upcoming consultation is an appointment of two people: cancel it first, so
     the other one is told, instead of the booking vanishing from their schedule. That
-    holds for the patient's bookings and for a health worker's, as the doctor."""
-    upcoming = Booking.objects.filter(
-        status=Booking.Status.BOOKED, end__gt=timezone.now()
-    )
+    holds for the patient's bookings and for a health worker's, as the doctor. One
+    under way blocks until its end whatever its status (an outcome note written at
+    the start completes it), so the doctor's chat and note stay while it runs."""
+    upcoming = Booking.objects.filter(not_over(timezone.now()))
     blockers = {}
     as_patient = upcoming.filter(patient=user).count()
     if as_patient:

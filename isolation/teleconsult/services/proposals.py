@@ -188,6 +188,7 @@ def proposal_create(
         urgent=True,
         dedupe_key=f"teleconsult:proposal:{proposal.pk}",
         data={"proposal_id": proposal.pk},
+        subject=patient,
     )
     return proposal
 

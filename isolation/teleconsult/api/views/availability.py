@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.permissions import IsHealthWorker
-from core.api.serializers import BoundedDateField, StrictSerializer, TextField
+from core.api.serializers import (
+    BoundedDateField,
+    StrictBooleanField,
+    StrictSerializer,
+    TextField,
+)
 from isolation.teleconsult import rules, selectors, services
 from isolation.teleconsult.api.serializers import DoctorRefSerializer
 from isolation.teleconsult.api.views.common import TAGS
@@ -99,6 +104,7 @@ class ExceptionListCreateApi(APIView):
         start_time = serializers.TimeField(required=False, allow_null=True)
         end_time = serializers.TimeField(required=False, allow_null=True)
         note = TextField(max_length=200, required=False, allow_blank=True, default="")
+        cancel_bookings = StrictBooleanField(required=False, default=False)
 
     @extend_schema(responses=ExceptionOutputSerializer(many=True), tags=TAGS)
     def get(self, request):
@@ -106,23 +112,46 @@ class ExceptionListCreateApi(APIView):
         qs = selectors.exception_list(doctor=request.user, since=since)
         return Response(ExceptionOutputSerializer(qs, many=True).data)
 
+    class CancelledSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        start = serializers.DateTimeField()
+
     class CreatedSerializer(ExceptionOutputSerializer):
-        conflicting_bookings = serializers.ListField(child=serializers.DictField())
+        cancelled_bookings = serializers.ListField(child=serializers.DictField())
 
     @extend_schema(
-        request=InputSerializer, responses={201: CreatedSerializer}, tags=TAGS
+        request=InputSerializer,
+        responses={
+            201: OpenApiResponse(
+                CreatedSerializer,
+                "Leave recorded; `cancelled_bookings`: the consultations it "
+                "cancelled (`cancel_bookings: true`), each patient told.",
+            ),
+            409: OpenApiResponse(
+                description="`leave_has_bookings`: booked consultations that have "
+                "not started fall in the leave (listed in the message and in "
+                "`fields.bookings`); nothing is recorded. Send again with "
+                "`cancel_bookings: true` to cancel them."
+            ),
+        },
+        tags=TAGS,
     )
     def post(self, request):
+        """Booked consultations in the leave: 409 `leave_has_bookings` listing them,
+        unless `cancel_bookings` is true, which cancels them and tells each patient
+        (`cancelled_bookings`)."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         args = dict(data.validated_data)
-        exception, clashes = services.exception_create(
+        exception, cancelled = services.exception_create(
             doctor=request.user, day=args.pop("date"), **args
         )
         return Response(
             {
                 **ExceptionOutputSerializer(exception).data,
-                "conflicting_bookings": clashes,
+                "cancelled_bookings": self.CancelledSerializer(
+                    cancelled, many=True
+                ).data,
             },
             status=201,
         )
