@@ -70,6 +70,7 @@ def queue_item(escalation: Escalation, *, now: dt.datetime) -> dict:
         "status_label": Escalation.Status(escalation.status).label,
         "urgency": escalation.urgency,
         "source": escalation.source,
+        "source_label": Escalation.Source(escalation.source).label,
         "trigger": escalation.trigger,
         "district": district.name if district is not None else "",
         "created_at": api_time(escalation.created_at),

@@ -121,6 +121,8 @@ def test_an_operator_works_a_case_and_everyone_is_told(
     queue = client.get(URL).json()["results"]
     assert [c["id"] for c in queue] == [case_id]
     assert "phone" not in queue[0] and "health" not in queue[0]
+    # The console names where a case came from in words, not the code ("nurse").
+    assert queue[0]["source"] == "app" and queue[0]["source_label"] == "Aplikasi"
 
     detail = client.get(f"{URL}/{case_id}").json()
     assert detail["contact"]["phone"] == alice.phone

@@ -60,7 +60,7 @@
       mid.appendChild(document.createTextNode(" "));
       mid.appendChild(el("span", "pill", it.status_label));
       if (it.taken_by) mid.appendChild(el("span", "muted", " · " + it.taken_by));
-      mid.appendChild(el("div", "muted", (TRIGGERS[it.trigger] || it.trigger) + " · " + it.source));
+      mid.appendChild(el("div", "muted", (TRIGGERS[it.trigger] || it.trigger) + " · " + (it.source_label || it.source)));
       li.appendChild(mid);
       var wait = el("span", "pill wait" + (isLate ? " late" : ""), "menunggu " + waited(it, now));
       li.appendChild(wait);
