@@ -28,7 +28,10 @@ DANGER_LABELS = {
         "en": "Severe breathing difficulty",
     },
     "chest_pain": {"id": "Nyeri dada", "en": "Chest pain"},
-    "confusion": {"id": "Bingung / sulit dibangunkan", "en": "Confused or hard to wake"},
+    "confusion": {
+        "id": "Bingung / sulit dibangunkan",
+        "en": "Confused or hard to wake",
+    },
     "bluish_lips": {"id": "Bibir/wajah kebiruan", "en": "Bluish lips or face"},
     "spo2_low": {"id": "SpO2 di bawah 95%", "en": "SpO2 below 95%"},
     "breathing_rate_high": {
