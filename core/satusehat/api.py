@@ -19,8 +19,9 @@ from core.cases.api.authentication import (
     IsIntegrator,
 )
 from core.exceptions import NotFound
+from core.i18n import tr
 from core.office.selectors import office_area_get
-from core.satusehat import reconcile
+from core.satusehat import clients, reconcile
 from core.satusehat.error_codes import SatusehatErrorCode
 from core.satusehat.inbound import fhir_bundle_submit
 from core.satusehat.selectors import reconciliation_latest
@@ -76,9 +77,28 @@ class ReconciliationApi(APIView):
             region=request.user.region, code=data.validated_data["area"]
         )
         run = reconciliation_latest()
+        if run is None and not clients.enabled():
+            # Said as it is: the bridge is off, not "nothing yet".
+            raise NotFound(
+                tr(
+                    {
+                        "id": "Jembatan SATUSEHAT belum diaktifkan di server ini "
+                        "(pengaturan SATUSEHAT_*), jadi belum ada rekonsiliasi.",
+                        "en": "The SATUSEHAT bridge is not set up on this server "
+                        "(SATUSEHAT_* settings), so there is no reconciliation.",
+                    }
+                ),
+                code=SatusehatErrorCode.NOT_CONFIGURED,
+            )
         if run is None:
             raise NotFound(
-                "Belum ada rekonsiliasi SATUSEHAT.",
+                tr(
+                    {
+                        "id": "Belum ada rekonsiliasi SATUSEHAT; rekonsiliasi "
+                        "berjalan setiap malam.",
+                        "en": "No SATUSEHAT reconciliation yet; it runs every night.",
+                    }
+                ),
                 code=SatusehatErrorCode.RECONCILIATION_NOT_FOUND,
             )
         report = reconcile.report_for_area(

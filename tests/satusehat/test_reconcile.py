@@ -102,6 +102,19 @@ def test_it_says_when_there_is_no_report_yet(
     assert response.json()["error"]["code"] == "reconciliation_not_found"
 
 
+def test_it_says_when_the_bridge_is_not_set_up(
+    auth_client, health_office, regions_semarang, settings
+):
+    settings.SATUSEHAT_CLIENT_ID = ""
+    response = auth_client(health_office).get(
+        URL, {"area": "33.74"}, headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "satusehat_not_configured"
+    assert "not set up" in error["message"]
+
+
 def test_the_command_prints_the_differences(centre, lab):
     reports_submit(integrator=lab, reports=[case_report(1)])
     out = io.StringIO()
