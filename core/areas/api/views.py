@@ -254,7 +254,10 @@ class AreaGeoJsonApi(_PublicAreaApi):
         zoom = serializers.IntegerField(required=False, min_value=0, max_value=22)
 
     @extend_schema(
-        parameters=[InputSerializer], responses=OpenApiTypes.OBJECT, tags=["areas"]
+        parameters=[InputSerializer],
+        # A FeatureCollection, served as GeoJSON's own media type (RFC 7946).
+        responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
+        tags=["areas"],
     )
     def get(self, request, code: str):
         region = selectors.region_get(code)
