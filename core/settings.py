@@ -353,26 +353,47 @@ SIGAP_OTP_MAX_PER_HOUR = env_int("SIGAP_OTP_MAX_PER_HOUR", 5)
 SIGAP_OTP_MAX_FAILURES_PER_CLIENT = env_int("SIGAP_OTP_MAX_FAILURES_PER_CLIENT", 30)
 # API tokens (one per app sign-in, stored hashed) expire this many days after issue.
 SIGAP_TOKEN_TTL_DAYS = env_int("SIGAP_TOKEN_TTL_DAYS", 30)
-SIGAP_OTP_SENDER = env(
-    "SIGAP_OTP_SENDER", "core.notifications.backends.ConsoleSmsBackend"
-)
+# Sigap's own backends may be named by their class alone (SIGAP_OTP_SENDER=HttpSmsBackend,
+# as README's table does); anything else is a dotted path. core.checks refuses a
+# backend that cannot be imported.
+BACKEND_SHORT_NAMES = {
+    **dict.fromkeys(
+        (
+            "ConsoleSmsBackend",
+            "LocmemSmsBackend",
+            "HttpSmsBackend",
+            "ConsolePushBackend",
+            "ConsoleChatBackend",
+            "FcmBackend",
+        ),
+        "core.notifications.backends",
+    ),
+    **dict.fromkeys(
+        ("TelegramBackend", "WhatsAppBackend"), "chatbot.channels.backends"
+    ),
+}
+
+
+def env_backend(name: str, default: str) -> str:
+    value = env(name).strip() or default
+    module = BACKEND_SHORT_NAMES.get(value)
+    return f"{module}.{value}" if module else value
+
+
+SIGAP_OTP_SENDER = env_backend("SIGAP_OTP_SENDER", "ConsoleSmsBackend")
 
 # Notification channels: backend per channel; chatbot adapters provide telegram/whatsapp.
 SIGAP_NOTIFICATION_BACKENDS = {
-    "push": env("SIGAP_PUSH_BACKEND", "core.notifications.backends.ConsolePushBackend"),
-    "sms": env("SIGAP_SMS_BACKEND", "core.notifications.backends.ConsoleSmsBackend"),
+    "push": env_backend("SIGAP_PUSH_BACKEND", "ConsolePushBackend"),
+    "sms": env_backend("SIGAP_SMS_BACKEND", "ConsoleSmsBackend"),
     # The chat platforms' own backends (through the chatbot outbox) once configured.
-    "telegram": env(
+    "telegram": env_backend(
         "SIGAP_TELEGRAM_BACKEND",
-        "chatbot.channels.backends.TelegramBackend"
-        if env("TELEGRAM_BOT_TOKEN")
-        else "core.notifications.backends.ConsoleChatBackend",
+        "TelegramBackend" if env("TELEGRAM_BOT_TOKEN") else "ConsoleChatBackend",
     ),
-    "whatsapp": env(
+    "whatsapp": env_backend(
         "SIGAP_WHATSAPP_BACKEND",
-        "chatbot.channels.backends.WhatsAppBackend"
-        if env("WHATSAPP_TOKEN")
-        else "core.notifications.backends.ConsoleChatBackend",
+        "WhatsAppBackend" if env("WHATSAPP_TOKEN") else "ConsoleChatBackend",
     ),
 }
 SIGAP_QUIET_HOURS = (env_int("SIGAP_QUIET_START", 21), env_int("SIGAP_QUIET_END", 6))
