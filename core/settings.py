@@ -277,6 +277,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs; run by `celery beat` (make worker) or, on the embedded default, by
 # core.scheduler inside the web process. Schedules are seconds.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Liveness of beat and the workers for /healthz (core.health); a heartbeat not
+    # run within the minute is dropped, the next one will do.
+    "core.heartbeat": {
+        "task": "core.tasks.heartbeat",
+        "schedule": 60.0,
+        "options": {"expire_seconds": 55},
+    },
     "core.deliver_due_notifications": {
         "task": "core.tasks.deliver_due_notifications",
         "schedule": 60.0,
@@ -325,6 +332,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # Task modules outside an app's tasks.py (autodiscovery only finds <app>.tasks).
 CELERY_IMPORTS = ["core.areas.tasks", "core.cases.tasks", "core.satusehat.tasks"]
 SIGAP_EMBEDDED_SCHEDULER = env_bool("SIGAP_EMBEDDED_SCHEDULER", False)
+# /healthz: the task queue is not ok (503) when no worker ran beat's once-a-minute
+# heartbeat task for this many seconds (not with eager tasks: nothing to wait for).
+SIGAP_TASK_HEARTBEAT_MAX_AGE = env_int("SIGAP_TASK_HEARTBEAT_MAX_AGE", 180)
 
 # --- Auth --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
