@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from core.api.description import API_DESCRIPTION
 
@@ -243,6 +245,12 @@ if REDIS_URL:
                         ),
                         "socket_keepalive": True,
                         "health_check_interval": 30,
+                        # A pooled connection left idle across a Redis restart is
+                        # dead: without a retry its next command failed (the first
+                        # push after Redis came back was lost and tripped the
+                        # pusher's breaker; the first websocket handshake failed).
+                        # Once more on a fresh connection.
+                        "retry": Retry(NoBackoff(), 1),
                     }
                 ],
                 "prefix": "sigap",
