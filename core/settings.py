@@ -590,6 +590,9 @@ SIGAP_AREAS_APPROX_METERS = env_int("SIGAP_AREAS_APPROX_METERS", 2000)
 SIGAP_AREAS_ISLAND_METERS = env_int("SIGAP_AREAS_ISLAND_METERS", 25000)
 # Public area responses: Cache-Control max-age (they are also cached server-side).
 SIGAP_AREAS_CACHE_SECONDS = env_int("SIGAP_AREAS_CACHE_SECONDS", 300)
+# Web processes build the boundary, area search and chatbot indexes when they start
+# (core/warmup.py) instead of on their first such request (about 2 s each).
+SIGAP_WARM_UP_INDEXES = env_bool("SIGAP_WARM_UP_INDEXES", True)
 # How often a process checks whether boundaries changed (rebuilds its spatial index).
 SIGAP_AREAS_INDEX_CHECK_SECONDS = env_int("SIGAP_AREAS_INDEX_CHECK_SECONDS", 10)
 # Per-client rate of the public area endpoints (cheap, cached reads).
