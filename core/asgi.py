@@ -19,7 +19,7 @@ from core.ws_outage import CloseWhenLayerDown  # noqa: E402
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # Redis down: accepted and closed with 1013 (try again later), not a 500.
+        # Redis down: accepted and closed with 4503 (try again later), not a 500.
         "websocket": CloseWhenLayerDown(
             OriginValidator(
                 AuthMiddlewareStack(

@@ -1,10 +1,12 @@
-"""Websockets while the channel layer (Redis) is down: closed with 1013, not failed.
+"""Websockets while the channel layer (Redis) is down: closed with 4503, not failed.
 
 A consumer's `group_add` in `connect` raises redis' ConnectionError while Redis is
 down: daphne then answered the handshake with an HTTP 500 (and a socket already open
 closed with 1011), which clients read as a server bug. This middleware accepts such a
-socket if it was not yet and closes it with 1013 "try again later" (RFC 6455), so the
-apps back off and reconnect; once Redis answers again the next handshake succeeds.
+socket if it was not yet and closes it with 4503, "try again later" (4000 + the HTTP
+status, like Sigap's 4401/4403/4404/4409; daphne refuses to send RFC 6455's 1013:
+servers may only send 1000 and 3000-4999), so the apps back off and reconnect; once
+Redis answers again the next handshake succeeds.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import redis.exceptions
 
 logger = logging.getLogger(__name__)
 
-CLOSE_TRY_AGAIN_LATER = 1013
+CLOSE_TRY_AGAIN_LATER = 4503
 LAYER_ERRORS = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
@@ -48,7 +50,7 @@ class CloseWhenLayerDown:
         except LAYER_ERRORS as exc:
             # The path only: query strings carry tokens.
             logger.warning(
-                "websocket %s closed with 1013: channel layer unavailable (%s)",
+                "websocket %s closed with 4503: channel layer unavailable (%s)",
                 scope.get("path", ""),
                 type(exc).__name__,
             )

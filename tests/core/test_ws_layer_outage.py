@@ -1,6 +1,6 @@
 """Websockets while Redis (the channel layer) is down: the handshake is accepted and
-closed with 1013 "try again later" (it was an HTTP 500), and the first connection
-once Redis is back works and receives live events."""
+closed with 4503 "try again later" (it was an HTTP 500; daphne sends no 1013), and
+the first connection once Redis is back works and receives live events."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.test import Client
 
 from core.asgi import application
 from isolation import services
+from isolation.services.events import events_push_wait_idle
 from tests.helpers import require_postgres
 from tests.isolation.helpers import enrol, new_client_id
 
@@ -39,16 +40,19 @@ def dashboard(session: str) -> WebsocketCommunicator:
     )
 
 
-async def test_it_closes_with_1013_while_redis_is_down_and_recovers(
+async def test_it_closes_with_4503_while_redis_is_down_and_recovers(
     dashboard_session, redis_server, alice, caplog
 ):
+    # The enrolment's event is pushed before Redis goes: the pusher's connection then
+    # sits idle across the restart (a failed push would open its 10 s breaker).
+    assert events_push_wait_idle()
     redis_server.kill()
     down = dashboard(dashboard_session)
     connected, _ = await down.connect(timeout=10)
     assert connected  # accepted, so the client sees the code (not an HTTP 500)
     closed = await down.receive_output(timeout=5)
-    assert closed == {"type": "websocket.close", "code": 1013}
-    assert "closed with 1013: channel layer unavailable" in caplog.text
+    assert closed == {"type": "websocket.close", "code": 4503}
+    assert "closed with 4503: channel layer unavailable" in caplog.text
     assert "sessionid" not in caplog.text
 
     redis_server.start()
