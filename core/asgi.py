@@ -14,12 +14,18 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from core.routing import websocket_urlpatterns  # noqa: E402
 from core.ws_auth import OriginValidator, TokenAuthMiddleware  # noqa: E402
+from core.ws_outage import CloseWhenLayerDown  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": OriginValidator(
-            AuthMiddlewareStack(TokenAuthMiddleware(URLRouter(websocket_urlpatterns)))
+        # Redis down: accepted and closed with 4503 (try again later), not a 500.
+        "websocket": CloseWhenLayerDown(
+            OriginValidator(
+                AuthMiddlewareStack(
+                    TokenAuthMiddleware(URLRouter(websocket_urlpatterns))
+                )
+            )
         ),
     }
 )

@@ -71,16 +71,56 @@ def _channel_layer() -> str:
     return type(layer).__name__
 
 
-def _task_queue() -> str:
+HEARTBEAT_KEY = "health:task-heartbeat"
+
+
+def heartbeat_record() -> None:
+    """Run by a Celery worker every minute as beat schedules it: a recent timestamp
+    proves that beat and a worker are alive and that the queue moves."""
+    cache.set(HEARTBEAT_KEY, time.time(), 24 * 3600)
+
+
+def heartbeat_age() -> int | None:
+    """Seconds since a worker last ran the heartbeat task (None: never, or expired)."""
+    beat = cache.get(HEARTBEAT_KEY)
+    return None if beat is None else max(0, round(time.time() - float(beat)))
+
+
+def _task_queue(*, liveness: bool) -> dict:
+    """The broker answers; unless eager, a worker ran beat's heartbeat task within
+    SIGAP_TASK_HEARTBEAT_MAX_AGE seconds (pinging the broker alone said ok with no
+    worker and no beat running: no alert left for a nurse's phone)."""
     from core.celery import app
 
+    start = time.perf_counter()
+
+    def took() -> float:
+        return round((time.perf_counter() - start) * 1000, 1)
+
     if app.conf.task_always_eager:
-        return "eager (in-process)" + (
+        backend = "eager (in-process)" + (
             " + embedded scheduler" if settings.SIGAP_EMBEDDED_SCHEDULER else ""
         )
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
-    return "celery/redis"
+        return {"ok": True, "backend": backend, "ms": took()}
+    queued = None
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            if conn.transport.driver_type == "redis":
+                # kombu's Redis transport keeps a queue as a list under its name.
+                queued = conn.default_channel.client.llen(
+                    settings.CELERY_TASK_DEFAULT_QUEUE
+                )
+    except Exception as exc:  # report, don't raise: this is the health page
+        return {"ok": False, "error": type(exc).__name__, "ms": took()}
+    result = {"ok": True, "backend": "celery/redis", "queued": queued}
+    if liveness:
+        age = heartbeat_age()
+        result["heartbeat_age_s"] = age
+        if age is None or age > settings.SIGAP_TASK_HEARTBEAT_MAX_AGE:
+            result.update(ok=False, error="no worker heartbeat")
+    result["ms"] = took()
+    return result
 
 
 def _may_see_details(request) -> bool:
@@ -97,11 +137,13 @@ def _may_see_details(request) -> bool:
 
 @never_cache
 def healthz(request):
+    # ?scope=web: only what this process needs to serve (a load balancer's or an
+    # orchestrator's probe of the web process); a stopped worker is not its fault.
     checks = {
         "database": _timed(_database),
         "cache": _timed(_cache),
         "channel_layer": _timed(_channel_layer),
-        "task_queue": _timed(_task_queue),
+        "task_queue": _task_queue(liveness=request.GET.get("scope") != "web"),
     }
     healthy = all(c["ok"] for c in checks.values())
     if not _may_see_details(request):

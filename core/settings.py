@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from core.api.description import API_DESCRIPTION
 
@@ -243,6 +245,12 @@ if REDIS_URL:
                         ),
                         "socket_keepalive": True,
                         "health_check_interval": 30,
+                        # A pooled connection left idle across a Redis restart is
+                        # dead: without a retry its next command failed (the first
+                        # push after Redis came back was lost and tripped the
+                        # pusher's breaker; the first websocket handshake failed).
+                        # Once more on a fresh connection.
+                        "retry": Retry(NoBackoff(), 1),
                     }
                 ],
                 "prefix": "sigap",
@@ -277,6 +285,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs; run by `celery beat` (make worker) or, on the embedded default, by
 # core.scheduler inside the web process. Schedules are seconds.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Liveness of beat and the workers for /healthz (core.health); a heartbeat not
+    # run within the minute is dropped, the next one will do.
+    "core.heartbeat": {
+        "task": "core.tasks.heartbeat",
+        "schedule": 60.0,
+        "options": {"expire_seconds": 55},
+    },
     "core.deliver_due_notifications": {
         "task": "core.tasks.deliver_due_notifications",
         "schedule": 60.0,
@@ -325,6 +340,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 # Task modules outside an app's tasks.py (autodiscovery only finds <app>.tasks).
 CELERY_IMPORTS = ["core.areas.tasks", "core.cases.tasks", "core.satusehat.tasks"]
 SIGAP_EMBEDDED_SCHEDULER = env_bool("SIGAP_EMBEDDED_SCHEDULER", False)
+# /healthz: the task queue is not ok (503) when no worker ran beat's once-a-minute
+# heartbeat task for this many seconds (not with eager tasks: nothing to wait for).
+SIGAP_TASK_HEARTBEAT_MAX_AGE = env_int("SIGAP_TASK_HEARTBEAT_MAX_AGE", 180)
 
 # --- Auth --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
@@ -354,26 +372,47 @@ SIGAP_OTP_MAX_PER_HOUR = env_int("SIGAP_OTP_MAX_PER_HOUR", 5)
 SIGAP_OTP_MAX_FAILURES_PER_CLIENT = env_int("SIGAP_OTP_MAX_FAILURES_PER_CLIENT", 30)
 # API tokens (one per app sign-in, stored hashed) expire this many days after issue.
 SIGAP_TOKEN_TTL_DAYS = env_int("SIGAP_TOKEN_TTL_DAYS", 30)
-SIGAP_OTP_SENDER = env(
-    "SIGAP_OTP_SENDER", "core.notifications.backends.ConsoleSmsBackend"
-)
+# Sigap's own backends may be named by their class alone (SIGAP_OTP_SENDER=HttpSmsBackend,
+# as README's table does); anything else is a dotted path. core.checks refuses a
+# backend that cannot be imported.
+BACKEND_SHORT_NAMES = {
+    **dict.fromkeys(
+        (
+            "ConsoleSmsBackend",
+            "LocmemSmsBackend",
+            "HttpSmsBackend",
+            "ConsolePushBackend",
+            "ConsoleChatBackend",
+            "FcmBackend",
+        ),
+        "core.notifications.backends",
+    ),
+    **dict.fromkeys(
+        ("TelegramBackend", "WhatsAppBackend"), "chatbot.channels.backends"
+    ),
+}
+
+
+def env_backend(name: str, default: str) -> str:
+    value = env(name).strip() or default
+    module = BACKEND_SHORT_NAMES.get(value)
+    return f"{module}.{value}" if module else value
+
+
+SIGAP_OTP_SENDER = env_backend("SIGAP_OTP_SENDER", "ConsoleSmsBackend")
 
 # Notification channels: backend per channel; chatbot adapters provide telegram/whatsapp.
 SIGAP_NOTIFICATION_BACKENDS = {
-    "push": env("SIGAP_PUSH_BACKEND", "core.notifications.backends.ConsolePushBackend"),
-    "sms": env("SIGAP_SMS_BACKEND", "core.notifications.backends.ConsoleSmsBackend"),
+    "push": env_backend("SIGAP_PUSH_BACKEND", "ConsolePushBackend"),
+    "sms": env_backend("SIGAP_SMS_BACKEND", "ConsoleSmsBackend"),
     # The chat platforms' own backends (through the chatbot outbox) once configured.
-    "telegram": env(
+    "telegram": env_backend(
         "SIGAP_TELEGRAM_BACKEND",
-        "chatbot.channels.backends.TelegramBackend"
-        if env("TELEGRAM_BOT_TOKEN")
-        else "core.notifications.backends.ConsoleChatBackend",
+        "TelegramBackend" if env("TELEGRAM_BOT_TOKEN") else "ConsoleChatBackend",
     ),
-    "whatsapp": env(
+    "whatsapp": env_backend(
         "SIGAP_WHATSAPP_BACKEND",
-        "chatbot.channels.backends.WhatsAppBackend"
-        if env("WHATSAPP_TOKEN")
-        else "core.notifications.backends.ConsoleChatBackend",
+        "WhatsAppBackend" if env("WHATSAPP_TOKEN") else "ConsoleChatBackend",
     ),
 }
 SIGAP_QUIET_HOURS = (env_int("SIGAP_QUIET_START", 21), env_int("SIGAP_QUIET_END", 6))
@@ -552,6 +591,9 @@ SIGAP_AREAS_APPROX_METERS = env_int("SIGAP_AREAS_APPROX_METERS", 2000)
 SIGAP_AREAS_ISLAND_METERS = env_int("SIGAP_AREAS_ISLAND_METERS", 25000)
 # Public area responses: Cache-Control max-age (they are also cached server-side).
 SIGAP_AREAS_CACHE_SECONDS = env_int("SIGAP_AREAS_CACHE_SECONDS", 300)
+# Web processes build the boundary, area search and chatbot indexes when they start
+# (core/warmup.py) instead of on their first such request (about 2 s each).
+SIGAP_WARM_UP_INDEXES = env_bool("SIGAP_WARM_UP_INDEXES", True)
 # How often a process checks whether boundaries changed (rebuilds its spatial index).
 SIGAP_AREAS_INDEX_CHECK_SECONDS = env_int("SIGAP_AREAS_INDEX_CHECK_SECONDS", 10)
 # Per-client rate of the public area endpoints (cheap, cached reads).

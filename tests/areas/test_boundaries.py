@@ -247,6 +247,26 @@ def test_it_reimports_the_real_file_as_unchanged(boundaries, settings, capsys):
     assert len(result.unmatched_codes) == 7285  # no Region rows loaded in this test
 
 
+def test_it_imports_sigap_boundaries_file_when_given_no_file(
+    db, tmp_path, clean_index, settings, capsys
+):
+    settings.SIGAP_BOUNDARIES_FILE = str(
+        _write(tmp_path, [_feature("99.01.05", BOWTIE)])
+    )
+    call_command("import_boundaries", "--no-progress")
+    assert "1 features: 1 created" in capsys.readouterr().out
+    assert AreaBoundary.objects.filter(code="99.01.05").exists()
+
+
+@pytest.mark.parametrize("configured", ["", "missing.geojson.gz"])
+def test_it_asks_for_a_file_when_sigap_boundaries_file_is_unset_or_missing(
+    db, tmp_path, settings, configured
+):
+    settings.SIGAP_BOUNDARIES_FILE = str(tmp_path / configured) if configured else ""
+    with pytest.raises(CommandError, match="SIGAP_BOUNDARIES_FILE"):
+        call_command("import_boundaries", "--no-progress")
+
+
 def test_it_merges_a_code_that_comes_twice(db, tmp_path, clean_index):
     a = [[[110.0, -7.0], [110.1, -7.0], [110.1, -7.1], [110.0, -7.1], [110.0, -7.0]]]
     b = [[[111.0, -7.0], [111.1, -7.0], [111.1, -7.1], [111.0, -7.1], [111.0, -7.0]]]

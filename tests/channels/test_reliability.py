@@ -153,7 +153,36 @@ def test_set_webhook_sends_the_secret_token(telegram_api):
     (params,) = telegram_api.methods("setWebhook")
     assert params["url"].endswith("/telegram/webhook")
     assert params["secret_token"] == "s3cret-Token_1"
-    assert params["allowed_updates"] == ["message", "callback_query"]
+    # Without the membership kinds Telegram never sends them (README: handled).
+    assert params["allowed_updates"] == [
+        "message",
+        "callback_query",
+        "my_chat_member",
+        "chat_member",
+    ]
+
+
+def test_polling_asks_for_membership_changes_and_stores_them(telegram_api, echo_engine):
+    change = {
+        "chat": {"id": -100777, "title": "Warga", "type": "supergroup"},
+        "from": {"id": 555001, "is_bot": False, "first_name": "Admin"},
+        "date": 1700000000,
+        "old_chat_member": {
+            "user": {"id": 123456, "is_bot": True, "first_name": "Sigap"},
+            "status": "left",
+        },
+        "new_chat_member": {
+            "user": {"id": 123456, "is_bot": True, "first_name": "Sigap"},
+            "status": "member",
+        },
+    }
+    telegram_api.updates = [{"update_id": 800000301, "my_chat_member": change}]
+    call_command("run_telegram_bot", "--once", "--timeout", "0")
+    (params, *_) = telegram_api.methods("getUpdates")
+    assert {"my_chat_member", "chat_member"} <= set(params["allowed_updates"])
+    (stored,) = InboundUpdate.objects.all()
+    assert stored.chat_id == "-100777" and stored.status == "ignored"
+    assert not echo_engine
 
 
 # --- Notification backends ----------------------------------------------------------------

@@ -185,7 +185,9 @@ def test_it_passes_the_deploy_check_with_production_settings():
             + "-Production-Secret-Key-With-Enough-Entropy-9f8e7d6c5b4a",
             "ALLOWED_HOSTS": "sigap.example.go.id",
             "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
-            "SIGAP_OTP_SENDER": "core.notifications.backends.HttpSmsBackend",
+            "SIGAP_OTP_SENDER": "HttpSmsBackend",
+            "SMS_HTTP_URL": "https://sms.example.go.id/send",
+            "SIGAP_PERSON_KEY_SECRET": "set-once-never-changed-" + "k" * 30,
             "NUM_PROXIES": "1",  # behind the nginx of deploy/
         },
     )

@@ -23,7 +23,9 @@ def test_it_serves_a_favicon_at_the_root(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page", ["/dashboard/login/", "/admin/login/"])
+@pytest.mark.parametrize(
+    "page", ["/dashboard/login/", "/admin/login/", "/peta/", "/data/"]
+)
 def test_pages_link_the_icon(client, page):
     html = client.get(page).content.decode()
     hrefs = re.findall(r'<link rel="icon" href="([^"]+)"', html)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -14,11 +16,16 @@ SHOW_CODES = 30
 class Command(BaseCommand):
     help = (
         "Import kecamatan boundaries from a GeoJSON FeatureCollection (plain or .gz) whose "
-        "features carry properties.code. Repairs invalid geometries; idempotent."
+        "features carry properties.code (default file: SIGAP_BOUNDARIES_FILE). Repairs "
+        "invalid geometries; idempotent."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="e.g. ../shared/data/kecamatan.geojson.gz")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            help="e.g. /srv/data/kecamatan.geojson.gz; default: SIGAP_BOUNDARIES_FILE",
+        )
         parser.add_argument("--no-progress", action="store_true")
         parser.add_argument(
             "--force",
@@ -29,11 +36,23 @@ class Command(BaseCommand):
     def handle(
         self,
         *args,
-        file: str,
+        file: str | None = None,
         no_progress: bool = False,
         force: bool = False,
         **options,
     ):
+        if not file:
+            file = settings.SIGAP_BOUNDARIES_FILE
+            if not file:
+                raise CommandError(
+                    "Give the boundary file (import_boundaries FILE) or set "
+                    "SIGAP_BOUNDARIES_FILE."
+                )
+            if not Path(file).is_file():
+                raise CommandError(
+                    f"SIGAP_BOUNDARIES_FILE ({file}) not found: give the boundary "
+                    "file (import_boundaries FILE) or set SIGAP_BOUNDARIES_FILE."
+                )
         started = time.monotonic()
         bar = tqdm(unit="feature", desc="Batas kecamatan", disable=no_progress)
         try:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from core.demo import (
     DEMO_ACCOUNTS,
@@ -9,6 +9,8 @@ from core.demo import (
     demo_accounts_ensure,
     demo_features_seed,
 )
+
+FLAG = "--i-know-this-is-not-production"
 
 
 def _summary(result) -> str:
@@ -20,9 +22,38 @@ def _summary(result) -> str:
 
 
 class Command(BaseCommand):
-    help = "Create the demo facilities, accounts and feature data (idempotent)."
+    help = (
+        "Create the demo facilities, accounts and feature data (idempotent). The demo "
+        "staff accounts share a public password: refused with DEBUG off unless "
+        f"{FLAG} is given."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            FLAG,
+            action="store_true",
+            dest="not_production",
+            help="Seed even with DEBUG off (a staging or training copy, never "
+            "production: the demo staff sign in with a published password).",
+        )
+
+    def handle(self, *args, not_production: bool = False, **options):
+        if not settings.DEBUG:
+            if not not_production:
+                raise CommandError(
+                    "DEBUG is off: seed_demo would create staff accounts (nurses, "
+                    "health office, PSC 119, hospital staff) whose password "
+                    f"({DEMO_PASSWORD}) is published in the README. For a staging or "
+                    f"training copy, never production, run it with {FLAG}."
+                )
+            self.stderr.write(
+                self.style.WARNING(
+                    "!" * 78 + "\nWARNING: seeding demo accounts with DEBUG off. Their "
+                    f"password ({DEMO_PASSWORD}) is public: anyone can sign in as a\n"
+                    "nurse, the health office or PSC 119 here. Never on production "
+                    "data.\n" + "!" * 78
+                )
+            )
         users = demo_accounts_ensure()
         for name, result in demo_features_seed().items():
             if result:

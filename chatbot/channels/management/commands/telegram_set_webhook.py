@@ -5,7 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chatbot.channels.clients import SendError, TelegramClient
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+# Telegram sends only these kinds (allowed_updates), the membership ones included:
+# chatbot.channels.parsing stores them under their chat (README "Chatbot on Telegram
+# and WhatsApp"). chat_member needs the bot to be an admin of the group.
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "chat_member"]
 
 
 class Command(BaseCommand):
