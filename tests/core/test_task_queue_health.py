@@ -16,6 +16,13 @@ def health(query: str = "") -> tuple[int, dict]:
     return response.status_code, response.json()
 
 
+@pytest.fixture(autouse=True)
+def _details(settings):
+    """Backends and errors are shown to the people running Sigap (DEBUG or staff);
+    anyone else sees `ok` and `ms` only."""
+    settings.DEBUG = True
+
+
 def test_it_stays_ok_on_the_embedded_default():
     status, body = health()
     assert status == 200
