@@ -272,6 +272,25 @@ ADVICE: dict[str, dict[str, T]] = {
 
 # v2 changes what counts, not what to do about a level.
 ADVICE["triage-v2"] = ADVICE["triage-v1"]
+# v3 makes high mean "a doctor today": a very high fever and difficulty breathing
+# land there, and a high COVID-19 risk needs the test today anyway.
+ADVICE["triage-v3"] = {
+    **ADVICE["triage-v2"],
+    rules.HIGH: {
+        "id": "Risiko Anda tinggi. Periksakan diri ke dokter atau puskesmas hari ini, "
+        "jangan menunggu besok, dan lakukan tes COVID-19; sampai itu, isolasi mandiri "
+        "dan pakai masker. Bila tidak dapat datang, konsultasikan lewat "
+        "telekonsultasi hari ini. Anda dapat mendaftar pemantauan isolasi oleh "
+        "puskesmas Anda. Bila muncul tanda bahaya (sesak napas berat, nyeri dada, "
+        "bingung, bibir kebiruan) atau suhu mencapai 41 °C, hubungi 119.",
+        "en": "Your risk is high. See a doctor or your puskesmas today, do not wait "
+        "until tomorrow, and get a COVID-19 test; until then, isolate and wear a "
+        "mask. If you cannot go, talk to a health worker by teleconsultation today. "
+        "You can ask your puskesmas to monitor your isolation. If a danger sign "
+        "appears (severe difficulty breathing, chest pain, confusion, bluish lips) or "
+        "your temperature reaches 41 °C, call 119.",
+    },
+}
 
 NEXT_STEP_LABELS: dict[str, T] = {
     "emergency_call": {
@@ -318,6 +337,22 @@ REASON_TEXTS: dict[str, T] = {
         "id": "Suhu terukur {value} °C: demam ({threshold} °C atau lebih)",
         "en": "Measured temperature {value} °C: fever ({threshold} °C or more)",
     },
+    "temperature_high": {
+        "id": "Suhu terukur {value} °C: demam sangat tinggi ({threshold} °C atau "
+        "lebih), perlu diperiksa dokter hari ini",
+        "en": "Measured temperature {value} °C: very high fever ({threshold} °C or "
+        "more), needs a doctor today",
+    },
+    "temperature_critical": {
+        "id": "Suhu terukur {value} °C: demam sangat tinggi yang berbahaya "
+        "({threshold} °C atau lebih), perlu pertolongan gawat darurat sekarang",
+        "en": "Measured temperature {value} °C: dangerously high fever ({threshold} "
+        "°C or more), needs emergency care now",
+    },
+    "same_day_symptom": {
+        "id": "{symptom}: gejala serius, perlu diperiksa tenaga kesehatan hari ini",
+        "en": "{symptom}: a serious symptom, needs a health worker today",
+    },
     "older_age": {
         "id": "Usia {age} tahun ({threshold} tahun atau lebih)",
         "en": "Age {age} ({threshold} or older)",
@@ -343,6 +378,9 @@ def reason_text(reason: Mapping[str, Any], lang: str | None) -> str:
         return code
     if code == "danger_sign":
         params["sign"] = _labels([params["sign"]], DANGER_SIGN_LABELS, lang)
+    elif code == "same_day_symptom":
+        label = SYMPTOM_LABELS.get(params["symptom"])
+        params["symptom"] = pick(label, lang) if label else params["symptom"]
     elif code == "core_symptoms":
         names = _labels(params.get("symptoms", []), SYMPTOM_LABELS, lang)
         params["listed"] = f": {names}" if names else ""

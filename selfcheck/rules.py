@@ -9,6 +9,7 @@ versions are added with ``register()``; existing entries are never edited.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -51,6 +52,11 @@ EXPOSURES_V1 = ("none", "close_contact", "unsure")
 # Plausible input ranges; outside them the answer is rejected, not judged (the vital
 # signs' ranges are core.rules', shared with the check-in).
 AGE_RANGE = (0, 120)
+# Ages at which a pregnancy is plausible enough to be judged (both included): the
+# youngest mothers on record are about 10, pregnancies after 60 are isolated cases of
+# assisted reproduction; outside them the answer is far likelier a mistap.
+PREGNANCY_AGE_RANGE = (10, 60)
+MALE = "M"  # core.models.ResidentProfile.Sex.MALE, without the ORM
 
 ANSWER_FIELDS = (
     "age",
@@ -290,9 +296,15 @@ TRIAGE_V1 = register(
 # --- Triage v2 --------------------------------------------------------------------
 
 
+@functools.cache
+def _celsius(text: str) -> Decimal:
+    # Thresholds are strings in the params (they read exactly); parsed once.
+    return Decimal(text)
+
+
 def _fever_measured(answers: Answers, p: Mapping[str, Any]) -> bool:
     t = answers.temperature_c
-    return t is not None and t >= Decimal(p["fever_from_c"])
+    return t is not None and t >= _celsius(p["fever_from_c"])
 
 
 def symptoms_with_measured_fever(
@@ -346,6 +358,78 @@ TRIAGE_V2 = register(
                 "fever_from_c": "38.0",
                 "exposures": list(EXPOSURES),
                 "exposed_values": ["close_contact", "travel"],
+            }
+        ),
+    )
+)
+
+
+# --- Triage v3 --------------------------------------------------------------------
+
+
+def evaluate_same_day_care(
+    answers: Answers, p: Mapping[str, Any]
+) -> tuple[str, tuple[Reason, ...]]:
+    """Triage v2, and what v2 left at "check again tomorrow" although it needs a
+    doctor today: a measured temperature at or above `temperature_high_from_c`
+    (40.0 °C, a very high fever) or a symptom of `same_day_symptoms` (difficulty
+    breathing, a WHO "serious symptom") is at least high; at or above
+    `temperature_critical_from_c` (41.0 °C, hyperpyrexia) it is an emergency. The v2 reasons
+    stay (the measured fever still counts as the fever symptom)."""
+    level, reasons = evaluate_measured_fever(answers, p)
+    temperature = answers.temperature_c
+    if temperature is not None and temperature >= _celsius(
+        p["temperature_critical_from_c"]
+    ):
+        critical = Reason(
+            "temperature_critical",
+            {
+                "value": str(temperature),
+                "threshold": p["temperature_critical_from_c"],
+            },
+        )
+        # An emergency is explained by its signs alone, as v1's danger signs are.
+        return CRITICAL, ((*reasons, critical) if level == CRITICAL else (critical,))
+    if level == CRITICAL:
+        return level, reasons
+    urgent: list[Reason] = []
+    if temperature is not None and temperature >= _celsius(
+        p["temperature_high_from_c"]
+    ):
+        urgent.append(
+            Reason(
+                "temperature_high",
+                {"value": str(temperature), "threshold": p["temperature_high_from_c"]},
+            )
+        )
+    urgent += [
+        Reason("same_day_symptom", {"symptom": symptom})
+        for symptom in p["same_day_symptoms"]
+        if symptom in answers.symptoms
+    ]
+    if not urgent:
+        return level, reasons
+    return HIGH, (*reasons, *urgent)
+
+
+TRIAGE_V3 = register(
+    RuleSpec(
+        version="triage-v3",
+        evaluator=evaluate_same_day_care,
+        symptoms_judged=symptoms_with_measured_fever,
+        title={
+            "id": "Triase v3 (v2 + suhu terukur ≥ 40,0 °C atau sesak napas: risiko "
+            "tinggi, ke dokter hari ini; suhu ≥ 41,0 °C: gawat darurat)",
+            "en": "Triage v3 (v2 + a measured temperature ≥ 40.0 °C or difficulty "
+            "breathing: high risk, see a doctor today; ≥ 41.0 °C: emergency)",
+        },
+        params=_frozen(
+            {
+                **TRIAGE_V2.params,
+                # Strings, so the thresholds read (and compare) exactly.
+                "temperature_high_from_c": "40.0",
+                "temperature_critical_from_c": "41.0",
+                "same_day_symptoms": ["breathing_difficulty"],
             }
         ),
     )
@@ -475,6 +559,19 @@ def parse_answers(
     if errors:
         raise InvalidAnswers(errors)
     return Answers(**values)
+
+
+def answers_implausible(answers: Answers, *, sex: str = "") -> dict[str, str]:
+    """What a new submission cannot be, though each answer alone is valid: field ->
+    error code. Only for new submissions (stored answers were judged as they came).
+    `sex` is the signed-in person's recorded sex ("" when unknown or anonymous)."""
+    if answers.pregnant:
+        lo, hi = PREGNANCY_AGE_RANGE
+        if not lo <= answers.age <= hi:
+            return {"pregnant": "pregnant_age"}
+        if sex == MALE:
+            return {"pregnant": "pregnant_male"}
+    return {}
 
 
 def answers_from_dict(data: Mapping[str, Any]) -> Answers:

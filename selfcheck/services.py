@@ -35,6 +35,16 @@ MESSAGES = {
         "en": "This client_key was already used for different answers; use a new "
         "client_key for a new self-check.",
     },
+    "pregnant_age": {
+        "id": "Kehamilan hanya dapat diisi untuk usia {lo}–{hi} tahun; periksa usia "
+        "dan jawaban hamil.",
+        "en": "Pregnancy can only be answered for ages {lo}–{hi}; check the age and "
+        "the pregnancy answer.",
+    },
+    "pregnant_male": {
+        "id": "Profil Anda tercatat laki-laki; kehamilan tidak dapat diisi.",
+        "en": "Your profile is recorded as male; pregnancy cannot be answered.",
+    },
     "client_key_field": {
         "id": "Sudah dipakai untuk jawaban yang berbeda.",
         "en": "Already used for different answers.",
@@ -42,8 +52,9 @@ MESSAGES = {
 }
 
 
-def _message(key: str, language: str) -> str:
-    return content.pick(MESSAGES[key], language)
+def _message(key: str, language: str, **params: Any) -> str:
+    text = content.pick(MESSAGES[key], language)
+    return text.format(**params) if params else text
 
 
 def assessment_submit(
@@ -76,6 +87,8 @@ def assessment_submit(
         )
     except rules.InvalidAnswers as exc:
         errors.update({k: " ".join(v) for k, v in exc.fields.items()})
+    else:
+        errors.update(_implausible(parsed, owner=owner, language=language))
     if not district_known:
         errors["district_code"] = _message("unknown_district", language)
     if errors:
@@ -151,6 +164,18 @@ def assessment_submit(
             raise
         return _replay(existing, request_hash, language), False
     return assessment, True
+
+
+def _implausible(
+    answers: rules.Answers, *, owner: User | None, language: str
+) -> dict[str, str]:
+    # The profile is read only for the rare answer it can refute (a pregnancy).
+    sex = selectors.owner_sex(owner) if owner is not None and answers.pregnant else ""
+    lo, hi = rules.PREGNANCY_AGE_RANGE
+    return {
+        field: _message(code, language, lo=lo, hi=hi)
+        for field, code in rules.answers_implausible(answers, sex=sex).items()
+    }
 
 
 def _replay(existing: Assessment, request_hash: str, language: str) -> Assessment:

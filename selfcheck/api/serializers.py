@@ -58,7 +58,10 @@ class AssessmentOutputSerializer(serializers.Serializer):
         return content.advice(obj.rule_version, obj.risk_level, self.lang)
 
     def get_next_steps(self, obj: Assessment) -> list[dict]:
-        return selectors.assessment_next_steps(assessment=obj, lang=self.lang)
+        # One home-kecamatan read per owner for a whole page of history.
+        return selectors.assessment_next_steps(
+            assessment=obj, lang=self.lang, homes=self.context.setdefault("homes", {})
+        )
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_recheck_after(self, obj: Assessment):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -13,13 +14,14 @@ from core.api.pagination import CursorPagination
 from core.api.permissions import IsCurator, IsRegionalHealthOffice
 from core.api.serializers import (
     BoundedDateField,
+    StrictBooleanField,
     StrictSerializer,
     UUIDStringField,
     VitalSignsSerializer,
 )
 from core.api.throttling import WindowRateThrottle
 from core.areas.selectors import local_today
-from core.i18n import request_language
+from core.i18n import pick, request_language
 from core.models import User
 from core.office.selectors import office_area_get
 from selfcheck import rules, selectors, services
@@ -59,6 +61,23 @@ class AnonOrUserRateThrottle(WindowRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
+class JsonBooleanField(StrictBooleanField):
+    """A JSON true or false only (0, 1, "true", "ya" are refused, not coerced: a
+    mistyped answer is not judged as a "no"), refused in the caller's language."""
+
+    MESSAGE = {
+        "id": "Harus true atau false (boolean JSON).",
+        "en": "Must be true or false (a JSON boolean).",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        raise serializers.ValidationError(
+            pick(self.MESSAGE, translation.get_language()), code="invalid"
+        )
+
+
 def _choices(values) -> serializers.ListField:
     return serializers.ListField(
         child=serializers.ChoiceField(choices=values),
@@ -88,7 +107,14 @@ class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.f
             "GET /api/v1/selfcheck/questionnaire.",
         )
         comorbidities = _choices(rules.COMORBIDITIES)
-        pregnant = serializers.BooleanField(required=False, default=False)
+        pregnant = JsonBooleanField(
+            required=False,
+            default=False,
+            help_text="JSON true or false only. true is refused (400 on `pregnant`) "
+            f"below age {rules.PREGNANCY_AGE_RANGE[0]} or above "
+            f"{rules.PREGNANCY_AGE_RANGE[1]}, and for a signed-in profile recorded "
+            "male.",
+        )
         district_code = serializers.CharField(
             max_length=13, required=False, allow_null=True, allow_blank=True
         )
@@ -108,7 +134,11 @@ class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.f
         "rule version in force (stored as `rule_version`). From triage-v2 on a "
         "measured `temperature_c` at or above the version's `fever_from_c` (38.0 °C, "
         "the isolation check-in's fever threshold) counts as the fever symptom "
-        "(reason `fever_measured`), and `exposure: travel` counts as exposure.",
+        "(reason `fever_measured`), and `exposure: travel` counts as exposure. From "
+        "triage-v3 on a measured `temperature_c` of 40.0 °C or more, or the symptom "
+        "`breathing_difficulty`, is at least high (same-day care; reasons "
+        "`temperature_high`, `same_day_symptom`) and 41.0 °C or more is critical "
+        "(`temperature_critical`). Every next step says `requires_sign_in`.",
     )
     def post(self, request):
         return self.post_validated(request)
@@ -149,10 +179,10 @@ class AssessmentDetailApi(APIView):
 
     @extend_schema(responses=AssessmentOutputSerializer, tags=["selfcheck"])
     def get(self, request, assessment_id):
-        assessment = selectors.assessment_get_for_user(
-            user=request.user, assessment_id=assessment_id
-        )
         lang = request_language(request)
+        assessment = selectors.assessment_get_for_user(
+            user=request.user, assessment_id=assessment_id, lang=lang
+        )
         return Response(
             AssessmentOutputSerializer(assessment, context={"lang": lang}).data
         )
@@ -167,12 +197,11 @@ class AssessmentExplainApi(APIView):
 
     @extend_schema(responses=ExplainOutputSerializer, tags=["selfcheck"])
     def get(self, request, assessment_id):
+        lang = request_language(request)
         assessment = selectors.assessment_get_for_user(
-            user=request.user, assessment_id=assessment_id
+            user=request.user, assessment_id=assessment_id, lang=lang
         )
-        explained = selectors.assessment_explain(
-            assessment=assessment, lang=request_language(request)
-        )
+        explained = selectors.assessment_explain(assessment=assessment, lang=lang)
         return Response(ExplainOutputSerializer(explained).data)
 
 

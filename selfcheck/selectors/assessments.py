@@ -7,10 +7,10 @@ import datetime as dt
 import uuid
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from core.exceptions import NotFound
-from core.models import Region, User
+from core.models import Region, ResidentProfile, User
 from selfcheck import content, rules
 from selfcheck.models import Assessment
 
@@ -31,14 +31,23 @@ def assessment_list(*, user: User) -> QuerySet[Assessment]:
     return Assessment.objects.filter(owner=user).select_related("district")
 
 
+NOT_FOUND = {
+    "id": "Hasil cek mandiri tidak ditemukan.",
+    "en": "Self-check result not found.",
+}
+
+
 def assessment_get_for_user(
-    *, user: User, assessment_id: uuid.UUID | str
+    *, user: User, assessment_id: uuid.UUID | str, lang: str | None = None
 ) -> Assessment:
-    """Only the owner sees an assessment; anyone else (and anonymous rows) get 404."""
+    """Only the owner sees an assessment; anyone else (and anonymous rows) get 404,
+    told in `lang` (else the user's language)."""
     try:
         return assessment_list(user=user).get(pk=assessment_id)
     except (Assessment.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Hasil cek mandiri tidak ditemukan.") from None
+        raise NotFound(
+            content.pick(NOT_FOUND, lang or getattr(user, "language", None))
+        ) from None
 
 
 def assessment_explain(*, assessment: Assessment, lang: str) -> dict:
@@ -138,11 +147,40 @@ def teleconsult_facility_near(*, district: Region | None) -> dict | None:
     return found or None
 
 
-def _teleconsult_step(assessment: Assessment, label: str) -> dict:
+def home_district_of(owner_id: int | None) -> Region | None:
+    """The kecamatan of a resident's home kelurahan (their profile), as PSC 119
+    places a resident who gave no location; None without one."""
+    if owner_id is None:
+        return None
+    village = ResidentProfile.objects.filter(user_id=owner_id).values(
+        "home_village__parent_id"
+    )[:1]
+    return Region.objects.filter(
+        pk=Subquery(village), level=Region.Level.DISTRICT
+    ).first()
+
+
+def _steps_district(
+    assessment: Assessment, kinds: tuple[str, ...], homes: dict
+) -> Region | None:
+    """Where the next steps are looked for: the kecamatan given with the self-check;
+    without one, when the answer sends to a hospital (critical), the owner's home
+    kecamatan (read once per owner in `homes`). Only then: any other signed-in
+    submission costs no query more than an anonymous one."""
+    if assessment.district_id:
+        return assessment.district
+    if assessment.owner_id is None or "referral_hospitals" not in kinds:
+        return None
+    if assessment.owner_id not in homes:
+        homes[assessment.owner_id] = home_district_of(assessment.owner_id)
+    return homes[assessment.owner_id]
+
+
+def _teleconsult_step(district: Region | None, label: str) -> dict:
     """A link that answers: the free slots of the nearest facility offering
     teleconsultation; without one, the puskesmas list of the kabupaten/kota to pick
-    from (each id then goes to the slots link)."""
-    district = assessment.district if assessment.district_id else None
+    from (each id then goes to the slots link). Either way the booking needs a
+    signed-in resident: the slots answer 401 to anyone else."""
     facility = teleconsult_facility_near(district=district)
     step = {
         "kind": "teleconsult",
@@ -163,7 +201,6 @@ def _teleconsult_step(assessment: Assessment, label: str) -> dict:
         **step,
         "href": f"{FACILITIES_PATH}?{query}",
         "then": f"{TELECONSULT_SLOTS_PATH}?facility={{id}}",
-        "requires_sign_in": False,
     }
 
 
@@ -176,11 +213,18 @@ def _needed_kinds(assessment: Assessment) -> tuple[str, ...]:
     )
 
 
-def assessment_next_steps(*, assessment: Assessment, lang: str) -> list[dict]:
-    """Links the app can follow. Kinds come from the rule version's data."""
+def assessment_next_steps(
+    *, assessment: Assessment, lang: str, homes: dict | None = None
+) -> list[dict]:
+    """Links the app can follow, each saying whether it needs a signed-in resident
+    (`requires_sign_in`). Kinds come from the rule version's data. A critical
+    self-check without a kecamatan is placed at a signed-in owner's home kecamatan
+    (hospitals and teleconsultation); `homes` keeps those per owner across the
+    assessments of one answer."""
     kinds = rules.get_rule(assessment.rule_version).params["next_steps"][
         assessment.risk_level
     ]
+    district = _steps_district(assessment, kinds, {} if homes is None else homes)
     steps: list[dict] = []
     for kind in kinds:
         if kind == "emergency_call":
@@ -190,10 +234,10 @@ def assessment_next_steps(*, assessment: Assessment, lang: str) -> list[dict]:
                     "label": content.pick(content.NEXT_STEP_LABELS[kind], lang),
                     "phone": EMERGENCY_NUMBER,
                     "href": f"tel:{EMERGENCY_NUMBER}",
+                    "requires_sign_in": False,
                 }
             )
         elif kind == "referral_hospitals":
-            district = assessment.district if assessment.district_id else None
             label = content.pick(content.NEXT_STEP_LABELS["referral_hospital"], lang)
             for hospital in referral_hospitals_near(
                 district=district, kinds=_needed_kinds(assessment)
@@ -206,6 +250,7 @@ def assessment_next_steps(*, assessment: Assessment, lang: str) -> list[dict]:
                         "href": f"tel:{hospital['phone']}"
                         if hospital["phone"]
                         else None,
+                        "requires_sign_in": False,
                     }
                 )
         elif kind == "isolation_request":
@@ -222,7 +267,7 @@ def assessment_next_steps(*, assessment: Assessment, lang: str) -> list[dict]:
         elif kind == "teleconsult":
             steps.append(
                 _teleconsult_step(
-                    assessment, content.pick(content.NEXT_STEP_LABELS[kind], lang)
+                    district, content.pick(content.NEXT_STEP_LABELS[kind], lang)
                 )
             )
     return steps

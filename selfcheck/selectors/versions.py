@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import timezone
 
-from core.models import Region
+from core.models import Region, ResidentProfile, User
 from selfcheck import content, rules
 from selfcheck.models import Questionnaire, RuleSet
 from selfcheck.selectors.assessments import (
@@ -95,6 +95,14 @@ def questionnaire_in_force() -> dict:
         **content.questionnaire(versions.questionnaire),
         "rule_version": versions.rules,
     }
+
+
+def owner_sex(user: User) -> str:
+    """The signed-in person's recorded sex ("M", "F"), "" when not recorded."""
+    return (
+        ResidentProfile.objects.filter(user=user).values_list("sex", flat=True).first()
+        or ""
+    )
 
 
 # --- Regions ----------------------------------------------------------------------

@@ -104,6 +104,7 @@ def _reseed_migration_data() -> None:
     for module, function in (
         ("selfcheck.migrations.0002_publish_v1", "publish"),
         ("selfcheck.migrations.0003_publish_triage_v2", "publish"),
+        ("selfcheck.migrations.0006_publish_triage_v3", "publish"),
         (
             "core.migrations.0003_boundaryimport_figuredirty_zonerule_areaboundary_and_more",
             "seed_zone_rules",

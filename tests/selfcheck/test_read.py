@@ -71,13 +71,15 @@ def test_it_explains_with_the_stored_rule_version(alice, auth_client, submit):
 
     assert response.status_code == 200
     data = response.json()
-    assert data["rule_version"] == "triage-v2"
+    assert data["rule_version"] == "triage-v3"
     assert data["risk_level"] == data["stored_risk_level"] == "high"
     assert data["consistent"] is True
     assert data["rule"]["params"]["older_age_from"] == 60
     assert data["rule"]["params"]["fever_from_c"] == "38.0"
     assert data["rule"]["params"]["exposed_values"] == ["close_contact", "travel"]
-    assert data["rule"]["title"].startswith("Triage v2")
+    assert data["rule"]["params"]["temperature_high_from_c"] == "40.0"
+    assert data["rule"]["params"]["temperature_critical_from_c"] == "41.0"
+    assert data["rule"]["title"].startswith("Triage v3")
     assert [r["text"] for r in data["reasons"]] == [
         "2 of 5 core symptoms: fever, cough",
         "Age 64 (60 or older)",
@@ -96,9 +98,9 @@ def test_it_explains_old_assessments_after_a_new_version_takes_over(
     explained = client.get(f"{URL}/{old['id']}/explain").json()
 
     # 38.2 °C measured counts as fever from triage-v2 on: one core symptom.
-    assert (old["rule_version"], old["risk_level"]) == ("triage-v2", "moderate")
+    assert (old["rule_version"], old["risk_level"]) == ("triage-v3", "moderate")
     assert (new["rule_version"], new["risk_level"]) == ("test-strict", "critical")
-    assert explained["rule_version"] == "triage-v2"
+    assert explained["rule_version"] == "triage-v3"
     assert explained["risk_level"] == "moderate" and explained["consistent"] is True
 
 
@@ -108,7 +110,7 @@ def test_it_serves_the_questionnaire_in_force(api_client, db):
     assert response.status_code == 200
     data = response.json()
     assert data["version"] == "v2"
-    assert data["rule_version"] == "triage-v2"
+    assert data["rule_version"] == "triage-v3"
     questions = {q["key"]: q for q in data["questions"]}
     assert set(rules.ANSWER_FIELDS) | {"district_code"} == set(questions)
     assert questions["spo2"]["min"] == 50 and questions["spo2"]["max"] == 100

@@ -538,3 +538,112 @@ def test_the_symptoms_judged_are_those_triage_counted(version, temperature, tick
     judged = rules.effective_symptoms(parsed, version)
     assert sorted(counted.params["symptoms"]) == sorted(judged & set(CORE))
     assert judged >= parsed.symptoms  # ticked ones always stay
+
+
+# --- triage-v3 --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("age", "temperature", "symptoms", "signs", "level", "added"),
+    [
+        (30, "38.6", [], [], "moderate", []),
+        (30, "39.9", [], [], "moderate", []),
+        (30, "40.0", [], [], "high", ["temperature_high"]),
+        (30, "40.2", [], [], "high", ["temperature_high"]),
+        (4, "40.2", [], [], "high", ["temperature_high"]),
+        (30, "40.9", ["cough", "sore_throat"], [], "high", ["temperature_high"]),
+        (30, "41.0", [], [], "critical", ["temperature_critical"]),
+        (30, "45.0", [], [], "critical", ["temperature_critical"]),
+        (30, "40.5", [], ["confusion"], "critical", []),
+        (30, "41.5", [], ["confusion"], "critical", ["temperature_critical"]),
+        (30, None, ["breathing_difficulty"], [], "high", ["same_day_symptom"]),
+        (
+            30,
+            "40.1",
+            ["breathing_difficulty"],
+            [],
+            "high",
+            ["temperature_high", "same_day_symptom"],
+        ),
+        (30, None, ["cough"], [], "moderate", []),
+        (30, None, [], ["severe_breathing_difficulty"], "critical", []),
+        (30, None, [], [], "low", []),
+    ],
+)
+def test_triage_v3_sends_very_high_fever_and_breathing_difficulty_to_care_today(
+    age, temperature, symptoms, signs, level, added
+):
+    answers = rules.parse_answers(
+        {
+            "age": age,
+            "symptoms": symptoms,
+            "danger_signs": signs,
+            "temperature_c": temperature,
+            "exposure": "none",
+        }
+    )
+    v2 = rules.evaluate(answers, "triage-v2")
+    v3 = rules.evaluate(answers, "triage-v3")
+
+    assert v3.risk_level == level
+    codes = [r.code for r in v3.reasons]
+    new = [c for c in codes if c not in {r.code for r in v2.reasons}]
+    assert new == added
+    if level != "critical" or v2.risk_level == "critical":
+        # v2's explanation stays, the measured fever included.
+        assert codes[: len(v2.reasons)] == [r.code for r in v2.reasons]
+
+
+def test_triage_v2_keeps_its_meaning_for_what_v3_changed():
+    fever = rules.parse_answers(
+        {"age": 30, "temperature_c": "41.5", "exposure": "none"}
+    )
+    breathing = rules.parse_answers(
+        {"age": 30, "symptoms": ["breathing_difficulty"], "exposure": "none"}
+    )
+    assert rules.evaluate(fever, "triage-v2").risk_level == "moderate"
+    assert rules.evaluate(breathing, "triage-v2").risk_level == "moderate"
+    assert "temperature_high_from_c" not in rules.describe("triage-v2")["params"]
+
+
+def test_triage_v3_thresholds_are_within_the_questionnaires_range():
+    params = rules.describe("triage-v3")["params"]
+    lo, hi = rules.TEMPERATURE_RANGE
+    high = Decimal(params["temperature_high_from_c"])
+    critical = Decimal(params["temperature_critical_from_c"])
+    assert Decimal(params["fever_from_c"]) < high < critical <= hi
+    assert params["same_day_symptoms"] == ["breathing_difficulty"]
+    assert params["next_steps"]["critical"][0] == "emergency_call"
+
+
+@pytest.mark.parametrize(
+    ("age", "pregnant", "sex", "expected"),
+    [
+        (5, True, "", {"pregnant": "pregnant_age"}),
+        (9, True, "F", {"pregnant": "pregnant_age"}),
+        (10, True, "", {}),
+        (60, True, "F", {}),
+        (61, True, "", {"pregnant": "pregnant_age"}),
+        (30, True, "M", {"pregnant": "pregnant_male"}),
+        (30, True, "F", {}),
+        (30, True, "", {}),
+        (5, False, "M", {}),
+        (90, False, "", {}),
+    ],
+)
+def test_it_finds_implausible_pregnancies(age, pregnant, sex, expected):
+    answers = rules.parse_answers(
+        {"age": age, "exposure": "none", "pregnant": pregnant}
+    )
+    assert rules.answers_implausible(answers, sex=sex) == expected
+
+
+def test_triage_v3_has_advice_and_reason_texts_in_both_languages():
+    for level in rules.RISK_LEVELS:
+        for lang in ("id", "en"):
+            assert content.ADVICE["triage-v3"][level][lang]
+    for code in ("temperature_high", "temperature_critical", "same_day_symptom"):
+        assert set(content.REASON_TEXTS[code]) == {"id", "en"}
+    assert "hari ini" in content.ADVICE["triage-v3"][HIGH]["id"]
+    assert "today" in content.ADVICE["triage-v3"][HIGH]["en"]
+    assert "Check again tomorrow" not in content.ADVICE["triage-v3"][HIGH]["en"]

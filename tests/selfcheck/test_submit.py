@@ -21,7 +21,7 @@ def test_it_judges_an_anonymous_self_check(regions_semarang, submit):
     assert response.status_code == 201
     data = response.json()
     assert data["risk_level"] == "moderate"
-    assert data["rule_version"] == "triage-v2"
+    assert data["rule_version"] == "triage-v3"
     assert data["questionnaire_version"] == "v2"
     assert [r["code"] for r in data["reasons"]] == ["core_symptoms", "fever_measured"]
     assert data["reasons"][0]["text"] == "2 dari 5 gejala utama: demam, batuk"
@@ -500,12 +500,12 @@ def test_a_boolean_client_key_never_returns_someone_elses_assessment(
     assert Assessment.objects.count() == 1
 
 
-# --- triage-v2: measured fever, travel --------------------------------------------
+# --- triage-v2 (kept by v3): measured fever, travel -------------------------------
 
 
 @pytest.mark.parametrize(
     ("temperature", "level", "recheck_days"),
-    [(37.9, "low", 7), (38.0, "moderate", 1), (39.5, "moderate", 1)],
+    [(37.9, "low", 7), (38.0, "moderate", 1), (39.9, "moderate", 1)],
 )
 def test_it_counts_a_measured_temperature_from_38_as_fever(
     submit, temperature, level, recheck_days
@@ -521,7 +521,7 @@ def test_it_counts_a_measured_temperature_from_38_as_fever(
 
     assert response.status_code == 201
     data = response.json()
-    assert data["rule_version"] == "triage-v2"
+    assert data["rule_version"] == "triage-v3"
     assert data["risk_level"] == level
     created = dt.datetime.fromisoformat(data["created_at"])
     assert dt.datetime.fromisoformat(data["recheck_after"]) == created + dt.timedelta(
