@@ -42,7 +42,9 @@ def _rows(assessment: Assessment) -> set[tuple[str, bool]]:
 @pytest.fixture
 def history(regions_semarang):
     v2_start = RuleSet.objects.get(version="triage-v2").starts_at
-    v1, v2 = v2_start - dt.timedelta(days=1), v2_start + dt.timedelta(hours=1)
+    v3_start = RuleSet.objects.get(version="triage-v3").starts_at
+    # While v2 was in force (v3 followed it, in the test database moments later).
+    v1, v2 = v2_start - dt.timedelta(days=1), v2_start + (v3_start - v2_start) / 2
     return {
         "v1_fever": _stored_before_the_migration(v1, temperature_c="38.6"),
         "v2_fever": _stored_before_the_migration(

@@ -563,7 +563,8 @@ def test_it_stores_the_symptoms_triage_judged_for_the_signals(
 
     assert response.status_code == 201
     data = response.json()
-    assert data["rule_version"] == "triage-v2"
+    # The version in force (v3 judges symptoms as v2 does: a measured fever counts).
+    assert data["rule_version"] == "triage-v3"
     assert _symptom_rows(data["id"]) == rows
     # What the resident ticked is kept as ticked.
     stored = Assessment.objects.get(pk=data["id"])
