@@ -227,6 +227,18 @@ def explain_rollup(
 # --- Names ------------------------------------------------------------------------------
 
 # Words people put before a place name, with what they tell about the level / kind.
+# The levels in English, as visitors and English pages name them: before the name
+# ("City of Semarang") or, as English usually puts them, after it ("Tembalang
+# District", "Semarang City").
+_ENGLISH_LEVELS: tuple[tuple[str, dict], ...] = (
+    ("sub district", {"level": 3}),
+    ("subdistrict", {"level": 3}),
+    ("district", {"level": 3}),
+    ("village", {"level": 4}),
+    ("city", {"kind": "kota"}),
+    ("regency", {"kind": "kabupaten"}),
+    ("province", {"level": 1}),
+)
 # Longest first so "kota administrasi" wins over "kota".
 _PREFIXES: tuple[tuple[str, dict], ...] = (
     ("kabupaten administrasi", {"kind": "kabupaten"}),
@@ -253,32 +265,16 @@ _PREFIXES: tuple[tuple[str, dict], ...] = (
     ("prop", {"level": 1}),
     ("dki", {"level": 1}),
     ("diy", {"level": 1}),
-    # The same levels in English, as visitors and English pages name them.
     ("city of", {"kind": "kota"}),
     ("regency of", {"kind": "kabupaten"}),
     ("province of", {"level": 1}),
-    ("sub district", {"level": 3}),
-    ("subdistrict", {"level": 3}),
-    ("district", {"level": 3}),
-    ("village", {"level": 4}),
-    ("city", {"kind": "kota"}),
-    ("regency", {"kind": "kabupaten"}),
-    ("province", {"level": 1}),
+    *_ENGLISH_LEVELS,
 )
 _PREFIX_RE = re.compile(
     r"^(?:" + "|".join(re.escape(p) for p, _ in _PREFIXES) + r")\b\s*"
 )
 _PREFIX_HINT = dict(_PREFIXES)
-# English puts the level after the name: "Tembalang District", "Semarang City".
-_SUFFIXES: tuple[tuple[str, dict], ...] = (
-    ("sub district", {"level": 3}),
-    ("subdistrict", {"level": 3}),
-    ("district", {"level": 3}),
-    ("village", {"level": 4}),
-    ("city", {"kind": "kota"}),
-    ("regency", {"kind": "kabupaten"}),
-    ("province", {"level": 1}),
-)
+_SUFFIXES = _ENGLISH_LEVELS
 _SUFFIX_RE = re.compile(
     r"\s+(?:" + "|".join(re.escape(p) for p, _ in _SUFFIXES) + r")$"
 )

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -21,7 +20,7 @@ from core.api.serializers import (
 )
 from core.api.throttling import WindowRateThrottle
 from core.areas.selectors import local_today
-from core.i18n import pick, request_language
+from core.i18n import request_language
 from core.models import User
 from core.office.selectors import office_area_get
 from selfcheck import rules, selectors, services
@@ -61,23 +60,6 @@ class AnonOrUserRateThrottle(WindowRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-class JsonBooleanField(StrictBooleanField):
-    """A JSON true or false only (0, 1, "true", "ya" are refused, not coerced: a
-    mistyped answer is not judged as a "no"), refused in the caller's language."""
-
-    MESSAGE = {
-        "id": "Harus true atau false (boolean JSON).",
-        "en": "Must be true or false (a JSON boolean).",
-    }
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool):
-            return data
-        raise serializers.ValidationError(
-            pick(self.MESSAGE, translation.get_language()), code="invalid"
-        )
-
-
 def _choices(values) -> serializers.ListField:
     return serializers.ListField(
         child=serializers.ChoiceField(choices=values),
@@ -107,7 +89,7 @@ class AssessmentListCreateApi(FastPostMixin, APIView):  # plain POST: core.api.f
             "GET /api/v1/selfcheck/questionnaire.",
         )
         comorbidities = _choices(rules.COMORBIDITIES)
-        pregnant = JsonBooleanField(
+        pregnant = StrictBooleanField(
             required=False,
             default=False,
             help_text="JSON true or false only. true is refused (400 on `pregnant`) "
