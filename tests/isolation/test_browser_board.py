@@ -163,6 +163,35 @@ def test_it_moves_trend_and_order_on_a_live_checkin_as_a_reload_would(
         context.close()
 
 
+def test_it_keeps_the_last_known_vitals_after_a_report_with_only_a_note(
+    daphne_server, browser, alice, alice_isolating, nurse
+):
+    (earlier,) = minutes_ago_today(alice_isolating.tz, 30)
+    measured = checkin(alice, earlier, spo2=97, temperature="37.4")
+    when = display.wall_time(measured.measured_at, alice_isolating.tz)
+    context, page = login(browser, nurse)
+    try:
+        token = token_for(alice)
+        response = post_checkin(token, note="pusing")
+        assert response.status_code == 201, response.text
+        wait_for_seq(page, alice_isolating)
+
+        (row,) = board_state(page)
+        assert row[2].startswith(
+            f"suhu 37,4°C ({when}) · SpO2 97% ({when}) · napas –"
+        ), row[2]
+        assert "–°C" not in row[2] and "–%" not in row[2]
+        assert page.evaluate("window.__sameDocument") is True
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "board-last-known.png"), full_page=True)
+
+        page.reload()
+        page.wait_for_selector("#conn.on", timeout=LIVE_TIMEOUT_MS)
+        assert board_state(page) == [row]
+    finally:
+        context.close()
+
+
 def test_it_shows_live_alerts_in_the_patients_zone_and_the_reloaded_order(
     daphne_server, browser, alice, alice_isolating, nurse
 ):
