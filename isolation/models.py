@@ -210,7 +210,8 @@ class CheckIn(models.Model):
             MaxValueValidator(rules.BREATHING_RATE_RANGE[1]),
         ],
     )
-    symptoms = models.JSONField(default=list, blank=True)
+    # None: the report did not answer about symptoms; [] is the answer "none".
+    symptoms = models.JSONField(null=True, blank=True, default=None)
     danger_signs = models.JSONField(default=list, blank=True)
     note = models.TextField(blank=True)
     danger = models.BooleanField(default=False)

@@ -170,8 +170,10 @@ def patient(request: HttpRequest, isolation_id: int) -> HttpResponse:
                 content.DANGER_LABELS.get(r, {"id": r})["id"] for r in item.reasons
             ]
         elif entry.kind == "checkin":
+            item.symptoms_unanswered = item.symptoms is None
             item.symptom_labels = [
-                content.SYMPTOM_LABELS.get(s, {"id": s})["id"] for s in item.symptoms
+                content.SYMPTOM_LABELS.get(s, {"id": s})["id"]
+                for s in item.symptoms or ()
             ] + [
                 content.DANGER_LABELS.get(s, {"id": s})["id"] for s in item.danger_signs
             ]

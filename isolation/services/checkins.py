@@ -83,6 +83,10 @@ def _replay(existing: CheckIn, *, sent: dict, measured_at: dt.datetime | None):
         received_at=existing.created_at,
         skew=CLOCK_SKEW,
     )
+    if stored["symptoms"] == [] and sent["symptoms"] is None:
+        # Stored before "left out" was kept as no answer (isolation/0004): the same
+        # report, retried by a phone that queued it offline.
+        stored["symptoms"] = None
     if stored != sent or not same_time:
         raise Conflict(
             message("client_id_reused"),

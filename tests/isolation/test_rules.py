@@ -473,7 +473,7 @@ def test_a_report_must_say_something(change, says_something):
         ({"temperature": 37.2}, {"temperature": "37.2"}, True),
         ({"temperature": "37.2"}, {"temperature": "37.3"}, False),
         ({"symptoms": ["fever", "cough"]}, {"symptoms": ["cough", "fever"]}, True),
-        ({"symptoms": []}, {"symptoms": None}, True),  # both stored as []
+        ({"symptoms": []}, {"symptoms": None}, False),  # "none" is not "no answer"
         ({"symptoms": ["cough"]}, {"symptoms": []}, False),
         ({"note": "batuk "}, {"note": "batuk"}, True),
         ({"spo2": 97}, {"spo2": 91}, False),
@@ -511,3 +511,8 @@ def test_a_retry_says_the_same_measurement_time(sent, stored, received_at, same)
         )
         is same
     )
+
+
+@pytest.mark.parametrize("symptoms", [None, []])
+def test_no_answer_about_symptoms_is_not_unwell(symptoms):
+    assert rules.is_unwell(danger=False, symptoms=symptoms) is False
