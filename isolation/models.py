@@ -216,6 +216,9 @@ class CheckIn(models.Model):
     note = models.TextField(blank=True)
     danger = models.BooleanField(default=False)
     unwell = models.BooleanField(default=False)
+    # Received SIGAP_LATE_CHECKIN_HOURS after its slot closed: shown, marked late, and
+    # not counted as the slot reported (rules.received_late).
+    late = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

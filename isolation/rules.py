@@ -98,6 +98,15 @@ class Slot:
         return dt.datetime.combine(self.day, close, tzinfo=tz)
 
 
+def received_late(
+    slot: Slot, *, received_at: dt.datetime, tz: ZoneInfo, grace: dt.timedelta
+) -> bool:
+    """A report received more than `grace` after its slot closed (an offline phone's
+    queue, or a back-dated measured_at): kept, but it did not report the slot in time,
+    so it does not undo a missed slot."""
+    return received_at > slot.closes_at(tz) + grace
+
+
 # --- dates -------------------------------------------------------------------------
 
 

@@ -419,7 +419,10 @@ def isolation_timeline(
 def checked_slots(isolation: Isolation) -> set[rules.Slot]:
     return {
         rules.Slot(day, slot)
-        for day, slot in isolation.checkins.values_list("slot_date", "slot").distinct()
+        # A late report (received long after the slot closed) did not report it.
+        for day, slot in isolation.checkins.filter(late=False)
+        .values_list("slot_date", "slot")
+        .distinct()
     }
 
 

@@ -64,6 +64,7 @@ class CheckInOutputSerializer(FieldsOnceMixin, serializers.ModelSerializer):
             "note",
             "danger",
             "unwell",
+            "late",
             "created_at",
         ]
 

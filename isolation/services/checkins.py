@@ -4,6 +4,7 @@ import datetime as dt
 import functools
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -229,6 +230,12 @@ def checkin_build(
         danger=bool(reasons), temperature=temperature, symptoms=symptoms
     )
     slot = rules.slot_for(measured_at, isolation.tz)
+    late = rules.received_late(
+        slot,
+        received_at=timezone.now(),
+        tz=isolation.tz,
+        grace=dt.timedelta(hours=settings.SIGAP_LATE_CHECKIN_HOURS),
+    )
     checkin = CheckIn(
         isolation=isolation,
         client_id=client_id,
@@ -243,6 +250,7 @@ def checkin_build(
         note=note,
         danger=bool(reasons),
         unwell=unwell,
+        late=late,
     )
     # Field validation only; the unique client_id is the database's job (race-safe).
     checkin.full_clean(

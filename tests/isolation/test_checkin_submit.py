@@ -237,3 +237,35 @@ def test_a_retry_of_a_report_stored_before_null_symptoms_is_the_same(
     assert first.status_code == 201
     assert retry.status_code == 200, retry.json()
     assert CheckIn.objects.count() == 1
+
+
+def test_it_marks_a_report_received_long_after_its_slot_late(
+    alice, alice_isolating, auth_client, nurse
+):
+    from django.test import Client
+    from django.utils import timezone
+
+    from isolation import selectors
+
+    client = auth_client(alice)
+    measured = timezone.now() - dt.timedelta(hours=30)
+    late = client.post(
+        URL,
+        {"client_id": new_client_id(), "spo2": 97, "measured_at": measured.isoformat()},
+        format="json",
+    )
+    fresh = client.post(URL, {"client_id": new_client_id(), "spo2": 97}, format="json")
+
+    assert late.status_code == 201, late.json()
+    assert late.json()["late"] is True
+    assert fresh.json()["late"] is False
+    stored = CheckIn.objects.get(pk=late.json()["id"])
+    assert stored.late is True
+    # Kept, but the slot it was measured in still counts as missed.
+    slot = (stored.slot_date, stored.slot)
+    missed = selectors.missed_slot_list(alice_isolating)
+    assert slot in [(s.day, s.slot) for s in missed]
+    page = Client()
+    page.force_login(nurse)
+    html = page.get(f"/dashboard/patients/{alice_isolating.pk}/").text
+    assert html.count("terlambat diterima (dikirim ") == 1

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError, Conflict, NotFound
 from core.models import AuditLog, Facility, Notification, User
-from isolation import rules, services
+from isolation import rules, selectors, services
 from isolation.models import (
     Alert,
     CheckIn,
@@ -253,6 +253,26 @@ def test_it_does_not_flag_when_one_slot_of_the_pair_was_reported(
 ):
     submit(alice, spo2=97, measured_at=local(alice_isolating, -1, 18))
     assert services.missed_checkins_flag(now=local(alice_isolating, 0, 0, 30)) == 0
+
+
+@pytest.mark.parametrize(
+    ("received_hour", "late", "raised"), [(5, False, 0), (7, True, 1)]
+)
+def test_a_report_received_long_after_its_slot_does_not_undo_the_miss(
+    alice, alice_isolating, received_hour, late, raised, settings
+):
+    settings.SIGAP_LATE_CHECKIN_HOURS = 6
+    # Yesterday evening's slot closed at midnight: 06:00 is the last moment in time.
+    with time_machine.travel(local(alice_isolating, 0, received_hour), tick=False):
+        checkin, _ = submit(alice, spo2=97, measured_at=local(alice_isolating, -1, 18))
+
+    assert checkin.late is late
+    yesterday_evening = rules.Slot(local(alice_isolating, -1, 18).date(), "pm")
+    missed = selectors.missed_slot_list(
+        alice_isolating, now=local(alice_isolating, 0, 0, 30)
+    )
+    assert (yesterday_evening in missed) is late
+    assert services.missed_checkins_flag(now=local(alice_isolating, 0, 0, 30)) == raised
 
 
 def test_it_does_not_count_slots_before_enrolment(alice, nurse):
