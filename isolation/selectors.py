@@ -43,6 +43,7 @@ from isolation.models import (
     IsolationRequest,
     Note,
 )
+from selfcheck.selectors import assessment_summaries_for_requests
 
 BOARD_LIMIT = 1000
 # Each one's last known value is on the board, not only the latest report's.
@@ -142,6 +143,21 @@ def requests_pending_for_worker(*, actor: User) -> QuerySet[IsolationRequest]:
         .filter(facility_id=_facility_id(actor), status=IsolationRequest.Status.PENDING)
         .order_by(*REQUEST_PENDING_ORDER)
     )
+
+
+def requests_describe(requests: list[IsolationRequest]) -> list[IsolationRequest]:
+    """Requests the worker may see (requests_pending_for_worker), each with its
+    `reason_label` and, when made from a self-check, that self-check's summary as
+    `assessment` (level, date, reasons, main answers; the requester's own only)."""
+    summaries = assessment_summaries_for_requests(
+        (r.patient_id, r.assessment_id) for r in requests
+    )
+    for r in requests:
+        r.assessment = summaries.get(r.assessment_id)
+        r.reason_label = Isolation.Reason(r.reason).label
+        if r.assessment is not None:
+            r.reason_label = f"Cek mandiri: {r.assessment['risk_level_label'].lower()}"
+    return requests
 
 
 def requests_for_patient(*, patient: User) -> QuerySet[IsolationRequest]:

@@ -350,14 +350,17 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @health_worker_required
 def requests_list(request: HttpRequest) -> HttpResponse:
-    pending = list(selectors.requests_pending_for_worker(actor=request.user)[:200])
-    for req in pending:
-        req.reason_label = Isolation.Reason(req.reason).label
+    pending = selectors.requests_describe(
+        list(selectors.requests_pending_for_worker(actor=request.user)[:200])
+    )
     audit_record(
         actor=request.user,
         action="isolation.requests.list",
         target=request.user.facility,
-        detail={"requests": [r.pk for r in pending]},
+        detail={
+            "requests": [r.pk for r in pending],
+            "assessments": [str(r.assessment["id"]) for r in pending if r.assessment],
+        },
     )
     return render(request, "isolation/requests.html", {"pending": pending})
 
