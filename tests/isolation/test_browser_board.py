@@ -295,3 +295,42 @@ def test_it_makes_the_final_status_a_confirmed_choice(
         assert not Alert.objects.filter(acknowledged_at__isnull=True).exists()
     finally:
         context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_every_dashboard_page_fits_a_phone(
+    daphne_server, browser, alice, alice_isolating, bob, nurse
+):
+    from isolation.models import IsolationRequest
+
+    checkin(alice, 30, spo2=97, temperature="37.4", breathing_rate=18)
+    checkin(alice, 10, spo2=92, note="sesak sejak pagi, " * 6)
+    IsolationRequest.objects.create(
+        patient=bob,
+        facility_id=nurse.facility_id,
+        reason=Isolation.Reason.POSITIVE_TEST,
+        test_date=timezone.now().date(),
+        note="Mohon dipantau, " * 5,
+    )
+    context, page = login(browser, nurse, viewport=PHONE)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for name, path in [
+            ("board", "/dashboard/"),
+            ("patient", f"/dashboard/patients/{alice_isolating.pk}/"),
+            ("requests", "/dashboard/requests/"),
+            ("enrol", "/dashboard/patients/new/"),
+        ]:
+            page.goto(f"{BASE}{path}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(SHOTS / f"phone-{name}.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], (name, width)
+        # The header wraps rather than pushing the page wide.
+        page.goto(f"{BASE}/dashboard/")
+        header = page.evaluate("document.querySelector('header').scrollWidth")
+        assert header <= PHONE["width"]
+    finally:
+        context.close()
