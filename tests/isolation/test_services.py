@@ -607,7 +607,11 @@ def test_it_exports_and_erases_a_residents_isolation_data(alice, alice_isolating
 
     submit(alice, spo2=96, temperature=Decimal("37.5"), note="agak pusing")
     data = user_export(user=alice)["isolation"]
-    assert data["isolations"][0]["checkins"][0]["spo2"] == 96
+    exported = data["isolations"][0]["checkins"][0]
+    assert exported["spo2"] == 96
+    # Left out, symptoms are "not answered", not "none"; on time, not late.
+    assert exported["symptoms"] is None
+    assert exported["late"] is False
 
     # While monitored: refused, and the patient stays on the nurse's board.
     with pytest.raises(Conflict) as refused:
