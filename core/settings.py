@@ -365,6 +365,9 @@ LOGIN_URL = "/dashboard/login/"
 LOGIN_REDIRECT_URL = "/home/"
 
 SIGAP_OTP_TTL_SECONDS = env_int("SIGAP_OTP_TTL_SECONDS", 300)
+# An isolation check-in received this many hours after its slot closed is stored and
+# shown, marked late; it does not count as the slot reported (README "Isolation").
+SIGAP_LATE_CHECKIN_HOURS = env_int("SIGAP_LATE_CHECKIN_HOURS", 6)
 SIGAP_OTP_MAX_ATTEMPTS = env_int("SIGAP_OTP_MAX_ATTEMPTS", 5)
 # Codes one client (address) may ask for one phone per hour.
 SIGAP_OTP_MAX_PER_HOUR = env_int("SIGAP_OTP_MAX_PER_HOUR", 5)

@@ -210,11 +210,15 @@ class CheckIn(models.Model):
             MaxValueValidator(rules.BREATHING_RATE_RANGE[1]),
         ],
     )
-    symptoms = models.JSONField(default=list, blank=True)
+    # None: the report did not answer about symptoms; [] is the answer "none".
+    symptoms = models.JSONField(null=True, blank=True, default=None)
     danger_signs = models.JSONField(default=list, blank=True)
     note = models.TextField(blank=True)
     danger = models.BooleanField(default=False)
     unwell = models.BooleanField(default=False)
+    # Received SIGAP_LATE_CHECKIN_HOURS after its slot closed: shown, marked late, and
+    # not counted as the slot reported (rules.received_late).
+    late = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -98,6 +98,15 @@ class Slot:
         return dt.datetime.combine(self.day, close, tzinfo=tz)
 
 
+def received_late(
+    slot: Slot, *, received_at: dt.datetime, tz: ZoneInfo, grace: dt.timedelta
+) -> bool:
+    """A report received more than `grace` after its slot closed (an offline phone's
+    queue, or a back-dated measured_at): kept, but it did not report the slot in time,
+    so it does not undo a missed slot."""
+    return received_at > slot.closes_at(tz) + grace
+
+
 # --- dates -------------------------------------------------------------------------
 
 
@@ -255,14 +264,15 @@ def is_unwell(
     *,
     danger: bool,
     temperature: Decimal | float | None = None,
-    symptoms: Iterable[str] = (),
+    symptoms: Iterable[str] | None = (),
 ) -> bool:
-    """Go.Data "seen, not ok": any danger, a fever, or any symptom reported."""
+    """Go.Data "seen, not ok": any danger, a fever, or any symptom reported (None,
+    no answer about symptoms, reports none)."""
     if danger:
         return True
     if temperature is not None and Decimal(str(temperature)) >= FEVER_FROM:
         return True
-    return any(True for _ in symptoms)
+    return any(True for _ in symptoms or ())
 
 
 def report_says_something(
@@ -298,14 +308,15 @@ def report_values(
 ) -> dict:
     """A check-in's reported values as they are stored: the temperature to one
     decimal (37.20 is 37.2), symptoms and danger signs as sorted sets (order and
-    repeats say nothing). Two reports are the same when these are equal."""
+    repeats say nothing; None, no answer about symptoms, stays None). Two reports are
+    the same when these are equal."""
     return {
         "temperature": None
         if temperature is None
         else Decimal(str(temperature)).quantize(Decimal("0.1"), ROUND_HALF_UP),
         "spo2": spo2,
         "breathing_rate": breathing_rate,
-        "symptoms": sorted(set(symptoms or ())),
+        "symptoms": None if symptoms is None else sorted(set(symptoms)),
         "danger_signs": sorted(set(danger_signs or ())),
         "note": note.strip(),
     }

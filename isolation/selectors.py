@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from core.exceptions import NotFound
 from core.models import Facility, User
-from isolation import rules
+from isolation import display, rules
 from isolation.error_codes import IsolationErrorCode
 from isolation.messages import message
 from isolation.models import (
@@ -43,8 +43,11 @@ from isolation.models import (
     IsolationRequest,
     Note,
 )
+from selfcheck.selectors import assessment_summaries_for_requests
 
 BOARD_LIMIT = 1000
+# Each one's last known value is on the board, not only the latest report's.
+LAST_KNOWN_VITALS = ("temperature", "spo2", "breathing_rate")
 REPLAY_LIMIT = 1000
 
 #: The orders the health workers' lists are paged in (by cursor: the names are real
@@ -142,6 +145,21 @@ def requests_pending_for_worker(*, actor: User) -> QuerySet[IsolationRequest]:
     )
 
 
+def requests_describe(requests: list[IsolationRequest]) -> list[IsolationRequest]:
+    """Requests the worker may see (requests_pending_for_worker), each with its
+    `reason_label` and, when made from a self-check, that self-check's summary as
+    `assessment` (level, date, reasons, main answers; the requester's own only)."""
+    summaries = assessment_summaries_for_requests(
+        (r.patient_id, r.assessment_id) for r in requests
+    )
+    for r in requests:
+        r.assessment = summaries.get(r.assessment_id)
+        r.reason_label = Isolation.Reason(r.reason).label
+        if r.assessment is not None:
+            r.reason_label = f"Cek mandiri: {r.assessment['risk_level_label'].lower()}"
+    return requests
+
+
 def requests_for_patient(*, patient: User) -> QuerySet[IsolationRequest]:
     return IsolationRequest.objects.select_related("facility").filter(patient=patient)
 
@@ -203,6 +221,7 @@ class BoardRow:
     temperature_trend: str
     open_alerts: list[Alert] = field(default_factory=list)
     sort_key: tuple = ()
+    vitals: list[dict] = field(default_factory=list)
 
     @property
     def open_danger(self) -> int:
@@ -251,6 +270,13 @@ def isolations_by_urgency(
         .values("spo2")[:1]
     )
     oldest_open_alert = open_alerts.order_by("created_at").values("created_at")[:1]
+    last_known = {}
+    for name in LAST_KNOWN_VITALS:
+        reported = CheckIn.objects.filter(
+            isolation=OuterRef("pk"), **{f"{name}__isnull": False}
+        ).order_by("-measured_at", "-pk")
+        last_known[f"known_{name}"] = Subquery(reported.values(name)[:1])
+        last_known[f"known_{name}_at"] = Subquery(reported.values("measured_at")[:1])
     window_start = (now - dt.timedelta(days=2)).date()
     return (
         active.annotate(
@@ -275,6 +301,7 @@ def isolations_by_urgency(
                 Value(_NO_OPEN_ALERT),
                 output_field=DateTimeField(),
             ),
+            **last_known,
         )
         .select_related("patient")
         .prefetch_related(
@@ -348,6 +375,11 @@ def board_row(isolation: Isolation, *, now: dt.datetime) -> BoardRow:
         spo2_trend=rules.trend([c.spo2 for c in oldest]),
         temperature_trend=rules.trend([c.temperature for c in oldest]),
         open_alerts=opened,
+        vitals=display.last_vitals(
+            _known_vitals(isolation, latest),
+            latest_at=last.measured_at if last else None,
+            tz=tz,
+        ),
     )
     row.sort_key = rules.urgency_key(
         open_danger=row.open_danger,
@@ -359,6 +391,20 @@ def board_row(isolation: Isolation, *, now: dt.datetime) -> BoardRow:
         tiebreak=isolation.pk,
     )
     return row
+
+
+def _known_vitals(isolation: Isolation, latest: list[CheckIn]) -> dict:
+    """Each vital's last (value, measured_at): annotated by isolations_by_urgency,
+    else from the latest check-ins at hand."""
+    known = {}
+    for name in LAST_KNOWN_VITALS:
+        if hasattr(isolation, f"known_{name}"):
+            value = getattr(isolation, f"known_{name}")
+            known[name] = (value, getattr(isolation, f"known_{name}_at"))
+        else:
+            c = next((c for c in latest if getattr(c, name) is not None), None)
+            known[name] = (getattr(c, name), c.measured_at) if c else (None, None)
+    return known
 
 
 # --- one patient -----------------------------------------------------------------------
@@ -389,7 +435,10 @@ def isolation_timeline(
 def checked_slots(isolation: Isolation) -> set[rules.Slot]:
     return {
         rules.Slot(day, slot)
-        for day, slot in isolation.checkins.values_list("slot_date", "slot").distinct()
+        # A late report (received long after the slot closed) did not report it.
+        for day, slot in isolation.checkins.filter(late=False)
+        .values_list("slot_date", "slot")
+        .distinct()
     }
 
 

@@ -170,8 +170,10 @@ def patient(request: HttpRequest, isolation_id: int) -> HttpResponse:
                 content.DANGER_LABELS.get(r, {"id": r})["id"] for r in item.reasons
             ]
         elif entry.kind == "checkin":
+            item.symptoms_unanswered = item.symptoms is None
             item.symptom_labels = [
-                content.SYMPTOM_LABELS.get(s, {"id": s})["id"] for s in item.symptoms
+                content.SYMPTOM_LABELS.get(s, {"id": s})["id"]
+                for s in item.symptoms or ()
             ] + [
                 content.DANGER_LABELS.get(s, {"id": s})["id"] for s in item.danger_signs
             ]
@@ -348,14 +350,17 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @health_worker_required
 def requests_list(request: HttpRequest) -> HttpResponse:
-    pending = list(selectors.requests_pending_for_worker(actor=request.user)[:200])
-    for req in pending:
-        req.reason_label = Isolation.Reason(req.reason).label
+    pending = selectors.requests_describe(
+        list(selectors.requests_pending_for_worker(actor=request.user)[:200])
+    )
     audit_record(
         actor=request.user,
         action="isolation.requests.list",
         target=request.user.facility,
-        detail={"requests": [r.pk for r in pending]},
+        detail={
+            "requests": [r.pk for r in pending],
+            "assessments": [str(r.assessment["id"]) for r in pending if r.assessment],
+        },
     )
     return render(request, "isolation/requests.html", {"pending": pending})
 

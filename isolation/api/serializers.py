@@ -64,6 +64,7 @@ class CheckInOutputSerializer(FieldsOnceMixin, serializers.ModelSerializer):
             "note",
             "danger",
             "unwell",
+            "late",
             "created_at",
         ]
 
@@ -178,6 +179,37 @@ class IsolationRequestOutputSerializer(serializers.ModelSerializer):
     def get_patient(self, request: IsolationRequest) -> dict:
         p = request.patient
         return {"id": p.pk, "full_name": p.full_name}
+
+
+class RequestAssessmentSerializer(serializers.Serializer):
+    """The self-check a request was made from, as its puskesmas sees it."""
+
+    id = serializers.UUIDField()
+    risk_level = serializers.CharField()
+    risk_level_label = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    symptoms = serializers.ListField(child=serializers.CharField())
+    danger_signs = serializers.ListField(child=serializers.CharField())
+    temperature_c = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, coerce_to_string=False
+    )
+    spo2 = serializers.IntegerField(allow_null=True)
+    respiratory_rate = serializers.IntegerField(allow_null=True)
+
+
+class PendingRequestOutputSerializer(IsolationRequestOutputSerializer):
+    """A pending request on the health worker's list (selectors.requests_describe)."""
+
+    reason_label = serializers.CharField()
+    assessment = RequestAssessmentSerializer(allow_null=True)
+
+    class Meta(IsolationRequestOutputSerializer.Meta):
+        fields = [
+            *IsolationRequestOutputSerializer.Meta.fields,
+            "reason_label",
+            "assessment",
+        ]
 
 
 class SlotSerializer(serializers.Serializer):

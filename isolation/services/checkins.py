@@ -4,6 +4,7 @@ import datetime as dt
 import functools
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -83,6 +84,10 @@ def _replay(existing: CheckIn, *, sent: dict, measured_at: dt.datetime | None):
         received_at=existing.created_at,
         skew=CLOCK_SKEW,
     )
+    if stored["symptoms"] == [] and sent["symptoms"] is None:
+        # Stored before "left out" was kept as no answer (isolation/0004): the same
+        # report, retried by a phone that queued it offline.
+        stored["symptoms"] = None
     if stored != sent or not same_time:
         raise Conflict(
             message("client_id_reused"),
@@ -225,6 +230,12 @@ def checkin_build(
         danger=bool(reasons), temperature=temperature, symptoms=symptoms
     )
     slot = rules.slot_for(measured_at, isolation.tz)
+    late = rules.received_late(
+        slot,
+        received_at=timezone.now(),
+        tz=isolation.tz,
+        grace=dt.timedelta(hours=settings.SIGAP_LATE_CHECKIN_HOURS),
+    )
     checkin = CheckIn(
         isolation=isolation,
         client_id=client_id,
@@ -239,6 +250,7 @@ def checkin_build(
         note=note,
         danger=bool(reasons),
         unwell=unwell,
+        late=late,
     )
     # Field validation only; the unique client_id is the database's job (race-safe).
     checkin.full_clean(

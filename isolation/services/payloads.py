@@ -24,6 +24,12 @@ def checkin_payload(checkin: CheckIn, *, today_status: str) -> dict:
         "zone_label": display.zone_label(isolation.tz),
         "temperature_c": _num(checkin.temperature),
         "temperature_label": display.decimal_label(checkin.temperature),
+        # One label per vital, "suhu –" when this report did not measure it: the
+        # board keeps the last known value then (dashboard.js).
+        "vital_labels": {
+            name: display.vital_label(name, getattr(checkin, name))
+            for name, _prefix, _unit in display.VITALS
+        },
         "spo2": checkin.spo2,
         "respiratory_rate": checkin.breathing_rate,
         # Deprecated names, kept one release (README "Vitals").

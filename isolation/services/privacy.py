@@ -49,6 +49,7 @@ def isolation_export(user: User) -> dict:
                         "symptoms": c.symptoms,
                         "danger_signs": c.danger_signs,
                         "note": c.note,
+                        "late": c.late,
                     }
                     for c in CheckIn.objects.filter(isolation=isolation).order_by(
                         "measured_at"

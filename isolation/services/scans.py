@@ -159,9 +159,9 @@ def missed_checkins_flag(*, now: dt.datetime | None = None) -> int:
                 )
                 .exclude(
                     Exists(
-                        CheckIn.objects.filter(isolation_id=OuterRef("pk")).filter(
-                            in_pair
-                        )
+                        CheckIn.objects.filter(
+                            isolation_id=OuterRef("pk"), late=False
+                        ).filter(in_pair)
                     )
                 )
                 .exclude(

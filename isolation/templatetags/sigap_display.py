@@ -25,6 +25,12 @@ def decimal_id(value):
 
 
 @register.filter
+def vital(value, name):
+    """``{{ c.temperature|vital:"temperature" }}`` -> ``suhu 38,8°C`` / ``suhu –``."""
+    return display.vital_label(name, value)
+
+
+@register.filter
 def zone_label(tz):
     return display.zone_label(tz)
 

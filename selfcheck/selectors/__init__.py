@@ -16,6 +16,7 @@ from selfcheck.selectors.assessments import (
     assessment_list,
     assessment_next_steps,
     assessment_recheck_after,
+    assessment_summaries_for_requests,
     referral_hospitals_near,
     teleconsult_facility_near,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "assessment_get_for_user",
     "assessment_is_high_risk",
     "assessment_list",
+    "assessment_summaries_for_requests",
     "assessment_next_steps",
     "assessment_recheck_after",
     "district_resolve",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db.models import QuerySet, Subquery
@@ -278,6 +279,47 @@ def assessment_recheck_after(assessment: Assessment) -> dt.datetime | None:
         assessment.risk_level
     ]
     return None if days is None else assessment.created_at + dt.timedelta(days=days)
+
+
+def assessment_summaries_for_requests(
+    owned: Iterable[tuple[int, uuid.UUID]], *, lang: str = "id"
+) -> dict[uuid.UUID, dict]:
+    """What a health worker sees of the self-check a request was made from: its level,
+    when, the reasons and the main answers (symptoms, danger signs, vitals), nothing
+    else of the resident's history. `owned` is (resident id, assessment id) of the
+    requests the caller may already see; a self-check of anybody else is left out."""
+    pairs = {(owner, aid) for owner, aid in owned if aid is not None}
+    if not pairs:
+        return {}
+    found = Assessment.objects.filter(pk__in=[aid for _, aid in pairs]).only(
+        "id", "owner_id", "risk_level", "reasons", "answers", "created_at"
+    )
+    summaries = {}
+    for a in found:
+        if (a.owner_id, a.pk) not in pairs:
+            continue
+        answers = a.answers or {}
+        summaries[a.pk] = {
+            "id": a.pk,
+            "risk_level": a.risk_level,
+            "risk_level_label": content.pick(
+                content.RISK_LEVEL_LABELS[a.risk_level], lang
+            ),
+            "created_at": a.created_at,
+            "reasons": [r["text"] for r in content.render_reasons(a.reasons, lang)],
+            "symptoms": [
+                content.pick(content.SYMPTOM_LABELS.get(s, {lang: s}), lang)
+                for s in answers.get("symptoms") or []
+            ],
+            "danger_signs": [
+                content.pick(content.DANGER_SIGN_LABELS.get(s, {lang: s}), lang)
+                for s in answers.get("danger_signs") or []
+            ],
+            "temperature_c": answers.get("temperature_c"),
+            "spo2": answers.get("spo2"),
+            "respiratory_rate": answers.get("respiratory_rate"),
+        }
+    return summaries
 
 
 def assessment_is_high_risk(*, owner: User, assessment_id) -> bool:

@@ -498,3 +498,77 @@ def test_it_says_when_more_events_follow_a_replay(
     assert (first["last_seq"], first["more"]) == (2, True)
     assert [e["seq"] for e in rest["events"]] == [3]
     assert (rest["last_seq"], rest["more"]) == (3, False)
+
+
+def test_it_shows_the_nurse_the_selfcheck_a_request_came_from(
+    alice, bob, nurse, nurse2, auth_client
+):
+    from tests.selfcheck.helpers import URL as SELFCHECK
+    from tests.selfcheck.helpers import body
+
+    resident = auth_client(alice)
+    checked = resident.post(
+        SELFCHECK,
+        body(danger_signs=["chest_pain"], spo2=92, symptoms=["cough"]),
+        format="json",
+    )
+    assert checked.status_code in (200, 201), checked.json()
+    assessment = checked.json()
+    assert assessment["risk_level"] == "critical"
+    asked = resident.post(
+        f"{API}/requests",
+        {"assessment_id": assessment["id"], "facility_id": nurse.facility_id},
+        format="json",
+    )
+    assert asked.status_code == 201, asked.json()
+    # Bob's own self-check, named by nobody's request, stays his.
+    auth_client(bob).post(SELFCHECK, body(), format="json")
+
+    listed = auth_client(nurse).get(f"{API}/requests/pending")
+    assert listed.status_code == 200
+    (row,) = listed.json()["results"]
+    assert row["reason_label"] == "Cek mandiri: gawat darurat"
+    summary = row["assessment"]
+    assert summary["id"] == assessment["id"]
+    assert summary["risk_level"] == "critical"
+    assert summary["symptoms"] == ["Batuk"]
+    assert summary["danger_signs"] == ["Nyeri dada"]
+    assert summary["spo2"] == 92
+    assert any("nyeri dada" in r.lower() for r in summary["reasons"])
+    audit = AuditLog.objects.filter(action="isolation.requests.list").latest("pk")
+    assert audit.detail["assessments"] == [assessment["id"]]
+    # The self-check itself stays the resident's: the nurse has only the summary.
+    own = auth_client(nurse).get(f"/api/v1/selfcheck/assessments/{assessment['id']}")
+    assert own.status_code == 404
+    # Another puskesmas sees neither the request nor the self-check.
+    assert auth_client(nurse2).get(f"{API}/requests/pending").json()["results"] == []
+
+    from django.test import Client
+
+    page = Client()
+    page.force_login(nurse)
+    html = page.get("/dashboard/requests/").text
+    assert "Cek mandiri: gawat darurat" in html
+    assert "Cek mandiri risiko tinggi" not in html
+    assert "Nyeri dada" in html and "SpO2 92%" in html
+
+
+def test_it_shows_no_selfcheck_of_another_resident_on_a_request(
+    alice, bob, nurse, auth_client
+):
+    from isolation.models import IsolationRequest
+    from tests.selfcheck.helpers import URL as SELFCHECK
+    from tests.selfcheck.helpers import body
+
+    bobs = auth_client(bob).post(
+        SELFCHECK, body(danger_signs=["chest_pain"]), format="json"
+    )
+    IsolationRequest.objects.create(
+        patient=alice,
+        facility_id=nurse.facility_id,
+        reason=Isolation.Reason.HIGH_SELFCHECK,
+        assessment_id=bobs.json()["id"],
+    )
+    (row,) = auth_client(nurse).get(f"{API}/requests/pending").json()["results"]
+    assert row["assessment"] is None
+    assert row["reason_label"] == "Cek mandiri risiko tinggi"

@@ -163,6 +163,35 @@ def test_it_moves_trend_and_order_on_a_live_checkin_as_a_reload_would(
         context.close()
 
 
+def test_it_keeps_the_last_known_vitals_after_a_report_with_only_a_note(
+    daphne_server, browser, alice, alice_isolating, nurse
+):
+    (earlier,) = minutes_ago_today(alice_isolating.tz, 30)
+    measured = checkin(alice, earlier, spo2=97, temperature="37.4")
+    when = display.wall_time(measured.measured_at, alice_isolating.tz)
+    context, page = login(browser, nurse)
+    try:
+        token = token_for(alice)
+        response = post_checkin(token, note="pusing")
+        assert response.status_code == 201, response.text
+        wait_for_seq(page, alice_isolating)
+
+        (row,) = board_state(page)
+        assert row[2].startswith(
+            f"suhu 37,4°C ({when}) · SpO2 97% ({when}) · napas –"
+        ), row[2]
+        assert "–°C" not in row[2] and "–%" not in row[2]
+        assert page.evaluate("window.__sameDocument") is True
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "board-last-known.png"), full_page=True)
+
+        page.reload()
+        page.wait_for_selector("#conn.on", timeout=LIVE_TIMEOUT_MS)
+        assert board_state(page) == [row]
+    finally:
+        context.close()
+
+
 def test_it_shows_live_alerts_in_the_patients_zone_and_the_reloaded_order(
     daphne_server, browser, alice, alice_isolating, nurse
 ):
@@ -264,5 +293,44 @@ def test_it_makes_the_final_status_a_confirmed_choice(
         alice_isolating.refresh_from_db()
         assert alice_isolating.status == Isolation.Status.RELEASED
         assert not Alert.objects.filter(acknowledged_at__isnull=True).exists()
+    finally:
+        context.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_every_dashboard_page_fits_a_phone(
+    daphne_server, browser, alice, alice_isolating, bob, nurse
+):
+    from isolation.models import IsolationRequest
+
+    checkin(alice, 30, spo2=97, temperature="37.4", breathing_rate=18)
+    checkin(alice, 10, spo2=92, note="sesak sejak pagi, " * 6)
+    IsolationRequest.objects.create(
+        patient=bob,
+        facility_id=nurse.facility_id,
+        reason=Isolation.Reason.POSITIVE_TEST,
+        test_date=timezone.now().date(),
+        note="Mohon dipantau, " * 5,
+    )
+    context, page = login(browser, nurse, viewport=PHONE)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for name, path in [
+            ("board", "/dashboard/"),
+            ("patient", f"/dashboard/patients/{alice_isolating.pk}/"),
+            ("requests", "/dashboard/requests/"),
+            ("enrol", "/dashboard/patients/new/"),
+        ]:
+            page.goto(f"{BASE}{path}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(SHOTS / f"phone-{name}.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= PHONE["width"], (name, width)
+        # The header wraps rather than pushing the page wide.
+        page.goto(f"{BASE}/dashboard/")
+        header = page.evaluate("document.querySelector('header').scrollWidth")
+        assert header <= PHONE["width"]
     finally:
         context.close()

@@ -193,3 +193,79 @@ def test_no_symptoms_is_seen_ok(alice, alice_isolating, auth_client, nurse):
     )
     assert response.status_code == 201
     assert response.json()["unwell"] is False
+
+
+def test_it_keeps_symptoms_left_out_as_not_answered(
+    alice, alice_isolating, auth_client
+):
+    client = auth_client(alice)
+    body = {"client_id": new_client_id(), "spo2": 97}
+    response = client.post(URL, body, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["symptoms"] is None
+    assert response.json()["unwell"] is False
+    assert CheckIn.objects.get().symptoms is None
+    answered = client.post(
+        URL, {"client_id": new_client_id(), "symptoms": []}, format="json"
+    )
+    assert answered.json()["symptoms"] == []
+    assert CheckIn.objects.filter(symptoms=[]).count() == 1
+    assert CheckIn.objects.filter(symptoms__isnull=True).count() == 1
+
+
+def test_symptoms_left_out_differ_from_none_in_a_retry(
+    alice, alice_isolating, auth_client
+):
+    client = auth_client(alice)
+    body = {"client_id": "citra-0002", "spo2": 97}
+    assert client.post(URL, body, format="json").status_code == 201
+    retry = client.post(URL, {**body, "symptoms": []}, format="json")
+    assert retry.status_code == 409
+    assert retry.json()["error"]["code"] == "client_id_reused"
+
+
+def test_a_retry_of_a_report_stored_before_null_symptoms_is_the_same(
+    alice, alice_isolating, auth_client
+):
+    # Before isolation/0004 a report without symptoms was stored as [].
+    client = auth_client(alice)
+    body = {"client_id": "citra-0003", "spo2": 97}
+    first = client.post(URL, body, format="json")
+    CheckIn.objects.update(symptoms=[])
+    retry = client.post(URL, body, format="json")
+    assert first.status_code == 201
+    assert retry.status_code == 200, retry.json()
+    assert CheckIn.objects.count() == 1
+
+
+def test_it_marks_a_report_received_long_after_its_slot_late(
+    alice, alice_isolating, auth_client, nurse
+):
+    from django.test import Client
+    from django.utils import timezone
+
+    from isolation import selectors
+
+    client = auth_client(alice)
+    measured = timezone.now() - dt.timedelta(hours=30)
+    late = client.post(
+        URL,
+        {"client_id": new_client_id(), "spo2": 97, "measured_at": measured.isoformat()},
+        format="json",
+    )
+    fresh = client.post(URL, {"client_id": new_client_id(), "spo2": 97}, format="json")
+
+    assert late.status_code == 201, late.json()
+    assert late.json()["late"] is True
+    assert fresh.json()["late"] is False
+    stored = CheckIn.objects.get(pk=late.json()["id"])
+    assert stored.late is True
+    # Kept, but the slot it was measured in still counts as missed.
+    slot = (stored.slot_date, stored.slot)
+    missed = selectors.missed_slot_list(alice_isolating)
+    assert slot in [(s.day, s.slot) for s in missed]
+    page = Client()
+    page.force_login(nurse)
+    html = page.get(f"/dashboard/patients/{alice_isolating.pk}/").text
+    assert html.count("terlambat diterima (dikirim ") == 1

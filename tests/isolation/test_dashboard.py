@@ -84,6 +84,17 @@ def test_it_renders_the_patient_page_for_the_facility_only(
     assert other.get(f"/dashboard/patients/{alice_isolating.pk}/").status_code == 404
 
 
+def test_it_tells_no_answer_about_symptoms_from_no_symptoms(
+    alice, alice_isolating, nurse_browser
+):
+    services.checkin_submit(patient=alice, client_id=new_client_id(), spo2=97)
+    services.checkin_submit(patient=alice, client_id=new_client_id(), symptoms=[])
+    page = nurse_browser.get(f"/dashboard/patients/{alice_isolating.pk}/").text
+    assert page.count("Gejala: tidak dijawab") == 1
+    assert page.count("Gejala: tidak ada") == 1
+    assert "–°C" not in page and "suhu –" in page.lower()
+
+
 def test_it_shows_times_in_the_health_workers_wall_time(
     alice, alice_isolating, nurse_browser
 ):

@@ -39,3 +39,33 @@ def test_it_writes_decimals_with_a_comma(value, expected):
 
 def test_it_names_the_zone():
     assert display.zone_label("Asia/Makassar") == "WITA"
+
+
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("temperature", Decimal("38.8"), "suhu 38,8°C"),
+        ("temperature", None, "suhu –"),
+        ("spo2", 96, "SpO2 96%"),
+        ("spo2", None, "SpO2 –"),
+        ("breathing_rate", 20, "napas 20/mnt"),
+        ("breathing_rate", None, "napas –"),
+    ],
+)
+def test_it_writes_a_missing_vital_without_its_unit(name, value, expected):
+    assert display.vital_label(name, value) == expected
+
+
+def test_it_dates_a_vital_only_when_it_is_older_than_the_latest_report():
+    earlier = AT - dt.timedelta(minutes=1)
+    parts = display.last_vitals(
+        {"temperature": (Decimal("37.4"), earlier), "spo2": (96, AT)},
+        latest_at=AT,
+        tz="Asia/Jakarta",
+    )
+    assert [(p["text"], p["earlier"]) for p in parts] == [
+        ("suhu 37,4°C", True),
+        ("SpO2 96%", False),
+        ("napas –", False),
+    ]
+    assert parts[0]["measured_label"] == "03 Des 01:22"

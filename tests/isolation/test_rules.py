@@ -473,7 +473,7 @@ def test_a_report_must_say_something(change, says_something):
         ({"temperature": 37.2}, {"temperature": "37.2"}, True),
         ({"temperature": "37.2"}, {"temperature": "37.3"}, False),
         ({"symptoms": ["fever", "cough"]}, {"symptoms": ["cough", "fever"]}, True),
-        ({"symptoms": []}, {"symptoms": None}, True),  # both stored as []
+        ({"symptoms": []}, {"symptoms": None}, False),  # "none" is not "no answer"
         ({"symptoms": ["cough"]}, {"symptoms": []}, False),
         ({"note": "batuk "}, {"note": "batuk"}, True),
         ({"spo2": 97}, {"spo2": 91}, False),
@@ -511,3 +511,22 @@ def test_a_retry_says_the_same_measurement_time(sent, stored, received_at, same)
         )
         is same
     )
+
+
+@pytest.mark.parametrize("symptoms", [None, []])
+def test_no_answer_about_symptoms_is_not_unwell(symptoms):
+    assert rules.is_unwell(danger=False, symptoms=symptoms) is False
+
+
+@pytest.mark.parametrize(
+    ("slot", "received", "late"),
+    [
+        (rules.Slot(D(2024, 3, 5), rules.MORNING), at(5, 20), False),
+        (rules.Slot(D(2024, 3, 5), rules.MORNING), at(5, 20, 1), True),
+        (rules.Slot(D(2024, 3, 5), rules.EVENING), at(6, 6), False),
+        (rules.Slot(D(2024, 3, 5), rules.EVENING), at(6, 6, 1), True),
+    ],
+)
+def test_a_report_is_late_six_hours_after_its_slot_closed(slot, received, late):
+    grace = dt.timedelta(hours=6)
+    assert rules.received_late(slot, received_at=received, tz=WIB, grace=grace) is late

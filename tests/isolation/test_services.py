@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError, Conflict, NotFound
 from core.models import AuditLog, Facility, Notification, User
-from isolation import rules, services
+from isolation import rules, selectors, services
 from isolation.models import (
     Alert,
     CheckIn,
@@ -253,6 +253,26 @@ def test_it_does_not_flag_when_one_slot_of_the_pair_was_reported(
 ):
     submit(alice, spo2=97, measured_at=local(alice_isolating, -1, 18))
     assert services.missed_checkins_flag(now=local(alice_isolating, 0, 0, 30)) == 0
+
+
+@pytest.mark.parametrize(
+    ("received_hour", "late", "raised"), [(5, False, 0), (7, True, 1)]
+)
+def test_a_report_received_long_after_its_slot_does_not_undo_the_miss(
+    alice, alice_isolating, received_hour, late, raised, settings
+):
+    settings.SIGAP_LATE_CHECKIN_HOURS = 6
+    # Yesterday evening's slot closed at midnight: 06:00 is the last moment in time.
+    with time_machine.travel(local(alice_isolating, 0, received_hour), tick=False):
+        checkin, _ = submit(alice, spo2=97, measured_at=local(alice_isolating, -1, 18))
+
+    assert checkin.late is late
+    yesterday_evening = rules.Slot(local(alice_isolating, -1, 18).date(), "pm")
+    missed = selectors.missed_slot_list(
+        alice_isolating, now=local(alice_isolating, 0, 0, 30)
+    )
+    assert (yesterday_evening in missed) is late
+    assert services.missed_checkins_flag(now=local(alice_isolating, 0, 0, 30)) == raised
 
 
 def test_it_does_not_count_slots_before_enrolment(alice, nurse):
@@ -587,7 +607,11 @@ def test_it_exports_and_erases_a_residents_isolation_data(alice, alice_isolating
 
     submit(alice, spo2=96, temperature=Decimal("37.5"), note="agak pusing")
     data = user_export(user=alice)["isolation"]
-    assert data["isolations"][0]["checkins"][0]["spo2"] == 96
+    exported = data["isolations"][0]["checkins"][0]
+    assert exported["spo2"] == 96
+    # Left out, symptoms are "not answered", not "none"; on time, not late.
+    assert exported["symptoms"] is None
+    assert exported["late"] is False
 
     # While monitored: refused, and the patient stays on the nurse's board.
     with pytest.raises(Conflict) as refused:

@@ -122,3 +122,41 @@ def test_the_case_map_contacts_no_third_party(
     finally:
         context.close()
         settings.MAP_TILE_URL = ""
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_console_and_the_case_page_fit_a_phone(
+    daphne_server,  # noqa: F811
+    browser,  # noqa: F811
+    alice,
+    alice_critical,
+    auth_client,
+    operator,
+    settings,
+):
+    case_id = escalate(auth_client, alice)
+    settings.MAP_TILE_URL = ""
+    phone = {"width": 390, "height": 844}
+    context = browser.new_context(locale="id-ID", viewport=phone)
+    page = context.new_page()
+    try:
+        page.goto(f"{BASE}/dashboard/login/?next=/psc/escalations/{case_id}/")
+        page.fill("#id_username", local_phone(operator))
+        page.fill("#id_password", operator.raw_password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{BASE}/psc/escalations/{case_id}/")
+        for name, path in [
+            ("console", "/psc/"),
+            ("case", f"/psc/escalations/{case_id}/"),
+        ]:
+            page.goto(f"{BASE}{path}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(
+                path=f"/tmp/sigap-screenshots/phone-psc-{name}.png", full_page=True
+            )
+            assert page.url == f"{BASE}{path}"
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= phone["width"], (name, width)
+    finally:
+        context.close()

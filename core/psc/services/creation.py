@@ -122,7 +122,8 @@ def _health_from_checkin(checkin) -> dict:
         if checkin.temperature is not None
         else None,
         "danger_signs": list(checkin.danger_signs or []),
-        "symptoms": list(checkin.symptoms or []),
+        # None: the check-in did not answer about symptoms (not "none").
+        "symptoms": None if checkin.symptoms is None else list(checkin.symptoms),
     }
 
 

@@ -26,6 +26,7 @@ from isolation.api.serializers import (
     IsolationOutputSerializer,
     IsolationRequestOutputSerializer,
     NoteOutputSerializer,
+    PendingRequestOutputSerializer,
     SlotSerializer,
 )
 from isolation.api.views.common import (
@@ -290,23 +291,28 @@ class RequestListApi(APIView):
     pagination_class = RequestPagination
 
     @extend_schema(
-        responses=IsolationRequestOutputSerializer(many=True), tags=TAGS_WORKER
+        responses=PendingRequestOutputSerializer(many=True), tags=TAGS_WORKER
     )
     def get(self, request):
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.requests_pending_for_worker(actor=request.user),
-            request,
-            view=self,
+        page = selectors.requests_describe(
+            paginator.paginate_queryset(
+                selectors.requests_pending_for_worker(actor=request.user),
+                request,
+                view=self,
+            )
         )
         audit_record(
             actor=request.user,
             action="isolation.requests.list",
             target=request.user.facility,
-            detail={"requests": [r.pk for r in page]},
+            detail={
+                "requests": [r.pk for r in page],
+                "assessments": [str(r.assessment["id"]) for r in page if r.assessment],
+            },
         )
         return paginator.get_paginated_response(
-            IsolationRequestOutputSerializer(page, many=True).data
+            PendingRequestOutputSerializer(page, many=True).data
         )
 
 

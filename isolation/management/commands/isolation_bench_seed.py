@@ -138,9 +138,9 @@ class Command(BaseCommand):
             cur.execute(
                 f"INSERT INTO {checkin_t} (isolation_id, client_id, measured_at, "
                 "slot_date, slot, temperature, spo2, breathing_rate, symptoms, "
-                "danger_signs, note, danger, unwell, created_at) "
+                "danger_signs, note, danger, unwell, late, created_at) "
                 "SELECT i.id, 'bench-' || CAST(i.id AS TEXT), %s, %s, %s, 36.8, 97, 18, "
-                "%s, %s, '', FALSE, FALSE, %s "
+                "%s, %s, '', FALSE, FALSE, FALSE, %s "
                 f"FROM {iso_t} i JOIN {user_t} u ON u.id = i.patient_id "
                 "WHERE u.phone LIKE %s AND i.status = 'active' AND (i.id %% 100) >= %s "
                 "ON CONFLICT DO NOTHING",

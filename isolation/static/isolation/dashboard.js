@@ -230,13 +230,52 @@
     tr.classList.add("flash");
   }
 
-  function fmt(v) { return v === null || v === undefined ? "–" : String(v); }
 
   // rules.trend: the direction of the last two known values.
   function trend(previous, current) {
     if (previous === "" || previous === undefined || current === null || current === undefined) return null;
     var delta = Number(current) - Number(previous);
     return delta > 0 ? "up" : delta < 0 ? "down" : "flat";
+  }
+
+  var VITALS = [
+    ["temperature", "temperature_c", "suhu –"],
+    ["spo2", "spo2", "SpO2 –"],
+    ["breathing_rate", "respiratory_rate", "napas –"]
+  ];
+
+  // Each vital's last known value stays, with the time it was measured, when this
+  // report did not measure it (isolation/display.py last_vitals; labels from there).
+  function updateVitals(cell, p, measured) {
+    var labels = p.vital_labels || {};
+    var old = {};
+    cell.querySelectorAll(".vital[data-vital]").forEach(function (span) {
+      old[span.dataset.vital] = span;
+    });
+    cell.textContent = "";
+    VITALS.forEach(function (v, i) {
+      var name = v[0], value = p[v[1]];
+      var span = el("span", { "class": "vital", "data-vital": name });
+      var prev = old[name];
+      if (value !== null && value !== undefined) {
+        span.dataset.measured = String(measured);
+        span.dataset.measuredLabel = p.measured_at_label || "";
+        span.appendChild(el("span", { "class": "v-text" }, labels[name] || String(value)));
+      } else if (prev && prev.dataset.measured) {
+        span.dataset.measured = prev.dataset.measured;
+        span.dataset.measuredLabel = prev.dataset.measuredLabel || "";
+        var text = prev.querySelector(".v-text");
+        span.appendChild(el("span", { "class": "v-text" }, text ? text.textContent : v[2]));
+        span.appendChild(el("span", { "class": "muted v-when", title: "diukur pada laporan sebelumnya" },
+          " (" + span.dataset.measuredLabel + ")"));
+      } else {
+        span.dataset.measured = "";
+        span.appendChild(el("span", { "class": "v-text" }, labels[name] || v[2]));
+      }
+      if (i) cell.appendChild(document.createTextNode(" · "));
+      cell.appendChild(span);
+    });
+    cell.appendChild(el("div", { "class": "muted", title: p.zone_label || "" }, p.measured_at_label || p.measured_at));
   }
 
   function updateCheckin(ev) {
@@ -256,11 +295,7 @@
       tr.dataset.measured = String(measured);
       tr.dataset.spo2 = p.spo2 === null || p.spo2 === undefined ? "" : String(p.spo2);
       var vitals = tr.querySelector(".c-vitals");
-      if (vitals) {
-        var temp = p.temperature_label || fmt(p.temperature);
-        vitals.textContent = temp + "°C · SpO2 " + fmt(p.spo2) + "% · napas " + fmt(p.breathing_rate) + "/mnt";
-        vitals.appendChild(el("div", { "class": "muted", title: p.zone_label || "" }, p.measured_at_label || p.measured_at));
-      }
+      if (vitals) updateVitals(vitals, p, measured);
       var spo2Trend = trend(tr.dataset.spo2Known, p.spo2);
       var tempTrend = trend(tr.dataset.temperatureKnown, p.temperature);
       if (p.spo2 !== null && p.spo2 !== undefined) tr.dataset.spo2Known = String(p.spo2);
