@@ -485,6 +485,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "IsolationReasonEnum": "isolation.models.Isolation.Reason",
+        "IsolationRequestStatusEnum": "isolation.models.IsolationRequest.Status",
         "IsolationRequestReasonEnum": [
             ("positive_test", "Hasil tes positif"),
             ("high_selfcheck", "Cek mandiri risiko tinggi"),

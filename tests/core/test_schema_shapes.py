@@ -24,7 +24,8 @@ def openapi():
 
 
 def _json_schema(node, components):
-    """OpenAPI 3.0 -> JSON Schema: $refs inlined, `nullable` as a null alternative."""
+    """OpenAPI 3.0 -> JSON Schema: $refs inlined, `nullable` as a null alternative,
+    boolean exclusive bounds as numbers."""
     if isinstance(node, list):
         return [_json_schema(n, components) for n in node]
     if not isinstance(node, dict):
@@ -32,6 +33,15 @@ def _json_schema(node, components):
     if "$ref" in node:
         return _json_schema(components[node["$ref"].rsplit("/", 1)[-1]], components)
     out = {k: _json_schema(v, components) for k, v in node.items() if k != "nullable"}
+    # OpenAPI 3.0's boolean exclusiveMaximum/Minimum qualify maximum/minimum; in
+    # JSON Schema they are the bound itself (a DecimalField's max_digits gives one).
+    for bound, limit in (
+        ("exclusiveMaximum", "maximum"),
+        ("exclusiveMinimum", "minimum"),
+    ):
+        if isinstance(out.get(bound), bool):
+            if out.pop(bound) and limit in out:
+                out[bound] = out.pop(limit)
     if node.get("nullable"):
         out = {"anyOf": [out, {"type": "null"}]}
     return out
