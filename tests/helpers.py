@@ -223,6 +223,19 @@ def run_together(fns, *, timeout: float = 30) -> list:
     return results
 
 
+def dashboard_sign_in(
+    page, base_url: str, user, next_path: str = "/dashboard/"
+) -> None:
+    """Sign a staff member in at /dashboard/login/ in a browser page and wait for
+    the page it leads to (the dashboard, the PSC console, a case page)."""
+    page.goto(f"{base_url}/dashboard/login/?next={next_path}")
+    page.fill("#id_username", local_phone(user))
+    page.fill("#id_password", user.raw_password)
+    # The sign-in form's own button (the header's language switch is a form too).
+    page.click("form:has(#id_password) button[type=submit]")
+    page.wait_for_url(f"{base_url}{next_path}")
+
+
 def admin_sign_in(page, base_url: str, phone: str, password: str) -> None:
     """Sign a staff member in to the Django admin in a browser page."""
     page.goto(f"{base_url}/admin/login/")

@@ -17,7 +17,7 @@ import pytest
 from django.db.models import Max
 
 from isolation.models import Alert, DashboardEvent
-from tests.helpers import api_token_for, local_phone
+from tests.helpers import api_token_for, dashboard_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -125,11 +125,7 @@ def test_it_shows_a_danger_alert_live_and_replays_after_a_reconnect(
     context = browser.new_context(locale="id-ID")
     page = context.new_page()
     try:
-        page.goto(f"{BASE}/dashboard/login/")
-        page.fill("#id_username", local_phone(nurse))
-        page.fill("#id_password", nurse.raw_password)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{BASE}/dashboard/")
+        dashboard_sign_in(page, BASE, nurse)
         page.wait_for_selector("#conn.on", timeout=LIVE_TIMEOUT_MS)
         assert page.locator("#open-alerts li").count() == 0
         # Survives only if the page is never reloaded.

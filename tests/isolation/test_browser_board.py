@@ -16,7 +16,7 @@ from django.utils import timezone
 from isolation import display, services
 from isolation.models import Alert, CheckIn, Isolation
 from tests.factories import UserFactory
-from tests.helpers import local_phone
+from tests.helpers import dashboard_sign_in
 from tests.isolation import test_browser
 from tests.isolation.helpers import enrol
 from tests.isolation.test_browser import BASE, LIVE_TIMEOUT_MS, post_checkin
@@ -67,11 +67,7 @@ def login(browser, nurse, **context_args):
         locale="en-US", timezone_id="America/New_York", **context_args
     )
     page = context.new_page()
-    page.goto(f"{BASE}/dashboard/login/")
-    page.fill("#id_username", local_phone(nurse))
-    page.fill("#id_password", nurse.raw_password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{BASE}/dashboard/")
+    dashboard_sign_in(page, BASE, nurse)
     page.wait_for_selector("#conn.on", timeout=LIVE_TIMEOUT_MS)
     page.evaluate("window.__sameDocument = true")
     return context, page

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 
 from core.models import Escalation
-from tests.helpers import local_phone
+from tests.helpers import dashboard_sign_in
 from tests.isolation.test_browser import BASE, browser, daphne_server  # noqa: F401
 
 WIB = dt.timezone(dt.timedelta(hours=7))
@@ -100,11 +100,7 @@ def test_the_case_map_contacts_no_third_party(
     urls: list[str] = []
     page.on("request", lambda r: urls.append(r.url))
     try:
-        page.goto(f"{BASE}/dashboard/login/?next=/psc/escalations/{case_id}/")
-        page.fill("#id_username", local_phone(operator))
-        page.fill("#id_password", operator.raw_password)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{BASE}/psc/escalations/{case_id}/")
+        dashboard_sign_in(page, BASE, operator, f"/psc/escalations/{case_id}/")
         page.wait_for_selector("#map.leaflet-container.no-tiles")
         assert page.is_visible("#map-note")
         assert page.locator("#map .leaflet-marker-pane > *").count() >= 1
@@ -141,11 +137,7 @@ def test_the_console_and_the_case_page_fit_a_phone(
     context = browser.new_context(locale="id-ID", viewport=phone)
     page = context.new_page()
     try:
-        page.goto(f"{BASE}/dashboard/login/?next=/psc/escalations/{case_id}/")
-        page.fill("#id_username", local_phone(operator))
-        page.fill("#id_password", operator.raw_password)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{BASE}/psc/escalations/{case_id}/")
+        dashboard_sign_in(page, BASE, operator, f"/psc/escalations/{case_id}/")
         for name, path in [
             ("console", "/psc/"),
             ("case", f"/psc/escalations/{case_id}/"),

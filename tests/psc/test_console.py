@@ -12,7 +12,7 @@ from django.test import Client
 
 from core.asgi import application
 from core.models import AuditLog, Escalation
-from tests.helpers import api_token_for, local_phone, ws_close_code
+from tests.helpers import api_token_for, dashboard_sign_in, ws_close_code
 from tests.isolation.test_browser import BASE, browser, daphne_server  # noqa: F401
 
 LIVE_MS = 1000
@@ -170,11 +170,7 @@ def test_a_new_escalation_appears_live_on_the_console_within_a_second(
     )
     page = context.new_page()
     try:
-        page.goto(f"{BASE}/dashboard/login/?next=/psc/")
-        page.fill("#id_username", local_phone(operator))
-        page.fill("#id_password", operator.raw_password)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{BASE}/psc/")
+        dashboard_sign_in(page, BASE, operator, "/psc/")
         page.wait_for_selector("#conn.on", timeout=5000)
         assert page.locator("#queue li").count() == 0
         page.evaluate("window.__sameDocument = true")
