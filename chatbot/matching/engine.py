@@ -154,6 +154,17 @@ class Engine:
                     or not self._on_own_subject(a, hits)
                 )
             )
+            # A bare report ("my son's lips look bluish", "bibir anak saya
+            # kebiruan") that an entry whose answer never says 119 would answer
+            # (symptoms in children): 119 first, that entry beside it. An entry
+            # that sends to 119 itself (first aid for someone not breathing) keeps
+            # its answer.
+            or (
+                faq.kind == "answer"
+                and faq.best.group != danger.group
+                and len(words_beside_signs(a)) < OWN_SUBJECT_WORDS
+                and not self.faq.sends_to_119(faq.best)
+            )
         ):
             # Someone reports a danger sign and the FAQ knows no better answer:
             # the danger-sign answer (119, the emergency room) straight away, the

@@ -127,7 +127,8 @@ def evaluate_faq_split(
         r.top1 += right_top
         r.ranked3 += out.kind != "hoax" and q["faq"] in keys[:3]
         shown = out.faq_shown
-        r.recall3 += q["faq"] in [faq_key[h.entry_id] for h in shown]
+        seen = q["faq"] in [faq_key[h.entry_id] for h in shown]
+        r.recall3 += seen
         if shown:
             r.shown += 1
         if shown and q.get("language"):
@@ -150,7 +151,7 @@ def evaluate_faq_split(
             r.suggested += 1
         elif out.kind == "fallback":
             r.fallback += 1
-        if not right_top:
+        if not right_top or not seen:
             r.misses.append(f"faq {q['faq']:<22} {out.kind} {keys[:3]} <- {q['text']}")
     return r
 

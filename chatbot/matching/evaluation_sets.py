@@ -37,6 +37,13 @@ DEV_SERVICES = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_services.json"
 # English questions on them) and family health next to the starter set.
 DEV_CURATED_MORE = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_curated_more.json"
 DEV_FAMILY = ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_family_health.json"
+# Session 28: a third set of curated entries next to the starter set (COVID-era
+# practicalities, the app's services, general public health; 8 with English
+# versions), written by someone who had not seen the matcher, and measured once
+# before any change of that session (see docs/chatbot-quality.md).
+DEV_CURATED_THIRD = (
+    ROOT / "tests" / "chatbot" / "data" / "dev" / "faq_curated_third.json"
+)
 # Session 24: questions on topics no health FAQ covers (trains, prices, documents,
 # phones, cooking, pets, taxes), asked against every dev knowledge base: the right
 # outcome is a fallback. Written before any experiment; development material.
@@ -50,6 +57,7 @@ DEV_QA_SETS: tuple[tuple[str, Path], ...] = (
     ("services and everyday health, resident questions", DEV_SERVICES),
     ("more curated entries, resident questions", DEV_CURATED_MORE),
     ("family health, resident questions", DEV_FAMILY),
+    ("third curated set, resident questions", DEV_CURATED_THIRD),
 )
 
 

@@ -143,6 +143,7 @@ class FaqIndex:
     # words most answers use ("sudah", "masih", "tidak", "boleh") weigh less than
     # the specific ones ("asi", "antibiotik"), however rare among the questions.
     content_power = 0.4
+    translated_share = 1.0
     # Session 5 (chosen on development material only): a second opinion on the
     # third suggestion. Each entry's words as written (question, alternates and the
     # answer's first sentence; stopwords kept) are compared by character 3-5-grams
@@ -207,9 +208,11 @@ class FaqIndex:
                 _SENTENCE_END.split(doc.answer.strip(), maxsplit=1)[0],
             ):
                 if text:
-                    shape_words[gid].extend(self.normaliser.analyse(text).words)
+                    shape_words[gid].extend(
+                        self.normaliser.analyse(text, translate=False).words
+                    )
             for n, text in enumerate((doc.question, *doc.alternates)):
-                a = self.normaliser.analyse(text)
+                a = self.normaliser.analyse(text, translate=False)
                 written[doc.language].update(a.written)
                 if n == 0:
                     question_words[gid].update(a.terms)
@@ -244,14 +247,17 @@ class FaqIndex:
         self._emergency_group: int | None = None
         # The danger signs each entry's answer names (`answer_names_signs`).
         self._answer_signs: list[frozenset[str]] = [frozenset()] * len(self._groups)
+        # The entries whose answer sends to 119 (`sends_to_119`).
+        self._answer_calls_119: set[int] = set()
         most_signs = EMERGENCY_MIN_SIGNS - 1
         for gid, text, language in answers:
-            a = self.normaliser.analyse(text)
+            a = self.normaliser.analyse(text, translate=False)
             answer_words[gid].extend(a.terms)
             written[language].update(a.written)
             signs = signs_named(a)
             self._answer_signs[gid] |= signs
             if "119" in a.written:
+                self._answer_calls_119.add(gid)
                 n_signs = len(signs)
                 if n_signs > most_signs:
                     self._emergency_group, most_signs = gid, n_signs
@@ -406,6 +412,10 @@ class FaqIndex:
                 return True
         return False
 
+    def sends_to_119(self, hit: FaqHit) -> bool:
+        """Whether the entry's answer names 119 (first aid, the danger signs)."""
+        return self._group_ids.get(hit.group) in self._answer_calls_119
+
     def has_version(self, group: str, language: str) -> bool:
         """Whether an entry (its translation group) is written in `language`."""
         return language in self._versions.get(group, {})
@@ -413,12 +423,8 @@ class FaqIndex:
     def languages(self) -> set[str]:
         return {lang for v in self._versions.values() for lang in v}
 
-    def search(
-        self, text: str | Analysis, *, language: str = "id", limit: int = 3
-    ) -> list[FaqHit]:
-        a = self.normaliser.analyse(text) if isinstance(text, str) else text
-        if not a.terms or not self.n_phrasings:
-            return []
+    def _scores(self, a: Analysis) -> np.ndarray:
+        """Every phrasing's score for the message."""
         w, g = self.word_weight, self.group_weight
         r = self.answer_weight if self._has_answers else 0.0
         terms = self._spell(a.terms[:MAX_QUERY_TERMS])
@@ -441,6 +447,21 @@ class FaqIndex:
         if c:
             covered = self._coverage.scores(terms, scale=scale)
             scores = (1 - c) * scores + c * covered[self._doc_group]
+        return scores
+
+    def search(
+        self, text: str | Analysis, *, language: str = "id", limit: int = 3
+    ) -> list[FaqHit]:
+        a = self.normaliser.analyse(text) if isinstance(text, str) else text
+        if not a.terms or not self.n_phrasings:
+            return []
+        scores = self._scores(a)
+        if a.translated is not None and a.translated.terms:
+            # English words read as Indonesian ones (`english`): an entry scores the
+            # better of the message as written and as read.
+            scores = np.maximum(
+                scores, self.translated_share * self._scores(a.translated)
+            )
         k = min(scores.size, max(limit * 8, 24))
         top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(k)
         top = top[np.argsort(-scores[top], kind="stable")]

@@ -94,14 +94,17 @@ class HoaxIndex:
         for doc in docs:
             entries.add(doc.entry_id)
             if doc.explanation:
-                terms = self.normaliser.analyse(doc.explanation).terms
+                terms = self.normaliser.analyse(doc.explanation, translate=False).terms
                 if terms:
                     # The whole fact-check: its explanation, and the claim's own
                     # words in full.
                     fact_check = dict.fromkeys(terms, EXPLANATION_SHARE)
                     for text in (doc.claim, *doc.variants, doc.claim_en):
                         fact_check.update(
-                            dict.fromkeys(self.normaliser.analyse(text).terms, 1.0)
+                            dict.fromkeys(
+                                self.normaliser.analyse(text, translate=False).terms,
+                                1.0,
+                            )
                         )
                     explained.append(fact_check)
                     self._explained_entry.append(doc.entry_id)
@@ -112,7 +115,7 @@ class HoaxIndex:
             for text in (doc.claim, *doc.variants, doc.claim_en):
                 if not text:
                     continue
-                a = self.normaliser.analyse(text)
+                a = self.normaliser.analyse(text, translate=False)
                 if text is doc.claim:
                     self._claim_terms[doc.entry_id] = a.terms
                 elif text is doc.claim_en:

@@ -106,6 +106,10 @@ class Analysis:
     # Whether the message asks something: a question mark, a question word or a
     # closing "ga?" (see `asks_question`).
     asks: bool = False
+    # The message read through the English dictionary as well (`english`), when
+    # that reads any of its words: what an Indonesian entry says it in. None when
+    # the dictionary reads nothing ("apa gejala covid").
+    translated: Analysis | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -425,16 +429,34 @@ def _chat_spelling(word: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], tuple]:
+def _phrase_table(
+    pairs: Iterable[tuple[str, str]], *, as_written: bool = False
+) -> dict[tuple[str, ...], tuple]:
+    """`as_written`: the keys are clean lowercase words, looked up as they are."""
     table: dict[tuple[str, ...], tuple[str, ...]] = {}
     for term, canonical in pairs:
-        key = tuple(_words(_strip_symbols(term)))
+        key = tuple(term.split() if as_written else _words(_strip_symbols(term)))
         value = tuple(_words(_strip_symbols(canonical)))
         # A phrase mapped to itself is kept: it shields a compound from its words'
         # own mappings (Indonesian "cat kuku", nail polish, is no English cat).
         if key and value and (key != value or len(key) > 1):
             table[key] = value
     return table
+
+
+def _phrase_index(
+    pairs: Iterable[tuple[str, str]],
+) -> tuple[dict[tuple[str, ...], tuple], dict[str, list[int]]]:
+    """The phrase table and, per first word, its phrases' lengths, longest first."""
+    phrases = _phrase_table(pairs)
+    return phrases, _phrase_sizes(phrases)
+
+
+def _phrase_sizes(phrases: Mapping[tuple[str, ...], tuple]) -> dict[str, list[int]]:
+    sizes: dict[str, set[int]] = {}
+    for key in phrases:
+        sizes.setdefault(key[0], set()).add(len(key))
+    return {word: sorted(lengths, reverse=True) for word, lengths in sizes.items()}
 
 
 QUESTION_TAG = "tidak"
@@ -467,23 +489,52 @@ def asks_question(written: Iterable[str]) -> bool:
     return any(pair in _QUESTION_PAIRS for pair in zip(words, words[1:], strict=False))
 
 
+def _analysis(
+    words: list[str],
+    written: list[str],
+    urls: tuple[str, ...],
+    asks: bool,
+    translated: Analysis | None = None,
+) -> Analysis:
+    content = tuple(w for w in words if w not in STOPWORDS)
+    if len(content) > 1 and content[-1] == QUESTION_TAG:
+        # "bahaya gak?", "bayar nggak ya": a closing "tidak" asks yes or no,
+        # it says nothing about the subject.
+        content = content[:-1]
+    return Analysis(
+        words=tuple(words),
+        content=content,
+        terms=tuple(stem(w) for w in content),
+        urls=urls,
+        written=tuple(written),
+        asks=asks,
+        translated=translated,
+    )
+
+
 class Normaliser:
     """Normalise messages; `synonyms` maps a phrase to its canonical phrase."""
 
     def __init__(self, synonyms: Mapping[str, str] | None = None) -> None:
-        pairs = list(SYNONYMS.items()) + list((synonyms or {}).items())
-        self._phrases = _phrase_table(pairs)
-        # Longest phrases first, looked up by their first word.
-        self._sizes: dict[str, list[int]] = {}
-        for key in self._phrases:
-            self._sizes.setdefault(key[0], []).append(len(key))
-        for sizes in self._sizes.values():
-            sizes.sort(reverse=True)
+        from .english import english_pairs
 
-    def _apply_synonyms(self, words: list[str]) -> list[str]:
+        pairs = [*SYNONYMS.items(), *(synonyms or {}).items()]
+        self._phrases, self._sizes = _phrase_index(pairs)
+        # The English dictionary under the lexicon: the lexicon's readings win.
+        # Its keys are looked up as written: a word the chat spelling rules read
+        # otherwise ("two" as 2) never reaches it.
+        english = _phrase_table(english_pairs(), as_written=True)
+        english.update(self._phrases)
+        self._english, self._english_sizes = english, _phrase_sizes(english)
+
+    def _apply_synonyms(self, words: list[str], *, english: bool = False) -> list[str]:
         out: list[str] = []
         i, n = 0, len(words)
-        sizes_for, phrases = self._sizes, self._phrases
+        sizes_for, phrases = (
+            (self._english_sizes, self._english)
+            if english
+            else (self._sizes, self._phrases)
+        )
         while i < n:
             sizes = sizes_for.get(words[i])
             if sizes:
@@ -501,30 +552,24 @@ class Normaliser:
                 i += 1
         return out
 
-    def analyse(self, text: str) -> Analysis:
+    def analyse(self, text: str, *, translate: bool = True) -> Analysis:
+        """`translate`: also read it through the English dictionary (a message; an
+        entry's own text is indexed as written)."""
         text = text or ""
         urls = tuple(dict.fromkeys(find_urls(text)))
         if urls:
             text = URL_RE.sub(" ", text)
         written = _words(_strip_symbols(text))
+        asks = "?" in text or asks_question(written)
         words = self._apply_synonyms(written)
-        content = tuple(w for w in words if w not in STOPWORDS)
-        if len(content) > 1 and content[-1] == QUESTION_TAG:
-            # "bahaya gak?", "bayar nggak ya": a closing "tidak" asks yes or no,
-            # it says nothing about the subject.
-            content = content[:-1]
-        terms = tuple(stem(w) for w in content)
-        return Analysis(
-            words=tuple(words),
-            content=content,
-            terms=terms,
-            urls=urls,
-            written=tuple(written),
-            asks="?" in text or asks_question(written),
+        english = self._apply_synonyms(written, english=True) if translate else words
+        translated = (
+            _analysis(english, written, urls, asks) if english != words else None
         )
+        return _analysis(words, written, urls, asks, translated)
 
     def terms(self, text: str) -> tuple[str, ...]:
-        return self.analyse(text).terms
+        return self.analyse(text, translate=False).terms
 
     def read_as(self, word: str) -> tuple[str, ...]:
         """The terms the lexicon reads one written word as ("depressed" as depresi,
@@ -536,7 +581,7 @@ class Normaliser:
 
     def clean(self, text: str) -> str:
         """The normalised words joined: handy to compare and group questions."""
-        return " ".join(self.analyse(text).words)
+        return " ".join(self.analyse(text, translate=False).words)
 
 
 # Function words that give a language away (after slang expansion).

@@ -348,7 +348,7 @@ def test_the_test_split_holds_its_measured_figures():
     hoaxes = load_json(TEST_HOAX_FILE)
     for faq_files, hoax_files, top1, recall3 in (
         ((FAQ_STARTER, *TEST_FAQ_FILES), (HOAX_STARTER, TEST_HOAX_FILE), 95, 95.5),
-        (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 95, 96.5),
+        (TEST_FAQ_FILES, (TEST_HOAX_FILE,), 94, 97.5),
     ):
         kb = imported_engine(faq_files=faq_files, hoax_files=hoax_files)
         r = evaluate_faq_split(
@@ -923,9 +923,16 @@ def test_a_rare_word_counts_as_the_lexicons_reading_of_it():
     assert engine.normaliser.read_as("depressed") == ("depresi", "jiwa")
     assert engine.normaliser.read_as("puskesmas") == ()
     t = thresholds()
-    hits = engine.faq.search(text)
+    # As written (session 28 also reads it through the English dictionary, which
+    # lifts it over the bar: "feel", "time", "help").
+    as_written = engine.normaliser.analyse(text, translate=False)
+    hits = engine.faq.search(as_written)
     assert key[hits[0].entry_id] == "res-jiwa-layanan"
     assert hits[0].score < t.faq.suggest
+    related = engine.faq.sharing_rare_words(
+        as_written, hits, floor=t.faq.rare_word, beside=t.faq.also_suggest
+    )
+    assert key[related[0].entry_id] == "res-jiwa-layanan"
     out = engine.answer(text, thresholds=t)
     assert out.kind == "faq_suggestions"
     assert key[out.suggestions[0].entry_id] == "res-jiwa-layanan"
