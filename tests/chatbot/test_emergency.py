@@ -157,9 +157,7 @@ def test_it_tells_a_question_for_free_beds(text, wants):
 @pytest.mark.parametrize(
     "text", ["bibir anak saya kebiruan", "my son's lips look bluish"]
 )
-def test_a_bare_report_gets_119_before_an_entry_that_never_says_it(
-    text, starter, keys
-):
+def test_a_bare_report_gets_119_before_an_entry_that_never_says_it(text, starter, keys):
     """Session 28: the children's symptoms entry names blue lips as a danger sign
     but never 119; a bare report gets the danger-sign answer, that entry beside."""
     out = starter.answer(text, language="id")
