@@ -28,10 +28,11 @@ DICTIONARY = Path(__file__).resolve().parent.parent / "data" / "english_id.json"
 _VOWELS = frozenset("aeiou")
 
 # English words Indonesian chat uses as its own, in their own sense ("booking
-# poli", "daftar online"): never read through the dictionary.
+# poli", "daftar online", "shift malam"), or spells a word of its own with
+# ("males", lazy): never read through the dictionary.
 LOANWORDS = frozenset(
     """booking online offline update download upload login logout email chat
-    share link posting story status""".split()
+    share link posting story status shift form resign males""".split()
 )
 
 
@@ -84,7 +85,9 @@ def bases(word: str) -> list[str]:
 def english_pairs() -> tuple[tuple[str, str], ...]:
     """(English word or phrase, its Indonesian reading) for the phrase table, the
     lexicon's own keys and Indonesian words left out, inflections added."""
-    from .everyday import listed, word_language
+    from wordfreq import zipf_frequency
+
+    from .everyday import LISTED_ZIPF, listed, word_language
     from .lexicon import SLANG, SYNONYMS
     from .normalise import (
         _lexicon_readings,
@@ -109,17 +112,19 @@ def english_pairs() -> tuple[tuple[str, str], ...]:
         if english in taken or (len(words) == 1 and indonesian(english)):
             continue
         pairs[english] = reading
-    # A base the dictionary lists only inflected ("lifted"): the base as well.
+    # A base the dictionary lists only inflected ("lifted"): the base as well, the
+    # commonest English word of the candidates ("named": name, never "nam").
     for english, reading in list(pairs.items()):
-        for base in bases(english):
-            if (
-                base not in pairs
-                and base not in taken
-                and listed(base)
-                and not indonesian(base)
-            ):
-                pairs[base] = reading
-                break
+        candidates = [
+            base
+            for base in bases(english)
+            if len(base) >= 3 and zipf_frequency(base, "en") >= LISTED_ZIPF
+        ]
+        if not candidates:
+            continue
+        base = max(candidates, key=lambda b: zipf_frequency(b, "en"))
+        if base not in pairs and base not in taken and not indonesian(base):
+            pairs[base] = reading
     for english, reading in list(pairs.items()):
         if " " in english:
             continue
