@@ -106,3 +106,17 @@ def test_an_indonesian_question_scores_as_before():
     a = engine.normaliser.analyse("pinggang sakit abis ngangkat galon")
     assert a.translated is None
     assert engine.faq.search(a)[0].group == "pinggang"
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("udh vaksin 3x pas kerja di taiwan", {"taiwan", "luar", "negeri"}),
+        ("vaccinated abroad, how do i record it", {"luar", "negeri"}),
+        ("cek gdp 118 udh diabetes blm", {"gula", "darah", "puasa"}),
+        # The Red Cross that takes blood donations stays as written.
+        ("donor darah di pmi bisa tiap brp bulan", {"pmi"}),
+    ],
+)
+def test_a_place_abroad_and_lab_shorthand_read_as_what_they_mean(text, terms):
+    assert terms <= set(Normaliser().analyse(text).terms)
