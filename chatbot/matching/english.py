@@ -5,12 +5,13 @@ hurts after lifting something heavy", "how many hours of tablet a day is ok for 
 year old"); the lexicon (`lexicon.SYNONYMS`) reads the health words it was written
 for, and left the everyday ones (hurt, lift, heavy, hour, day, year) as English that
 no Indonesian entry holds. `chatbot/data/english_id.json` is a general dictionary:
-the frequent English words of wordfreq's list (its first 3,300 that are not
-Indonesian too) that have one clear everyday Indonesian equivalent, and some 500
-words of lay and medical health vocabulary, written from general knowledge, never
-from an evaluation item. The lexicon's own readings come first; a word that is also
-Indonesian ("sore", "data", "bank") is never read as English; each single word's
-regular inflections ("hurts", "lifting", "lifted") read as it does.
+wordfreq's 6,413 most frequent English words that are not Indonesian too, those with
+one clear everyday Indonesian equivalent given it (about 4,600), and some 900 words
+and phrases of lay and medical health vocabulary, all written from general knowledge,
+never from an evaluation item. The lexicon's own readings come first; a word that is
+also Indonesian ("sore", "data") or a loanword chat uses in its own sense ("booking")
+is never read as English; a single word's regular plural reads as it does, and a
+base the dictionary lists only inflected ("lifted") as well.
 
 Kept apart from `lexicon.SYNONYMS`: the lexicon's keys also steer spelling
 correction and language detection, which a dictionary of thousands of English words
@@ -39,8 +40,8 @@ LOANWORDS = frozenset(
 def inflections(word: str) -> set[str]:
     """The regular plural (and third person) of a base word: "lump" -> lumps,
     "rash" -> rashes, "worry" -> worries, "cause" -> causes. Past and gerund are
-    left to the dictionary itself: generated from a noun they read as another word
-    ("boil", bisul, is no "boiled" water). None for a word that looks inflected
+    left to the dictionary itself: made from a noun they would read as another
+    word ("boiled" water is no boil, bisul). None for a word that looks inflected
     already ("bleeding", "lifted", "lumps")."""
     if not word.isalpha() or len(word) < 3 or word.endswith(("ing", "ed")):
         return set()
@@ -55,27 +56,18 @@ def inflections(word: str) -> set[str]:
 
 def bases(word: str) -> list[str]:
     """The base words a regularly inflected word may come from ("lifted" -> lift,
-    lifte; "causing" -> caus, cause; "worries" -> worry; "lumps" -> lump), for the
-    dictionary to read a base it lists only inflected. The caller keeps those in
-    use as words."""
+    lifte; "causing" -> caus, cause; "stopped" -> stopp, stoppe, stop; "worries"
+    -> worry; "lumps" -> lump), for the dictionary to read a base it lists only
+    inflected. The caller keeps the commonest English word among them."""
     if not word.isalpha() or len(word) < 5:
         return []
-    if word.endswith("ies"):
+    if word.endswith(("ies", "ied")):
         return [word[:-3] + "y"]
-    if word.endswith("ied"):
-        return [word[:-3] + "y"]
-    if word.endswith("ing"):
-        stem = word[:-3]
-        out = [stem, stem + "e"]
-        if len(stem) >= 2 and stem[-1] == stem[-2]:
-            out.append(stem[:-1])
-        return out
-    if word.endswith("ed"):
-        stem = word[:-2]
-        out = [stem, stem + "e"]
-        if len(stem) >= 2 and stem[-1] == stem[-2]:
-            out.append(stem[:-1])
-        return out
+    for ending in ("ing", "ed"):
+        if word.endswith(ending):
+            stem = word[: -len(ending)]
+            doubled = [stem[:-1]] if stem[-1] == stem[-2] else []
+            return [stem, stem + "e", *doubled]
     if word.endswith("s") and not word.endswith("ss"):
         return [word[:-1]]
     return []

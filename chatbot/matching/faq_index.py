@@ -143,6 +143,9 @@ class FaqIndex:
     # words most answers use ("sudah", "masih", "tidak", "boleh") weigh less than
     # the specific ones ("asi", "antibiotik"), however rare among the questions.
     content_power = 0.4
+    # Session 28: a message read through the English dictionary scores each entry
+    # at the better of its two readings, the read one at this share (0.8 and 0.9
+    # were tried on the development material: fewer questions shown their entry).
     translated_share = 1.0
     # Session 5 (chosen on development material only): a second opinion on the
     # third suggestion. Each entry's words as written (question, alternates and the

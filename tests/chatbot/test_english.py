@@ -120,3 +120,20 @@ def test_an_indonesian_question_scores_as_before():
 )
 def test_a_place_abroad_and_lab_shorthand_read_as_what_they_mean(text, terms):
     assert terms <= set(Normaliser().analyse(text).terms)
+
+
+@pytest.mark.parametrize(
+    ("word", "candidates"),
+    [
+        ("lifted", ["lift", "lifte"]),
+        ("stopped", ["stopp", "stoppe", "stop"]),
+        ("worries", ["worry"]),
+        ("lumps", ["lump"]),
+        ("illness", []),
+        ("cat", []),
+    ],
+)
+def test_the_bases_an_inflected_word_may_come_from(word, candidates):
+    from chatbot.matching.english import bases
+
+    assert bases(word) == candidates
