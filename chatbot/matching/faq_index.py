@@ -143,10 +143,6 @@ class FaqIndex:
     # words most answers use ("sudah", "masih", "tidak", "boleh") weigh less than
     # the specific ones ("asi", "antibiotik"), however rare among the questions.
     content_power = 0.4
-    # Session 28: a message read through the English dictionary scores each entry
-    # at the better of its two readings, the read one at this share (0.8 and 0.9
-    # were tried on the development material: fewer questions shown their entry).
-    translated_share = 1.0
     # Session 5 (chosen on development material only): a second opinion on the
     # third suggestion. Each entry's words as written (question, alternates and the
     # answer's first sentence; stopwords kept) are compared by character 3-5-grams
@@ -461,10 +457,9 @@ class FaqIndex:
         scores = self._scores(a)
         if a.translated is not None and a.translated.terms:
             # English words read as Indonesian ones (`english`): an entry scores the
-            # better of the message as written and as read.
-            scores = np.maximum(
-                scores, self.translated_share * self._scores(a.translated)
-            )
+            # better of the message as written and as read (session 28; the read
+            # one discounted to 0.8 or 0.9 showed fewer dev questions their entry).
+            scores = np.maximum(scores, self._scores(a.translated))
         k = min(scores.size, max(limit * 8, 24))
         top = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(k)
         top = top[np.argsort(-scores[top], kind="stable")]
